@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// The `sage-sql` command. Each command lives in its own file under commands/ and registers itself
+// here: the shell (no command: REPL, -c, -f), `serve`, and `test` (the sqllogictest runner).
+
+import { Command } from "commander";
+import { registerShell } from "./commands/shell.js";
+import { registerServe } from "./commands/serve.js";
+import { registerTest } from "./commands/test.js";
+import { packageVersion } from "./package-info.js";
+
+const program = new Command();
+program
+  .name("sage-sql")
+  .description("A SQL-first streaming database with AI extensions")
+  .version(packageVersion(), "-V, --version")
+  .enablePositionalOptions()
+  .showHelpAfterError();
+
+registerShell(program);
+registerServe(program);
+registerTest(program);
+
+await program.parseAsync(process.argv);

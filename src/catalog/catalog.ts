@@ -1,0 +1,174 @@
+// The catalog: every named object (tables, streams, views, materialized views, sinks, sources,
+// indexes) with its columns and definition. Names live in schemas; `public` is the default.
+// Definitions that need the parser (a view's query, a column's DEFAULT) are kept as the AST the
+// statement produced (plain data), which the planner binds when it uses them.
+
+import { DataType, SqlError, SqlState } from "../types/index.js";
+
+export type RelationKind = "table" | "stream" | "view" | "materialized_view" | "source" | "sink" | "system";
+
+export interface ColumnSchema {
+  name: string;
+  type: DataType;
+  notNull: boolean;
+  /** the DEFAULT expression as parsed (an AST Expr), bound when an INSERT needs it */
+  default?: unknown;
+  /** its SQL text, for \d and SHOW CREATE */
+  defaultText?: string;
+}
+
+export interface RelationEntry {
+  id: string;
+  kind: RelationKind;
+  schema: string;
+  name: string;
+  columns: ColumnSchema[];
+  /** column positions of the primary key */
+  primaryKey?: number[];
+  /** UNIQUE constraints (column positions each) */
+  uniques?: number[][];
+  /** views: the query AST (parser Query) and its text */
+  query?: unknown;
+  definition?: string;
+  /** WITH (...) options as given */
+  options?: Record<string, string>;
+  /** ids of relations this one reads (views), for dependency checks on DROP */
+  dependsOn?: string[];
+}
+
+export interface IndexEntry {
+  id: string;
+  schema: string;
+  name: string;
+  relation: string;
+  method: string;
+  unique: boolean;
+  /** the indexed expressions' SQL text */
+  columns: string[];
+  options?: Record<string, string>;
+}
+
+const KIND_NAMES: Record<RelationKind, string> = {
+  table: "table",
+  stream: "stream",
+  view: "view",
+  materialized_view: "materialized view",
+  source: "source",
+  sink: "sink",
+  system: "system view",
+};
+
+export function relationKindName(kind: RelationKind): string {
+  return KIND_NAMES[kind];
+}
+
+export class Catalog {
+  private relations = new Map<string, RelationEntry>();
+  private byName = new Map<string, string>();
+  private indexes = new Map<string, IndexEntry>();
+  private nextId = 1;
+  readonly schemas = new Set<string>(["public", "pg_catalog", "information_schema", "sage_catalog"]);
+  /** bumped on every DDL change (the planner's caches and the server's prepared statements check it) */
+  version = 0;
+
+  newId(prefix: string): string {
+    return `${prefix}${this.nextId++}`;
+  }
+
+  private key(schema: string, name: string): string {
+    return `${schema}.${name}`;
+  }
+
+  /** Resolves `t` or `s.t` (search path: public, then pg_catalog) to an entry, or undefined. */
+  findRelation(parts: readonly string[]): RelationEntry | undefined {
+    if (parts.length === 1) {
+      for (const schema of ["public", "pg_catalog", "sage_catalog"]) {
+        const id = this.byName.get(this.key(schema, parts[0]));
+        if (id) return this.relations.get(id);
+      }
+      return undefined;
+    }
+    const [schema, name] = parts.length === 2 ? parts : parts.slice(-2);
+    const id = this.byName.get(this.key(schema, name));
+    return id ? this.relations.get(id) : undefined;
+  }
+
+  getRelation(parts: readonly string[], position?: number): RelationEntry {
+    const r = this.findRelation(parts);
+    if (!r) {
+      throw new SqlError(SqlState.UndefinedTable, `relation "${parts.join(".")}" does not exist`, { position });
+    }
+    return r;
+  }
+
+  relationById(id: string): RelationEntry | undefined {
+    return this.relations.get(id);
+  }
+
+  listRelations(kind?: RelationKind): RelationEntry[] {
+    const out = [...this.relations.values()].filter((r) => kind === undefined || r.kind === kind);
+    return out.sort((a, b) => (a.schema + "." + a.name < b.schema + "." + b.name ? -1 : 1));
+  }
+
+  /** The schema a new object named `parts` goes into (public unless qualified). */
+  schemaFor(parts: readonly string[]): { schema: string; name: string } {
+    if (parts.length === 1) return { schema: "public", name: parts[0] };
+    const [schema, name] = parts.slice(-2);
+    if (!this.schemas.has(schema)) {
+      throw new SqlError(SqlState.InvalidSchemaName, `schema "${schema}" does not exist`);
+    }
+    return { schema, name };
+  }
+
+  nameTaken(schema: string, name: string): boolean {
+    if (this.byName.has(this.key(schema, name))) return true;
+    for (const ix of this.indexes.values()) if (ix.schema === schema && ix.name === name) return true;
+    return false;
+  }
+
+  addRelation(entry: RelationEntry): void {
+    if (this.nameTaken(entry.schema, entry.name)) {
+      throw new SqlError(SqlState.DuplicateTable, `relation "${entry.name}" already exists`);
+    }
+    this.relations.set(entry.id, entry);
+    this.byName.set(this.key(entry.schema, entry.name), entry.id);
+    this.version++;
+  }
+
+  /** Relations that read `id` (views on it), for DROP ... RESTRICT / CASCADE. */
+  dependents(id: string): RelationEntry[] {
+    return [...this.relations.values()].filter((r) => r.dependsOn?.includes(id));
+  }
+
+  removeRelation(id: string): void {
+    const r = this.relations.get(id);
+    if (!r) return;
+    this.relations.delete(id);
+    this.byName.delete(this.key(r.schema, r.name));
+    for (const [ixId, ix] of this.indexes) if (ix.relation === id) this.indexes.delete(ixId);
+    this.version++;
+  }
+
+  addIndex(entry: IndexEntry): void {
+    if (this.nameTaken(entry.schema, entry.name)) {
+      throw new SqlError(SqlState.DuplicateTable, `relation "${entry.name}" already exists`);
+    }
+    this.indexes.set(entry.id, entry);
+    this.version++;
+  }
+
+  findIndex(parts: readonly string[]): IndexEntry | undefined {
+    const { schema, name } = parts.length === 1 ? { schema: "public", name: parts[0] } : { schema: parts[parts.length - 2], name: parts[parts.length - 1] };
+    for (const ix of this.indexes.values()) if (ix.schema === schema && ix.name === name) return ix;
+    return undefined;
+  }
+
+  listIndexes(relation?: string): IndexEntry[] {
+    return [...this.indexes.values()].filter((ix) => relation === undefined || ix.relation === relation);
+  }
+
+  removeIndex(id: string): void {
+    this.indexes.delete(id);
+    this.version++;
+  }
+}

@@ -1,0 +1,8 @@
+export {
+  Catalog,
+  relationKindName,
+  type RelationEntry,
+  type RelationKind,
+  type ColumnSchema,
+  type IndexEntry,
+} from "./catalog.js";

@@ -1,0 +1,296 @@
+// CREATE / DROP / TRUNCATE / ALTER: catalog changes and the storage that goes with them.
+
+import type * as A from "./parser/index.js";
+import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
+import { relationKindName } from "./catalog/index.js";
+import { compileExpr } from "./executor/index.js";
+import { QueryContext, Scope, bindCondition, bindQuery, defaultExpr, bindExpr } from "./planner/index.js";
+import type { Session } from "./session.js";
+import { commandResult } from "./session.js";
+import type { StatementResult } from "./result.js";
+import { StoredRelation } from "./stored-relation.js";
+import { Chunk, SqlError, SqlState, parseTypeName, type DataType } from "./types/index.js";
+
+const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "drop", "truncate", "alter", "create_schema"]);
+
+export function isDdl(st: A.Statement): boolean {
+  return DDL_KINDS.has(st.kind);
+}
+
+export function executeDdl(session: Session, st: A.Statement, sql: string): StatementResult {
+  switch (st.kind) {
+    case "create_table":
+      return createTable(session, st, sql);
+    case "create_stream":
+      return createStream(session, st, sql);
+    case "create_view":
+      return createView(session, st, sql);
+    case "create_index":
+      return createIndex(session, st);
+    case "create_schema": {
+      const cat = session.db.catalog;
+      if (cat.schemas.has(st.name)) {
+        if (st.ifNotExists) return { ...commandResult("CREATE SCHEMA"), notices: [`schema "${st.name}" already exists, skipping`] };
+        throw new SqlError(SqlState.DuplicateObject, `schema "${st.name}" already exists`, { position: st.pos });
+      }
+      cat.schemas.add(st.name);
+      return commandResult("CREATE SCHEMA");
+    }
+    case "drop":
+      return drop(session, st);
+    case "truncate": {
+      for (const name of st.tables) {
+        const rel = session.db.catalog.getRelation(name.parts, name.pos);
+        if (rel.kind !== "table" && rel.kind !== "stream") throw new SqlError(SqlState.WrongObjectType, `"${rel.name}" is not a table`, { position: name.pos });
+        session.db.relation(rel.id).truncate();
+      }
+      return commandResult("TRUNCATE TABLE");
+    }
+    case "alter":
+      throw new SqlError(SqlState.FeatureNotSupported, `ALTER ${st.objectKind.toUpperCase()} is not supported yet`, { position: st.pos });
+    default:
+      throw new SqlError(SqlState.InternalError, `not a DDL statement: ${st.kind}`);
+  }
+}
+
+function buildColumns(defs: A.ColumnDef[]): ColumnSchema[] {
+  const seen = new Set<string>();
+  const cols: ColumnSchema[] = [];
+  for (const d of defs) {
+    if (seen.has(d.name)) throw new SqlError(SqlState.DuplicateColumn, `column "${d.name}" specified more than once`, { position: d.pos });
+    seen.add(d.name);
+    const type = parseTypeName(d.type.name, d.type.modifiers, d.type.arrayDims);
+    if (d.generated) throw new SqlError(SqlState.FeatureNotSupported, "generated columns are not supported yet", { position: d.pos });
+    cols.push({ name: d.name, type, notNull: !!d.notNull || !!d.primaryKey, default: d.default });
+  }
+  return cols;
+}
+
+function checkDefaults(session: Session, entry: RelationEntry, sql: string): void {
+  const env = session.binderEnv(sql);
+  entry.columns.forEach((c, i) => {
+    if (c.default !== undefined) defaultExpr(env, entry, i); // binds now so a bad DEFAULT fails at CREATE
+  });
+}
+
+function createTable(session: Session, st: A.CreateTableStatement, sql: string): StatementResult {
+  const cat = session.db.catalog;
+  const { schema, name } = cat.schemaFor(st.name.parts);
+  if (cat.nameTaken(schema, name)) {
+    if (st.ifNotExists) return { ...commandResult("CREATE TABLE"), notices: [`relation "${name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
+  }
+  if (st.fromSource) throw new SqlError(SqlState.FeatureNotSupported, "CREATE TABLE ... FROM source is not supported yet", { position: st.pos });
+  if (st.with.some((o) => o.key === "connector")) throw new SqlError(SqlState.FeatureNotSupported, "tables with connectors are not supported yet", { position: st.pos });
+  const notices: string[] = [];
+  let columns: ColumnSchema[];
+  let initialRows: unknown[][] = [];
+  if (st.asQuery) {
+    const env = session.binderEnv(sql);
+    const q = bindQuery(st.asQuery, new QueryContext(env));
+    columns = q.names.map((n, i) => ({ name: n, type: q.types[i].id === "unknown" ? { id: "text" } : q.types[i], notNull: false }));
+    initialRows = session.runPlan(q.plan, []).flatMap((c) => c.rows());
+  } else {
+    columns = buildColumns(st.columns);
+  }
+  const colIndex = (n: string) => {
+    const i = columns.findIndex((c) => c.name === n);
+    if (i < 0) throw new SqlError(SqlState.UndefinedColumn, `column "${n}" named in key does not exist`, { position: st.pos });
+    return i;
+  };
+  let primaryKey: number[] | undefined;
+  const uniques: number[][] = [];
+  const checks: { name: string; expr: A.Expr }[] = [];
+  st.columns.forEach((d, i) => {
+    if (d.primaryKey) {
+      if (primaryKey) throw new SqlError(SqlState.InvalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`, { position: d.pos });
+      primaryKey = [i];
+    }
+    if (d.unique) uniques.push([i]);
+    if (d.check) checks.push({ name: `${name}_${d.name}_check`, expr: d.check });
+    if (d.references) notices.push(`foreign key on "${d.name}" is recorded but not enforced`);
+  });
+  for (const c of st.constraints) {
+    if (c.kind === "primary_key") {
+      if (primaryKey) throw new SqlError(SqlState.InvalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`, { position: st.pos });
+      primaryKey = c.columns.map(colIndex);
+    } else if (c.kind === "unique") uniques.push(c.columns.map(colIndex));
+    else if (c.kind === "check") checks.push({ name: c.name ?? `${name}_check${checks.length ? checks.length : ""}`, expr: c.expr });
+    else notices.push("foreign keys are recorded but not enforced");
+  }
+  if (primaryKey) for (const i of primaryKey) columns[i] = { ...columns[i], notNull: true };
+  if (st.watermarks.length) throw new SqlError(SqlState.FeatureNotSupported, "WATERMARK belongs on a STREAM", { position: st.pos });
+  const entry: RelationEntry = { id: cat.newId("t"), kind: "table", schema, name, columns, primaryKey, uniques, definition: st.text };
+  checkDefaults(session, entry, sql);
+  const stored = new StoredRelation(entry);
+  stored.checks = checks.map((c) => compileCheck(session, entry, c, sql));
+  cat.addRelation(entry);
+  session.db.addStored(stored);
+  if (initialRows.length) stored.write([], initialRows);
+  return { command: st.asQuery ? "SELECT" : "CREATE TABLE", rowCount: initialRows.length, columns: [], rows: [], notices };
+}
+
+function compileCheck(session: Session, entry: RelationEntry, c: { name: string; expr: A.Expr }, sql: string) {
+  const env = session.binderEnv(sql);
+  const scope = new Scope(entry.columns.map((col, i) => ({ table: entry.name, name: col.name, type: col.type, index: i })));
+  const bound = bindCondition(c.expr, { scope, ctx: new QueryContext(env), clause: "check constraints" });
+  const kernel = compileExpr(bound);
+  const types: DataType[] = entry.columns.map((col) => col.type);
+  return {
+    name: c.name,
+    evaluate(rows: unknown[][]) {
+      if (rows.length === 0) return [];
+      const chunk = Chunk.fromRows(types, rows);
+      const out = kernel(chunk, session.executionContext([]));
+      return rows.map((_, i) => out.get(i));
+    },
+  };
+}
+
+function createStream(session: Session, st: A.CreateStreamStatement, sql: string): StatementResult {
+  const cat = session.db.catalog;
+  const { schema, name } = cat.schemaFor(st.name.parts);
+  if (cat.nameTaken(schema, name)) {
+    if (st.ifNotExists) return { ...commandResult("CREATE STREAM"), notices: [`relation "${name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
+  }
+  if (st.with.some((o) => o.key === "connector")) {
+    throw new SqlError(SqlState.FeatureNotSupported, "stream connectors are not supported yet", { position: st.pos });
+  }
+  const columns = buildColumns(st.columns);
+  const entry: RelationEntry = { id: cat.newId("s"), kind: "stream", schema, name, columns, definition: st.text };
+  checkDefaults(session, entry, sql);
+  cat.addRelation(entry);
+  session.db.addStored(new StoredRelation(entry));
+  return commandResult("CREATE STREAM");
+}
+
+function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+  if (st.materialized) {
+    throw new SqlError(SqlState.FeatureNotSupported, "materialized views are not supported yet", { position: st.pos });
+  }
+  const cat = session.db.catalog;
+  const { schema, name } = cat.schemaFor(st.name.parts);
+  const env = session.binderEnv(sql);
+  const q = bindQuery(st.query, new QueryContext(env));
+  if (st.columns && st.columns.length > q.names.length) {
+    throw new SqlError(SqlState.SyntaxError, "CREATE VIEW specifies more column names than columns", { position: st.pos });
+  }
+  const names = q.names.map((n, i) => st.columns?.[i] ?? n);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new SqlError(SqlState.DuplicateColumn, `column "${dup}" specified more than once`, { position: st.pos });
+  const existing = cat.findRelation([schema, name]);
+  if (existing) {
+    if (st.ifNotExists) return { ...commandResult("CREATE VIEW"), notices: [`relation "${name}" already exists, skipping`] };
+    if (!st.orReplace || existing.kind !== "view") throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
+    cat.removeRelation(existing.id);
+  }
+  const entry: RelationEntry = {
+    id: existing?.id ?? cat.newId("v"),
+    kind: "view",
+    schema,
+    name,
+    columns: names.map((n, i) => ({ name: n, type: q.types[i].id === "unknown" ? { id: "text" } : q.types[i], notNull: false })),
+    query: st.query,
+    definition: st.text,
+    dependsOn: [...env.readRelations],
+  };
+  cat.addRelation(entry);
+  return commandResult("CREATE VIEW");
+}
+
+function createIndex(session: Session, st: A.CreateIndexStatement): StatementResult {
+  const cat = session.db.catalog;
+  const rel = cat.getRelation(st.table.parts, st.table.pos);
+  const method = (st.method ?? "btree").toLowerCase();
+  if (method === "hnsw") throw new SqlError(SqlState.FeatureNotSupported, "hnsw indexes are not supported yet", { position: st.pos });
+  if (method !== "btree" && method !== "hash") throw new SqlError(SqlState.UndefinedObject, `access method "${method}" does not exist`, { position: st.pos });
+  if (rel.kind !== "table") throw new SqlError(SqlState.WrongObjectType, `cannot create index on ${relationKindName(rel.kind)} "${rel.name}"`, { position: st.pos });
+  // validate the indexed expressions against the table
+  const scope = new Scope(rel.columns.map((c, i) => ({ table: rel.name, name: c.name, type: c.type, index: i })));
+  const env = session.binderEnv(st.text ?? "");
+  for (const item of st.items) bindExpr(item.expr, { scope, ctx: new QueryContext(env), clause: "index expressions" });
+  const name = st.name ?? `${rel.name}_${st.items.map((i) => (i.expr.kind === "column_ref" ? i.expr.parts[i.expr.parts.length - 1] : "expr")).join("_")}_idx`;
+  if (cat.nameTaken(rel.schema, name)) {
+    if (st.ifNotExists) return { ...commandResult("CREATE INDEX"), notices: [`relation "${name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.pos });
+  }
+  if (st.unique) {
+    throw new SqlError(SqlState.FeatureNotSupported, "CREATE UNIQUE INDEX is not supported yet; declare UNIQUE on the table", { position: st.pos });
+  }
+  // Ordered indexes only speed up lookups; the engine answers without them (hash joins, scans).
+  cat.addIndex({ id: cat.newId("i"), schema: rel.schema, name, relation: rel.id, method, unique: st.unique, columns: st.items.map((i) => (i.expr.kind === "column_ref" ? i.expr.parts.join(".") : "expr")) });
+  return commandResult("CREATE INDEX");
+}
+
+const DROP_KINDS: Record<string, RelationKind | "index" | "schema"> = {
+  table: "table",
+  stream: "stream",
+  view: "view",
+  "materialized view": "materialized_view",
+  source: "source",
+  sink: "sink",
+  index: "index",
+  schema: "schema",
+};
+
+function drop(session: Session, st: A.DropStatement): StatementResult {
+  const cat = session.db.catalog;
+  const kind = DROP_KINDS[st.objectKind];
+  const tag = `DROP ${st.objectKind.toUpperCase()}`;
+  if (!kind) throw new SqlError(SqlState.FeatureNotSupported, `${tag} is not supported yet`, { position: st.pos });
+  const notices: string[] = [];
+  if (kind === "index") {
+    for (const n of st.names) {
+      const ix = cat.findIndex(n.parts);
+      if (!ix) {
+        if (st.ifExists) {
+          notices.push(`index "${n.parts.join(".")}" does not exist, skipping`);
+          continue;
+        }
+        throw new SqlError(SqlState.UndefinedObject, `index "${n.parts.join(".")}" does not exist`, { position: n.pos });
+      }
+      cat.removeIndex(ix.id);
+    }
+    return { ...commandResult(tag), notices };
+  }
+  if (kind === "schema") throw new SqlError(SqlState.FeatureNotSupported, "DROP SCHEMA is not supported yet", { position: st.pos });
+  const targets: RelationEntry[] = [];
+  for (const n of st.names) {
+    const rel = cat.findRelation(n.parts);
+    if (!rel) {
+      if (st.ifExists) {
+        notices.push(`${st.objectKind} "${n.parts.join(".")}" does not exist, skipping`);
+        continue;
+      }
+      throw new SqlError(SqlState.UndefinedTable, `${st.objectKind === "table" || st.objectKind === "view" || st.objectKind === "materialized view" ? `${st.objectKind}` : st.objectKind} "${n.parts.join(".")}" does not exist`, { position: n.pos });
+    }
+    if (rel.kind !== kind) {
+      throw new SqlError(SqlState.WrongObjectType, `"${rel.name}" is not a ${st.objectKind}`, { position: n.pos, hint: `Use DROP ${relationKindName(rel.kind).toUpperCase()} to remove a ${relationKindName(rel.kind)}.` });
+    }
+    targets.push(rel);
+  }
+  // dependents: refuse unless CASCADE, then drop them first (deepest first)
+  const order: RelationEntry[] = [];
+  const visit = (r: RelationEntry) => {
+    if (order.includes(r)) return;
+    for (const d of cat.dependents(r.id)) {
+      if (!st.cascade && !targets.includes(d)) {
+        throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop ${relationKindName(r.kind)} ${r.name} because other objects depend on it`, {
+          detail: `${relationKindName(d.kind)} ${d.name} depends on ${relationKindName(r.kind)} ${r.name}`,
+          hint: "Use DROP ... CASCADE to drop the dependent objects too.",
+        });
+      }
+      if (st.cascade) notices.push(`drop cascades to ${relationKindName(d.kind)} ${d.name}`);
+      visit(d);
+    }
+    order.push(r);
+  };
+  for (const t of targets) visit(t);
+  for (const r of order) {
+    cat.removeRelation(r.id);
+    session.db.dropStored(r.id);
+  }
+  return { ...commandResult(tag), notices };
+}
+

@@ -1,0 +1,463 @@
+// Retractable accumulators, one per group (or window frame): each takes one row's argument values
+// with a weight (+1 add, -1 retract) and gives the aggregate's current value. These are the
+// general path; hash-aggregate.ts has typed-array versions of the hot ones.
+//   count/count(*): a counter · sum/avg: exact (bigint for integers, Decimal for numeric, doubles
+//   with NaN/±Infinity counted apart) · min/max: a counted multiset with the extreme cached ·
+//   bool_and/or: counts of true and false · string_agg/array_agg: the entries, ordered by the
+//   call's ORDER BY then arrival · variance family: Youngs–Cramer for floats, exact sums otherwise.
+// DISTINCT wraps any of them with a counted map of distinct argument values.
+
+import {
+  compareValues,
+  type DataType,
+  Decimal,
+  type EvalContext,
+  getFunction,
+  resolveOperator,
+  SqlError,
+  SqlState,
+} from "../../types/index.js";
+import type { SortKey } from "../../planner/physical-plan.js";
+import { type KeyPrimitive, valueKey, valuesKey } from "../row-key.js";
+import { type AggKind, aggKind } from "./kind.js";
+
+export interface Accumulator {
+  /** Adds (weight > 0) or retracts (weight < 0) one row; `order` holds the call's ORDER BY key values. */
+  update(args: readonly unknown[], weight: number, order?: readonly unknown[]): void;
+  result(): unknown;
+}
+
+export interface AggregateSpec {
+  fn: string;
+  argTypes: DataType[];
+  type: DataType;
+  distinct: boolean;
+  orderBy?: SortKey[];
+}
+
+const INT64_MIN = -9223372036854775808n;
+const INT64_MAX = 9223372036854775807n;
+
+function isIntId(t: DataType): boolean {
+  return t.id === "smallint" || t.id === "integer" || t.id === "bigint";
+}
+
+/** Converts an exact integer sum to the call's result type. */
+export function intResult(v: bigint, type: DataType): unknown {
+  switch (type.id) {
+    case "bigint":
+      if (v < INT64_MIN || v > INT64_MAX) throw new SqlError(SqlState.NumericValueOutOfRange, "bigint out of range");
+      return v;
+    case "integer":
+    case "smallint":
+      return Number(v);
+    case "numeric":
+      return Decimal.fromBigInt(v);
+    default:
+      return Number(v);
+  }
+}
+
+/** A double sum that survives retraction of NaN and infinities. */
+export class FloatSum {
+  sum = 0;
+  nan = 0;
+  pinf = 0;
+  ninf = 0;
+
+  add(v: number, w: number): void {
+    if (v - v === 0) this.sum += v * w;
+    else if (v !== v) this.nan += w;
+    else if (v > 0) this.pinf += w;
+    else this.ninf += w;
+  }
+
+  value(): number {
+    if (this.nan > 0 || (this.pinf > 0 && this.ninf > 0)) return NaN;
+    if (this.pinf > 0) return Infinity;
+    if (this.ninf > 0) return -Infinity;
+    return this.sum;
+  }
+}
+
+function toBigInt(v: unknown): bigint {
+  return typeof v === "bigint" ? v : BigInt(v as number);
+}
+
+class CountAcc implements Accumulator {
+  n = 0;
+  constructor(private readonly star: boolean) {}
+  update(args: readonly unknown[], w: number): void {
+    if (this.star || args[0] !== null) this.n += w;
+  }
+  result(): unknown {
+    return BigInt(this.n);
+  }
+}
+
+/** sum and avg. */
+class SumAcc implements Accumulator {
+  private n = 0;
+  private big = 0n;
+  private dec: Decimal = Decimal.ZERO;
+  private flt = new FloatSum();
+  private other: unknown = null;
+  private readonly mode: "int" | "numeric" | "float" | "other";
+  private readonly plus: ((a: unknown, b: unknown) => unknown) | null = null;
+  private readonly minus: ((a: unknown, b: unknown) => unknown) | null = null;
+
+  constructor(
+    private readonly argType: DataType,
+    private readonly type: DataType,
+    private readonly avg: boolean,
+    private readonly evalCtx: EvalContext,
+  ) {
+    if (isIntId(argType)) this.mode = "int";
+    else if (argType.id === "numeric") this.mode = "numeric";
+    else if (argType.id === "real" || argType.id === "double") this.mode = "float";
+    else {
+      this.mode = "other";
+      const p = getFunction(resolveOperator("+", argType, argType).id);
+      const m = getFunction(resolveOperator("-", argType, argType).id);
+      this.plus = (a, b) => p.eval([a, b], evalCtx);
+      this.minus = (a, b) => m.eval([a, b], evalCtx);
+    }
+  }
+
+  update(args: readonly unknown[], w: number): void {
+    const v = args[0];
+    if (v === null) return;
+    this.n += w;
+    switch (this.mode) {
+      case "int":
+        this.big += w > 0 ? toBigInt(v) : -toBigInt(v);
+        break;
+      case "numeric":
+        this.dec = w > 0 ? this.dec.add(v as Decimal) : this.dec.sub(v as Decimal);
+        break;
+      case "float":
+        this.flt.add(v as number, w);
+        break;
+      case "other":
+        this.other = this.other === null ? (w > 0 ? v : this.minus!(this.minus!(v, v), v)) : w > 0 ? this.plus!(this.other, v) : this.minus!(this.other, v);
+        break;
+    }
+  }
+
+  result(): unknown {
+    if (this.n === 0) return null;
+    switch (this.mode) {
+      case "int":
+        if (!this.avg) return intResult(this.big, this.type);
+        if (this.type.id === "numeric") return Decimal.fromBigInt(this.big).div(Decimal.fromBigInt(BigInt(this.n)));
+        return Number(this.big) / this.n;
+      case "numeric":
+        return this.avg ? this.dec.div(Decimal.fromBigInt(BigInt(this.n))) : this.dec;
+      case "float": {
+        const s = this.flt.value();
+        const r = this.avg ? s / this.n : s;
+        return this.type.id === "real" ? Math.fround(r) : r;
+      }
+      case "other": {
+        if (!this.avg) return this.other;
+        const div = getFunction(resolveOperator("/", this.argType, { id: "double" }).id);
+        return div.eval([this.other, this.n], this.evalCtx);
+      }
+    }
+  }
+}
+
+
+/** min / max over a counted multiset; in append-only mode just the running extreme. */
+class ExtremeAcc implements Accumulator {
+  private best: unknown = null;
+  private values: Map<KeyPrimitive, { v: unknown; n: number }> | null;
+  private stale = false;
+
+  constructor(
+    private readonly type: DataType,
+    private readonly max: boolean,
+    appendOnly: boolean,
+  ) {
+    this.values = appendOnly ? null : new Map();
+  }
+
+  private better(a: unknown, b: unknown): boolean {
+    const c = compareValues(this.type, a, b);
+    return this.max ? c > 0 : c < 0;
+  }
+
+  update(args: readonly unknown[], w: number): void {
+    const v = args[0];
+    if (v === null) return;
+    if (this.values === null) {
+      if (w < 0) throw new SqlError(SqlState.InternalError, "retraction reached an append-only min/max");
+      if (this.best === null || this.better(v, this.best)) this.best = v;
+      return;
+    }
+    const k = valueKey(this.type, v);
+    const e = this.values.get(k);
+    if (e === undefined) {
+      if (w < 0) return;
+      this.values.set(k, { v, n: w });
+    } else {
+      e.n += w;
+      if (e.n <= 0) {
+        this.values.delete(k);
+        if (this.best !== null && valueKey(this.type, this.best) === k) this.stale = true;
+      }
+    }
+    if (w > 0 && !this.stale && (this.best === null || this.better(v, this.best))) this.best = v;
+  }
+
+  result(): unknown {
+    if (this.stale && this.values !== null) {
+      this.best = null;
+      for (const e of this.values.values()) if (this.best === null || this.better(e.v, this.best)) this.best = e.v;
+      this.stale = false;
+    }
+    return this.best;
+  }
+}
+
+class BoolAcc implements Accumulator {
+  private t = 0;
+  private f = 0;
+  constructor(private readonly and: boolean) {}
+  update(args: readonly unknown[], w: number): void {
+    const v = args[0];
+    if (v === null) return;
+    if (v === true) this.t += w;
+    else this.f += w;
+  }
+  result(): unknown {
+    if (this.t + this.f === 0) return null;
+    return this.and ? this.f === 0 : this.t > 0;
+  }
+}
+
+interface Entry {
+  args: unknown[];
+  order: unknown[] | undefined;
+  seq: number;
+}
+
+/** string_agg / array_agg: the entries in ORDER BY order, then arrival order. */
+class ListAcc implements Accumulator {
+  private entries: Entry[] = [];
+  private seq = 0;
+  private sorted = true;
+
+  constructor(
+    private readonly spec: AggregateSpec,
+    private readonly isString: boolean,
+  ) {}
+
+  update(args: readonly unknown[], w: number, order?: readonly unknown[]): void {
+    if (this.isString && args[0] === null) return;
+    if (w > 0) {
+      for (let k = 0; k < w; k++) this.entries.push({ args: args.slice(), order: order?.slice(), seq: this.seq++ });
+      this.sorted = false;
+      return;
+    }
+    for (let k = 0; k < -w; k++) {
+      for (let i = this.entries.length - 1; i >= 0; i--) {
+        if (this.sameEntry(this.entries[i], args, order)) {
+          this.entries.splice(i, 1);
+          break;
+        }
+      }
+    }
+  }
+
+  private sameEntry(e: Entry, args: readonly unknown[], order: readonly unknown[] | undefined): boolean {
+    const types = this.spec.argTypes;
+    for (let i = 0; i < args.length; i++) {
+      if (valueKey(types[i], e.args[i]) !== valueKey(types[i], args[i])) return false;
+    }
+    if (order !== undefined && e.order !== undefined && this.spec.orderBy !== undefined) {
+      for (let i = 0; i < order.length; i++) {
+        const t = this.spec.orderBy[i].expr.type;
+        if (valueKey(t, e.order[i]) !== valueKey(t, order[i])) return false;
+      }
+    }
+    return true;
+  }
+
+  result(): unknown {
+    if (this.entries.length === 0) return null;
+    const keys = this.spec.orderBy;
+    if (!this.sorted) {
+      if (keys !== undefined && keys.length > 0) {
+        this.entries.sort((a, b) => {
+          const c = compareSortKeys(keys, a.order!, b.order!);
+          return c !== 0 ? c : a.seq - b.seq;
+        });
+      } else {
+        this.entries.sort((a, b) => a.seq - b.seq);
+      }
+      this.sorted = true;
+    }
+    if (!this.isString) return this.entries.map((e) => e.args[0]);
+    let s = "";
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (i > 0 && e.args[1] !== null && e.args[1] !== undefined) s += e.args[1] as string;
+      s += e.args[0] as string;
+    }
+    return s;
+  }
+}
+
+/** Compares two rows of sort-key values under ORDER BY semantics (DESC, NULLS FIRST/LAST). */
+export function compareSortKeys(keys: readonly SortKey[], a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const x = a[i];
+    const y = b[i];
+    if (x === null || y === null) {
+      if (x === y) continue;
+      return (x === null) === k.nullsFirst ? -1 : 1;
+    }
+    const c = compareValues(k.expr.type, x, y);
+    if (c !== 0) return k.desc ? -c : c;
+  }
+  return 0;
+}
+
+/** var_samp, var_pop, stddev_samp, stddev_pop. */
+class VarianceAcc implements Accumulator {
+  private n = 0;
+  // floats: Youngs–Cramer running sum and sum of squared deviations (invertible)
+  private sx = 0;
+  private sxx = 0;
+  // integers and numerics: exact sums
+  private ex: Decimal = Decimal.ZERO;
+  private ex2: Decimal = Decimal.ZERO;
+  private readonly float: boolean;
+
+  constructor(
+    argType: DataType,
+    private readonly type: DataType,
+    private readonly kind: AggKind,
+  ) {
+    this.float = argType.id === "real" || argType.id === "double";
+  }
+
+  update(args: readonly unknown[], w: number): void {
+    const v = args[0];
+    if (v === null) return;
+    if (this.float) {
+      const x = v as number;
+      if (w > 0) {
+        this.n += 1;
+        this.sx += x;
+        if (this.n > 1) {
+          const t = x * this.n - this.sx;
+          this.sxx += (t * t) / (this.n * (this.n - 1));
+        } else {
+          this.sxx = 0;
+        }
+      } else {
+        if (this.n > 1) {
+          const t = x * this.n - this.sx;
+          this.sxx -= (t * t) / (this.n * (this.n - 1));
+        } else {
+          this.sxx = 0;
+        }
+        this.n -= 1;
+        this.sx -= x;
+      }
+      return;
+    }
+    const d = v instanceof Decimal ? v : Decimal.fromBigInt(toBigInt(v));
+    this.n += w;
+    if (w > 0) {
+      this.ex = this.ex.add(d);
+      this.ex2 = this.ex2.add(d.mul(d));
+    } else {
+      this.ex = this.ex.sub(d);
+      this.ex2 = this.ex2.sub(d.mul(d));
+    }
+  }
+
+  result(): unknown {
+    const samp = this.kind === "var_samp" || this.kind === "stddev_samp";
+    const sqrt = this.kind === "stddev_samp" || this.kind === "stddev_pop";
+    if (this.n === 0 || (samp && this.n === 1)) return null;
+    if (this.float) {
+      const sxx = this.sxx < 0 ? 0 : this.sxx;
+      const v = sxx / (samp ? this.n - 1 : this.n);
+      const r = sqrt ? Math.sqrt(v) : v;
+      return this.type.id === "real" ? Math.fround(r) : this.type.id === "numeric" ? Decimal.fromNumber(r) : r;
+    }
+    const n = Decimal.fromBigInt(BigInt(this.n));
+    let num = n.mul(this.ex2).sub(this.ex.mul(this.ex));
+    if (num.sign() <= 0) num = Decimal.ZERO;
+    const den = samp ? n.mul(Decimal.fromBigInt(BigInt(this.n - 1))) : n.mul(n);
+    const v = num.div(den);
+    const r = sqrt ? v.sqrt() : v;
+    return this.type.id === "numeric" ? r : r.toNumber();
+  }
+}
+
+/** DISTINCT: the inner accumulator sees each distinct argument value once. */
+class DistinctAcc implements Accumulator {
+  private counts = new Map<KeyPrimitive, number>();
+  constructor(
+    private readonly inner: Accumulator,
+    private readonly types: DataType[],
+  ) {}
+  update(args: readonly unknown[], w: number, order?: readonly unknown[]): void {
+    const k = valuesKey(this.types, args);
+    const before = this.counts.get(k) ?? 0;
+    const after = before + w;
+    if (after <= 0) this.counts.delete(k);
+    else this.counts.set(k, after);
+    if (before <= 0 && after > 0) this.inner.update(args, 1, order);
+    else if (before > 0 && after <= 0) this.inner.update(args, -1, order);
+  }
+  result(): unknown {
+    return this.inner.result();
+  }
+}
+
+/** A factory of accumulators for one aggregate call. `appendOnly`: no retraction will come. */
+export function accumulatorFactory(spec: AggregateSpec, appendOnly: boolean, evalCtx: EvalContext): () => Accumulator {
+  const kind = aggKind(spec.fn, spec.argTypes.length);
+  if (kind === null) throw new SqlError(SqlState.UndefinedFunction, `aggregate ${spec.fn} is not supported`);
+  const argType = spec.argTypes[0] ?? { id: "unknown" };
+  let make: () => Accumulator;
+  switch (kind) {
+    case "count_star":
+      make = () => new CountAcc(true);
+      break;
+    case "count":
+      make = () => new CountAcc(false);
+      break;
+    case "sum":
+    case "avg":
+      make = () => new SumAcc(argType, spec.type, kind === "avg", evalCtx);
+      break;
+    case "min":
+    case "max":
+      make = () => new ExtremeAcc(argType, kind === "max", appendOnly);
+      break;
+    case "bool_and":
+    case "bool_or":
+      make = () => new BoolAcc(kind === "bool_and");
+      break;
+    case "string_agg":
+    case "array_agg":
+      make = () => new ListAcc(spec, kind === "string_agg");
+      break;
+    default:
+      make = () => new VarianceAcc(argType, spec.type, kind);
+      break;
+  }
+  if (spec.distinct && kind !== "min" && kind !== "max" && kind !== "bool_and" && kind !== "bool_or") {
+    const inner = make;
+    return () => new DistinctAcc(inner(), spec.argTypes);
+  }
+  return make;
+}

@@ -1,0 +1,120 @@
+// Subqueries used as expressions. For each row the `correlated` expressions give the subquery's
+// outer values; the plan runs (run-query.ts) once per distinct outer values per query run (a cache
+// keyed by the outer values, per ExecutionContext), and the result is folded per mode:
+//   scalar (0 rows → NULL, >1 → 21000), exists, any/all (three-valued), array.
+
+import {
+  ColumnBuilder,
+  type DataType,
+  getFunction,
+  SqlError,
+  SqlState,
+  typeEquals,
+} from "../../types/index.js";
+import type { SubqueryExprB } from "../../planner/physical-plan.js";
+import type { ExecutionContext } from "../message.js";
+import { type KeyPrimitive, valueKey, valuesKey } from "../row-key.js";
+import { runQuery } from "../run-query.js";
+import type { CompiledExpr } from "./compiled.js";
+
+interface SubResult {
+  values: unknown[];
+  /** for = ANY: keys of the non-NULL values */
+  keys?: Set<KeyPrimitive>;
+  hasNull?: boolean;
+}
+
+const CACHE_LIMIT = 10000;
+
+export function compileSubquery(
+  expr: SubqueryExprB,
+  correlated: CompiledExpr[],
+  lhs: CompiledExpr | null,
+  cmpIsEquality: boolean,
+): CompiledExpr {
+  const caches = new WeakMap<ExecutionContext, Map<KeyPrimitive, SubResult>>();
+  const corrTypes = expr.correlated.map((c) => c.type);
+  const colType: DataType = expr.plan.types[0] ?? { id: "unknown" };
+  const cmp = expr.cmp !== undefined ? getFunction(expr.cmp) : null;
+  const useKeys =
+    expr.mode === "any" && cmpIsEquality && expr.lhs !== undefined && typeEquals(expr.lhs.type, colType);
+
+  function run(ctx: ExecutionContext, outerVals: unknown[]): SubResult {
+    let cache = caches.get(ctx);
+    if (cache === undefined) {
+      cache = new Map();
+      caches.set(ctx, cache);
+    }
+    const key = valuesKey(corrTypes, outerVals);
+    let r = cache.get(key);
+    if (r !== undefined) return r;
+    const chunks = runQuery(expr.plan, ctx, outerVals.slice());
+    const values: unknown[] = [];
+    const limit = expr.mode === "exists" ? 1 : expr.mode === "scalar" ? 2 : Infinity;
+    for (const ch of chunks) {
+      const col = ch.columns[0];
+      for (let i = 0; i < ch.length && values.length < limit; i++) values.push(col === undefined ? true : col.get(i));
+    }
+    if (expr.mode === "scalar" && values.length > 1) {
+      throw new SqlError(SqlState.CardinalityViolation, "more than one row returned by a subquery used as an expression");
+    }
+    r = { values };
+    if (useKeys) {
+      r.keys = new Set();
+      r.hasNull = false;
+      for (const v of values) {
+        if (v === null) r.hasNull = true;
+        else r.keys.add(valueKey(colType, v));
+      }
+    }
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, r);
+    return r;
+  }
+
+  function fold(r: SubResult, x: unknown, ctx: ExecutionContext): unknown {
+    switch (expr.mode) {
+      case "scalar":
+        return r.values.length === 0 ? null : r.values[0];
+      case "exists":
+        return r.values.length > 0;
+      case "array":
+        return r.values;
+      case "any":
+      case "all": {
+        const any = expr.mode === "any";
+        if (r.values.length === 0) return !any;
+        if (x === null) return null;
+        if (r.keys !== undefined) {
+          if (r.keys.has(valueKey(colType, x))) return true;
+          return r.hasNull ? null : false;
+        }
+        let sawNull = false;
+        for (const v of r.values) {
+          if (v === null) {
+            sawNull = true;
+            continue;
+          }
+          const c = cmp!.eval([x, v], ctx.eval);
+          if (c === null) sawNull = true;
+          else if (c === any) return any;
+        }
+        return sawNull ? null : !any;
+      }
+    }
+  }
+
+  return (chunk, ctx, outer) => {
+    const n = chunk.length;
+    const corrCols = correlated.map((c) => c(chunk, ctx, outer));
+    const lhsCol = lhs !== null ? lhs(chunk, ctx, outer) : null;
+    const b = new ColumnBuilder(expr.type, n);
+    const outerVals = new Array<unknown>(corrCols.length);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < corrCols.length; c++) outerVals[c] = corrCols[c].get(i);
+      const r = run(ctx, outerVals);
+      b.push(fold(r, lhsCol !== null ? lhsCol.get(i) : null, ctx));
+    }
+    return b.build();
+  };
+}

@@ -1,0 +1,121 @@
+// Builds the operator graph of a physical plan: one operator per plan node, wired so that each
+// emits into its parent's input port (joins and set operations: left = port 0, right = port 1;
+// UNION ALL: input i = port i). Returns the sources, which the driver (run-query.ts) pulls.
+// Streaming (continuous queries) will build the same operators with appendOnly = false and drive
+// the sources with periodic, non-final barriers.
+
+import type { PhysicalPlan } from "../planner/physical-plan.js";
+import type { Emit, Operator, OperatorEnv, SourceOperator } from "./message.js";
+import { DistinctOn } from "./operators/distinct-on.js";
+import { Empty } from "./operators/empty.js";
+import { Filter } from "./operators/filter.js";
+import { HashAggregate } from "./operators/hash-aggregate.js";
+import { HashJoin } from "./operators/hash-join.js";
+import { Limit } from "./operators/limit.js";
+import { NestedLoopJoin } from "./operators/nested-loop-join.js";
+import { Project } from "./operators/project.js";
+import { Scan } from "./operators/scan.js";
+import { SetOp } from "./operators/set-op.js";
+import { Sort } from "./operators/sort.js";
+import { TableFunction } from "./operators/table-function.js";
+import { UnionAll } from "./operators/union-all.js";
+import { Values } from "./operators/values.js";
+import { Window } from "./operators/window.js";
+
+export interface GraphOptions {
+  /** the input is a snapshot and no deletes will flow (ad-hoc queries) */
+  appendOnly: boolean;
+}
+
+export interface GraphSource {
+  source: SourceOperator;
+  /** true once nothing more from this source can change the result (a LIMIT above it is full) */
+  done: () => boolean;
+}
+
+export interface Graph {
+  sources: GraphSource[];
+  operators: Operator[];
+}
+
+const NEVER = (): boolean => false;
+
+/** Builds the operators of `plan`; its output goes to `emit`. */
+export function buildGraph(plan: PhysicalPlan, env: OperatorEnv, emit: Emit, options: GraphOptions): Graph {
+  const graph: Graph = { sources: [], operators: [] };
+  build(plan, env, emit, options, graph, NEVER);
+  return graph;
+}
+
+function build(
+  node: PhysicalPlan,
+  env: OperatorEnv,
+  emit: Emit,
+  options: GraphOptions,
+  graph: Graph,
+  done: () => boolean,
+): void {
+  const source = (s: SourceOperator): void => {
+    graph.operators.push(s);
+    graph.sources.push({ source: s, done });
+  };
+  const unary = (op: Operator, input: PhysicalPlan, inputDone: () => boolean): void => {
+    graph.operators.push(op);
+    build(input, env, (m) => op.push(0, m), options, graph, inputDone);
+  };
+  switch (node.kind) {
+    case "scan":
+      return source(new Scan(node, env, emit));
+    case "values":
+      return source(new Values(node, env, emit));
+    case "empty":
+      return source(new Empty(emit));
+    case "table_function":
+      return source(new TableFunction(node, env, emit));
+    case "filter":
+      return unary(new Filter(node, env, emit), node.input, done);
+    case "project":
+      return unary(new Project(node, env, emit), node.input, done);
+    case "distinct_on":
+      return unary(new DistinctOn(node, env, emit), node.input, done);
+    case "limit": {
+      const op = new Limit(node, env, emit);
+      if (node.input.kind === "sort") {
+        // ORDER BY ... LIMIT: the sort keeps only the rows the limit can pass (a top-N)
+        const sort = new Sort(node.input, env, (m) => op.push(0, m), op.bound);
+        graph.operators.push(op);
+        return unary(sort, node.input.input, NEVER);
+      }
+      return unary(op, node.input, () => op.satisfied || done());
+    }
+    case "aggregate":
+      return unary(new HashAggregate(node, env, emit, { appendOnly: options.appendOnly }), node.input, NEVER);
+    case "sort":
+      return unary(new Sort(node, env, emit), node.input, NEVER);
+    case "window":
+      return unary(new Window(node, env, emit), node.input, NEVER);
+    case "join": {
+      const op = node.leftKeys.length > 0 ? new HashJoin(node, env, emit) : new NestedLoopJoin(node, env, emit);
+      graph.operators.push(op);
+      // the right (build) side's sources come first: a batch run stores it whole, then streams the
+      // left side through it, so output comes in left-row order as from Postgres's joins
+      build(node.right, env, (m) => op.push(1, m), options, graph, NEVER);
+      build(node.left, env, (m) => op.push(0, m), options, graph, NEVER);
+      return;
+    }
+    case "set_op": {
+      const op = new SetOp(node, emit);
+      graph.operators.push(op);
+      build(node.left, env, (m) => op.push(0, m), options, graph, NEVER);
+      build(node.right, env, (m) => op.push(1, m), options, graph, NEVER);
+      return;
+    }
+    case "union_all": {
+      if (node.inputs.length === 0) return source(new Empty(emit));
+      const op = new UnionAll(node.types, node.inputs.length, emit);
+      graph.operators.push(op);
+      node.inputs.forEach((input, i) => build(input, env, (m) => op.push(i, m), options, graph, done));
+      return;
+    }
+  }
+}

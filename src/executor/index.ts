@@ -1,0 +1,16 @@
+// The executor's public surface: run a physical plan (ad-hoc queries), compile expressions, and
+// the operator vocabulary (messages, operators, the graph builder) that streaming builds on.
+
+export type {
+  Message,
+  Operator,
+  SourceOperator,
+  Emit,
+  RelationReader,
+  ExecutionContext,
+  OperatorEnv,
+} from "./message.js";
+export { CHUNK_SIZE } from "./message.js";
+export { runQuery } from "./run-query.js";
+export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
+export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";

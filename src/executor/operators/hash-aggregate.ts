@@ -1,0 +1,260 @@
+// HashAggregate: GROUP BY keys with retractable aggregates. Output rows are the group-by values
+// then one column per aggregate. Chunks (inserts and deletes) update the groups as they arrive;
+// at each barrier every group that changed emits a -1 of the row it emitted before (if any) and a
+// +1 of its new row (if the group still has rows), so an ad-hoc query with one final barrier emits
+// inserts only. With no GROUP BY there is exactly one group, which always has a row (count 0,
+// sum NULL on empty input).
+// State: key → group slot (for one int32 key a typed open-addressing table, int-hash-table.ts;
+// otherwise a Map keyed by the key value for one column, by a self-delimiting string for several,
+// see row-key.ts); the group keys in a RowStore; per slot the
+// net row count, each aggregate's state (slot-aggregates.ts) and the values last emitted.
+
+import type { AggregateNode } from "../../planner/physical-plan.js";
+import { type Column, physicalKind, SqlError, SqlState } from "../../types/index.js";
+import { type SlotAggregate, slotAggregate } from "../aggregate/slot-aggregates.js";
+import { ChunkBuilder } from "../chunk-builder.js";
+import { IntHashTable } from "../int-hash-table.js";
+import { compileExpr, type CompiledExpr } from "../expression/compile.js";
+import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
+import { columnKeys, int64Key, int64Words, type KeyPrimitive, rowKeys, valueKey } from "../row-key.js";
+import { RowStore } from "../row-store.js";
+
+interface AggSlot {
+  agg: SlotAggregate;
+  args: CompiledExpr[];
+  filter: CompiledExpr | null;
+  order: CompiledExpr[] | null;
+}
+
+export interface HashAggregateOptions {
+  /** no delete will ever arrive (ad-hoc queries): min/max keep only the running extreme */
+  appendOnly: boolean;
+}
+
+export class HashAggregate implements Operator {
+  readonly name = "HashAggregate";
+  private readonly keys: CompiledExpr[];
+  private readonly aggs: AggSlot[];
+  private readonly groups = new Map<KeyPrimitive, number>();
+  private readonly keyStore: RowStore;
+  private slotKey: KeyPrimitive[] = [];
+  private rows: Float64Array = new Float64Array(16);
+  private dirty: Uint8Array = new Uint8Array(16);
+  private dirtyList: number[] = [];
+  private emitted: (unknown[] | undefined)[] = [];
+  private capacity = 16;
+  /** for a single integer (int32) key: the typed index, and the slot of the NULL group */
+  private readonly intIndex: IntHashTable | null;
+  private nullSlot = -1;
+  private readonly out: ChunkBuilder;
+
+  constructor(
+    private readonly node: AggregateNode,
+    private readonly env: OperatorEnv,
+    private readonly emit: Emit,
+    options: HashAggregateOptions,
+  ) {
+    this.keys = node.groupBy.map(compileExpr);
+    this.intIndex =
+      node.groupBy.length === 1 && physicalKind(node.groupBy[0].type) === "int32" ? new IntHashTable(1024) : null;
+    this.keyStore = new RowStore(
+      node.groupBy.map((g) => g.type),
+      16,
+    );
+    this.aggs = node.aggregates.map((a) => ({
+      agg: slotAggregate(
+        { fn: a.fn, argTypes: a.args.map((x) => x.type), type: a.type, distinct: a.distinct, orderBy: a.orderBy },
+        options.appendOnly,
+        env.ctx.eval,
+      ),
+      args: a.args.map(compileExpr),
+      filter: a.filter !== undefined ? compileExpr(a.filter) : null,
+      order: a.orderBy !== undefined && a.orderBy.length > 0 ? a.orderBy.map((k) => compileExpr(k.expr)) : null,
+    }));
+    for (const a of this.aggs) a.agg.grow(this.capacity);
+    this.out = new ChunkBuilder(node.types, (chunk) => this.emit({ kind: "chunk", chunk }));
+    if (this.keys.length === 0) {
+      // the one group of an aggregate without GROUP BY: it exists (and is emitted) from the start
+      this.newSlot([], 0, "");
+    }
+  }
+
+  private grow(min: number): void {
+    let cap = this.capacity;
+    while (cap < min) cap *= 2;
+    const rows = new Float64Array(cap);
+    rows.set(this.rows);
+    this.rows = rows;
+    const dirty = new Uint8Array(cap);
+    dirty.set(this.dirty);
+    this.dirty = dirty;
+    for (const a of this.aggs) a.agg.grow(cap);
+    this.capacity = cap;
+  }
+
+  private newSlot(keyCols: Column[], i: number, key: KeyPrimitive): number {
+    const slot = this.keyStore.append(keyCols, i);
+    if (slot >= this.capacity) this.grow(slot + 1);
+    if (this.intIndex === null) this.groups.set(key, slot);
+    this.slotKey[slot] = key;
+    this.dirty[slot] = 1;
+    this.dirtyList.push(slot);
+    return slot;
+  }
+
+  /** Each row's group slot (creating groups as needed). */
+  private assignSlots(keyCols: Column[], n: number): Int32Array {
+    const slots = new Int32Array(n);
+    if (keyCols.length === 0) return slots; // slot 0
+    const groups = this.groups;
+    if (this.intIndex !== null) {
+      // one int32 key: the typed open-addressing table, NULL in its own slot
+      const index = this.intIndex;
+      const col = keyCols[0];
+      const d = col.data as Int32Array;
+      const nulls = col.nulls;
+      for (let i = 0; i < n; i++) {
+        let s: number;
+        if (nulls !== null && nulls[i] === 1) {
+          s = this.nullSlot;
+          if (s < 0) s = this.nullSlot = this.newSlot(keyCols, i, null);
+        } else {
+          s = index.get(d[i]);
+          if (s < 0) {
+            s = this.newSlot(keyCols, i, d[i]);
+            index.set(d[i], s);
+          }
+        }
+        slots[i] = s;
+      }
+      return slots;
+    }
+    if (keyCols.length === 1 && keyCols[0].kind === "float64") {
+      const col = keyCols[0];
+      const d = col.data as Int32Array | Float64Array;
+      const nulls = col.nulls;
+      for (let i = 0; i < n; i++) {
+        const k = nulls !== null && nulls[i] === 1 ? null : d[i];
+        let s = groups.get(k);
+        if (s === undefined) s = this.newSlot(keyCols, i, k);
+        slots[i] = s;
+      }
+      return slots;
+    }
+    if (keyCols.length === 1 && keyCols[0].kind === "int64") {
+      const col = keyCols[0];
+      const d = col.data as BigInt64Array;
+      const w = int64Words(d);
+      const nulls = col.nulls;
+      for (let i = 0; i < n; i++) {
+        const k = nulls !== null && nulls[i] === 1 ? null : int64Key(w, d, i);
+        let s = groups.get(k);
+        if (s === undefined) s = this.newSlot(keyCols, i, k);
+        slots[i] = s;
+      }
+      return slots;
+    }
+    const keys = keyCols.length === 1 ? columnKeys(keyCols[0], n) : rowKeys(keyCols, n);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      let s = groups.get(k);
+      if (s === undefined) s = this.newSlot(keyCols, i, k);
+      slots[i] = s;
+    }
+    return slots;
+  }
+
+  private onChunk(msg: Extract<Message, { kind: "chunk" }>): void {
+    const chunk = msg.chunk;
+    const n = chunk.length;
+    if (n === 0) return;
+    const { ctx, outer } = this.env;
+    const slots = this.assignSlots(
+      this.keys.map((k) => k(chunk, ctx, outer)),
+      n,
+    );
+    const ops = chunk.ops;
+    const rows = this.rows;
+    const dirty = this.dirty;
+    for (let i = 0; i < n; i++) {
+      const s = slots[i];
+      rows[s] += ops === null ? 1 : ops[i];
+      if (dirty[s] === 0) {
+        dirty[s] = 1;
+        this.dirtyList.push(s);
+      }
+    }
+    for (const a of this.aggs) {
+      a.agg.update(
+        slots,
+        n,
+        a.args.map((e) => e(chunk, ctx, outer)),
+        ops,
+        a.filter !== null ? a.filter(chunk, ctx, outer) : null,
+        a.order !== null ? a.order.map((e) => e(chunk, ctx, outer)) : null,
+      );
+    }
+  }
+
+  private emitRow(slot: number, values: readonly unknown[], op: number): void {
+    const nk = this.keys.length;
+    for (let c = 0; c < nk; c++) this.out.appendValue(c, this.keyStore.value(c, slot));
+    for (let a = 0; a < values.length; a++) this.out.appendValue(nk + a, values[a]);
+    this.out.finishRow(op);
+  }
+
+  private sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+    const aggs = this.node.aggregates;
+    for (let i = 0; i < a.length; i++) {
+      if (valueKey(aggs[i].type, a[i]) !== valueKey(aggs[i].type, b[i])) return false;
+    }
+    return true;
+  }
+
+  private onBarrier(final: boolean): void {
+    const global = this.keys.length === 0;
+    const list = this.dirtyList;
+    this.dirtyList = [];
+    for (const slot of list) {
+      this.dirty[slot] = 0;
+      const count = this.rows[slot];
+      if (count < 0) throw new SqlError(SqlState.InternalError, "aggregate received a delete of a row it never saw");
+      const alive = global || count > 0;
+      const now = alive ? this.aggs.map((a) => a.agg.result(slot)) : undefined;
+      const before = this.emitted[slot];
+      if (before !== undefined && now !== undefined && this.sameValues(before, now)) continue;
+      if (before !== undefined) this.emitRow(slot, before, -1);
+      if (now !== undefined) this.emitRow(slot, now, 1);
+      this.emitted[slot] = final ? undefined : now;
+      if (!alive) {
+        const key = this.slotKey[slot];
+        if (this.intIndex === null) this.groups.delete(key);
+        else if (key === null) this.nullSlot = -1;
+        else this.intIndex.delete(key as number);
+        this.keyStore.free(slot);
+        for (const a of this.aggs) a.agg.reset(slot);
+        this.rows[slot] = 0;
+      }
+    }
+    this.out.flush();
+  }
+
+  push(_port: number, msg: Message): void {
+    switch (msg.kind) {
+      case "chunk":
+        this.onChunk(msg);
+        break;
+      case "watermark": {
+        // a watermark on a plain group-by column stays a watermark on that output column
+        this.node.groupBy.forEach((g, i) => {
+          if (g.kind === "column" && g.index === msg.column) this.emit({ kind: "watermark", column: i, value: msg.value });
+        });
+        break;
+      }
+      case "barrier":
+        this.onBarrier(msg.final);
+        this.emit(msg);
+        break;
+    }
+  }
+}

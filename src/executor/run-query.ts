@@ -1,0 +1,31 @@
+// Runs a physical plan as an ad-hoc (batch) query: builds the operator graph with a Collect sink,
+// drives each source to exhaustion (checking for cancellation between chunks, and stopping a
+// source early once a LIMIT above it is full), then sends the final barrier down every source and
+// returns what reached the sink: insert-only chunks.
+// Everything runs synchronously on the caller's stack. An asynchronous operator (the AI map that
+// batches EMBED/GENERATE calls) will hook in here: the driver becomes an async loop that awaits
+// the operators' pending work before pulling the next chunk and before the barrier is released.
+
+import type { PhysicalPlan } from "../planner/physical-plan.js";
+import type { Chunk } from "../types/index.js";
+import { buildGraph } from "./graph.js";
+import { type BarrierMessage, checkCancelled, type ExecutionContext } from "./message.js";
+import { Collect } from "./operators/collect.js";
+
+/** Runs `plan` to completion; `outer` holds a correlated subquery's outer values. */
+export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): Chunk[] {
+  // A top-level run gets a context of its own: subquery results are cached per context, and must
+  // not outlive the statement. Subqueries (outer given) share their statement's context.
+  if (outer === undefined) ctx = { ...ctx };
+  const sink = new Collect(plan.types, ctx);
+  const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true });
+  for (const { source, done } of graph.sources) {
+    for (;;) {
+      checkCancelled(ctx);
+      if (done() || !source.next()) break;
+    }
+  }
+  const barrier: BarrierMessage = { kind: "barrier", epoch: 1, final: true };
+  for (const { source } of graph.sources) source.push(0, barrier);
+  return sink.result();
+}

@@ -1,0 +1,12 @@
+// The public surface of sage-sql: open a Database, connect Sessions, run SQL.
+export { Database, Session, type DatabaseOptions, type SessionOptions } from "./database.js";
+export type { StatementResult, ResultColumn } from "./result.js";
+export {
+  SqlError,
+  SqlState,
+  formatValue,
+  typeName,
+  type DataType,
+  type TypeId,
+} from "./types/index.js";
+export { splitStatements, KEYWORDS } from "./parser/index.js";

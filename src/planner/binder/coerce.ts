@@ -1,0 +1,85 @@
+// Casting bound expressions to the types an operator, function, column or set operation needs:
+// constants fold at bind time, untyped literals and $n parameters take the type asked for.
+
+import {
+  DataType,
+  SqlError,
+  castValue,
+  commonSupertype,
+  getFunction,
+  parseValue,
+  typeEquals,
+  typeName,
+  type EvalContext,
+} from "../../types/index.js";
+import type { BoundExpr } from "../physical-plan.js";
+import type { BinderEnv } from "./context.js";
+
+export type CoercionContext = "implicit" | "assignment" | "explicit";
+
+function hasModifier(t: DataType): boolean {
+  return t.length !== undefined || t.precision !== undefined || t.dims !== undefined;
+}
+
+export function coerce(
+  env: BinderEnv,
+  e: BoundExpr,
+  to: DataType,
+  context: CoercionContext = "implicit",
+  position?: number,
+): BoundExpr {
+  if (to.id === "unknown") return e;
+  if (typeEquals(e.type, to) && !(hasModifier(to) && context !== "implicit")) return e;
+  if (e.kind === "param" && e.type.id === "unknown") {
+    env.paramTypes[e.index] = to;
+    return { ...e, type: to };
+  }
+  if (e.kind === "const") {
+    try {
+      let value: unknown;
+      if (e.value === null) value = null;
+      else if (e.type.id === "unknown") value = parseValue(to, String(e.value));
+      else value = castValue(e.value, e.type, to, context);
+      if (e.type.id === "unknown" && value !== null && hasModifier(to)) value = castValue(value, { id: to.id }, to, context);
+      return { kind: "const", type: to, value };
+    } catch (err) {
+      if (err instanceof SqlError) throw err.at(position, env.sql);
+      throw err;
+    }
+  }
+  return { kind: "cast", expr: e, type: to, context };
+}
+
+/** The common type of several expressions (UNION, CASE, COALESCE, VALUES, IN); 42804 when none. */
+export function unify(types: DataType[], what: string, position?: number): DataType {
+  const t = commonSupertype(types);
+  if (t === null) {
+    const distinct: string[] = [];
+    for (const x of types) if (!distinct.includes(typeName(x))) distinct.push(typeName(x));
+    throw new SqlError("42804", `${what} types ${distinct[0]} and ${distinct[1] ?? distinct[0]} cannot be matched`, { position });
+  }
+  return t.id === "unknown" ? { id: "text" } : t;
+}
+
+/** The evaluation context used when folding constants at bind time. */
+export const FOLD_CONTEXT: EvalContext = {
+  now: Date.now() * 1000,
+  timeZone: "UTC",
+  random: Math.random,
+};
+
+/** Folds a call over constants (non-volatile functions only); leaves it alone if folding fails. */
+export function foldCall(e: BoundExpr): BoundExpr {
+  if (e.kind !== "call") return e;
+  if (!e.args.every((a) => a.kind === "const")) return e;
+  const fn = getFunction(e.fn);
+  if (fn.volatile) return e;
+  const args = e.args.map((a) => (a as { value: unknown }).value);
+  if (fn.strict && args.some((a) => a === null)) return { kind: "const", type: e.type, value: null };
+  try {
+    return { kind: "const", type: e.type, value: fn.eval(args, FOLD_CONTEXT) };
+  } catch {
+    // an error here (1/0) is raised at run time, only if the row is actually evaluated
+    return e;
+  }
+}

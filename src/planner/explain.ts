@@ -1,0 +1,146 @@
+// EXPLAIN: the physical plan as an indented tree, one operator per line, Postgres-style arrows.
+
+import { formatValue, typeName } from "../types/index.js";
+import type { BoundExpr, PhysicalPlan, SortKey } from "./physical-plan.js";
+
+export function explainPlan(plan: PhysicalPlan): string[] {
+  const lines: string[] = [];
+  walk(plan, 0, lines);
+  return lines;
+}
+
+function walk(p: PhysicalPlan, depth: number, out: string[]): void {
+  const pad = depth === 0 ? "" : "  ".repeat(depth - 1) + "->  ";
+  const detail = "  ".repeat(depth) + (depth === 0 ? "  " : "      ");
+  const add = (head: string, ...details: string[]) => {
+    out.push(pad + head);
+    for (const d of details) out.push(detail + d);
+  };
+  switch (p.kind) {
+    case "scan":
+      add(`Scan on ${p.name}`);
+      break;
+    case "values":
+      add(`Values (${p.rows.length} row${p.rows.length === 1 ? "" : "s"})`);
+      break;
+    case "empty":
+      add("Empty Result");
+      break;
+    case "filter":
+      add("Filter", `Condition: ${expr(p.predicate)}`);
+      break;
+    case "project":
+      add("Project", `Output: ${p.exprs.map(expr).join(", ")}`);
+      break;
+    case "aggregate":
+      add(
+        p.aggregates.length === 0 ? "HashAggregate (distinct)" : "HashAggregate",
+        ...(p.groupBy.length ? [`Group Key: ${p.groupBy.map(expr).join(", ")}`] : []),
+        ...(p.aggregates.length ? [`Aggregates: ${p.aggregates.map((a) => `${a.fn}(${a.distinct ? "DISTINCT " : ""}${a.args.map(expr).join(", ")})`).join(", ")}`] : []),
+      );
+      break;
+    case "join": {
+      const kind = p.leftKeys.length ? "Hash Join" : "Nested Loop";
+      const jt = p.joinType === "inner" ? "" : ` ${p.joinType[0].toUpperCase()}${p.joinType.slice(1)}`;
+      add(
+        `${kind}${jt}`,
+        ...(p.leftKeys.length ? [`Hash Cond: ${p.leftKeys.map((k, i) => `(${expr(k)} = right.${expr(p.rightKeys[i])})`).join(" AND ")}`] : []),
+        ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []),
+      );
+      break;
+    }
+    case "sort":
+      add("Sort", `Sort Key: ${p.keys.map(sortKey).join(", ")}`);
+      break;
+    case "limit":
+      add("Limit", ...(p.limit ? [`Limit: ${expr(p.limit)}`] : []), ...(p.offset ? [`Offset: ${expr(p.offset)}`] : []));
+      break;
+    case "distinct_on":
+      add("Unique", `Key: ${p.keys.map(expr).join(", ")}`);
+      break;
+    case "set_op":
+      add(`${p.op[0].toUpperCase()}${p.op.slice(1)}${p.all ? " All" : ""}`);
+      break;
+    case "union_all":
+      add("Append");
+      break;
+    case "window":
+      add("WindowAgg", ...p.functions.map((f) => `${f.fn}(${f.args.map(expr).join(", ")}) OVER (${[f.partitionBy.length ? `PARTITION BY ${f.partitionBy.map(expr).join(", ")}` : "", f.orderBy.length ? `ORDER BY ${f.orderBy.map(sortKey).join(", ")}` : ""].filter(Boolean).join(" ")})`));
+      break;
+    case "table_function":
+      add(`Function Scan on ${p.fn}`);
+      break;
+  }
+  for (const child of children(p)) walk(child, depth + 1, out);
+}
+
+export function children(p: PhysicalPlan): PhysicalPlan[] {
+  switch (p.kind) {
+    case "filter":
+    case "project":
+    case "aggregate":
+    case "sort":
+    case "limit":
+    case "distinct_on":
+    case "window":
+      return [p.input];
+    case "join":
+    case "set_op":
+      return [p.left, p.right];
+    case "union_all":
+      return p.inputs;
+    default:
+      return [];
+  }
+}
+
+function sortKey(k: SortKey): string {
+  return `${expr(k.expr)}${k.desc ? " DESC" : ""}${k.nullsFirst !== k.desc ? (k.nullsFirst ? " NULLS FIRST" : " NULLS LAST") : ""}`;
+}
+
+/** A readable rendering of a bound expression (columns as #n, outer values as $outer.n). */
+export function expr(e: BoundExpr): string {
+  switch (e.kind) {
+    case "const":
+      return e.value === null ? "NULL" : e.type.id === "unknown" ? `'${String(e.value)}'` : literal(e);
+    case "column":
+      return `#${e.index}`;
+    case "outer":
+      return `$outer.${e.index}`;
+    case "param":
+      return `$${e.index + 1}`;
+    case "call":
+      return `${e.fn}(${e.args.map(expr).join(", ")})`;
+    case "cast":
+      return `${expr(e.expr)}::${typeName(e.type)}`;
+    case "and":
+    case "or":
+      return `(${e.args.map(expr).join(` ${e.kind.toUpperCase()} `)})`;
+    case "not":
+      return `NOT ${expr(e.arg)}`;
+    case "is_null":
+      return `${expr(e.arg)} IS ${e.negated ? "NOT " : ""}NULL`;
+    case "is_bool":
+      return `${expr(e.arg)} IS ${e.negated ? "NOT " : ""}${e.test.toUpperCase()}`;
+    case "case":
+      return `CASE ${e.whens.map((w) => `WHEN ${expr(w.when)} THEN ${expr(w.then)}`).join(" ")} ELSE ${expr(e.else)} END`;
+    case "in_list":
+      return `${expr(e.expr)} ${e.negated ? "NOT " : ""}IN (${e.list.map(expr).join(", ")})`;
+    case "coalesce":
+    case "greatest":
+    case "least":
+    case "nullif":
+      return `${e.kind.toUpperCase()}(${e.args.map(expr).join(", ")})`;
+    case "subquery":
+      return `(SubPlan ${e.mode}${e.lhs ? ` ${expr(e.lhs)}` : ""})`;
+  }
+}
+
+function literal(e: BoundExpr & { kind: "const" }): string {
+  try {
+    const text = formatValue(e.type, e.value);
+    return e.type.id === "integer" || e.type.id === "bigint" || e.type.id === "numeric" || e.type.id === "boolean" ? text : `'${text}'`;
+  } catch {
+    return String(e.value);
+  }
+}

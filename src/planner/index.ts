@@ -1,0 +1,10 @@
+// The planner's public surface: bind statements into physical plans, and explain them.
+export type * from "./physical-plan.js";
+export { bindQuery, type BoundQuery } from "./binder/query.js";
+export { bindInsert, bindUpdate, bindDelete, defaultExpr, type WritePlan, type Returning } from "./binder/dml.js";
+export { bindExpr, bindCondition } from "./binder/expressions.js";
+export { coerce } from "./binder/coerce.js";
+export { QueryContext, type BinderEnv } from "./binder/context.js";
+export { Scope } from "./binder/scope.js";
+export { explainPlan } from "./explain.js";
+export { ROW_ID_COLUMN } from "./binder/from.js";

@@ -1,0 +1,312 @@
+// The physical plan: what the planner hands the executor. Plain serializable data (it travels to
+// workers later), so the planner never imports the executor. Every node lists the types of the
+// columns it outputs; expressions refer to input columns by position.
+
+import type { DataType } from "../types/data-type.js";
+
+// ───────────────────────────── bound expressions ─────────────────────────────
+
+export type BoundExpr =
+  | ConstExpr
+  | ColumnExpr
+  | OuterColumnExpr
+  | ParamRefExpr
+  | CallExpr
+  | CastExprB
+  | LogicalExpr
+  | NotExpr
+  | IsNullExpr
+  | IsBoolExpr
+  | CaseExprB
+  | InListExprB
+  | CoalesceExpr
+  | SubqueryExprB;
+
+/** A constant, already in its scalar form (see types/column.ts). */
+export interface ConstExpr {
+  kind: "const";
+  type: DataType;
+  value: unknown;
+}
+
+/** Column `index` of the operator's input row (for joins: left columns, then right columns). */
+export interface ColumnExpr {
+  kind: "column";
+  index: number;
+  type: DataType;
+}
+
+/**
+ * A column of an enclosing query's row, inside a correlated subquery: `index` into the outer
+ * parameters the subquery was called with (SubqueryExprB.correlated, in order).
+ */
+export interface OuterColumnExpr {
+  kind: "outer";
+  index: number;
+  type: DataType;
+}
+
+/** `$n` of a prepared statement (0-based index here). */
+export interface ParamRefExpr {
+  kind: "param";
+  index: number;
+  type: DataType;
+}
+
+/** A built-in scalar function or operator, by the id the function registry (types/functions) resolved. */
+export interface CallExpr {
+  kind: "call";
+  fn: string;
+  args: BoundExpr[];
+  type: DataType;
+}
+
+export interface CastExprB {
+  kind: "cast";
+  expr: BoundExpr;
+  type: DataType;
+  /** 'assignment' for casts into a column on INSERT/UPDATE (varchar(n) overflow is an error, not a truncation); pass to castValue */
+  context?: "explicit" | "assignment" | "implicit";
+}
+
+/** AND / OR with three-valued logic over any number of arguments. */
+export interface LogicalExpr {
+  kind: "and" | "or";
+  args: BoundExpr[];
+  type: DataType;
+}
+
+export interface NotExpr {
+  kind: "not";
+  arg: BoundExpr;
+  type: DataType;
+}
+
+export interface IsNullExpr {
+  kind: "is_null";
+  arg: BoundExpr;
+  negated: boolean;
+  type: DataType;
+}
+
+/** IS [NOT] TRUE | FALSE | UNKNOWN */
+export interface IsBoolExpr {
+  kind: "is_bool";
+  arg: BoundExpr;
+  test: "true" | "false" | "unknown";
+  negated: boolean;
+  type: DataType;
+}
+
+/** Searched CASE (the binder rewrites the simple form into `operand = value` tests). */
+export interface CaseExprB {
+  kind: "case";
+  whens: { when: BoundExpr; then: BoundExpr }[];
+  else: BoundExpr;
+  type: DataType;
+}
+
+/** x [NOT] IN (a, b, c), with SQL's NULL semantics; `eq` is the resolved equality function id. */
+export interface InListExprB {
+  kind: "in_list";
+  expr: BoundExpr;
+  list: BoundExpr[];
+  negated: boolean;
+  eq: string;
+  type: DataType;
+}
+
+/** COALESCE, GREATEST, LEAST (lazy / NULL-skipping forms that are not plain strict functions). */
+export interface CoalesceExpr {
+  kind: "coalesce" | "greatest" | "least" | "nullif";
+  args: BoundExpr[];
+  /** for greatest/least/nullif: the comparison function id */
+  cmp?: string;
+  type: DataType;
+}
+
+/**
+ * A subquery used as an expression. The executor runs `plan` with the values of `correlated`
+ * (evaluated on the current row) as its outer parameters, caching results per distinct outer values.
+ *   scalar: the single value of a one-column result (NULL if empty, error 21000 if more than one row)
+ *   exists: whether there is at least one row
+ *   in / any / all: `lhs op ANY|ALL (column)`, three-valued; `in` is `= ANY`; `cmp` is the function id
+ *   array: ARRAY(SELECT ...)
+ */
+export interface SubqueryExprB {
+  kind: "subquery";
+  mode: "scalar" | "exists" | "any" | "all" | "array";
+  plan: PhysicalPlan;
+  correlated: BoundExpr[];
+  lhs?: BoundExpr;
+  cmp?: string;
+  type: DataType;
+}
+
+// ───────────────────────────── plan nodes ─────────────────────────────
+
+export type PhysicalPlan =
+  | ScanNode
+  | ValuesNode
+  | FilterNode
+  | ProjectNode
+  | AggregateNode
+  | JoinNode
+  | SortNode
+  | LimitNode
+  | DistinctOnNode
+  | SetOpNode
+  | UnionAllNode
+  | WindowNode
+  | TableFunctionNode
+  | EmptyNode;
+
+interface NodeBase {
+  /** output column types */
+  types: DataType[];
+}
+
+/** Reads a table, stream or materialized view's current contents; `columns` picks and orders them. */
+export interface ScanNode extends NodeBase {
+  kind: "scan";
+  /** catalog object id */
+  relation: string;
+  /** the name as written, for EXPLAIN */
+  name: string;
+  columns: number[];
+}
+
+export interface ValuesNode extends NodeBase {
+  kind: "values";
+  rows: BoundExpr[][];
+}
+
+/** No rows (a WHERE false folded away); still has the output types. */
+export interface EmptyNode extends NodeBase {
+  kind: "empty";
+}
+
+export interface FilterNode extends NodeBase {
+  kind: "filter";
+  input: PhysicalPlan;
+  predicate: BoundExpr;
+}
+
+export interface ProjectNode extends NodeBase {
+  kind: "project";
+  input: PhysicalPlan;
+  exprs: BoundExpr[];
+}
+
+export interface AggregateCall {
+  /** aggregate id from the registry: count, count_star, sum, avg, min, max, bool_and, bool_or, string_agg, array_agg... */
+  fn: string;
+  args: BoundExpr[];
+  distinct: boolean;
+  filter?: BoundExpr;
+  /** ORDER BY inside the call (string_agg, array_agg) */
+  orderBy?: SortKey[];
+  type: DataType;
+}
+
+/**
+ * Hash aggregate: output is the group-by values then one column per aggregate. With no group
+ * keys it outputs exactly one row even on empty input (count = 0, others NULL).
+ */
+export interface AggregateNode extends NodeBase {
+  kind: "aggregate";
+  input: PhysicalPlan;
+  groupBy: BoundExpr[];
+  aggregates: AggregateCall[];
+}
+
+/**
+ * Join. With equi-keys, a hash join; without, a nested loop. `condition` is the residual
+ * predicate over the concatenated row (left columns then right columns). Output: left ++ right
+ * columns, except semi/anti joins which output the left columns only.
+ */
+export interface JoinNode extends NodeBase {
+  kind: "join";
+  joinType: "inner" | "left" | "right" | "full" | "semi" | "anti";
+  left: PhysicalPlan;
+  right: PhysicalPlan;
+  leftKeys: BoundExpr[];
+  rightKeys: BoundExpr[];
+  condition?: BoundExpr;
+}
+
+export interface SortKey {
+  expr: BoundExpr;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export interface SortNode extends NodeBase {
+  kind: "sort";
+  input: PhysicalPlan;
+  keys: SortKey[];
+}
+
+/** LIMIT/OFFSET; the expressions are constant (or $n parameters) and evaluated once. */
+export interface LimitNode extends NodeBase {
+  kind: "limit";
+  input: PhysicalPlan;
+  limit?: BoundExpr;
+  offset?: BoundExpr;
+}
+
+/** DISTINCT ON (keys): the first row of each key group in input order (input is sorted). */
+export interface DistinctOnNode extends NodeBase {
+  kind: "distinct_on";
+  input: PhysicalPlan;
+  keys: BoundExpr[];
+}
+
+/** UNION / INTERSECT / EXCEPT [ALL] with SQL's duplicate semantics (NULLs compare equal). */
+export interface SetOpNode extends NodeBase {
+  kind: "set_op";
+  op: "union" | "intersect" | "except";
+  all: boolean;
+  left: PhysicalPlan;
+  right: PhysicalPlan;
+}
+
+export interface UnionAllNode extends NodeBase {
+  kind: "union_all";
+  inputs: PhysicalPlan[];
+}
+
+export interface WindowFrameB {
+  mode: "rows" | "range" | "groups";
+  start: { kind: "unbounded_preceding" | "preceding" | "current_row" | "following" | "unbounded_following"; offset?: BoundExpr };
+  end: { kind: "unbounded_preceding" | "preceding" | "current_row" | "following" | "unbounded_following"; offset?: BoundExpr };
+}
+
+export interface WindowCall {
+  /** row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value, last_value, nth_value, or an aggregate id */
+  fn: string;
+  args: BoundExpr[];
+  /** true when fn is an aggregate used as a window function */
+  aggregate: boolean;
+  distinct?: boolean;
+  filter?: BoundExpr;
+  partitionBy: BoundExpr[];
+  orderBy: SortKey[];
+  frame: WindowFrameB;
+  type: DataType;
+}
+
+/** Appends one column per window function to each input row; output order is unspecified. */
+export interface WindowNode extends NodeBase {
+  kind: "window";
+  input: PhysicalPlan;
+  functions: WindowCall[];
+}
+
+/** A set-returning function in FROM: generate_series, unnest, ... (args are constant or correlated). */
+export interface TableFunctionNode extends NodeBase {
+  kind: "table_function";
+  fn: string;
+  args: BoundExpr[];
+  withOrdinality: boolean;
+}

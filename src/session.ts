@@ -1,0 +1,223 @@
+// A session: one client's connection state (settings, the read-your-writes position later) and
+// the statement dispatcher that turns each parsed statement into a result.
+
+import type * as A from "./parser/index.js";
+import { parse } from "./parser/index.js";
+import type { Database, SessionOptions } from "./database.js";
+import { compileExpr, runQuery, type ExecutionContext } from "./executor/index.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import type { StatementResult, ResultColumn } from "./result.js";
+import { SessionSettings } from "./settings.js";
+import { executeDdl, isDdl } from "./ddl.js";
+import { showStatement } from "./show.js";
+import { Chunk, SqlError, SqlState, Types, toSqlError, type DataType } from "./types/index.js";
+
+export class Session {
+  readonly settings = new SessionSettings();
+  private inTransaction = false;
+
+  constructor(
+    readonly db: Database,
+    readonly options: SessionOptions,
+  ) {
+    if (options.applicationName) this.settings.set("application_name", options.applicationName);
+  }
+
+  get user(): string {
+    return this.options.user ?? "sage";
+  }
+
+  /** 'I' idle, 'T' in a transaction block (for the wire protocol's ReadyForQuery). */
+  get transactionStatus(): "I" | "T" {
+    return this.inTransaction ? "T" : "I";
+  }
+
+  /**
+   * Runs each statement of `sql` in order, yielding its result as soon as it is done. Throws the
+   * SqlError of the first failing statement (the ones before it have taken effect).
+   */
+  async *run(sql: string, params: unknown[] = []): AsyncGenerator<StatementResult> {
+    let statements: A.Statement[];
+    try {
+      statements = parse(sql);
+    } catch (e) {
+      throw toSqlError(e).at(undefined, sql);
+    }
+    for (const st of statements) {
+      try {
+        yield this.executeStatement(st, sql, params);
+      } catch (e) {
+        const err = toSqlError(e);
+        if (err.position !== undefined && err.line === undefined) {
+          const p = err.position;
+          err.position = undefined;
+          err.at(p, sql);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Runs all statements and returns their results (throws on the first error). */
+  async execute(sql: string, params: unknown[] = []): Promise<StatementResult[]> {
+    const out: StatementResult[] = [];
+    for await (const r of this.run(sql, params)) out.push(r);
+    return out;
+  }
+
+  close(): void {}
+
+  binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
+    return { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
+  }
+
+  executionContext(params: unknown[]): ExecutionContext {
+    return {
+      relations: this.db,
+      params,
+      eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
+    };
+  }
+
+  /** Binds and runs a query, returning its rows (scalar values). */
+  runPlan(plan: PhysicalPlan, params: unknown[]): Chunk[] {
+    return runQuery(plan, this.executionContext(params));
+  }
+
+  private executeStatement(st: A.Statement, sql: string, params: unknown[]): StatementResult {
+    switch (st.kind) {
+      case "select": {
+        const env = this.binderEnv(sql, params.map(() => Types.unknown));
+        const q = bindQuery(st.query, new QueryContext(env));
+        const chunks = this.runPlan(q.plan, params);
+        const rows = chunks.flatMap((c) => c.rows());
+        return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
+      }
+      case "insert": {
+        const env = this.binderEnv(sql);
+        return this.applyWrite(bindInsert(st, env), params, "INSERT");
+      }
+      case "update":
+        return this.applyWrite(bindUpdate(st, this.binderEnv(sql)), params, "UPDATE");
+      case "delete":
+        return this.applyWrite(bindDelete(st, this.binderEnv(sql)), params, "DELETE");
+      case "explain":
+        return this.explain(st, sql);
+      case "set": {
+        if (st.name === "role" || st.name === "session authorization") return commandResult("SET");
+        if (st.name === "names") {
+          this.settings.set("client_encoding", st.values?.[0] ?? "UTF8");
+          return commandResult("SET");
+        }
+        this.settings.set(st.name, st.values === null ? null : st.values.join(", "));
+        return commandResult("SET");
+      }
+      case "reset":
+        if (st.name === "all") {
+          for (const s of this.settings.all()) this.settings.set(s.name, null);
+        } else {
+          this.settings.set(st.name, null);
+        }
+        return commandResult("RESET");
+      case "show":
+        return showStatement(this, st);
+      case "transaction":
+        return this.transaction(st);
+      case "flush":
+        // every accepted write is visible once its statement returns (single-node, synchronous)
+        return commandResult("FLUSH");
+      default:
+        if (isDdl(st)) return executeDdl(this, st, sql);
+        throw new SqlError(SqlState.FeatureNotSupported, `${st.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
+    }
+  }
+
+  private transaction(st: A.TransactionStatement): StatementResult {
+    const notices: string[] = [];
+    switch (st.action) {
+      case "begin":
+        if (this.inTransaction) notices.push("there is already a transaction in progress");
+        this.inTransaction = true;
+        return { ...commandResult("BEGIN"), notices };
+      case "commit":
+        if (!this.inTransaction) notices.push("there is no transaction in progress");
+        this.inTransaction = false;
+        return { ...commandResult("COMMIT"), notices };
+      case "rollback":
+        if (!this.inTransaction) notices.push("there is no transaction in progress");
+        else notices.push("ROLLBACK does not undo earlier statements: sage-sql commits each statement when it runs");
+        this.inTransaction = false;
+        return { ...commandResult("ROLLBACK"), notices };
+      default:
+        return commandResult(st.action === "savepoint" ? "SAVEPOINT" : st.action === "release" ? "RELEASE" : "ROLLBACK");
+    }
+  }
+
+  private explain(st: A.ExplainStatement, sql: string): StatementResult {
+    const inner = st.statement;
+    let plan: PhysicalPlan;
+    const env = this.binderEnv(sql);
+    if (inner.kind === "select") plan = bindQuery(inner.query, new QueryContext(env)).plan;
+    else if (inner.kind === "insert") plan = bindInsert(inner, env).source;
+    else if (inner.kind === "update") plan = bindUpdate(inner, env).source;
+    else if (inner.kind === "delete") plan = bindDelete(inner, env).source;
+    else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
+    if (st.analyze) {
+      throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
+    }
+    const lines = explainPlan(plan);
+    return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
+  }
+
+  private applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): StatementResult {
+    const stored = this.db.relation(w.relation.id);
+    const rows = this.runPlan(w.source, params).flatMap((c) => c.rows());
+    let written: unknown[][];
+    if (w.kind === "insert") {
+      written = stored.write([], rows, w.onConflict?.action === "nothing");
+    } else if (w.kind === "update") {
+      // a row matched twice through UPDATE ... FROM is updated once
+      const seen = new Set<number>();
+      const ids: number[] = [];
+      const newRows: unknown[][] = [];
+      for (const r of rows) {
+        const id = r[0] as number;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        ids.push(id);
+        newRows.push(r.slice(1));
+      }
+      stored.write(ids, newRows);
+      written = newRows;
+    } else {
+      const seen = new Set<number>();
+      const ids: number[] = [];
+      written = [];
+      for (const r of rows) {
+        const id = r[0] as number;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        ids.push(id);
+        written.push(r.slice(1));
+      }
+      stored.write(ids, []);
+    }
+    const tag = verb === "INSERT" ? "INSERT" : verb;
+    if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices: [] };
+    const types = w.relation.columns.map((c) => c.type);
+    const chunk = Chunk.fromRows(types, written);
+    const ctx = this.executionContext(params);
+    const cols = w.returning.exprs.map((e) => compileExpr(e)(chunk, ctx));
+    const out = written.map((_, i) => cols.map((c) => c.get(i)));
+    return { command: tag, rowCount: written.length, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices: [] };
+  }
+}
+
+export function rowsResult(command: string, columns: ResultColumn[], rows: unknown[][]): StatementResult {
+  return { command, rowCount: rows.length, columns, rows, notices: [] };
+}
+
+export function commandResult(command: string, rowCount = 0): StatementResult {
+  return { command, rowCount, columns: [], rows: [], notices: [] };
+}
+

@@ -1,0 +1,142 @@
+// The contents of one stored relation (a table, a stream's retained rows, a materialized view's
+// state) in memory: growable columns, a deleted mask, and row ids (positions) that stay stable
+// until compaction. Appends never overwrite earlier positions, so a column slice taken for a scan
+// stays valid while later rows arrive. Durable persistence (DuckDB) is layered on by the storage
+// issue; this is the in-memory form it restores into.
+
+import { Chunk, Column, ColumnBuilder, DataType, Types } from "../types/index.js";
+
+export const SCAN_CHUNK_ROWS = 4096;
+/** Column index that asks a scan for the row id (an integer column) instead of a stored column. */
+export const ROW_ID_COLUMN = -1;
+
+export class TableStore {
+  private builders: ColumnBuilder[];
+  private deleted = new Uint8Array(64);
+  private deletedCount = 0;
+  private rowCount = 0;
+
+  constructor(readonly types: DataType[]) {
+    this.builders = types.map((t) => new ColumnBuilder(t, 64));
+  }
+
+  /** Live rows (not deleted). */
+  get size(): number {
+    return this.rowCount - this.deletedCount;
+  }
+
+  /** Appends rows from a chunk (its ops are ignored: every row is an insert); returns the first new row id. */
+  appendChunk(chunk: Chunk): number {
+    const first = this.rowCount;
+    for (let c = 0; c < this.builders.length; c++) {
+      const col = chunk.columns[c];
+      const b = this.builders[c];
+      for (let i = 0; i < chunk.length; i++) b.pushFrom(col, i);
+    }
+    this.rowCount += chunk.length;
+    this.ensureDeletedCapacity();
+    return first;
+  }
+
+  /** Appends one row of scalar values; returns its row id. */
+  appendRow(row: readonly unknown[]): number {
+    for (let c = 0; c < this.builders.length; c++) this.builders[c].push(row[c]);
+    this.ensureDeletedCapacity();
+    return this.rowCount++;
+  }
+
+  private ensureDeletedCapacity(): void {
+    if (this.deleted.length >= this.rowCount + 1) return;
+    let n = this.deleted.length;
+    while (n < this.rowCount + 1) n *= 2;
+    const d = new Uint8Array(n);
+    d.set(this.deleted);
+    this.deleted = d;
+  }
+
+  isLive(rowId: number): boolean {
+    return rowId >= 0 && rowId < this.rowCount && this.deleted[rowId] === 0;
+  }
+
+  delete(rowId: number): void {
+    if (!this.isLive(rowId)) return;
+    this.deleted[rowId] = 1;
+    this.deletedCount++;
+  }
+
+  /** Undo a delete made in the same statement (used when a statement fails half-way). */
+  undelete(rowId: number): void {
+    if (rowId < 0 || rowId >= this.rowCount || this.deleted[rowId] === 0) return;
+    this.deleted[rowId] = 0;
+    this.deletedCount--;
+  }
+
+  /** Drops rows appended after `rowCount` (statement rollback of appends). */
+  truncateTo(rowCount: number): void {
+    if (rowCount >= this.rowCount) return;
+    for (let r = rowCount; r < this.rowCount; r++) {
+      if (this.deleted[r]) {
+        this.deleted[r] = 0;
+        this.deletedCount--;
+      }
+    }
+    const cols = this.snapshotColumns();
+    this.builders = this.types.map((t, c) => {
+      const b = new ColumnBuilder(t, Math.max(64, rowCount));
+      for (let i = 0; i < rowCount; i++) b.pushFrom(cols[c], i);
+      return b;
+    });
+    this.rowCount = rowCount;
+  }
+
+  get highWaterMark(): number {
+    return this.rowCount;
+  }
+
+  row(rowId: number): unknown[] {
+    return this.builders.map((b) => b.get(rowId));
+  }
+
+  clear(): void {
+    this.builders = this.types.map((t) => new ColumnBuilder(t, 64));
+    this.deleted = new Uint8Array(64);
+    this.deletedCount = 0;
+    this.rowCount = 0;
+  }
+
+  private snapshotColumns(): Column[] {
+    return this.builders.map((b) => b.build());
+  }
+
+  /**
+   * The live rows as chunks of at most SCAN_CHUNK_ROWS, with the given columns in order
+   * (ROW_ID_COLUMN for the row id). A snapshot: rows appended or deleted after the call are not seen.
+   */
+  *scan(columns: readonly number[]): Generator<Chunk> {
+    const n = this.rowCount;
+    const all = this.snapshotColumns();
+    const deleted = this.deletedCount === 0 ? null : this.deleted.slice(0, n);
+    for (let start = 0; start < n; start += SCAN_CHUNK_ROWS) {
+      const end = Math.min(n, start + SCAN_CHUNK_ROWS);
+      let live: Int32Array | null = null;
+      let count = end - start;
+      if (deleted !== null) {
+        live = new Int32Array(end - start);
+        count = 0;
+        for (let r = start; r < end; r++) if (deleted[r] === 0) live[count++] = r - start;
+        if (count === 0) continue;
+        if (count === end - start) live = null;
+      }
+      const cols = columns.map((c) => {
+        if (c === ROW_ID_COLUMN) {
+          const ids = new Int32Array(end - start);
+          for (let r = start; r < end; r++) ids[r - start] = r;
+          return new Column(Types.integer, ids, null, end - start);
+        }
+        return all[c].slice(start, end);
+      });
+      const chunk = new Chunk(cols, end - start);
+      yield live === null ? chunk : chunk.take(live, count);
+    }
+  }
+}
