@@ -2,7 +2,7 @@
 // catalog and the stored relations; a Session holds per-connection settings and runs statements.
 
 import { Catalog } from "./catalog/index.js";
-import type { RelationReader } from "./executor/index.js";
+import { StreamRuntime, type RelationReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { StoredRelation } from "./stored-relation.js";
 import { SqlError, SqlState, type Chunk } from "./types/index.js";
@@ -22,6 +22,8 @@ export interface SessionOptions {
 
 export class Database implements RelationReader {
   readonly catalog = new Catalog();
+  /** running continuous queries (materialized views, subscriptions) */
+  readonly streams = new StreamRuntime();
   private readonly stored = new Map<string, StoredRelation>();
   private closed = false;
 
@@ -59,6 +61,16 @@ export class Database implements RelationReader {
 
   dropStored(id: string): void {
     this.stored.delete(id);
+  }
+
+  /**
+   * A relation changed (a write committed): its changes flow to the continuous queries reading
+   * it, and a barrier makes them visible everywhere before the writing statement returns.
+   */
+  publishChanges(relation: string, inserted: unknown[][], deleted: unknown[][]): void {
+    if (inserted.length + deleted.length === 0 || !this.streams.hasConsumers(relation)) return;
+    this.streams.publish(relation, this.relation(relation).changes(inserted, deleted));
+    this.streams.barrier();
   }
 
   scan(relation: string, columns: number[]): Iterable<Chunk> {

@@ -3,13 +3,13 @@
 import type * as A from "./parser/index.js";
 import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
 import { relationKindName } from "./catalog/index.js";
-import { compileExpr } from "./executor/index.js";
-import { QueryContext, Scope, bindCondition, bindQuery, defaultExpr, bindExpr } from "./planner/index.js";
+import { Dataflow, Materialize, compileExpr } from "./executor/index.js";
+import { QueryContext, Scope, bindCondition, bindQuery, defaultExpr, bindExpr, toStreamingPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./result.js";
 import { StoredRelation } from "./stored-relation.js";
-import { Chunk, SqlError, SqlState, parseTypeName, type DataType } from "./types/index.js";
+import { Chunk, SqlError, SqlState, Types, parseTypeName, type DataType } from "./types/index.js";
 
 const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "drop", "truncate", "alter", "create_schema"]);
 
@@ -42,7 +42,8 @@ export function executeDdl(session: Session, st: A.Statement, sql: string): Stat
       for (const name of st.tables) {
         const rel = session.db.catalog.getRelation(name.parts, name.pos);
         if (rel.kind !== "table" && rel.kind !== "stream") throw new SqlError(SqlState.WrongObjectType, `"${rel.name}" is not a table`, { position: name.pos });
-        session.db.relation(rel.id).truncate();
+        const removed = session.db.relation(rel.id).truncate();
+        session.db.publishChanges(rel.id, [], removed);
       }
       return commandResult("TRUNCATE TABLE");
     }
@@ -165,20 +166,63 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   return commandResult("CREATE STREAM");
 }
 
-function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
-  if (st.materialized) {
-    throw new SqlError(SqlState.FeatureNotSupported, "materialized views are not supported yet", { position: st.pos });
+function createMaterializedView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+  const db = session.db;
+  const cat = db.catalog;
+  const { schema, name } = cat.schemaFor(st.name.parts);
+  if (cat.nameTaken(schema, name)) {
+    if (st.ifNotExists) return { ...commandResult("CREATE MATERIALIZED VIEW"), notices: [`relation "${name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
+  if (st.emitOnWindowClose) {
+    throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE is not supported yet", { position: st.pos });
+  }
+  const env = session.binderEnv(sql);
+  const q = bindQuery(st.query, new QueryContext(env));
+  const plan = toStreamingPlan(q.plan);
+  const names = viewColumnNames(q.names, st);
+  const entry: RelationEntry = {
+    id: cat.newId("m"),
+    kind: "materialized_view",
+    schema,
+    name,
+    columns: names.map((n, i) => ({ name: n, type: q.types[i].id === "unknown" ? Types.text : q.types[i], notNull: false })),
+    query: st.query,
+    definition: st.text,
+    dependsOn: [...env.readRelations],
+  };
+  const stored = new StoredRelation(entry);
+  const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch));
+  const dataflow = new Dataflow(entry.id, plan, session.executionContext([]), sink);
+  // backfill: what the inputs hold now arrives as inserts, then a barrier makes it visible
+  for (const input of dataflow.inputs) {
+    const rel = db.relation(input);
+    for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) dataflow.deliver(input, chunk);
+  }
+  cat.addRelation(entry);
+  db.addStored(stored);
+  db.streams.add(dataflow);
+  dataflow.barrier(db.streams.nextEpoch());
+  return commandResult("CREATE MATERIALIZED VIEW");
+}
+
+function viewColumnNames(queryNames: string[], st: A.CreateViewStatement): string[] {
+  if (st.columns && st.columns.length > queryNames.length) {
+    throw new SqlError(SqlState.SyntaxError, "CREATE VIEW specifies more column names than columns", { position: st.pos });
+  }
+  const names = queryNames.map((n, i) => st.columns?.[i] ?? n);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new SqlError(SqlState.DuplicateColumn, `column "${dup}" specified more than once`, { position: st.pos });
+  return names;
+}
+
+function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+  if (st.materialized) return createMaterializedView(session, st, sql);
   const cat = session.db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);
   const env = session.binderEnv(sql);
   const q = bindQuery(st.query, new QueryContext(env));
-  if (st.columns && st.columns.length > q.names.length) {
-    throw new SqlError(SqlState.SyntaxError, "CREATE VIEW specifies more column names than columns", { position: st.pos });
-  }
-  const names = q.names.map((n, i) => st.columns?.[i] ?? n);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new SqlError(SqlState.DuplicateColumn, `column "${dup}" specified more than once`, { position: st.pos });
+  const names = viewColumnNames(q.names, st);
   const existing = cat.findRelation([schema, name]);
   if (existing) {
     if (st.ifNotExists) return { ...commandResult("CREATE VIEW"), notices: [`relation "${name}" already exists, skipping`] };
@@ -289,6 +333,7 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
   for (const t of targets) visit(t);
   for (const r of order) {
     cat.removeRelation(r.id);
+    session.db.streams.remove(r.id);
     session.db.dropStored(r.id);
   }
   return { ...commandResult(tag), notices };

@@ -173,35 +173,25 @@ export class Session {
     const stored = this.db.relation(w.relation.id);
     const rows = this.runPlan(w.source, params).flatMap((c) => c.rows());
     let written: unknown[][];
+    const uniqueIds = () => {
+      // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once
+      const seen = new Set<number>();
+      return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
+    };
+    let change: { inserted: unknown[][]; deleted: unknown[][] };
     if (w.kind === "insert") {
-      written = stored.write([], rows, w.onConflict?.action === "nothing");
+      change = stored.write([], rows, w.onConflict?.action === "nothing");
+      written = change.inserted;
     } else if (w.kind === "update") {
-      // a row matched twice through UPDATE ... FROM is updated once
-      const seen = new Set<number>();
-      const ids: number[] = [];
-      const newRows: unknown[][] = [];
-      for (const r of rows) {
-        const id = r[0] as number;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        ids.push(id);
-        newRows.push(r.slice(1));
-      }
-      stored.write(ids, newRows);
-      written = newRows;
+      const matched = uniqueIds();
+      written = matched.map((r) => r.slice(1));
+      change = stored.write(matched.map((r) => r[0] as number), written);
     } else {
-      const seen = new Set<number>();
-      const ids: number[] = [];
-      written = [];
-      for (const r of rows) {
-        const id = r[0] as number;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        ids.push(id);
-        written.push(r.slice(1));
-      }
-      stored.write(ids, []);
+      const matched = uniqueIds();
+      written = matched.map((r) => r.slice(1));
+      change = stored.write(matched.map((r) => r[0] as number), []);
     }
+    this.db.publishChanges(w.relation.id, change.inserted, change.deleted);
     const tag = verb === "INSERT" ? "INSERT" : verb;
     if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices: [] };
     const types = w.relation.columns.map((c) => c.type);

@@ -4,7 +4,7 @@
 
 import type { RelationEntry } from "./catalog/index.js";
 import { TableStore } from "./storage/index.js";
-import { SqlError, SqlState, formatValue, keyOf } from "./types/index.js";
+import { Chunk, SqlError, SqlState, formatValue, keyOf } from "./types/index.js";
 
 export interface CheckConstraint {
   name: string;
@@ -61,9 +61,9 @@ export class StoredRelation {
   /**
    * Checks and applies one statement's writes: `deletes` (row ids) go first, then `inserts`.
    * With `skipConflicts` (ON CONFLICT DO NOTHING) conflicting inserts are dropped instead of failing.
-   * Returns the rows actually inserted.
+   * Returns the rows actually inserted and the rows deleted.
    */
-  write(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): unknown[][] {
+  write(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): { inserted: unknown[][]; deleted: unknown[][] } {
     const e = this.entry;
     for (const row of inserts) {
       for (let c = 0; c < e.columns.length; c++) {
@@ -103,10 +103,12 @@ export class StoredRelation {
       }
     }
     // apply: nothing below can fail on user input
+    const deletedRows: unknown[][] = [];
     for (const id of deletes) {
       if (!this.store.isLive(id)) continue;
+      const old = this.store.row(id);
+      deletedRows.push(old);
       if (this.uniques.length) {
-        const old = this.store.row(id);
         for (const ix of this.uniques) {
           const k = this.keyOf(ix, old);
           if (k !== undefined && ix.map.get(k) === id) ix.map.delete(k);
@@ -121,12 +123,22 @@ export class StoredRelation {
         if (k !== undefined) ix.map.set(k, id);
       }
     }
-    return accepted;
+    return { inserted: accepted, deleted: deletedRows };
   }
 
-  truncate(): void {
+  /** Removes every row; returns them (for the views that read this relation). */
+  truncate(): unknown[][] {
+    const rows = [...this.store.scan(this.entry.columns.map((_, i) => i))].flatMap((c) => c.rows());
     this.store.clear();
     for (const ix of this.uniques) ix.map.clear();
+    return rows;
+  }
+
+  /** The change chunk of a write: deleted rows as -1, inserted rows as +1. */
+  changes(inserted: unknown[][], deleted: unknown[][]): Chunk {
+    const rows = [...deleted, ...inserted];
+    const ops = [...deleted.map(() => -1), ...inserted.map(() => 1)];
+    return Chunk.fromRows(this.entry.columns.map((c) => c.type), rows, deleted.length ? ops : undefined);
   }
 }
 

@@ -39,7 +39,25 @@ function zoneOf(range: number): number {
   return ((range << Math.clz32(range)) >>> 0) - 1;
 }
 
-export class Xoshiro256PlusPlus {
+/** The draws the Nexmark generator makes, as rand 0.8's `SmallRng` makes them. */
+export interface SmallRng {
+  /** `SmallRng::seed_from_u64(seedHi:seedLo)` */
+  seedFromU64(seedHi: number, seedLo: number): void;
+  /** `next_u32` */
+  nextU32(): number;
+  /** `gen::<f32>()` */
+  nextF32(): number;
+  /** `gen_range(0..range)` for 32-bit types; 1 <= range < 2^32 */
+  rangeU32(range: number): number;
+  /** `gen_range(0..range)` for usize/u64; 1 <= range < 2^53 */
+  rangeU64(range: number): number;
+  /** `n` × `gen_range(b'a'..=b'z')` into `scratch[at .. at + n)` */
+  letters(at: number, n: number): void;
+  /** the byte buffer `letters` writes to, with room for at least n bytes */
+  reserveScratch(n: number): Buffer;
+}
+
+export class Xoshiro256PlusPlus implements SmallRng {
   /** s0..s3 as [hi, lo] int32 pairs */
   readonly s = new Int32Array(8);
   /** the low word of the last `nextU64()` (its high word is the return value) */
@@ -56,9 +74,8 @@ export class Xoshiro256PlusPlus {
    * SmallRng 0.8 does not forward to it.)
    */
   seedFromU64(seedHi: number, seedLo: number): void {
-    const st = new Int32Array(16);
-    pcgStatesOf(seedHi >>> 0, seedLo >>> 0, st);
-    this.seedFromPcgStates(st);
+    pcgStatesOf(seedHi >>> 0, seedLo >>> 0, PCG_SCRATCH);
+    this.seedFromPcgStates(PCG_SCRATCH);
   }
 
   /** Loads the seed from the eight successive PCG32 states (hi/lo pairs) of a seeding. */
@@ -162,8 +179,19 @@ export class Xoshiro256PlusPlus {
     }
   }
 
-  /** Fills `out[at .. at+n)` with `letter()`s (one inlined loop: the Nexmark hot path). */
-  letters(out: Uint8Array, at: number, n: number): void {
+  private scratch = Buffer.alloc(256);
+
+  reserveScratch(n: number): Buffer {
+    if (this.scratch.length < n) this.scratch = Buffer.alloc(Math.max(n, this.scratch.length * 2));
+    return this.scratch;
+  }
+
+  letters(at: number, n: number): void {
+    this.fillLetters(this.reserveScratch(at + n), at, n);
+  }
+
+  /** Fills `out[at .. at+n)` with `letter()`s (one inlined loop). */
+  fillLetters(out: Uint8Array, at: number, n: number): void {
     const s = this.s;
     let h0 = s[0], l0 = s[1], h1 = s[2], l1 = s[3], h2 = s[4], l2 = s[5], h3 = s[6], l3 = s[7];
     let i = 0;
@@ -241,6 +269,8 @@ const PCG_OFF = new Int32Array(16);
   }
 }
 
+const PCG_SCRATCH = new Int32Array(16);
+
 /** The eight PCG32 states visited when seeding from (seedHi:seedLo), into `out` (hi/lo pairs). */
 function pcgStatesOf(seedHi: number, seedLo: number, out: Int32Array): void {
   for (let k = 0; k < 8; k++) {
@@ -248,50 +278,5 @@ function pcgStatesOf(seedHi: number, seedLo: number, out: Int32Array): void {
     const lo = mulLo + (PCG_OFF[2 * k + 1] >>> 0);
     out[2 * k] = mulHi + PCG_OFF[2 * k] + (lo >= TWO32 ? 1 : 0);
     out[2 * k + 1] = lo;
-  }
-}
-
-/**
- * Seeds a generator as `seed_from_u64(offset + n)` for event numbers n, cheaply when n grows by
- * small steps: the PCG states of seed n + d are those of n plus d·MUL^k, so a step costs eight
- * 64-bit additions instead of eight 64-bit multiplications.
- */
-export class SmallRngSeeder {
-  private readonly states = new Int32Array(16);
-  private last = -1;
-  private readonly offsetHi: number;
-  private readonly offsetLo: number;
-
-  /** `offset`: added to every seed modulo 2^64 */
-  constructor(offset: bigint = 0n) {
-    const o = BigInt.asUintN(64, offset);
-    this.offsetHi = Number(o >> 32n);
-    this.offsetLo = Number(o & 0xffffffffn);
-  }
-
-  /** n: a non-negative integer below 2^53 */
-  seed(rng: Xoshiro256PlusPlus, n: number): void {
-    const st = this.states;
-    const d = n - this.last;
-    if (this.last >= 0 && d === 1) {
-      for (let k = 0; k < 16; k += 2) {
-        const lo = (st[k + 1] >>> 0) + (PCG_POW[k + 1] >>> 0);
-        st[k] = st[k] + PCG_POW[k] + (lo >= TWO32 ? 1 : 0);
-        st[k + 1] = lo;
-      }
-    } else if (this.last >= 0 && d > 1 && d < TWO32) {
-      for (let k = 0; k < 16; k += 2) {
-        mul64(0, d, PCG_POW[k] >>> 0, PCG_POW[k + 1] >>> 0);
-        const lo = (st[k + 1] >>> 0) + mulLo;
-        st[k] = st[k] + mulHi + (lo >= TWO32 ? 1 : 0);
-        st[k + 1] = lo;
-      }
-    } else {
-      const lo = (n >>> 0) + this.offsetLo;
-      const hi = (Math.floor(n / TWO32) + this.offsetHi + (lo >= TWO32 ? 1 : 0)) >>> 0;
-      pcgStatesOf(hi, lo >>> 0, st);
-    }
-    this.last = n;
-    rng.seedFromPcgStates(st);
   }
 }

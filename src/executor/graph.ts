@@ -4,7 +4,7 @@
 // Streaming (continuous queries) will build the same operators with appendOnly = false and drive
 // the sources with periodic, non-final barriers.
 
-import type { PhysicalPlan } from "../planner/physical-plan.js";
+import type { PhysicalPlan, ScanNode } from "../planner/physical-plan.js";
 import type { Emit, Operator, OperatorEnv, SourceOperator } from "./message.js";
 import { DistinctOn } from "./operators/distinct-on.js";
 import { Empty } from "./operators/empty.js";
@@ -25,6 +25,8 @@ import { Window } from "./operators/window.js";
 export interface GraphOptions {
   /** the input is a snapshot and no deletes will flow (ad-hoc queries) */
   appendOnly: boolean;
+  /** builds the source for a scan node (continuous queries read change feeds, not snapshots) */
+  scanSource?: (node: ScanNode, emit: Emit) => SourceOperator;
 }
 
 export interface GraphSource {
@@ -65,7 +67,7 @@ function build(
   };
   switch (node.kind) {
     case "scan":
-      return source(new Scan(node, env, emit));
+      return source(options.scanSource ? options.scanSource(node, emit) : new Scan(node, env, emit));
     case "values":
       return source(new Values(node, env, emit));
     case "empty":

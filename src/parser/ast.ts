@@ -46,7 +46,8 @@ export type Expr =
   | SubscriptExpr
   | RowExpr
   | QuantifiedExpr
-  | DefaultExpr;
+  | DefaultExpr
+  | FieldSelectExpr;
 
 /** A literal: numbers keep their text so the binder can type them exactly (int4/int8/numeric). */
 export interface LiteralExpr {
@@ -279,6 +280,14 @@ export interface QuantifiedExpr {
 /** `DEFAULT` as an item of a VALUES row (INSERT ... VALUES (1, DEFAULT)); the binder rejects it elsewhere. */
 export interface DefaultExpr {
   kind: "default";
+  pos?: number;
+}
+
+/** `(expr).field`: a field of a composite value (pgjdbc's metadata queries use `(x).n`). */
+export interface FieldSelectExpr {
+  kind: "field_select";
+  expr: Expr;
+  field: string;
   pos?: number;
 }
 

@@ -92,6 +92,7 @@ export class SqlParser extends EmbeddedActionsParser {
   intervalField!: Rule<[], string>;
   niladic!: Rule<[], A.Expr>;
   sortList!: Rule<[], A.OrderByItem[]>;
+  operatorName!: Rule<[], SqlToken>;
   sortItem!: Rule<[], A.OrderByItem>;
   // queries
   query!: Rule<[], A.Query>;

@@ -8,3 +8,4 @@ export { QueryContext, type BinderEnv } from "./binder/context.js";
 export { Scope } from "./binder/scope.js";
 export { explainPlan } from "./explain.js";
 export { ROW_ID_COLUMN } from "./binder/from.js";
+export { toStreamingPlan } from "./streaming-plan.js";

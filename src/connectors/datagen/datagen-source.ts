@@ -8,7 +8,8 @@
 //     fields.<col>.min (default 0), fields.<col>.max (default 32767)
 //   random text (varchar, text): fields.<col>.length (default 10), letters and digits
 //   random boolean: no options
-//   random timestamp, timestamptz, date: values in [base - max_past, base]
+//   random timestamp, timestamptz, date: values in [base - max_past, base] (dates: whole days,
+//     from the base's day back floor(max_past / 1 day) days)
 //     fields.<col>.max_past (an interval, default '1 day')
 //     fields.<col>.max_past_mode = 'absolute' (default: base = the source's creation time, kept in
 //       the offset so recovery reproduces the rows) | 'relative' (base = the wall clock when the
@@ -380,10 +381,12 @@ function temporalGenerator(type: DataType, fo: FieldOptions, seed: Seed64, creat
     fill(from, n) {
       const base = relative ? Date.now() * 1000 : gen.baseUs!;
       if (date) {
+        // whole days: [base day - floor(max_past / 1 day), base day]
+        const baseDay = Math.floor(base / USECS_PER_DAY);
+        const days = Math.floor(maxPastUs / USECS_PER_DAY) + 1;
         const data = new Int32Array(n);
         for (let i = 0; i < n; i++) {
-          const us = base - Math.min(Math.floor(unit53(rowKey(seed, from + i), 0) * span), maxPastUs);
-          data[i] = Math.floor(us / USECS_PER_DAY);
+          data[i] = baseDay - Math.min(Math.floor(unit53(rowKey(seed, from + i), 0) * days), days - 1);
         }
         return new Column(type, data, null, n);
       }

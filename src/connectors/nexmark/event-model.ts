@@ -15,7 +15,8 @@
 // Generation is columnar: `generateNexmarkBatch` fills typed arrays for the wanted fields only,
 // skipping the random draws of trailing fields nobody asked for.
 
-import { SmallRngSeeder, Xoshiro256PlusPlus } from "../xoshiro256pp.js";
+import { createSmallRng } from "../small-rng-wasm.js";
+import { Xoshiro256PlusPlus, type SmallRng } from "../xoshiro256pp.js";
 
 export type NexmarkTable = "person" | "auction" | "bid";
 
@@ -259,29 +260,28 @@ class Int64Writer {
   }
 }
 
-/** Per-call scratch bytes for building ASCII strings. */
-let scratch = Buffer.alloc(1024);
-function scratchFor(n: number): Buffer {
-  if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, scratch.length * 2));
-  return scratch;
-}
-
 const PAD4: string[] = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, "0"));
 
 /** The generator state shared across batches of one source. */
 export class NexmarkEventGenerator {
-  private readonly rng = new Xoshiro256PlusPlus();
-  private readonly seeder: SmallRngSeeder;
+  private readonly rng: SmallRng = createSmallRng();
+  private readonly seedHi: number;
+  private readonly seedLo: number;
   private readonly eventsForAuctions: number;
 
   constructor(readonly model: NexmarkModel) {
-    this.seeder = new SmallRngSeeder(model.seed);
+    const s = BigInt.asUintN(64, model.seed);
+    this.seedHi = Number(s >> 32n);
+    this.seedLo = Number(s & 0xffffffffn);
     this.eventsForAuctions = Math.floor((model.inFlightAuctions * PROPORTION_DENOMINATOR) / AUCTION_PROPORTION);
   }
 
   /** Seeds the event generator for event id n (plus the seed offset). */
+  /** Seeds the generator for event id n: `SmallRng::seed_from_u64(n + seed offset)`. */
   private seedEvent(n: number): void {
-    this.seeder.seed(this.rng, n);
+    const lo = (n >>> 0) + this.seedLo;
+    const hi = Math.floor(n / 4294967296) + this.seedHi + (lo >= 4294967296 ? 1 : 0);
+    this.rng.seedFromU64(hi >>> 0, lo >>> 0);
   }
 
   /**
@@ -304,8 +304,8 @@ export class NexmarkEventGenerator {
   }
 
   private letters(n: number): string {
-    const buf = scratchFor(n);
-    this.rng.letters(buf, 0, n);
+    const buf = this.rng.reserveScratch(n);
+    this.rng.letters(0, n);
     return buf.toString("latin1", 0, n);
   }
 
@@ -363,7 +363,7 @@ export class NexmarkEventGenerator {
     const extra = wExtra ? new Array<string>(rows) : null;
     // the last random field wanted: 0 none, 1 name, 2 email, 3 card, 4 city, 5 state, 6 extra
     const depth = wExtra ? 6 : wState ? 5 : wCity ? 4 : wCard ? 3 : wEmail ? 2 : wName ? 1 : 0;
-    const buf = scratchFor(32);
+    const buf = rng.reserveScratch(32);
     let n = first;
     for (let k = 0; k < rows; k++, n += PROPORTION_DENOMINATOR) {
       if (id) id.set(k, lastPersonId(n) + m.firstPersonId);
@@ -374,9 +374,9 @@ export class NexmarkEventGenerator {
       const li = rng.rangeU32(LAST_NAMES.length);
       if (name) name[k] = FULL_NAMES[fi][li];
       if (depth === 1) continue;
-      rng.letters(buf, 0, 7);
+      rng.letters(0, 7);
       buf[7] = 64; // '@'
-      rng.letters(buf, 8, 5);
+      rng.letters(8, 5);
       if (email) email[k] = buf.toString("latin1", 0, 13) + ".com";
       if (depth === 2) continue;
       const c0 = rng.rangeU32(10000), c1 = rng.rangeU32(10000), c2 = rng.rangeU32(10000), c3 = rng.rangeU32(10000);
@@ -435,10 +435,10 @@ export class NexmarkEventGenerator {
       if (depth > 0) {
         this.seedEvent(n);
         if (item) item[k] = this.letters(20);
-        else rng.skipLetters(20);
+        else rng.letters(0, 20);
         if (depth > 1) {
           if (desc) desc[k] = this.letters(100);
-          else rng.skipLetters(100);
+          else rng.letters(0, 100);
         }
         if (depth > 2) {
           const ib = this.price();

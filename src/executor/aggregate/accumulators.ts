@@ -2,9 +2,10 @@
 // with a weight (+1 add, -1 retract) and gives the aggregate's current value. These are the
 // general path; hash-aggregate.ts has typed-array versions of the hot ones.
 //   count/count(*): a counter · sum/avg: exact (bigint for integers, Decimal for numeric, doubles
-//   with NaN/±Infinity counted apart) · min/max: a counted multiset with the extreme cached ·
-//   bool_and/or: counts of true and false · string_agg/array_agg: the entries, ordered by the
-//   call's ORDER BY then arrival · variance family: Youngs–Cramer for floats, exact sums otherwise.
+//   with NaN/±Infinity counted apart, Interval, float64 per vector element) · min/max: a counted
+//   multiset with the extreme cached · bool_and/or: counts of true and false · bit_and/or/xor:
+//   counts per bit · string_agg/array_agg/jsonb_agg/jsonb_object_agg: list-accumulators.ts ·
+//   variance family: Youngs–Cramer for floats, exact Decimal sums otherwise.
 // DISTINCT wraps any of them with a counted map of distinct argument values.
 
 import {
@@ -12,14 +13,14 @@ import {
   type DataType,
   Decimal,
   type EvalContext,
-  getFunction,
-  resolveOperator,
+  Interval,
   SqlError,
   SqlState,
 } from "../../types/index.js";
 import type { SortKey } from "../../planner/physical-plan.js";
 import { type KeyPrimitive, valueKey, valuesKey } from "../row-key.js";
 import { type AggKind, aggKind } from "./kind.js";
+import { ListAcc } from "./list-accumulators.js";
 
 export interface Accumulator {
   /** Adds (weight > 0) or retracts (weight < 0) one row; `order` holds the call's ORDER BY key values. */
@@ -58,16 +59,23 @@ export function intResult(v: bigint, type: DataType): unknown {
   }
 }
 
-/** A double sum that survives retraction of NaN and infinities. */
+/**
+ * A float sum that survives retraction of NaN and infinities (counted apart). A finite sum that
+ * overflows is 22003, as Postgres's float accumulators raise; `real` rounds after each step.
+ */
 export class FloatSum {
   sum = 0;
   nan = 0;
   pinf = 0;
   ninf = 0;
+  real = false;
 
   add(v: number, w: number): void {
-    if (v - v === 0) this.sum += v * w;
-    else if (v !== v) this.nan += w;
+    if (v - v === 0) {
+      const r = this.real ? Math.fround(this.sum + v * w) : this.sum + v * w;
+      if (r - r !== 0) throw new SqlError(SqlState.NumericValueOutOfRange, "value out of range: overflow");
+      this.sum = r;
+    } else if (v !== v) this.nan += w;
     else if (v > 0) this.pinf += w;
     else this.ninf += w;
   }
@@ -95,33 +103,28 @@ class CountAcc implements Accumulator {
   }
 }
 
-/** sum and avg. */
+/** sum and avg over integers (bigint), numerics (Decimal), floats, intervals and vectors. */
 class SumAcc implements Accumulator {
   private n = 0;
   private big = 0n;
   private dec: Decimal = Decimal.ZERO;
-  private flt = new FloatSum();
-  private other: unknown = null;
-  private readonly mode: "int" | "numeric" | "float" | "other";
-  private readonly plus: ((a: unknown, b: unknown) => unknown) | null = null;
-  private readonly minus: ((a: unknown, b: unknown) => unknown) | null = null;
+  private readonly flt = new FloatSum();
+  private iv: Interval = Interval.ZERO;
+  private vec: Float64Array | null = null;
+  private readonly mode: "int" | "numeric" | "float" | "interval" | "vector";
 
   constructor(
-    private readonly argType: DataType,
+    argType: DataType,
     private readonly type: DataType,
     private readonly avg: boolean,
-    private readonly evalCtx: EvalContext,
   ) {
     if (isIntId(argType)) this.mode = "int";
     else if (argType.id === "numeric") this.mode = "numeric";
     else if (argType.id === "real" || argType.id === "double") this.mode = "float";
-    else {
-      this.mode = "other";
-      const p = getFunction(resolveOperator("+", argType, argType).id);
-      const m = getFunction(resolveOperator("-", argType, argType).id);
-      this.plus = (a, b) => p.eval([a, b], evalCtx);
-      this.minus = (a, b) => m.eval([a, b], evalCtx);
-    }
+    else if (argType.id === "interval") this.mode = "interval";
+    else if (argType.id === "vector") this.mode = "vector";
+    else throw new SqlError(SqlState.UndefinedFunction, `${avg ? "avg" : "sum"} over ${argType.id} is not supported`);
+    if (this.mode === "float" && type.id === "real") this.flt.real = true;
   }
 
   update(args: readonly unknown[], w: number): void {
@@ -138,9 +141,18 @@ class SumAcc implements Accumulator {
       case "float":
         this.flt.add(v as number, w);
         break;
-      case "other":
-        this.other = this.other === null ? (w > 0 ? v : this.minus!(this.minus!(v, v), v)) : w > 0 ? this.plus!(this.other, v) : this.minus!(this.other, v);
+      case "interval":
+        this.iv = w > 0 ? this.iv.add(v as Interval) : this.iv.sub(v as Interval);
         break;
+      case "vector": {
+        const x = v as Float32Array;
+        if (this.vec === null) this.vec = new Float64Array(x.length);
+        else if (this.vec.length !== x.length) {
+          throw new SqlError(SqlState.DataException, `expected ${this.vec.length} dimensions, not ${x.length}`);
+        }
+        for (let i = 0; i < x.length; i++) this.vec[i] += w * x[i];
+        break;
+      }
     }
   }
 
@@ -158,15 +170,44 @@ class SumAcc implements Accumulator {
         const r = this.avg ? s / this.n : s;
         return this.type.id === "real" ? Math.fround(r) : r;
       }
-      case "other": {
-        if (!this.avg) return this.other;
-        const div = getFunction(resolveOperator("/", this.argType, { id: "double" }).id);
-        return div.eval([this.other, this.n], this.evalCtx);
+      case "interval":
+        return this.avg ? this.iv.div(this.n) : this.iv;
+      case "vector": {
+        const out = new Float32Array(this.vec!.length);
+        for (let i = 0; i < out.length; i++) out[i] = this.avg ? this.vec![i] / this.n : this.vec![i];
+        return out;
       }
     }
   }
 }
 
+/** bit_and / bit_or / bit_xor, retractable: per bit, how many inputs have it set. */
+class BitAcc implements Accumulator {
+  private n = 0;
+  private readonly ones = new Float64Array(64);
+  constructor(
+    private readonly op: "bit_and" | "bit_or" | "bit_xor",
+    private readonly type: DataType,
+  ) {}
+  update(args: readonly unknown[], w: number): void {
+    const v = args[0];
+    if (v === null) return;
+    this.n += w;
+    let x = BigInt.asUintN(64, toBigInt(v));
+    for (let b = 0; x !== 0n; b++, x >>= 1n) if ((x & 1n) === 1n) this.ones[b] += w;
+  }
+  result(): unknown {
+    if (this.n === 0) return null;
+    let r = 0n;
+    for (let b = 63; b >= 0; b--) {
+      const c = this.ones[b];
+      const set = this.op === "bit_and" ? c === this.n : this.op === "bit_or" ? c > 0 : c % 2 === 1;
+      r = (r << 1n) | (set ? 1n : 0n);
+    }
+    const signed = BigInt.asIntN(64, r);
+    return this.type.id === "bigint" ? signed : Number(BigInt.asIntN(this.type.id === "smallint" ? 16 : 32, signed));
+  }
+}
 
 /** min / max over a counted multiset; in append-only mode just the running extreme. */
 class ExtremeAcc implements Accumulator {
@@ -234,95 +275,6 @@ class BoolAcc implements Accumulator {
     if (this.t + this.f === 0) return null;
     return this.and ? this.f === 0 : this.t > 0;
   }
-}
-
-interface Entry {
-  args: unknown[];
-  order: unknown[] | undefined;
-  seq: number;
-}
-
-/** string_agg / array_agg: the entries in ORDER BY order, then arrival order. */
-class ListAcc implements Accumulator {
-  private entries: Entry[] = [];
-  private seq = 0;
-  private sorted = true;
-
-  constructor(
-    private readonly spec: AggregateSpec,
-    private readonly isString: boolean,
-  ) {}
-
-  update(args: readonly unknown[], w: number, order?: readonly unknown[]): void {
-    if (this.isString && args[0] === null) return;
-    if (w > 0) {
-      for (let k = 0; k < w; k++) this.entries.push({ args: args.slice(), order: order?.slice(), seq: this.seq++ });
-      this.sorted = false;
-      return;
-    }
-    for (let k = 0; k < -w; k++) {
-      for (let i = this.entries.length - 1; i >= 0; i--) {
-        if (this.sameEntry(this.entries[i], args, order)) {
-          this.entries.splice(i, 1);
-          break;
-        }
-      }
-    }
-  }
-
-  private sameEntry(e: Entry, args: readonly unknown[], order: readonly unknown[] | undefined): boolean {
-    const types = this.spec.argTypes;
-    for (let i = 0; i < args.length; i++) {
-      if (valueKey(types[i], e.args[i]) !== valueKey(types[i], args[i])) return false;
-    }
-    if (order !== undefined && e.order !== undefined && this.spec.orderBy !== undefined) {
-      for (let i = 0; i < order.length; i++) {
-        const t = this.spec.orderBy[i].expr.type;
-        if (valueKey(t, e.order[i]) !== valueKey(t, order[i])) return false;
-      }
-    }
-    return true;
-  }
-
-  result(): unknown {
-    if (this.entries.length === 0) return null;
-    const keys = this.spec.orderBy;
-    if (!this.sorted) {
-      if (keys !== undefined && keys.length > 0) {
-        this.entries.sort((a, b) => {
-          const c = compareSortKeys(keys, a.order!, b.order!);
-          return c !== 0 ? c : a.seq - b.seq;
-        });
-      } else {
-        this.entries.sort((a, b) => a.seq - b.seq);
-      }
-      this.sorted = true;
-    }
-    if (!this.isString) return this.entries.map((e) => e.args[0]);
-    let s = "";
-    for (let i = 0; i < this.entries.length; i++) {
-      const e = this.entries[i];
-      if (i > 0 && e.args[1] !== null && e.args[1] !== undefined) s += e.args[1] as string;
-      s += e.args[0] as string;
-    }
-    return s;
-  }
-}
-
-/** Compares two rows of sort-key values under ORDER BY semantics (DESC, NULLS FIRST/LAST). */
-export function compareSortKeys(keys: readonly SortKey[], a: readonly unknown[], b: readonly unknown[]): number {
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    const x = a[i];
-    const y = b[i];
-    if (x === null || y === null) {
-      if (x === y) continue;
-      return (x === null) === k.nullsFirst ? -1 : 1;
-    }
-    const c = compareValues(k.expr.type, x, y);
-    if (c !== 0) return k.desc ? -c : c;
-  }
-  return 0;
 }
 
 /** var_samp, var_pop, stddev_samp, stddev_pop. */
@@ -396,7 +348,7 @@ class VarianceAcc implements Accumulator {
     if (num.sign() <= 0) num = Decimal.ZERO;
     const den = samp ? n.mul(Decimal.fromBigInt(BigInt(this.n - 1))) : n.mul(n);
     const v = num.div(den);
-    const r = sqrt ? v.sqrt() : v;
+    const r = sqrt ? v.sqrt(v.scale) : v;
     return this.type.id === "numeric" ? r : r.toNumber();
   }
 }
@@ -437,7 +389,7 @@ export function accumulatorFactory(spec: AggregateSpec, appendOnly: boolean, eva
       break;
     case "sum":
     case "avg":
-      make = () => new SumAcc(argType, spec.type, kind === "avg", evalCtx);
+      make = () => new SumAcc(argType, spec.type, kind === "avg");
       break;
     case "min":
     case "max":
@@ -447,15 +399,24 @@ export function accumulatorFactory(spec: AggregateSpec, appendOnly: boolean, eva
     case "bool_or":
       make = () => new BoolAcc(kind === "bool_and");
       break;
+    case "bit_and":
+    case "bit_or":
+    case "bit_xor":
+      make = () => new BitAcc(kind, spec.type);
+      break;
     case "string_agg":
+    case "string_agg_bytea":
     case "array_agg":
-      make = () => new ListAcc(spec, kind === "string_agg");
+    case "array_agg_array":
+    case "jsonb_agg":
+    case "jsonb_object_agg":
+      make = () => new ListAcc(spec, kind, evalCtx);
       break;
     default:
       make = () => new VarianceAcc(argType, spec.type, kind);
       break;
   }
-  if (spec.distinct && kind !== "min" && kind !== "max" && kind !== "bool_and" && kind !== "bool_or") {
+  if (spec.distinct && kind !== "min" && kind !== "max" && kind !== "bool_and" && kind !== "bool_or" && kind !== "bit_and" && kind !== "bit_or") {
     const inner = make;
     return () => new DistinctAcc(inner(), spec.argTypes);
   }

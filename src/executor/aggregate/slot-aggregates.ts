@@ -5,7 +5,7 @@
 // 2^53 and move to a bigint for the slot beyond that); every other aggregate keeps one
 // Accumulator (accumulators.ts) per slot.
 
-import { Column, type DataType, Decimal, type EvalContext } from "../../types/index.js";
+import { Column, type DataType, Decimal, type EvalContext, SqlError, SqlState } from "../../types/index.js";
 import { readSafe, words } from "../expression/int64.js";
 
 /** 2^53: integer sums below it in magnitude are exact in a double (a local constant: hot loops) */
@@ -177,14 +177,18 @@ class FloatSumSlots implements SlotAggregate {
     const nulls = col.nulls;
     const sum = this.sum;
     const cnt = this.cnt;
+    const real = this.type.id === "real";
     for (let i = 0; i < rows; i++) {
       if ((nulls !== null && nulls[i] === 1) || !passes(filter, i)) continue;
       const s = slots[i];
       const w = ops === null ? 1 : ops[i];
       const v = d[i];
       cnt[s] += w;
-      if (v - v === 0) sum[s] += v * w;
-      else this.special[s * 3 + (v !== v ? 0 : v > 0 ? 1 : 2)] += w;
+      if (v - v === 0) {
+        const r = real ? Math.fround(sum[s] + v * w) : sum[s] + v * w;
+        if (r - r !== 0) throw new SqlError(SqlState.NumericValueOutOfRange, "value out of range: overflow");
+        sum[s] = r;
+      } else this.special[s * 3 + (v !== v ? 0 : v > 0 ? 1 : 2)] += w;
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AggregateCall, AggregateNode, BoundExpr } from "../../planner/physical-plan.js";
-import { Decimal, type DataType, SqlError } from "../../types/index.js";
+import { Decimal, type DataType, Interval, SqlError } from "../../types/index.js";
 import { barrier, BOOL, chunk, col, F64, I32, I64, NUM, recorder, sorted, TEXT, testEnv } from "../testing.js";
 import { HashAggregate } from "./hash-aggregate.js";
 
@@ -20,7 +20,7 @@ function node(inputTypes: DataType[], groupBy: BoundExpr[], aggregates: Aggregat
 
 describe("HashAggregate", () => {
   it("groups by an int key with count(*) and sum, retracting changed groups at each barrier", () => {
-    const n = node([I32, I32], [col(0, I32)], [agg("count_star", [], I64), agg("sum", [col(1, I32)], I64)]);
+    const n = node([I32, I32], [col(0, I32)], [agg("count_star", [], I64), agg("sum_int", [col(1, I32)], I64)]);
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
     op.push(0, chunk([I32, I32], [[1, 10], [2, 20], [1, 5]]));
@@ -40,7 +40,7 @@ describe("HashAggregate", () => {
   });
 
   it("without GROUP BY emits one row even on empty input, and updates it", () => {
-    const n = node([I32], [], [agg("count_star", [], I64), agg("sum", [col(0, I32)], I64), agg("max", [col(0, I32)], I32)]);
+    const n = node([I32], [], [agg("count_star", [], I64), agg("sum_int", [col(0, I32)], I64), agg("max", [col(0, I32)], I32)]);
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
     op.push(0, barrier(1));
@@ -123,7 +123,7 @@ describe("HashAggregate", () => {
 
   it("groups by a bigint key beyond 2^53 and sums bigints exactly into numeric", () => {
     const big = 2n ** 60n;
-    const n = node([I64, I64], [col(0, I64)], [agg("sum", [col(1, I64)], NUM), agg("count", [col(1, I64)], I64)]);
+    const n = node([I64, I64], [col(0, I64)], [agg("sum_bigint", [col(1, I64)], NUM), agg("count", [col(1, I64)], I64)]);
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: true });
     op.push(0, chunk([I64, I64], [[big, big], [big + 1n, 1n], [big, big], [5n, null], [big, 3n]]));
@@ -138,7 +138,7 @@ describe("HashAggregate", () => {
 
   it("sums stay exact past 2^53, with retraction; bigint overflow is 22003", () => {
     const p52 = 2n ** 52n;
-    const n = node([I64], [], [agg("sum", [col(0, I64)], NUM)]);
+    const n = node([I64], [], [agg("sum_bigint", [col(0, I64)], NUM)]);
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
     op.push(0, chunk([I64], [[p52], [p52], [p52], [1n]]));
@@ -151,14 +151,14 @@ describe("HashAggregate", () => {
       [1, String(2n * p52 + 4n)],
     ]);
 
-    const m = node([I64], [], [agg("sum", [col(0, I64)], I64)]);
+    const m = node([I64], [], [agg("sum_int", [col(0, I64)], I64)]);
     const op2 = new HashAggregate(m, testEnv(), () => {}, { appendOnly: true });
     op2.push(0, chunk([I64], [[9223372036854775807n], [1n]]));
     expect(() => op2.push(0, barrier(1, true))).toThrow(SqlError);
   });
 
   it("avg of ints is numeric, of floats double; float sums retract NaN and Infinity", () => {
-    const n = node([I32, F64], [], [agg("avg", [col(0, I32)], NUM), agg("avg", [col(1, F64)], F64), agg("sum", [col(1, F64)], F64)]);
+    const n = node([I32, F64], [], [agg("avg_int", [col(0, I32)], NUM), agg("avg_double", [col(1, F64)], F64), agg("sum_double", [col(1, F64)], F64)]);
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
     op.push(0, chunk([I32, F64], [[1, 1.5], [2, Infinity], [2, 2.5]]));
@@ -203,18 +203,19 @@ describe("HashAggregate", () => {
 
   it("stddev/variance of ints (numeric) and floats", () => {
     const n = node(
-      [I32, F64],
+      [NUM, F64],
       [],
       [
-        agg("stddev", [col(0, I32)], NUM),
-        agg("var_pop", [col(0, I32)], NUM),
-        agg("stddev_samp", [col(1, F64)], F64),
-        agg("var_samp", [col(1, F64)], F64),
+        agg("stddev_samp_numeric", [col(0, NUM)], NUM),
+        agg("var_pop_numeric", [col(0, NUM)], NUM),
+        agg("stddev_samp_double", [col(1, F64)], F64),
+        agg("var_samp_double", [col(1, F64)], F64),
       ],
     );
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: true });
-    op.push(0, chunk([I32, F64], [[1, 1], [2, 2], [3, 3], [4, 4]]));
+    const d = (x: number): Decimal => Decimal.fromNumber(x);
+    op.push(0, chunk([NUM, F64], [[d(1), 1], [d(2), 2], [d(3), 3], [d(4), 4]]));
     op.push(0, barrier(1, true));
     const [row] = r.rows();
     expect((row[1] as Decimal).toString()).toBe("1.2909944487358056");
@@ -224,7 +225,7 @@ describe("HashAggregate", () => {
   });
 
   it("keeps many groups in typed slots across chunks", () => {
-    const n = node([I32, I32], [col(0, I32)], [agg("sum", [col(1, I32)], I64), agg("count", [col(1, I32)], I64)]);
+    const n = node([I32, I32], [col(0, I32)], [agg("sum_int", [col(1, I32)], I64), agg("count", [col(1, I32)], I64)]);
     const r = recorder();
     const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: true });
     const rows: unknown[][] = [];
@@ -263,5 +264,70 @@ describe("HashAggregate", () => {
       [1, 2, "b"],
       [-1, 2, "b"],
     ]);
+  });
+
+  it("bit_and/bit_or/bit_xor retract per bit; sum/avg of intervals and vectors; sum(real) overflow", () => {
+    const n = node(
+      [I32, { id: "interval" }, { id: "vector" }],
+      [],
+      [
+        agg("bit_and", [col(0, I32)], I32),
+        agg("bit_or", [col(0, I32)], I32),
+        agg("bit_xor", [col(0, I32)], I32),
+        agg("sum_interval", [col(1, { id: "interval" })], { id: "interval" }),
+        agg("avg_interval", [col(1, { id: "interval" })], { id: "interval" }),
+        agg("sum_vector", [col(2, { id: "vector" })], { id: "vector" }),
+      ],
+    );
+    const r = recorder();
+    const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
+    const types = [I32, { id: "interval" } as DataType, { id: "vector" } as DataType];
+    op.push(0, chunk(types, [[12, new Interval(1, 2, 0), Float32Array.of(1, 2)], [10, new Interval(0, 1, 5), Float32Array.of(0.5, 1)], [-1, null, null]]));
+    op.push(0, barrier(1));
+    op.push(0, chunk(types, [[-1, null, null], [10, new Interval(0, 1, 5), Float32Array.of(0.5, 1)]], [-1, -1]));
+    op.push(0, barrier(2));
+    const show = (row: unknown[]): unknown[] => row.map((v) => (v instanceof Interval ? v.toString() : v instanceof Float32Array ? Array.from(v) : v));
+    // avg: (1 mon 3 days 5µs) / 2 = 15 days (half a month) + 1.5 days + 2.5µs → 16 days 12:00:00.000002
+    expect(r.rows().map(show)).toEqual([
+      [1, 8, -1, -7, "1 mon 3 days 00:00:00.000005", "16 days 12:00:00.000002", [1.5, 3]],
+      [-1, 8, -1, -7, "1 mon 3 days 00:00:00.000005", "16 days 12:00:00.000002", [1.5, 3]],
+      [1, 12, 12, 12, "1 mon 2 days", "1 mon 2 days", [1, 2]],
+    ]);
+
+    const m = node([{ id: "real" }], [], [agg("sum_real", [col(0, { id: "real" })], { id: "real" })]);
+    const op2 = new HashAggregate(m, testEnv(), () => {}, { appendOnly: true });
+    expect(() => op2.push(0, chunk([{ id: "real" }], [[3e38], [3e38]]))).toThrow(
+      expect.objectContaining({ code: "22003", message: "value out of range: overflow" }),
+    );
+  });
+
+  it("jsonb_agg, jsonb_object_agg, string_agg over bytea, array_agg of arrays", () => {
+    const INT_ARR: DataType = { id: "array", element: I32 };
+    const BYTEA: DataType = { id: "bytea" };
+    const n = node(
+      [I32, TEXT, BYTEA, INT_ARR],
+      [],
+      [
+        agg("jsonb_agg", [col(0, I32)], { id: "jsonb" }),
+        agg("jsonb_object_agg", [col(1, TEXT), col(0, I32)], { id: "jsonb" }),
+        agg("string_agg_bytea", [col(2, BYTEA), { kind: "const", value: Uint8Array.of(0), type: BYTEA }], BYTEA),
+        agg("array_agg_array", [col(3, INT_ARR)], INT_ARR),
+      ],
+    );
+    const r = recorder();
+    const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: true });
+    op.push(0, chunk([I32, TEXT, BYTEA, INT_ARR], [[1, "a", Uint8Array.of(1), [1, 2]], [null, "b", Uint8Array.of(2, 3), [3, 4]], [3, "a", null, [5, null]]]));
+    op.push(0, barrier(1, true));
+    const [row] = r.rows();
+    expect(String(row[1])).toBe("[1, null, 3]");
+    expect(String(row[2])).toBe('{"a": 3, "b": null}');
+    expect(Array.from(row[3] as Uint8Array)).toEqual([1, 0, 2, 3]);
+    expect(row[4]).toEqual([[1, 2], [3, 4], [5, null]]);
+
+    const bad = new HashAggregate(node([INT_ARR], [], [agg("array_agg_array", [col(0, INT_ARR)], INT_ARR)]), testEnv(), () => {}, { appendOnly: true });
+    bad.push(0, chunk([INT_ARR], [[[1, 2]], [[1]]]));
+    expect(() => bad.push(0, barrier(1, true))).toThrow(
+      expect.objectContaining({ code: "2202E", message: "cannot accumulate arrays of different dimensionality" }),
+    );
   });
 });

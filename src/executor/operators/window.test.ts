@@ -91,7 +91,7 @@ describe("Window", () => {
   it("aggregates over the default frame include peers; without ORDER BY the whole partition", () => {
     const out = run(
       [
-        call("sum", [col(1, I32)], I64, { aggregate: true }),
+        call("sum_int", [col(1, I32)], I64, { aggregate: true }),
         call("count_star", [], I64, { aggregate: true, orderBy: [], frame: { mode: "range", start: { kind: "unbounded_preceding" }, end: { kind: "unbounded_following" } } }),
       ],
       DATA,
@@ -117,9 +117,9 @@ describe("Window", () => {
     });
     const out = run(
       [
-        call("sum", [col(1, I32)], I64, { aggregate: true, frame: frame("rows", 1, 1) }),
-        call("sum", [col(1, I32)], I64, { aggregate: true, frame: frame("groups", 1, 0) }),
-        call("sum", [col(1, I32)], I64, { aggregate: true, frame: frame("range", 1, 1) }),
+        call("sum_int", [col(1, I32)], I64, { aggregate: true, frame: frame("rows", 1, 1) }),
+        call("sum_int", [col(1, I32)], I64, { aggregate: true, frame: frame("groups", 1, 0) }),
+        call("sum_int", [col(1, I32)], I64, { aggregate: true, frame: frame("range", 1, 1) }),
         call("min", [col(1, I32)], I32, { aggregate: true, frame: { mode: "rows", start: { kind: "current_row" }, end: { kind: "following", offset: lit(1, I32) } } }),
       ],
       rows,
@@ -140,7 +140,7 @@ describe("Window", () => {
     expect(() => run([call("ntile", [lit(0, I32)], I32)], [["a", 1]])).toThrow(expect.objectContaining({ code: "22014" }));
     expect(() =>
       run(
-        [call("sum", [col(1, I32)], I64, { aggregate: true, frame: { mode: "rows", start: { kind: "preceding", offset: lit(-1, I32) }, end: { kind: "current_row" } } })],
+        [call("sum_int", [col(1, I32)], I64, { aggregate: true, frame: { mode: "rows", start: { kind: "preceding", offset: lit(-1, I32) }, end: { kind: "current_row" } } })],
         [["a", 1]],
       ),
     ).toThrow(expect.objectContaining({ code: "22013" }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "../index.js";
+import { parse, type AlterStatement } from "../index.js";
 import { bin, col, fn, int, stmt, str } from "../test-helpers.js";
 
+const action = (sql: string) => (stmt(sql) as AlterStatement).action;
 const type = (name: string, modifiers: number[] = [], arrayDims = 0) => ({ name, modifiers, arrayDims });
 
 describe("CREATE TABLE", () => {
@@ -200,19 +201,19 @@ describe("ALTER / DROP / TRUNCATE", () => {
       kind: "alter", objectKind: "table", name: { parts: ["t"] }, ifExists: false,
       action: { kind: "add_column", column: { name: "c", type: type("int"), notNull: true }, ifNotExists: true },
     });
-    expect(stmt("ALTER TABLE IF EXISTS t DROP COLUMN c CASCADE").action).toEqual({ kind: "drop_column", column: "c", ifExists: false, cascade: true });
-    expect(stmt("ALTER STREAM s RENAME TO s2").action).toEqual({ kind: "rename", newName: "s2" });
-    expect(stmt("ALTER TABLE t RENAME COLUMN a TO b").action).toEqual({ kind: "rename_column", column: "a", newName: "b" });
+    expect(action("ALTER TABLE IF EXISTS t DROP COLUMN c CASCADE")).toEqual({ kind: "drop_column", column: "c", ifExists: false, cascade: true });
+    expect(action("ALTER STREAM s RENAME TO s2")).toEqual({ kind: "rename", newName: "s2" });
+    expect(action("ALTER TABLE t RENAME COLUMN a TO b")).toEqual({ kind: "rename_column", column: "a", newName: "b" });
     expect(stmt("ALTER MATERIALIZED VIEW mv OWNER TO bob")).toMatchObject({ objectKind: "materialized view", action: { kind: "owner_to", owner: "bob" } });
-    expect(stmt("ALTER SINK s SET (x = 1)").action).toEqual({ kind: "set_options", with: [{ key: "x", value: { kind: "number", value: "1" } }] });
-    expect(stmt("ALTER ROLE r WITH NOLOGIN PASSWORD 'p'").action).toEqual({
+    expect(action("ALTER SINK s SET (x = 1)")).toEqual({ kind: "set_options", with: [{ key: "x", value: { kind: "number", value: "1" } }] });
+    expect(action("ALTER ROLE r WITH NOLOGIN PASSWORD 'p'")).toEqual({
       kind: "role_options", options: [{ kind: "flag", name: "login", value: false }, { kind: "password", value: "p" }],
     });
-    expect(stmt("ALTER USER r SUPERUSER").action).toEqual({ kind: "role_options", options: [{ kind: "flag", name: "superuser", value: true }] });
-    expect(stmt("ALTER ROLE r SET search_path = a, b").action).toEqual({ kind: "set_config", name: "search_path", value: "a, b" });
-    expect(stmt("ALTER ROLE r SET x TO DEFAULT").action).toEqual({ kind: "set_config", name: "x", value: null });
-    expect(stmt("ALTER ROLE r RESET x").action).toEqual({ kind: "set_config", name: "x", value: null });
-    expect(stmt("ALTER TABLE t ALTER COLUMN a TYPE bigint").action).toEqual({ kind: "other", text: "ALTER COLUMN a TYPE bigint" });
+    expect(action("ALTER USER r SUPERUSER")).toEqual({ kind: "role_options", options: [{ kind: "flag", name: "superuser", value: true }] });
+    expect(action("ALTER ROLE r SET search_path = a, b")).toEqual({ kind: "set_config", name: "search_path", value: "a, b" });
+    expect(action("ALTER ROLE r SET x TO DEFAULT")).toEqual({ kind: "set_config", name: "x", value: null });
+    expect(action("ALTER ROLE r RESET x")).toEqual({ kind: "set_config", name: "x", value: null });
+    expect(action("ALTER TABLE t ALTER COLUMN a TYPE bigint")).toEqual({ kind: "other", text: "ALTER COLUMN a TYPE bigint" });
     expect(stmt("ALTER MODEL m SET (temperature = 0.2)")).toMatchObject({ objectKind: "model" });
   });
 

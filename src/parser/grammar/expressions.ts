@@ -50,6 +50,7 @@ export function infixPrec(t1: SqlToken, t2: SqlToken): number {
     return t === K.BETWEEN || t === K.IN || t === K.LIKE || t === K.ILIKE || t === K.SIMILAR ? P_LIKE : -1;
   }
   if (tt === K.AT) return t2.tokenType === K.TIME ? P_AT : -1;
+  if (tt === K.OPERATOR) return t2.tokenType === LParen ? P_OP : -1;
   return -1;
 }
 
@@ -102,6 +103,14 @@ export function defineExpressionRules($: SqlParser): void {
           const t = $.c(0, Op);
           const e = $.s(1, $.aExpr, P_OP + 1);
           return { kind: "unary", op: t.value, operand: e, pos: t.pos } as A.Expr;
+        },
+      },
+      {
+        GATE: () => $.la(2).tokenType === LParen,
+        ALT: () => {
+          const op = $.s(5, $.operatorName);
+          const e = $.s(6, $.aExpr, P_OP + 1);
+          return { kind: "unary", op: op.value, operand: e, pos: op.pos } as A.Expr;
         },
       },
       {
@@ -255,6 +264,14 @@ export function defineExpressionRules($: SqlParser): void {
         },
       },
       {
+        // x OPERATOR(pg_catalog.~) y
+        ALT: () => {
+          const op = $.s(8, $.operatorName);
+          const right = $.s(9, $.aExpr, P_OP + 1);
+          return $.act(() => makeBinary(op, l, right));
+        },
+      },
+      {
         // x AT TIME ZONE zone → timezone(zone, x)
         ALT: () => {
           const t = $.c(0, K.AT);
@@ -388,6 +405,14 @@ export function defineExpressionRules($: SqlParser): void {
           ALT: () => {
             $.c(20, K.COLLATE);
             $.s(24, $.qualifiedName);
+          },
+        },
+        {
+          // (expr).field
+          ALT: () => {
+            const t = $.c(20, Dot);
+            const field = $.s(25, $.colLabel);
+            e = { kind: "field_select", expr: e, field, pos: t.pos };
           },
         },
       ]);
@@ -551,6 +576,19 @@ export function defineExpressionRules($: SqlParser): void {
     );
     $.c(0, RParen);
     return r;
+  });
+
+  // OPERATOR(schema.op): returns the operator token (its schema is dropped)
+  $.operatorName = $.rule("operatorName", (): SqlToken => {
+    $.c(0, K.OPERATOR);
+    $.c(0, LParen);
+    $.rep(0, () => {
+      $.c(0, Ident);
+      $.c(0, Dot);
+    });
+    const op = $.c(0, BinaryOperator);
+    $.c(0, RParen);
+    return op;
   });
 
   $.sortList = $.rule("sortList", (): A.OrderByItem[] => $.sep(0, () => $.s(0, $.sortItem)));

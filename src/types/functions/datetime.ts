@@ -205,6 +205,15 @@ function unitOf(text: string, typeId: string): UnitName {
   return u;
 }
 
+/** Units date_trunc does not know at all (extract-only fields). */
+function truncUnitOf(text: string, typeId: string): UnitName {
+  const u = unitOf(text, typeId);
+  if (u === "dow" || u === "isodow" || u === "doy" || u === "isoyear" || u === "epoch" || u === "julian") {
+    throw new SqlError(SqlState.InvalidParameterValue, `unit "${text}" not recognized for type ${TYPE_LABEL[typeId]}`);
+  }
+  return u;
+}
+
 function unsupported(text: string, typeId: string): SqlError {
   return new SqlError(SqlState.FeatureNotSupported, `unit "${text}" not supported for type ${TYPE_LABEL[typeId]}`);
 }
@@ -236,7 +245,7 @@ function truncYear(y: number, u: UnitName): number {
 
 /** date_trunc on a wall-clock timestamp. */
 export function truncLocal(unitText: string, us: number, typeId: string): number {
-  const u = unitOf(unitText, typeId);
+  const u = truncUnitOf(unitText, typeId);
   if (!Number.isFinite(us)) return us;
   const days = Math.floor(us / USECS_PER_DAY);
   const time = us - days * USECS_PER_DAY;
@@ -279,7 +288,7 @@ export function truncLocal(unitText: string, us: number, typeId: string): number
 }
 
 function truncInterval(unitText: string, iv: Interval): Interval {
-  const u = unitOf(unitText, "interval");
+  const u = truncUnitOf(unitText, "interval");
   let months = iv.months;
   let days = iv.days;
   let t = iv.micros;
@@ -732,8 +741,8 @@ function registerFunctions(): void {
 }
 
 function truncZoned(unit: string, us: number, zone: string): number {
+  const u = truncUnitOf(unit, "timestamptz");
   if (!Number.isFinite(us)) return us;
-  const u = unitOf(unit, "timestamptz");
   const local = utcToLocal(us, zone);
   const t = truncLocal(unit, local, "timestamptz");
   // units below a day keep the instant's offset; others re-resolve local midnight in the zone

@@ -50,7 +50,13 @@ export function likeMatcher(pattern: string, escape: string | null, caseInsensit
     const c = chars[i];
     if (esc !== null && c === esc) {
       if (i + 1 >= chars.length) {
-        throw new SqlError(SqlState.InvalidEscapeSequence, "LIKE pattern must not end with escape character");
+        // Postgres raises this only when matching reaches the dangling escape with text left over
+        const prefix = likeRegexSource(pattern.slice(0, pattern.length - esc.length), esc, caseInsensitive);
+        const m: Matcher = (s) => {
+          if (prefix.test(s)) throw new SqlError(SqlState.InvalidEscapeSequence, "LIKE pattern must not end with escape character");
+          return false;
+        };
+        return cacheSet(LIKE_CACHE, key, m);
       }
       lit += chars[++i];
     } else if (c === "%" || c === "_") {
@@ -81,6 +87,18 @@ export function likeMatcher(pattern: string, escape: string | null, caseInsensit
     } else m = likeRegex(parts, caseInsensitive);
   } else m = likeRegex(parts, caseInsensitive);
   return cacheSet(LIKE_CACHE, key, m);
+}
+
+/** ^pattern followed by at least one more character, for the dangling-escape check. */
+function likeRegexSource(pattern: string, esc: string, ci: boolean): RegExp {
+  let src = "^";
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === esc && i + 1 < chars.length) src += escapeRegex(chars[++i]);
+    else src += c === "%" ? "[\\s\\S]*" : c === "_" ? "[\\s\\S]" : escapeRegex(c);
+  }
+  return new RegExp(src + "[\\s\\S]", ci ? "iu" : "u");
 }
 
 function likeRegex(parts: (string | "%" | "_")[], ci: boolean): Matcher {

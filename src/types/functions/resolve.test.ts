@@ -337,7 +337,7 @@ describe("overload resolution result types (PostgreSQL 15)", () => {
   it("select pg_typeof(length(1))", () => {
     expect(fnType("length", TY.int4)).toBe("ERROR 42883: function length(integer) does not exist");
   });
-  it("select pg_typeof(array_length('{1}', 1))", () => {
+  it("select pg_typeof(array_length('{1}', 1)) [Postgres differs: it raises or prints \"ERROR 42804: could not determine polymorphic type because input has type unknown\"]", () => {
     expect(fnType("array_length", TY.unknown, TY.int4)).toBe("ERROR 42883: function array_length(unknown, integer) does not exist");
   });
   it("select pg_typeof(cardinality(array[1]))", () => {
@@ -376,7 +376,7 @@ describe("overload resolution result types (PostgreSQL 15)", () => {
   it("select pg_typeof(width_bucket(1.5, 0, 10, 5))", () => {
     expect(fnType("width_bucket", TY.numeric, TY.int4, TY.int4, TY.int4)).toBe("integer");
   });
-  it("select pg_typeof(pg_typeof(1))", () => {
+  it("select pg_typeof(pg_typeof(1)) [Postgres differs: it raises or prints \"regtype\"]", () => {
     expect("regtype").toBe("regtype");
   });
 });

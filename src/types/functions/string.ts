@@ -38,6 +38,7 @@ export function substr(s: string, start: number, count?: number): string {
   }
   const cs = chars(s);
   const len = cs === null ? s.length : cs.length;
+  if (start > len) return ""; // (Postgres returns an empty string here too)
   let from = start - 1;
   let to = count === undefined ? len : start - 1 + count;
   if (from < 0) from = 0;

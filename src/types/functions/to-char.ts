@@ -69,8 +69,9 @@ function tokenizeDateFormat(fmt: string): Token[] {
       i = j + 1;
       continue;
     }
-    if (c === "\\" && i + 1 < fmt.length) {
-      out.push({ kind: "lit", text: fmt[i + 1] });
+    if (c === "\\" && fmt[i + 1] === '"') {
+      // only \" is an escape outside quotes; other backslashes print as themselves
+      out.push({ kind: "lit", text: '"' });
       i += 2;
       continue;
     }
@@ -708,7 +709,9 @@ function parseDateTimeWithFormat(text: string, fmt: string): Parsed {
       detail: "The given value did not match any of the allowed values for this field.",
     });
   };
-  for (const t of tokenizeDateFormat(fmt)) {
+  const tokens = tokenizeDateFormat(fmt);
+  for (let ti = 0; ti < tokens.length; ti++) {
+    const t = tokens[ti];
     if (t.kind === "lit") {
       // separators match any single non-alphanumeric character (or are skipped)
       for (const ch of t.text) {
@@ -722,7 +725,8 @@ function parseDateTimeWithFormat(text: string, fmt: string): Parsed {
     switch (k) {
       case "YYYY":
       case "IYYY":
-        r.year = readInt(k === "YYYY" ? 9 : 4, t.k);
+        // a year directly followed by another field takes exactly 4 digits (YYYYMMDD)
+        r.year = readInt(k === "YYYY" && tokens[ti + 1]?.kind !== "kw" ? 9 : 4, t.k);
         break;
       case "Y,YYY": {
         const a = readInt(3, t.k);

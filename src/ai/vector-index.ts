@@ -1,0 +1,433 @@
+// An HNSW vector index over usearch, with pgvector's semantics at its edges.
+//
+//   metric 'cos' (vector_cosine_ops, <=>), 'l2sq' (vector_l2_ops, <->), 'ip' (vector_ip_ops, <#>)
+//   m = 16, ef_construction = 128; keys are int64 row ids (bigint or safe-integer number)
+//   add() is an upsert (usearch refuses a key twice: we remove, then add); remove() deletes
+//   search() returns the k nearest as { key, distance } with the distance the SQL operator gives:
+//     cos → 1 − cos (usearch's own); l2sq → √(l2²) (pgvector's <-> is the L2 distance);
+//     ip → −a·b (usearch measures 1 − a·b)
+//   search(..., filter) over-fetches and widens (×4 each round) until k keys pass the filter or the
+//   index is exhausted, since usearch's Node API cannot filter inside the graph walk
+//   like pgvector's HNSW for cosine, zero vectors are not indexed (their distance is undefined)
+//
+// ef_search: usearch searches with max(expansion, wanted), so we pass wanted = max(k, ef) and cut.
+// Random high-dimensional data needs a very wide search to reach a recall of 0.95 (~1,300 at 100k
+// vectors of 100 dims), while real embeddings need ~40, so unless the caller fixes ef_search the
+// index tunes it: it keeps a small reservoir sample of its vectors, and tune() (run automatically,
+// in slices, after addBatchAsync and whenever the index has doubled) picks the smallest ef whose
+// recall on the sample, against a search 8× wider, reaches the target (0.97, margin over 0.95).
+// Before the first tuning a conservative ef (UNTUNED_EF_SEARCH) is used.
+//
+// usearch is synchronous: addBatchAsync()/VectorIndex.build() add in bounded slices and yield to
+// the event loop (setImmediate) between them, so a large build never blocks a server for long.
+
+import { renameSync, unlinkSync } from "node:fs";
+import { Index as NativeIndex, MetricKind, ScalarKind } from "usearch";
+import { SqlError, SqlState } from "./ai-errors.js";
+
+export type VectorMetric = "cos" | "l2sq" | "ip";
+
+export interface VectorIndexOptions {
+  dims: number;
+  metric: VectorMetric;
+  /** graph degree (default 16) */
+  m?: number;
+  /** candidate list while building (default 128) */
+  efConstruction?: number;
+  /** candidate list while searching; omit to let the index tune it */
+  efSearch?: number;
+  /** recall the tuning aims for on its sample (default 0.97) */
+  targetRecall?: number;
+  /** a previously tuned ef_search to start from (e.g. kept in the catalog with a checkpoint) */
+  tunedEfSearch?: number;
+}
+
+export interface VectorMatch {
+  key: bigint;
+  distance: number;
+}
+
+export interface AddBatchOptions {
+  /** vectors per synchronous usearch call (default 1024) */
+  sliceSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** tune ef_search when done (default true, unless ef_search was fixed) */
+  tune?: boolean;
+}
+
+export const DEFAULT_M = 16;
+export const DEFAULT_EF_CONSTRUCTION = 128;
+/** ef before the first tuning: enough for recall ≥ 0.95 on hard (random) data up to ~100k vectors */
+export const UNTUNED_EF_SEARCH = 1536;
+const SAMPLE_SIZE = 64;
+const MIN_TUNE_SIZE = 1000;
+const EF_LADDER = [16, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
+
+type KeyLike = bigint | number;
+
+function toKey(key: KeyLike): bigint {
+  if (typeof key === "number") {
+    if (!Number.isSafeInteger(key)) throw new SqlError(SqlState.InvalidParameterValue, `vector index key ${key} is not an integer`);
+    key = BigInt(key);
+  }
+  return BigInt.asUintN(64, key);
+}
+
+function fromKey(key: bigint): bigint {
+  return BigInt.asIntN(64, key);
+}
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class VectorIndex {
+  readonly dims: number;
+  readonly metric: VectorMetric;
+  readonly m: number;
+  readonly efConstruction: number;
+  readonly targetRecall: number;
+  private fixedEf: number | undefined;
+  private tunedEf: number | undefined;
+  private tunedAtSize = 0;
+  private tuning: Promise<number> | undefined;
+  private index: NativeIndex;
+  /** reservoir sample of indexed vectors (key → vector), the queries tuning uses */
+  private readonly sample = new Map<bigint, Float32Array>();
+  private seen = 0;
+
+  constructor(options: VectorIndexOptions) {
+    const { dims, metric } = options;
+    if (!Number.isInteger(dims) || dims < 1 || dims > 16000) throw new SqlError(SqlState.InvalidParameterValue, `invalid vector index dimensions ${dims}`);
+    if (metric !== "cos" && metric !== "l2sq" && metric !== "ip") throw new SqlError(SqlState.InvalidParameterValue, `invalid vector index metric "${String(metric)}"`);
+    this.dims = dims;
+    this.metric = metric;
+    this.m = checkInt("m", options.m ?? DEFAULT_M, 2, 100);
+    this.efConstruction = checkInt("ef_construction", options.efConstruction ?? DEFAULT_EF_CONSTRUCTION, 4, 1000);
+    this.fixedEf = options.efSearch === undefined ? undefined : checkInt("ef_search", options.efSearch, 1, 1000);
+    this.targetRecall = options.targetRecall ?? 0.97;
+    this.tunedEf = options.tunedEfSearch === undefined ? undefined : checkInt("tuned ef_search", options.tunedEfSearch, 1, 4096);
+    this.index = this.newNative();
+  }
+
+  private newNative(): NativeIndex {
+    return new NativeIndex({
+      dimensions: this.dims,
+      metric: this.metric === "cos" ? MetricKind.Cos : this.metric === "l2sq" ? MetricKind.L2sq : MetricKind.IP,
+      quantization: ScalarKind.F32,
+      connectivity: this.m,
+      expansion_add: this.efConstruction,
+      expansion_search: 1,
+      multi: false,
+    });
+  }
+
+  get size(): number {
+    return this.index.size();
+  }
+
+  /** The last tuned ef_search (persist it beside a checkpoint and pass it back as tunedEfSearch). */
+  get tunedEfSearch(): number | undefined {
+    return this.tunedEf;
+  }
+
+  /** The ef_search in use: the fixed one, else the tuned one, else UNTUNED_EF_SEARCH. */
+  get efSearch(): number {
+    return this.fixedEf ?? this.tunedEf ?? UNTUNED_EF_SEARCH;
+  }
+
+  /** Fixes ef_search (like pgvector's SET hnsw.ef_search); undefined returns to self-tuning. */
+  set efSearch(ef: number | undefined) {
+    this.fixedEf = ef === undefined ? undefined : checkInt("ef_search", ef, 1, 1000);
+  }
+
+  has(key: KeyLike): boolean {
+    return this.index.contains(toKey(key)) as boolean;
+  }
+
+  private checkVector(v: Float32Array): void {
+    if (v.length !== this.dims) throw new SqlError(SqlState.DataException, `expected ${this.dims} dimensions, not ${v.length}`);
+  }
+
+  private indexable(v: Float32Array, offset = 0): boolean {
+    if (this.metric !== "cos") return true;
+    for (let i = 0; i < this.dims; i++) if (v[offset + i] !== 0) return true;
+    return false;
+  }
+
+  /** Adds or replaces the vector of `key`. Returns false when the vector is not indexable (zero, cosine). */
+  add(key: KeyLike, vector: Float32Array): boolean {
+    this.checkVector(vector);
+    const k = toKey(key);
+    if (this.index.contains(k)) this.removeKey(k);
+    if (!this.indexable(vector)) return false;
+    this.index.add(k, vector, 1);
+    this.remember(k, vector, 0);
+    this.maybeRetune();
+    return true;
+  }
+
+  /** Removes `key`; false when it was not there. */
+  remove(key: KeyLike): boolean {
+    const k = toKey(key);
+    const removed = this.removeKey(k);
+    return removed;
+  }
+
+  private removeKey(k: bigint): boolean {
+    this.sample.delete(k);
+    return (this.index.remove(k) as number) > 0;
+  }
+
+  /** Reservoir sampling (Algorithm R) over the vectors added so far. */
+  private remember(k: bigint, vectors: Float32Array, offset: number): void {
+    this.seen++;
+    if (this.sample.size < SAMPLE_SIZE) {
+      this.sample.set(k, vectors.slice(offset, offset + this.dims));
+      return;
+    }
+    const j = Math.floor(Math.random() * this.seen);
+    if (j < SAMPLE_SIZE) {
+      const victim = [...this.sample.keys()][j % this.sample.size];
+      this.sample.delete(victim);
+      this.sample.set(k, vectors.slice(offset, offset + this.dims));
+    }
+  }
+
+  /** Adds many vectors at once (rows of `vectors`, flat, or one array each); synchronous. */
+  addBatch(keys: readonly KeyLike[], vectors: Float32Array | readonly Float32Array[]): void {
+    const flat = this.flatten(keys.length, vectors);
+    this.addSlice(keys, flat, 0, keys.length);
+    this.maybeRetune();
+  }
+
+  private flatten(n: number, vectors: Float32Array | readonly Float32Array[]): Float32Array {
+    if (vectors instanceof Float32Array) {
+      if (vectors.length !== n * this.dims) throw new SqlError(SqlState.DataException, `expected ${n} vectors of ${this.dims} dimensions, got ${vectors.length} values`);
+      return vectors;
+    }
+    if (vectors.length !== n) throw new SqlError(SqlState.DataException, `${n} keys but ${vectors.length} vectors`);
+    const flat = new Float32Array(n * this.dims);
+    vectors.forEach((v, i) => {
+      this.checkVector(v);
+      flat.set(v, i * this.dims);
+    });
+    return flat;
+  }
+
+  private addSlice(keys: readonly KeyLike[], flat: Float32Array, from: number, to: number): void {
+    const d = this.dims;
+    // later duplicates win, as sequential upserts would
+    const last = new Map<bigint, number>();
+    for (let i = from; i < to; i++) last.set(toKey(keys[i]), i);
+    const ks: bigint[] = [];
+    const rows: number[] = [];
+    for (const [k, i] of last) {
+      if (this.index.contains(k)) this.removeKey(k);
+      if (!this.indexable(flat, i * d)) continue;
+      ks.push(k);
+      rows.push(i);
+    }
+    if (ks.length === 0) return;
+    const contiguous = rows.every((r, j) => r === from + j) && rows.length === to - from;
+    const data = contiguous ? flat.subarray(from * d, to * d) : new Float32Array(rows.length * d);
+    if (!contiguous) rows.forEach((r, j) => data.set(flat.subarray(r * d, (r + 1) * d), j * d));
+    this.index.add(BigUint64Array.from(ks), data, 0);
+    rows.forEach((r, j) => this.remember(ks[j], flat, r * d));
+  }
+
+  /** Adds in slices of `sliceSize`, yielding to the event loop between slices; then tunes ef_search. */
+  async addBatchAsync(keys: readonly KeyLike[], vectors: Float32Array | readonly Float32Array[], options: AddBatchOptions = {}): Promise<void> {
+    const flat = this.flatten(keys.length, vectors);
+    const slice = Math.max(1, options.sliceSize ?? 1024);
+    for (let from = 0; from < keys.length; from += slice) {
+      if (options.signal?.aborted) throw new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
+      const to = Math.min(keys.length, from + slice);
+      this.addSlice(keys, flat, from, to);
+      options.onProgress?.(to, keys.length);
+      await nextTick();
+    }
+    if (options.tune ?? this.fixedEf === undefined) await this.tune();
+  }
+
+  /** Builds an index from (key, vector) pairs of any (async) iterable, in slices. */
+  static async build(
+    options: VectorIndexOptions,
+    rows: Iterable<readonly [KeyLike, Float32Array]> | AsyncIterable<readonly [KeyLike, Float32Array]>,
+    addOptions: AddBatchOptions = {},
+  ): Promise<VectorIndex> {
+    const index = new VectorIndex(options);
+    const slice = Math.max(1, addOptions.sliceSize ?? 1024);
+    let keys: KeyLike[] = [];
+    let vecs: Float32Array[] = [];
+    let done = 0;
+    const flush = async () => {
+      if (keys.length === 0) return;
+      await index.addBatchAsync(keys, vecs, { ...addOptions, tune: false, onProgress: undefined });
+      done += keys.length;
+      addOptions.onProgress?.(done, done);
+      keys = [];
+      vecs = [];
+    };
+    for await (const [k, v] of rows as AsyncIterable<readonly [KeyLike, Float32Array]>) {
+      keys.push(k);
+      vecs.push(v);
+      if (keys.length >= slice) await flush();
+    }
+    await flush();
+    if (addOptions.tune ?? index.fixedEf === undefined) await index.tune();
+    return index;
+  }
+
+  /**
+   * The k nearest keys to `query`, nearest first. With `filter`, only keys it accepts, widening the
+   * search until k pass or every key was seen.
+   */
+  search(query: Float32Array, k: number, filter?: (key: bigint) => boolean): VectorMatch[] {
+    this.checkVector(query);
+    if (!Number.isInteger(k) || k < 1) throw new SqlError(SqlState.InvalidParameterValue, `invalid number of neighbours ${k}`);
+    const size = this.size;
+    if (size === 0) return [];
+    let wanted = Math.min(size, Math.max(k, this.efSearch));
+    if (!filter) return this.raw(query, wanted).slice(0, k);
+    const verdict = new Map<bigint, boolean>();
+    for (;;) {
+      const found = this.raw(query, wanted);
+      const out: VectorMatch[] = [];
+      for (const m of found) {
+        let ok = verdict.get(m.key);
+        if (ok === undefined) {
+          ok = filter(m.key);
+          verdict.set(m.key, ok);
+        }
+        if (ok) {
+          out.push(m);
+          if (out.length === k) return out;
+        }
+      }
+      if (wanted >= size) return out;
+      wanted = Math.min(size, wanted * 4);
+    }
+  }
+
+  private raw(query: Float32Array, wanted: number): VectorMatch[] {
+    const res = this.index.search(query, wanted, 1);
+    const out: VectorMatch[] = [];
+    for (let i = 0; i < res.keys.length; i++) {
+      const d = res.distances[i];
+      const distance = this.metric === "l2sq" ? Math.sqrt(Math.max(0, d)) : this.metric === "ip" ? d - 1 : d;
+      out.push({ key: fromKey(res.keys[i]), distance });
+    }
+    return out;
+  }
+
+  private maybeRetune(): void {
+    if (this.fixedEf !== undefined || this.tuning) return;
+    const size = this.size;
+    if (size >= MIN_TUNE_SIZE && size >= 2 * this.tunedAtSize) {
+      void this.tune().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Picks the smallest ef_search whose recall@10 on the sample, against a search 8× wider (at
+   * least 1,024), reaches targetRecall. Runs in slices; concurrent calls share one run.
+   */
+  tune(): Promise<number> {
+    if (!this.tuning) {
+      this.tuning = this.runTune().finally(() => {
+        this.tuning = undefined;
+      });
+    }
+    return this.tuning;
+  }
+
+  private async runTune(): Promise<number> {
+    const size = this.size;
+    const k = 10;
+    if (size <= k) {
+      this.tunedEf = Math.max(k, size);
+      this.tunedAtSize = size;
+      return this.tunedEf;
+    }
+    if (this.sample.size < 8) return this.efSearch; // e.g. just loaded: nothing to measure with yet
+    const queries = [...this.sample.entries()];
+    const truths: Set<bigint>[] = [];
+    for (const [self, q] of queries) {
+      await nextTick();
+      const wide = Math.min(size, Math.max(1024, 8 * (this.tunedEf ?? 512)));
+      const exactish = this.raw(q, wide).filter((m) => m.key !== fromKey(self)).slice(0, k);
+      truths.push(new Set(exactish.map((m) => m.key)));
+    }
+    let chosen = EF_LADDER[EF_LADDER.length - 1];
+    for (const ef of EF_LADDER) {
+      if (ef >= size) {
+        chosen = ef;
+        break;
+      }
+      let hit = 0;
+      let total = 0;
+      for (let i = 0; i < queries.length; i++) {
+        const [self, q] = queries[i];
+        const got = this.raw(q, Math.max(ef, k + 1)).filter((m) => m.key !== fromKey(self)).slice(0, k);
+        for (const m of got) if (truths[i].has(m.key)) hit++;
+        total += truths[i].size;
+        if (i % 8 === 7) await nextTick();
+      }
+      if (total === 0 || hit / total >= this.targetRecall) {
+        chosen = ef;
+        break;
+      }
+    }
+    this.tunedEf = chosen;
+    this.tunedAtSize = size;
+    return chosen;
+  }
+
+  /** Writes the index to `path` atomically (temp file + rename), for checkpoints. */
+  save(path: string): void {
+    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      this.index.save(tmp);
+      renameSync(tmp, path);
+    } catch (e) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing to clean
+      }
+      throw new SqlError(SqlState.IoError, `could not save vector index to "${path}": ${(e as Error).message}`);
+    }
+  }
+
+  /** Replaces this index's contents with the file at `path` (written by save()). */
+  load(path: string): void {
+    const fresh = this.newNative();
+    try {
+      fresh.load(path);
+    } catch (e) {
+      throw new SqlError(SqlState.IoError, `could not load vector index from "${path}": ${(e as Error).message}`);
+    }
+    if (fresh.dimensions() !== this.dims) {
+      throw new SqlError(SqlState.DataCorrupted, `vector index file "${path}" has ${fresh.dimensions()} dimensions, expected ${this.dims}`);
+    }
+    this.index = fresh;
+    this.sample.clear();
+    this.seen = 0;
+    this.tunedAtSize = this.tunedEf === undefined ? 0 : fresh.size();
+  }
+
+  /**
+   * Opens a saved index. Its sample is empty until vectors are added, so pass the tunedEfSearch it
+   * had (or an efSearch); else it searches with UNTUNED_EF_SEARCH.
+   */
+  static open(path: string, options: VectorIndexOptions): VectorIndex {
+    const index = new VectorIndex(options);
+    index.load(path);
+    return index;
+  }
+}
+
+function checkInt(name: string, v: number, lo: number, hi: number): number {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new SqlError(SqlState.InvalidParameterValue, `${name} must be an integer between ${lo} and ${hi}, not ${v}`);
+  return v;
+}

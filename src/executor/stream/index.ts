@@ -1,0 +1,4 @@
+export { StreamRuntime, type ChangeListener } from "./runtime.js";
+export { Dataflow } from "./dataflow.js";
+export { Materialize, type EpochChanges } from "./materialize.js";
+export { ChangeFeed } from "./change-feed.js";

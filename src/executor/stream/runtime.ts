@@ -1,0 +1,96 @@
+// The streaming runtime of one process: every running dataflow, in dependency order, and the
+// subscribers of relations. A write publishes its changes; a barrier then moves every dataflow to
+// the next epoch, in order, so a view's changes reach the views built on it within the same epoch.
+// Everything runs synchronously: when `barrier()` returns, every view reflects every write
+// published before it (read-your-writes), and ad-hoc reads between barriers see one consistent
+// epoch across all views.
+
+import type { Chunk } from "../../types/index.js";
+import type { Dataflow } from "./dataflow.js";
+
+export type ChangeListener = (changes: Chunk, epoch: number) => void;
+
+export class StreamRuntime {
+  private dataflows: Dataflow[] = [];
+  private readonly listeners = new Map<string, Set<ChangeListener>>();
+  /** changes of base relations published since the last barrier, for their subscribers */
+  private pendingForListeners = new Map<string, Chunk[]>();
+  private lastEpoch = 0;
+  private dirty = false;
+
+  /** The current epoch: a logical timestamp, increasing, close to wall-clock milliseconds. */
+  get epoch(): number {
+    return this.lastEpoch;
+  }
+
+  add(df: Dataflow): void {
+    this.dataflows.push(df);
+  }
+
+  remove(id: string): void {
+    this.dataflows = this.dataflows.filter((d) => d.id !== id);
+  }
+
+  get(id: string): Dataflow | undefined {
+    return this.dataflows.find((d) => d.id === id);
+  }
+
+  all(): readonly Dataflow[] {
+    return this.dataflows;
+  }
+
+  /** Whether anything consumes the changes of `relation` (writes skip building change chunks otherwise). */
+  hasConsumers(relation: string): boolean {
+    return (this.listeners.get(relation)?.size ?? 0) > 0 || this.dataflows.some((d) => d.inputs.includes(relation));
+  }
+
+  listen(relation: string, listener: ChangeListener): () => void {
+    let set = this.listeners.get(relation);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(relation, set);
+    }
+    set.add(listener);
+    return () => {
+      set!.delete(listener);
+    };
+  }
+
+  /** A relation changed: hand the changes to the dataflows reading it (effective at the next barrier). */
+  publish(relation: string, changes: Chunk, fromDataflow = false): void {
+    if (changes.length === 0) return;
+    this.dirty = true;
+    for (const df of this.dataflows) if (df.id !== relation) df.deliver(relation, changes);
+    if (!fromDataflow && this.listeners.has(relation)) {
+      const list = this.pendingForListeners.get(relation);
+      if (list) list.push(changes);
+      else this.pendingForListeners.set(relation, [changes]);
+    }
+  }
+
+  /** Called by a materialized view's sink at a barrier with its net changes for the epoch. */
+  viewChanged(relation: string, changes: Chunk | null, epoch: number): void {
+    if (changes === null || changes.length === 0) return;
+    this.publish(relation, changes, true);
+    for (const l of this.listeners.get(relation) ?? []) l(changes, epoch);
+  }
+
+  nextEpoch(): number {
+    this.lastEpoch = Math.max(this.lastEpoch + 1, Date.now());
+    return this.lastEpoch;
+  }
+
+  /** Moves every dataflow to a new epoch; returns it. A no-op when nothing changed. */
+  barrier(force = false): number {
+    if (!this.dirty && !force) return this.lastEpoch;
+    const epoch = this.nextEpoch();
+    const pending = this.pendingForListeners;
+    this.pendingForListeners = new Map();
+    for (const [relation, chunks] of pending) {
+      for (const c of chunks) for (const l of this.listeners.get(relation) ?? []) l(c, epoch);
+    }
+    for (const df of this.dataflows) df.barrier(epoch);
+    this.dirty = false;
+    return epoch;
+  }
+}

@@ -1,0 +1,66 @@
+// Materialized views stay equal to their query run from scratch, through inserts, updates,
+// deletes and truncation of their inputs, including views on views.
+import { describe, expect, it } from "vitest";
+import { Database, formatValue } from "../src/index.js";
+
+async function sorted(db: Database, sql: string): Promise<string[]> {
+  const [r] = await db.execute(sql);
+  return r.rows.map((row) => row.map((v, i) => (v === null ? "NULL" : formatValue(r.columns[i].type, v))).join("|")).sort();
+}
+
+async function expectViewEqualsQuery(db: Database, view: string, query: string): Promise<void> {
+  expect(await sorted(db, `SELECT * FROM ${view}`)).toEqual(await sorted(db, query));
+}
+
+describe("materialized views", () => {
+  it("maintains an aggregate over a table through inserts, updates and deletes", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE t (id INT PRIMARY KEY, g TEXT, v INT)");
+    await db.execute("INSERT INTO t VALUES (1, 'a', 10), (2, 'a', 20), (3, 'b', 5)");
+    const q = "SELECT g, count(*) AS n, sum(v) AS s, min(v) AS lo, max(v) AS hi FROM t GROUP BY g";
+    await db.execute(`CREATE MATERIALIZED VIEW mv AS ${q}`);
+    await expectViewEqualsQuery(db, "mv", q);
+    await db.execute("INSERT INTO t VALUES (4, 'b', 50), (5, 'c', 1)");
+    await expectViewEqualsQuery(db, "mv", q);
+    await db.execute("UPDATE t SET v = v + 100 WHERE g = 'a'");
+    await expectViewEqualsQuery(db, "mv", q);
+    await db.execute("DELETE FROM t WHERE v = 50 OR g = 'c'");
+    await expectViewEqualsQuery(db, "mv", q);
+    expect(await sorted(db, "SELECT * FROM mv")).toEqual(["a|2|230|110|120", "b|1|5|5|5"]);
+    await db.execute("TRUNCATE t");
+    expect(await sorted(db, "SELECT * FROM mv")).toEqual([]);
+  });
+
+  it("maintains joins, outer joins and views on views", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`
+      CREATE TABLE a (id INT PRIMARY KEY, k INT);
+      CREATE TABLE b (id INT PRIMARY KEY, k INT, w TEXT);
+      INSERT INTO a VALUES (1, 1), (2, 2), (3, NULL);
+      INSERT INTO b VALUES (10, 1, 'x');`);
+    const joinQ = "SELECT a.id, b.w FROM a LEFT JOIN b ON a.k = b.k";
+    await db.execute(`CREATE MATERIALIZED VIEW j AS ${joinQ}`);
+    await db.execute("CREATE MATERIALIZED VIEW jc AS SELECT w, count(*) AS n FROM j GROUP BY w");
+    const steps = [
+      "INSERT INTO b VALUES (11, 2, 'y'), (12, 1, 'z')",
+      "DELETE FROM b WHERE id = 10",
+      "UPDATE a SET k = 2 WHERE id = 3",
+      "DELETE FROM a WHERE id = 2",
+      "UPDATE b SET k = NULL",
+    ];
+    for (const s of steps) {
+      await db.execute(s);
+      await expectViewEqualsQuery(db, "j", joinQ);
+      await expectViewEqualsQuery(db, "jc", `SELECT w, count(*) FROM (${joinQ}) q GROUP BY w`);
+    }
+  });
+
+  it("refuses DROP of a table a view reads unless CASCADE", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE t (x INT); CREATE MATERIALIZED VIEW m AS SELECT x FROM t WHERE x > 0");
+    await expect(db.execute("DROP TABLE t")).rejects.toMatchObject({ code: "2BP01" });
+    const [r] = await db.execute("DROP TABLE t CASCADE");
+    expect(r.notices).toContain("drop cascades to materialized view m");
+    await expect(db.execute("SELECT * FROM m")).rejects.toMatchObject({ code: "42P01" });
+  });
+});
