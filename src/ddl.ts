@@ -3,7 +3,8 @@
 import type * as A from "./parser/index.js";
 import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
 import { relationKindName } from "./catalog/index.js";
-import { Dataflow, Materialize, compileExpr } from "./executor/index.js";
+import { Materialize, compileExpr } from "./executor/index.js";
+import { startDataflow } from "./continuous-query.js";
 import { QueryContext, Scope, bindCondition, bindQuery, defaultExpr, bindExpr, toStreamingPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
@@ -193,16 +194,16 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
   };
   const stored = new StoredRelation(entry);
   const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch));
-  const dataflow = new Dataflow(entry.id, plan, session.executionContext([]), sink);
-  // backfill: what the inputs hold now arrives as inserts, then a barrier makes it visible
-  for (const input of dataflow.inputs) {
-    const rel = db.relation(input);
-    for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) dataflow.deliver(input, chunk);
-  }
   cat.addRelation(entry);
   db.addStored(stored);
-  db.streams.add(dataflow);
-  dataflow.barrier(db.streams.nextEpoch());
+  try {
+    startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+  } catch (e) {
+    db.streams.remove(entry.id);
+    cat.removeRelation(entry.id);
+    db.dropStored(entry.id);
+    throw e;
+  }
   return commandResult("CREATE MATERIALIZED VIEW");
 }
 

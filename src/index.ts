@@ -10,3 +10,4 @@ export {
   type TypeId,
 } from "./types/index.js";
 export { splitStatements, KEYWORDS } from "./parser/index.js";
+export { Subscription } from "./subscription.js";

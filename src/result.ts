@@ -1,6 +1,7 @@
 // What executing one statement gives back to a caller (the REPL, the server, tests).
 
 import type { DataType } from "./types/index.js";
+import type { Subscription } from "./subscription.js";
 
 export interface ResultColumn {
   name: string;
@@ -18,4 +19,6 @@ export interface StatementResult {
   rows: unknown[][];
   /** NOTICE messages raised while running it (e.g. "table \"t\" does not exist, skipping") */
   notices: string[];
+  /** SUBSCRIBE: the live change feed (its `columns` are also this result's columns) */
+  subscription?: Subscription;
 }

@@ -4,8 +4,10 @@
 import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import type { Database, SessionOptions } from "./database.js";
-import { compileExpr, runQuery, type ExecutionContext } from "./executor/index.js";
-import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import { ChangeCollector, compileExpr, runQuery, type ExecutionContext } from "./executor/index.js";
+import { startDataflow } from "./continuous-query.js";
+import { Subscription } from "./subscription.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainPlan, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./result.js";
 import { SessionSettings } from "./settings.js";
 import { executeDdl, isDdl } from "./ddl.js";
@@ -123,6 +125,8 @@ export class Session {
         return showStatement(this, st);
       case "transaction":
         return this.transaction(st);
+      case "subscribe":
+        return this.subscribe(st, sql);
       case "flush":
         // every accepted write is visible once its statement returns (single-node, synchronous)
         return commandResult("FLUSH");
@@ -130,6 +134,31 @@ export class Session {
         if (isDdl(st)) return executeDdl(this, st, sql);
         throw new SqlError(SqlState.FeatureNotSupported, `${st.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
     }
+  }
+
+  private subscribe(st: A.SubscribeStatement, sql: string): StatementResult {
+    const db = this.db;
+    let sub: Subscription;
+    const rel = st.name ? db.catalog.getRelation(st.name.parts, st.name.pos) : undefined;
+    if (rel && rel.kind !== "view") {
+      if (rel.kind === "sink") throw new SqlError(SqlState.WrongObjectType, `cannot subscribe to sink "${rel.name}"`, { position: st.pos });
+      sub = new Subscription(rel.columns.map((c) => ({ name: c.name, type: c.type })));
+      // the snapshot, then changes as they commit
+      const stored = db.relation(rel.id);
+      const epoch = db.streams.epoch;
+      for (const chunk of stored.store.scan(rel.columns.map((_, i) => i))) sub.deliver(chunk, epoch);
+      sub.onClose(db.streams.listen(rel.id, (changes, e) => sub.deliver(changes, e)));
+    } else {
+      const query: A.Query = st.query ?? { kind: "query", body: { kind: "select", items: [{ expr: { kind: "star" } }], from: [{ kind: "table", name: st.name! }], groupBy: [], windows: [] }, orderBy: [] };
+      const q = bindQuery(query, new QueryContext(this.binderEnv(sql)));
+      const plan = toStreamingPlan(q.plan);
+      sub = new Subscription(q.names.map((name, i) => ({ name, type: q.types[i] })));
+      const id = db.catalog.newId("sub");
+      const sink = new ChangeCollector(plan.types, (changes, epoch) => changes && sub.deliver(changes, epoch));
+      startDataflow(db, id, plan, this.executionContext([]), sink);
+      sub.onClose(() => db.streams.remove(id));
+    }
+    return { command: "SUBSCRIBE", rowCount: 0, columns: sub.columns, rows: [], notices: [], subscription: sub };
   }
 
   private transaction(st: A.TransactionStatement): StatementResult {

@@ -64,3 +64,36 @@ describe("materialized views", () => {
     await expect(db.execute("SELECT * FROM m")).rejects.toMatchObject({ code: "42P01" });
   });
 });
+
+describe("SUBSCRIBE", () => {
+  it("sends the snapshot, then each change with its op and a rising timestamp", async () => {
+    const db = await Database.open({ memory: true });
+    const s = db.connect();
+    await s.execute("CREATE TABLE t (g TEXT, v INT); INSERT INTO t VALUES ('a', 1)");
+    await s.execute("CREATE MATERIALIZED VIEW m AS SELECT g, sum(v) AS s FROM t GROUP BY g");
+    const [r] = await s.execute("SUBSCRIBE m");
+    const sub = r.subscription!;
+    expect(r.columns.map((c) => c.name)).toEqual(["op", "ts", "g", "s"]);
+    const first = (await sub.next())!;
+    expect(first.map((row) => [row[0], row[2], row[3]])).toEqual([["insert", "a", 1n]]);
+    await s.execute("INSERT INTO t VALUES ('a', 2), ('b', 5)");
+    const second = (await sub.next())!;
+    expect(second.map((row) => [row[0], row[2], row[3]]).sort()).toEqual([["delete", "a", 1n], ["insert", "a", 3n], ["insert", "b", 5n]].sort());
+    expect(second[0][1] as bigint).toBeGreaterThan(first[0][1] as bigint);
+    sub.cancel();
+    expect(await sub.next()).toBeNull();
+  });
+
+  it("subscribes to a query and stops its dataflow when cancelled", async () => {
+    const db = await Database.open({ memory: true });
+    const s = db.connect();
+    await s.execute("CREATE TABLE t (x INT)");
+    const [r] = await s.execute("SUBSCRIBE (SELECT count(*) AS n FROM t WHERE x > 10)");
+    const sub = r.subscription!;
+    expect((await sub.next())!.map((row) => [row[0], row[2]])).toEqual([["insert", 0n]]);
+    await s.execute("INSERT INTO t VALUES (5), (50)");
+    expect((await sub.next())!.map((row) => [row[0], row[2]]).sort()).toEqual([["delete", 0n], ["insert", 1n]]);
+    sub.cancel();
+    expect(db.streams.all()).toHaveLength(0);
+  });
+});

@@ -145,6 +145,25 @@ function assemble(): Uint8Array {
   for (const g of [S0, S1, S2, S3]) seedBody.push(...pcg, ...set(3), ...pcg, ...i64c(32n), op.i64Shl, ...get(3), op.i64Or, ...gset(g));
   const seed = func([I64, I64], seedBody);
 
+  // The functions below keep the state in locals while they draw: `load` copies the globals in,
+  // `store` copies them back, and `step(t)` is $next's body on locals a..a+3 (leaving r on the
+  // stack; local t is scratch). Locals are registers; globals are memory.
+  const load = (a: number) => [...gget(S0), ...set(a), ...gget(S1), ...set(a + 1), ...gget(S2), ...set(a + 2), ...gget(S3), ...set(a + 3)];
+  const store = (a: number) => [...get(a), ...gset(S0), ...get(a + 1), ...gset(S1), ...get(a + 2), ...gset(S2), ...get(a + 3), ...gset(S3)];
+  const step = (a: number, t: number) => {
+    const [s0, s1, s2, s3] = [a, a + 1, a + 2, a + 3];
+    return [
+      ...get(s0), ...get(s3), op.i64Add, ...i64c(23n), op.i64Rotl, ...get(s0), op.i64Add,
+      ...get(s1), ...i64c(17n), op.i64Shl, ...set(t),
+      ...get(s2), ...get(s0), op.i64Xor, ...set(s2),
+      ...get(s3), ...get(s1), op.i64Xor, ...set(s3),
+      ...get(s1), ...get(s2), op.i64Xor, ...set(s1),
+      ...get(s0), ...get(s3), op.i64Xor, ...set(s0),
+      ...get(s2), ...get(t), op.i64Xor, ...set(s2),
+      ...get(s3), ...i64c(45n), op.i64Rotl, ...set(s3),
+    ];
+  };
+
   // (func $nextHi (result i32) (local $r i64)
   //   r = $next(); lo = wrap(r); wrap(r >> 32))
   const nextHi = func([I64], [
@@ -152,15 +171,17 @@ function assemble(): Uint8Array {
     ...get(0), ...i64c(32n), op.i64ShrU, op.i32WrapI64,
   ]);
 
-  // (func $rangeU32 (param $range i32) (result i32) (local $zone i32) (local $p i64)
+  // (func $rangeU32 (param $range i32) (result i32) (local $zone i32) (local $p i64) (local s0..s3 t i64)
   //   zone = (range << clz(range)) - 1
   //   loop: p = (next() >> 32) * range; if wrap(p) <=u zone: return wrap(p >> 32))
-  const rangeU32 = func([I32, I64], [
+  // locals: 0 range, 1 zone, 2 p, 3..6 state, 7 t
+  const rangeU32 = func([I32, I64, I64, I64, I64, I64, I64], [
+    ...load(3),
     ...get(0), ...get(0), op.i32Clz, op.i32Shl, ...i32c(1), op.i32Sub, ...set(1),
     op.loop, EMPTY,
-    op.call, F_NEXT, ...i64c(32n), op.i64ShrU, ...get(0), op.i64ExtendI32U, op.i64Mul, ...tee(2),
+    ...step(3, 7), ...i64c(32n), op.i64ShrU, ...get(0), op.i64ExtendI32U, op.i64Mul, ...tee(2),
     op.i32WrapI64, ...get(1), op.i32LeU,
-    op.if, EMPTY, ...get(2), ...i64c(32n), op.i64ShrU, op.i32WrapI64, op.return, op.end,
+    op.if, EMPTY, ...store(3), ...get(2), ...i64c(32n), op.i64ShrU, op.i32WrapI64, op.return, op.end,
     op.br, 0,
     op.end,
     op.unreachable,
@@ -168,23 +189,26 @@ function assemble(): Uint8Array {
 
   // (func $rangeU64 (param $lo i32) (param $hi i32) (result f64)
   //   (local $r i64) (local $zone i64) (local $v i64) (local $ll i64) (local $lh i64) (local $cross i64)
+  //   (local s0..s3 t i64)
   //   r = hi:lo; zone = (r << clz(r)) - 1
   //   loop: v = next(); the 128-bit v * r from 32-bit partial products:
   //     ll = vl*rl; lh = vl*rh; cross = (ll >> 32) + (lh & M32) + vh*rl
   //     low = (cross << 32) | (ll & M32); high = vh*rh + (lh >> 32) + (cross >> 32)
   //     if low <=u zone: return f64(high))
-  const R = 2, ZONE = 3, V = 4, LL = 5, LH = 6, CROSS = 7;
-  const rangeU64 = func([I64, I64, I64, I64, I64, I64], [
+  const R = 2, ZONE = 3, V = 4, LL = 5, LH = 6, CROSS = 7, ST = 8, T = 12;
+  const rangeU64 = func([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I64], [
+    ...load(ST),
     ...get(0), op.i64ExtendI32U, ...get(1), op.i64ExtendI32U, ...i64c(32n), op.i64Shl, op.i64Or, ...tee(R),
     ...get(R), op.i64Clz, op.i64Shl, ...i64c(1n), op.i64Sub, ...set(ZONE),
     op.loop, EMPTY,
-    op.call, F_NEXT, ...set(V),
+    ...step(ST, T), ...set(V),
     ...get(V), ...i64c(M32), op.i64And, ...get(R), ...i64c(M32), op.i64And, op.i64Mul, ...set(LL),
     ...get(V), ...i64c(M32), op.i64And, ...get(R), ...i64c(32n), op.i64ShrU, op.i64Mul, ...set(LH),
     ...get(LL), ...i64c(32n), op.i64ShrU, ...get(LH), ...i64c(M32), op.i64And, op.i64Add,
     ...get(V), ...i64c(32n), op.i64ShrU, ...get(R), ...i64c(M32), op.i64And, op.i64Mul, op.i64Add, ...set(CROSS),
     ...get(CROSS), ...i64c(32n), op.i64Shl, ...get(LL), ...i64c(M32), op.i64And, op.i64Or, ...get(ZONE), op.i64LeU,
     op.if, EMPTY,
+    ...store(ST),
     ...get(V), ...i64c(32n), op.i64ShrU, ...get(R), ...i64c(32n), op.i64ShrU, op.i64Mul,
     ...get(LH), ...i64c(32n), op.i64ShrU, op.i64Add, ...get(CROSS), ...i64c(32n), op.i64ShrU, op.i64Add,
     op.f64ConvertI64U, op.return,
@@ -194,14 +218,15 @@ function assemble(): Uint8Array {
     op.unreachable,
   ]);
 
-  // (func $letters (param $at i32) (param $n i32) (local $p i64)
+  // (func $letters (param $at i32) (param $n i32) (local $p i64) (local s0..s3 t i64)
   //   while n != 0: p = (next() >> 32) * 26
   //     if (p & M32) <=u 4294967273 (u8 sampler zone for 26): mem[at++] = 97 + wrap(p >> 32); n--)
-  const letters = func([I64], [
+  const letters = func([I64, I64, I64, I64, I64, I64], [
+    ...load(3),
     op.block, EMPTY,
     op.loop, EMPTY,
     ...get(1), op.i32Eqz, op.brIf, 1,
-    op.call, F_NEXT, ...i64c(32n), op.i64ShrU, ...i64c(26n), op.i64Mul, ...tee(2),
+    ...step(3, 7), ...i64c(32n), op.i64ShrU, ...i64c(26n), op.i64Mul, ...tee(2),
     ...i64c(M32), op.i64And, ...i64c(4294967273n), op.i64LeU,
     op.if, EMPTY,
     ...get(0), ...get(2), ...i64c(32n), op.i64ShrU, op.i32WrapI64, ...i32c(97), op.i32Add, op.i32Store8, 0, 0,
@@ -211,6 +236,7 @@ function assemble(): Uint8Array {
     op.br, 0,
     op.end,
     op.end,
+    ...store(3),
   ]);
 
   const globals = [S0, S1, S2, S3].map(() => [I64, 1, ...i64c(0n), op.end]);

@@ -82,8 +82,9 @@ function build(
       return unary(new DistinctOn(node, env, emit), node.input, done);
     case "limit": {
       const op = new Limit(node, env, emit);
-      if (node.input.kind === "sort") {
-        // ORDER BY ... LIMIT: the sort keeps only the rows the limit can pass (a top-N)
+      if (node.input.kind === "sort" && options.appendOnly) {
+        // ORDER BY ... LIMIT over a snapshot: the sort keeps only the rows the limit can pass (a
+        // top-N); with retractions a dropped row could come back, so only for append-only input
         const sort = new Sort(node.input, env, (m) => op.push(0, m), op.bound);
         graph.operators.push(op);
         return unary(sort, node.input.input, NEVER);

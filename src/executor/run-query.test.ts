@@ -65,6 +65,25 @@ describe("runQuery", () => {
     expect(pulled).toBe(1);
   });
 
+  it("ORDER BY ... LIMIT keeps a top-N over a large input", () => {
+    const input: unknown[][] = [];
+    for (let i = 0; i < 100000; i++) input.push([(i * 7919) % 100003]);
+    const plan: PhysicalPlan = {
+      kind: "limit",
+      types: [I32],
+      limit: lit(3n, I64),
+      offset: lit(1n, I64),
+      input: {
+        kind: "sort",
+        types: [I32],
+        keys: [{ expr: col(0, I32), desc: true, nullsFirst: true }],
+        input: { kind: "scan", types: [I32], relation: "t", name: "t", columns: [0] },
+      },
+    };
+    const sortedDesc = input.map((r) => r[0] as number).sort((a, b) => b - a);
+    expect(rows(runQuery(plan, testContext({ t: [Chunk.fromRows([I32], input)] })))).toEqual(sortedDesc.slice(1, 4).map((v) => [v]));
+  });
+
   it("joins in left-row order, with the right side as the build side", () => {
     const plan: PhysicalPlan = {
       kind: "join",

@@ -21,7 +21,7 @@ export function testContext(relations: Record<string, Chunk[]> = {}, params: unk
       },
     },
     params,
-    eval: { now: 0, timeZone: "UTC", random: () => 0.5 } as unknown as ExecutionContext["eval"],
+    eval: { now: 0, timeZone: "UTC", random: () => 0.5 },
   };
 }
 

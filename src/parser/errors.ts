@@ -101,7 +101,6 @@ function labelOf(t: TokenType): string {
     case "QuotedIdentifier":
       return "identifier";
     case "ReservedKeyword":
-    case "AnyToken":
       return "keyword";
     case "StringLiteral":
       return "string";

@@ -1,6 +1,6 @@
 // Random and malformed inputs: every one must either parse or throw SqlError 42601/54001, quickly.
 
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { KEYWORDS, parse, splitStatements } from "./index.js";
 import { SqlError } from "../types/errors.js";
 

@@ -10,7 +10,7 @@ import { scan, type SqlToken } from "./lexer.js";
 import { SqlParser, type ParseContext } from "./parser.js";
 import { fromRecognitionError, expectedHint, tooDeepError, syntaxError } from "./errors.js";
 import { LBracket, LParen, RBracket, RParen, Semicolon, RESERVED_KEYWORDS, NON_RESERVED_KEYWORDS, SOFT_KEYWORDS } from "./tokens.js";
-import { SqlError, SqlState, toSqlError } from "../types/errors.js";
+import { SqlError, toSqlError } from "../types/errors.js";
 
 export * from "./ast.js";
 export { splitStatements, type SplitStatement } from "./split.js";
@@ -139,9 +139,9 @@ export function parseExpression(sql: string): Expr {
   }
 }
 
+/** Anything escaping the parser becomes an SqlError: 54001 for stack exhaustion, XX000 for bugs. */
 function asSyntaxFailure(e: unknown, sql: string): SqlError {
   if (e instanceof SqlError) return e;
   if (e instanceof RangeError) return tooDeepError(sql, undefined);
-  const err = toSqlError(e);
-  return err.code === SqlState.InternalError ? err : err;
+  return toSqlError(e);
 }

@@ -9,7 +9,7 @@ import { EOF, EmbeddedActionsParser, type IOrAlt, type IToken, type ParserMethod
 import type * as A from "./ast.js";
 import type { SqlToken } from "./lexer.js";
 import { syntaxError } from "./errors.js";
-import { K, LParen, RParen, allTokenTypes, Ident, Comma, Semicolon, Dot } from "./tokens.js";
+import { K, LParen, RParen, allTokenTypes, Ident, Comma } from "./tokens.js";
 import { defineCommonRules } from "./grammar/common.js";
 import { defineExpressionRules } from "./grammar/expressions.js";
 import { defineFunctionRules } from "./grammar/functions.js";
@@ -246,6 +246,18 @@ export class SqlParser extends EmbeddedActionsParser {
   }
 
   // ── helpers for gates and actions ──
+  /** Consumes the rest of the statement outside the grammar; returns its text (only from act()). */
+  skipRest(): string {
+    const first = this.la(1);
+    let last: SqlToken | undefined;
+    while (this.LA(1).tokenType !== EOF) {
+      last = this.la(1);
+      (this as unknown as { consumeToken(): void }).consumeToken();
+    }
+    if (last === undefined) this.fail(first, "Expected an ALTER action.");
+    return this.ctx.text.slice(first.startOffset, (last.endOffset ?? last.startOffset) + 1);
+  }
+
   /** Throws a syntax error at `tok` (only from inside act()). */
   fail(tok: IToken, hint?: string): never {
     const atEnd = tok.tokenType === EOF || Number.isNaN(tok.startOffset);
@@ -307,5 +319,3 @@ export class SqlParser extends EmbeddedActionsParser {
   }
 }
 
-export const QUERY_START_TOKENS = QUERY_START;
-export { Ident, Semicolon, Dot };

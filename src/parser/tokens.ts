@@ -5,50 +5,48 @@
 
 import { createToken, type TokenType } from "chevrotain";
 
-/** Every token type belongs to this category (used to swallow raw text, e.g. ALTER ... other). */
-export const AnyToken = createToken({ name: "AnyToken" });
 /** Identifiers, quoted identifiers and non-reserved keywords. */
-export const Ident = createToken({ name: "Ident", categories: [AnyToken] });
+export const Ident = createToken({ name: "Ident" });
 /** Reserved keywords (usable as column labels after AS or a dot). */
-export const ReservedKeyword = createToken({ name: "ReservedKeyword", categories: [AnyToken] });
+export const ReservedKeyword = createToken({ name: "ReservedKeyword" });
 /** Operators that can join two expressions. */
-export const BinaryOperator = createToken({ name: "BinaryOperator", categories: [AnyToken] });
+export const BinaryOperator = createToken({ name: "BinaryOperator" });
 /** Comparison operators (= <> < <= > >=). */
-export const Comparison = createToken({ name: "Comparison", categories: [BinaryOperator, AnyToken] });
+export const Comparison = createToken({ name: "Comparison", categories: [BinaryOperator] });
 
-export const Identifier = createToken({ name: "Identifier", categories: [Ident, AnyToken] });
-export const QuotedIdentifier = createToken({ name: "QuotedIdentifier", categories: [Ident, AnyToken] });
+export const Identifier = createToken({ name: "Identifier", categories: [Ident] });
+export const QuotedIdentifier = createToken({ name: "QuotedIdentifier", categories: [Ident] });
 
-export const StringLiteral = createToken({ name: "StringLiteral", categories: [AnyToken] });
-export const BitStringLiteral = createToken({ name: "BitStringLiteral", categories: [AnyToken] });
-export const IntegerLiteral = createToken({ name: "IntegerLiteral", categories: [AnyToken] });
-export const DecimalLiteral = createToken({ name: "DecimalLiteral", categories: [AnyToken] });
-export const Param = createToken({ name: "Param", categories: [AnyToken] });
+export const StringLiteral = createToken({ name: "StringLiteral" });
+export const BitStringLiteral = createToken({ name: "BitStringLiteral" });
+export const IntegerLiteral = createToken({ name: "IntegerLiteral" });
+export const DecimalLiteral = createToken({ name: "DecimalLiteral" });
+export const Param = createToken({ name: "Param" });
 
-export const Semicolon = createToken({ name: "Semicolon", label: "';'", categories: [AnyToken] });
-export const Comma = createToken({ name: "Comma", label: "','", categories: [AnyToken] });
-export const LParen = createToken({ name: "LParen", label: "'('", categories: [AnyToken] });
-export const RParen = createToken({ name: "RParen", label: "')'", categories: [AnyToken] });
-export const LBracket = createToken({ name: "LBracket", label: "'['", categories: [AnyToken] });
-export const RBracket = createToken({ name: "RBracket", label: "']'", categories: [AnyToken] });
-export const Dot = createToken({ name: "Dot", label: "'.'", categories: [AnyToken] });
-export const Colon = createToken({ name: "Colon", label: "':'", categories: [AnyToken] });
-export const DoubleColon = createToken({ name: "DoubleColon", label: "'::'", categories: [AnyToken] });
+export const Semicolon = createToken({ name: "Semicolon", label: "';'" });
+export const Comma = createToken({ name: "Comma", label: "','" });
+export const LParen = createToken({ name: "LParen", label: "'('" });
+export const RParen = createToken({ name: "RParen", label: "')'" });
+export const LBracket = createToken({ name: "LBracket", label: "'['" });
+export const RBracket = createToken({ name: "RBracket", label: "']'" });
+export const Dot = createToken({ name: "Dot", label: "'.'" });
+export const Colon = createToken({ name: "Colon", label: "':'" });
+export const DoubleColon = createToken({ name: "DoubleColon", label: "'::'" });
 
-export const Star = createToken({ name: "Star", label: "'*'", categories: [BinaryOperator, AnyToken] });
-export const Plus = createToken({ name: "Plus", label: "'+'", categories: [BinaryOperator, AnyToken] });
-export const Minus = createToken({ name: "Minus", label: "'-'", categories: [BinaryOperator, AnyToken] });
-export const Slash = createToken({ name: "Slash", label: "'/'", categories: [BinaryOperator, AnyToken] });
-export const Percent = createToken({ name: "Percent", label: "'%'", categories: [BinaryOperator, AnyToken] });
-export const Caret = createToken({ name: "Caret", label: "'^'", categories: [BinaryOperator, AnyToken] });
-export const Eq = createToken({ name: "Eq", label: "'='", categories: [Comparison, BinaryOperator, AnyToken] });
-export const NotEq = createToken({ name: "NotEq", label: "'<>'", categories: [Comparison, BinaryOperator, AnyToken] });
-export const Lt = createToken({ name: "Lt", label: "'<'", categories: [Comparison, BinaryOperator, AnyToken] });
-export const Le = createToken({ name: "Le", label: "'<='", categories: [Comparison, BinaryOperator, AnyToken] });
-export const Gt = createToken({ name: "Gt", label: "'>'", categories: [Comparison, BinaryOperator, AnyToken] });
-export const Ge = createToken({ name: "Ge", label: "'>='", categories: [Comparison, BinaryOperator, AnyToken] });
+export const Star = createToken({ name: "Star", label: "'*'", categories: [BinaryOperator] });
+export const Plus = createToken({ name: "Plus", label: "'+'", categories: [BinaryOperator] });
+export const Minus = createToken({ name: "Minus", label: "'-'", categories: [BinaryOperator] });
+export const Slash = createToken({ name: "Slash", label: "'/'", categories: [BinaryOperator] });
+export const Percent = createToken({ name: "Percent", label: "'%'", categories: [BinaryOperator] });
+export const Caret = createToken({ name: "Caret", label: "'^'", categories: [BinaryOperator] });
+export const Eq = createToken({ name: "Eq", label: "'='", categories: [Comparison, BinaryOperator] });
+export const NotEq = createToken({ name: "NotEq", label: "'<>'", categories: [Comparison, BinaryOperator] });
+export const Lt = createToken({ name: "Lt", label: "'<'", categories: [Comparison, BinaryOperator] });
+export const Le = createToken({ name: "Le", label: "'<='", categories: [Comparison, BinaryOperator] });
+export const Gt = createToken({ name: "Gt", label: "'>'", categories: [Comparison, BinaryOperator] });
+export const Ge = createToken({ name: "Ge", label: "'>='", categories: [Comparison, BinaryOperator] });
 /** Every other operator (||, ->, ->>, <->, <=>, @>, ~, ...): the image is the operator. */
-export const Op = createToken({ name: "Op", label: "operator", categories: [BinaryOperator, AnyToken] });
+export const Op = createToken({ name: "Op", label: "operator", categories: [BinaryOperator] });
 
 /** Reserved keywords (Postgres's reserved list plus the type/function-name keywords that start clauses). */
 const RESERVED_WORDS = [
@@ -94,12 +92,12 @@ export const keywordByLowerName = new Map<string, TokenType>();
 
 for (const w of RESERVED_WORDS) {
   const extra = w === "AND" || w === "OR" ? [BinaryOperator] : [];
-  const t = createToken({ name: w, label: w, categories: [ReservedKeyword, ...extra, AnyToken] });
+  const t = createToken({ name: w, label: w, categories: [ReservedKeyword, ...extra] });
   K[w] = t;
   keywordByLowerName.set(w.toLowerCase(), t);
 }
 for (const w of NON_RESERVED_WORDS) {
-  const t = createToken({ name: w, label: w, categories: [Ident, AnyToken] });
+  const t = createToken({ name: w, label: w, categories: [Ident] });
   K[w] = t;
   keywordByLowerName.set(w.toLowerCase(), t);
 }
@@ -109,7 +107,7 @@ export const NON_RESERVED_KEYWORDS: readonly string[] = NON_RESERVED_WORDS;
 
 /** All token types, categories first (the parser's vocabulary). */
 export const allTokenTypes: TokenType[] = [
-  AnyToken, Ident, ReservedKeyword, BinaryOperator, Comparison,
+  Ident, ReservedKeyword, BinaryOperator, Comparison,
   Identifier, QuotedIdentifier, StringLiteral, BitStringLiteral, IntegerLiteral, DecimalLiteral, Param,
   Semicolon, Comma, LParen, RParen, LBracket, RBracket, Dot, Colon, DoubleColon,
   Star, Plus, Minus, Slash, Percent, Caret, Eq, NotEq, Lt, Le, Gt, Ge, Op,

@@ -672,7 +672,10 @@ export class Jsonb {
 
 function getField(v: JsonValue, key: string | number): JsonValue | undefined {
   if (typeof key === "number") {
-    if (!Array.isArray(v)) return undefined;
+    if (!Array.isArray(v)) {
+      // a top-level scalar acts as a one-element array for -> int, as in Postgres
+      return typeRank(v) < 16 && (key === 0 || key === -1) ? v : undefined;
+    }
     const i = key < 0 ? v.length + key : key;
     return i >= 0 && i < v.length ? v[i] : undefined;
   }

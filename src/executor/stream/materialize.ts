@@ -6,9 +6,9 @@
 
 import { Chunk, type DataType, SqlError, SqlState } from "../../types/index.js";
 import type { TableStore } from "../../storage/index.js";
-import { ChunkBuilder, concatChunks } from "../chunk-builder.js";
 import type { Message, Operator } from "../message.js";
 import { type KeyPrimitive, rowKeys } from "../row-key.js";
+import { netChanges } from "./net-changes.js";
 
 export type EpochChanges = (changes: Chunk | null, epoch: number) => void;
 
@@ -60,35 +60,10 @@ export class Materialize implements Operator {
     this.pending.push(chunk);
   }
 
-  /** The net changes since the last barrier: each row's count summed, zero-count rows dropped. */
+  /** The net changes since the last barrier. */
   private drainChanges(): Chunk | null {
     const chunks = this.pending;
     this.pending = [];
-    if (chunks.length === 0) return null;
-    const net = new Map<KeyPrimitive, { chunk: Chunk; row: number; count: number }>();
-    for (const chunk of chunks) {
-      const keys = rowKeys(chunk.columns, chunk.length);
-      for (let i = 0; i < chunk.length; i++) {
-        let e = net.get(keys[i]);
-        if (e === undefined) {
-          e = { chunk, row: i, count: 0 };
-          net.set(keys[i], e);
-        }
-        e.count += chunk.op(i);
-      }
-    }
-    let out: Chunk | null = null;
-    const parts: Chunk[] = [];
-    const b = new ChunkBuilder(this.types, (c) => parts.push(c));
-    for (const e of net.values()) {
-      if (e.count === 0) continue;
-      const row = e.chunk.row(e.row);
-      const op = e.count > 0 ? 1 : -1;
-      for (let k = 0; k < Math.abs(e.count); k++) b.appendValues(row, op);
-    }
-    b.flush();
-    if (parts.length === 1) out = parts[0];
-    else if (parts.length > 1) out = concatChunks(this.types, parts);
-    return out;
+    return netChanges(this.types, chunks);
   }
 }

@@ -2,8 +2,7 @@
 
 import type * as A from "../ast.js";
 import type { SqlParser } from "../parser.js";
-import type { SqlToken } from "../lexer.js";
-import { AnyToken, Dot, Eq, K, LParen, RParen } from "../tokens.js";
+import { Dot, Eq, K, LParen, RParen } from "../tokens.js";
 
 export function defineAlterDropRules($: SqlParser): void {
   $.objectKind = $.rule("objectKind", (): string =>
@@ -148,22 +147,9 @@ export function defineAlterDropRules($: SqlParser): void {
           },
         },
         {
-          // anything else is kept as raw text for the binder
-          ALT: (): A.AlterAction => {
-            let first: SqlToken | undefined;
-            let last: SqlToken | undefined;
-            $.rep1(1, () => {
-              const t = $.c(0, AnyToken);
-              $.act(() => {
-                first ??= t;
-                last = t;
-              });
-            });
-            return $.act(() => ({
-              kind: "other",
-              text: $.ctx.text.slice(first!.startOffset, last!.endOffset! + 1),
-            }));
-          },
+          // anything else is kept as raw text for the binder (the rest of the statement is
+          // skipped without grammar, so this alternative must stay last and empty)
+          ALT: (): A.AlterAction => $.act(() => ({ kind: "other", text: $.skipRest() })),
         },
       ],
       true,

@@ -263,3 +263,14 @@ describe("positions", () => {
     expect(u).toMatchObject({ pos: 5, right: { pos: 8 } });
   });
 });
+
+describe("client catalog syntax", () => {
+  it("parses OPERATOR(schema.op) and (expr).field", () => {
+    expect(expr("c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default")).toEqual(bin("~", col("c", "relname"), str("^(t)$")));
+    expect(expr("OPERATOR(pg_catalog.-) 5")).toEqual({ kind: "unary", op: "-", operand: int("5") });
+    expect(expr("(result.keys).x")).toEqual({ kind: "field_select", expr: col("result", "keys"), field: "x" });
+    expect(expr("(information_schema._pg_expandarray(i.indkey)).n")).toMatchObject({ kind: "field_select", field: "n", expr: { kind: "function" } });
+    expect(expr("'pg_class'::regclass")).toMatchObject({ kind: "cast", type: { name: "regclass" } });
+    expect(expr("c.reloftype::pg_catalog.regtype::pg_catalog.text")).toMatchObject({ kind: "cast", type: { name: "text" }, expr: { type: { name: "regtype" } } });
+  });
+});

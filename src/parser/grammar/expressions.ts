@@ -9,7 +9,7 @@ import type * as A from "../ast.js";
 import type { SqlParser } from "../parser.js";
 import type { SqlToken } from "../lexer.js";
 import {
-  BinaryOperator, BitStringLiteral, Caret, Colon, Comma, DecimalLiteral, Dot, DoubleColon, Eq, Ge, Gt,
+  BinaryOperator, BitStringLiteral, Caret, Colon, DecimalLiteral, Dot, DoubleColon, Eq, Ge, Gt,
   Ident, IntegerLiteral, K, LBracket, LParen, Le, Lt, Minus, NotEq, Op, Param, Percent, Plus,
   RBracket, RParen, Slash, Star, StringLiteral,
 } from "../tokens.js";

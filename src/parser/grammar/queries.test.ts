@@ -179,3 +179,27 @@ describe("statement spans", () => {
     expect(parse(" ; -- nothing\n ;")).toEqual([]);
   });
 });
+
+describe("client catalog queries", () => {
+  it("parses psql's \\dt and pgjdbc's getPrimaryKeys", () => {
+    const dt = `SELECT n.nspname as "Schema", c.relname as "Name",
+      CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' END as "Type",
+      pg_catalog.pg_get_userbyid(c.relowner) as "Owner"
+    FROM pg_catalog.pg_class c
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r','p','') AND n.nspname <> 'pg_catalog' AND n.nspname !~ '^pg_toast'
+      AND pg_catalog.pg_table_is_visible(c.oid)
+    ORDER BY 1,2;`;
+    expect(parse(dt)).toHaveLength(1);
+    const pk = `SELECT result.TABLE_SCHEM, result.KEY_SEQ FROM (SELECT n.nspname AS TABLE_SCHEM,
+      (information_schema._pg_expandarray(i.indkey)).n AS KEY_SEQ, information_schema._pg_expandarray(i.indkey) AS KEYS,
+      a.attnum AS A_ATTNUM FROM pg_catalog.pg_class ct JOIN pg_catalog.pg_attribute a ON (ct.oid = a.attrelid)
+      JOIN pg_catalog.pg_index i ON ( a.attrelid = i.indrelid) WHERE true AND ct.relname = E't' AND i.indisprimary ) result
+      where result.A_ATTNUM = (result.KEYS).x ORDER BY result.key_seq`;
+    expect(parse(pk)).toHaveLength(1);
+    const memberof = `SELECT r.rolname, ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m
+      JOIN pg_catalog.pg_roles b ON (m.roleid = b.oid) WHERE m.member = r.oid) as memberof
+      FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_' ORDER BY 1;`;
+    expect(parse(memberof)).toHaveLength(1);
+  });
+});

@@ -5,7 +5,7 @@
 import type * as A from "../ast.js";
 import type { SqlParser } from "../parser.js";
 import type { SqlToken } from "../lexer.js";
-import { Comma, Dot, Ident, K, LParen, RParen, Star } from "../tokens.js";
+import { Ident, K, LParen, RParen, Star } from "../tokens.js";
 import { tooDeepError } from "../errors.js";
 import type { SelectTail } from "./common.js";
 

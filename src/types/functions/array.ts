@@ -181,14 +181,25 @@ export function registerArrays(): void {
     if (y === null || y === undefined) return x;
     if (x.length === 0) return y;
     if (y.length === 0) return x;
-    const dx = dims(x).length;
-    const dy = dims(y).length;
-    if (dx === dy) return [...x, ...y];
-    if (dx === dy + 1) return [...x, y];
-    if (dy === dx + 1) return [x, ...y];
-    throw new SqlError(SqlState.ArraySubscriptError, "cannot concatenate incompatible arrays", {
-      detail: `Arrays of ${dx} and ${dy} dimensions are not compatible for concatenation.`,
-    });
+    const sx = dims(x);
+    const sy = dims(y);
+    const dx = sx.length;
+    const dy = sy.length;
+    const same = (a: number[], b: number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
+    const incompatible = (detail: string) => new SqlError(SqlState.ArraySubscriptError, "cannot concatenate incompatible arrays", { detail });
+    if (dx === dy) {
+      if (!same(sx.slice(1), sy.slice(1))) throw incompatible("Arrays with differing element dimensions are not compatible for concatenation.");
+      return [...x, ...y];
+    }
+    if (dx === dy + 1) {
+      if (!same(sx.slice(1), sy)) throw incompatible("Arrays with differing dimensions are not compatible for concatenation.");
+      return [...x, y];
+    }
+    if (dy === dx + 1) {
+      if (!same(sy.slice(1), sx)) throw incompatible("Arrays with differing dimensions are not compatible for concatenation.");
+      return [x, ...y];
+    }
+    throw incompatible(`Arrays of ${dx} and ${dy} dimensions are not compatible for concatenation.`);
   };
   defineFunction({ name: "array_append", params: ["anycompatiblearray", "anycompatible"], ret: arrRet, id: "array_append", strict: false, impl: append });
   defineFunction({ name: "array_prepend", params: ["anycompatible", "anycompatiblearray"], ret: arrRet, id: "array_prepend", strict: false, impl: prepend });

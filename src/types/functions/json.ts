@@ -9,6 +9,7 @@ import { Interval } from "../interval.js";
 import { Jsonb, JsonObject, JsonValue, formatJson, quoteJsonString, sortedKeys } from "../jsonb.js";
 import { formatFloat4, formatFloat8 } from "../float.js";
 import { formatValue } from "../text-format.js";
+import { castValue } from "../cast.js";
 import { formatDate, formatTime, zoneOffsetSeconds, USECS_PER_SEC, USECS_PER_DAY } from "../datetime.js";
 import { formatTimestamp } from "../datetime.js";
 import { binop } from "./operators.js";
@@ -143,13 +144,13 @@ function stripNulls(v: JsonValue): JsonValue {
 
 function pretty(v: JsonValue, indent: string): string {
   if (Array.isArray(v)) {
-    if (v.length === 0) return "[]";
+    if (v.length === 0) return "[\n" + indent + "]";
     const inner = indent + "    ";
     return "[\n" + v.map((e) => inner + pretty(e, inner)).join(",\n") + "\n" + indent + "]";
   }
   if (isObj(v)) {
     const keys = sortedKeys(v);
-    if (keys.length === 0) return "{}";
+    if (keys.length === 0) return "{\n" + indent + "}";
     const inner = indent + "    ";
     return "{\n" + keys.map((k) => inner + quoteJsonString(k) + ": " + pretty(v[k], inner)).join(",\n") + "\n" + indent + "}";
   }
@@ -262,10 +263,10 @@ export function registerJson(): void {
       for (let i = 0; i < a.length; i += 2) {
         const k = a[i];
         if (k === null || k === undefined) {
-          throw new SqlError(SqlState.NullValueNotAllowed, `argument ${i + 1}: key must not be null`);
+          throw new SqlError(SqlState.InvalidParameterValue, `argument ${i + 1}: key must not be null`);
         }
         const t = types[i];
-        const key = t.id === "text" || t.id === "varchar" || t.id === "char" || t.id === "unknown" ? (k as string) : formatValue(t, k, { timeZone: ctx.timeZone });
+        const key = t.id === "unknown" ? (k as string) : (castValue(k, t, T, "explicit", { timeZone: ctx.timeZone }) as string);
         o[key] = toJsonValue(a[i + 1], types[i + 1], ctx.timeZone);
       }
       return jsonbOf(o);

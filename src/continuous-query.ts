@@ -1,0 +1,18 @@
+// Starting a continuous query (a materialized view or a SUBSCRIBE): build its dataflow, backfill
+// it with what its inputs hold now, register it with the runtime, and run a first barrier so its
+// initial result is complete before the statement returns.
+
+import type { Database } from "./database.js";
+import { Dataflow, type ExecutionContext, type Operator } from "./executor/index.js";
+import type { PhysicalPlan } from "./planner/index.js";
+
+export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator): Dataflow {
+  const dataflow = new Dataflow(id, plan, ctx, sink);
+  for (const input of dataflow.inputs) {
+    const rel = db.relation(input);
+    for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) dataflow.deliver(input, chunk);
+  }
+  db.streams.add(dataflow);
+  dataflow.barrier(db.streams.nextEpoch());
+  return dataflow;
+}
