@@ -10,6 +10,7 @@ export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx:
   const dataflow = new Dataflow(id, plan, ctx, sink);
   for (const input of dataflow.inputs) {
     const rel = db.relation(input);
+    if (rel.entry.retain === false) continue; // a stream that keeps nothing: the view starts from now
     for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) dataflow.deliver(input, chunk);
   }
   db.streams.add(dataflow);

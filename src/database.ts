@@ -4,8 +4,10 @@
 import { Catalog } from "./catalog/index.js";
 import { StreamRuntime, type RelationReader } from "./executor/index.js";
 import { Session } from "./session.js";
+import { registerSageCatalog } from "./sage-catalog.js";
 import { StoredRelation } from "./stored-relation.js";
-import { SqlError, SqlState, type Chunk } from "./types/index.js";
+import { Chunk, SqlError, SqlState, type DataType } from "./types/index.js";
+import type { RelationEntry } from "./catalog/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -25,12 +27,16 @@ export class Database implements RelationReader {
   /** running continuous queries (materialized views, subscriptions) */
   readonly streams = new StreamRuntime();
   private readonly stored = new Map<string, StoredRelation>();
+  private readonly systemRows = new Map<string, () => unknown[][]>();
+  private readonly tasks = new Map<string, { stop(): void }[]>();
   private closed = false;
 
   private constructor(readonly options: DatabaseOptions) {}
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
-    return new Database(options);
+    const db = new Database(options);
+    registerSageCatalog(db);
+    return db;
   }
 
   /** A new session (one per client connection). */
@@ -46,6 +52,8 @@ export class Database implements RelationReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const list of this.tasks.values()) for (const t of list) t.stop();
+    this.tasks.clear();
   }
 
   /** The stored rows of a table or stream (created with it). */
@@ -60,6 +68,8 @@ export class Database implements RelationReader {
   }
 
   dropStored(id: string): void {
+    for (const t of this.tasks.get(id) ?? []) t.stop();
+    this.tasks.delete(id);
     this.stored.delete(id);
   }
 
@@ -67,14 +77,49 @@ export class Database implements RelationReader {
    * A relation changed (a write committed): its changes flow to the continuous queries reading
    * it, and a barrier makes them visible everywhere before the writing statement returns.
    */
-  publishChanges(relation: string, inserted: unknown[][], deleted: unknown[][]): void {
-    if (inserted.length + deleted.length === 0 || !this.streams.hasConsumers(relation)) return;
-    this.streams.publish(relation, this.relation(relation).changes(inserted, deleted));
+  publishChanges(relation: string, inserted: unknown[][], deleted: unknown[][], watermark?: unknown): void {
+    if (!this.streams.hasConsumers(relation)) return;
+    const stored = this.relation(relation);
+    if (inserted.length + deleted.length > 0) this.streams.publish(relation, stored.changes(inserted, deleted));
+    if (watermark !== undefined && stored.watermark) this.streams.publishWatermark(relation, stored.watermark.column, watermark);
     this.streams.barrier();
   }
 
+  /** Publishes an appended chunk (a connector's rows); the caller ends the epoch with publishChanges. */
+  publishChunk(relation: string, chunk: Chunk): void {
+    if (chunk.length > 0 && this.streams.hasConsumers(relation)) this.streams.publish(relation, chunk);
+  }
+
+  /** Background work tied to a relation (a connector, an idle-watermark clock); stopped on DROP and close. */
+  attachTask(relation: string, task: { stop(): void }): void {
+    const list = this.tasks.get(relation);
+    if (list) list.push(task);
+    else this.tasks.set(relation, [task]);
+  }
+
+  /** A read-only relation computed on demand (sage_catalog.*, pg_catalog.*). */
+  registerSystemRelation(schema: string, name: string, columns: { name: string; type: DataType }[], rows: () => unknown[][]): void {
+    const existing = this.catalog.findRelation([schema, name]);
+    if (existing) this.catalog.removeRelation(existing.id);
+    const entry: RelationEntry = { id: this.catalog.newId("sys"), kind: "system", schema, name, columns: columns.map((c) => ({ ...c, notNull: false })) };
+    this.catalog.addRelation(entry);
+    this.systemRows.set(entry.id, rows);
+  }
+
   scan(relation: string, columns: number[]): Iterable<Chunk> {
-    return this.relation(relation).store.scan(columns);
+    const system = this.systemRows.get(relation);
+    if (system) {
+      const entry = this.catalog.relationById(relation)!;
+      const rows = system().map((r) => columns.map((c) => r[c]));
+      return [Chunk.fromRows(columns.map((c) => entry.columns[c].type), rows)];
+    }
+    const stored = this.relation(relation);
+    if (stored.entry.retain === false) {
+      throw new SqlError(SqlState.FeatureNotSupported, `stream "${stored.entry.name}" keeps no rows (retention = 'none'), so it cannot be read directly`, {
+        hint: "Create a materialized view over it, or SUBSCRIBE to it.",
+      });
+    }
+    return stored.store.scan(columns);
   }
 }
 

@@ -5,12 +5,15 @@ import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
-import { QueryContext, Scope, bindCondition, bindQuery, defaultExpr, bindExpr, toStreamingPlan } from "./planner/index.js";
+import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./result.js";
 import { StoredRelation } from "./stored-relation.js";
-import { Chunk, SqlError, SqlState, Types, parseTypeName, type DataType } from "./types/index.js";
+import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
+import { GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
+import { WatermarkGenerator } from "./watermark.js";
+import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
 const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "drop", "truncate", "alter", "create_schema"]);
 
@@ -149,21 +152,85 @@ function compileCheck(session: Session, entry: RelationEntry, c: { name: string;
   };
 }
 
+/** WITH (...) options as text (SECRET references are not allowed here). */
+export function optionMap(opts: A.WithOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of opts) {
+    const v = o.value;
+    if (v.kind === "secret") throw new SqlError(SqlState.FeatureNotSupported, `option "${o.key}" cannot take a SECRET here`, { position: o.pos });
+    out[o.key.toLowerCase()] = v.kind === "boolean" ? String(v.value) : v.value;
+  }
+  return out;
+}
+
+function intervalMillis(text: string, option: string): number {
+  const iv = parseValue(Types.interval, /^\s*\d+(\.\d+)?\s*$/.test(text) ? `${text} seconds` : text) as Interval;
+  const ms = (iv.months * 30 * 86_400_000_000 + iv.days * 86_400_000_000 + iv.micros) / 1000;
+  if (!(ms > 0)) throw new SqlError(SqlState.InvalidParameterValue, `invalid value for option "${option}": "${text}"`, { hint: "Give a positive interval, e.g. '5s' or '1 minute'." });
+  return ms;
+}
+
 function createStream(session: Session, st: A.CreateStreamStatement, sql: string): StatementResult {
-  const cat = session.db.catalog;
+  const db = session.db;
+  const cat = db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);
   if (cat.nameTaken(schema, name)) {
     if (st.ifNotExists) return { ...commandResult("CREATE STREAM"), notices: [`relation "${name}" already exists, skipping`] };
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
-  if (st.with.some((o) => o.key === "connector")) {
-    throw new SqlError(SqlState.FeatureNotSupported, "stream connectors are not supported yet", { position: st.pos });
+  const options = optionMap(st.with);
+  const connector = options.connector?.toLowerCase();
+  if (connector !== undefined && !GENERATOR_CONNECTORS.includes(connector)) {
+    throw new SqlError(SqlState.FeatureNotSupported, `connector "${connector}" is not supported yet`, { hint: `Built-in: ${GENERATOR_CONNECTORS.join(", ")}.` });
   }
   const columns = buildColumns(st.columns);
-  const entry: RelationEntry = { id: cat.newId("s"), kind: "stream", schema, name, columns, definition: st.text };
+  const retention = (options.retention ?? (connector ? "none" : "all")).toLowerCase();
+  if (retention !== "all" && retention !== "none") {
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for option "retention": "${retention}"`, { hint: "Available values: all, none." });
+  }
+  let lateRowsTarget: string | undefined;
+  if (options.late_rows) {
+    const target = cat.getRelation([options.late_rows]);
+    if (target.kind !== "stream") throw new SqlError(SqlState.WrongObjectType, `late_rows must name a stream, and "${target.name}" is a ${relationKindName(target.kind)}`);
+    lateRowsTarget = target.id;
+  }
+  if (st.watermarks.length > 1) throw new SqlError(SqlState.InvalidTableDefinition, "a stream can have only one WATERMARK", { position: st.pos });
+  let watermark: RelationEntry["watermark"];
+  let generator: WatermarkGenerator | null = null;
+  if (st.watermarks.length === 1) {
+    const w = st.watermarks[0];
+    const column = columns.findIndex((c) => c.name === w.column);
+    if (column < 0) throw new SqlError(SqlState.UndefinedColumn, `column "${w.column}" named in WATERMARK does not exist`, { position: w.pos });
+    const type = columns[column].type;
+    if (type.id !== "timestamp" && type.id !== "timestamptz" && type.id !== "date" && type.id !== "integer" && type.id !== "bigint") {
+      throw new SqlError(SqlState.DatatypeMismatch, `WATERMARK column "${w.column}" must be a timestamp (or an integer), not ${typeName(type)}`, { position: w.pos });
+    }
+    const scope = new Scope(columns.map((c, i) => ({ table: name, name: c.name, type: c.type, index: i })));
+    const bound = coerce(session.binderEnv(sql), bindExpr(w.expr as A.Expr, { scope, ctx: new QueryContext(session.binderEnv(sql)), clause: "WATERMARK" }), type, "assignment", w.pos);
+    const kernel = compileExpr(bound);
+    const ctx = session.executionContext([]);
+    generator = new WatermarkGenerator(column, type, columns.map((c) => c.type), (chunk) => kernel(chunk, ctx));
+    watermark = { column, expr: w.expr };
+  }
+  const entry: RelationEntry = { id: cat.newId("s"), kind: "stream", schema, name, columns, definition: st.text, options, watermark, retain: retention === "all", lateRowsTarget };
   checkDefaults(session, entry, sql);
+  const source = connector ? createGeneratorSource(connector, options, columns.map((c) => ({ name: c.name, type: c.type }))) : undefined;
+  const idle = options["watermark.idle_timeout"] !== undefined ? intervalMillis(options["watermark.idle_timeout"], "watermark.idle_timeout") : undefined;
+  if (idle !== undefined && !generator) throw new SqlError(SqlState.InvalidParameterValue, "watermark.idle_timeout needs a WATERMARK on the stream", { position: st.pos });
+  const stored = new StoredRelation(entry);
+  stored.watermark = generator;
   cat.addRelation(entry);
-  session.db.addStored(new StoredRelation(entry));
+  db.addStored(stored);
+  if (source) {
+    const runner = new SourceRunner(db, entry.id, source);
+    db.attachTask(entry.id, runner);
+    runner.start();
+  }
+  if (idle !== undefined) {
+    const clock = new IdleWatermark(db, entry.id, idle);
+    db.attachTask(entry.id, clock);
+    clock.start();
+  }
   return commandResult("CREATE STREAM");
 }
 
@@ -175,12 +242,9 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
     if (st.ifNotExists) return { ...commandResult("CREATE MATERIALIZED VIEW"), notices: [`relation "${name}" already exists, skipping`] };
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
-  if (st.emitOnWindowClose) {
-    throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE is not supported yet", { position: st.pos });
-  }
   const env = session.binderEnv(sql);
   const q = bindQuery(st.query, new QueryContext(env));
-  const plan = toStreamingPlan(q.plan);
+  const plan = toStreamingPlan(q.plan, { emitOnWindowClose: st.emitOnWindowClose || isEowcQuery(st.query) });
   const names = viewColumnNames(q.names, st);
   const entry: RelationEntry = {
     id: cat.newId("m"),
@@ -205,6 +269,11 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
     throw e;
   }
   return commandResult("CREATE MATERIALIZED VIEW");
+}
+
+/** EMIT ON WINDOW CLOSE may be written after the query or inside its SELECT. */
+function isEowcQuery(q: A.Query): boolean {
+  return q.body.kind === "select" && q.body.emitOnWindowClose === true;
 }
 
 function viewColumnNames(queryNames: string[], st: A.CreateViewStatement): string[] {

@@ -7,6 +7,7 @@ import type { Database, SessionOptions } from "./database.js";
 import { ChangeCollector, compileExpr, runQuery, type ExecutionContext } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./subscription.js";
+import type { WriteResult } from "./stored-relation.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainPlan, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./result.js";
 import { SessionSettings } from "./settings.js";
@@ -207,7 +208,7 @@ export class Session {
       const seen = new Set<number>();
       return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
     };
-    let change: { inserted: unknown[][]; deleted: unknown[][] };
+    let change: WriteResult;
     if (w.kind === "insert") {
       change = stored.write([], rows, w.onConflict?.action === "nothing");
       written = change.inserted;
@@ -220,15 +221,24 @@ export class Session {
       written = matched.map((r) => r.slice(1));
       change = stored.write(matched.map((r) => r[0] as number), []);
     }
-    this.db.publishChanges(w.relation.id, change.inserted, change.deleted);
+    this.db.publishChanges(w.relation.id, change.inserted, change.deleted, change.watermark);
+    const notices: string[] = [];
+    if (change.late.length > 0) {
+      const target = w.relation.lateRowsTarget ? this.db.catalog.relationById(w.relation.lateRowsTarget) : undefined;
+      notices.push(`${change.late.length} row${change.late.length === 1 ? " was" : "s were"} behind the watermark of stream "${w.relation.name}" and ${target ? `went to stream "${target.name}"` : "were dropped (see sage_catalog.late_rows)"}`);
+      if (target) {
+        const late = this.db.relation(target.id).write([], change.late);
+        this.db.publishChanges(target.id, late.inserted, [], late.watermark);
+      }
+    }
     const tag = verb === "INSERT" ? "INSERT" : verb;
-    if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices: [] };
+    if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices };
     const types = w.relation.columns.map((c) => c.type);
     const chunk = Chunk.fromRows(types, written);
     const ctx = this.executionContext(params);
     const cols = w.returning.exprs.map((e) => compileExpr(e)(chunk, ctx));
     const out = written.map((_, i) => cols.map((c) => c.get(i)));
-    return { command: tag, rowCount: written.length, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices: [] };
+    return { command: tag, rowCount: written.length, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices };
   }
 }
 

@@ -4,6 +4,7 @@
 
 import type { RelationEntry } from "./catalog/index.js";
 import { TableStore } from "./storage/index.js";
+import type { WatermarkGenerator } from "./watermark.js";
 import { Chunk, SqlError, SqlState, formatValue, keyOf } from "./types/index.js";
 
 export interface CheckConstraint {
@@ -19,10 +20,21 @@ interface UniqueIndex {
   map: Map<unknown, number>;
 }
 
+export interface WriteResult {
+  inserted: unknown[][];
+  deleted: unknown[][];
+  /** rows refused for arriving behind the stream's watermark */
+  late: unknown[][];
+  /** the stream's new watermark, when this write moved it */
+  watermark?: unknown;
+}
+
 export class StoredRelation {
   readonly store: TableStore;
   private uniques: UniqueIndex[] = [];
   checks: CheckConstraint[] = [];
+  /** streams with WATERMARK FOR: the event-time watermark, and late-row filtering */
+  watermark: WatermarkGenerator | null = null;
 
   constructor(readonly entry: RelationEntry) {
     this.store = new TableStore(entry.columns.map((c) => c.type));
@@ -61,10 +73,13 @@ export class StoredRelation {
   /**
    * Checks and applies one statement's writes: `deletes` (row ids) go first, then `inserts`.
    * With `skipConflicts` (ON CONFLICT DO NOTHING) conflicting inserts are dropped instead of failing.
-   * Returns the rows actually inserted and the rows deleted.
+   * Returns the rows actually inserted and the rows deleted; on a stream with a watermark, the
+   * rows that arrived late (behind it), which were not inserted, and the watermark if it moved.
    */
-  write(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): { inserted: unknown[][]; deleted: unknown[][] } {
+  write(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): WriteResult {
     const e = this.entry;
+    let late: unknown[][] = [];
+    if (this.watermark) ({ onTime: inserts, late } = this.watermark.split(inserts));
     for (const row of inserts) {
       for (let c = 0; c < e.columns.length; c++) {
         if (row[c] === null && (e.columns[c].notNull || e.primaryKey?.includes(c))) {
@@ -116,14 +131,41 @@ export class StoredRelation {
       }
       this.store.delete(id);
     }
-    for (const row of accepted) {
-      const id = this.store.appendRow(row);
-      for (const ix of this.uniques) {
-        const k = this.keyOf(ix, row);
-        if (k !== undefined) ix.map.set(k, id);
+    if (this.entry.retain !== false) {
+      for (const row of accepted) {
+        const id = this.store.appendRow(row);
+        for (const ix of this.uniques) {
+          const k = this.keyOf(ix, row);
+          if (k !== undefined) ix.map.set(k, id);
+        }
       }
     }
-    return { inserted: accepted, deleted: deletedRows };
+    const watermark = this.watermark?.advance(accepted);
+    return { inserted: accepted, deleted: deletedRows, late, watermark };
+  }
+
+  /**
+   * Appends a chunk to a stream (bulk ingest from a connector): no constraints to check beyond
+   * NOT NULL; late rows are dropped by the watermark. Returns the on-time rows as a chunk.
+   */
+  appendChunk(chunk: Chunk): { accepted: Chunk; late: number; watermark?: unknown } {
+    let accepted = chunk;
+    let late = 0;
+    const wm = this.watermark;
+    if (wm && wm.current !== undefined) {
+      const keep = wm.onTimeIndices(chunk);
+      late = chunk.length - keep.length;
+      if (late > 0) accepted = chunk.take(keep);
+    }
+    for (let c = 0; c < this.entry.columns.length; c++) {
+      if (this.entry.columns[c].notNull && accepted.columns[c].nulls?.includes(1)) {
+        const i = accepted.columns[c].nulls!.indexOf(1);
+        throw new SqlError(SqlState.NotNullViolation, `null value in column "${this.entry.columns[c].name}" of relation "${this.entry.name}" violates not-null constraint`, { detail: this.failingRow(accepted.row(i)) });
+      }
+    }
+    if (this.entry.retain !== false) this.store.appendChunk(accepted);
+    const watermark = wm?.advanceChunk(accepted);
+    return { accepted, late, watermark };
   }
 
   /** Removes every row; returns them (for the views that read this relation). */

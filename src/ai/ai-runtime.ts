@@ -54,12 +54,12 @@ export class AiRuntime {
   }
 
   /** EMBED over a batch: per-row results (see ModelCaller.embed). */
-  embed(model: string | undefined, inputs: readonly (string | null | undefined)[], opts?: CallOptions): Promise<CallResult<Float32Array>[]> {
+  async embed(model: string | undefined, inputs: readonly (string | null | undefined)[], opts?: CallOptions): Promise<CallResult<Float32Array>[]> {
     return this.caller(model, "embedding").embed(inputs, opts);
   }
 
   /** GENERATE over a batch: per-row results (see ModelCaller.generate). */
-  generate(
+  async generate(
     model: string | undefined,
     prompts: readonly (string | null | undefined)[],
     options?: GenerateOptions | readonly (GenerateOptions | null | undefined)[],

@@ -1,7 +1,7 @@
 // The HNSW index: recall against exact search, pgvector distances, upserts and removals, filtered
 // search, sliced async builds, save/load.
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,8 +162,14 @@ describe("VectorIndex", () => {
     const q = data.subarray(24, 36);
     expect(back.search(q, 5)).toEqual(index.search(q, 5));
     expect(() => VectorIndex.open(path, { dims: 13, metric: "ip" })).toThrow(/13/);
-    await writeFile(join(dir, "junk.usearch"), "not an index");
-    expect(() => VectorIndex.open(join(dir, "junk.usearch"), { dims: 12, metric: "ip" })).toThrow();
+    expect(() => VectorIndex.open(path, { dims: 12, metric: "cos" })).toThrow(/expected cos/);
     expect(() => VectorIndex.open(join(dir, "missing.usearch"), { dims: 12, metric: "ip" })).toThrow(/could not load/);
+    // a damaged file is refused before usearch reads it (its loader would crash the process)
+    const bytes = await readFile(path);
+    await writeFile(path, bytes.subarray(0, bytes.length - 100));
+    expect(() => VectorIndex.open(path, { dims: 12, metric: "ip" })).toThrow(/damaged/);
+    bytes[200] ^= 0xff;
+    await writeFile(path, bytes);
+    expect(() => VectorIndex.open(path, { dims: 12, metric: "ip" })).toThrow(/damaged/);
   });
 });

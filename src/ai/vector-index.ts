@@ -21,7 +21,8 @@
 // usearch is synchronous: addBatchAsync()/VectorIndex.build() add in bounded slices and yield to
 // the event loop (setImmediate) between them, so a large build never blocks a server for long.
 
-import { renameSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { Index as NativeIndex, MetricKind, ScalarKind } from "usearch";
 import { SqlError, SqlState } from "./ai-errors.js";
 
@@ -66,16 +67,22 @@ const EF_LADDER = [16, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384, 512, 768, 102
 
 type KeyLike = bigint | number;
 
+const SIGN = 1n << 63n;
+const INT64_MAX = SIGN - 1n;
+
+/** int64 row id → usearch's uint64 key: the sign bit flipped, so that -1 does not land on usearch's
+ * reserved "free slot" key 2^64-1 (only INT64_MAX does, and it is refused). */
 function toKey(key: KeyLike): bigint {
   if (typeof key === "number") {
     if (!Number.isSafeInteger(key)) throw new SqlError(SqlState.InvalidParameterValue, `vector index key ${key} is not an integer`);
     key = BigInt(key);
   }
-  return BigInt.asUintN(64, key);
+  if (key > INT64_MAX - 1n || key < -SIGN) throw new SqlError(SqlState.NumericValueOutOfRange, `vector index key ${key} is out of range`);
+  return BigInt.asUintN(64, key) ^ SIGN;
 }
 
 function fromKey(key: bigint): bigint {
-  return BigInt.asIntN(64, key);
+  return BigInt.asIntN(64, key ^ SIGN);
 }
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -350,14 +357,22 @@ export class VectorIndex {
       return this.tunedEf;
     }
     if (this.sample.size < 8) return this.efSearch; // e.g. just loaded: nothing to measure with yet
-    const queries = [...this.sample.entries()];
+    // Queries: each sampled vector moved away from itself by the distance to its nearest neighbour,
+    // in a random direction, so that a probe is like a fresh point of the data rather than a point
+    // already in the graph (which any ef finds with its neighbours).
+    const random = seededRandom(size);
+    const probes: Float32Array[] = [];
     const truths: Set<bigint>[] = [];
-    for (const [self, q] of queries) {
+    const wide = Math.min(size, Math.max(1024, 8 * (this.tunedEf ?? 512)));
+    for (const [self, v] of this.sample) {
       await nextTick();
-      const wide = Math.min(size, Math.max(1024, 8 * (this.tunedEf ?? 512)));
-      const exactish = this.raw(q, wide).filter((m) => m.key !== fromKey(self)).slice(0, k);
-      truths.push(new Set(exactish.map((m) => m.key)));
+      const nn = this.raw(v, Math.min(size, 64)).find((m) => m.key !== fromKey(self));
+      if (!nn) continue;
+      const q = this.probeNear(v, nn.distance, random);
+      probes.push(q);
+      truths.push(new Set(this.raw(q, wide).slice(0, k).map((m) => m.key)));
     }
+    if (probes.length === 0) return this.efSearch;
     let chosen = EF_LADDER[EF_LADDER.length - 1];
     for (const ef of EF_LADDER) {
       if (ef >= size) {
@@ -366,9 +381,8 @@ export class VectorIndex {
       }
       let hit = 0;
       let total = 0;
-      for (let i = 0; i < queries.length; i++) {
-        const [self, q] = queries[i];
-        const got = this.raw(q, Math.max(ef, k + 1)).filter((m) => m.key !== fromKey(self)).slice(0, k);
+      for (let i = 0; i < probes.length; i++) {
+        const got = this.raw(probes[i], Math.max(ef, k)).slice(0, k);
         for (const m of got) if (truths[i].has(m.key)) hit++;
         total += truths[i].size;
         if (i % 8 === 7) await nextTick();
@@ -383,48 +397,156 @@ export class VectorIndex {
     return chosen;
   }
 
-  /** Writes the index to `path` atomically (temp file + rename), for checkpoints. */
+  /** A point at the given (metric) distance from `v`, in a random direction. */
+  private probeNear(v: Float32Array, distance: number, random: () => number): Float32Array {
+    const d = this.dims;
+    const u = new Float64Array(d);
+    for (let i = 0; i < d; i++) u[i] = gaussian(random);
+    let vn = 0;
+    for (let i = 0; i < d; i++) vn += v[i] * v[i];
+    vn = Math.sqrt(vn);
+    const q = new Float32Array(d);
+    if (this.metric === "l2sq" || vn === 0) {
+      const un = Math.hypot(...u);
+      for (let i = 0; i < d; i++) q[i] = v[i] + (distance * u[i]) / un;
+      return q;
+    }
+    // cos / ip: rotate v by the angle to its neighbour, within the plane of v and u
+    let proj = 0;
+    for (let i = 0; i < d; i++) proj += (u[i] * v[i]) / vn;
+    for (let i = 0; i < d; i++) u[i] -= (proj * v[i]) / vn;
+    const un = Math.hypot(...u);
+    const cos = this.metric === "cos" ? 1 - distance : -distance / (vn * vn);
+    const theta = Math.acos(Math.max(-1, Math.min(1, cos)));
+    for (let i = 0; i < d; i++) q[i] = Math.cos(theta) * v[i] + (Math.sin(theta) * vn * u[i]) / un;
+    return q;
+  }
+
+  /**
+   * Writes the index to `path` for a checkpoint, with a sidecar `path + ".meta.json"` holding its
+   * shape and a SHA-256 of the file: usearch's loader trusts its input (a damaged file can crash
+   * the process), so load() verifies the file against the sidecar first. Both are written to
+   * temporary names and renamed into place.
+   */
   save(path: string): void {
-    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    const stamp = `${process.pid}-${Date.now()}`;
+    const tmp = `${path}.tmp-${stamp}`;
+    const metaTmp = `${path}.meta.json.tmp-${stamp}`;
     try {
       this.index.save(tmp);
+      const meta: SavedIndexMeta = {
+        format: 1,
+        dims: this.dims,
+        metric: this.metric,
+        m: this.m,
+        size: this.size,
+        bytes: statSync(tmp).size,
+        sha256: fileSha256(tmp),
+        tunedEfSearch: this.tunedEf ?? null,
+      };
+      writeFileSync(metaTmp, JSON.stringify(meta));
       renameSync(tmp, path);
+      renameSync(metaTmp, `${path}.meta.json`);
     } catch (e) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // nothing to clean
+      for (const f of [tmp, metaTmp]) {
+        try {
+          unlinkSync(f);
+        } catch {
+          // nothing to clean
+        }
       }
       throw new SqlError(SqlState.IoError, `could not save vector index to "${path}": ${(e as Error).message}`);
     }
   }
 
-  /** Replaces this index's contents with the file at `path` (written by save()). */
+  /** Replaces this index's contents with the file at `path` (written by save(), verified first). */
   load(path: string): void {
+    let meta: SavedIndexMeta;
+    try {
+      meta = JSON.parse(readFileSync(`${path}.meta.json`, "utf8")) as SavedIndexMeta;
+    } catch (e) {
+      throw new SqlError(SqlState.IoError, `could not load vector index from "${path}": ${(e as Error).message}`);
+    }
+    if (meta.dims !== this.dims || meta.metric !== this.metric) {
+      throw new SqlError(SqlState.DataCorrupted, `vector index file "${path}" is ${meta.metric} with ${meta.dims} dimensions, expected ${this.metric} with ${this.dims}`);
+    }
+    let bytes: number;
+    try {
+      bytes = statSync(path).size;
+    } catch (e) {
+      throw new SqlError(SqlState.IoError, `could not load vector index from "${path}": ${(e as Error).message}`);
+    }
+    if (bytes !== meta.bytes || fileSha256(path) !== meta.sha256) {
+      throw new SqlError(SqlState.DataCorrupted, `vector index file "${path}" is damaged (size or checksum differs from its metadata)`);
+    }
     const fresh = this.newNative();
     try {
       fresh.load(path);
     } catch (e) {
       throw new SqlError(SqlState.IoError, `could not load vector index from "${path}": ${(e as Error).message}`);
     }
-    if (fresh.dimensions() !== this.dims) {
-      throw new SqlError(SqlState.DataCorrupted, `vector index file "${path}" has ${fresh.dimensions()} dimensions, expected ${this.dims}`);
+    if (fresh.dimensions() !== this.dims || fresh.size() !== meta.size) {
+      throw new SqlError(SqlState.DataCorrupted, `vector index file "${path}" does not match its metadata`);
     }
     this.index = fresh;
     this.sample.clear();
     this.seen = 0;
+    if (this.tunedEf === undefined && typeof meta.tunedEfSearch === "number") this.tunedEf = meta.tunedEfSearch;
     this.tunedAtSize = this.tunedEf === undefined ? 0 : fresh.size();
   }
 
   /**
-   * Opens a saved index. Its sample is empty until vectors are added, so pass the tunedEfSearch it
-   * had (or an efSearch); else it searches with UNTUNED_EF_SEARCH.
+   * Opens a saved index. It keeps the ef_search tuned before saving (its reservoir sample starts
+   * empty, so it retunes once it has grown by half again).
    */
   static open(path: string, options: VectorIndexOptions): VectorIndex {
     const index = new VectorIndex(options);
     index.load(path);
     return index;
   }
+}
+
+interface SavedIndexMeta {
+  format: 1;
+  dims: number;
+  metric: VectorMetric;
+  m: number;
+  size: number;
+  bytes: number;
+  sha256: string;
+  tunedEfSearch: number | null;
+}
+
+function fileSha256(path: string): string {
+  const h = createHash("sha256");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, "r");
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest("hex");
+}
+
+function seededRandom(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
 }
 
 function checkInt(name: string, v: number, lo: number, hi: number): number {

@@ -34,6 +34,12 @@ export interface RelationEntry {
   options?: Record<string, string>;
   /** ids of relations this one reads (views), for dependency checks on DROP */
   dependsOn?: string[];
+  /** streams: WATERMARK FOR column AS expr (the expression as parsed) */
+  watermark?: { column: number; expr: unknown };
+  /** streams: whether accepted rows are kept (ad-hoc SELECT and backfill) or only flow to views */
+  retain?: boolean;
+  /** streams: the stream late rows are sent to (WITH (late_rows = 'name')) */
+  lateRowsTarget?: string;
 }
 
 export interface IndexEntry {

@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(CORPUS))("sqllogictest corpus", () => {
     }
     expect(total).toBeGreaterThan(10000);
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe.skipIf(!existsSync(`${SHARED}DESIGN.md`))("DESIGN.md examples", () => {

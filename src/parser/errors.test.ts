@@ -115,11 +115,11 @@ describe("nesting bound", () => {
       expect(e.code).toBe("54001");
       expect(e.message).toBe("stack depth limit exceeded");
     }
-  });
+  }, 60_000);
 
   it("handles long flat inputs without recursion trouble", () => {
     expect(() => parse("SELECT " + Array.from({ length: 20000 }, (_, i) => `c${i}`).join(" OR "))).not.toThrow();
     expect(() => parse(Array.from({ length: 2000 }, () => "SELECT 1").join(" UNION ALL "))).not.toThrow();
     expect(() => parse("SELECT 1" + "::int".repeat(5000))).not.toThrow();
-  });
+  }, 60_000);
 });

@@ -196,6 +196,12 @@ export interface ProjectNode extends NodeBase {
   kind: "project";
   input: PhysicalPlan;
   exprs: BoundExpr[];
+  /**
+   * Outputs that never decrease when input column `input` does (window_start of a TUMBLE over the
+   * event time, say): a watermark on that input becomes a watermark on the output, computed by
+   * evaluating the output's expression at the watermark value.
+   */
+  monotone?: { output: number; input: number }[];
 }
 
 export interface AggregateCall {
@@ -218,6 +224,12 @@ export interface AggregateNode extends NodeBase {
   input: PhysicalPlan;
   groupBy: BoundExpr[];
   aggregates: AggregateCall[];
+  /**
+   * EMIT ON WINDOW CLOSE: a group is emitted once, final, when a watermark on one of its key
+   * columns passes its key value; until then it emits nothing. Without it, groups behind a
+   * watermark are emitted as usual and then their state is dropped.
+   */
+  emitOnWindowClose?: boolean;
 }
 
 /**

@@ -57,12 +57,51 @@ function check(p: PhysicalPlan): void {
   for (const c of children(p)) check(c);
 }
 
-/** The plan of a continuous query, or a 0A000 error naming what cannot run incrementally. */
-export function toStreamingPlan(plan: PhysicalPlan): PhysicalPlan {
+/**
+ * The plan of a continuous query, or a 0A000 error naming what cannot run incrementally. With
+ * `emitOnWindowClose`, its aggregations emit each group once, final, when a watermark closes it.
+ */
+export function toStreamingPlan(plan: PhysicalPlan, options: { emitOnWindowClose?: boolean } = {}): PhysicalPlan {
   let p = plan;
   // a view has no order: drop a top-level sort (and the projection that hid its helper columns stays)
   if (p.kind === "sort") p = p.input;
   else if (p.kind === "project" && p.input.kind === "sort") p = { ...p, input: p.input.input };
   check(p);
+  if (options.emitOnWindowClose) {
+    let found = false;
+    p = mapPlan(p, (node) => {
+      if (node.kind !== "aggregate") return node;
+      if (node.groupBy.length === 0) {
+        throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs a GROUP BY over a window column (window_start or window_end)");
+      }
+      found = true;
+      return { ...node, emitOnWindowClose: true };
+    });
+    if (!found) {
+      throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE is supported on windowed aggregations (GROUP BY window_start or window_end)");
+    }
+  }
   return p;
+}
+
+/** Rebuilds a plan bottom-up with `f` applied to every node. */
+function mapPlan(p: PhysicalPlan, f: (p: PhysicalPlan) => PhysicalPlan): PhysicalPlan {
+  const m = (c: PhysicalPlan) => mapPlan(c, f);
+  switch (p.kind) {
+    case "filter":
+    case "project":
+    case "aggregate":
+    case "sort":
+    case "limit":
+    case "distinct_on":
+    case "window":
+      return f({ ...p, input: m(p.input) } as PhysicalPlan);
+    case "join":
+    case "set_op":
+      return f({ ...p, left: m(p.left), right: m(p.right) } as PhysicalPlan);
+    case "union_all":
+      return f({ ...p, inputs: p.inputs.map(m) });
+    default:
+      return f(p);
+  }
 }

@@ -6,6 +6,7 @@
 // (±Infinity for ±infinity). Calendar is proleptic Gregorian; year 0 is 1 BC.
 
 import { SqlError, SqlState } from "./errors.js";
+import { rint } from "./float.js";
 
 export const USECS_PER_SEC = 1_000_000;
 export const USECS_PER_MINUTE = 60_000_000;
@@ -413,7 +414,7 @@ export function parseDateTimeFields(text: string, kind: DateTimeKind): ParsedDat
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const tl = t.toLowerCase();
-    if (/^\d{1,4}([-/.])\d{1,2}\1\d{1,4}$/.test(t) || /^\d{1,4}([-/.])[a-z]{3,9}\1\d{1,4}$/i.test(t) || /^[a-z]{3,9}([-/.])\d{1,2}\1\d{1,4}$/i.test(t)) {
+    if (/^\d{1,8}([-/.])\d{1,2}\1\d{1,8}$/.test(t) || /^\d{1,8}([-/.])[a-z]{3,9}\1\d{1,8}$/i.test(t) || /^[a-z]{3,9}([-/.])\d{1,2}\1\d{1,8}$/i.test(t)) {
       if (out.hasDate) throw badSyntax(kind, text);
       decodeDate(t, out, text);
       continue;
@@ -442,7 +443,7 @@ export function parseDateTimeFields(text: string, kind: DateTimeKind): ParsedDat
       const h = Number(tm[1]);
       const mi = Number(tm[2]);
       const s = tm[3] === undefined ? 0 : Number(tm[3]);
-      const frac = tm[4] ? Math.round(Number("0." + tm[4]) * USECS_PER_SEC) : 0;
+      const frac = tm[4] ? rint(Number("0." + tm[4]) * USECS_PER_SEC) : 0;
       if (h > 24 || mi > 59 || s > 60 || (h === 24 && (mi !== 0 || s !== 0 || frac !== 0))) throw outOfRange(text);
       out.time = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + s * USECS_PER_SEC + frac;
       out.hasTime = true;

@@ -5,7 +5,7 @@
 
 import { DataType, Types, typeName } from "./data-type.js";
 import { SqlError } from "./errors.js";
-import { castValue } from "./cast.js";
+import { castValue, commonSupertype } from "./cast.js";
 import { formatValue, parseValue } from "./text-format.js";
 import { EvalContext, getFunction, resolveFunction, resolveOperator } from "./functions/index.js";
 
@@ -40,7 +40,7 @@ export const time = (s: string): Arg => typed(Types.time, s);
 export const ts = (s: string): Arg => typed(Types.timestamp, s);
 export const tstz = (s: string): Arg => typed(Types.timestamptz, s);
 export const iv = (s: string): Arg => typed(Types.interval, s);
-export const jb = (s: string): Arg => typed(Types.jsonb, s);
+export const jb = (s: string | null): Arg => typed(Types.jsonb, s);
 export const bytea = (s: string): Arg => typed(Types.bytea, s);
 export const vec = (s: string): Arg => typed(Types.vector(), s);
 export const arr = (element: DataType, s: string): Arg => typed(Types.array(element), s);
@@ -137,3 +137,28 @@ export const TY = {
   int4arr: Types.array(Types.integer),
   textarr: Types.array(Types.text),
 };
+
+/** 'text'::type printed back (the input then the output function), or the error text. */
+export function io(type: DataType, text: string, timeZone = "UTC"): string {
+  try {
+    return formatValue(type, parseValue(type, text, { timeZone }), { timeZone });
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
+/** CAST(arg AS type) printed, or the error text. */
+export function cast(arg: Arg, to: DataType, context: "explicit" | "assignment" | "implicit" = "explicit", timeZone = "UTC"): string | null {
+  try {
+    const v = castValue(arg.value, arg.type, to, context, { timeZone });
+    return v === null ? null : formatValue(to, v, { timeZone });
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
+/** typeName of commonSupertype(types), or "none" when they cannot be matched. */
+export function common(...types: DataType[]): string {
+  const t = commonSupertype(types);
+  return t === null ? "none" : typeName(t);
+}

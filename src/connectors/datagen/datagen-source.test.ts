@@ -131,6 +131,8 @@ describe("datagen: random values", () => {
       expect(t).toMatch(/^[A-Za-z0-9]{10}$/);
     }
     expect(new Set(rows.map((r) => r[2]))).toEqual(new Set([true, false]));
+    const short = take(datagen([col("s", { id: "varchar", length: 5 })]), 10);
+    for (const [s] of short as string[][]) expect(s).toMatch(/^[A-Za-z0-9]{5}$/);
   });
 
   test("timestamps within [basetime - max_past, basetime]; dates too", () => {
@@ -214,6 +216,13 @@ describe("datagen: determinism, seeds, offsets", () => {
     expect(datagen(columns).rowsPerSecond).toBe(10);
     expect(datagen(columns, { "datagen.rows.per.second": "5000" }).rowsPerSecond).toBe(5000);
     expect(datagen(columns, { "datagen.rows_per_second": "0" }).rowsPerSecond).toBe(0);
+  });
+
+  test("next() returns at most what it is asked for, and never an unbounded chunk", () => {
+    const src = datagen([col("i", Types.integer)]);
+    expect(src.next(0)!.length).toBe(0);
+    expect(src.next(Infinity)!.length).toBe(1 << 20);
+    expect(src.offset()).toEqual({ row: 1 << 20 });
   });
 
   test("chunks are columnar", () => {

@@ -6,7 +6,8 @@
 //     exhausted once any sequence column passes its end (so a sequence bounds the source).
 //   random numbers (smallint, integer, bigint: inclusive; real, double, numeric: [min, max)):
 //     fields.<col>.min (default 0), fields.<col>.max (default 32767)
-//   random text (varchar, text): fields.<col>.length (default 10), letters and digits
+//   random text (varchar, text): fields.<col>.length (default 10, or n for varchar(n) below
+//     10), letters and digits
 //   random boolean: no options
 //   random timestamp, timestamptz, date: values in [base - max_past, base] (dates: whole days,
 //     from the base's day back floor(max_past / 1 day) days)
@@ -43,6 +44,8 @@ import { draw32, mix32, rowKey, seed64, unit53, type Seed64 } from "./counter-ra
 
 const USECS_PER_DAY = 86_400_000_000;
 const DEFAULT_ROWS_PER_SECOND = 10;
+/** the most rows one `next()` returns, whatever it is asked for */
+const MAX_CHUNK_ROWS = 1 << 20;
 const DEFAULT_MIN = 0;
 const DEFAULT_MAX = 32767;
 const DEFAULT_LENGTH = 10;
@@ -322,9 +325,10 @@ function textGenerator(type: DataType, kind: FieldKind, fo: FieldOptions, seed: 
     };
   }
   const e = fo.get("length");
-  const length = e === undefined ? DEFAULT_LENGTH : parseNumberOption(e[0], e[1], { min: 0, max: 1_000_000 });
-  if (type.id === "varchar" && type.length !== undefined && length > type.length) {
-    throw invalidOption(e?.[0] ?? "length", String(length), `a length of at most ${type.length} for ${typeName(type)}`);
+  const limit = type.id === "varchar" && type.length !== undefined ? type.length : Infinity;
+  const length = e === undefined ? Math.min(DEFAULT_LENGTH, limit) : parseNumberOption(e[0], e[1], { min: 0, max: 1_000_000 });
+  if (e !== undefined && length > limit) {
+    throw invalidOption(e[0], e[1], `a length of at most ${limit} for ${typeName(type)}`);
   }
   const buf = Buffer.alloc(Math.max(1, length));
   return {
@@ -487,7 +491,7 @@ export class DatagenSource implements GeneratorSource {
   next(maxRows: number): Chunk | null {
     const left = this.totalRows - this.row;
     if (left <= 0) return null;
-    const n = Math.max(0, Math.min(Math.floor(maxRows), left));
+    const n = Math.max(0, Math.min(Math.floor(maxRows), left, MAX_CHUNK_ROWS)) || 0;
     const from = this.row;
     const cols = this.fields.map((f) => f.fill(from, n));
     this.row += n;

@@ -289,6 +289,12 @@ describe("nexmark: declared columns", () => {
     expect(c.ops).toBeNull();
   });
 
+  test("next() returns at most what it is asked for, and never an unbounded chunk", () => {
+    const src = source("bid", {}, [{ name: "price", type: Types.bigint }]);
+    expect(src.next(0)!.length).toBe(0);
+    expect(src.next(Infinity)!.length).toBe(1 << 20);
+  });
+
   test("an empty column list means the table's full schema", () => {
     const src = source("person");
     expect(src.columns.map((c) => c.name)).toEqual(NEXMARK_SCHEMAS.person.map((f) => f.name));

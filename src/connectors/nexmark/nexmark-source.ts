@@ -48,6 +48,8 @@ import {
 } from "./event-model.js";
 
 const DEFAULT_EVENTS_PER_SECOND = 10_000;
+/** the most rows one `next()` returns, whatever it is asked for */
+const MAX_CHUNK_ROWS = 1 << 20;
 
 export interface NexmarkSettings {
   table: NexmarkTable;
@@ -203,7 +205,8 @@ export class NexmarkSource implements GeneratorSource {
     if (end !== Infinity && tableEventsBefore(table, end) - tableEventsBefore(table, Math.min(this.nextEvent, end)) <= 0) {
       return null;
     }
-    const batch = this.generator.generate(table, this.nextEvent, end, Math.max(0, Math.floor(maxRows)), this.want);
+    const rows = Math.max(0, Math.min(Math.floor(maxRows), MAX_CHUNK_ROWS)) || 0;
+    const batch = this.generator.generate(table, this.nextEvent, end, rows, this.want);
     this.nextEvent = batch.nextEvent;
     const cols = this.columns.map((c, j) => new Column(c.type, batch.columns[this.fieldOf[j]]!, null, batch.rows));
     return new Chunk(cols, batch.rows);

@@ -1,8 +1,7 @@
 // Which registry function ids have a vectorized kernel (kernels.ts). The registry (types/functions)
 // names operator overloads `<op>:<type>` ("+:int4", "<=:float8", "=:text"; prefix ones "u-:int4");
-// here the hot ones map
-// to the operator they compute. An id not listed runs through the generic per-row call loop,
-// which is always correct, only slower.
+// here the hot ones map to the operator they compute. An id not listed runs through the generic
+// per-row call loop, which is always correct, only slower.
 
 import type { ArithOp, CmpOp } from "./kernels.js";
 
@@ -36,7 +35,7 @@ for (const t of ["bool", "int2", "int4", "int8", "float4", "float8", "date", "ti
 /** The operator a function id computes with `argCount` arguments, when it is one of the hot ones. */
 export function fastOp(fn: string, argCount = 2): FastOp | null {
   const op = OPS.get(fn);
-  if (op !== undefined) return argCount === 1 ? (op === "sub" ? "neg" : null) : op;
+  if (op !== undefined) return argCount === 2 ? op : null;
   // prefix operators are named "u<op>:<type>" ("u-:int4")
   if (argCount === 1 && fn.startsWith("u-:") && OPS.get(fn.slice(1)) === "sub") return "neg";
   return null;

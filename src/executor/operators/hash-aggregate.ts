@@ -10,7 +10,10 @@
 // net row count, each aggregate's state (slot-aggregates.ts) and the values last emitted.
 
 import type { AggregateNode } from "../../planner/physical-plan.js";
-import { type Column, physicalKind, SqlError, SqlState } from "../../types/index.js";
+import { type Column, compareValues, physicalKind, SqlError, SqlState } from "../../types/index.js";
+
+/** slotKey of a slot whose group was dropped (distinct from every real key, NULL included). */
+const EVICTED = Symbol("evicted") as unknown as KeyPrimitive;
 import { type SlotAggregate, slotAggregate } from "../aggregate/slot-aggregates.js";
 import { ChunkBuilder } from "../chunk-builder.js";
 import { IntHashTable } from "../int-hash-table.js";
@@ -47,6 +50,8 @@ export class HashAggregate implements Operator {
   private readonly intIndex: IntHashTable | null;
   private nullSlot = -1;
   private readonly out: ChunkBuilder;
+  /** per group-by column: the watermark seen on it (groups with a smaller key value are closed) */
+  private readonly closedBelow: unknown[];
 
   constructor(
     private readonly node: AggregateNode,
@@ -73,6 +78,7 @@ export class HashAggregate implements Operator {
     }));
     for (const a of this.aggs) a.agg.grow(this.capacity);
     this.out = new ChunkBuilder(node.types, (chunk) => this.emit({ kind: "chunk", chunk }));
+    this.closedBelow = node.groupBy.map(() => undefined);
     if (this.keys.length === 0) {
       // the one group of an aggregate without GROUP BY: it exists (and is emitted) from the start
       this.newSlot([], 0, "");
@@ -221,11 +227,55 @@ export class HashAggregate implements Operator {
     return true;
   }
 
+  /** Whether the group in `slot` is behind a watermark on one of its key columns. */
+  private isClosed(slot: number): boolean {
+    for (let k = 0; k < this.closedBelow.length; k++) {
+      const w = this.closedBelow[k];
+      if (w === undefined) continue;
+      const v = this.keyStore.value(k, slot);
+      if (v !== null && compareValues(this.node.groupBy[k].type, v, w) < 0) return true;
+    }
+    return false;
+  }
+
+  /** Drops a group's state (its rows are gone, or its window closed). */
+  private evict(slot: number): void {
+    const key = this.slotKey[slot];
+    if (this.intIndex === null) this.groups.delete(key);
+    else if (key === null) this.nullSlot = -1;
+    else this.intIndex.delete(key as number);
+    this.keyStore.free(slot);
+    for (const a of this.aggs) a.agg.reset(slot);
+    this.rows[slot] = 0;
+    this.emitted[slot] = undefined;
+    this.slotKey[slot] = EVICTED;
+  }
+
+  /** At a barrier after a watermark: groups behind it are final; emit them (EOWC) and drop their state. */
+  private closeWindows(): void {
+    if (!this.closedBelow.some((w) => w !== undefined)) return;
+    for (let slot = 0; slot < this.slotKey.length; slot++) {
+      if (this.slotKey[slot] === EVICTED || this.slotKey[slot] === undefined || this.dirty[slot] === 1) continue;
+      if (!this.isClosed(slot)) continue;
+      if (this.node.emitOnWindowClose && this.rows[slot] > 0) {
+        this.emitRow(slot, this.aggs.map((a) => a.agg.result(slot)), 1);
+      }
+      this.evict(slot);
+    }
+  }
+
   private onBarrier(final: boolean): void {
     const global = this.keys.length === 0;
+    const eowc = this.node.emitOnWindowClose === true && !final;
     const list = this.dirtyList;
     this.dirtyList = [];
     for (const slot of list) {
+      if (this.slotKey[slot] === EVICTED) continue;
+      if (eowc) {
+        // open windows stay quiet; closed ones are emitted once by closeWindows
+        this.dirty[slot] = 0;
+        continue;
+      }
       this.dirty[slot] = 0;
       const count = this.rows[slot];
       if (count < 0) throw new SqlError(SqlState.InternalError, "aggregate received a delete of a row it never saw");
@@ -236,16 +286,9 @@ export class HashAggregate implements Operator {
       if (before !== undefined) this.emitRow(slot, before, -1);
       if (now !== undefined) this.emitRow(slot, now, 1);
       this.emitted[slot] = final ? undefined : now;
-      if (!alive) {
-        const key = this.slotKey[slot];
-        if (this.intIndex === null) this.groups.delete(key);
-        else if (key === null) this.nullSlot = -1;
-        else this.intIndex.delete(key as number);
-        this.keyStore.free(slot);
-        for (const a of this.aggs) a.agg.reset(slot);
-        this.rows[slot] = 0;
-      }
+      if (!alive) this.evict(slot);
     }
+    if (!final) this.closeWindows();
     this.out.flush();
   }
 
@@ -257,7 +300,11 @@ export class HashAggregate implements Operator {
       case "watermark": {
         // a watermark on a plain group-by column stays a watermark on that output column
         this.node.groupBy.forEach((g, i) => {
-          if (g.kind === "column" && g.index === msg.column) this.emit({ kind: "watermark", column: i, value: msg.value });
+          if (g.kind === "column" && g.index === msg.column) {
+            const prev = this.closedBelow[i];
+            if (prev === undefined || compareValues(g.type, msg.value, prev) > 0) this.closedBelow[i] = msg.value;
+            this.emit({ kind: "watermark", column: i, value: msg.value });
+          }
         });
         break;
       }

@@ -31,6 +31,12 @@ export class ChangeFeed implements SourceOperator {
     emitChunk(this.emit, new Chunk(cols, chunk.length, chunk.ops));
   }
 
+  /** A watermark on relation column `column`, if this feed scans that column. */
+  deliverWatermark(column: number, value: unknown): void {
+    const pos = this.node.columns.indexOf(column);
+    if (pos >= 0) this.emit({ kind: "watermark", column: pos, value });
+  }
+
   push(_port: number, msg: Message): void {
     this.emit(msg);
   }

@@ -52,6 +52,10 @@ export class Dataflow {
     for (const feed of this.feeds.get(relation) ?? []) feed.deliver(changes);
   }
 
+  deliverWatermark(relation: string, column: number, value: unknown): void {
+    for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
+  }
+
   barrier(epoch: number): void {
     for (const { source } of this.graph.sources) source.push(0, { kind: "barrier", epoch, final: false });
   }

@@ -68,6 +68,12 @@ export class StreamRuntime {
     }
   }
 
+  /** A stream's watermark moved: every dataflow reading it learns (after the changes before it). */
+  publishWatermark(relation: string, column: number, value: unknown): void {
+    this.dirty = true;
+    for (const df of this.dataflows) df.deliverWatermark(relation, column, value);
+  }
+
   /** Called by a materialized view's sink at a barrier with its net changes for the epoch. */
   viewChanged(relation: string, changes: Chunk | null, epoch: number): void {
     if (changes === null || changes.length === 0) return;

@@ -233,3 +233,12 @@ describe("ALTER / DROP / TRUNCATE", () => {
     expect(stmt("TRUNCATE a CASCADE")).toEqual({ kind: "truncate", tables: [{ parts: ["a"] }] });
   });
 });
+
+describe("clause keywords after a FROM item", () => {
+  it("does not take FORMAT or EMIT as table aliases", () => {
+    expect(stmt("CREATE SINK s AS SELECT * FROM mv FORMAT PLAIN ENCODE JSON")).toMatchObject({
+      query: { body: { from: [{ kind: "table", name: { parts: ["mv"] } }] } }, format: { format: "plain", encode: "json" },
+    });
+    expect(stmt("CREATE MATERIALIZED VIEW v AS SELECT * FROM t EMIT ON WINDOW CLOSE")).toMatchObject({ emitOnWindowClose: true });
+  });
+});

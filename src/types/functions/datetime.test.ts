@@ -1,8 +1,8 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import { callFn, callOp, date, i4, iv, lit, num, time, ts, tstz, txt } from "../testing.js";
+import { callFn, callFnIn, callOp, callOpIn, date, i4, iv, lit, num, testContext, time, ts, tstz, txt } from "../testing.js";
 
-describe("date/time operators and functions (PostgreSQL 15, TimeZone UTC)", () => {
+describe("date/time operators and functions (PostgreSQL 15)", () => {
   it("select date '2024-01-31' + 1", () => {
     expect(callOp("+", date("2024-01-31"), i4(1))).toBe("2024-02-01");
   });
@@ -338,5 +338,38 @@ describe("date/time operators and functions (PostgreSQL 15, TimeZone UTC)", () =
   });
   it("select timezone('Mars/Olympus', timestamp '2024-01-15 10:00')", () => {
     expect(callFn("timezone", lit("Mars/Olympus"), ts("2024-01-15 10:00"))).toBe("ERROR 22023: time zone \"Mars/Olympus\" not recognized");
+  });
+  it("set timezone='America/New_York'; select timestamptz '2024-11-03 00:30:00-04' + interval '1 day'", () => {
+    expect(callOpIn(testContext("America/New_York"), "+", tstz("2024-11-03 00:30:00-04"), iv("1 day"))).toBe("2024-11-04 00:30:00-05");
+  });
+  it("set timezone='America/New_York'; select timestamptz '2024-11-03 00:30:00-04' + interval '24 hours'", () => {
+    expect(callOpIn(testContext("America/New_York"), "+", tstz("2024-11-03 00:30:00-04"), iv("24 hours"))).toBe("2024-11-03 23:30:00-05");
+  });
+  it("set timezone='America/New_York'; select timestamptz '2024-03-09 02:30:00-05' + interval '1 day'", () => {
+    expect(callOpIn(testContext("America/New_York"), "+", tstz("2024-03-09 02:30:00-05"), iv("1 day"))).toBe("2024-03-10 03:30:00-04");
+  });
+  it("set timezone='America/New_York'; select timestamptz '2024-01-31 12:00:00-05' + interval '1 month'", () => {
+    expect(callOpIn(testContext("America/New_York"), "+", tstz("2024-01-31 12:00:00-05"), iv("1 month"))).toBe("2024-02-29 12:00:00-05");
+  });
+  it("set timezone='America/New_York'; select date_trunc('day', timestamptz '2024-03-10 12:00:00-04')", () => {
+    expect(callFnIn(testContext("America/New_York"), "date_trunc", lit("day"), tstz("2024-03-10 12:00:00-04"))).toBe("2024-03-10 00:00:00-05");
+  });
+  it("set timezone='America/New_York'; select date_trunc('hour', timestamptz '2024-11-03 01:30:00-04')", () => {
+    expect(callFnIn(testContext("America/New_York"), "date_trunc", lit("hour"), tstz("2024-11-03 01:30:00-04"))).toBe("2024-11-03 01:00:00-04");
+  });
+  it("set timezone='America/New_York'; select extract(hour from timestamptz '2024-07-15 10:30:00+00')", () => {
+    expect(callFnIn(testContext("America/New_York"), "extract", txt("hour"), tstz("2024-07-15 10:30:00+00"))).toBe("6");
+  });
+  it("set timezone='America/New_York'; select extract(timezone from timestamptz '2024-07-15 10:30:00+00')", () => {
+    expect(callFnIn(testContext("America/New_York"), "extract", txt("timezone"), tstz("2024-07-15 10:30:00+00"))).toBe("-14400");
+  });
+  it("set timezone='Asia/Kolkata'; select extract(timezone_minute from timestamptz '2024-07-15 10:30:00+00')", () => {
+    expect(callFnIn(testContext("Asia/Kolkata"), "extract", txt("timezone_minute"), tstz("2024-07-15 10:30:00+00"))).toBe("30");
+  });
+  it("set timezone='Asia/Kolkata'; select to_char(timestamptz '2024-07-15 10:30:00+00', 'YYYY-MM-DD HH24:MI TZ OF') [Postgres differs: it raises or prints \"2024-07-15 16:00 IST +05:30\"]", () => {
+    expect(callFnIn(testContext("Asia/Kolkata"), "to_char", tstz("2024-07-15 10:30:00+00"), lit("YYYY-MM-DD HH24:MI TZ OF"))).toBe("2024-07-15 16:00 +05:30 +05:30");
+  });
+  it("set timezone='Europe/Paris'; select age(timestamptz '2024-04-01 00:00+02', timestamptz '2024-03-01 00:00+01')", () => {
+    expect(callFnIn(testContext("Europe/Paris"), "age", tstz("2024-04-01 00:00+02"), tstz("2024-03-01 00:00+01"))).toBe("1 mon");
   });
 });

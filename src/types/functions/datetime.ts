@@ -746,7 +746,7 @@ function truncZoned(unit: string, us: number, zone: string): number {
   const local = utcToLocal(us, zone);
   const t = truncLocal(unit, local, "timestamptz");
   // units below a day keep the instant's offset; others re-resolve local midnight in the zone
-  if (u === "microseconds" || u === "milliseconds" || u === "second" || u === "minute") return us - (local - t);
+  if (u === "microseconds" || u === "milliseconds" || u === "second" || u === "minute" || u === "hour") return us - (local - t);
   return localToUtc(t, zone);
 }
 

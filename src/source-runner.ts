@@ -1,0 +1,122 @@
+// Drives the generator sources of streams (connector = 'datagen' | 'nexmark'): on a short timer
+// it asks each source for the rows due at its rate, appends them to the stream and publishes them
+// (one epoch per tick). Also advances the watermark of a quiet stream with the wall clock once it
+// has been idle for `watermark.idle_timeout`, so closed windows do not wait forever for data.
+
+import type { Database } from "./database.js";
+import type { GeneratorSource } from "./connectors/index.js";
+import { compareValues } from "./types/index.js";
+
+const TICK_MS = 20;
+/** rows a source may produce in one tick when unthrottled (keeps the server responsive) */
+const MAX_ROWS_PER_TICK = 65_536;
+const CHUNK_ROWS = 4096;
+
+export class SourceRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private produced = 0;
+  private readonly startedAt = Date.now();
+  exhausted = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly relation: string,
+    private readonly source: GeneratorSource,
+  ) {}
+
+  start(): void {
+    const loop = () => {
+      this.timer = null;
+      try {
+        this.tick();
+      } catch (e) {
+        // a failing source stops; the error is kept for sage_catalog and the log
+        this.error = e instanceof Error ? e.message : String(e);
+        this.exhausted = true;
+      }
+      if (!this.exhausted) this.timer = setTimeout(loop, this.source.rowsPerSecond > 0 ? TICK_MS : 0);
+      this.timer?.unref();
+    };
+    this.timer = setTimeout(loop, 0);
+    this.timer.unref();
+  }
+
+  error: string | null = null;
+
+  get rowsProduced(): number {
+    return this.produced;
+  }
+
+  /** Produces the rows due now; returns how many. */
+  tick(): number {
+    const rate = this.source.rowsPerSecond;
+    let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
+    due = Math.min(due, MAX_ROWS_PER_TICK);
+    let n = 0;
+    const stored = this.db.relation(this.relation);
+    let watermark: unknown = undefined;
+    while (due > 0) {
+      const chunk = this.source.next(Math.min(due, CHUNK_ROWS));
+      if (chunk === null) {
+        this.exhausted = true;
+        break;
+      }
+      const r = stored.appendChunk(chunk);
+      if (r.watermark !== undefined) watermark = r.watermark;
+      this.db.publishChunk(this.relation, r.accepted);
+      due -= chunk.length;
+      n += chunk.length;
+    }
+    this.produced += n;
+    if (n > 0 || watermark !== undefined) this.db.publishChanges(this.relation, [], [], watermark);
+    return n;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.exhausted = true;
+  }
+}
+
+/** Moves a quiet stream's watermark forward with the wall clock (WITH (watermark.idle_timeout = ...)). */
+export class IdleWatermark {
+  private timer: NodeJS.Timeout | null = null;
+  private lastSeen: unknown = undefined;
+  private quietSince = Date.now();
+  private lastTick = Date.now();
+
+  constructor(
+    private readonly db: Database,
+    readonly relation: string,
+    private readonly idleMs: number,
+  ) {}
+
+  start(): void {
+    const period = Math.max(10, Math.min(1000, Math.floor(this.idleMs / 4)));
+    this.timer = setInterval(() => this.check(), period);
+    this.timer.unref();
+  }
+
+  check(now = Date.now()): void {
+    const stored = this.db.relation(this.relation);
+    const wm = stored.watermark;
+    if (!wm || wm.current === undefined || typeof wm.current !== "number") return;
+    const elapsed = now - this.lastTick;
+    this.lastTick = now;
+    if (this.lastSeen === undefined || compareValues(stored.entry.columns[wm.column].type, wm.current, this.lastSeen) !== 0) {
+      this.lastSeen = wm.current;
+      this.quietSince = now;
+      return;
+    }
+    if (now - this.quietSince < this.idleMs) return;
+    wm.current = (wm.current as number) + elapsed * 1000;
+    this.lastSeen = wm.current;
+    this.db.publishChanges(this.relation, [], [], wm.current);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

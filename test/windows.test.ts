@@ -1,0 +1,88 @@
+// Windowed continuous queries over streams with watermarks: TUMBLE/HOP views updated as rows
+// arrive, EMIT ON WINDOW CLOSE emitting each window once when the watermark passes it, late rows
+// dropped and counted, and generator sources feeding views.
+import { describe, expect, it } from "vitest";
+import { Database, formatValue } from "../src/index.js";
+
+async function rows(db: Database, sql: string): Promise<string[]> {
+  const [r] = await db.execute(sql);
+  return r.rows.map((row) => row.map((v, i) => (v === null ? "NULL" : formatValue(r.columns[i].type, v))).join("|"));
+}
+
+const STREAM = `CREATE STREAM ev (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2 seconds')`;
+
+describe("windows and watermarks", () => {
+  it("keeps a tumbling-window view equal to the batch query while rows arrive", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(STREAM);
+    const q = "SELECT k, window_start, count(*) AS n, sum(v) AS s FROM TUMBLE(ev, ts, INTERVAL '10 seconds') GROUP BY k, window_start";
+    await db.execute(`CREATE MATERIALIZED VIEW w AS ${q}`);
+    await db.execute("INSERT INTO ev VALUES (1, 1, '2024-01-01 00:00:01'), (1, 2, '2024-01-01 00:00:09'), (2, 5, '2024-01-01 00:00:11')");
+    expect((await rows(db, "SELECT * FROM w")).sort()).toEqual((await rows(db, q)).sort());
+    await db.execute("INSERT INTO ev VALUES (1, 7, '2024-01-01 00:00:12')");
+    expect((await rows(db, "SELECT * FROM w ORDER BY k, window_start"))).toEqual([
+      "1|2024-01-01 00:00:00|2|3",
+      "1|2024-01-01 00:00:10|1|7",
+      "2|2024-01-01 00:00:10|1|5",
+    ]);
+  });
+
+  it("emits each window once, final, on window close, and drops late rows", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(STREAM);
+    await db.execute(
+      "CREATE MATERIALIZED VIEW c AS SELECT window_start, window_end, count(*) AS n, max(v) AS top FROM TUMBLE(ev, ts, INTERVAL '10 seconds') GROUP BY window_start, window_end EMIT ON WINDOW CLOSE",
+    );
+    const [sub] = await db.execute("SUBSCRIBE c");
+    const s = sub.subscription!;
+    await db.execute("INSERT INTO ev VALUES (1, 1, '2024-01-01 00:00:01'), (1, 4, '2024-01-01 00:00:05')");
+    expect(await rows(db, "SELECT * FROM c")).toEqual([]); // watermark 00:00:03: window [0,10) still open
+    await db.execute("INSERT INTO ev VALUES (1, 2, '2024-01-01 00:00:11')");
+    expect(await rows(db, "SELECT * FROM c")).toEqual([]); // watermark 00:00:09
+    await db.execute("INSERT INTO ev VALUES (1, 9, '2024-01-01 00:00:13')"); // watermark 00:00:11 closes [0,10)
+    expect(await rows(db, "SELECT * FROM c")).toEqual(["2024-01-01 00:00:00|2024-01-01 00:00:10|2|4"]);
+    // a row for the closed window is late: dropped, counted, never merged
+    const [late] = await db.execute("INSERT INTO ev VALUES (1, 100, '2024-01-01 00:00:02')");
+    expect(late.notices[0]).toMatch(/behind the watermark/);
+    expect(await rows(db, "SELECT late_rows FROM sage_catalog.late_rows WHERE stream = 'ev'")).toEqual(["1"]);
+    await db.execute("INSERT INTO ev VALUES (1, 3, '2024-01-01 00:00:25')"); // closes [10,20)
+    expect(await rows(db, "SELECT * FROM c ORDER BY window_start")).toEqual([
+      "2024-01-01 00:00:00|2024-01-01 00:00:10|2|4",
+      "2024-01-01 00:00:10|2024-01-01 00:00:20|2|9",
+    ]);
+    // the subscriber saw only inserts: each window once, final
+    const seen: unknown[][] = [];
+    for (;;) {
+      const batch = await Promise.race([s.next(), new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+      if (!batch) break;
+      seen.push(...batch);
+    }
+    expect(seen.map((r) => r[0])).toEqual(["insert", "insert"]);
+    s.cancel();
+  });
+
+  it("sends late rows to another stream when asked", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE STREAM late_ev (k INT, v INT, ts TIMESTAMP)");
+    await db.execute(`CREATE STREAM ev2 (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1 second') WITH (late_rows = 'late_ev')`);
+    await db.execute("INSERT INTO ev2 VALUES (1, 1, '2024-01-01 00:00:10'); INSERT INTO ev2 VALUES (2, 2, '2024-01-01 00:00:01')");
+    expect(await rows(db, "SELECT k, v FROM late_ev")).toEqual(["2|2"]);
+    expect(await rows(db, "SELECT k FROM ev2")).toEqual(["1"]);
+  });
+
+  it("feeds a view from the nexmark generator", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP,
+      WATERMARK FOR date_time AS date_time - INTERVAL '4 seconds')
+      WITH (connector = 'nexmark', nexmark.table = 'bid', nexmark.events_per_second = 0, nexmark.max_events = 5000)`);
+    await db.execute("CREATE MATERIALIZED VIEW bids AS SELECT count(*) AS n, sum(price) AS total FROM bid");
+    for (let i = 0; i < 200; i++) {
+      const [n] = await rows(db, "SELECT n FROM bids");
+      if (n === "4600") break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await rows(db, "SELECT n FROM bids")).toEqual(["4600"]); // 46 of every 50 events are bids
+    await expect(db.execute("SELECT * FROM bid")).rejects.toMatchObject({ code: "0A000" });
+    await db.close();
+  });
+});
