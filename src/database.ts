@@ -6,7 +6,9 @@ import { StreamRuntime, type RelationReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
 import { StoredRelation } from "./stored-relation.js";
-import { Chunk, SqlError, SqlState, type DataType } from "./types/index.js";
+import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
+import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
+import type { SourceRunner } from "./source-runner.js";
 import type { RelationEntry } from "./catalog/index.js";
 
 export interface DatabaseOptions {
@@ -29,6 +31,12 @@ export class Database implements RelationReader {
   private readonly stored = new Map<string, StoredRelation>();
   private readonly systemRows = new Map<string, () => unknown[][]>();
   private readonly tasks = new Map<string, { stop(): void }[]>();
+  private readonly sources = new Map<string, SourceRunner>();
+  private dataDir: DataDirectory | null = null;
+  private wal: WriteAheadLog | null = null;
+  private replaying = false;
+  private logFailure: SqlError | null = null;
+  private deferredStarts: (() => void)[] = [];
   private closed = false;
 
   private constructor(readonly options: DatabaseOptions) {}
@@ -36,7 +44,93 @@ export class Database implements RelationReader {
   static async open(options: DatabaseOptions = {}): Promise<Database> {
     const db = new Database(options);
     registerSageCatalog(db);
+    if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     return db;
+  }
+
+  /** Opens the data directory and replays its log: catalog, tables and views come back as they were. */
+  private async recover(path: string): Promise<void> {
+    const dir = DataDirectory.open(path);
+    this.dataDir = dir;
+    let opened: ReturnType<typeof WriteAheadLog.open>;
+    try {
+      opened = WriteAheadLog.open(dir.file("wal.log"));
+    } catch (e) {
+      dir.close();
+      throw e;
+    }
+    this.replaying = true;
+    const session = this.connect();
+    try {
+      for (let i = 0; i < opened.records.length; i++) {
+        const rec = opened.records[i];
+        try {
+          await this.replay(session, rec);
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          throw new SqlError(SqlState.DataCorrupted, `the log in "${path}" cannot be replayed at record ${i + 1} (${rec.t}): ${why}`);
+        }
+      }
+    } catch (e) {
+      opened.log.close();
+      dir.close();
+      throw e;
+    } finally {
+      this.replaying = false;
+    }
+    this.wal = opened.log;
+    for (const start of this.deferredStarts.splice(0)) start();
+  }
+
+  private async replay(session: Session, rec: LogRecord): Promise<void> {
+    if (rec.t === "ddl") {
+      await session.execute(rec.sql);
+    } else if (rec.t === "write") {
+      const stored = this.relation(rec.rel);
+      const types = stored.entry.columns.map((c) => c.type);
+      const rows = rec.ins.map((r) => r.map((v, c) => (v === null ? null : parseValue(types[c], v))));
+      const change = stored.write(rec.del, rows);
+      this.publishChanges(rec.rel, change.inserted, change.deleted, change.watermark);
+    } else {
+      const runner = this.sources.get(rec.rel);
+      if (!runner) throw new Error(`no source for stream ${rec.rel}`);
+      runner.produce(rec.n);
+    }
+  }
+
+  /** Makes records durable (fsync) before the statement that produced them reports success. */
+  log(records: LogRecord[]): void {
+    if (this.replaying || this.wal === null || records.length === 0) return;
+    if (this.logFailure) throw this.logFailure;
+    try {
+      this.wal.append(records);
+    } catch (e) {
+      // memory now holds a change the log does not: refuse further writes until a restart recovers
+      this.logFailure = new SqlError(SqlState.IoError, "the database stopped accepting writes after a log write failed; restart it to recover", { detail: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+
+  /** The log record of a write: deleted row ids and inserted rows in Postgres text form. */
+  logWrite(relation: string, deletedIds: readonly number[], inserted: readonly unknown[][]): void {
+    if (this.replaying || this.wal === null) return;
+    const types = this.relation(relation).entry.columns.map((c) => c.type);
+    const ins = inserted.map((r) => r.map((v, c) => (v === null ? null : formatValue(types[c], v))));
+    this.log([{ t: "write", rel: relation, del: [...deletedIds], ins }]);
+  }
+
+  /** Runs `start` now, or after recovery when the log is being replayed (connectors resume then). */
+  whenRecovered(start: () => void): void {
+    if (this.replaying) this.deferredStarts.push(start);
+    else start();
+  }
+
+  registerSource(relation: string, runner: SourceRunner): void {
+    this.sources.set(relation, runner);
+  }
+
+  get isReplaying(): boolean {
+    return this.replaying;
   }
 
   /** A new session (one per client connection). */
@@ -54,6 +148,10 @@ export class Database implements RelationReader {
     this.closed = true;
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
+    this.wal?.close();
+    this.wal = null;
+    this.dataDir?.close();
+    this.dataDir = null;
   }
 
   /** The stored rows of a table or stream (created with it). */
@@ -70,6 +168,7 @@ export class Database implements RelationReader {
   dropStored(id: string): void {
     for (const t of this.tasks.get(id) ?? []) t.stop();
     this.tasks.delete(id);
+    this.sources.delete(id);
     this.stored.delete(id);
   }
 

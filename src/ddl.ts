@@ -224,12 +224,13 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   if (source) {
     const runner = new SourceRunner(db, entry.id, source);
     db.attachTask(entry.id, runner);
-    runner.start();
+    db.registerSource(entry.id, runner);
+    db.whenRecovered(() => runner.start());
   }
   if (idle !== undefined) {
     const clock = new IdleWatermark(db, entry.id, idle);
     db.attachTask(entry.id, clock);
-    clock.start();
+    db.whenRecovered(() => clock.start());
   }
   return commandResult("CREATE STREAM");
 }

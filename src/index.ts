@@ -11,3 +11,8 @@ export {
 } from "./types/index.js";
 export { splitStatements, KEYWORDS } from "./parser/index.js";
 export { Subscription } from "./subscription.js";
+
+// ---- for the wire-protocol server (src/server): scalar value classes, the input function and
+// the catalog's entry types (pg_catalog emulation reads db.catalog).
+export { Types, parseValue, Decimal, Interval, Jsonb } from "./types/index.js";
+export type { Catalog, RelationEntry, ColumnSchema, IndexEntry, RelationKind } from "./catalog/index.js";

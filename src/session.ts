@@ -132,7 +132,11 @@ export class Session {
         // every accepted write is visible once its statement returns (single-node, synchronous)
         return commandResult("FLUSH");
       default:
-        if (isDdl(st)) return executeDdl(this, st, sql);
+        if (isDdl(st)) {
+          const result = executeDdl(this, st, sql);
+          if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+          return result;
+        }
         throw new SqlError(SqlState.FeatureNotSupported, `${st.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
     }
   }
@@ -221,6 +225,7 @@ export class Session {
       written = matched.map((r) => r.slice(1));
       change = stored.write(matched.map((r) => r[0] as number), []);
     }
+    this.db.logWrite(w.relation.id, change.deletedIds, change.inserted);
     this.db.publishChanges(w.relation.id, change.inserted, change.deleted, change.watermark);
     const notices: string[] = [];
     if (change.late.length > 0) {
@@ -228,6 +233,7 @@ export class Session {
       notices.push(`${change.late.length} row${change.late.length === 1 ? " was" : "s were"} behind the watermark of stream "${w.relation.name}" and ${target ? `went to stream "${target.name}"` : "were dropped (see sage_catalog.late_rows)"}`);
       if (target) {
         const late = this.db.relation(target.id).write([], change.late);
+        this.db.logWrite(target.id, [], late.inserted);
         this.db.publishChanges(target.id, late.inserted, [], late.watermark);
       }
     }

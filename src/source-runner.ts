@@ -15,7 +15,7 @@ const CHUNK_ROWS = 4096;
 export class SourceRunner {
   private timer: NodeJS.Timeout | null = null;
   private produced = 0;
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
   exhausted = false;
 
   constructor(
@@ -25,6 +25,7 @@ export class SourceRunner {
   ) {}
 
   start(): void {
+    this.startedAt = Date.now() - (this.source.rowsPerSecond > 0 ? (this.produced * 1000) / this.source.rowsPerSecond : 0);
     const loop = () => {
       this.timer = null;
       try {
@@ -47,11 +48,18 @@ export class SourceRunner {
     return this.produced;
   }
 
-  /** Produces the rows due now; returns how many. */
+  /** Produces the rows due now (logged, so recovery regenerates them); returns how many. */
   tick(): number {
     const rate = this.source.rowsPerSecond;
     let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
     due = Math.min(due, MAX_ROWS_PER_TICK);
+    const n = this.produce(due);
+    if (n > 0) this.db.log([{ t: "source", rel: this.relation, n }]);
+    return n;
+  }
+
+  /** Produces up to `due` rows into the stream and publishes them as one epoch. */
+  produce(due: number): number {
     let n = 0;
     const stored = this.db.relation(this.relation);
     let watermark: unknown = undefined;

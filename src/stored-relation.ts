@@ -23,6 +23,8 @@ interface UniqueIndex {
 export interface WriteResult {
   inserted: unknown[][];
   deleted: unknown[][];
+  /** the row ids of `deleted` */
+  deletedIds: number[];
   /** rows refused for arriving behind the stream's watermark */
   late: unknown[][];
   /** the stream's new watermark, when this write moved it */
@@ -119,10 +121,12 @@ export class StoredRelation {
     }
     // apply: nothing below can fail on user input
     const deletedRows: unknown[][] = [];
+    const deletedIds: number[] = [];
     for (const id of deletes) {
       if (!this.store.isLive(id)) continue;
       const old = this.store.row(id);
       deletedRows.push(old);
+      deletedIds.push(id);
       if (this.uniques.length) {
         for (const ix of this.uniques) {
           const k = this.keyOf(ix, old);
@@ -141,7 +145,7 @@ export class StoredRelation {
       }
     }
     const watermark = this.watermark?.advance(accepted);
-    return { inserted: accepted, deleted: deletedRows, late, watermark };
+    return { inserted: accepted, deleted: deletedRows, deletedIds, late, watermark };
   }
 
   /**

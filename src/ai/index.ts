@@ -81,6 +81,7 @@ export {
   DEFAULT_M,
   DEFAULT_EF_CONSTRUCTION,
   UNTUNED_EF_SEARCH,
+  MAX_EF_SEARCH,
   type VectorIndexOptions,
   type VectorMetric,
   type VectorMatch,

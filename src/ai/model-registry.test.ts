@@ -60,6 +60,8 @@ describe("defineModel", () => {
     expect(error(() => defineModel({ name: "h", provider: "huggingface", task: "embedding", model: "x/y", dimensions: 3 })).message).toContain('"api_key"');
     expect(defineModel({ name: "h", provider: "huggingface", task: "embedding", endpoint: "http://tei:8080", dimensions: 3 }).model).toBe("");
     expect(error(() => defineModel({ ...openaiEmb, task: "generation" })).message).toMatch(/only embedding models have dimensions/);
+    expect(error(() => defineModel({ name: "h", provider: "huggingface", task: "embedding", endpoint: "http://tei:8080", dimensions: 3, options: { provider: "together" } })).message).toContain('"options.provider"');
+    expect(defineModel({ name: "h", provider: "huggingface", task: "generation", model: "x/y", apiKey: "hf_x", options: { provider: "together" } }).options).toEqual({ provider: "together" });
   });
 });
 

@@ -149,6 +149,9 @@ export function defineModel(input: ModelDefinitionInput): ModelDefinition {
     if (provider === "huggingface" && !endpoint && !apiKey) {
       throw invalid("api_key", "Hugging Face Inference Providers need an access token", "set api_key_env = 'HF_TOKEN' (or api_key_secret), or give the endpoint of a self-hosted TEI/TGI server");
     }
+    if (provider === "huggingface" && endpoint && options.provider !== undefined) {
+      throw invalid("options.provider", "an Inference Provider cannot be combined with an endpoint", "drop one of them");
+    }
     if (task === "embedding" && dimensions === undefined) {
       throw invalid("dimensions", "an embedding model needs its vector length", "for example dimensions = 768; EMBED() returns VECTOR(dimensions)");
     }

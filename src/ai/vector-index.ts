@@ -61,6 +61,8 @@ export const DEFAULT_M = 16;
 export const DEFAULT_EF_CONSTRUCTION = 128;
 /** ef before the first tuning: enough for recall ≥ 0.95 on hard (random) data up to ~100k vectors */
 export const UNTUNED_EF_SEARCH = 1536;
+/** largest ef_search accepted (pgvector stops at 1,000; random data needs more) */
+export const MAX_EF_SEARCH = 10_000;
 const SAMPLE_SIZE = 64;
 const MIN_TUNE_SIZE = 1000;
 const EF_LADDER = [16, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
@@ -101,6 +103,8 @@ export class VectorIndex {
   /** reservoir sample of indexed vectors (key → vector), the queries tuning uses */
   private readonly sample = new Map<bigint, Float32Array>();
   private seen = 0;
+  /** deterministic, so that the same inserts tune to the same ef_search */
+  private readonly sampleRandom = seededRandom(0x5eed);
 
   constructor(options: VectorIndexOptions) {
     const { dims, metric } = options;
@@ -110,9 +114,9 @@ export class VectorIndex {
     this.metric = metric;
     this.m = checkInt("m", options.m ?? DEFAULT_M, 2, 100);
     this.efConstruction = checkInt("ef_construction", options.efConstruction ?? DEFAULT_EF_CONSTRUCTION, 4, 1000);
-    this.fixedEf = options.efSearch === undefined ? undefined : checkInt("ef_search", options.efSearch, 1, 1000);
+    this.fixedEf = options.efSearch === undefined ? undefined : checkInt("ef_search", options.efSearch, 1, MAX_EF_SEARCH);
     this.targetRecall = options.targetRecall ?? 0.97;
-    this.tunedEf = options.tunedEfSearch === undefined ? undefined : checkInt("tuned ef_search", options.tunedEfSearch, 1, 4096);
+    this.tunedEf = options.tunedEfSearch === undefined ? undefined : checkInt("tuned ef_search", options.tunedEfSearch, 1, MAX_EF_SEARCH);
     this.index = this.newNative();
   }
 
@@ -144,7 +148,7 @@ export class VectorIndex {
 
   /** Fixes ef_search (like pgvector's SET hnsw.ef_search); undefined returns to self-tuning. */
   set efSearch(ef: number | undefined) {
-    this.fixedEf = ef === undefined ? undefined : checkInt("ef_search", ef, 1, 1000);
+    this.fixedEf = ef === undefined ? undefined : checkInt("ef_search", ef, 1, MAX_EF_SEARCH);
   }
 
   has(key: KeyLike): boolean {
@@ -192,7 +196,7 @@ export class VectorIndex {
       this.sample.set(k, vectors.slice(offset, offset + this.dims));
       return;
     }
-    const j = Math.floor(Math.random() * this.seen);
+    const j = Math.floor(this.sampleRandom() * this.seen);
     if (j < SAMPLE_SIZE) {
       const victim = [...this.sample.keys()][j % this.sample.size];
       this.sample.delete(victim);

@@ -36,7 +36,7 @@ export function mapExpr(e: BoundExpr, f: (e: BoundExpr) => BoundExpr | undefined
       return { ...e, args: e.args.map(m) };
     case "subquery":
       // the subquery's own plan refers to its outer values by position, not to our columns
-      return { ...e, correlated: e.correlated.map(m), lhs: e.lhs ? m(e.lhs) : undefined };
+      return { ...e, correlated: e.correlated.map(m), lhs: e.lhs ? m(e.lhs) : undefined, ...(e.lhsRow ? { lhsRow: e.lhsRow.map(m) } : {}) };
   }
 }
 

@@ -70,6 +70,15 @@ function walk(p: PhysicalPlan, depth: number, out: string[]): void {
     case "table_function":
       add(`Function Scan on ${p.fn}`);
       break;
+    case "recursive_cte":
+      add(`Recursive Union${p.all ? " All" : ""} (${p.name})`);
+      break;
+    case "work_table_scan":
+      add(`WorkTable Scan on ${p.name}`);
+      break;
+    case "lateral_join":
+      add(`Nested Loop${p.joinType === "left" ? " Left" : ""} (lateral)`, `Parameters: ${p.correlated.map(expr).join(", ")}`, ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []));
+      break;
   }
   for (const child of children(p)) walk(child, depth + 1, out);
 }
@@ -86,7 +95,10 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
       return [p.input];
     case "join":
     case "set_op":
+    case "lateral_join":
       return [p.left, p.right];
+    case "recursive_cte":
+      return [p.base, p.recursive];
     case "union_all":
       return p.inputs;
     default:
@@ -132,7 +144,7 @@ export function expr(e: BoundExpr): string {
     case "nullif":
       return `${e.kind.toUpperCase()}(${e.args.map(expr).join(", ")})`;
     case "subquery":
-      return `(SubPlan ${e.mode}${e.lhs ? ` ${expr(e.lhs)}` : ""})`;
+      return `(SubPlan ${e.mode}${e.lhs ? ` ${expr(e.lhs)}` : ""}${e.lhsRow ? ` (${e.lhsRow.map(expr).join(", ")})` : ""})`;
   }
 }
 

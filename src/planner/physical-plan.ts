@@ -140,6 +140,13 @@ export interface SubqueryExprB {
   correlated: BoundExpr[];
   lhs?: BoundExpr;
   cmp?: string;
+  /**
+   * Row comparison `(a, b) op ANY|ALL (SELECT x, y ...)`: the left row's fields and one comparison
+   * function id per column (then `lhs`/`cmp` are unset). A row matches when every pairwise
+   * comparison is true (three-valued AND); `in` over rows is `= ANY`.
+   */
+  lhsRow?: BoundExpr[];
+  cmps?: string[];
   type: DataType;
 }
 
@@ -159,6 +166,9 @@ export type PhysicalPlan =
   | UnionAllNode
   | WindowNode
   | TableFunctionNode
+  | RecursiveCteNode
+  | WorkTableScanNode
+  | LateralJoinNode
   | EmptyNode;
 
 interface NodeBase {
@@ -321,4 +331,43 @@ export interface TableFunctionNode extends NodeBase {
   fn: string;
   args: BoundExpr[];
   withOrdinality: boolean;
+}
+
+/**
+ * WITH RECURSIVE: runs `base`, then runs `recursive` again and again, each time with the working
+ * table (read by WorkTableScan nodes with the same `id`) holding the previous round's new rows,
+ * until a round adds nothing. Output: all rows produced. With `all` false (UNION) duplicate rows
+ * are dropped, both within a round and against every earlier row.
+ */
+export interface RecursiveCteNode extends NodeBase {
+  kind: "recursive_cte";
+  /** unique within the statement */
+  id: string;
+  name: string;
+  all: boolean;
+  base: PhysicalPlan;
+  recursive: PhysicalPlan;
+}
+
+/** The working table of the enclosing RecursiveCteNode with this `id` (the previous round's rows). */
+export interface WorkTableScanNode extends NodeBase {
+  kind: "work_table_scan";
+  id: string;
+  name: string;
+}
+
+/**
+ * A dependent (LATERAL) join: for each left row, `correlated` (expressions over the left row, or
+ * outer values of the enclosing query) gives the outer parameters the `right` plan runs with;
+ * output is left ++ right columns for the right rows that satisfy `condition` (over the
+ * concatenated row). For a left join, a left row without such a right row is output once with
+ * NULLs on the right.
+ */
+export interface LateralJoinNode extends NodeBase {
+  kind: "lateral_join";
+  joinType: "inner" | "left";
+  left: PhysicalPlan;
+  right: PhysicalPlan;
+  correlated: BoundExpr[];
+  condition?: BoundExpr;
 }

@@ -12,7 +12,14 @@
 // headers, and classify from those. Its error objects hold the request (URL, headers with the token
 // redacted, body with the inputs): we never pass them on, only a message we build ourselves.
 
-import { chatCompletion, featureExtraction, InferenceClientProviderOutputError } from "@huggingface/inference";
+import {
+  chatCompletion,
+  featureExtraction,
+  InferenceClientInputError,
+  InferenceClientProviderOutputError,
+  InferenceClientRoutingError,
+} from "@huggingface/inference";
+import { AiState, excerpt, redact } from "../ai-errors.js";
 import type { FeatureExtractionArgs } from "@huggingface/inference";
 import type { ModelDefinition } from "../model-registry.js";
 import { chatAnswer, chatRequestFields } from "./openai.js";
@@ -109,6 +116,9 @@ export class HuggingFaceProvider implements ModelProvider {
     const last = rec.last;
     if (last && last.status >= 400) return httpError(last.status, serverMessage(last.body ?? ""), last.headers, [this.def.apiKey], inputs);
     if (e instanceof InferenceClientProviderOutputError || e instanceof SyntaxError) return protocolError("the answer is not what the API describes");
+    if (e instanceof InferenceClientInputError || e instanceof InferenceClientRoutingError) {
+      return new ProviderError(AiState.InvalidParameterValue, `the Hugging Face client refused the request: ${excerpt(redact(e.message, [this.def.apiKey], inputs))}`, false);
+    }
     if (last) return protocolError("the answer could not be read");
     return fetchFailure(e, false, undefined);
   }

@@ -17,6 +17,8 @@ export interface BinderEnv {
   readRelations: Set<string>;
   /** UPDATE/DELETE: the target relation, whose scan also yields its row ids (as system column ctid) */
   rowIdRelation?: string;
+  /** counter for plan-unique ids (recursive CTE working tables) */
+  nextId?: number;
 }
 
 export interface CteBinding {
@@ -25,6 +27,21 @@ export interface CteBinding {
   query: Query;
   /** the CTEs visible where this one was defined (the ones before it) */
   visible: Map<string, CteBinding>;
+  /** WITH RECURSIVE: the CTE may refer to itself */
+  recursive?: boolean;
+  /** inside its own recursive term: references read the working table */
+  workTable?: WorkTableBinding;
+}
+
+/** A recursive CTE's working table, as its recursive term sees it. */
+export interface WorkTableBinding {
+  /** undefined inside the non-recursive term, where a self-reference is an error */
+  id?: string;
+  names: string[];
+  types: DataType[];
+  used: boolean;
+  /** where a self-reference is not allowed: the error to raise (42P19) */
+  error?: string;
 }
 
 /** One level of query nesting. */

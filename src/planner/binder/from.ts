@@ -10,7 +10,7 @@ import type { BoundExpr, JoinNode, PhysicalPlan } from "../physical-plan.js";
 import { BOOL, ExprScope, QueryContext } from "./context.js";
 import { bindCondition, bindExpr, equalityCalls } from "./expressions.js";
 import { coerce } from "./coerce.js";
-import { bindQuery } from "./query.js";
+import { bindQuery, bindRecursiveCte } from "./query.js";
 import { Scope, ScopeColumn } from "./scope.js";
 import { bindTableFunction } from "./table-functions.js";
 
@@ -219,8 +219,14 @@ function bindTableRef(item: A.TableRef, ctx: QueryContext): Bound {
   if (parts.length === 1) {
     const cte = ctx.ctes.get(parts[0]);
     if (cte) {
-      const cctx = new QueryContext(ctx.env, undefined, cte.visible);
-      const q = bindQuery(cte.query, cctx);
+      if (cte.workTable) {
+        const wt = cte.workTable;
+        if (wt.id === undefined) throw new SqlError(SqlState.InvalidRecursion, wt.error ?? `recursive reference to query "${cte.name}" not allowed here`, { position: item.pos });
+        wt.used = true;
+        const plan: PhysicalPlan = { kind: "work_table_scan", id: wt.id, name: cte.name, types: wt.types };
+        return { plan, scope: namesScope(wt.names, wt.types, alias, item.alias?.columns) };
+      }
+      const q = cte.recursive ? bindRecursiveCte(cte, ctx.env) : bindQuery(cte.query, new QueryContext(ctx.env, undefined, cte.visible));
       const names = cte.columns ? q.names.map((n, i) => cte.columns![i] ?? n) : q.names;
       return { plan: q.plan, scope: namesScope(names, q.types, alias, item.alias?.columns) };
     }

@@ -3,10 +3,10 @@
 // HAVING, window functions, the select list, DISTINCT, ORDER BY, LIMIT/OFFSET.
 
 import type * as A from "../../parser/ast.js";
-import { DataType, SqlError, SqlState, Types } from "../../types/index.js";
+import { DataType, SqlError, SqlState, Types, typeEquals, typeName } from "../../types/index.js";
 import { mapExpr } from "../bound-expr-walk.js";
 import type { AggregateCall, BoundExpr, PhysicalPlan, SortKey, WindowCall } from "../physical-plan.js";
-import { AGG_BASE, ExprScope, QueryContext, WINDOW_BASE, exprKey } from "./context.js";
+import { AGG_BASE, CteBinding, ExprScope, QueryContext, WINDOW_BASE, WorkTableBinding, exprKey } from "./context.js";
 import { coerce, unify } from "./coerce.js";
 import { bindCondition, bindExpr, outputName, sortKey } from "./expressions.js";
 import { bindFromWhere } from "./from.js";
@@ -43,11 +43,15 @@ function bindLimitValue(e: A.Expr | undefined, ctx: QueryContext, clause: string
 
 export function bindQuery(q: A.Query, ctx: QueryContext): BoundQuery {
   if (q.with) {
-    if (q.with.recursive) {
-      throw new SqlError(SqlState.FeatureNotSupported, "WITH RECURSIVE is not supported yet", { position: q.pos });
-    }
+    const seen = new Set<string>();
     for (const cte of q.with.ctes) {
-      ctx.ctes.set(cte.name, { name: cte.name, columns: cte.columns, query: cte.query, visible: new Map(ctx.ctes) });
+      if (seen.has(cte.name)) {
+        throw new SqlError(SqlState.DuplicateAlias, `WITH query name "${cte.name}" specified more than once`, { position: cte.pos ?? q.pos });
+      }
+      seen.add(cte.name);
+      const binding: CteBinding = { name: cte.name, columns: cte.columns, query: cte.query, visible: new Map(ctx.ctes), recursive: q.with.recursive };
+      if (q.with.recursive) binding.visible.set(cte.name, binding);
+      ctx.ctes.set(cte.name, binding);
     }
   }
   let plan: PhysicalPlan;
@@ -337,3 +341,56 @@ function bindSelect(core: A.SelectCore, ctx: QueryContext, orderBy: A.OrderByIte
   };
 }
 
+
+/**
+ * A CTE of WITH RECURSIVE. When its query is `base UNION [ALL] recursive` and the recursive term
+ * refers to the CTE, the result is a recursive_cte node whose recursive term reads the working
+ * table; the column types are the base term's (42804 when the union would widen them).
+ */
+export function bindRecursiveCte(cte: CteBinding, env: QueryContext["env"]): BoundQuery {
+  const withSelf = (wt: WorkTableBinding): Map<string, CteBinding> => {
+    const m = new Map(cte.visible);
+    m.set(cte.name, { ...cte, recursive: false, workTable: wt });
+    return m;
+  };
+  const body = cte.query.body;
+  if (body.kind !== "set_op" || body.op !== "union") {
+    const wt: WorkTableBinding = { names: [], types: [], used: false, error: `recursive query "${cte.name}" does not have the form non-recursive-term UNION [ALL] recursive-term` };
+    return bindQuery(cte.query, new QueryContext(env, undefined, withSelf(wt)));
+  }
+  const baseWt: WorkTableBinding = { names: [], types: [], used: false, error: `recursive reference to query "${cte.name}" must not appear within its non-recursive term` };
+  const base = bindSetBody(body.left, new QueryContext(env, undefined, withSelf(baseWt)));
+  const baseTypes = base.types.map((t) => (t.id === "unknown" ? Types.text : t));
+  const basePlan = project(base.plan, base.types.map((t, i) => coerce(env, col(i, t), baseTypes[i])));
+  const names = cte.columns ? base.names.map((n, i) => cte.columns![i] ?? n) : base.names;
+  env.nextId = (env.nextId ?? 0) + 1;
+  const id = `worktable${env.nextId}`;
+  const wt: WorkTableBinding = { id, names, types: baseTypes, used: false };
+  const rctx = new QueryContext(env, undefined, withSelf(wt));
+  const rec = bindSetBody(body.right, rctx);
+  if (!wt.used) return bindQuery(cte.query, new QueryContext(env, undefined, withSelf(wt)));
+  if (rec.types.length !== baseTypes.length) {
+    throw new SqlError(SqlState.SyntaxError, "each UNION query must have the same number of columns", { position: body.pos });
+  }
+  const recExprs = rec.types.map((t, i) => {
+    const overall = unify([baseTypes[i], t], "UNION", body.pos);
+    if (!typeEquals(overall, baseTypes[i])) {
+      throw new SqlError(
+        SqlState.DatatypeMismatch,
+        `recursive query "${cte.name}" column ${i + 1} has type ${typeName(baseTypes[i])} in non-recursive term but type ${typeName(overall)} overall`,
+        { position: body.pos, hint: "Cast the output of the non-recursive term to the correct type." },
+      );
+    }
+    return coerce(env, col(i, t), baseTypes[i]);
+  });
+  const plan: PhysicalPlan = {
+    kind: "recursive_cte",
+    id,
+    name: cte.name,
+    all: body.all,
+    base: basePlan,
+    recursive: project(rec.plan, recExprs),
+    types: baseTypes,
+  };
+  return { plan, names, types: baseTypes };
+}

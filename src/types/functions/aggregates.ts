@@ -167,7 +167,7 @@ export function resolveAggregate(name: string, argTypes: DataType[], distinct = 
   if (list === undefined) return null;
   void distinct;
   const r = resolveAmong(list, argTypes);
-  const shown = argTypes.map((t) => (t.id === "array" ? "anyarray" : t.id)).join(", ");
+  const shown = argTypes.map(displayName).join(", ");
   if (r === "ambiguous") {
     throw new SqlError(SqlState.AmbiguousFunction, `function ${lname}(${shown}) is not unique`, {
       hint: "Could not choose a best candidate function. You might need to add explicit type casts.",
@@ -180,7 +180,12 @@ export function resolveAggregate(name: string, argTypes: DataType[], distinct = 
   }
   const o = BY_INTERNAL_ID.get(r.id)!;
   const cast = CASTS.get(o);
-  return { id: r.id.slice(0, r.id.indexOf("#")), argTypes: cast ? cast.slice() : r.argTypes, returnType: r.returnType };
+  const id = r.id.slice(0, r.id.indexOf("#"));
+  if ((id === "min" || id === "max") && argTypes[0].id === r.argTypes[0].id && argTypes[0].id === "char") {
+    // char(n) keeps its length (the declared parameter is bpchar without one)
+    return { id, argTypes: [argTypes[0]], returnType: argTypes[0] };
+  }
+  return { id, argTypes: cast ? cast.slice() : r.argTypes, returnType: r.returnType };
 }
 
 function displayName(t: DataType): string {

@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { callFn, callFnIn, callOp, callOpIn, date, i4, iv, lit, num, testContext, time, ts, tstz, txt } from "../testing.js";
 
-describe("date/time operators and functions (PostgreSQL 15)", () => {
+describe("date/time operators and functions (PostgreSQL 15, TimeZone UTC)", () => {
   it("select date '2024-01-31' + 1", () => {
     expect(callOp("+", date("2024-01-31"), i4(1))).toBe("2024-02-01");
   });

@@ -11,15 +11,38 @@ import { defineFunction } from "./registry.js";
 
 export type Matcher = (s: string) => boolean;
 
-const LIKE_CACHE = new Map<string, Matcher>();
-const REGEX_CACHE = new Map<string, RegExp>();
 const CACHE_LIMIT = 4096;
 
-function cacheSet<V>(m: Map<string, V>, k: string, v: V): V {
-  if (m.size >= CACHE_LIMIT) m.clear();
-  m.set(k, v);
-  return v;
+/**
+ * Two-level caches: an outer map per option set (case-insensitive, escape, flags...) and an inner
+ * map by pattern text, so a per-row lookup never builds a key string.
+ */
+class PatternCache<V> {
+  private readonly outer = new Map<string | null, Map<string, V>>();
+  private size = 0;
+  get(options: string | null, pattern: string): V | undefined {
+    return this.outer.get(options)?.get(pattern);
+  }
+  set(options: string | null, pattern: string, v: V): V {
+    if (this.size >= CACHE_LIMIT) {
+      this.outer.clear();
+      this.size = 0;
+    }
+    let inner = this.outer.get(options);
+    if (inner === undefined) {
+      inner = new Map();
+      this.outer.set(options, inner);
+    }
+    inner.set(pattern, v);
+    this.size++;
+    return v;
+  }
 }
+
+const LIKE_CACHE = new PatternCache<Matcher>();
+const ILIKE_CACHE = new PatternCache<Matcher>();
+const SIMILAR_CACHE = new PatternCache<Matcher>();
+const REGEX_CACHE = new PatternCache<RegExp>();
 
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
@@ -38,8 +61,8 @@ function checkEscape(escape: string | null): string | null {
 
 /** A compiled LIKE / ILIKE matcher (cached). `escape` null = the default backslash; "" = none. */
 export function likeMatcher(pattern: string, escape: string | null, caseInsensitive: boolean): Matcher {
-  const key = (caseInsensitive ? "i" : "c") + (escape ?? "\u0001") + "\u0000" + pattern;
-  const hit = LIKE_CACHE.get(key);
+  const cache = caseInsensitive ? ILIKE_CACHE : LIKE_CACHE;
+  const hit = cache.get(escape, pattern);
   if (hit !== undefined) return hit;
   const esc = checkEscape(escape);
   // split into literal runs and wildcards
@@ -56,7 +79,7 @@ export function likeMatcher(pattern: string, escape: string | null, caseInsensit
           if (prefix.test(s)) throw new SqlError(SqlState.InvalidEscapeSequence, "LIKE pattern must not end with escape character");
           return false;
         };
-        return cacheSet(LIKE_CACHE, key, m);
+        return cache.set(escape, pattern, m);
       }
       lit += chars[++i];
     } else if (c === "%" || c === "_") {
@@ -86,7 +109,7 @@ export function likeMatcher(pattern: string, escape: string | null, caseInsensit
       m = (s) => s.includes(p);
     } else m = likeRegex(parts, caseInsensitive);
   } else m = likeRegex(parts, caseInsensitive);
-  return cacheSet(LIKE_CACHE, key, m);
+  return cache.set(escape, pattern, m);
 }
 
 /** ^pattern followed by at least one more character, for the dangling-escape check. */
@@ -110,8 +133,7 @@ function likeRegex(parts: (string | "%" | "_")[], ci: boolean): Matcher {
 
 /** SIMILAR TO → an anchored JS regex (cached). */
 export function similarMatcher(pattern: string, escape: string | null): Matcher {
-  const key = (escape ?? "\u0001") + "\u0000" + pattern;
-  const hit = LIKE_CACHE.get("~" + key);
+  const hit = SIMILAR_CACHE.get(escape, pattern);
   if (hit !== undefined) return hit;
   const esc = checkEscape(escape);
   let src = "";
@@ -165,7 +187,7 @@ export function similarMatcher(pattern: string, escape: string | null): Matcher 
     throw new SqlError(SqlState.InvalidRegularExpression, `invalid regular expression: ${(e as Error).message}`);
   }
   const m: Matcher = (s) => re.test(s);
-  return cacheSet(LIKE_CACHE, "~" + key, m);
+  return SIMILAR_CACHE.set(escape, pattern, m);
 }
 
 // ---- POSIX regular expressions --------------------------------------------------------------------
@@ -277,6 +299,8 @@ function translateRegex(p: string, expanded: boolean): string {
 }
 
 export interface RegexFlags {
+  /** the options as a short string (cache key) */
+  key: string;
   global: boolean;
   ci: boolean;
   newline: boolean;
@@ -285,8 +309,8 @@ export interface RegexFlags {
 }
 
 export function parseRegexFlags(flags: string | null, fn = ""): RegexFlags {
-  const r: RegexFlags = { global: false, ci: false, newline: false, expanded: false, literal: false };
-  if (flags === null) return r;
+  if (flags === null || flags === "") return NO_FLAGS;
+  const r: RegexFlags = { key: "", global: false, ci: false, newline: false, expanded: false, literal: false };
   for (const f of flags) {
     switch (f) {
       case "g":
@@ -324,13 +348,14 @@ export function parseRegexFlags(flags: string | null, fn = ""): RegexFlags {
     }
   }
   void fn;
+  r.key = (r.ci ? "i" : "") + (r.newline ? "n" : "") + (r.expanded ? "x" : "") + (r.literal ? "q" : "");
   return r;
 }
 
 /** A compiled regex for a Postgres pattern (cached). `global` adds the JS 'g' flag. */
 export function compileRegex(pattern: string, flags: RegexFlags, global = false): RegExp {
-  const key = (flags.ci ? "i" : "") + (flags.newline ? "n" : "") + (flags.expanded ? "x" : "") + (flags.literal ? "q" : "") + (global ? "g" : "") + "\u0000" + pattern;
-  const hit = REGEX_CACHE.get(key);
+  const key = flags.key + (global ? "g" : "");
+  const hit = REGEX_CACHE.get(key, pattern);
   if (hit !== undefined) {
     hit.lastIndex = 0;
     return hit;
@@ -364,7 +389,7 @@ export function compileRegex(pattern: string, flags: RegexFlags, global = false)
       throw new SqlError(SqlState.InvalidRegularExpression, `invalid regular expression: ${regexErrorText((e as Error).message)}`);
     }
   }
-  return cacheSet(REGEX_CACHE, key, re);
+  return REGEX_CACHE.set(key, pattern, re);
 }
 
 /** Postgres's wording for the common regex syntax errors. */
@@ -379,8 +404,8 @@ function regexErrorText(jsMessage: string): string {
   return m;
 }
 
-const NO_FLAGS: RegexFlags = { global: false, ci: false, newline: false, expanded: false, literal: false };
-const CI_FLAGS: RegexFlags = { global: false, ci: true, newline: false, expanded: false, literal: false };
+const NO_FLAGS: RegexFlags = { key: "", global: false, ci: false, newline: false, expanded: false, literal: false };
+const CI_FLAGS: RegexFlags = { key: "i", global: false, ci: true, newline: false, expanded: false, literal: false };
 
 export function regexTest(s: string, pattern: string, ci: boolean): boolean {
   return compileRegex(pattern, ci ? CI_FLAGS : NO_FLAGS).test(s);
@@ -421,7 +446,9 @@ function parseReplacement(r: string): ReplPart[] {
     lit += c;
   }
   if (lit !== "") parts.push(lit);
-  return cacheSet(REPL_CACHE, r, parts);
+  if (REPL_CACHE.size >= CACHE_LIMIT) REPL_CACHE.clear();
+  REPL_CACHE.set(r, parts);
+  return parts;
 }
 
 export function regexpReplace(src: string, pattern: string, repl: string, flagText: string | null): string {

@@ -192,4 +192,58 @@ describe("to_char / to_date / to_timestamp (PostgreSQL 15)", () => {
   it("select to_number('12,454.8-', '99G999D9S')", () => {
     expect(callFn("to_number", lit("12,454.8-"), lit("99G999D9S"))).toBe("-12454.8");
   });
+  it("select to_char(-12, 'PL999')", () => {
+    expect(callFn("to_char", i4(-12), lit("PL999"))).toBe("  -12");
+  });
+  it("select to_char(12, 'PL999')", () => {
+    expect(callFn("to_char", i4(12), lit("PL999"))).toBe("+  12");
+  });
+  it("select to_char(12, '999PL')", () => {
+    expect(callFn("to_char", i4(12), lit("999PL"))).toBe("  12+");
+  });
+  it("select to_char(-12, '999PL')", () => {
+    expect(callFn("to_char", i4(-12), lit("999PL"))).toBe(" -12 ");
+  });
+  it("select to_char(-12, 'SG999')", () => {
+    expect(callFn("to_char", i4(-12), lit("SG999"))).toBe("- 12");
+  });
+  it("select to_char(12, '999SG')", () => {
+    expect(callFn("to_char", i4(12), lit("999SG"))).toBe(" 12+");
+  });
+  it("select to_char(-12, 'MI999')", () => {
+    expect(callFn("to_char", i4(-12), lit("MI999"))).toBe("- 12");
+  });
+  it("select to_char(12, 'MI999')", () => {
+    expect(callFn("to_char", i4(12), lit("MI999"))).toBe("  12");
+  });
+  it("select to_char(12, '999PR')", () => {
+    expect(callFn("to_char", i4(12), lit("999PR"))).toBe("  12 ");
+  });
+  it("select to_char(-12, 'FM999PR')", () => {
+    expect(callFn("to_char", i4(-12), lit("FM999PR"))).toBe("<12>");
+  });
+  it("select to_char(-12, 'FMS999')", () => {
+    expect(callFn("to_char", i4(-12), lit("FMS999"))).toBe("-12");
+  });
+  it("select to_char(-12, '999S')", () => {
+    expect(callFn("to_char", i4(-12), lit("999S"))).toBe(" 12-");
+  });
+  it("select to_char(12, 'FM999MI')", () => {
+    expect(callFn("to_char", i4(12), lit("FM999MI"))).toBe("12");
+  });
+  it("select to_char(-5.5, 'FM999.99PR')", () => {
+    expect(callFn("to_char", num("-5.5"), lit("FM999.99PR"))).toBe("<5.5>");
+  });
+  it("select to_char(12, '9G999')", () => {
+    expect(callFn("to_char", i4(12), lit("9G999"))).toBe("    12");
+  });
+  it("select to_char(-12, 'FM9G999')", () => {
+    expect(callFn("to_char", i4(-12), lit("FM9G999"))).toBe("-12");
+  });
+  it("select to_char(12345.678, '99.99')", () => {
+    expect(callFn("to_char", num("12345.678"), lit("99.99"))).toBe(" ##.##");
+  });
+  it("select to_char(1.5, '\"Total: \"9.9')", () => {
+    expect(callFn("to_char", num("1.5"), lit("\"Total: \"9.9"))).toBe("Total:  1.5");
+  });
 });

@@ -2,7 +2,7 @@
 // subset. Date/time: HH HH12 HH24 MI SS MS US FF1-6 SSSS(S) AM PM A.M. P.M. Y,YYY YYYY YYY YY Y
 // IYYY IYY IY I BC AD B.C. A.D. MONTH Month month MON Mon mon MM DAY Day day DY Dy dy DDD IDDD DD
 // D ID W WW IW CC J Q RM rm TZ TZH TZM OF, with FM/TM/FX prefixes, TH/th suffixes, "quoted text"
-// and backslash escapes. Numbers: 9 0 . D , G S MI PL SG PR FM EEEE RN TH V.
+// and \" escapes. Number templates are in number-format.ts.
 
 import { Types } from "../data-type.js";
 import { SqlError, SqlState } from "../errors.js";
@@ -24,6 +24,7 @@ import {
   zoneOffsetSeconds,
 } from "../datetime.js";
 import { defineFunction } from "./registry.js";
+import { exactDecimal, formatNumber, ordinal } from "./number-format.js";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -100,16 +101,6 @@ function tokenizeDateFormat(fmt: string): Token[] {
   if (FORMAT_CACHE.size > 1000) FORMAT_CACHE.clear();
   FORMAT_CACHE.set(fmt, out);
   return out;
-}
-
-function ordinal(n: number, upper: boolean): string {
-  const a = Math.abs(n) % 100;
-  let s = "th";
-  if (a < 11 || a > 13) {
-    const d = a % 10;
-    s = d === 1 ? "st" : d === 2 ? "nd" : d === 3 ? "rd" : "th";
-  }
-  return upper ? s.toUpperCase() : s;
 }
 
 function pad(n: number, width: number, fm: boolean): string {
@@ -401,258 +392,6 @@ function formatIntervalChar(iv: Interval, fmt: string): string {
     }
   }
   return out;
-}
-
-// ---- numbers ---------------------------------------------------------------------------------------
-
-interface NumFormat {
-  pre: number; // digit positions before the decimal point
-  post: number; // digit positions after
-  zeroStart: number; // index (from the left, among pre digits) of the first '0', or -1
-  postZeros: number; // number of leading '0' positions after the point that must print
-  lastPostZero: number; // last '0' position after the point (1-based), 0 if none
-  point: boolean;
-  fm: boolean;
-  sign: "none" | "S" | "MI" | "PL" | "SG" | "PR";
-  signAtEnd: boolean;
-  eeee: boolean;
-  rn: boolean;
-  th: "" | "TH" | "th";
-  v: number;
-  /** layout of the integer part: 'd' digit, ',' group separator, other literal text */
-  layout: string[];
-  postLayout: string[];
-  prefix: string;
-  suffix: string;
-}
-
-const NUM_CACHE = new Map<string, NumFormat>();
-
-function parseNumFormat(fmt: string): NumFormat {
-  let f = NUM_CACHE.get(fmt);
-  if (f !== undefined) return f;
-  f = {
-    pre: 0, post: 0, zeroStart: -1, postZeros: 0, lastPostZero: 0, point: false, fm: false, sign: "none",
-    signAtEnd: false, eeee: false, rn: false, th: "", v: 0, layout: [], postLayout: [], prefix: "", suffix: "",
-  };
-  let i = 0;
-  let afterV = false;
-  let seenDigit = false;
-  while (i < fmt.length) {
-    const rest = fmt.slice(i);
-    const up = rest.toUpperCase();
-    if (up.startsWith("FM")) {
-      f.fm = true;
-      i += 2;
-    } else if (up.startsWith("EEEE")) {
-      f.eeee = true;
-      i += 4;
-    } else if (up.startsWith("RN")) {
-      f.rn = true;
-      i += 2;
-    } else if (rest.startsWith("TH") || rest.startsWith("th")) {
-      f.th = rest.startsWith("TH") ? "TH" : "th";
-      i += 2;
-    } else if (up.startsWith("MI") || up.startsWith("PL") || up.startsWith("SG") || up.startsWith("PR")) {
-      f.sign = up.slice(0, 2) as NumFormat["sign"];
-      f.signAtEnd = seenDigit;
-      i += 2;
-    } else if (up[0] === "S") {
-      f.sign = "S";
-      f.signAtEnd = seenDigit;
-      i++;
-    } else if (up[0] === "V") {
-      afterV = true;
-      i++;
-    } else if (rest[0] === "9" || rest[0] === "0") {
-      seenDigit = true;
-      if (afterV) f.v++;
-      if (f.point) {
-        f.post++;
-        f.postLayout.push(rest[0]);
-        if (rest[0] === "0") f.lastPostZero = f.post;
-      } else if (!afterV) {
-        if (rest[0] === "0" && f.zeroStart < 0) f.zeroStart = f.pre;
-        f.pre++;
-        f.layout.push("d");
-      }
-      i++;
-    } else if (rest[0] === "." || up[0] === "D") {
-      f.point = true;
-      i++;
-    } else if (rest[0] === "," || up[0] === "G") {
-      if (f.point) f.postLayout.push(",");
-      else f.layout.push(",");
-      i++;
-    } else if (up[0] === "L") {
-      (seenDigit ? (f.suffix += " ") : (f.prefix += " ")) as unknown;
-      i++;
-    } else {
-      if (seenDigit) f.suffix += rest[0];
-      else f.prefix += rest[0];
-      i++;
-    }
-  }
-  if (NUM_CACHE.size > 1000) NUM_CACHE.clear();
-  NUM_CACHE.set(fmt, f);
-  return f;
-}
-
-/** Exact decimal value of a double (for printf-style half-even rounding of floats). */
-function exactDecimal(x: number): Decimal {
-  if (Number.isInteger(x)) return Decimal.fromBigInt(BigInt(x));
-  const buf = new DataView(new ArrayBuffer(8));
-  buf.setFloat64(0, x);
-  const bits = buf.getBigUint64(0);
-  const neg = bits >> 63n === 1n;
-  const expBits = Number((bits >> 52n) & 0x7ffn);
-  let mant = bits & 0xfffffffffffffn;
-  let e: number;
-  if (expBits === 0) e = -1074;
-  else {
-    mant |= 1n << 52n;
-    e = expBits - 1075;
-  }
-  // value = mant × 2^e, e < 0: = mant × 5^-e / 10^-e
-  const u = mant * 5n ** BigInt(-e);
-  return Decimal.of(neg ? -u : u, -e);
-}
-
-function roundHalfEven(d: Decimal, scale: number): Decimal {
-  const r = d.round(scale);
-  // detect an exact tie and fix it to even
-  const back = d.sub(r).abs();
-  const half = Decimal.of(5n, scale + 1);
-  if (back.cmp(half) === 0) {
-    const t = d.trunc(scale);
-    const lastDigit = (t.unscaled < 0n ? -t.unscaled : t.unscaled) % 10n;
-    return lastDigit % 2n === 0n ? t : r;
-  }
-  return r;
-}
-
-function toRoman(n: number): string {
-  const vals: [number, string][] = [
-    [1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"], [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"],
-  ];
-  let s = "";
-  for (const [v, r] of vals) {
-    while (n >= v) {
-      s += r;
-      n -= v;
-    }
-  }
-  return s;
-}
-
-/** to_char for numbers; `value` is a Decimal (floats are converted exactly and round half-even). */
-export function formatNumber(value: Decimal, fmt: string, halfEven: boolean): string {
-  const f = parseNumFormat(fmt);
-  if (f.rn) {
-    const n = Number(value.round(0).toString());
-    if (n < 1 || n > 3999) return "#".repeat(15);
-    const r = toRoman(n);
-    const s = fmt.includes("rn") ? r.toLowerCase() : r;
-    return f.fm ? s : s.padStart(15);
-  }
-  let v = value;
-  if (f.v > 0) v = v.mul(Decimal.of(10n ** BigInt(f.v)));
-  const neg = v.sign() < 0;
-  if (f.eeee) {
-    const x = Math.abs(v.toNumber());
-    let s = x.toExponential(f.post);
-    s = s.replace(/e([+-])(\d)$/, "e$10$2");
-    return (neg ? "-" : " ") + s;
-  }
-  const rounded = halfEven ? roundHalfEven(v.abs(), f.post) : v.abs().round(f.post);
-  const str = rounded.toString();
-  const dot = str.indexOf(".");
-  let intDigits = dot < 0 ? str : str.slice(0, dot);
-  let fracDigits = dot < 0 ? "" : str.slice(dot + 1);
-  fracDigits = fracDigits.padEnd(f.post, "0");
-  if (intDigits === "0") intDigits = "";
-  const overflow = intDigits.length > f.pre;
-  // integer part
-  let intOut = "";
-  let started = false;
-  const firstDigitPos = f.pre - intDigits.length;
-  let digitIndex = 0;
-  for (const l of f.layout) {
-    if (l === "d") {
-      let ch: string;
-      if (overflow) ch = "#";
-      else if (digitIndex >= firstDigitPos) ch = intDigits[digitIndex - firstDigitPos];
-      else if (f.zeroStart >= 0 && digitIndex >= f.zeroStart) ch = "0";
-      else if (digitIndex === f.pre - 1 && f.post === 0 && !f.point) ch = "0"; // zero prints as "0"
-      else ch = f.fm ? "" : " ";
-      if (ch !== "" && ch !== " ") started = true;
-      intOut += ch;
-      digitIndex++;
-    } else if (l === ",") intOut += started ? "," : f.fm ? "" : " ";
-    else intOut += l;
-  }
-  if (overflow && false) intOut = "#".repeat(intOut.length);
-  let fracOut = "";
-  if (f.point) {
-    let digits = overflow ? "#".repeat(f.post) : fracDigits;
-    if (f.fm && !overflow) {
-      // drop trailing zeros in '9' positions
-      let end = digits.length;
-      while (end > f.lastPostZero && digits[end - 1] === "0") end--;
-      digits = digits.slice(0, end);
-    }
-    fracOut = (overflow ? "#" : ".") + digits;
-    if (overflow) fracOut = "." + "#".repeat(f.post);
-  }
-  let body = intOut + fracOut;
-  // sign
-  let out: string;
-  switch (f.sign) {
-    case "none": {
-      const signCh = neg ? "-" : f.fm ? "" : " ";
-      // the sign sits right before the first non-blank character
-      const m = /^ */.exec(body)![0].length;
-      out = body.slice(0, m) + signCh + body.slice(m);
-      break;
-    }
-    case "S": {
-      const s = neg ? "-" : "+";
-      if (f.signAtEnd) out = body + s;
-      else {
-        const m = /^ */.exec(body)![0].length;
-        out = body.slice(0, m) + s + body.slice(m);
-      }
-      break;
-    }
-    case "MI":
-      out = f.signAtEnd ? body + (neg ? "-" : f.fm ? "" : " ") : (neg ? "-" : f.fm ? "" : " ") + body;
-      break;
-    case "PL":
-      out = f.signAtEnd ? body + (neg ? "" : "+") : (neg ? "" : "+") + body;
-      if (neg) out = f.signAtEnd ? body + " " : " " + body;
-      if (!f.signAtEnd && neg) {
-        const m = /^ */.exec(body)![0].length;
-        out = " " + body.slice(0, m) + "-" + body.slice(m);
-      }
-      break;
-    case "SG":
-      out = f.signAtEnd ? body + (neg ? "-" : "+") : (neg ? "-" : "+") + body;
-      break;
-    case "PR":
-      out = neg ? "<" + body.trimStart() + ">" : " " + body + " ";
-      if (neg) {
-        const m = /^ */.exec(body)![0].length;
-        out = body.slice(0, m) + "<" + body.slice(m) + ">";
-      }
-      if (f.fm && !neg) out = body;
-      break;
-  }
-  body = out;
-  if (f.th !== "" && !overflow) {
-    const n = Number(rounded.trunc(0).toString());
-    body += ordinal(n, f.th === "TH");
-  }
-  return f.prefix + body + f.suffix;
 }
 
 // ---- parsing (to_date / to_timestamp) ------------------------------------------------------------
