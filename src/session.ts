@@ -8,7 +8,7 @@ import { ChangeCollector, compileExpr, runQuery, type ExecutionContext } from ".
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./subscription.js";
 import type { WriteResult } from "./stored-relation.js";
-import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainPlan, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./result.js";
 import { SessionSettings } from "./settings.js";
 import { executeDdl, isDdl } from "./ddl.js";
@@ -195,7 +195,12 @@ export class Session {
     else if (inner.kind === "insert") plan = bindInsert(inner, env).source;
     else if (inner.kind === "update") plan = bindUpdate(inner, env).source;
     else if (inner.kind === "delete") plan = bindDelete(inner, env).source;
-    else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
+    else if (inner.kind === "create_view" && inner.materialized) {
+      const q = bindQuery(inner.query, new QueryContext(env));
+      const streaming = toStreamingPlan(q.plan, { emitOnWindowClose: inner.emitOnWindowClose });
+      const lines = explainDataflow(streaming, inner.name.parts.join("."));
+      return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
+    } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
     if (st.analyze) {
       throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
     }

@@ -213,7 +213,8 @@ class QueryGen {
     for (let i = 0; i < nGroups; i++) {
       const cat = this.r.weighted<Cat>([[5, "num"], [3, "text"], [1, "bool"]]);
       const plain = this.refsOf(scope, cat);
-      const g = plain.length > 0 && this.r.chance(0.75) ? this.r.pick(plain).sql : this.expr(scope, cat, 1);
+      let g = plain.length > 0 && this.r.chance(0.75) ? this.r.pick(plain).sql : this.expr(scope, cat, 1);
+      if (/^-?\d+$/.test(g)) g = `(${g} + 0)`; // a bare integer would be a GROUP BY ordinal
       groups.push(g);
       items.push(`${g} AS c${cols.length}`);
       cols.push({ name: `c${cols.length}`, cat });
@@ -473,10 +474,19 @@ function diff(expected: string[], actual: string[]): string {
   return lines.join("\n");
 }
 
-async function checkViews(db: Database, views: readonly ViewDef[]): Promise<{ view: ViewDef; expected: string[]; actual: string[] } | null> {
+async function checkViews(
+  db: Database,
+  views: readonly ViewDef[],
+  stats?: RunStats,
+): Promise<{ view: ViewDef; expected: string[]; actual: string[] } | null> {
   for (const v of views) {
     const actual = await rendered(db, `SELECT * FROM ${v.name}`);
     const expected = await rendered(db, v.sql);
+    if (stats) {
+      stats.checks++;
+      stats.rows += expected.length;
+      if (expected.length > 0) stats.nonEmptyChecks++;
+    }
     if (actual.length !== expected.length || actual.some((x, i) => x !== expected[i])) return { view: v, expected, actual };
   }
   return null;
@@ -487,6 +497,11 @@ interface RunStats {
   views: number;
   refused: string[];
   failedWrites: number;
+  invalid: string[];
+  /** view checks where the view had rows */
+  nonEmptyChecks: number;
+  checks: number;
+  rows: number;
 }
 
 /** One randomized run; returns the first mismatch (with the script that led to it) or null. */
@@ -523,7 +538,11 @@ async function runOnce(seed: number, steps: number, stats: RunStats): Promise<{ 
         await db.execute(ddl);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        if (adhocError !== null) continue; // the generator wrote a query that is invalid in itself
+        if (adhocError !== null) {
+          // the generator wrote a query that is invalid in itself
+          stats.invalid.push(`${(adhocError as Error).message}: ${def.sql}`);
+          continue;
+        }
         if (code === "0A000") {
           stats.refused.push(`${(e as Error).message}: ${def.sql}`);
           continue;
@@ -566,7 +585,7 @@ async function runOnce(seed: number, steps: number, stats: RunStats): Promise<{ 
       stats.steps++;
       const idRows = await rendered(db, `SELECT id FROM ${t.name}`);
       ids.set(t.name, new Set(idRows.map(Number)));
-      const bad = await checkViews(db, views);
+      const bad = await checkViews(db, views, stats);
       if (bad) return { mismatch: { ...bad, step, statement: sql }, script };
     }
     return null;
@@ -628,7 +647,7 @@ describe("continuous queries: randomized differential test against ad-hoc querie
   const base = fixedSeed ? Number(fixedSeed) : envInt("SAGE_DIFF_BASE_SEED", 20240601);
 
   it(`every view equals its query after every write (${runs} runs × ${steps} steps)`, { timeout: 600_000 }, async () => {
-    const stats: RunStats = { steps: 0, views: 0, refused: [], failedWrites: 0 };
+    const stats: RunStats = { steps: 0, views: 0, refused: [], failedWrites: 0, invalid: [], nonEmptyChecks: 0, checks: 0, rows: 0 };
     const started = Date.now();
     for (let run = 0; run < runs; run++) {
       const seed = fixedSeed ? base : base + run * 7919;
@@ -652,7 +671,12 @@ describe("continuous queries: randomized differential test against ad-hoc querie
       `streaming differential: ${runs} runs, ${stats.steps} write steps, ${stats.views} views, ${stats.failedWrites} writes refused (23505), ` +
         `${stats.refused.length} view definitions refused (0A000), ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+    console.log(
+      `  ${stats.checks} view checks, ${((100 * stats.nonEmptyChecks) / Math.max(1, stats.checks)).toFixed(0)}% with rows, ` +
+        `${(stats.rows / Math.max(1, stats.checks)).toFixed(1)} rows per view on average; ${stats.invalid.length} generated queries invalid ad hoc (skipped)`,
+    );
     for (const r of stats.refused.slice(0, 5)) console.log(`  refused: ${r}`);
+    if (process.env.SAGE_DIFF_VERBOSE) for (const r of stats.invalid) console.log(`  invalid: ${r}`);
     expect(stats.views).toBeGreaterThan(runs * 4);
   });
 });

@@ -11,9 +11,11 @@ import { Empty } from "./operators/empty.js";
 import { Filter } from "./operators/filter.js";
 import { HashAggregate } from "./operators/hash-aggregate.js";
 import { HashJoin } from "./operators/hash-join.js";
+import { LateralJoin } from "./operators/lateral-join.js";
 import { Limit } from "./operators/limit.js";
 import { NestedLoopJoin } from "./operators/nested-loop-join.js";
 import { Project } from "./operators/project.js";
+import { RecursiveCte } from "./operators/recursive-cte.js";
 import { Scan } from "./operators/scan.js";
 import { SetOp } from "./operators/set-op.js";
 import { Sort } from "./operators/sort.js";
@@ -21,6 +23,7 @@ import { TableFunction } from "./operators/table-function.js";
 import { UnionAll } from "./operators/union-all.js";
 import { Values } from "./operators/values.js";
 import { Window } from "./operators/window.js";
+import { WorkTableScan } from "./operators/work-table-scan.js";
 
 export interface GraphOptions {
   /** the input is a snapshot and no deletes will flow (ad-hoc queries) */
@@ -74,6 +77,12 @@ function build(
       return source(new Empty(emit));
     case "table_function":
       return source(new TableFunction(node, env, emit));
+    case "recursive_cte":
+      return source(new RecursiveCte(node, env, emit));
+    case "work_table_scan":
+      return source(new WorkTableScan(node, env, emit));
+    case "lateral_join":
+      return unary(new LateralJoin(node, env, emit), node.left, done);
     case "filter":
       return unary(new Filter(node, env, emit), node.input, done);
     case "project":

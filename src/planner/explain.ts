@@ -5,11 +5,38 @@ import type { BoundExpr, PhysicalPlan, SortKey } from "./physical-plan.js";
 
 export function explainPlan(plan: PhysicalPlan): string[] {
   const lines: string[] = [];
-  walk(plan, 0, lines);
+  walk(plan, 0, lines, false);
   return lines;
 }
 
-function walk(p: PhysicalPlan, depth: number, out: string[]): void {
+/**
+ * The dataflow of a continuous query: the same tree with the operators as they run incrementally
+ * (change feeds for scans) and, for each stateful operator, the state table it keeps.
+ */
+export function explainDataflow(plan: PhysicalPlan, sinkName: string): string[] {
+  const lines = [`Materialize ${sinkName}`, "  State: the view's rows (served to ad-hoc reads), keyed by row value"];
+  walk(plan, 1, lines, true);
+  return lines;
+}
+
+function stateOf(p: PhysicalPlan): string | undefined {
+  switch (p.kind) {
+    case "aggregate":
+      return p.groupBy.length
+        ? `State: one row per group, keyed by (${p.groupBy.map(expr).join(", ")}): row count and retractable accumulators${p.emitOnWindowClose ? "; groups behind the watermark are emitted once and dropped" : "; groups behind a watermark are dropped"}`
+        : "State: one row: row count and retractable accumulators";
+    case "join":
+      return p.leftKeys.length
+        ? `State: left rows keyed by (${p.leftKeys.map(expr).join(", ")}), right rows keyed by (${p.rightKeys.map(expr).join(", ")})${p.joinType !== "inner" ? ", match counts of preserved rows" : ""}`
+        : "State: all rows of both inputs";
+    case "set_op":
+      return "State: distinct rows with their counts on each input";
+    default:
+      return undefined;
+  }
+}
+
+function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean): void {
   const pad = depth === 0 ? "" : "  ".repeat(depth - 1) + "->  ";
   const detail = "  ".repeat(depth) + (depth === 0 ? "  " : "      ");
   const add = (head: string, ...details: string[]) => {
@@ -18,7 +45,7 @@ function walk(p: PhysicalPlan, depth: number, out: string[]): void {
   };
   switch (p.kind) {
     case "scan":
-      add(`Scan on ${p.name}`);
+      add(streaming ? `ChangeFeed from ${p.name}` : `Scan on ${p.name}`);
       break;
     case "values":
       add(`Values (${p.rows.length} row${p.rows.length === 1 ? "" : "s"})`);
@@ -80,7 +107,11 @@ function walk(p: PhysicalPlan, depth: number, out: string[]): void {
       add(`Nested Loop${p.joinType === "left" ? " Left" : ""} (lateral)`, `Parameters: ${p.correlated.map(expr).join(", ")}`, ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []));
       break;
   }
-  for (const child of children(p)) walk(child, depth + 1, out);
+  if (streaming) {
+    const state = stateOf(p);
+    if (state) out.push(detail + state);
+  }
+  for (const child of children(p)) walk(child, depth + 1, out, streaming);
 }
 
 export function children(p: PhysicalPlan): PhysicalPlan[] {

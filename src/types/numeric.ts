@@ -7,6 +7,9 @@
 // Postgres 15 does. Rounding is half away from zero everywhere (Postgres's round_var).
 
 import { SqlError, SqlState } from "./errors.js";
+import { absBig, digitCount, divRound, expScaled, isqrt, lnFixed, pow10 } from "./numeric-math.js";
+
+export { pow10 };
 
 const enum Special {
   Finite = 0,
@@ -19,49 +22,6 @@ const MIN_SIG_DIGITS = 16;
 const MAX_DISPLAY_SCALE = 1000;
 const MAX_RESULT_SCALE = 2000;
 const DEC_DIGITS = 4;
-
-const POW10: bigint[] = [];
-{
-  let p = 1n;
-  for (let i = 0; i <= 64; i++) {
-    POW10.push(p);
-    p *= 10n;
-  }
-}
-
-/** 10^n as a bigint (cached for small n). */
-export function pow10(n: number): bigint {
-  return n < POW10.length ? POW10[n] : 10n ** BigInt(n);
-}
-
-function absBig(x: bigint): bigint {
-  return x < 0n ? -x : x;
-}
-
-/** Number of decimal digits of |x| (0 has 1 digit). */
-function digitCount(x: bigint): number {
-  if (x < 0n) x = -x;
-  if (x < POW10[POW10.length - 1]) {
-    let lo = 1;
-    let hi = POW10.length - 1; // x < 10^hi
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x < POW10[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-  return x.toString().length;
-}
-
-/** round(n / d) half away from zero, d > 0. */
-function divRound(n: bigint, d: bigint): bigint {
-  const q = n / d;
-  const r = n - q * d;
-  if (r === 0n) return q;
-  if (absBig(r) * 2n >= d) return n < 0n ? q - 1n : q + 1n;
-  return q;
-}
 
 function invalidNumeric(text: string): SqlError {
   return new SqlError(SqlState.InvalidTextRepresentation, `invalid input syntax for type numeric: "${text}"`);
@@ -526,8 +486,8 @@ export class Decimal {
     let rscale = MIN_SIG_DIGITS - resultDweight;
     rscale = clampScale(Math.max(rscale, base.scale, this.scale));
     const w = rscale + 10 + Math.max(0, -resultDweight);
-    const lnNum = lnFixed(this, w);
-    const lnBase = lnFixed(base, w);
+    const lnNum = lnFixed(this.unscaled, this.scale, w);
+    const lnBase = lnFixed(base.unscaled, base.scale, w);
     if (lnBase === 0n) throw divisionByZero();
     // (lnNum / lnBase) at rscale
     return new Decimal(divRound(lnNum * pow10(rscale), lnBase), rscale, Special.Finite);
@@ -580,10 +540,10 @@ export class Decimal {
     let rscale = MIN_SIG_DIGITS - Math.trunc(val);
     rscale = clampScale(Math.max(rscale, b.scale, exponent.scale));
     const w = rscale + Math.max(0, Math.trunc(val)) + 12 + digitCount(exponent.unscaled);
-    const lnFix = lnFixed(b, w); // ln(b) × 10^w
+    const lnFix = lnFixed(b.unscaled, b.scale, w); // ln(b) × 10^w
     // x = exponent × ln(b) at scale w
     const x = divRound(exponent.unscaled * lnFix, pow10(exponent.scale));
-    const r = expFixedFromScaled(x, w, rscale);
+    const r = Decimal.of(expScaled(x, w, rscale), rscale);
     return negResult ? r.neg() : r;
   }
 
@@ -742,82 +702,8 @@ function hasMoreThanOneBaseDigit(d: Decimal, weight: number): boolean {
   return u % pow10(e) !== 0n;
 }
 
-function isqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  // Newton's iteration from above converges monotonically to floor(sqrt(n))
-  let x: bigint;
-  const f = Number(n);
-  if (Number.isFinite(f)) x = BigInt(Math.ceil(Math.sqrt(f) * (1 + 1e-14))) + 1n;
-  else x = 1n << BigInt(Math.ceil((n.toString(16).length * 4) / 2) + 1);
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
-  }
-}
-
-/** ln(d) × 10^w as a bigint (d > 0 finite), accurate to a few units in the last place. */
-function lnFixed(d: Decimal, w: number): bigint {
-  // ln(d) = ln(m × 10^k) = ln(m) + k ln 10, with m in [0.5, 5)
-  const nd = digitCount(d.unscaled);
-  const k = nd - 1 - d.scale; // d = m × 10^k, m in [1, 10)
-  const guard = 10;
-  const W = w + guard;
-  const one = pow10(W);
-  // m at scale W: unscaled × 10^(W - scale - k)
-  const e = W - d.scale - k;
-  let m = e >= 0 ? d.unscaled * pow10(e) : d.unscaled / pow10(-e);
-  let res = 0n;
-  if (k !== 0) res += BigInt(k) * ln10Fixed(W);
-  // reduce m toward 1 with square roots: ln(m) = 2^j ln(m^(1/2^j))
-  let j = 0;
-  const threshold = one / 100n;
-  while (absBig(m - one) > threshold) {
-    m = isqrt(m * one);
-    j++;
-  }
-  // ln(m) = 2 atanh(z), z = (m-1)/(m+1)
-  const z = ((m - one) * one) / (m + one);
-  const z2 = (z * z) / one;
-  let term = z;
-  let sum = 0n;
-  for (let n = 1n; term !== 0n; n += 2n) {
-    sum += term / n;
-    term = (term * z2) / one;
-  }
-  res += (2n * sum) << BigInt(j);
-  return divRound(res, pow10(guard));
-}
-
-const LN10_CACHE = new Map<number, bigint>();
-
-function ln10Fixed(W: number): bigint {
-  let v = LN10_CACHE.get(W);
-  if (v === undefined) {
-    // ln 10 = 3 ln 2 + ln 1.25; ln 2 = 2 atanh(1/3), ln 1.25 = 2 atanh(1/9)
-    const guard = 10;
-    const one = pow10(W + guard);
-    const atanhInv = (q: bigint): bigint => {
-      let term = one / q;
-      const q2 = q * q;
-      let sum = 0n;
-      for (let n = 1n; term !== 0n; n += 2n) {
-        sum += term / n;
-        term /= q2;
-      }
-      return sum;
-    };
-    const ln2 = 2n * atanhInv(3n);
-    const ln125 = 2n * atanhInv(9n);
-    v = divRound(3n * ln2 + ln125, pow10(guard));
-    if (LN10_CACHE.size > 64) LN10_CACHE.clear();
-    LN10_CACHE.set(W, v);
-  }
-  return v;
-}
-
 function lnRounded(d: Decimal, rscale: number): Decimal {
-  const lnv = lnFixed(d, rscale + 8);
+  const lnv = lnFixed(d.unscaled, d.scale, rscale + 8);
   return Decimal.of(divRound(lnv, pow10(8)), rscale);
 }
 
@@ -827,41 +713,7 @@ function expFixed(x: Decimal, rscale: number): Decimal {
   const w = rscale + mag + 12;
   const e = w - x.scale;
   const xs = e >= 0 ? x.unscaled * pow10(e) : divRound(x.unscaled, pow10(-e));
-  return expFixedFromScaled(xs, w, rscale);
-}
-
-/** e^(xs × 10^-w) rounded to rscale decimals. */
-function expFixedFromScaled(xs: bigint, w: number, rscale: number): Decimal {
-  const neg = xs < 0n;
-  let a = absBig(xs);
-  const approx = Number(a) / 10 ** Math.min(w, 300);
-  const resultDigits = Math.ceil((w <= 300 ? approx : 0) * 0.4343) + 2; // decimal weight of e^|x|
-  // working scale: enough that e^|x| (or its reciprocal) is exact to rscale
-  const W = rscale + resultDigits + 20;
-  const one = pow10(W);
-  a = w <= W ? a * pow10(W - w) : a / pow10(w - W);
-  // halve until small
-  let k = 0;
-  const small = one / 1000n;
-  while (a > small) {
-    a >>= 1n;
-    k++;
-  }
-  const W2 = W + Math.ceil(k * 0.302) + 4; // squaring amplifies error by 2^k
-  const one2 = pow10(W2);
-  let y = a * pow10(W2 - W);
-  // Taylor series of e^y
-  let term = one2;
-  let sum = one2;
-  for (let n = 1n; term !== 0n; n++) {
-    term = (term * y) / (one2 * n);
-    sum += term;
-  }
-  for (let i = 0; i < k; i++) sum = (sum * sum) / one2;
-  y = sum; // e^|x| at scale W2
-  if (!neg) return Decimal.of(divRound(y, pow10(W2 - rscale)), rscale);
-  // e^-|x| = 1 / e^|x|
-  return Decimal.of(divRound(pow10(W2 + rscale), y), rscale);
+  return Decimal.of(expScaled(xs, w, rscale), rscale);
 }
 
 function powInt(base: Decimal, e: number, rscale: number): Decimal {
