@@ -87,9 +87,12 @@ export class Shell {
   }
 
   /** Asks the running statement to stop (Ctrl-C); true if one was running. */
+  private subscription: { cancel(): void } | undefined;
+
   cancel(): boolean {
     if (!this.running) return false;
     this.cancelRequested = true;
+    this.subscription?.cancel();
     return true;
   }
 
@@ -177,6 +180,10 @@ export class Shell {
       for (;;) {
         const next = await results.next();
         if (next.done) break;
+        if (next.value.subscription) {
+          await this.follow(next.value);
+          continue;
+        }
         this.printResult(next.value);
         if (this.cancelRequested) {
           await results.return(undefined);
@@ -194,6 +201,23 @@ export class Shell {
       if (this.settings.timing) this.out.out(formatTiming(performance.now() - started));
     }
     return true;
+  }
+
+  /** SUBSCRIBE: prints each batch of changes as it arrives, until Ctrl-C cancels it. */
+  private async follow(r: StatementResult): Promise<void> {
+    const sub = r.subscription!;
+    this.subscription = sub;
+    try {
+      for (;;) {
+        const rows = await sub.next();
+        if (rows === null) break;
+        const batch: StatementResult = { ...r, subscription: undefined, rows, rowCount: rows.length };
+        this.out.out(formatResult(batch, this.deps.formatValue, { expanded: this.settings.expanded, columns: this.deps.columns?.() }));
+      }
+    } finally {
+      this.subscription = undefined;
+      sub.cancel();
+    }
   }
 
   private printResult(r: StatementResult): void {

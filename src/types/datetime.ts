@@ -340,6 +340,8 @@ const WEEKDAYS = new Set([
   "thurs", "thursday", "fri", "friday", "sat", "saturday",
 ]);
 
+const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)(?:[ Tt](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?\s*([Zz]|[+-]\d\d(?::?\d\d)?)?)?$/;
+
 export type DateTimeKind = "date" | "time" | "timestamp" | "timestamptz";
 
 const KIND_NAME: Record<DateTimeKind, string> = {
@@ -380,6 +382,28 @@ export function parseDateTimeFields(text: string, kind: DateTimeKind): ParsedDat
   };
   const src = text.trim();
   if (src === "") throw badSyntax(kind, text);
+  const iso = ISO_RE.exec(src);
+  if (iso !== null) {
+    // fast path: YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][Z|±HH[:MM]]
+    out.year = Number(iso[1]);
+    out.month = Number(iso[2]);
+    out.day = Number(iso[3]);
+    out.hasDate = true;
+    if (iso[4] !== undefined) {
+      const h = Number(iso[4]);
+      const mi = Number(iso[5]);
+      const sec = iso[6] === undefined ? 0 : Number(iso[6]);
+      const frac = iso[7] ? rint(Number("0." + iso[7]) * USECS_PER_SEC) : 0;
+      if (h > 24 || mi > 59 || sec > 60 || (h === 24 && (mi !== 0 || sec !== 0 || frac !== 0))) throw outOfRange(text);
+      out.time = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + frac;
+      out.hasTime = true;
+      if (iso[8] !== undefined) out.offset = iso[8] === "Z" || iso[8] === "z" ? 0 : parseNumericOffset(iso[8]);
+    }
+    if (out.year === 0) throw outOfRange(text);
+    if (out.month < 1 || out.month > 12) throw outOfRange(text, true);
+    if (out.day < 1 || out.day > daysInMonth(out.year, out.month)) throw outOfRange(text);
+    return out;
+  }
   const lower = src.toLowerCase();
   switch (lower) {
     case "epoch":

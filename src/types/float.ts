@@ -62,14 +62,15 @@ export function formatFloat4(x: number): string {
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
   const f = Math.fround(x);
   if (Number.isInteger(f) && Math.abs(f) < 1e6) return String(f);
-  let s = f.toExponential(8);
-  for (let p = 1; p <= 9; p++) {
-    const c = f.toExponential(p - 1);
-    if (Math.fround(Number(c)) === f) {
-      s = c;
-      break;
-    }
+  // the shortest precision that reads back as f (round-tripping is monotonic in the precision)
+  let lo = 1;
+  let hi = 9;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Math.fround(Number(f.toExponential(mid - 1))) === f) hi = mid;
+    else lo = mid + 1;
   }
+  const s = f.toExponential(lo - 1);
   const { neg, digits, exp } = splitExponential(s);
   return layout(neg, digits, exp, 6);
 }

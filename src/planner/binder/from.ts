@@ -6,7 +6,7 @@
 import type * as A from "../../parser/ast.js";
 import { DataType, SqlError, SqlState, Types, resolveOperator, typeEquals } from "../../types/index.js";
 import { columnsUsed, conjuncts, remapColumns } from "../bound-expr-walk.js";
-import type { BoundExpr, JoinNode, PhysicalPlan } from "../physical-plan.js";
+import type { BoundExpr, PhysicalPlan } from "../physical-plan.js";
 import { BOOL, ExprScope, QueryContext } from "./context.js";
 import { bindCondition, bindExpr, equalityCalls } from "./expressions.js";
 import { coerce } from "./coerce.js";
@@ -20,6 +20,11 @@ export const ROW_ID_COLUMN = -1;
 export interface Bound {
   plan: PhysicalPlan;
   scope: Scope;
+  /**
+   * A LATERAL item that refers to earlier FROM items: its plan's outer values, as expressions
+   * over the columns of the items before it (natural positions) or the enclosing query's outer values.
+   */
+  lateral?: BoundExpr[];
 }
 
 function project(plan: PhysicalPlan, exprs: BoundExpr[]): PhysicalPlan {
@@ -104,9 +109,15 @@ function joinGreedily(items: Bound[], conds: BoundExpr[]): PhysicalPlan {
   let layout: number[] = range(offsets[0], items[0].scope.width);
   const inCurrent = new Set<number>([0]);
   const remaining = items.map((_, k) => k).slice(1);
+  const deps = items.map((b) => {
+    const set = new Set<number>();
+    for (const e of b.lateral ?? []) for (const c of columnsUsed(e)) set.add(itemOf(c));
+    return set;
+  });
+  const ready = (k: number) => [...deps[k]].every((j) => inCurrent.has(j));
   while (remaining.length > 0) {
-    const connected = remaining.find((k) => info.some((ci) => !ci.used && ci.items.has(k) && [...ci.items].some((j) => inCurrent.has(j)) && [...ci.items].every((j) => j === k || inCurrent.has(j))));
-    const k = connected ?? remaining[0];
+    const connected = remaining.find((k) => ready(k) && info.some((ci) => !ci.used && ci.items.has(k) && [...ci.items].some((j) => inCurrent.has(j)) && [...ci.items].every((j) => j === k || inCurrent.has(j))));
+    const k = connected ?? remaining.find(ready) ?? remaining[0];
     remaining.splice(remaining.indexOf(k), 1);
     const rightLayout = range(offsets[k], items[k].scope.width);
     const applicable = info.filter((ci) => !ci.used && ci.items.has(k) && [...ci.items].every((j) => j === k || inCurrent.has(j)));
@@ -120,9 +131,10 @@ function joinGreedily(items: Bound[], conds: BoundExpr[]): PhysicalPlan {
     const leftKeys: BoundExpr[] = [];
     const rightKeys: BoundExpr[] = [];
     const residual: BoundExpr[] = [];
+    const lateral = items[k].lateral;
     for (const ci of applicable) {
       ci.used = true;
-      const key = equiKey(ci.cond, (c) => leftPos.has(c), (c) => rightPos.has(c));
+      const key = lateral ? undefined : equiKey(ci.cond, (c) => leftPos.has(c), (c) => rightPos.has(c));
       if (key) {
         leftKeys.push(remapColumns(key.left, (c) => leftPos.get(c)!));
         rightKeys.push(remapColumns(key.right, (c) => rightPos.get(c)!));
@@ -130,7 +142,15 @@ function joinGreedily(items: Bound[], conds: BoundExpr[]): PhysicalPlan {
         residual.push(remapColumns(ci.cond, (c) => pos.get(c)!));
       }
     }
-    const node: JoinNode = {
+    const node: PhysicalPlan = lateral ? {
+      kind: "lateral_join",
+      joinType: "inner",
+      left: current,
+      right: plans[k],
+      correlated: lateral.map((e) => remapColumns(e, (c) => leftPos.get(c)!)),
+      condition: residual.length ? andAll(residual) : undefined,
+      types: [...current.types, ...plans[k].types],
+    } : {
       kind: "join",
       joinType: "inner",
       left: current,
@@ -186,13 +206,19 @@ export function bindFromItem(item: A.FromItem, ctx: QueryContext, leftScope: Sco
     case "table":
       return bindTableRef(item, ctx);
     case "subquery": {
+      if (!item.alias) {
+        throw new SqlError(SqlState.SyntaxError, "subquery in FROM must have an alias", {
+          position: item.pos,
+          hint: "For example, FROM (SELECT ...) [AS] foo.",
+        });
+      }
       if (item.lateral) {
         const lctx = new QueryContext(ctx.env, { ctx, scope: leftScope });
         const q = bindQuery(item.query, lctx);
-        if (lctx.correlated.length > 0) {
-          throw new SqlError(SqlState.FeatureNotSupported, "LATERAL subqueries that refer to earlier FROM items are not supported yet", { position: item.pos });
-        }
-        return { plan: q.plan, scope: namesScope(q.names, q.types, item.alias?.name, item.alias?.columns) };
+        const scope = namesScope(q.names, q.types, item.alias?.name, item.alias?.columns);
+        if (lctx.correlated.length === 0) return { plan: q.plan, scope };
+        // outer values that are themselves outer values of this query go through its own parameters
+        return { plan: q.plan, scope, lateral: lctx.correlated };
       }
       const q = bindQuery(item.query, ctx.derived());
       return { plan: q.plan, scope: namesScope(q.names, q.types, item.alias?.name, item.alias?.columns) };
@@ -290,6 +316,37 @@ function bindJoin(item: A.JoinRef, ctx: QueryContext, outerLeft: Scope): Bound {
     conds = conjuncts(bindCondition(item.on, es, "JOIN/ON"));
   }
   const joinType = item.joinType === "cross" ? "inner" : item.joinType;
+  if (left.lateral) {
+    throw new SqlError(SqlState.FeatureNotSupported, "LATERAL items that refer to FROM items outside their JOIN are not supported yet", { position: item.pos });
+  }
+  if (right.lateral) {
+    const ow = outerLeft.width;
+    const correlated = right.lateral.map((e) => remapColumns(e, (i) => i - ow));
+    if (correlated.some((e) => [...columnsUsed(e)].some((i) => i < 0))) {
+      throw new SqlError(SqlState.FeatureNotSupported, "LATERAL items that refer to FROM items outside their JOIN are not supported yet", { position: item.pos });
+    }
+    if (joinType !== "inner" && joinType !== "left") {
+      throw new SqlError(SqlState.InvalidColumnReference, "The combining JOIN type must be INNER or LEFT for a LATERAL reference.", { position: item.pos });
+    }
+    let plan: PhysicalPlan = {
+      kind: "lateral_join",
+      joinType,
+      left: left.plan,
+      right: right.plan,
+      correlated,
+      condition: conds.length ? andAll(conds) : undefined,
+      types: [...left.plan.types, ...right.plan.types],
+    };
+    if (usingPairs.length > 0) {
+      const merged: BoundExpr[] = usingPairs.map(([l]) => ({ kind: "column", index: l.index, type: l.type }));
+      plan = project(plan, [...merged, ...scope.columns.map((c) => ({ kind: "column" as const, index: c.index, type: c.type }))]);
+      const usedNames = new Set(usingPairs.map(([l]) => l.name));
+      const mergedCols: ScopeColumn[] = usingPairs.map(([l], i) => ({ table: undefined, name: l.name, type: l.type, index: i }));
+      const rest: ScopeColumn[] = scope.columns.map((c) => ({ ...c, index: c.index + usingPairs.length, hiddenUnqualified: c.hiddenUnqualified || usedNames.has(c.name) }));
+      return { plan, scope: new Scope([...mergedCols, ...rest]) };
+    }
+    return { plan, scope };
+  }
   let lplan = left.plan;
   let rplan = right.plan;
   const leftKeys: BoundExpr[] = [];
