@@ -207,6 +207,8 @@ export class Shell {
   private async follow(r: StatementResult): Promise<void> {
     const sub = r.subscription!;
     this.subscription = sub;
+    // a pending promise does not keep node alive; a SUBSCRIBE waits for changes until cancelled
+    const keepAlive = setInterval(() => {}, 1 << 30);
     try {
       for (;;) {
         const rows = await sub.next();
@@ -215,6 +217,7 @@ export class Shell {
         this.out.out(formatResult(batch, this.deps.formatValue, { expanded: this.settings.expanded, columns: this.deps.columns?.() }));
       }
     } finally {
+      clearInterval(keepAlive);
       this.subscription = undefined;
       sub.cancel();
     }
