@@ -43,6 +43,20 @@ function splitExponential(s: string): { neg: boolean; digits: string; exp: numbe
   return { neg, digits, exp: Number(s.slice(e + 1)) };
 }
 
+/** True when the decimal `e` (the shortest JS form of integer x ≥ 2^53) lies exactly half an ulp away. */
+function isMidpoint(x: number, e: string): boolean {
+  const m = /^(-?)(\d)(?:\.(\d*))?e\+(\d+)$/.exec(e);
+  if (m === null) return false;
+  const digits = m[2] + (m[3] ?? "");
+  const exp = Number(m[4]);
+  if (digits.length - 1 > exp) return false;
+  const dec = BigInt(digits) * 10n ** BigInt(exp - (digits.length - 1));
+  const exact = BigInt(Math.abs(x));
+  const ulp = 2n ** BigInt(Math.floor(Math.log2(Math.abs(x))) - 52);
+  const diff = dec > exact ? dec - exact : exact - dec;
+  return diff * 2n === ulp;
+}
+
 /** double precision output (extra_float_digits = 1, the default). */
 export function formatFloat8(x: number): string {
   if (Number.isNaN(x)) return "NaN";
@@ -50,7 +64,12 @@ export function formatFloat8(x: number): string {
   if (x === -Infinity) return "-Infinity";
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const { neg, digits, exp } = splitExponential(x.toExponential());
+  let e = x.toExponential();
+  if (Number.isInteger(x) && Math.abs(x) >= 9007199254740992 && isMidpoint(x, e)) {
+    // Postgres's shortest-digits search excludes the exact rounding boundaries JS accepts
+    e = x.toExponential(16);
+  }
+  const { neg, digits, exp } = splitExponential(e);
   return layout(neg, digits, exp, 15);
 }
 
@@ -70,7 +89,20 @@ export function formatFloat4(x: number): string {
     if (Math.fround(Number(f.toExponential(mid - 1))) === f) hi = mid;
     else lo = mid + 1;
   }
-  const s = f.toExponential(lo - 1);
+  let s = f.toExponential(lo - 1);
+  // JS rounds a decimal tie up; Postgres (ryu) picks the even digit
+  const longer = f.toExponential(lo);
+  const m = /^(-?)(\d)(?:\.(\d*))?e([+-]\d+)$/.exec(longer);
+  if (m !== null && longer.includes("5e") && Number(longer) === f) {
+    const digits = m[2] + (m[3] ?? "");
+    const truncated = digits.slice(0, -1);
+    const last = Number(truncated[truncated.length - 1]);
+    if (last % 2 === 1) {
+      // the rounded-up candidate has an odd neighbour below; prefer the even one if it reads back
+      const down = (m[1] + truncated[0] + (truncated.length > 1 ? "." + truncated.slice(1) : "") + "e" + m[4]) as string;
+      if (Math.fround(Number(down)) === f) s = down;
+    }
+  }
   const { neg, digits, exp } = splitExponential(s);
   return layout(neg, digits, exp, 6);
 }

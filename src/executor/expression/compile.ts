@@ -203,7 +203,8 @@ function compileNode(expr: BoundExpr): Compiled {
       const correlated = expr.correlated.map((c) => compileNode(c).fn);
       const lhs = expr.lhs !== undefined ? compileNode(expr.lhs).fn : null;
       const isEq = expr.cmp !== undefined && fastOp(expr.cmp) === "eq";
-      return make(compileSubquery(expr, correlated, lhs, isEq), false);
+      const lhsRow = expr.lhsRow?.map((e) => compileNode(e).fn);
+      return make(compileSubquery(expr, correlated, lhs, isEq, lhsRow), false);
     }
   }
 }

@@ -31,7 +31,9 @@ export function compileSubquery(
   correlated: CompiledExpr[],
   lhs: CompiledExpr | null,
   cmpIsEquality: boolean,
+  lhsRow?: CompiledExpr[],
 ): CompiledExpr {
+  if (expr.lhsRow !== undefined && lhsRow !== undefined) return compileRowSubquery(expr, correlated, lhsRow);
   const caches = new WeakMap<ExecutionContext, Map<KeyPrimitive, SubResult>>();
   const corrTypes = expr.correlated.map((c) => c.type);
   const colType: DataType = expr.plan.types[0] ?? { id: "unknown" };
@@ -114,6 +116,64 @@ export function compileSubquery(
       for (let c = 0; c < corrCols.length; c++) outerVals[c] = corrCols[c].get(i);
       const r = run(ctx, outerVals);
       b.push(fold(r, lhsCol !== null ? lhsCol.get(i) : null, ctx));
+    }
+    return b.build();
+  };
+}
+
+/** `(a, b) op ANY|ALL (SELECT x, y ...)`: each subquery row compared field by field (three-valued AND). */
+function compileRowSubquery(expr: SubqueryExprB, correlated: CompiledExpr[], lhsRow: CompiledExpr[]): CompiledExpr {
+  const caches = new WeakMap<ExecutionContext, Map<KeyPrimitive, unknown[][]>>();
+  const corrTypes = expr.correlated.map((c) => c.type);
+  const cmps = expr.cmps!.map((id) => getFunction(id));
+  const any = expr.mode === "any";
+
+  function run(ctx: ExecutionContext, outerVals: unknown[]): unknown[][] {
+    let cache = caches.get(ctx);
+    if (cache === undefined) {
+      cache = new Map();
+      caches.set(ctx, cache);
+    }
+    const key = valuesKey(corrTypes, outerVals);
+    let r = cache.get(key);
+    if (r !== undefined) return r;
+    r = [];
+    for (const ch of runQuery(expr.plan, ctx, outerVals.slice())) r.push(...ch.rows());
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, r);
+    return r;
+  }
+
+  function rowCompare(x: unknown[], row: unknown[], ctx: ExecutionContext): boolean | null {
+    let sawNull = false;
+    for (let c = 0; c < x.length; c++) {
+      const res = x[c] === null || row[c] === null ? null : cmps[c].eval([x[c], row[c]], ctx.eval);
+      if (res === null) sawNull = true;
+      else if (res === false) return false;
+    }
+    return sawNull ? null : true;
+  }
+
+  return (chunk, ctx, outer) => {
+    const n = chunk.length;
+    const corrCols = correlated.map((c) => c(chunk, ctx, outer));
+    const lhsCols = lhsRow.map((c) => c(chunk, ctx, outer));
+    const b = new ColumnBuilder(expr.type, n);
+    const outerVals = new Array<unknown>(corrCols.length);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < corrCols.length; c++) outerVals[c] = corrCols[c].get(i);
+      const rows = run(ctx, outerVals);
+      const x = lhsCols.map((c) => c.get(i));
+      let result: boolean | null = !any;
+      for (const row of rows) {
+        const r = rowCompare(x, row, ctx);
+        if (r === null) result = null;
+        else if (r === any) {
+          result = any;
+          break;
+        }
+      }
+      b.push(result);
     }
     return b.build();
   };

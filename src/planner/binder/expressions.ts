@@ -20,7 +20,7 @@ import {
   resolveWindowFunction,
   typeName,
 } from "../../types/index.js";
-import type { BoundExpr, SortKey, WindowCall, WindowFrameB } from "../physical-plan.js";
+import type { BoundExpr, PhysicalPlan, SortKey, WindowCall, WindowFrameB } from "../physical-plan.js";
 import { AGG_BASE, BOOL, ExprScope, QueryContext, WINDOW_BASE, typeError } from "./context.js";
 import { coerce, foldCall, unify } from "./coerce.js";
 import { bindSubquery } from "./query.js";
@@ -163,6 +163,12 @@ function bindInner(ast: A.Expr, es: ExprScope): BoundExpr {
       return ast.negated ? { kind: "not", arg: e, type: BOOL } : e;
     }
     case "in_list": {
+      if (isRow(ast.expr)) {
+        const lf = ast.expr.fields;
+        const alts = ast.list.map((item) => bindRowComparison("=", lf, isRow(item) ? item.fields : [item], es, ast.pos));
+        const e: BoundExpr = alts.length === 1 ? alts[0] : { kind: "or", args: alts, type: BOOL };
+        return ast.negated ? { kind: "not", arg: e, type: BOOL } : e;
+      }
       const x = bindInner(ast.expr, es);
       const list = ast.list.map((item) => bindInner(item, es));
       const t = unify([x.type, ...list.map((l) => l.type)], "IN", ast.pos);
@@ -178,13 +184,12 @@ function bindInner(ast: A.Expr, es: ExprScope): BoundExpr {
       return e;
     }
     case "in_subquery": {
-      const e = bindQuantified("=", "any", ast.expr, ast.query, es, ast.pos);
+      const e = isRow(ast.expr) ? bindQuantifiedRow("=", "any", ast.expr.fields, ast.query, es, ast.pos) : bindQuantified("=", "any", ast.expr, ast.query, es, ast.pos);
       return ast.negated ? { kind: "not", arg: e, type: BOOL } : e;
     }
     case "quantified": {
-      if (!ast.query) {
-        throw new SqlError(SqlState.FeatureNotSupported, `${ast.op} ${ast.quantifier.toUpperCase()} (array) is not supported yet`, { position: ast.pos });
-      }
+      if (!ast.query) return bindQuantifiedArray(ast.op, ast.quantifier, ast.expr, ast.array!, es, ast.pos);
+      if (isRow(ast.expr)) return bindQuantifiedRow(ast.op, ast.quantifier, ast.expr.fields, ast.query, es, ast.pos);
       return bindQuantified(ast.op, ast.quantifier, ast.expr, ast.query, es, ast.pos);
     }
     case "exists": {
@@ -203,6 +208,11 @@ function bindInner(ast: A.Expr, es: ExprScope): BoundExpr {
       return { kind: "subquery", mode: "scalar", plan: sub.plan, correlated: sub.correlated, type: sub.types[0] };
     }
     case "is": {
+      if (ast.test === "null" && isRow(ast.expr)) {
+        // ROW IS NULL: every field is NULL; ROW IS NOT NULL: every field is not NULL
+        const tests: BoundExpr[] = ast.expr.fields.map((f) => ({ kind: "is_null", arg: bindInner(f, es), negated: ast.negated, type: BOOL }));
+        return tests.length === 1 ? tests[0] : { kind: "and", args: tests, type: BOOL };
+      }
       const x = bindInner(ast.expr, es);
       if (ast.test === "null") return { kind: "is_null", arg: x, negated: ast.negated, type: BOOL };
       return { kind: "is_bool", arg: requireBoolean(x, es, "IS " + ast.test.toUpperCase(), ast.pos), test: ast.test, negated: ast.negated, type: BOOL };
@@ -222,7 +232,7 @@ function bindInner(ast: A.Expr, es: ExprScope): BoundExpr {
       throw new SqlError(SqlState.FeatureNotSupported, "array subscripts are not supported yet", { position: ast.pos });
     case "row":
       if (ast.fields.length === 1) return bindInner(ast.fields[0], es);
-      throw new SqlError(SqlState.FeatureNotSupported, "row constructors are not supported yet", { position: ast.pos });
+      throw new SqlError(SqlState.FeatureNotSupported, "row values are only supported in comparisons, IN and IS [NOT] NULL", { position: ast.pos });
     default: {
       const other = ast as { kind: string; pos?: number };
       if (other.kind === "default") throw new SqlError(SqlState.SyntaxError, "DEFAULT is not allowed in this context", { position: other.pos });
@@ -255,7 +265,36 @@ function flatten(kind: "and" | "or", args: BoundExpr[]): BoundExpr[] {
   return out;
 }
 
+function isRow(e: A.Expr): e is A.RowExpr {
+  return e.kind === "row" && e.fields.length > 1;
+}
+
+const ROW_COMPARISONS = new Set(["=", "<>", "!=", "<", "<=", ">", ">=", "is distinct from", "is not distinct from"]);
+
+/**
+ * `(a1, a2, ...) op (b1, b2, ...)` expanded pairwise as Postgres defines it: = is the AND of the
+ * pairs, <> their OR, and < <= > >= compare lexicographically (the first pair that is not equal
+ * decides; a NULL there makes the result NULL).
+ */
+function bindRowComparison(op: string, lf: A.Expr[], rf: A.Expr[], es: ExprScope, pos?: number): BoundExpr {
+  if (lf.length !== rf.length) throw new SqlError(SqlState.SyntaxError, "unequal number of entries in row expressions", { position: pos });
+  if (!ROW_COMPARISONS.has(op)) throw new SqlError(SqlState.FeatureNotSupported, `operator ${op} is not supported for row expressions`, { position: pos });
+  const pair = (o: string, i: number) => bindBinary(o, lf[i], rf[i], es, pos);
+  const n = lf.length;
+  if (op === "=" || op === "is not distinct from") return { kind: "and", args: flatten("and", lf.map((_, i) => pair(op, i))), type: BOOL };
+  if (op === "<>" || op === "!=" || op === "is distinct from") return { kind: "or", args: flatten("or", lf.map((_, i) => pair(op, i))), type: BOOL };
+  const strict = op[0];
+  let acc = pair(op, n - 1);
+  for (let i = n - 2; i >= 0; i--) {
+    acc = { kind: "or", args: [pair(strict, i), { kind: "and", args: flatten("and", [pair("=", i), acc]), type: BOOL }], type: BOOL };
+  }
+  return acc;
+}
+
 export function bindBinary(op: string, l: A.Expr, r: A.Expr, es: ExprScope, pos?: number): BoundExpr {
+  if ((isRow(l) || isRow(r)) && ROW_COMPARISONS.has(op)) {
+    return bindRowComparison(op, isRow(l) ? l.fields : [l], isRow(r) ? r.fields : [r], es, pos);
+  }
   const env = es.ctx.env;
   if (op === "and" || op === "or") {
     const a = requireBoolean(bindInner(l, es), es, op.toUpperCase(), pos);
@@ -309,6 +348,66 @@ function bindQuantified(op: string, quantifier: "any" | "all", lhsAst: A.Expr, q
     type: BOOL,
   };
 }
+
+/** `(a, b) op ANY|ALL (SELECT x, y ...)`: one comparison per column, a row matches when all hold. */
+function bindQuantifiedRow(op: string, quantifier: "any" | "all", fields: A.Expr[], query: A.Query, es: ExprScope, pos?: number): BoundExpr {
+  const env = es.ctx.env;
+  const lhs = fields.map((f) => bindInner(f, es));
+  const sub = bindSubquery(query, es);
+  if (sub.types.length !== lhs.length) {
+    throw new SqlError(SqlState.SyntaxError, sub.types.length > lhs.length ? "subquery has too many columns" : "subquery has too few columns", { position: pos });
+  }
+  if (op !== "=" && op !== "<>") throw new SqlError(SqlState.FeatureNotSupported, `row comparison with ${op} ${quantifier.toUpperCase()} is not supported`, { position: pos });
+  const res = lhs.map((l, i) => resolveOperator(op, l.type, sub.types[i]));
+  let plan = sub.plan;
+  if (res.some((r, i) => r.argTypes[1].id !== sub.types[i].id)) {
+    const exprs: BoundExpr[] = sub.types.map((t, i) => (res[i].argTypes[1].id !== t.id ? { kind: "cast", expr: { kind: "column", index: i, type: t }, type: res[i].argTypes[1] } : { kind: "column", index: i, type: t }));
+    plan = { kind: "project", input: plan, exprs, types: exprs.map((e) => e.type) };
+  }
+  return {
+    kind: "subquery",
+    mode: quantifier,
+    plan,
+    correlated: sub.correlated,
+    lhsRow: lhs.map((l, i) => coerce(env, l, res[i].argTypes[0], "implicit", pos)),
+    cmps: res.map((r) => r.id),
+    type: BOOL,
+  };
+}
+
+/** `x op ANY|ALL (array)`: a subquery over unnest(array), the array passed as its outer value. */
+function bindQuantifiedArray(op: string, quantifier: "any" | "all", lhsAst: A.Expr, arrayAst: A.Expr, es: ExprScope, pos?: number): BoundExpr {
+  const env = es.ctx.env;
+  const lhs = bindInner(lhsAst, es);
+  let arr = bindInner(arrayAst, es);
+  if (arr.type.id === "unknown") arr = coerce(env, arr, Types.array(lhs.type.id === "unknown" ? Types.text : lhs.type), "implicit", pos);
+  if (arr.type.id !== "array" || !arr.type.element) {
+    throw new SqlError(SqlState.WrongObjectType, "op ANY/ALL (array) requires array on right side", { position: pos });
+  }
+  const elem = arr.type.element;
+  let cmp: { id: string; argTypes: DataType[] };
+  if (LIKE_OPS[op] !== undefined) {
+    const r = resolveFunction(LIKE_OPS[op], [lhs.type, elem]);
+    cmp = { id: r.id, argTypes: r.argTypes };
+  } else {
+    cmp = resolveOperator(op, lhs.type, elem);
+  }
+  let plan: PhysicalPlan = { kind: "table_function", fn: "unnest", args: [{ kind: "outer", index: 0, type: arr.type }], withOrdinality: false, types: [elem] };
+  if (cmp.argTypes[1] && cmp.argTypes[1].id !== elem.id) {
+    plan = { kind: "project", input: plan, exprs: [{ kind: "cast", expr: { kind: "column", index: 0, type: elem }, type: cmp.argTypes[1] }], types: [cmp.argTypes[1]] };
+  }
+  return {
+    kind: "subquery",
+    mode: quantifier,
+    plan,
+    correlated: [arr],
+    lhs: coerce(env, lhs, cmp.argTypes[0] ?? lhs.type, "implicit", pos),
+    cmp: cmp.id,
+    type: BOOL,
+  };
+}
+
+const LIKE_OPS: Record<string, string> = { like: "like", ilike: "ilike", "~~": "like", "~~*": "ilike", "not like": "not_like", "not ilike": "not_ilike" };
 
 function bindCase(ast: A.CaseExpr, es: ExprScope): BoundExpr {
   const env = es.ctx.env;
