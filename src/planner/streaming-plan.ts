@@ -5,6 +5,7 @@
 // executor evaluates against a snapshot.
 
 import { SqlError, SqlState } from "../types/index.js";
+import { isTimeDependent } from "./binder/coerce.js";
 import { visitExpr } from "./bound-expr-walk.js";
 import { children } from "./explain.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
@@ -51,6 +52,13 @@ function check(p: PhysicalPlan): void {
       }
       if (x.kind === "param") {
         throw new SqlError(SqlState.FeatureNotSupported, "parameters are not allowed in a materialized view");
+      }
+      if (x.kind === "call" && isTimeDependent(x.fn)) {
+        // a view evaluates rows once, as they arrive: now() or random() there would be frozen at
+        // arrival and silently wrong later (temporal filters need their own operator)
+        throw new SqlError(SqlState.FeatureNotSupported, `${x.fn.split(":")[0]}() is not supported in a materialized view yet`, {
+          hint: "Temporal filters (WHERE ts > now() - INTERVAL ...) are not incremental yet; filter in an ad-hoc query over the view.",
+        });
       }
     });
   }

@@ -66,8 +66,14 @@ export function formatFloat8(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   let e = x.toExponential();
   if (Number.isInteger(x) && Math.abs(x) >= 9007199254740992 && isMidpoint(x, e)) {
-    // Postgres's shortest-digits search excludes the exact rounding boundaries JS accepts
-    e = x.toExponential(16);
+    // Postgres's shortest-digits search excludes the exact rounding boundaries JS accepts: take
+    // the correctly rounded decimal of the same length (or longer) that lies strictly inside
+    let p = splitExponential(e).digits.length;
+    for (; p < 17; p++) {
+      const c = x.toExponential(p - 1);
+      if (Number(c) === x && !isMidpoint(x, c)) break;
+    }
+    e = x.toExponential(p - 1);
   }
   const { neg, digits, exp } = splitExponential(e);
   return layout(neg, digits, exp, 15);
@@ -81,7 +87,16 @@ export function formatFloat4(x: number): string {
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
   const f = Math.fround(x);
   if (Number.isInteger(f) && Math.abs(f) < 1e6) return String(f);
-  // the shortest precision that reads back as f (round-tripping is monotonic in the precision)
+  // Shortest digits that read back as f strictly inside its rounding interval (Postgres's ryu
+  // rejects decimals exactly on the boundary between two floats), ties between equally near
+  // candidates going to the even digit.
+  const ulp = float32Ulp(f);
+  const lowMid = f - ulp / 2;
+  const highMid = f + ulp / 2;
+  const ok = (c: string) => {
+    const n = Number(c);
+    return Math.fround(n) === f && n !== lowMid && n !== highMid;
+  };
   let lo = 1;
   let hi = 9;
   while (lo < hi) {
@@ -89,22 +104,43 @@ export function formatFloat4(x: number): string {
     if (Math.fround(Number(f.toExponential(mid - 1))) === f) hi = mid;
     else lo = mid + 1;
   }
-  let s = f.toExponential(lo - 1);
-  // JS rounds a decimal tie up; Postgres (ryu) picks the even digit
-  const longer = f.toExponential(lo);
-  const m = /^(-?)(\d)(?:\.(\d*))?e([+-]\d+)$/.exec(longer);
-  if (m !== null && longer.includes("5e") && Number(longer) === f) {
-    const digits = m[2] + (m[3] ?? "");
-    const truncated = digits.slice(0, -1);
-    const last = Number(truncated[truncated.length - 1]);
-    if (last % 2 === 1) {
-      // the rounded-up candidate has an odd neighbour below; prefer the even one if it reads back
-      const down = (m[1] + truncated[0] + (truncated.length > 1 ? "." + truncated.slice(1) : "") + "e" + m[4]) as string;
-      if (Math.fround(Number(down)) === f) s = down;
+  let s = "";
+  for (let p = lo; p <= 9; p++) {
+    const c = candidate(f, p);
+    if (ok(c)) {
+      s = c;
+      break;
     }
   }
+  if (s === "") s = f.toExponential(8);
   const { neg, digits, exp } = splitExponential(s);
   return layout(neg, digits, exp, 6);
+}
+
+/** Distance to the next float32 away from zero. */
+function float32Ulp(f: number): number {
+  const a = Math.abs(f);
+  if (a < 1.1754943508222875e-38) return 1.401298464324817e-45; // subnormal spacing
+  const e = Math.floor(Math.log2(a));
+  let u = 2 ** (e - 23);
+  // log2 can be off by one near powers of two
+  if (2 ** e > a) u /= 2;
+  else if (2 ** (e + 1) <= a) u *= 2;
+  return u;
+}
+
+/** f rounded to p significant digits; an exact decimal tie goes to the even digit. */
+function candidate(f: number, p: number): string {
+  const up = f.toExponential(p - 1);
+  const longer = f.toExponential(p);
+  const m = /^(-?)(\d)(?:\.(\d*))?e([+-]\d+)$/.exec(longer);
+  if (m === null || !longer.includes("5e") || Number(longer) !== f) return up;
+  // f is exactly halfway between two p-digit decimals: JS rounded up, take the even one
+  const digits = m[2] + (m[3] ?? "");
+  const truncated = digits.slice(0, -1);
+  if (Number(truncated[truncated.length - 1]) % 2 === 1) return up;
+  const exp = Number(m[4]);
+  return m[1] + truncated[0] + (truncated.length > 1 ? "." + truncated.slice(1) : "") + "e" + (exp < 0 ? "-" : "+") + Math.abs(exp);
 }
 
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

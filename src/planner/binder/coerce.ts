@@ -68,12 +68,32 @@ export const FOLD_CONTEXT: EvalContext = {
   random: Math.random,
 };
 
-/** Folds a call over constants (non-volatile functions only); leaves it alone if folding fails. */
+/** Functions that read the statement's clock (Postgres's "stable" ones): never folded at bind time. */
+const CLOCK_FUNCTIONS = new Set([
+  "now",
+  "current_timestamp",
+  "current_date",
+  "current_time",
+  "localtimestamp",
+  "localtime",
+  "statement_timestamp",
+  "transaction_timestamp",
+  "clock_timestamp",
+  "timeofday",
+  "age",
+]);
+
+/** Whether a call's value depends on when it runs (volatile, or reads the clock). */
+export function isTimeDependent(fnId: string): boolean {
+  return getFunction(fnId).volatile || CLOCK_FUNCTIONS.has(fnId.split(":")[0]);
+}
+
+/** Folds a call over constants (time-independent functions only); leaves it alone if folding fails. */
 export function foldCall(e: BoundExpr): BoundExpr {
   if (e.kind !== "call") return e;
   if (!e.args.every((a) => a.kind === "const")) return e;
   const fn = getFunction(e.fn);
-  if (fn.volatile) return e;
+  if (isTimeDependent(e.fn)) return e;
   const args = e.args.map((a) => (a as { value: unknown }).value);
   if (fn.strict && args.some((a) => a === null)) return { kind: "const", type: e.type, value: null };
   try {

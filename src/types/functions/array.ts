@@ -272,3 +272,10 @@ export function registerArrays(): void {
     },
   });
 }
+
+// ARRAY[a, b, ...] (the binder unifies the element types first); ARRAY[ARRAY[..], ..] nests
+defineFunction({
+  name: "array", params: ["anycompatible"], variadic: true, id: "array_construct", strict: false,
+  ret: (p) => (p[0].id === "array" ? p[0] : Types.array(p[0])),
+  impl: (args) => args.slice(),
+});
