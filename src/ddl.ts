@@ -10,6 +10,7 @@ import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./result.js";
 import { StoredRelation } from "./stored-relation.js";
+import { alter } from "./ddl-alter.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
 import { GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
 import { WatermarkGenerator } from "./watermark.js";
@@ -52,7 +53,7 @@ export function executeDdl(session: Session, st: A.Statement, sql: string): Stat
       return commandResult("TRUNCATE TABLE");
     }
     case "alter":
-      throw new SqlError(SqlState.FeatureNotSupported, `ALTER ${st.objectKind.toUpperCase()} is not supported yet`, { position: st.pos });
+      return alter(session, st, sql);
     default:
       throw new SqlError(SqlState.InternalError, `not a DDL statement: ${st.kind}`);
   }

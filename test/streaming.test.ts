@@ -97,3 +97,29 @@ describe("SUBSCRIBE", () => {
     expect(db.streams.all()).toHaveLength(0);
   });
 });
+
+describe("incremental top-N", () => {
+  it("keeps ORDER BY ... LIMIT and ROW_NUMBER() <= n views exact through inserts and deletes", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE s (id INT PRIMARY KEY, g TEXT, score INT)");
+    const top = "SELECT id, score FROM s ORDER BY score DESC, id LIMIT 3";
+    const perGroup = "SELECT g, id, rn FROM (SELECT g, id, row_number() OVER (PARTITION BY g ORDER BY score DESC, id) AS rn FROM s) x WHERE rn <= 2";
+    await db.execute(`CREATE MATERIALIZED VIEW top3 AS ${top}`);
+    await db.execute(`CREATE MATERIALIZED VIEW top2g AS ${perGroup}`);
+    const [plan] = await db.execute(`EXPLAIN CREATE MATERIALIZED VIEW x AS ${perGroup}`);
+    expect(plan.rows.map((r) => r[0]).join("\n")).toMatch(/TopN \(limit 2, with row number\)/);
+    const steps = [
+      "INSERT INTO s VALUES (1, 'a', 10), (2, 'a', 20), (3, 'b', 5), (4, 'a', 15), (5, 'b', 50)",
+      "INSERT INTO s VALUES (6, 'a', 30)",
+      "DELETE FROM s WHERE id = 6",
+      "UPDATE s SET score = 1 WHERE id = 5",
+      "UPDATE s SET g = 'b' WHERE id = 2",
+      "DELETE FROM s WHERE g = 'a'",
+    ];
+    for (const step of steps) {
+      await db.execute(step);
+      await expectViewEqualsQuery(db, "top3", top);
+      await expectViewEqualsQuery(db, "top2g", perGroup);
+    }
+  });
+});

@@ -23,6 +23,7 @@ import { TableFunction } from "./operators/table-function.js";
 import { UnionAll } from "./operators/union-all.js";
 import { Values } from "./operators/values.js";
 import { Window } from "./operators/window.js";
+import { TopN } from "./operators/top-n.js";
 import { WorkTableScan } from "./operators/work-table-scan.js";
 
 export interface GraphOptions {
@@ -106,6 +107,8 @@ function build(
       return unary(new Sort(node, env, emit), node.input, NEVER);
     case "window":
       return unary(new Window(node, env, emit), node.input, NEVER);
+    case "topn":
+      return unary(new TopN(node, env, emit), node.input, NEVER);
     case "join": {
       const op = node.leftKeys.length > 0 ? new HashJoin(node, env, emit) : new NestedLoopJoin(node, env, emit);
       graph.operators.push(op);

@@ -117,3 +117,64 @@ export function valuesKey(types: readonly DataType[], values: readonly unknown[]
   for (let c = 0; c < types.length; c++) s += encodeKeyPart(valueKey(types[c], values[c]));
   return s;
 }
+
+// ---- representation-exact keys -----------------------------------------------------------------
+// GROUP BY equality merges values that print differently: numeric 1.0 and 1.00, interval '1 day'
+// and '24 hours', float 0 and -0. Where the engine tracks *copies of rows* rather than groups (a
+// materialized view's contents, the net changes of an epoch, a join's stored rows, whether an
+// aggregate's output changed), such values must stay apart: a -1 of 1.00 retracts a 1.00, never a
+// 1.0 that happens to be equal, or the view ends up printing a value its query no longer gives.
+
+/** The key of a value that also tells apart equal values that print differently. */
+export function exactValueKey(t: DataType, v: unknown): KeyPrimitive {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case "number":
+      return v === 0 && 1 / v < 0 ? "-0" : v;
+    case "boolean":
+      return v;
+    case "bigint":
+      return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+    case "string":
+      return v;
+    default:
+      if (t.id === "numeric") return String(v); // the digits and the display scale
+      if (t.id === "interval") {
+        const iv = v as { months: number; days: number; micros: number };
+        return `${iv.months}:${iv.days}:${iv.micros}`;
+      }
+      return keyOf(t, v) as KeyPrimitive;
+  }
+}
+
+/** Whether a column's GROUP BY key can merge values that print differently. */
+function needsExactKey(col: Column): boolean {
+  if (col.kind === "float64") return true; // -0
+  if (col.kind !== "object") return false;
+  const id = col.type.id;
+  return id === "numeric" || id === "interval" || id === "char";
+}
+
+/** Like columnKeys, but equal values that print differently get different keys. */
+export function exactColumnKeys(col: Column, n: number): KeyPrimitive[] {
+  if (!needsExactKey(col)) return columnKeys(col, n);
+  const out = new Array<KeyPrimitive>(n);
+  const nulls = col.nulls;
+  const d = col.data as ArrayLike<unknown>;
+  for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? null : exactValueKey(col.type, d[i]);
+  return out;
+}
+
+/** Like rowKeys, but equal values that print differently get different keys. */
+export function exactRowKeys(cols: readonly Column[], n: number): KeyPrimitive[] {
+  if (!cols.some(needsExactKey)) return rowKeys(cols, n);
+  if (cols.length === 1) return exactColumnKeys(cols[0], n);
+  const parts = cols.map((c) => exactColumnKeys(c, n));
+  const out = new Array<KeyPrimitive>(n);
+  for (let i = 0; i < n; i++) {
+    let s = "";
+    for (let c = 0; c < parts.length; c++) s += encodeKeyPart(parts[c][i]);
+    out[i] = s;
+  }
+  return out;
+}

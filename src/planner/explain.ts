@@ -31,6 +31,8 @@ function stateOf(p: PhysicalPlan): string | undefined {
         : "State: all rows of both inputs";
     case "set_op":
       return "State: distinct rows with their counts on each input";
+    case "topn":
+      return "State: every input row, ordered by the sort key within its partition; the rows emitted";
     default:
       return undefined;
   }
@@ -103,6 +105,13 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
     case "work_table_scan":
       add(`WorkTable Scan on ${p.name}`);
       break;
+    case "topn":
+      add(
+        `TopN (${p.offset ? `offset ${p.offset}, ` : ""}limit ${p.limit}${p.rowNumber ? ", with row number" : ""})`,
+        ...(p.partitionBy.length ? [`Partition By: ${p.partitionBy.map(expr).join(", ")}`] : []),
+        `Sort Key: ${p.keys.map(sortKey).join(", ")}`,
+      );
+      break;
     case "lateral_join":
       add(`Nested Loop${p.joinType === "left" ? " Left" : ""} (lateral)`, `Parameters: ${p.correlated.map(expr).join(", ")}`, ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []));
       break;
@@ -123,6 +132,7 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
     case "limit":
     case "distinct_on":
     case "window":
+    case "topn":
       return [p.input];
     case "join":
     case "set_op":

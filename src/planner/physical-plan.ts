@@ -169,6 +169,7 @@ export type PhysicalPlan =
   | RecursiveCteNode
   | WorkTableScanNode
   | LateralJoinNode
+  | TopNNode
   | EmptyNode;
 
 interface NodeBase {
@@ -323,6 +324,22 @@ export interface WindowNode extends NodeBase {
   kind: "window";
   input: PhysicalPlan;
   functions: WindowCall[];
+}
+
+/**
+ * Incremental top-N (continuous queries): per partition (none = one), the rows ranked by `keys`
+ * in positions offset+1 .. offset+limit, kept exact under inserts and deletes. With `rowNumber`
+ * it appends each kept row's rank (1-based, within the partition) as a bigint column — the
+ * `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) <= n` pattern.
+ */
+export interface TopNNode extends NodeBase {
+  kind: "topn";
+  input: PhysicalPlan;
+  partitionBy: BoundExpr[];
+  keys: SortKey[];
+  limit: number;
+  offset: number;
+  rowNumber: boolean;
 }
 
 /** A set-returning function in FROM: generate_series, unnest, ... (args are constant or correlated). */

@@ -11,11 +11,60 @@ import { children } from "./explain.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 
 const REFUSED: Partial<Record<PhysicalPlan["kind"], string>> = {
-  sort: "ORDER BY (other than at the top level)",
-  limit: "LIMIT / OFFSET",
-  window: "window functions",
+  sort: "ORDER BY (other than at the top level, or with LIMIT)",
+  limit: "LIMIT / OFFSET without ORDER BY",
+  window: "window functions (other than ROW_NUMBER() ... <= n)",
   distinct_on: "DISTINCT ON",
+  recursive_cte: "WITH RECURSIVE",
+  lateral_join: "LATERAL subqueries",
 };
+
+function constCount(e: BoundExpr | undefined, what: string): number | undefined {
+  if (e === undefined) return undefined;
+  if (e.kind !== "const") throw new SqlError(SqlState.FeatureNotSupported, `${what} in a materialized view must be a constant`);
+  if (e.value === null) return undefined;
+  const n = Number(e.value);
+  if (!Number.isInteger(n) || n < 0) throw new SqlError(SqlState.InvalidRowCountInLimitClause, `${what} must not be negative`);
+  return n;
+}
+
+/** ORDER BY ... LIMIT n [OFFSET m] → TopN (a LIMIT without ORDER BY has no stable meaning in a view). */
+function limitToTopN(l: PhysicalPlan & { kind: "limit" }): PhysicalPlan {
+  if (l.input.kind !== "sort") return l;
+  const limit = constCount(l.limit, "LIMIT");
+  const offset = constCount(l.offset, "OFFSET") ?? 0;
+  if (limit === undefined && offset === 0) return l.input.input;
+  return { kind: "topn", input: l.input.input, partitionBy: [], keys: l.input.keys, limit: limit ?? Number.MAX_SAFE_INTEGER, offset, rowNumber: false, types: l.types };
+}
+
+/**
+ * `ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) AS rn ... WHERE rn <= n` → a per-partition TopN
+ * that appends the rank, replacing the window node and the filter (directly above it, or above
+ * a projection of it).
+ */
+function rowNumberToTopN(f: PhysicalPlan & { kind: "filter" }): PhysicalPlan {
+  let win: PhysicalPlan = f.input;
+  let project: (PhysicalPlan & { kind: "project" }) | undefined;
+  if (win.kind === "project") {
+    project = win;
+    win = win.input;
+  }
+  if (win.kind !== "window" || win.functions.length !== 1 || !win.functions[0].fn.startsWith("row_number")) return f;
+  const rnInput = win.input.types.length; // the window's own output column
+  const pred = f.predicate;
+  if (pred.kind !== "call" || pred.args.length !== 2) return f;
+  const [a, b] = pred.args;
+  const op = pred.fn.split(":")[0];
+  if (a.kind !== "column" || b.kind !== "const" || b.value === null) return f;
+  const refersToRn = project ? project.exprs[a.index]?.kind === "column" && (project.exprs[a.index] as { index: number }).index === rnInput : a.index === rnInput;
+  if (!refersToRn) return f;
+  const n = Number(b.value);
+  const limit = op === "<=" ? n : op === "<" ? n - 1 : op === "=" && n === 1 ? 1 : undefined;
+  if (limit === undefined || !Number.isFinite(limit)) return f;
+  const fn = win.functions[0];
+  const topn: PhysicalPlan = { kind: "topn", input: win.input, partitionBy: fn.partitionBy, keys: fn.orderBy, limit: Math.max(0, Math.floor(limit)), offset: 0, rowNumber: true, types: win.types };
+  return project ? { ...project, input: topn } : topn;
+}
 
 function exprsOf(p: PhysicalPlan): BoundExpr[] {
   switch (p.kind) {
@@ -74,6 +123,8 @@ export function toStreamingPlan(plan: PhysicalPlan, options: { emitOnWindowClose
   // a view has no order: drop a top-level sort (and the projection that hid its helper columns stays)
   if (p.kind === "sort") p = p.input;
   else if (p.kind === "project" && p.input.kind === "sort") p = { ...p, input: p.input.input };
+  // incremental top-N: ORDER BY ... LIMIT, and ROW_NUMBER() ... <= n
+  p = mapPlan(p, (node) => (node.kind === "limit" ? limitToTopN(node) : node.kind === "filter" ? rowNumberToTopN(node) : node));
   check(p);
   if (options.emitOnWindowClose) {
     let found = false;
@@ -103,6 +154,7 @@ function mapPlan(p: PhysicalPlan, f: (p: PhysicalPlan) => PhysicalPlan): Physica
     case "limit":
     case "distinct_on":
     case "window":
+    case "topn":
       return f({ ...p, input: m(p.input) } as PhysicalPlan);
     case "join":
     case "set_op":

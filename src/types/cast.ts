@@ -364,7 +364,8 @@ export function castValue(
   const explicit = context === "explicit";
   // to string types: I/O conversion
   if (t === "text" || t === "varchar" || t === "char") {
-    const s = castToText(value, from, options);
+    // char → char keeps its padding; every other source becomes text first
+    const s = f === "char" && t === "char" ? (value as string) : castToText(value, from, options);
     return t === "text" ? s : applyStringTypmod(s, to, explicit);
   }
   // from string types / unknown literals: the input function, then the type modifier

@@ -168,6 +168,8 @@ export function formatJson(v: JsonValue): string {
 
 // ---- parsing --------------------------------------------------------------------------------
 
+const NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 class Parser {
   pos = 0;
   depth = 0;
@@ -383,7 +385,8 @@ class Parser {
 
   number(): number | Decimal {
     const t = this.text;
-    const m = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(t.slice(this.pos, this.pos + 4096));
+    NUMBER_RE.lastIndex = this.pos;
+    const m = NUMBER_RE.exec(t);
     const after = m === null ? this.pos : this.pos + m[0].length;
     if (m === null || /[A-Za-z0-9_.]/.test(t[after] ?? "")) {
       const tok = this.token();

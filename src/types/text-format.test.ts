@@ -493,4 +493,34 @@ describe("text input/output of every type (PostgreSQL 15)", () => {
   it("select '{\"{\\\"a\\\": 1}\",[1]}'::jsonb[]", () => {
     expect(io(S.Types.array(TY.jsonb), '{"{\\"a\\": 1}",[1]}')).toBe("{\"{\\\"a\\\": 1}\",[1]}");
   });
+  it("select '92618922720041800'::float8", () => {
+    expect(io(TY.float8, "92618922720041800")).toBe("9.261892272004179e+16");
+  });
+  it("select '375900175499693600'::float8", () => {
+    expect(io(TY.float8, "375900175499693600")).toBe("3.7590017549969357e+17");
+  });
+  it("select '298833207.74845433'::float4", () => {
+    expect(io(TY.float4, "298833207.74845433")).toBe("2.9883322e+08");
+  });
+  it("select '-4090342.2383777555'::float4", () => {
+    expect(io(TY.float4, "-4090342.2383777555")).toBe("-4.0903422e+06");
+  });
+  it("select '3134748.6293142457'::float4", () => {
+    expect(io(TY.float4, "3134748.6293142457")).toBe("3.1347488e+06");
+  });
+  it("select '1.17549435e-38'::float4", () => {
+    expect(io(TY.float4, "1.17549435e-38")).toBe("1.1754944e-38");
+  });
+  it("select '1e-45'::float4", () => {
+    expect(io(TY.float4, "1e-45")).toBe("1e-45");
+  });
+  it("select '3.4028235e38'::float4", () => {
+    expect(io(TY.float4, "3.4028235e38")).toBe("3.4028235e+38");
+  });
+  it("select '5e-324'::float8", () => {
+    expect(io(TY.float8, "5e-324")).toBe("5e-324");
+  });
+  it("select '1.7976931348623157e308'::float8", () => {
+    expect(io(TY.float8, "1.7976931348623157e308")).toBe("1.7976931348623157e+308");
+  });
 });

@@ -88,6 +88,44 @@ export class FloatSum {
   }
 }
 
+/**
+ * A numeric sum that survives retraction: NaN and infinities are counted apart (so retracting
+ * them restores the finite sum), and so are the display scales of the finite inputs, because
+ * Postgres gives a sum the largest scale among its inputs: after 1.00 is retracted from
+ * {1.0, 1.00} the sum is 1.0 again, not 1.00.
+ */
+export class NumericSum {
+  private sum: Decimal = Decimal.ZERO;
+  private nan = 0;
+  private pinf = 0;
+  private ninf = 0;
+  /** per display scale: how many finite inputs have it */
+  private readonly scales = new Map<number, number>();
+
+  add(v: Decimal, w: number): void {
+    if (v.isNaN()) this.nan += w;
+    else if (v.isInfinite()) {
+      if (v.sign() > 0) this.pinf += w;
+      else this.ninf += w;
+    } else {
+      this.sum = w > 0 ? this.sum.add(v) : this.sum.sub(v);
+      const n = (this.scales.get(v.scale) ?? 0) + w;
+      if (n === 0) this.scales.delete(v.scale);
+      else this.scales.set(v.scale, n);
+    }
+  }
+
+  value(): Decimal {
+    if (this.nan > 0 || (this.pinf > 0 && this.ninf > 0)) return Decimal.NaN;
+    if (this.pinf > 0) return Decimal.POSITIVE_INFINITY;
+    if (this.ninf > 0) return Decimal.NEGATIVE_INFINITY;
+    let scale = 0;
+    for (const [s, n] of this.scales) if (n > 0 && s > scale) scale = s;
+    // the retracted inputs cancelled exactly, so the sum is exact at the scale of those left
+    return this.sum.scale === scale ? this.sum : this.sum.round(scale);
+  }
+}
+
 function toBigInt(v: unknown): bigint {
   return typeof v === "bigint" ? v : BigInt(v as number);
 }
@@ -107,7 +145,7 @@ class CountAcc implements Accumulator {
 class SumAcc implements Accumulator {
   private n = 0;
   private big = 0n;
-  private dec: Decimal = Decimal.ZERO;
+  private readonly dec = new NumericSum();
   private readonly flt = new FloatSum();
   private iv: Interval = Interval.ZERO;
   private vec: Float64Array | null = null;
@@ -136,7 +174,7 @@ class SumAcc implements Accumulator {
         this.big += w > 0 ? toBigInt(v) : -toBigInt(v);
         break;
       case "numeric":
-        this.dec = w > 0 ? this.dec.add(v as Decimal) : this.dec.sub(v as Decimal);
+        this.dec.add(v as Decimal, w);
         break;
       case "float":
         this.flt.add(v as number, w);
@@ -164,7 +202,7 @@ class SumAcc implements Accumulator {
         if (this.type.id === "numeric") return Decimal.fromBigInt(this.big).div(Decimal.fromBigInt(BigInt(this.n)));
         return Number(this.big) / this.n;
       case "numeric":
-        return this.avg ? this.dec.div(Decimal.fromBigInt(BigInt(this.n))) : this.dec;
+        return this.avg ? this.dec.value().div(Decimal.fromBigInt(BigInt(this.n))) : this.dec.value();
       case "float": {
         const s = this.flt.value();
         const r = this.avg ? s / this.n : s;

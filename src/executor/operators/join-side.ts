@@ -2,10 +2,11 @@
 // (head map + next/prev links; rows with a NULL key sit on their own chain that is never probed),
 // and for a preserved side (the outer side of an outer join, the left of semi/anti) each row's
 // match count and whether its unmatched/semi row is currently emitted, with the rows to re-decide
-// at the next barrier.
+// at the next barrier. A delete retracts a stored row that prints the same (numeric 1.00 is not
+// the 1.0 stored beside it), so what the join emitted for the row is what it retracts.
 
 import type { Column, DataType } from "../../types/index.js";
-import type { KeyPrimitive } from "../row-key.js";
+import { exactValueKey, type KeyPrimitive } from "../row-key.js";
 import { RowStore } from "../row-store.js";
 
 const NONE = -1;
@@ -31,11 +32,18 @@ export class JoinSide {
   private dirty: Uint8Array = new Uint8Array(64);
   private dirtyList: number[] = [];
 
+  /** columns whose equal values can print differently (numeric scale, interval units, -0) */
+  private readonly exactColumns: number[];
+
   constructor(
-    types: readonly DataType[],
+    private readonly types: readonly DataType[],
     readonly preserved: boolean,
   ) {
     this.store = new RowStore(types, 64);
+    this.exactColumns = [];
+    types.forEach((t, c) => {
+      if (t.id === "numeric" || t.id === "interval" || t.id === "char" || t.id === "real" || t.id === "double") this.exactColumns.push(c);
+    });
   }
 
   private ensure(id: number): void {
@@ -85,9 +93,18 @@ export class JoinSide {
   /** The id of a stored row equal to row i of `cols` under `key`, or -1. */
   find(cols: readonly Column[], i: number, key: KeyPrimitive, keyIsNull: boolean): number {
     for (let id = keyIsNull ? this.chainHead[NULL_CHAIN] : this.first(key); id !== NONE; id = this.next[id]) {
-      if (this.store.rowEquals(id, cols, i)) return id;
+      if (this.store.rowEquals(id, cols, i) && this.samePrint(id, cols, i)) return id;
     }
     return NONE;
+  }
+
+  private samePrint(id: number, cols: readonly Column[], i: number): boolean {
+    for (const c of this.exactColumns) {
+      const a = this.store.value(c, id);
+      const b = cols[c].get(i);
+      if (a !== null && b !== null && exactValueKey(this.types[c], a) !== exactValueKey(this.types[c], b)) return false;
+    }
+    return true;
   }
 
   remove(id: number): void {

@@ -2,12 +2,13 @@
 // produces, in a TableStore that ad-hoc SELECTs scan, and hands the net changes of each epoch to
 // the runtime at the barrier (for views on this view and for SUBSCRIBE).
 // State: the stored rows, and an index from row value to the row ids holding it (so a -1 finds a
-// copy to delete); the changes of the epoch in progress.
+// copy to delete; keyed by representation, so a -1 of numeric 1.00 never deletes a 1.0); the
+// changes of the epoch in progress.
 
 import { Chunk, type DataType, SqlError, SqlState } from "../../types/index.js";
 import type { TableStore } from "../../storage/index.js";
 import type { Message, Operator } from "../message.js";
-import { type KeyPrimitive, rowKeys } from "../row-key.js";
+import { exactRowKeys, type KeyPrimitive } from "../row-key.js";
 import { netChanges } from "./net-changes.js";
 
 export type EpochChanges = (changes: Chunk | null, epoch: number) => void;
@@ -39,7 +40,7 @@ export class Materialize implements Operator {
     const n = chunk.length;
     if (n === 0) return;
     this.rowsIn += n;
-    const keys = rowKeys(chunk.columns, n);
+    const keys = exactRowKeys(chunk.columns, n);
     for (let i = 0; i < n; i++) {
       const k = keys[i];
       if (chunk.op(i) > 0) {

@@ -1,15 +1,16 @@
-// The net effect of a bag of changes: each distinct row's +1/-1 ops summed; rows whose count
+// The net effect of a bag of changes: each distinct row's +1/-1 ops summed (rows that are equal
+// but print differently, numeric 1.0 and 1.00, stay distinct: exactRowKeys); rows whose count
 // nets to zero vanish, the rest come out as that many inserts or deletes, in first-seen order.
 
 import type { Chunk, DataType } from "../../types/index.js";
 import { ChunkBuilder, concatChunks } from "../chunk-builder.js";
-import { type KeyPrimitive, rowKeys } from "../row-key.js";
+import { exactRowKeys, type KeyPrimitive } from "../row-key.js";
 
 export function netChanges(types: readonly DataType[], chunks: readonly Chunk[]): Chunk | null {
   if (chunks.length === 0) return null;
   const net = new Map<KeyPrimitive, { chunk: Chunk; row: number; count: number }>();
   for (const chunk of chunks) {
-    const keys = rowKeys(chunk.columns, chunk.length);
+    const keys = exactRowKeys(chunk.columns, chunk.length);
     for (let i = 0; i < chunk.length; i++) {
       let e = net.get(keys[i]);
       if (e === undefined) {

@@ -4,6 +4,7 @@
 import {
   DataType,
   SqlError,
+  castContext,
   castValue,
   commonSupertype,
   getFunction,
@@ -102,4 +103,22 @@ export function foldCall(e: BoundExpr): BoundExpr {
     // an error here (1/0) is raised at run time, only if the row is actually evaluated
     return e;
   }
+}
+
+/**
+ * The value of an INSERT / UPDATE target column: an assignment cast, which must exist (42804
+ * "column ... is of type ... but expression is of type ..." where Postgres has none, as for
+ * text → integer or integer → boolean).
+ */
+export function coerceAssignment(env: BinderEnv, e: BoundExpr, to: DataType, column: string, position?: number): BoundExpr {
+  if (e.type.id !== "unknown" && to.id !== "unknown") {
+    const c = castContext(e.type, to);
+    if (c === null || c === "explicit") {
+      throw new SqlError("42804", `column "${column}" is of type ${typeName({ id: to.id, element: to.element })} but expression is of type ${typeName(e.type)}`, {
+        position,
+        hint: "You will need to rewrite or cast the expression.",
+      });
+    }
+  }
+  return coerce(env, e, to, "assignment", position);
 }

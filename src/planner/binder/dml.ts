@@ -7,7 +7,7 @@ import type { RelationEntry } from "../../catalog/index.js";
 import { DataType, SqlError, SqlState, Types } from "../../types/index.js";
 import type { BoundExpr, PhysicalPlan } from "../physical-plan.js";
 import { BinderEnv, ExprScope, QueryContext } from "./context.js";
-import { coerce } from "./coerce.js";
+import { coerce, coerceAssignment } from "./coerce.js";
 import { bindCondition, bindExpr, outputName } from "./expressions.js";
 import { bindFromWhere, namesScope } from "./from.js";
 import { DEFAULT_MARKER, bindQuery, bindValues } from "./query.js";
@@ -89,8 +89,9 @@ export function bindInsert(stmt: A.InsertStatement, env: BinderEnv): WritePlan {
     source = { kind: "values", rows: [rel.columns.map((_, c) => defaultExpr(env, rel, c))], types: rel.columns.map((c) => c.type) };
   } else if (stmt.source.body.kind === "values" && !stmt.source.orderBy.length && !stmt.source.limit && !stmt.source.offset && !stmt.source.with) {
     // VALUES rows are cast straight to the target columns, DEFAULT allowed
-    const v = bindValues(stmt.source.body, ctx, targetTypes);
+    const v = bindValues(stmt.source.body, ctx, targetTypes, targetCols.map((c) => rel.columns[c].name));
     if (v.types.length > targetCols.length) throw new SqlError(SqlState.SyntaxError, "INSERT has more expressions than target columns", { position: stmt.pos });
+    if (v.types.length < targetCols.length && stmt.columns) throw new SqlError(SqlState.SyntaxError, "INSERT has more target columns than expressions", { position: stmt.pos });
     const rows = (v.plan as { rows: BoundExpr[][] }).rows.map((r) =>
       rel.columns.map((_, c) => {
         const k = targetCols.indexOf(c);
@@ -102,10 +103,11 @@ export function bindInsert(stmt: A.InsertStatement, env: BinderEnv): WritePlan {
   } else {
     const q = bindQuery(stmt.source, ctx);
     if (q.types.length > targetCols.length) throw new SqlError(SqlState.SyntaxError, "INSERT has more expressions than target columns", { position: stmt.pos });
+    if (q.types.length < targetCols.length && stmt.columns) throw new SqlError(SqlState.SyntaxError, "INSERT has more target columns than expressions", { position: stmt.pos });
     const exprs = rel.columns.map((column, c) => {
       const k = targetCols.indexOf(c);
       if (k < 0 || k >= q.types.length) return defaultExpr(env, rel, c);
-      return coerce(env, col(k, q.types[k]), column.type, "assignment");
+      return coerceAssignment(env, col(k, q.types[k]), column.type, column.name, stmt.pos);
     });
     source = { kind: "project", input: q.plan, exprs, types: exprs.map((e) => e.type) };
   }
@@ -137,7 +139,7 @@ export function bindUpdate(stmt: A.UpdateStatement, env: BinderEnv): WritePlan {
     if (c < 0) throw new SqlError(SqlState.UndefinedColumn, `column "${s.column}" of relation "${rel.name}" does not exist`, { position: stmt.pos });
     if (assigned.has(c)) throw new SqlError(SqlState.SyntaxError, `multiple assignments to same column "${s.column}"`, { position: stmt.pos });
     assigned.add(c);
-    newValues[c] = s.value === "default" ? defaultExpr(env, rel, c) : coerce(env, bindExpr(s.value, es), rel.columns[c].type, "assignment", s.value.pos);
+    newValues[c] = s.value === "default" ? defaultExpr(env, rel, c) : coerceAssignment(env, bindExpr(s.value, es), rel.columns[c].type, rel.columns[c].name, s.value.pos);
   }
   const source: PhysicalPlan = {
     kind: "project",

@@ -7,7 +7,7 @@ import { DataType, SqlError, SqlState, Types, typeEquals, typeName } from "../..
 import { mapExpr } from "../bound-expr-walk.js";
 import type { AggregateCall, BoundExpr, PhysicalPlan, SortKey, WindowCall } from "../physical-plan.js";
 import { AGG_BASE, CteBinding, ExprScope, QueryContext, WINDOW_BASE, WorkTableBinding, exprKey } from "./context.js";
-import { coerce, unify } from "./coerce.js";
+import { coerce, coerceAssignment, unify } from "./coerce.js";
 import { bindCondition, bindExpr, outputName, sortKey } from "./expressions.js";
 import { bindFromWhere } from "./from.js";
 import { Scope } from "./scope.js";
@@ -139,7 +139,7 @@ function flattenUnionAll(a: PhysicalPlan, b: PhysicalPlan): PhysicalPlan[] {
 }
 
 /** VALUES (...), (...): each column's type unified across rows; `targetTypes` (INSERT) take precedence. */
-export function bindValues(body: A.ValuesBody, ctx: QueryContext, targetTypes?: DataType[]): BoundQuery {
+export function bindValues(body: A.ValuesBody, ctx: QueryContext, targetTypes?: DataType[], targetNames?: string[]): BoundQuery {
   const es: ExprScope = { scope: Scope.empty(), ctx, clause: "VALUES" };
   const width = body.rows[0]?.length ?? 0;
   const rows = body.rows.map((r) => {
@@ -151,7 +151,13 @@ export function bindValues(body: A.ValuesBody, ctx: QueryContext, targetTypes?: 
     if (targetTypes && c < targetTypes.length) types.push(targetTypes[c]);
     else types.push(unify(rows.map((r) => r[c].type), "VALUES", body.pos));
   }
-  const bound = rows.map((r) => r.map((e, c) => (e === DEFAULT_MARKER ? e : coerce(ctx.env, e, types[c], targetTypes ? "assignment" : "implicit", body.pos))));
+  const bound = rows.map((r) =>
+    r.map((e, c) => {
+      if (e === DEFAULT_MARKER) return e;
+      if (targetNames && c < targetNames.length) return coerceAssignment(ctx.env, e, types[c], targetNames[c], body.pos);
+      return coerce(ctx.env, e, types[c], targetTypes ? "assignment" : "implicit", body.pos);
+    }),
+  );
   return {
     plan: { kind: "values", rows: bound, types },
     names: types.map((_, i) => `column${i + 1}`),

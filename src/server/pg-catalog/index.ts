@@ -1,6 +1,6 @@
 // pg_catalog emulation (placeholder until the catalog handlers land).
 
-import type { Session, StatementResult } from "../../index.js";
+import type { Database, Session, StatementResult } from "../../index.js";
 
 export interface CatalogEmulation {
   /** whether this statement is answered here rather than by the engine */
@@ -8,7 +8,8 @@ export interface CatalogEmulation {
   run(sql: string, session: Session): AsyncGenerator<StatementResult>;
 }
 
-export function createCatalogEmulation(): CatalogEmulation {
+export function createCatalogEmulation(db: Database): CatalogEmulation {
+  void db;
   return {
     handles: () => false,
     async *run() {},

@@ -236,7 +236,8 @@ export function formatDateTime(local: number, fmt: string, zone: string | null, 
       case "IYY":
       case "IY":
       case "I": {
-        const iy = isoYearWeek(days)[0];
+        let iy = isoYearWeek(days)[0];
+        if (iy <= 0) iy = 1 - iy; // BC years print without sign, as YYYY does
         const w = t.k.length;
         num = w === 4 ? iy : iy % 10 ** w;
         s = pad(num, w, fm);

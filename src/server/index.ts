@@ -1,0 +1,5 @@
+// The wire-protocol server's public surface: start a PgServer over a Database.
+
+export { PgServer, type ServerOptions, type TlsOptions } from "./server.js";
+export { type HbaRule, type AuthMethod, type UserConfig, DEFAULT_HBA_RULES, formatScramVerifier, scramVerifierFromPassword } from "./auth/index.js";
+export { VECTOR_OID } from "./type-oids.js";
