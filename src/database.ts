@@ -5,6 +5,7 @@ import { Catalog } from "./catalog/index.js";
 import { StreamRuntime, type RelationReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
+import { ModelFunctions } from "./model-functions.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
@@ -39,7 +40,12 @@ export class Database implements RelationReader {
   private deferredStarts: (() => void)[] = [];
   private closed = false;
 
-  private constructor(readonly options: DatabaseOptions) {}
+  /** EMBED / GENERATE: the models of this database */
+  readonly models: ModelFunctions;
+
+  private constructor(readonly options: DatabaseOptions) {
+    this.models = new ModelFunctions(this.catalog, options.memory ? undefined : (options.dataDir ?? "./sage-data"));
+  }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
     const db = new Database(options);

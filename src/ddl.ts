@@ -339,7 +339,7 @@ function createIndex(session: Session, st: A.CreateIndexStatement): StatementRes
   return commandResult("CREATE INDEX");
 }
 
-const DROP_KINDS: Record<string, RelationKind | "index" | "schema"> = {
+const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = {
   table: "table",
   stream: "stream",
   view: "view",
@@ -348,6 +348,7 @@ const DROP_KINDS: Record<string, RelationKind | "index" | "schema"> = {
   sink: "sink",
   index: "index",
   schema: "schema",
+  model: "model",
 };
 
 function drop(session: Session, st: A.DropStatement): StatementResult {
@@ -367,6 +368,13 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
         throw new SqlError(SqlState.UndefinedObject, `index "${n.parts.join(".")}" does not exist`, { position: n.pos });
       }
       cat.removeIndex(ix.id);
+    }
+    return { ...commandResult(tag), notices };
+  }
+  if (kind === "model") {
+    for (const n of st.names) {
+      const name = n.parts[n.parts.length - 1];
+      if (!session.db.models.drop(name, st.ifExists)) notices.push(`model "${name}" does not exist, skipping`);
     }
     return { ...commandResult(tag), notices };
   }

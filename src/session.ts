@@ -4,14 +4,14 @@
 import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import type { Database, SessionOptions } from "./database.js";
-import { ChangeCollector, compileExpr, runQuery, type ExecutionContext } from "./executor/index.js";
+import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionContext } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./subscription.js";
 import type { WriteResult } from "./stored-relation.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./result.js";
 import { SessionSettings } from "./settings.js";
-import { executeDdl, isDdl } from "./ddl.js";
+import { executeDdl, isDdl, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toSqlError, type DataType } from "./types/index.js";
 
@@ -48,7 +48,8 @@ export class Session {
     }
     for (const st of statements) {
       try {
-        yield this.executeStatement(st, sql, params);
+        if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
+        yield await this.executeStatement(st, sql, params);
       } catch (e) {
         const err = toSqlError(e);
         if (err.position !== undefined && err.line === undefined) {
@@ -74,25 +75,33 @@ export class Session {
     return { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
   }
 
-  executionContext(params: unknown[]): ExecutionContext {
+  /** The context a plan runs in; `ai` answers model calls (by default: the embedded model only). */
+  executionContext(params: unknown[], ai: AiLookup = this.db.models.streamingLookup): ExecutionContext {
     return {
       relations: this.db,
       params,
       eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
+      ai,
     };
   }
 
-  /** Binds and runs a query, returning its rows (scalar values). */
+  /** Runs a plan to completion (synchronously; remote model calls are refused). */
   runPlan(plan: PhysicalPlan, params: unknown[]): Chunk[] {
     return runQuery(plan, this.executionContext(params));
   }
 
-  private executeStatement(st: A.Statement, sql: string, params: unknown[]): StatementResult {
+  /** Runs a plan, fetching what its model calls need and running it again until complete. */
+  async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
+    const now = Date.now() * 1000;
+    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }));
+  }
+
+  private async executeStatement(st: A.Statement, sql: string, params: unknown[]): Promise<StatementResult> {
     switch (st.kind) {
       case "select": {
         const env = this.binderEnv(sql, params.map(() => Types.unknown));
         const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = this.runPlan(q.plan, params);
+        const chunks = await this.runPlanWithModels(q.plan, params);
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
@@ -104,6 +113,12 @@ export class Session {
         return this.applyWrite(bindUpdate(st, this.binderEnv(sql)), params, "UPDATE");
       case "delete":
         return this.applyWrite(bindDelete(st, this.binderEnv(sql)), params, "DELETE");
+      case "create_model": {
+        const name = st.name.parts[st.name.parts.length - 1];
+        const created = this.db.models.create(name, optionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
+        if (created && st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+        return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
+      }
       case "explain":
         return this.explain(st, sql);
       case "set": {
@@ -208,9 +223,9 @@ export class Session {
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
 
-  private applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): StatementResult {
+  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
     const stored = this.db.relation(w.relation.id);
-    const rows = this.runPlan(w.source, params).flatMap((c) => c.rows());
+    const rows = (await this.runPlanWithModels(w.source, params)).flatMap((c) => c.rows());
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once

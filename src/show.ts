@@ -35,6 +35,17 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
       ixs.map((ix) => [ix.name, cat.relationById(ix.relation)?.name ?? "", ix.method, ix.columns.join(", ")]),
     );
   }
+  if (what === "models") {
+    const described = new Map(session.db.models.runtime.describe().map((d) => [d.name, d]));
+    return rowsResult(
+      "SHOW",
+      [{ name: "Name", type: text }, { name: "Task", type: text }, { name: "Provider", type: text }, { name: "Model", type: text }, { name: "Dimensions", type: Types.integer }, { name: "Endpoint", type: text }, { name: "Default", type: Types.boolean }],
+      [...cat.models.values()].map((m) => {
+        const d = described.get(m.name);
+        return [m.name, m.task, m.provider, d?.model ?? m.name, m.dimensions ?? d?.dimensions ?? null, d?.endpoint ?? null, m.isDefault ?? false];
+      }),
+    );
+  }
   if (what === "columns") {
     if (!st.target) throw new SqlError(SqlState.SyntaxError, "SHOW COLUMNS needs FROM <relation>", { position: st.pos });
     const rel = cat.getRelation(st.target.parts, st.target.pos);

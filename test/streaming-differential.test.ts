@@ -55,7 +55,13 @@ export class Rng {
 // ---------------------------------------------------------------------------------------------
 // the grammar
 
-type Cat = "num" | "text" | "bool";
+/**
+ * num: integers (int, bigint, and integer-valued results); dec: numerics whose display scale varies
+ * (1.5, 1.00, avg() results) — they are summed, averaged, counted and projected, but never grouped,
+ * joined, DISTINCTed or compared by min/max, where which of the equal values 1.0 and 1.00 is shown
+ * is up to the engine (Postgres's too).
+ */
+type Cat = "num" | "text" | "bool" | "dec";
 
 interface Col {
   name: string;
@@ -94,6 +100,7 @@ class QueryGen {
 
   expr(scope: readonly Ref[], cat: Cat, depth: number): string {
     if (cat === "bool") return this.pred(scope, depth);
+    if (cat === "dec") return this.decExpr(scope, depth);
     const cols = this.refsOf(scope, cat);
     const leaf = (): string => {
       if (cols.length > 0 && this.r.chance(0.8)) return this.r.pick(cols).sql;
@@ -124,6 +131,20 @@ class QueryGen {
     ])();
   }
 
+  decExpr(scope: readonly Ref[], depth: number): string {
+    const decs = this.refsOf(scope, "dec");
+    const d = Math.max(0, depth - 1);
+    if (decs.length > 0 && (depth <= 0 || this.r.chance(0.5))) return this.r.pick(decs).sql;
+    return this.r.weighted<() => string>([
+      [2, () => `(${this.expr(scope, "num", d)} * 1.5)`],
+      [2, () => `(${this.expr(scope, "num", d)} / 4.0)`],
+      [1, () => `(${this.expr(scope, "num", d)} + 0.25)`],
+      [decs.length > 0 ? 2 : 0, () => `(${this.r.pick(decs).sql} - ${this.numConst()})`],
+      [decs.length > 0 ? 1 : 0, () => `coalesce(${this.r.pick(decs).sql}, 0.50)`],
+      [decs.length > 0 ? 1 : 0, () => `round(${this.r.pick(decs).sql}, 1)`],
+    ])();
+  }
+
   pred(scope: readonly Ref[], depth: number): string {
     const bools = this.refsOf(scope, "bool");
     const d = Math.max(0, depth - 1);
@@ -141,6 +162,7 @@ class QueryGen {
       [1, () => `${this.expr(scope, "num", d)} BETWEEN ${this.numConst()} AND ${this.numConst()}`],
       [1, () => `${this.expr(scope, "num", d)} IS DISTINCT FROM ${this.expr(scope, "num", d)}`],
     ];
+    if (this.refsOf(scope, "dec").length > 0) simple.push([1, () => `${this.decExpr(scope, d)} > ${this.numConst()}`]);
     if (bools.length > 0) {
       simple.push([2, () => this.r.pick(bools).sql]);
       simple.push([1, () => `${this.r.pick(bools).sql} IS NOT TRUE`]);
@@ -159,8 +181,9 @@ class QueryGen {
   }
 
   /** A projection list of 1–4 expressions named c0, c1, ... */
-  projection(scope: readonly Ref[], cats?: Cat[]): { sql: string; cols: Col[] } {
-    const want = cats ?? Array.from({ length: this.r.range(1, 4) }, () => this.r.weighted<Cat>([[5, "num"], [3, "text"], [1, "bool"]]));
+  projection(scope: readonly Ref[], cats?: Cat[], allowDec = true): { sql: string; cols: Col[] } {
+    const want =
+      cats ?? Array.from({ length: this.r.range(1, 4) }, () => this.r.weighted<Cat>([[5, "num"], [3, "text"], [1, "bool"], [allowDec ? 2 : 0, "dec"]]));
     const parts: string[] = [];
     const cols: Col[] = [];
     want.forEach((cat, i) => {
@@ -175,6 +198,8 @@ class QueryGen {
   /** An aggregate call over `scope` and its result category. */
   aggregate(scope: readonly Ref[]): { sql: string; cat: Cat } {
     const num = (): string => this.expr(scope, "num", 1);
+    // sum/avg also over numerics of varying scale; the result's scale must follow the rows
+    const sumArg = (): { arg: string; cat: Cat } => (this.r.chance(0.35) ? { arg: this.decExpr(scope, 1), cat: "dec" } : { arg: num(), cat: "num" });
     const text = (): string => {
       const cols = this.refsOf(scope, "text");
       return cols.length > 0 && this.r.chance(0.7) ? this.r.pick(cols).sql : this.expr(scope, "text", 1);
@@ -182,12 +207,18 @@ class QueryGen {
     return this.r.weighted<() => { sql: string; cat: Cat }>([
       [3, () => ({ sql: "count(*)", cat: "num" })],
       [2, () => ({ sql: `count(${this.expr(scope, this.r.pick<Cat>(["num", "text"]), 1)})`, cat: "num" })],
-      [3, () => ({ sql: `sum(${num()})`, cat: "num" })],
+      [
+        3,
+        () => {
+          const a = sumArg();
+          return { sql: `sum(${a.arg})`, cat: a.cat };
+        },
+      ],
       [2, () => ({ sql: `min(${num()})`, cat: "num" })],
       [2, () => ({ sql: `max(${num()})`, cat: "num" })],
       [1, () => ({ sql: `min(${text()})`, cat: "text" })],
       [1, () => ({ sql: `max(${text()})`, cat: "text" })],
-      [2, () => ({ sql: `avg(${num()})`, cat: "num" })],
+      [2, () => ({ sql: `avg(${sumArg().arg})`, cat: "dec" })],
       [2, () => ({ sql: `count(DISTINCT ${this.expr(scope, this.r.pick<Cat>(["num", "text"]), 1)})`, cat: "num" })],
       [1, () => ({ sql: `sum(DISTINCT ${num()})`, cat: "num" })],
       [
@@ -214,7 +245,9 @@ class QueryGen {
       const cat = this.r.weighted<Cat>([[5, "num"], [3, "text"], [1, "bool"]]);
       const plain = this.refsOf(scope, cat);
       let g = plain.length > 0 && this.r.chance(0.75) ? this.r.pick(plain).sql : this.expr(scope, cat, 1);
-      if (/^-?\d+$/.test(g)) g = `(${g} + 0)`; // a bare integer would be a GROUP BY ordinal
+      // a bare integer is a GROUP BY ordinal, another constant an error (42P10)
+      if (/^-?\d+$/.test(g)) g = `(${g} + 0)`;
+      else if (/^'[^']*'$/.test(g)) g = `(${g} || '')`;
       groups.push(g);
       items.push(`${g} AS c${cols.length}`);
       cols.push({ name: `c${cols.length}`, cat });
@@ -273,7 +306,7 @@ class QueryGen {
       case "distinct": {
         const r = rel();
         const scope = this.scopeOf(r, null);
-        const p = this.projection(scope);
+        const p = this.projection(scope, undefined, false);
         return { sql: `SELECT DISTINCT ${p.sql} FROM ${r.name}${this.r.chance(0.5) ? ` WHERE ${this.pred(scope, 2)}` : ""}`, cols: p.cols };
       }
       case "agg": {
@@ -314,7 +347,7 @@ class QueryGen {
         const a = rel();
         const b = rel();
         const sa = this.scopeOf(a, null);
-        const pa = this.projection(sa);
+        const pa = this.projection(sa, undefined, false);
         const pb = this.projection(this.scopeOf(b, null), pa.cols.map((c) => c.cat));
         const side = (r: Relation, p: { sql: string }, scope: Ref[]) =>
           `SELECT ${p.sql} FROM ${r.name}${this.r.chance(0.6) ? ` WHERE ${this.pred(scope, 2)}` : ""}`;
@@ -346,7 +379,9 @@ function makeTables(r: Rng): TableDef[] {
     ];
     if (r.chance(0.6)) cols.push({ name: "f", cat: "bool" });
     if (r.chance(0.4)) cols.push({ name: "w", cat: "num" });
-    const typeOf = (c: Col) => (c.cat === "num" ? (c.name === "w" ? "BIGINT" : "INT") : c.cat === "text" ? "TEXT" : "BOOLEAN");
+    if (r.chance(0.4)) cols.push({ name: "d", cat: "dec" });
+    const typeOf = (c: Col) =>
+      c.cat === "num" ? (c.name === "w" ? "BIGINT" : "INT") : c.cat === "text" ? "TEXT" : c.cat === "dec" ? "NUMERIC" : "BOOLEAN";
     const name = `t${t}`;
     out.push({ name, cols, ddl: `CREATE TABLE ${name} (id INT PRIMARY KEY, ${cols.map((c) => `${c.name} ${typeOf(c)}`).join(", ")})` });
   }
@@ -362,6 +397,8 @@ function value(r: Rng, c: Col): string {
       return r.pick(TEXTS);
     case "bool":
       return r.pick(["true", "false"]);
+    case "dec":
+      return r.pick(["1.5", "0.50", "2.0", "1.00", "-0.25", "3", "0.000"]);
   }
 }
 
@@ -410,7 +447,7 @@ class WriteGen {
         for (const c of cols) {
           const e = r.chance(0.5) ? value(r, c) : c.cat === "bool" ? this.q.pred(scope, 1) : this.q.expr(scope, c.cat, 1);
           // keep numbers in a small domain so that groups and joins keep colliding
-          const bounded = c.cat === "num" && !/^-?\d+$|^NULL$/.test(e) ? `(${e}) % 6` : e;
+          const bounded = (c.cat === "num" || c.cat === "dec") && !/^-?\d+$|^NULL$/.test(e) ? `(${e}) % 6` : e;
           sets.push(`${c.name} = ${bounded}`);
         }
         const where = r.chance(0.5) && ids.size > 0 ? `id = ${r.pick([...ids])}` : this.q.pred(scope, 1);

@@ -108,30 +108,30 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export interface CompareOptions {
+export interface MeasureOptions {
+  /** label for progress lines */
   name: string;
-  unit: string;
-  higherIsBetter: boolean;
-  /** the contender whose figure is "sage" */
-  sage: string;
   contenders: Contender[];
   runs: number;
   warmups?: number;
   ctx: BenchContext;
-  notes?: string;
+}
+
+/** Every contender's figures over the rounds (index = round), failures, result digests, heap. */
+export interface Measurement {
+  values: Map<string, number[]>;
+  checks: Map<string, string | undefined>;
+  heap: Map<string, number>;
+  failed: Map<string, string>;
 }
 
 /**
  * Measures every contender: `warmups` runs each (discarded), then `runs` rounds in which each
- * contender runs once (the order rotates each round). Ratios are computed per round (sage's run
- * against the peer's run of the same round) and their median reported. Checks (result digests)
- * must agree with sage's; a mismatch is recorded in the notes and on stderr.
+ * contender runs once (the order rotates each round), so that round i of sage and round i of a
+ * peer ran under the same conditions and their ratio pairs them.
  */
-export async function compare(o: CompareOptions): Promise<BenchResult> {
-  const values = new Map<string, number[]>();
-  const heap = new Map<string, number>();
-  const failed = new Map<string, string>();
-  const checks = new Map<string, string | undefined>();
+export async function measure(o: MeasureOptions): Promise<Measurement> {
+  const m: Measurement = { values: new Map(), checks: new Map(), heap: new Map(), failed: new Map() };
   const active = [...o.contenders];
   const runOne = async (c: Contender, i: number): Promise<Sample | null> => {
     collectGarbage();
@@ -141,12 +141,12 @@ export async function compare(o: CompareOptions): Promise<BenchResult> {
       const s = await c.run(i);
       probe();
       const held = (contenderPeakHeap - base) / 2 ** 20;
-      heap.set(c.name, Math.max(heap.get(c.name) ?? 0, held));
+      m.heap.set(c.name, Math.max(m.heap.get(c.name) ?? 0, held));
       return s;
     } catch (e) {
-      if (!c.optional && c.name === o.sage) throw e;
+      if (!c.optional) throw e;
       const why = e instanceof Error ? e.message : String(e);
-      failed.set(c.name, why);
+      m.failed.set(c.name, why);
       o.ctx.log(`  ${o.name}: ${c.name} failed: ${why}`);
       return null;
     }
@@ -160,50 +160,71 @@ export async function compare(o: CompareOptions): Promise<BenchResult> {
   for (let r = 0; r < o.runs; r++) {
     const order = active.map((_, i) => active[(i + r) % active.length]);
     for (const c of order) {
-      if (failed.has(c.name)) continue;
+      if (m.failed.has(c.name)) continue;
       const s = await runOne(c, r);
       if (s === null) continue;
-      if (!values.has(c.name)) values.set(c.name, []);
-      values.get(c.name)!.push(s.value);
-      if (!checks.has(c.name)) checks.set(c.name, s.check);
+      if (!m.values.has(c.name)) m.values.set(c.name, []);
+      m.values.get(c.name)!.push(s.value);
+      if (!m.checks.has(c.name)) m.checks.set(c.name, s.check);
     }
-    o.ctx.log(`  ${o.name}: round ${r + 1}/${o.runs} ${active.map((c) => `${c.name}=${fmt(values.get(c.name)?.at(-1) ?? NaN)}`).join(" ")}`);
+    o.ctx.log(`  ${o.name}: round ${r + 1}/${o.runs} ${active.map((c) => `${c.name}=${fmt(m.values.get(c.name)?.at(-1) ?? NaN)}`).join(" ")}`);
   }
-  const sageValues = values.get(o.sage) ?? [];
+  return m;
+}
+
+export interface RowOptions {
+  name: string;
+  unit: string;
+  higherIsBetter: boolean;
+  /** the contender whose figure is the row's "sage" figure */
+  sage: string;
+  /** the contenders shown as peers (default: every other non-sage contender measured) */
+  peers?: string[];
+  notes?: string;
+  target?: { value: number; text: string };
+}
+
+/** One result row from a measurement: sage's median/min/max, each peer's median, paired ratios. */
+export function resultRow(m: Measurement, o: RowOptions): BenchResult {
+  const sageValues = m.values.get(o.sage) ?? [];
+  if (sageValues.length === 0) throw new Error(`${o.name}: no figure for ${o.sage}: ${m.failed.get(o.sage) ?? "not run"}`);
+  const peerNames = o.peers ?? [...m.values.keys(), ...m.failed.keys()].filter((n) => n !== o.sage && !n.startsWith("sage"));
   const peers: Record<string, number> = {};
   const ratios: Record<string, number> = {};
   const peerMin: Record<string, number> = {};
   const peerMax: Record<string, number> = {};
   const notes: string[] = o.notes ? [o.notes] : [];
-  const sageCheck = checks.get(o.sage);
-  for (const c of o.contenders) {
-    if (c.name === o.sage) continue;
-    const vs = values.get(c.name);
+  const sageCheck = m.checks.get(o.sage);
+  const agreeing: string[] = [];
+  for (const p of peerNames) {
+    const vs = m.values.get(p);
     if (!vs || vs.length === 0) {
-      notes.push(`${c.name}: ${failed.get(c.name) ?? "no figure"}`);
+      notes.push(`${p}: ${m.failed.get(p) ?? "no figure"}`);
       continue;
     }
-    peers[c.name] = median(vs);
-    peerMin[c.name] = Math.min(...vs);
-    peerMax[c.name] = Math.max(...vs);
-    const pair = vs.map((v, i) => (o.higherIsBetter ? sageValues[i] / v : v / sageValues[i])).filter((x) => Number.isFinite(x));
-    if (pair.length) ratios[c.name] = median(pair);
-    const pc = checks.get(c.name);
-    if (sageCheck !== undefined && pc !== undefined && pc !== sageCheck) {
-      notes.push(`RESULT MISMATCH: ${c.name} (${pc}) differs from sage (${sageCheck})`);
-      o.ctx.log(`  ${o.name}: RESULT MISMATCH ${c.name}: ${pc} vs sage ${sageCheck}`);
+    peers[p] = median(vs);
+    peerMin[p] = Math.min(...vs);
+    peerMax[p] = Math.max(...vs);
+    const pair: number[] = [];
+    for (let i = 0; i < Math.min(vs.length, sageValues.length); i++) {
+      const x = o.higherIsBetter ? sageValues[i] / vs[i] : vs[i] / sageValues[i];
+      if (Number.isFinite(x)) pair.push(x);
+    }
+    if (pair.length) ratios[p] = median(pair);
+    const pc = m.checks.get(p);
+    if (sageCheck !== undefined && pc !== undefined) {
+      if (pc !== sageCheck) notes.push(`RESULT MISMATCH: ${p} gave ${pc}, ${o.sage} gave ${sageCheck}`);
+      else agreeing.push(p);
     }
   }
-  if (sageCheck !== undefined && !notes.some((n) => n.startsWith("RESULT MISMATCH"))) {
-    const same = o.contenders.filter((c) => c.name !== o.sage && checks.get(c.name) !== undefined).map((c) => c.name);
-    if (same.length) notes.push(`same final result as ${same.join(", ")}`);
-  }
+  if (agreeing.length) notes.push(`final result identical across ${[o.sage, ...agreeing].join(", ")}`);
   const heapMb: Record<string, number> = {};
-  for (const [k, v] of heap) heapMb[k] = round(v, 1);
-  return {
+  for (const n of [o.sage, ...peerNames]) if (m.heap.has(n)) heapMb[n] = round(m.heap.get(n)!, 1);
+  const sage = median(sageValues);
+  const result: BenchResult = {
     name: o.name,
     unit: o.unit,
-    sage: median(sageValues),
+    sage,
     peers,
     higher_is_better: o.higherIsBetter,
     runs: sageValues.length,
@@ -215,6 +236,11 @@ export async function compare(o: CompareOptions): Promise<BenchResult> {
     heap_mb: heapMb,
     notes: notes.join("; ") || undefined,
   };
+  if (o.target) {
+    const met = o.higherIsBetter ? sage >= o.target.value : sage <= o.target.value;
+    result.target = { value: o.target.value, met, text: o.target.text };
+  }
+  return result;
 }
 
 export function round(x: number, digits = 3): number {

@@ -68,7 +68,20 @@ export function relationKindName(kind: RelationKind): string {
   return KIND_NAMES[kind];
 }
 
+/** A model usable by EMBED / GENERATE (the definition itself lives with the AI runtime). */
+export interface ModelEntry {
+  name: string;
+  task: "embedding" | "generation";
+  provider: string;
+  /** embedding models: the vector size EMBED returns */
+  dimensions?: number;
+  /** the statement that created it (replayed on recovery) */
+  definition?: string;
+  isDefault?: boolean;
+}
+
 export class Catalog {
+  readonly models = new Map<string, ModelEntry>();
   private relations = new Map<string, RelationEntry>();
   private byName = new Map<string, string>();
   private indexes = new Map<string, IndexEntry>();

@@ -5,4 +5,5 @@ export {
   type RelationKind,
   type ColumnSchema,
   type IndexEntry,
+  type ModelEntry,
 } from "./catalog.js";

@@ -9,6 +9,7 @@ export type {
   RelationReader,
   ExecutionContext,
   OperatorEnv,
+  AiLookup,
 } from "./message.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery } from "./run-query.js";

@@ -43,6 +43,17 @@ export interface ExecutionContext {
   eval: EvalContext;
   /** checked between chunks; the executor throws SqlError 57014 'canceling statement due to user request' when set */
   cancelled?: () => boolean;
+  /** answers EMBED / GENERATE calls (see AiLookup) */
+  ai?: AiLookup;
+}
+
+/**
+ * How expression kernels reach models. `lookup` answers synchronously when it can (the embedded
+ * model, results already fetched); otherwise it records the input as missing and returns
+ * `undefined`, and the caller fetches the missing inputs asynchronously and runs the query again.
+ */
+export interface AiLookup {
+  lookup(kind: "embed" | "generate", model: string, input: string, options: string | null): unknown;
 }
 
 /** The most rows an operator puts in one output chunk (sources produce chunks of at most this size). */

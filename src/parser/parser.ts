@@ -129,7 +129,7 @@ export class SqlParser extends EmbeddedActionsParser {
   insertStatement!: Rule<[], A.InsertStatement>;
   updateStatement!: Rule<[], A.UpdateStatement>;
   deleteStatement!: Rule<[], A.DeleteStatement>;
-  assignment!: Rule<[], { column: string; value: A.Expr | "default" }>;
+  assignment!: Rule<[], { column: string; value: A.Expr | "default" }[]>;
   returning!: Rule<[], A.SelectItem[]>;
   // ddl
   createStatement!: Rule<[], A.Statement>;

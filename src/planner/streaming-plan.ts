@@ -6,6 +6,7 @@
 
 import { SqlError, SqlState } from "../types/index.js";
 import { isTimeDependent } from "./binder/coerce.js";
+import { EMBEDDED_MODEL } from "./binder/expressions.js";
 import { visitExpr } from "./bound-expr-walk.js";
 import { children } from "./explain.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
@@ -101,6 +102,15 @@ function check(p: PhysicalPlan): void {
       }
       if (x.kind === "param") {
         throw new SqlError(SqlState.FeatureNotSupported, "parameters are not allowed in a materialized view");
+      }
+      if (x.kind === "call" && x.fn.startsWith("ai.")) {
+        const model = x.args[1]?.kind === "const" ? String(x.args[1].value) : "";
+        if (x.fn !== "ai.embed" || model !== EMBEDDED_MODEL) {
+          throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with model "${model}" is not supported in a materialized view yet`, {
+            hint: "Continuous queries can call the embedded model (EMBED(text)); remote models need the async AI operator, which is not built yet.",
+          });
+        }
+        return;
       }
       if (x.kind === "call" && isTimeDependent(x.fn)) {
         // a view evaluates rows once, as they arrive: now() or random() there would be frozen at

@@ -67,7 +67,7 @@ export class PgServer implements ConnectionHost {
     validateHbaRules(this.hba);
     this.users = new UserStore(options.users ?? []);
     this.tls = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert }) : null;
-    this.catalog = createCatalogEmulation(options.db);
+    this.catalog = createCatalogEmulation(options.db, () => (options.users ?? []).map((u) => u.name));
     this.maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
     this.maxConnections = options.maxConnections ?? 100;
     this.authTimeout = options.authenticationTimeoutMs ?? 60_000;

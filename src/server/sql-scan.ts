@@ -162,3 +162,63 @@ export function offsetToCodePoint(s: string, offset: number): number {
   }
   return cp;
 }
+
+/** The dotted names in the text (`a`, `s.t`, `"Q".x`), lower-cased unless quoted, outside literals and comments. */
+export function qualifiedNames(sql: string): string[][] {
+  const out: string[][] = [];
+  const n = sql.length;
+  let i = 0;
+  let chain: string[] = [];
+  let expectPart = false;
+  const finish = () => {
+    if (chain.length > 0) out.push(chain);
+    chain = [];
+    expectPart = false;
+  };
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 39) {
+      finish();
+      i = skipQuoted(sql, i, 39, false);
+    } else if (c === 34) {
+      const end = skipQuoted(sql, i, 34, false);
+      const part = sql.slice(i + 1, end - 1).replace(/""/g, '"');
+      if (!expectPart) finish();
+      chain.push(part);
+      expectPart = false;
+      i = end;
+    } else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+      finish();
+      const nl = sql.indexOf("\n", i);
+      i = nl < 0 ? n : nl + 1;
+    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+      finish();
+      i = skipBlockComment(sql, i);
+    } else if (c === 36) {
+      finish();
+      i = isDigit(sql.charCodeAt(i + 1)) ? i + 2 : skipDollarQuoted(sql, i);
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentCont(sql.charCodeAt(j))) j++;
+      if (sql.charCodeAt(j) === 39) {
+        finish();
+        i = skipQuoted(sql, j, 39, sql.slice(i, j).toLowerCase() === "e");
+        continue;
+      }
+      if (!expectPart) finish();
+      chain.push(sql.slice(i, j).toLowerCase());
+      expectPart = false;
+      i = j;
+    } else if (c === 46 && chain.length > 0 && !expectPart) {
+      expectPart = true;
+      i++;
+    } else if (c === 32 || (c >= 9 && c <= 13)) {
+      i++;
+    } else {
+      finish();
+      i++;
+    }
+  }
+  finish();
+  return out;
+}

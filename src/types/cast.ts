@@ -8,7 +8,7 @@ import { Decimal } from "./numeric.js";
 import { Interval } from "./interval.js";
 import { Jsonb } from "./jsonb.js";
 import { rint, toFloat4 } from "./float.js";
-import { USECS_PER_DAY, DATE_NEG_INFINITY, DATE_POS_INFINITY, localToUtc, utcToLocal, isFiniteDate } from "./datetime.js";
+import { USECS_PER_DAY, DATE_NEG_INFINITY, DATE_POS_INFINITY, localToUtc, utcToLocal } from "./datetime.js";
 import { formatValue, parseValue, parseVector } from "./text-format.js";
 import { applyNumericTypmod, applyStringTypmod, checkVectorDims, checkVectorElement } from "./typmod.js";
 import { rtrimSpaces } from "./compare.js";
@@ -361,6 +361,9 @@ export function castValue(
   if (value === null || value === undefined) return null;
   const f = from.id;
   const t = to.id;
+  if ((t === "timestamp" || t === "timestamptz" || t === "time") && to.precision !== undefined) {
+    return roundFractionalSeconds(castValue(value, from, { id: t }, context, options) as number, to.precision);
+  }
   const explicit = context === "explicit";
   // to string types: I/O conversion
   if (t === "text" || t === "varchar" || t === "char") {
@@ -469,4 +472,11 @@ function castArray(arr: readonly unknown[], from: DataType, to: DataType, contex
   return out;
 }
 
-export { isFiniteDate };
+
+/** time(p) / timestamp(p): microseconds rounded to p fractional digits, half away from zero. */
+function roundFractionalSeconds(us: number, precision: number): number {
+  if (precision >= 6 || !Number.isFinite(us)) return us;
+  const unit = 10 ** (6 - precision);
+  const r = Math.floor((Math.abs(us) + unit / 2) / unit) * unit;
+  return us < 0 ? -r : r;
+}

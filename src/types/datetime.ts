@@ -601,7 +601,6 @@ function decodeDate(t: string, out: ParsedDateTime, text: string): void {
   out.month = m;
   out.day = d;
   out.hasDate = true;
-  void text;
 }
 
 /** Current time in µs (for 'now', 'today' input, which Postgres resolves at input time). */

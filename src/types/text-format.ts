@@ -541,14 +541,14 @@ function scalarTypeByName(n: string, mods: readonly number[], original: string):
       return Types.date;
     case "time":
     case "time without time zone":
-      return Types.time;
+      return timePrecisionType("time", mods);
     case "timestamp":
     case "timestamp without time zone":
     case "datetime":
-      return Types.timestamp;
+      return timePrecisionType("timestamp", mods);
     case "timestamptz":
     case "timestamp with time zone":
-      return Types.timestamptz;
+      return timePrecisionType("timestamptz", mods);
     case "timetz":
     case "time with time zone":
       throw new SqlError(SqlState.FeatureNotSupported, `type "time with time zone" is not supported`);
@@ -568,6 +568,16 @@ function scalarTypeByName(n: string, mods: readonly number[], original: string):
   }
   if (n === "interval" || n.startsWith("interval ")) return Types.interval;
   throw undefinedType(original.trim());
+}
+
+/** time(p) / timestamp(p) / timestamptz(p): fractional-second digits kept (0-6; more is 6). */
+function timePrecisionType(id: "time" | "timestamp" | "timestamptz", mods: readonly number[]): DataType {
+  if (mods.length === 0) return { id };
+  if (mods.length > 1) throw invalidTypmod("invalid type modifier");
+  const p = mods[0];
+  const label = id === "time" ? "TIME" : id === "timestamp" ? "TIMESTAMP" : "TIMESTAMP";
+  if (p < 0) throw invalidTypmod(`${label}(${p}) precision must not be negative`);
+  return { id, precision: Math.min(p, 6) };
 }
 
 function lengthType(id: "varchar" | "char", mods: readonly number[]): DataType {

@@ -3,6 +3,7 @@
 // length, the hot operators run as typed-array kernels (kernels.ts), and everything else goes
 // through a per-row loop over the function registry with strict NULL handling.
 
+import { SqlError, SqlState } from "../../types/index.js";
 import { Chunk, Column, ColumnBuilder, type DataType, getFunction } from "../../types/index.js";
 import type { BoundExpr, CallExpr } from "../../planner/physical-plan.js";
 import type { ExecutionContext } from "../message.js";
@@ -35,7 +36,35 @@ function constantColumn(type: DataType, value: unknown): CompiledExpr {
   };
 }
 
+/**
+ * EMBED / GENERATE (fn "ai.embed" / "ai.generate", args: input text, model name, options text):
+ * each non-NULL input is looked up through the context's AiLookup.
+ */
+function aiCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
+  const kind = expr.fn === "ai.embed" ? "embed" : "generate";
+  const type = expr.type;
+  return (chunk, ctx, outer) => {
+    const n = chunk.length;
+    const cols = args.map((a) => a.fn(chunk, ctx, outer));
+    const b = new ColumnBuilder(type, n);
+    for (let i = 0; i < n; i++) {
+      const input = cols[0].get(i);
+      const model = cols[1].get(i);
+      const options = cols.length > 2 ? cols[2].get(i) : null;
+      if (input === null || model === null) {
+        b.pushNull();
+        continue;
+      }
+      if (!ctx.ai) throw new SqlError(SqlState.FeatureNotSupported, `${kind.toUpperCase()}() is not available here`);
+      const v = ctx.ai.lookup(kind, String(model), String(input), options === null ? null : String(options));
+      b.push(v === undefined ? null : v);
+    }
+    return b.build();
+  };
+}
+
 function compileCall(expr: CallExpr, args: Compiled[]): { fn: CompiledExpr; safe: boolean } {
+  if (expr.fn.startsWith("ai.")) return { fn: aiCall(expr, args), safe: false };
   const op = fastOp(expr.fn, expr.args.length);
   if (op !== null) {
     if (op === "neg" && args.length === 1) {

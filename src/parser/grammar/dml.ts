@@ -2,7 +2,8 @@
 
 import type * as A from "../ast.js";
 import type { SqlParser } from "../parser.js";
-import { Eq, K } from "../tokens.js";
+import { Eq, K, LParen, RParen } from "../tokens.js";
+import { SqlError, SqlState } from "../../types/index.js";
 
 export function defineDmlRules($: SqlParser): void {
   $.insertStatement = $.rule("insertStatement", (): A.InsertStatement => {
@@ -54,7 +55,7 @@ export function defineDmlRules($: SqlParser): void {
           ALT: (): NonNullable<A.InsertStatement["onConflict"]> => {
             $.c(0, K.UPDATE);
             $.c(0, K.SET);
-            const set = $.sep(0, () => $.s(5, $.assignment));
+            const set = $.sep(0, () => $.s(5, $.assignment)).flat();
             const where = $.opt(4, () => {
               $.c(0, K.WHERE);
               return $.s(6, $.expr);
@@ -92,7 +93,7 @@ export function defineDmlRules($: SqlParser): void {
       () => $.la(1).tokenType === K.AS || ($.isIdent($.la(1)) && $.la(1).tokenType !== K.SET),
     );
     $.c(0, K.SET);
-    const set = $.sep(0, () => $.s(2, $.assignment));
+    const set = $.sep(0, () => $.s(2, $.assignment)).flat();
     $.act(() => (stmt.set = set));
     $.opt(3, () => {
       $.c(0, K.FROM);
@@ -143,19 +144,43 @@ export function defineDmlRules($: SqlParser): void {
     return stmt;
   });
 
-  $.assignment = $.rule("assignment", () => {
-    const column = $.s(0, $.ident);
-    $.c(0, Eq);
-    const value = $.alt(0, [
+  // `col = expr | DEFAULT`, or `(c1, c2) = (e1, e2)` / `= ROW(e1, e2)` (one assignment per column)
+  $.assignment = $.rule("assignment", (): { column: string; value: A.Expr | "default" }[] => {
+    return $.alt(1, [
       {
-        ALT: (): A.Expr | "default" => {
-          $.c(0, K.DEFAULT);
-          return "default";
+        ALT: () => {
+          const lp = $.c(0, LParen);
+          const columns = $.sep(1, () => $.s(2, $.ident));
+          $.c(0, RParen);
+          $.c(1, Eq);
+          const value = $.s(3, $.expr);
+          return $.act(() => {
+            if (columns.length === 1) return [{ column: columns[0], value }];
+            if (value.kind !== "row" || value.fields.length !== columns.length) {
+              if (value.kind === "subquery") throw new SqlError(SqlState.FeatureNotSupported, "multiple-column UPDATE with a subquery is not supported yet", { position: lp.pos });
+              throw new SqlError(SqlState.SyntaxError, value.kind === "row" ? `number of columns does not match number of values` : "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression", { position: lp.pos });
+            }
+            return columns.map((column, i) => ({ column, value: value.fields[i] as A.Expr | "default" }));
+          });
         },
       },
-      { ALT: (): A.Expr | "default" => $.s(1, $.expr) },
+      {
+        ALT: () => {
+          const column = $.s(0, $.ident);
+          $.c(0, Eq);
+          const value = $.alt(0, [
+            {
+              ALT: (): A.Expr | "default" => {
+                $.c(0, K.DEFAULT);
+                return "default";
+              },
+            },
+            { ALT: (): A.Expr | "default" => $.s(1, $.expr) },
+          ]);
+          return [{ column, value }];
+        },
+      },
     ]);
-    return { column, value };
   });
 
   $.returning = $.rule("returning", (): A.SelectItem[] => {

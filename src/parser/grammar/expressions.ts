@@ -247,17 +247,42 @@ export function defineExpressionRules($: SqlParser): void {
                     },
                   },
                 ]);
-                const pattern = $.s(5, $.aExpr, P_LIKE + 1);
-                const escape = $.opt(3, () => {
-                  $.c(0, K.ESCAPE);
-                  return $.s(6, $.aExpr, P_LIKE + 1);
-                });
-                return $.act((): A.Expr => {
-                  const op = t.tokenType === K.LIKE ? "like" : t.tokenType === K.ILIKE ? "ilike" : "similar";
-                  const e: A.LikeExpr = { kind: "like", op, expr: l, pattern, negated, pos: t.pos };
-                  if (escape) e.escape = escape;
-                  return e;
-                });
+                return $.alt(7, [
+                  {
+                    // x [NOT] LIKE ANY|SOME|ALL (array | subquery)
+                    ALT: () => {
+                      const q = $.alt(8, [
+                        { ALT: () => $.c(1, K.ANY) },
+                        { ALT: () => $.c(1, K.SOME) },
+                        { ALT: () => $.c(1, K.ALL) },
+                      ]);
+                      const content = $.s(10, $.parenQueryOrList);
+                      return $.act((): A.Expr => {
+                        const base = t.tokenType === K.LIKE ? "like" : t.tokenType === K.ILIKE ? "ilike" : "similar";
+                        const op = negated ? `not ${base}` : base;
+                        const quantifier = q.tokenType === K.ALL ? "all" : "any";
+                        if (content.query) return { kind: "quantified", op, quantifier, expr: l, query: content.query, pos: t.pos };
+                        if (content.exprs.length !== 1) $.fail(q);
+                        return { kind: "quantified", op, quantifier, expr: l, array: content.exprs[0], pos: t.pos };
+                      });
+                    },
+                  },
+                  {
+                    ALT: () => {
+                      const pattern = $.s(5, $.aExpr, P_LIKE + 1);
+                      const escape = $.opt(3, () => {
+                        $.c(0, K.ESCAPE);
+                        return $.s(6, $.aExpr, P_LIKE + 1);
+                      });
+                      return $.act((): A.Expr => {
+                        const op = t.tokenType === K.LIKE ? "like" : t.tokenType === K.ILIKE ? "ilike" : "similar";
+                        const e: A.LikeExpr = { kind: "like", op, expr: l, pattern, negated, pos: t.pos };
+                        if (escape) e.escape = escape;
+                        return e;
+                      });
+                    },
+                  },
+                ]);
               },
             },
           ]);

@@ -19,7 +19,7 @@ import type { BinderEnv } from "./context.js";
 export type CoercionContext = "implicit" | "assignment" | "explicit";
 
 function hasModifier(t: DataType): boolean {
-  return t.length !== undefined || t.precision !== undefined || t.dims !== undefined;
+  return t.length !== undefined || t.precision !== undefined || t.dims !== undefined || (t.element !== undefined && hasModifier(t.element));
 }
 
 export function coerce(
@@ -39,7 +39,8 @@ export function coerce(
     try {
       let value: unknown;
       if (e.value === null) value = null;
-      else if (e.type.id === "unknown") value = parseValue(to, String(e.value));
+      // a literal is read by the type's input function, then the type modifier applies in `context`
+      else if (e.type.id === "unknown") value = parseValue(hasModifier(to) ? { id: to.id, element: to.element } : to, String(e.value));
       else value = castValue(e.value, e.type, to, context);
       if (e.type.id === "unknown" && value !== null && hasModifier(to)) value = castValue(value, { id: to.id }, to, context);
       return { kind: "const", type: to, value };
@@ -86,6 +87,7 @@ const CLOCK_FUNCTIONS = new Set([
 
 /** Whether a call's value depends on when it runs (volatile, or reads the clock). */
 export function isTimeDependent(fnId: string): boolean {
+  if (fnId.startsWith("ai.")) return true; // model calls are never folded at bind time
   return getFunction(fnId).volatile || CLOCK_FUNCTIONS.has(fnId.split(":")[0]);
 }
 

@@ -88,6 +88,9 @@ function resolveColumn(parts: string[], pos: number | undefined, es: ExprScope):
   if (parts.length > 1) {
     const table = parts[parts.length - 2];
     if (!scopeChainHasTable(es.ctx, es.scope, table)) {
+      if (es.scope.columns.some((c) => c.relation === table)) {
+        throw new SqlError(SqlState.UndefinedTable, `invalid reference to FROM-clause entry for table "${table}"`, { position: pos });
+      }
       throw new SqlError(SqlState.UndefinedTable, `missing FROM-clause entry for table "${table}"`, { position: pos });
     }
   }
@@ -228,8 +231,24 @@ function bindInner(ast: A.Expr, es: ExprScope): BoundExpr {
       const t = elems.length === 0 ? Types.text : unify(elems.map((x) => x.type), "ARRAY", ast.pos);
       return call("array", elems.map((x) => coerce(env, x, t, "implicit", ast.pos)), es, ast.pos);
     }
-    case "subscript":
-      throw new SqlError(SqlState.FeatureNotSupported, "array subscripts are not supported yet", { position: ast.pos });
+    case "subscript": {
+      if (ast.slice) {
+        const arr = bindInner(ast.expr, es);
+        const bound = (e?: A.Expr): BoundExpr => (e ? bindInner(e, es) : { kind: "const", type: Types.integer, value: null });
+        requireArray(arr, ast.pos);
+        return call("array_slice", [arr, bound(ast.lower), bound(ast.upper)], es, ast.pos);
+      }
+      // a[i][j]: one call with all the subscripts
+      const idx: A.Expr[] = [];
+      let base: A.Expr = ast;
+      while (base.kind === "subscript" && !base.slice) {
+        idx.unshift(base.index!);
+        base = base.expr;
+      }
+      const arr = bindInner(base, es);
+      requireArray(arr, ast.pos);
+      return call("array_subscript", [arr, ...idx.map((i) => bindInner(i, es))], es, ast.pos);
+    }
     case "row":
       if (ast.fields.length === 1) return bindInner(ast.fields[0], es);
       throw new SqlError(SqlState.FeatureNotSupported, "row values are only supported in comparisons, IN and IS [NOT] NULL", { position: ast.pos });
@@ -407,7 +426,7 @@ function bindQuantifiedArray(op: string, quantifier: "any" | "all", lhsAst: A.Ex
   };
 }
 
-const LIKE_OPS: Record<string, string> = { like: "like", ilike: "ilike", "~~": "like", "~~*": "ilike", "not like": "not_like", "not ilike": "not_ilike" };
+const LIKE_OPS: Record<string, string> = { like: "like", ilike: "ilike", "~~": "like", "~~*": "ilike", "not like": "not_like", "not ilike": "not_ilike", "!~~": "not_like", "!~~*": "not_ilike", similar: "similar_to" };
 
 function bindCase(ast: A.CaseExpr, es: ExprScope): BoundExpr {
   const env = es.ctx.env;
@@ -419,7 +438,8 @@ function bindCase(ast: A.CaseExpr, es: ExprScope): BoundExpr {
   }
   const thens = ast.whens.map((w) => bindInner(w.then, es));
   const els = ast.else ? bindInner(ast.else, es) : undefined;
-  const t = unify([...thens.map((x) => x.type), ...(els ? [els.type] : [])], "CASE", ast.pos);
+  // as Postgres: the ELSE result's type is considered first
+  const t = unify([...(els ? [els.type] : []), ...thens.map((x) => x.type)], "CASE", ast.pos);
   const whens: { when: BoundExpr; then: BoundExpr }[] = [];
   for (let i = 0; i < conds.length; i++) {
     const c = conds[i];
@@ -449,6 +469,9 @@ function bindFunction(ast: A.FunctionCallExpr, es: ExprScope): BoundExpr {
   const env = es.ctx.env;
   const name = ast.name.parts[ast.name.parts.length - 1];
   if (ast.over) return bindWindowCall(ast, name, es);
+  if (isWindowFunctionName(name) && !isAggregateName(name)) {
+    throw new SqlError(SqlState.WrongObjectType, `window function ${name} requires an OVER clause`, { position: ast.pos });
+  }
   if (isAggregateName(name) && !(name === "count" && !ast.star && ast.args.length === 0 && false)) {
     return bindAggregateCall(ast, name, es);
   }
@@ -456,6 +479,7 @@ function bindFunction(ast: A.FunctionCallExpr, es: ExprScope): BoundExpr {
     throw new SqlError(SqlState.WrongObjectType, `${ast.star ? "*" : "DISTINCT, ORDER BY or FILTER"} specified, but ${name} is not an aggregate function`, { position: ast.pos });
   }
   const args = ast.args.map((a) => bindInner(a, es));
+  if (name === "embed" || name === "generate") return bindModelCall(name, args, es, ast.pos);
   if (CONDITIONAL.has(name)) {
     if (args.length === 0 || (name === "nullif" && args.length !== 2)) {
       throw new SqlError(SqlState.UndefinedFunction, `function ${name}() does not exist`, { position: ast.pos });
@@ -473,6 +497,48 @@ function bindFunction(ast: A.FunctionCallExpr, es: ExprScope): BoundExpr {
     return { kind: name as "nullif" | "greatest" | "least", args: cargs, cmp, type: t };
   }
   return call(name, args, es, ast.pos);
+}
+
+/** The embedded embedding model, always present. */
+export const EMBEDDED_MODEL = "glove_100d";
+
+/**
+ * EMBED(text [, model]) → vector(n); GENERATE(prompt [, model [, options]]) → text. The model is
+ * a constant name (default: the default model of the task); the call becomes "ai.embed" /
+ * "ai.generate" over (input, model name, options), answered through the execution context.
+ */
+function bindModelCall(name: "embed" | "generate", args: BoundExpr[], es: ExprScope, pos?: number): BoundExpr {
+  const env = es.ctx.env;
+  const task = name === "embed" ? "embedding" : "generation";
+  const max = name === "embed" ? 2 : 3;
+  if (args.length < 1 || args.length > max) {
+    throw new SqlError(SqlState.UndefinedFunction, `function ${name}() takes ${name === "embed" ? "(text [, model])" : "(prompt [, model [, options jsonb]])"}`, { position: pos });
+  }
+  const input = coerce(env, args[0], Types.text, "implicit", pos);
+  if (input.type.id !== "text" && input.type.id !== "varchar") {
+    throw new SqlError(SqlState.UndefinedFunction, `function ${name}(${typeName(args[0].type)}) does not exist`, { position: pos, hint: "Cast the argument to text." });
+  }
+  let modelName: string | undefined;
+  if (args.length >= 2) {
+    const m = args[1];
+    if (m.kind !== "const" || m.value === null) throw new SqlError(SqlState.FeatureNotSupported, `the model of ${name.toUpperCase()} must be a constant name`, { position: pos });
+    modelName = String(m.value).toLowerCase();
+  }
+  const models = [...env.catalog.models.values()].filter((x) => x.task === task);
+  const model = modelName !== undefined ? env.catalog.models.get(modelName) : (models.find((x) => x.isDefault) ?? (task === "embedding" ? env.catalog.models.get(EMBEDDED_MODEL) : models.length === 1 ? models[0] : undefined));
+  if (!model) {
+    if (modelName !== undefined) throw new SqlError(SqlState.UndefinedObject, `model "${modelName}" does not exist`, { position: pos, hint: "SHOW MODELS lists the models; CREATE MODEL adds one." });
+    if (models.length > 1) throw new SqlError(SqlState.AmbiguousFunction, `there are ${models.length} generation models and none is the default`, { position: pos, hint: "Name the model: GENERATE(prompt, 'model'), or SET generation_model = 'name'." });
+    throw new SqlError(SqlState.UndefinedObject, "no generation model is configured", {
+      position: pos,
+      hint: "Create one, e.g. CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = 'http://localhost:8000/v1', model = 'your-model');",
+    });
+  }
+  if (model.task !== task) throw new SqlError(SqlState.WrongObjectType, `model "${model.name}" is a ${model.task} model, not a ${task} model`, { position: pos });
+  const callArgs: BoundExpr[] = [input, { kind: "const", type: Types.text, value: model.name }];
+  if (args.length === 3) callArgs.push(coerce(env, args[2], Types.text, "implicit", pos));
+  const type = name === "embed" ? Types.vector(model.dimensions) : Types.text;
+  return { kind: "call", fn: `ai.${name}`, args: callArgs, type };
 }
 
 function bindAggregateCall(ast: A.FunctionCallExpr, name: string, es: ExprScope): BoundExpr {
@@ -546,6 +612,7 @@ function bindWindowCall(ast: A.FunctionCallExpr, name: string, es: ExprScope): B
   }
   const partitionBy = spec.partitionBy.map((p) => bindInner(p, argScope));
   const orderBy = spec.orderBy.map((o) => sortKey(bindInner(o.expr, argScope), o));
+  if (spec.frame) checkFrame(spec.frame, ast.pos);
   const frame: WindowFrameB = spec.frame
     ? { mode: spec.frame.mode, start: bindFrameBound(spec.frame.start, argScope), end: spec.frame.end ? bindFrameBound(spec.frame.end, argScope) : { kind: "current_row" } }
     : orderBy.length > 0
@@ -626,4 +693,23 @@ const DISPLAY: Record<string, string> = {
 
 function typeDisplayName(name: string): string {
   return DISPLAY[name] ?? name;
+}
+
+/** Frame bounds Postgres rejects (42P20). */
+function checkFrame(f: A.WindowFrame, pos?: number): void {
+  const start = f.start.kind;
+  const end = f.end?.kind ?? "current_row";
+  const fail = (m: string) => {
+    throw new SqlError(SqlState.WindowingError, m, { position: pos });
+  };
+  if (start === "unbounded_following") fail("frame start cannot be UNBOUNDED FOLLOWING");
+  if (end === "unbounded_preceding") fail("frame end cannot be UNBOUNDED PRECEDING");
+  if (start === "current_row" && end === "preceding") fail("frame starting from current row cannot have preceding rows");
+  if (start === "following" && (end === "preceding" || end === "current_row")) fail("frame starting from following row cannot have preceding rows");
+}
+
+function requireArray(e: BoundExpr, pos?: number): void {
+  if (e.type.id !== "array") {
+    throw new SqlError(SqlState.DatatypeMismatch, `cannot subscript type ${typeName(e.type)} because it does not support subscripting`, { position: pos });
+  }
 }

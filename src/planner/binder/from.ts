@@ -271,6 +271,7 @@ function bindTableRef(item: A.TableRef, ctx: QueryContext): Bound {
   const types = rel.columns.map((c) => c.type);
   const columns = rel.columns.map((_, i) => i);
   let scope = namesScope(rel.columns.map((c) => c.name), types, alias, item.alias?.columns);
+  if (item.alias) scope = new Scope(scope.columns.map((c) => ({ ...c, relation: rel.name })));
   if (ctx.env.rowIdRelation === rel.id) {
     // the target of UPDATE/DELETE: its row ids ride along as a system column
     ctx.env.rowIdRelation = undefined;
@@ -297,6 +298,11 @@ function bindJoin(item: A.JoinRef, ctx: QueryContext, outerLeft: Scope): Bound {
   const usingPairs: [ScopeColumn, ScopeColumn][] = [];
   if (using) {
     for (const name of using) {
+      for (const [side, sc] of [["left", left.scope], ["right", right.scope]] as const) {
+        if (sc.columns.filter((c) => c.name === name && !c.hiddenUnqualified).length > 1) {
+          throw new SqlError(SqlState.AmbiguousColumn, `common column name "${name}" appears more than once in ${side} table`, { position: item.pos });
+        }
+      }
       const l = left.scope.resolve([name], item.pos);
       const r = right.scope.resolve([name], item.pos);
       if (!l) throw new SqlError(SqlState.UndefinedColumn, `column "${name}" specified in USING clause does not exist in left table`, { position: item.pos });

@@ -34,8 +34,28 @@ function project(plan: PhysicalPlan, exprs: BoundExpr[]): PhysicalPlan {
   return { kind: "project", input: plan, exprs, types: exprs.map((e) => e.type) };
 }
 
+/** ORDER BY 'x', GROUP BY 1.5: a constant that is not a column ordinal (42P10). */
+function nonIntegerConstant(e: A.Expr, clause: string): void {
+  if (e.kind === "literal" && e.value.type !== "integer" && e.value.type !== "null") {
+    throw new SqlError(SqlState.InvalidColumnReference, `non-integer constant in ${clause}`, { position: e.pos });
+  }
+}
+
+function containsColumnRef(e: A.Expr): boolean {
+  let found = false;
+  JSON.stringify(e, (k, v) => {
+    if (v && typeof v === "object" && (v as { kind?: string }).kind === "column_ref") found = true;
+    if (v && typeof v === "object" && (v as { kind?: string }).kind === "query") return undefined;
+    return v;
+  });
+  return found;
+}
+
 function bindLimitValue(e: A.Expr | undefined, ctx: QueryContext, clause: string): BoundExpr | undefined {
   if (!e) return undefined;
+  if (containsColumnRef(e)) {
+    throw new SqlError(SqlState.InvalidColumnReference, `argument of ${clause} must not contain variables`, { position: e.pos });
+  }
   const b = bindExpr(e, { scope: Scope.empty(), ctx, clause });
   if (b.kind === "const" && b.value === null) return undefined;
   return coerce(ctx.env, b, Types.bigint, "implicit", e.pos);
@@ -90,9 +110,11 @@ function resolveOutputRef(e: A.Expr, names: string[], types: DataType[], clause:
     if (k < 1 || k > names.length) throw new SqlError(SqlState.InvalidColumnReference, `${clause} position ${k} is not in select list`, { position: e.pos });
     return col(k - 1, types[k - 1]);
   }
+  nonIntegerConstant(e, clause);
   if (e.kind === "column_ref" && e.parts.length === 1) {
     const k = names.indexOf(e.parts[0]);
     if (k >= 0) return col(k, types[k]);
+    throw new SqlError(SqlState.UndefinedColumn, `column "${e.parts[0]}" does not exist`, { position: e.pos });
   }
   throw new SqlError(SqlState.FeatureNotSupported, `invalid UNION/INTERSECT/EXCEPT ORDER BY clause`, {
     position: e.pos,
@@ -228,6 +250,7 @@ function bindSelect(core: A.SelectCore, ctx: QueryContext, orderBy: A.OrderByIte
     if (g.kind !== "expr") throw new SqlError(SqlState.FeatureNotSupported, `${g.kind.toUpperCase().replace("_", " ")} is not supported yet`);
     const e = g.expr;
     let bound: BoundExpr;
+    nonIntegerConstant(e, "GROUP BY");
     if (e.kind === "literal" && e.value.type === "integer") {
       const k = Number(e.value.text);
       if (k < 1 || k > items.length) throw new SqlError(SqlState.InvalidColumnReference, `GROUP BY position ${k} is not in select list`, { position: e.pos });
@@ -245,6 +268,7 @@ function bindSelect(core: A.SelectCore, ctx: QueryContext, orderBy: A.OrderByIte
 
   // ORDER BY / DISTINCT ON items: output names and ordinals, else expressions over the input
   const resolveOrderItem = (e: A.Expr, clause: string): BoundExpr => {
+    nonIntegerConstant(e, clause);
     if (e.kind === "literal" && e.value.type === "integer") {
       const k = Number(e.value.text);
       if (k < 1 || k > items.length) throw new SqlError(SqlState.InvalidColumnReference, `${clause} position ${k} is not in select list`, { position: e.pos });

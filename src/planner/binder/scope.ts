@@ -14,6 +14,8 @@ export interface ScopeColumn {
   hiddenUnqualified?: boolean;
   /** not included by `*` nor `t.*` (row ids and the like) */
   system?: boolean;
+  /** the table's own name when the FROM item gave it an alias (for error messages) */
+  relation?: string;
 }
 
 export class Scope {

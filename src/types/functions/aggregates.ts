@@ -165,7 +165,8 @@ export function resolveAggregate(name: string, argTypes: DataType[], distinct = 
   const lname = name.toLowerCase();
   const list = BY_NAME.get(lname);
   if (list === undefined) return null;
-  void distinct;
+  // DISTINCT needs only equality, which every type has: it does not change the signature
+  if (distinct && list[0].params.length === 0 && argTypes.length === 0) return null;
   const r = resolveAmong(list, argTypes);
   const shown = argTypes.map(displayName).join(", ");
   if (r === "ambiguous") {

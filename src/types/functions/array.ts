@@ -279,3 +279,30 @@ defineFunction({
   ret: (p) => (p[0].id === "array" ? p[0] : Types.array(p[0])),
   impl: (args) => args.slice(),
 });
+
+// a[i] (a[i][j]... for more dimensions; fewer subscripts than dimensions gives NULL, as does an
+// index out of range) and the 1-D slice a[lo:hi] (an omitted bound is the array's own)
+defineFunction({
+  name: "array_subscript", params: ["anyarray", I4], variadic: true, id: "array_subscript",
+  ret: (p) => p[0].element ?? Types.unknown,
+  impl: (args) => {
+    let cur: unknown = args[0];
+    for (let k = 1; k < args.length; k++) {
+      const i = args[k] as number;
+      if (!Array.isArray(cur) || i < 1 || i > cur.length) return null;
+      cur = cur[i - 1];
+    }
+    return Array.isArray(cur) ? null : (cur ?? null);
+  },
+});
+defineFunction({
+  name: "array_slice", params: ["anyarray", I4, I4], id: "array_slice", strict: false,
+  ret: (p) => p[0],
+  impl: (args) => {
+    const a = args[0] as unknown[] | null;
+    if (a === null) return null;
+    const lo = Math.max(1, (args[1] as number | null) ?? 1);
+    const hi = Math.min(a.length, (args[2] as number | null) ?? a.length);
+    return hi < lo ? [] : a.slice(lo - 1, hi);
+  },
+});

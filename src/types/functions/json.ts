@@ -10,7 +10,7 @@ import { Jsonb, JsonObject, JsonValue, formatJson, quoteJsonString, sortedKeys }
 import { formatFloat4, formatFloat8 } from "../float.js";
 import { formatValue } from "../text-format.js";
 import { castValue } from "../cast.js";
-import { formatDate, formatTime, zoneOffsetSeconds, USECS_PER_SEC, USECS_PER_DAY } from "../datetime.js";
+import { formatDate, formatTime, zoneOffsetSeconds, USECS_PER_SEC } from "../datetime.js";
 import { formatTimestamp } from "../datetime.js";
 import { binop } from "./operators.js";
 import { EvalContext, defineAlias, defineFunction } from "./registry.js";
@@ -286,5 +286,4 @@ export function registerJson(): void {
   ]) {
     defineAlias(json, jsonb);
   }
-  void USECS_PER_DAY;
 }

@@ -308,7 +308,7 @@ export interface RegexFlags {
   literal: boolean;
 }
 
-export function parseRegexFlags(flags: string | null, fn = ""): RegexFlags {
+export function parseRegexFlags(flags: string | null): RegexFlags {
   if (flags === null || flags === "") return NO_FLAGS;
   const r: RegexFlags = { key: "", global: false, ci: false, newline: false, expanded: false, literal: false };
   for (const f of flags) {
@@ -347,7 +347,6 @@ export function parseRegexFlags(flags: string | null, fn = ""): RegexFlags {
         throw new SqlError(SqlState.InvalidParameterValue, `invalid regular expression option: "${f}"`);
     }
   }
-  void fn;
   r.key = (r.ci ? "i" : "") + (r.newline ? "n" : "") + (r.expanded ? "x" : "") + (r.literal ? "q" : "");
   return r;
 }
@@ -452,7 +451,7 @@ function parseReplacement(r: string): ReplPart[] {
 }
 
 export function regexpReplace(src: string, pattern: string, repl: string, flagText: string | null): string {
-  const flags = parseRegexFlags(flagText, "regexp_replace");
+  const flags = parseRegexFlags(flagText);
   const re = compileRegex(pattern, flags, flags.global);
   const parts = parseReplacement(repl);
   return src.replace(re, (...m: unknown[]) => {
@@ -469,7 +468,7 @@ export function regexpReplace(src: string, pattern: string, repl: string, flagTe
 }
 
 export function regexpMatch(src: string, pattern: string, flagText: string | null): (string | null)[] | null {
-  const flags = parseRegexFlags(flagText, "regexp_match");
+  const flags = parseRegexFlags(flagText);
   if (flags.global) {
     throw new SqlError(SqlState.InvalidParameterValue, "regexp_match() does not support the \"global\" option", {
       hint: "Use the regexp_matches function instead.",
@@ -525,9 +524,10 @@ function registerPatternFunctions(): void {
     const s = [...(a[0] as string)].slice(start - 1).join("");
     const re = compileRegex(a[1] as string, parseRegexFlags(a.length > 3 ? (a[3] as string) : null), true);
     let n = 0;
-    for (const m of s.matchAll(re)) {
-      void m;
+    re.lastIndex = 0;
+    while (re.exec(s) !== null) {
       n++;
+      if (re.lastIndex === 0) break;
     }
     return n;
   };

@@ -457,7 +457,6 @@ function parseDateTimeWithFormat(text: string, fmt: string): Parsed {
       for (const ch of t.text) {
         if (ch === " ") skipSpaces();
         else if (i < text.length && !/[A-Za-z0-9]/.test(text[i])) i++;
-        void ch;
       }
       continue;
     }

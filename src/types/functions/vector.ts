@@ -6,7 +6,6 @@
 
 import { Types } from "../data-type.js";
 import { SqlError, SqlState } from "../errors.js";
-import { checkVectorElement } from "../typmod.js";
 import { binop } from "./operators.js";
 import { defineFunction } from "./registry.js";
 import { floatOverflow, floatUnderflow } from "./operators.js";
@@ -131,5 +130,4 @@ export function registerVector(): void {
       return v.slice(start - 1, start - 1 + dim);
     },
   });
-  void checkVectorElement;
 }

@@ -1,0 +1,2 @@
+import type { BenchModule } from "../lib/harness.js";
+export const latencyModule: BenchModule = { name: "latencyModule", description: "todo", cases: [] };

@@ -1,0 +1,2 @@
+import type { BenchModule } from "../lib/harness.js";
+export const historyModule: BenchModule = { name: "historyModule", description: "todo", cases: [] };

@@ -1,0 +1,2 @@
+import type { BenchModule } from "../lib/harness.js";
+export const nexmarkModule: BenchModule = { name: "nexmarkModule", description: "todo", cases: [] };

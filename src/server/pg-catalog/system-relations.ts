@@ -1,0 +1,272 @@
+// The pg_catalog and information_schema relations clients read, as column lists and row
+// producers over a CatalogModel. OIDs are `integer` columns (the engine has no oid type; values
+// stay below 2^31). This is the set the engine should expose as system relations (see the
+// report: a `registerSystemRelation` hook); until then the server answers queries over them
+// from a scratch database (catalog-snapshot.ts).
+
+import { Types, type DataType, type Session } from "../../index.js";
+import { builtinTypes, VECTOR_OID } from "../type-oids.js";
+import type { CatalogModel } from "./catalog-model.js";
+import { AM_OIDS, BOOTSTRAP_SUPERUSER_OID, DATABASE_OID, NAMESPACE_OIDS, TEXT_COLLATION_OID } from "./oid-registry.js";
+
+export interface SystemColumn {
+  name: string;
+  type: DataType;
+}
+
+export interface CatalogContext {
+  model: CatalogModel;
+  session: Session;
+  /** role names (the bootstrap superuser first) */
+  roles: string[];
+  database: string;
+  roleOid(name: string): number;
+}
+
+export interface SystemRelation {
+  schema: "pg_catalog" | "information_schema";
+  name: string;
+  columns: SystemColumn[];
+  rows(ctx: CatalogContext): unknown[][];
+}
+
+const I = Types.integer;
+const S = Types.smallint;
+const T = Types.text;
+const B = Types.boolean;
+const F = Types.real;
+const TA = Types.array(Types.text);
+
+function cols(spec: string): SystemColumn[] {
+  const map: Record<string, DataType> = { i: I, s: S, t: T, b: B, f: F, ta: TA, sa: Types.array(Types.smallint), ia: Types.array(Types.integer), l: Types.bigint };
+  return spec
+    .trim()
+    .split(/\s+/)
+    .map((p) => {
+      const [name, code] = p.split(":");
+      return { name, type: map[code] };
+    });
+}
+
+function typeCategory(id: string): string {
+  switch (id) {
+    case "boolean":
+      return "B";
+    case "smallint":
+    case "integer":
+    case "bigint":
+    case "real":
+    case "double":
+    case "numeric":
+      return "N";
+    case "text":
+    case "varchar":
+    case "char":
+      return "S";
+    case "date":
+    case "time":
+    case "timestamp":
+    case "timestamptz":
+      return "D";
+    case "interval":
+      return "T";
+    case "array":
+      return "A";
+    default:
+      return "U";
+  }
+}
+
+const isString = (id: string) => id === "text" || id === "varchar" || id === "char";
+
+export const SYSTEM_RELATIONS: SystemRelation[] = [
+  {
+    schema: "pg_catalog",
+    name: "pg_namespace",
+    columns: cols("oid:i nspname:t nspowner:i nspacl:ta"),
+    rows: (ctx) => ctx.model.namespaces.map((n) => [n.oid, n.name, BOOTSTRAP_SUPERUSER_OID, null]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_class",
+    columns: cols(`oid:i relname:t relnamespace:i reltype:i reloftype:i relowner:i relam:i relfilenode:i reltablespace:i
+      relpages:i reltuples:f relallvisible:i reltoastrelid:i relhasindex:b relisshared:b relpersistence:t relkind:t
+      relnatts:s relchecks:s relhasrules:b relhastriggers:b relhassubclass:b relrowsecurity:b relforcerowsecurity:b
+      relispopulated:b relreplident:t relispartition:b relrewrite:i relacl:ta reloptions:ta relpartbound:t`),
+    rows: (ctx) =>
+      ctx.model.relations.map((r) => [
+        r.oid, r.name, r.namespaceOid, 0, 0, BOOTSTRAP_SUPERUSER_OID, r.relkind === "i" ? (r.indexOf !== undefined ? AM_OIDS.btree : 0) : r.relkind === "r" || r.relkind === "m" ? AM_OIDS.heap : 0,
+        r.oid, 0, 0, -1, 0, 0, r.indexes.length > 0, false, "p", r.relkind,
+        r.columns.length, 0, r.relkind === "v", false, false, false, false,
+        true, "d", false, 0, null, r.options ? Object.entries(r.options).map(([k, v]) => `${k}=${v}`) : null, null,
+      ]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_attribute",
+    columns: cols(`attrelid:i attname:t atttypid:i attstattarget:i attlen:s attnum:s attndims:i attcacheoff:i atttypmod:i
+      attbyval:b attalign:t attstorage:t attcompression:t attnotnull:b atthasdef:b atthasmissing:b attidentity:t
+      attgenerated:t attisdropped:b attislocal:b attinhcount:i attcollation:i attacl:ta attoptions:ta attfdwoptions:ta`),
+    rows: (ctx) =>
+      ctx.model.relations.flatMap((r) =>
+        r.columns.map((c) => [
+          r.oid, c.name, c.typeOid, -1, -1, c.num, c.type.id === "array" ? 1 : 0, -1, c.typmod,
+          false, "i", "x", "", c.notNull, c.defaultText !== undefined, false, "",
+          "", false, true, 0, isString(c.type.id) ? TEXT_COLLATION_OID : 0, null, null, null,
+        ]),
+      ),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_type",
+    columns: cols(`oid:i typname:t typnamespace:i typowner:i typlen:s typbyval:b typtype:t typcategory:t typispreferred:b
+      typisdefined:b typdelim:t typrelid:i typsubscript:t typelem:i typarray:i typinput:t typoutput:t typreceive:t typsend:t
+      typmodin:t typmodout:t typanalyze:t typalign:t typstorage:t typnotnull:b typbasetype:i typtypmod:i typndims:i
+      typcollation:i typdefaultbin:t typdefault:t typacl:ta`),
+    rows: () =>
+      builtinTypes().map((t) => {
+        const ns = t.oid === VECTOR_OID || t.elementOid === VECTOR_OID ? NAMESPACE_OIDS.public : NAMESPACE_OIDS.pg_catalog;
+        const base = t.elementOid ? "array" : t.name;
+        return [
+          t.oid, t.name, ns, BOOTSTRAP_SUPERUSER_OID, t.size, t.size > 0 && t.size <= 8, "b", typeCategory(t.type.id), false,
+          true, ",", 0, t.elementOid ? "array_subscript_handler" : "-", t.elementOid, t.arrayOid, `${base}_in`, `${base}_out`, `${base}_recv`, `${base}_send`,
+          "-", "-", "-", t.size === 8 ? "d" : t.size === 2 ? "s" : t.size === 1 ? "c" : "i", t.size > 0 ? "p" : "x", false, 0, -1, 0,
+          isString(t.type.id) ? TEXT_COLLATION_OID : 0, null, null, null,
+        ];
+      }),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_index",
+    columns: cols(`indexrelid:i indrelid:i indnatts:s indnkeyatts:s indisunique:b indisprimary:b indisexclusion:b indimmediate:b
+      indisclustered:b indisvalid:b indcheckxmin:b indisready:b indislive:b indisreplident:b indkey:sa indcollation:ia
+      indclass:ia indoption:sa indexprs:t indpred:t`),
+    rows: (ctx) =>
+      ctx.model.relations.flatMap((r) =>
+        r.indexes.map((ix) => [
+          ix.oid, r.oid, ix.keys.length, ix.keys.length, ix.unique, ix.primary, false, true,
+          false, true, false, true, true, false, ix.keys, ix.keys.map(() => 0), ix.keys.map(() => 0), ix.keys.map(() => 0), null, null,
+        ]),
+      ),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_database",
+    columns: cols("oid:i datname:t datdba:i encoding:i datlocprovider:t datistemplate:b datallowconn:b datconnlimit:i datcollate:t datctype:t daticulocale:t datacl:ta"),
+    rows: (ctx) => [[DATABASE_OID, ctx.database, BOOTSTRAP_SUPERUSER_OID, 6, "c", false, true, -1, "C", "C", null, null]],
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_roles",
+    columns: cols("oid:i rolname:t rolsuper:b rolinherit:b rolcreaterole:b rolcreatedb:b rolcanlogin:b rolreplication:b rolconnlimit:i rolpassword:t rolvaliduntil:t rolbypassrls:b rolconfig:ta"),
+    rows: (ctx) => ctx.roles.map((name) => [ctx.roleOid(name), name, true, true, true, true, true, false, -1, "********", null, true, null]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_user",
+    columns: cols("usename:t usesysid:i usecreatedb:b usesuper:b userepl:b usebypassrls:b passwd:t valuntil:t useconfig:ta"),
+    rows: (ctx) => ctx.roles.map((name) => [name, ctx.roleOid(name), true, true, false, true, "********", null, null]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_am",
+    columns: cols("oid:i amname:t amhandler:t amtype:t"),
+    rows: () => [
+      [AM_OIDS.heap, "heap", "heap_tableam_handler", "t"],
+      [AM_OIDS.btree, "btree", "bthandler", "i"],
+      [AM_OIDS.hash, "hash", "hashhandler", "i"],
+      [AM_OIDS.hnsw, "hnsw", "hnswhandler", "i"],
+    ],
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_description",
+    columns: cols("objoid:i classoid:i objsubid:i description:t"),
+    rows: () => [],
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_proc",
+    columns: cols("oid:i proname:t pronamespace:i proowner:i prolang:i prokind:t prorettype:i pronargs:s proargtypes:ia prosrc:t"),
+    rows: () => [],
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_extension",
+    columns: cols("oid:i extname:t extowner:i extnamespace:i extrelocatable:b extversion:t"),
+    rows: () => [[16_300, "plpgsql", BOOTSTRAP_SUPERUSER_OID, NAMESPACE_OIDS.pg_catalog, false, "1.0"], [16_301, "vector", BOOTSTRAP_SUPERUSER_OID, NAMESPACE_OIDS.public, true, "0.8.0"]],
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_settings",
+    columns: cols("name:t setting:t unit:t category:t short_desc:t extra_desc:t context:t vartype:t source:t"),
+    rows: (ctx) => ctx.session.settings.all().map((s) => [s.name, s.setting, null, "", s.description, null, "user", "string", "default"]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_tables",
+    columns: cols("schemaname:t tablename:t tableowner:t tablespace:t hasindexes:b hasrules:b hastriggers:b rowsecurity:b"),
+    rows: (ctx) => ctx.model.relations.filter((r) => r.relkind === "r").map((r) => [r.schema, r.name, ctx.model.owner, null, r.indexes.length > 0, false, false, false]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_views",
+    columns: cols("schemaname:t viewname:t viewowner:t definition:t"),
+    rows: (ctx) => ctx.model.relations.filter((r) => r.relkind === "v").map((r) => [r.schema, r.name, ctx.model.owner, r.definition ?? null]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_matviews",
+    columns: cols("schemaname:t matviewname:t matviewowner:t tablespace:t hasindexes:b ispopulated:b definition:t"),
+    rows: (ctx) => ctx.model.relations.filter((r) => r.relkind === "m").map((r) => [r.schema, r.name, ctx.model.owner, null, r.indexes.length > 0, true, r.definition ?? null]),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_indexes",
+    columns: cols("schemaname:t tablename:t indexname:t tablespace:t indexdef:t"),
+    rows: (ctx) => ctx.model.relations.flatMap((r) => r.indexes.map((ix) => [r.schema, r.name, ix.name, null, ix.definition])),
+  },
+  {
+    schema: "information_schema",
+    name: "schemata",
+    columns: cols("catalog_name:t schema_name:t schema_owner:t default_character_set_catalog:t default_character_set_schema:t default_character_set_name:t sql_path:t"),
+    rows: (ctx) => ctx.model.namespaces.map((n) => [ctx.database, n.name, ctx.model.owner, null, null, null, null]),
+  },
+  {
+    schema: "information_schema",
+    name: "tables",
+    columns: cols("table_catalog:t table_schema:t table_name:t table_type:t self_referencing_column_name:t reference_generation:t user_defined_type_catalog:t user_defined_type_schema:t user_defined_type_name:t is_insertable_into:t is_typed:t commit_action:t"),
+    rows: (ctx) =>
+      ctx.model.relations
+        .filter((r) => r.relkind !== "i")
+        .map((r) => [ctx.database, r.schema, r.name, r.relkind === "r" ? "BASE TABLE" : r.relkind === "f" ? "FOREIGN" : "VIEW", null, null, null, null, null, r.relkind === "r" ? "YES" : "NO", "NO", null]),
+  },
+  {
+    schema: "information_schema",
+    name: "columns",
+    columns: cols(`table_catalog:t table_schema:t table_name:t column_name:t ordinal_position:i column_default:t is_nullable:t
+      data_type:t character_maximum_length:i character_octet_length:i numeric_precision:i numeric_precision_radix:i
+      numeric_scale:i datetime_precision:i udt_catalog:t udt_schema:t udt_name:t is_identity:t is_generated:t is_updatable:t`),
+    rows: (ctx) =>
+      ctx.model.relations
+        .filter((r) => r.relkind !== "i")
+        .flatMap((r) =>
+          r.columns.map((c) => {
+            const t = c.type;
+            const udt = builtinTypes().find((b) => b.oid === c.typeOid)?.name ?? "text";
+            const numericPrecision = t.id === "smallint" ? 16 : t.id === "integer" ? 32 : t.id === "bigint" ? 64 : t.id === "real" ? 24 : t.id === "double" ? 53 : t.id === "numeric" ? (t.precision ?? null) : null;
+            const radix = numericPrecision === null ? null : t.id === "numeric" ? 10 : 2;
+            return [
+              ctx.database, r.schema, r.name, c.name, c.num, c.defaultText ?? null, c.notNull ? "NO" : "YES",
+              t.id === "array" ? "ARRAY" : t.id === "vector" ? "USER-DEFINED" : c.typeText.replace(/\(.*\)$/, ""), isString(t.id) ? (t.length ?? null) : null, isString(t.id) ? 1073741824 : null, numericPrecision, radix,
+              t.id === "numeric" ? (t.scale ?? null) : numericPrecision !== null ? 0 : null, t.id === "timestamp" || t.id === "timestamptz" || t.id === "time" ? 6 : t.id === "date" ? 0 : null,
+              ctx.database, t.id === "vector" ? "public" : "pg_catalog", udt, "NO", "NEVER", r.relkind === "r" ? "YES" : "NO",
+            ];
+          }),
+        ),
+  },
+];
+
+export function findSystemRelation(schema: string | undefined, name: string): SystemRelation | undefined {
+  return SYSTEM_RELATIONS.find((r) => r.name === name && (schema === undefined ? r.schema === "pg_catalog" : r.schema === schema));
+}
