@@ -12,7 +12,7 @@
 
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, platform, arch, release } from "node:os";
+import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchCase, BenchContext, BenchModule, BenchResult } from "./lib/harness.js";
@@ -104,7 +104,7 @@ function versionOf(pkg: string): string {
   }
 }
 
-function meta(quick: boolean, seconds: number, failures: string[]): RunMeta {
+function meta(quick: boolean, seconds: number, failures: string[], loadBefore: number): RunMeta {
   const cpu = cpus();
   return {
     date: today(),
@@ -115,6 +115,8 @@ function meta(quick: boolean, seconds: number, failures: string[]): RunMeta {
       cpu: cpu[0]?.model ?? "unknown",
       memoryGB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
       os: `${platform()} ${release()} ${arch()}`,
+      loadBefore: Math.round(loadBefore * 10) / 10,
+      loadAfter: Math.round(loadavg()[0] * 10) / 10,
     },
     node: process.version,
     versions: {
@@ -160,6 +162,8 @@ async function main(): Promise<void> {
   const selected = allCases().filter(({ module, c }) => !args.only || module.name === args.only || c.name === args.only || c.name.startsWith(`${args.only}-`));
   if (selected.length === 0) throw new Error(`nothing matches --only ${args.only}; see --list`);
   const t0 = performance.now();
+  const loadBefore = loadavg()[0];
+  if (loadBefore > cpus().length * 0.5) log(`warning: load average ${loadBefore.toFixed(1)} on ${cpus().length} cores: other work will skew the figures (ratios pair rounds, so they suffer least)`);
   const rows: BenchResult[] = [];
   const failures: string[] = [];
   for (const { c } of selected) {
@@ -182,7 +186,7 @@ async function main(): Promise<void> {
   const file = join(resultsDir, `${today()}${suffix}.json`);
   const merged = args.only ? merge(file, rows) : rows;
   writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
-  writeFileSync(file.replace(/\.json$/, ".meta.json"), `${JSON.stringify(meta(args.quick, seconds, failures), null, 2)}\n`);
+  writeFileSync(file.replace(/\.json$/, ".meta.json"), `${JSON.stringify(meta(args.quick, seconds, failures, loadBefore), null, 2)}\n`);
   log(`wrote ${file}`);
   const findingsFile = join(repo, "bench", "findings.md");
   const findings = existsSync(findingsFile) ? readFileSync(findingsFile, "utf8") : "";

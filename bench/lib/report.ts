@@ -7,7 +7,7 @@ export interface RunMeta {
   date: string;
   quick: boolean;
   seconds: number;
-  machine: { cores: number; cpu: string; memoryGB: number; os: string };
+  machine: { cores: number; cpu: string; memoryGB: number; os: string; loadBefore?: number; loadAfter?: number };
   node: string;
   versions: Record<string, string>;
   failures: string[];
@@ -82,6 +82,7 @@ function runSection(title: string, run: { rows: BenchResult[]; meta: RunMeta } |
     `## ${title}`,
     "",
     `Run on ${m.date}: ${m.machine.cores} cores (${m.machine.cpu}), ${m.machine.memoryGB} GB memory, ${m.machine.os}; Node ${m.node}; ${v}. ` +
+      `Load average ${m.machine.loadBefore ?? "?"} before, ${m.machine.loadAfter ?? "?"} after (other work on the machine skews absolute figures; paired ratios suffer least). ` +
       `Took ${Math.round(m.seconds)} s.${m.failures.length ? ` Failed: ${m.failures.join("; ")}.` : ""}`,
     "",
     mdTable(run.rows),

@@ -1,6 +1,6 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import {  } from "./testing.js";
+import { TY, io } from "./testing.js";
 import * as S from "./index.js";
 
 describe("text input/output of every type (PostgreSQL 15)", () => {

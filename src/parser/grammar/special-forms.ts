@@ -79,7 +79,7 @@ export function defineSpecialFormRules($: SqlParser): void {
           },
         },
         {
-          // POSITION(a IN b) → position(a, b)
+          // POSITION(a IN b) → position(b, a), as Postgres (the string, then the substring)
           GATE: is(K.POSITION),
           ALT: () => {
             $.c(1, LParen);
@@ -87,7 +87,7 @@ export function defineSpecialFormRules($: SqlParser): void {
             $.c(0, K.IN);
             const b = $.s(2, $.expr);
             $.c(1, RParen);
-            return fnCall("position", [a, b], t.pos) as A.Expr;
+            return fnCall("position", [b, a], t.pos) as A.Expr;
           },
         },
         { GATE: is(K.SUBSTRING), ALT: () => $.s(3, $.substringTail, t) },

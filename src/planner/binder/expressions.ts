@@ -465,6 +465,9 @@ function call(name: string, args: BoundExpr[], es: ExprScope, pos?: number): Bou
 
 const CONDITIONAL = new Set(["coalesce", "nullif", "greatest", "least"]);
 
+/** Set-returning functions: only in FROM (Postgres also allows the select list). */
+const SET_RETURNING = new Set(["generate_series", "unnest", "regexp_matches", "generate_subscripts", "regexp_split_to_table"]);
+
 function bindFunction(ast: A.FunctionCallExpr, es: ExprScope): BoundExpr {
   const env = es.ctx.env;
   const name = ast.name.parts[ast.name.parts.length - 1];
@@ -477,6 +480,13 @@ function bindFunction(ast: A.FunctionCallExpr, es: ExprScope): BoundExpr {
   }
   if (ast.distinct || ast.orderBy || ast.filter || ast.star) {
     throw new SqlError(SqlState.WrongObjectType, `${ast.star ? "*" : "DISTINCT, ORDER BY or FILTER"} specified, but ${name} is not an aggregate function`, { position: ast.pos });
+  }
+  if (SET_RETURNING.has(name)) {
+    throw new SqlError(
+      SqlState.FeatureNotSupported,
+      es.clause === "SELECT" ? `set-returning function ${name} in the select list is not supported yet; call it in FROM` : `set-returning functions are not allowed in ${es.clause}`,
+      { position: ast.pos },
+    );
   }
   const args = ast.args.map((a) => bindInner(a, es));
   if (name === "embed" || name === "generate") return bindModelCall(name, args, es, ast.pos);

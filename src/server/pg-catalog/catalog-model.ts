@@ -3,7 +3,7 @@
 // and OIDs. Every pg_catalog relation and psql answer is computed from one of these.
 
 import { typeName, type Database, type DataType, type RelationEntry } from "../../index.js";
-import { typeModifier, typeOid } from "../type-oids.js";
+import { typeModifier, typeOid, wireType } from "../type-oids.js";
 import { AM_OIDS, OidRegistry } from "./oid-registry.js";
 
 export interface ModelColumn {
@@ -13,6 +13,8 @@ export interface ModelColumn {
   type: DataType;
   typeOid: number;
   typmod: number;
+  /** pg_type.typlen */
+  typlen: number;
   /** format_type's text: integer, character varying(10), numeric(10,2), vector(3) */
   typeText: string;
   notNull: boolean;
@@ -26,6 +28,8 @@ export interface ModelIndex {
   primary: boolean;
   /** 'p' primary key, 'u' unique constraint, undefined for a plain index */
   constraint?: "p" | "u";
+  /** the pg_constraint OID of that constraint */
+  constraintOid?: number;
   method: string;
   amOid: number;
   /** the indexed columns' attnums (0 for an expression) */
@@ -68,6 +72,15 @@ function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/** A view's query as pg_get_viewdef prints it (the engine keeps the whole CREATE statement). */
+function viewQuery(entry: RelationEntry): string | undefined {
+  if (entry.kind !== "view" && entry.kind !== "materialized_view") return undefined;
+  const text = entry.definition ?? "";
+  const m = /^\s*create\s+(?:or\s+replace\s+)?(?:materialized\s+)?view\s+(?:if\s+not\s+exists\s+)?(?:"(?:[^"]|"")*"|[^\s(]+)\s*(?:\([^)]*\)\s*)?(?:with\s*\([^)]*\)\s*)?as\s+/i.exec(text);
+  const query = (m ? text.slice(m[0].length) : text).trim().replace(/;\s*$/, "");
+  return ` ${query};`;
+}
+
 export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string): CatalogModel {
   const namespaces = [...db.catalog.schemas].sort().map((name) => ({ oid: oids.namespace(name), name }));
   const relations: ModelRelation[] = [];
@@ -81,6 +94,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
       type: c.type,
       typeOid: typeOid(c.type),
       typmod: typeModifier(c.type),
+      typlen: wireType(c.type).size,
       typeText: typeName(c.type),
       notNull: c.notNull || (entry.primaryKey?.includes(i) ?? false),
       defaultText: c.defaultText,
@@ -94,7 +108,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
       kindName: KIND_NAME[entry.kind] ?? entry.kind,
       columns,
       indexes: [],
-      definition: entry.definition,
+      definition: viewQuery(entry),
       options: entry.options,
       entry,
     };
@@ -108,6 +122,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
         unique: true,
         primary: true,
         constraint: "p",
+        constraintOid: oids.oid(`con:${entry.id}:pkey`),
         method: "btree",
         amOid: AM_OIDS.btree,
         keys: entry.primaryKey.map((n) => n + 1),
@@ -123,6 +138,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
         unique: true,
         primary: false,
         constraint: "u",
+        constraintOid: oids.oid(`con:${entry.id}:${name}`),
         method: "btree",
         amOid: AM_OIDS.btree,
         keys: u.map((n) => n + 1),
@@ -158,7 +174,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
         kindName: "index",
         columns: ix.keys.map((k, i) => {
           const c = k > 0 ? columns[k - 1] : undefined;
-          return c ? { ...c, num: i + 1 } : { name: "expr", num: i + 1, type: { id: "unknown" }, typeOid: 25, typmod: -1, typeText: "text", notNull: false };
+          return c ? { ...c, num: i + 1 } : { name: "expr", num: i + 1, type: { id: "unknown" }, typeOid: 25, typmod: -1, typlen: -1, typeText: "text", notNull: false };
         }),
         indexes: [],
         indexOf: oid,

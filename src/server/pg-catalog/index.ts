@@ -1,12 +1,12 @@
-// pg_catalog emulation: psql's describe queries (\d and friends) are recognised and answered
-// from the catalog; other statements that read pg_catalog or information_schema relations run on
-// a snapshot of those relations (catalog-snapshot.ts).
+// pg_catalog emulation: a statement that reads pg_catalog or information_schema relations (psql's
+// \d queries, drivers' metadata queries) has Postgres's catalog functions rewritten away
+// (query-rewrite.ts) and runs on a snapshot of those relations (catalog-snapshot.ts).
 
 import type { Database, Session, StatementResult } from "../../index.js";
 import { buildCatalogModel } from "./catalog-model.js";
 import { referencedSystemRelations, runOnSnapshot } from "./catalog-snapshot.js";
 import { OidRegistry } from "./oid-registry.js";
-import { findPsqlHandler } from "./psql-describe.js";
+import { rewriteCatalogQuery, usesCatalogFunctions } from "./query-rewrite.js";
 import type { CatalogContext } from "./system-relations.js";
 
 export { SYSTEM_RELATIONS, type SystemRelation, type SystemColumn, type CatalogContext } from "./system-relations.js";
@@ -36,15 +36,11 @@ export function createCatalogEmulation(db: Database, roles: () => string[] = () 
     };
   };
   return {
-    handles: (sql) => findPsqlHandler(sql) !== undefined || referencedSystemRelations(sql).length > 0,
+    handles: (sql) => referencedSystemRelations(sql).length > 0 || usesCatalogFunctions(sql),
     async *run(sql, session) {
       const ctx = context(session);
-      const handler = findPsqlHandler(sql);
-      if (handler) {
-        yield handler(sql, ctx);
-        return;
-      }
-      yield* runOnSnapshot(sql, referencedSystemRelations(sql), ctx);
+      const rewritten = rewriteCatalogQuery(sql, ctx.model);
+      yield* runOnSnapshot(rewritten, referencedSystemRelations(rewritten), ctx);
     },
   };
 }

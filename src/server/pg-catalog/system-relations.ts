@@ -110,8 +110,8 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     rows: (ctx) =>
       ctx.model.relations.flatMap((r) =>
         r.columns.map((c) => [
-          r.oid, c.name, c.typeOid, -1, -1, c.num, c.type.id === "array" ? 1 : 0, -1, c.typmod,
-          false, "i", "x", "", c.notNull, c.defaultText !== undefined, false, "",
+          r.oid, c.name, c.typeOid, -1, c.typlen, c.num, c.type.id === "array" ? 1 : 0, -1, c.typmod,
+          c.typlen > 0, c.typlen === 8 ? "d" : c.typlen === 2 ? "s" : c.typlen === 1 ? "c" : "i", c.typlen > 0 ? "p" : "x", "", c.notNull, c.defaultText !== undefined, false, "",
           "", false, true, 0, isString(c.type.id) ? TEXT_COLLATION_OID : 0, null, null, null,
         ]),
       ),
@@ -139,13 +139,13 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     schema: "pg_catalog",
     name: "pg_index",
     columns: cols(`indexrelid:i indrelid:i indnatts:s indnkeyatts:s indisunique:b indisprimary:b indisexclusion:b indimmediate:b
-      indisclustered:b indisvalid:b indcheckxmin:b indisready:b indislive:b indisreplident:b indkey:sa indcollation:ia
+      indisclustered:b indisvalid:b indcheckxmin:b indisready:b indislive:b indisreplident:b indnullsnotdistinct:b indkey:sa indcollation:ia
       indclass:ia indoption:sa indexprs:t indpred:t`),
     rows: (ctx) =>
       ctx.model.relations.flatMap((r) =>
         r.indexes.map((ix) => [
           ix.oid, r.oid, ix.keys.length, ix.keys.length, ix.unique, ix.primary, false, true,
-          false, true, false, true, true, false, ix.keys, ix.keys.map(() => 0), ix.keys.map(() => 0), ix.keys.map(() => 0), null, null,
+          false, true, false, true, true, false, false, ix.keys, ix.keys.map(() => 0), ix.keys.map(() => 0), ix.keys.map(() => 0), null, null,
         ]),
       ),
   },
@@ -266,6 +266,92 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
         ),
   },
 ];
+
+/** Relations psql's describe queries join that hold nothing for us (no inheritance, policies, triggers, ...). */
+function emptyRelation(name: string, spec: string): SystemRelation {
+  return { schema: "pg_catalog", name, columns: cols(spec), rows: () => [] };
+}
+
+SYSTEM_RELATIONS.push(
+  {
+    schema: "pg_catalog",
+    name: "pg_attrdef",
+    columns: cols("oid:i adrelid:i adnum:s adbin:t"),
+    rows: (ctx) =>
+      ctx.model.relations.flatMap((r) => r.columns.filter((c) => c.defaultText !== undefined).map((c) => [r.oid * 1000 + c.num, r.oid, c.num, c.defaultText])),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_constraint",
+    columns: cols(`oid:i conname:t connamespace:i contype:t condeferrable:b condeferred:b convalidated:b conrelid:i contypid:i
+      conindid:i conparentid:i confrelid:i confupdtype:t confdeltype:t confmatchtype:t conislocal:b coninhcount:i
+      connoinherit:b conkey:sa confkey:sa conbin:t`),
+    rows: (ctx) =>
+      ctx.model.relations.flatMap((r) =>
+        r.indexes
+          .filter((ix) => ix.constraint)
+          .map((ix) => [ix.constraintOid, ix.name, r.namespaceOid, ix.constraint, false, false, true, r.oid, 0, ix.oid, 0, 0, " ", " ", " ", true, 0, true, ix.keys, null, null]),
+      ),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_collation",
+    columns: cols("oid:i collname:t collnamespace:i collowner:i collprovider:t collisdeterministic:b collencoding:i collcollate:t collctype:t"),
+    rows: () => [[100, "default", 11, BOOTSTRAP_SUPERUSER_OID, "d", true, -1, null, null], [950, "C", 11, BOOTSTRAP_SUPERUSER_OID, "c", true, -1, "C", "C"]],
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_tablespace",
+    columns: cols("oid:i spcname:t spcowner:i spcacl:ta spcoptions:ta"),
+    rows: () => [[1663, "pg_default", BOOTSTRAP_SUPERUSER_OID, null, null], [1664, "pg_global", BOOTSTRAP_SUPERUSER_OID, null, null]],
+  },
+  {
+    schema: "pg_catalog",
+    name: "sage_index_def",
+    columns: cols("oid:i indexdef:t constraintdef:t"),
+    rows: (ctx) => ctx.model.relations.flatMap((r) => r.indexes.flatMap((ix) => {
+      const row = [ix.oid, ix.definition, ix.constraintDefinition ?? null];
+      return ix.constraintOid === undefined ? [row] : [row, [ix.constraintOid, ix.definition, ix.constraintDefinition ?? null]];
+    })),
+  },
+  {
+    schema: "pg_catalog",
+    name: "sage_index_column",
+    columns: cols("oid:i num:i expr:t"),
+    rows: (ctx) => ctx.model.relations.filter((r) => r.relkind === "i").flatMap((r) => r.columns.map((c) => [r.oid, c.num, c.name])),
+  },
+  {
+    schema: "pg_catalog",
+    name: "sage_view_def",
+    columns: cols("oid:i definition:t"),
+    rows: (ctx) => ctx.model.relations.filter((r) => r.definition !== undefined).map((r) => [r.oid, r.definition]),
+  },
+  emptyRelation("pg_auth_members", "roleid:i member:i grantor:i admin_option:b"),
+  emptyRelation("pg_inherits", "inhrelid:i inhparent:i inhseqno:i inhdetachpending:b"),
+  emptyRelation("pg_policy", "oid:i polname:t polrelid:i polcmd:t polpermissive:b polroles:ia polqual:t polwithcheck:t"),
+  emptyRelation("pg_statistic_ext", "oid:i stxrelid:i stxname:t stxnamespace:i stxowner:i stxstattarget:i stxkeys:sa stxkind:ta stxexprs:t"),
+  emptyRelation("pg_publication", "oid:i pubname:t pubowner:i puballtables:b pubinsert:b pubupdate:b pubdelete:b pubtruncate:b pubviaroot:b"),
+  emptyRelation("pg_publication_rel", "oid:i prpubid:i prrelid:i prqual:t prattrs:sa"),
+  emptyRelation("pg_publication_namespace", "oid:i pnpubid:i pnnspid:i"),
+  emptyRelation("pg_trigger", "oid:i tgrelid:i tgparentid:i tgname:t tgfoid:i tgtype:s tgenabled:t tgisinternal:b tgconstrrelid:i tgconstrindid:i tgconstraint:i tgdeferrable:b tginitdeferred:b tgnargs:s tgattr:sa tgqual:t"),
+  emptyRelation("pg_rewrite", "oid:i rulename:t ev_class:i ev_type:t ev_enabled:t is_instead:b ev_qual:t ev_action:t"),
+  emptyRelation("pg_sequence", "seqrelid:i seqtypid:i seqstart:l seqincrement:l seqmax:l seqmin:l seqcache:l seqcycle:b"),
+  emptyRelation("pg_foreign_table", "ftrelid:i ftserver:i ftoptions:ta"),
+  emptyRelation("pg_foreign_server", "oid:i srvname:t srvowner:i srvfdw:i srvtype:t srvversion:t srvacl:ta srvoptions:ta"),
+  emptyRelation("pg_partitioned_table", "partrelid:i partstrat:t partnatts:s partdefid:i partattrs:sa"),
+  emptyRelation("pg_depend", "classid:i objid:i objsubid:i refclassid:i refobjid:i refobjsubid:i deptype:t"),
+  emptyRelation("pg_event_trigger", "oid:i evtname:t evtevent:t evtowner:i evtfoid:i evtenabled:t evttags:ta"),
+  emptyRelation("pg_language", "oid:i lanname:t lanowner:i lanispl:b lanpltrusted:b"),
+  emptyRelation("pg_opclass", "oid:i opcmethod:i opcname:t opcnamespace:i opcowner:i opcfamily:i opcintype:i opcdefault:b opckeytype:i"),
+  emptyRelation("pg_operator", "oid:i oprname:t oprnamespace:i oprowner:i oprkind:t oprleft:i oprright:i oprresult:i oprcode:t"),
+  emptyRelation("pg_cast", "oid:i castsource:i casttarget:i castfunc:i castcontext:t castmethod:t"),
+  emptyRelation("pg_conversion", "oid:i conname:t connamespace:i conowner:i conforencoding:i contoencoding:i conproc:t condefault:b"),
+  emptyRelation("pg_default_acl", "oid:i defaclrole:i defaclnamespace:i defaclobjtype:t defaclacl:ta"),
+  emptyRelation("pg_init_privs", "objoid:i classoid:i objsubid:i privtype:t initprivs:ta"),
+  emptyRelation("pg_seclabel", "objoid:i classoid:i objsubid:i provider:t label:t"),
+  emptyRelation("pg_shdescription", "objoid:i classoid:i description:t"),
+  emptyRelation("pg_stat_activity", "datid:i datname:t pid:i usesysid:i usename:t application_name:t client_addr:t state:t query:t"),
+);
 
 export function findSystemRelation(schema: string | undefined, name: string): SystemRelation | undefined {
   return SYSTEM_RELATIONS.find((r) => r.name === name && (schema === undefined ? r.schema === "pg_catalog" : r.schema === schema));

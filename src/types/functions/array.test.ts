@@ -1,6 +1,6 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import {  } from "../testing.js";
+import { arr, callFn, i4, lit, tstz, typed } from "../testing.js";
 import * as S from "../index.js";
 
 describe("array and system functions (PostgreSQL 15)", () => {

@@ -1,6 +1,6 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import {  } from "../testing.js";
+import { callFn, callFnIn, callOp, callOpIn, date, i4, iv, lit, num, testContext, time, ts, tstz, txt } from "../testing.js";
 
 describe("date/time operators and functions (PostgreSQL 15, TimeZone UTC)", () => {
   it("select date '2024-01-31' + 1", () => {

@@ -1,6 +1,6 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import {  } from "../testing.js";
+import { arr, bool, callFn, callOp, date, f4, f8, i4, i8, iv, jb, lit, num, ts, tstz, txt } from "../testing.js";
 import * as S from "../index.js";
 
 describe("jsonb operators and functions (PostgreSQL 15)", () => {

@@ -525,9 +525,13 @@ function registerPatternFunctions(): void {
     const re = compileRegex(a[1] as string, parseRegexFlags(a.length > 3 ? (a[3] as string) : null), true);
     let n = 0;
     re.lastIndex = 0;
-    while (re.exec(s) !== null) {
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(s)) !== null) {
       n++;
-      if (re.lastIndex === 0) break;
+      if (m[0] === "") {
+        if (re.lastIndex >= s.length) break;
+        re.lastIndex += s.codePointAt(re.lastIndex)! > 0xffff ? 2 : 1;
+      }
     }
     return n;
   };

@@ -52,3 +52,9 @@ describe("function registry", () => {
     expect(ids.length).toBeGreaterThan(300);
   });
 });
+
+describe("operator spellings", () => {
+  it("!= is <>", () => {
+    expect(resolveOperator("!=", Types.integer, Types.integer).id).toBe("<>:int4");
+  });
+});

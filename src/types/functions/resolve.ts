@@ -298,6 +298,7 @@ export function resolveFunction(name: string, argTypes: DataType[]): FunctionRes
 
 /** Resolves an operator; `left` null means a prefix operator. */
 export function resolveOperator(op: string, left: DataType | null, right: DataType): FunctionResolution {
+  if (op === "!=") op = "<>"; // as Postgres's lexer does
   const kind = left === null ? "prefix" : "binary";
   const overloads = operatorOverloads(kind, op);
   const args = left === null ? [right] : [left, right];

@@ -1,6 +1,6 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import {  } from "../testing.js";
+import { bool, bytea, callFn, i4, i8, lit, num, txt, typed } from "../testing.js";
 
 describe("string functions (PostgreSQL 15)", () => {
   it("select length('héllo')", () => {

@@ -10,6 +10,7 @@ import { rtrimSpaces } from "../compare.js";
 import { utf8Length } from "../jsonb.js";
 import { charLength } from "../typmod.js";
 import { defineFunction } from "./registry.js";
+import { binop } from "./operators.js";
 
 const T = Types.text;
 const I4 = Types.integer;
@@ -284,6 +285,37 @@ export function registerStrings(): void {
   fn("length", [BYTEA], I4, "length:bytea", (a) => (a[0] as Uint8Array).length);
   fn("octet_length", [T], I4, "octet_length:text", (a) => utf8Length(a[0] as string));
   fn("octet_length", [BYTEA], I4, "octet_length:bytea", (a) => (a[0] as Uint8Array).length);
+  // overlay(s PLACING r FROM i [FOR n]): s with n characters from position i replaced by r
+  const overlay = (s: string, r: string, from: number, count: number): string => {
+    const cs = [...s];
+    if (from < 1) throw new SqlError(SqlState.SubstringError, "negative substring length not allowed");
+    if (count < 0) throw new SqlError(SqlState.SubstringError, "negative substring length not allowed");
+    return cs.slice(0, from - 1).join("") + r + cs.slice(from - 1 + count).join("");
+  };
+  fn("overlay", [T, T, I4, I4], T, "overlay:text4", (a) => overlay(a[0] as string, a[1] as string, a[2] as number, a[3] as number));
+  fn("overlay", [T, T, I4], T, "overlay:text3", (a) => overlay(a[0] as string, a[1] as string, a[2] as number, charLength(a[1] as string)));
+  // bytea ↔ text in an encoding, and single bytes
+  const encoding = (name: string): BufferEncoding => {
+    const n = name.toLowerCase().replace(/[-_]/g, "");
+    if (n === "utf8" || n === "unicode") return "utf8";
+    if (n === "latin1" || n === "iso88591") return "latin1";
+    if (n === "sqlascii") return "latin1";
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid encoding name "${name}"`);
+  };
+  fn("convert_from", [BYTEA, T], T, "convert_from", (a) => Buffer.from(a[0] as Uint8Array).toString(encoding(a[1] as string)));
+  fn("convert_to", [T, T], BYTEA, "convert_to", (a) => new Uint8Array(Buffer.from(a[0] as string, encoding(a[1] as string))));
+  const byteIndex = (b: Uint8Array, n: number): number => {
+    if (n < 0 || n >= b.length) throw new SqlError(SqlState.ArraySubscriptError, `index ${n} out of valid range, 0..${b.length - 1}`);
+    return n;
+  };
+  fn("get_byte", [BYTEA, I4], I4, "get_byte", (a) => (a[0] as Uint8Array)[byteIndex(a[0] as Uint8Array, a[1] as number)]);
+  fn("set_byte", [BYTEA, I4, I4], BYTEA, "set_byte", (a) => {
+    const out = Uint8Array.from(a[0] as Uint8Array);
+    out[byteIndex(out, a[1] as number)] = (a[2] as number) & 0xff;
+    return out;
+  });
+  // character(n) keeps its padding here (length() drops it, through the cast to text)
+  fn("octet_length", [BPCHAR], I4, "octet_length:bpchar", (a) => utf8Length(a[0] as string));
   fn("bit_length", [T], I4, "bit_length:text", (a) => utf8Length(a[0] as string) * 8);
   fn("lower", [T], T, "lower", (a) => (a[0] as string).toLowerCase());
   fn("upper", [T], T, "upper", (a) => (a[0] as string).toUpperCase());
@@ -346,6 +378,7 @@ export function registerStrings(): void {
   });
   fn("reverse", [T], T, "reverse", (a) => [...(a[0] as string)].reverse().join(""));
   fn("starts_with", [T, T], B, "starts_with", (a) => (a[0] as string).startsWith(a[1] as string));
+  binop("^@", T, T, B, "^@:text", (s: string, p: string) => s.startsWith(p));
   fn("translate", [T, T, T], T, "translate", (a) => translate(a[0] as string, a[1] as string, a[2] as string));
   fn("md5", [T], T, "md5:text", (a) => md5Hex(a[0] as string));
   fn("md5", [BYTEA], T, "md5:bytea", (a) => md5Hex(a[0] as Uint8Array));

@@ -1,6 +1,6 @@
 // Generated from psql output of PostgreSQL 15: each case is the SQL in its title.
 import { describe, it, expect } from "vitest";
-import {  } from "../testing.js";
+import { callFn, f8, i4, i8, iv, lit, num, ts, tstz } from "../testing.js";
 
 describe("to_char / to_date / to_timestamp (PostgreSQL 15)", () => {
   it("select to_char(123, '999')", () => {
