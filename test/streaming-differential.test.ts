@@ -286,6 +286,32 @@ class QueryGen {
 
   /** A view definition over the relations available; returns its SQL and output columns. */
   view(rels: readonly Relation[]): { sql: string; cols: Col[] } {
+    const wrap = this.r.weighted<string>([
+      [8, "none"],
+      [2, "topn"],
+      [2, "row_number"],
+    ]);
+    const inner = this.baseView(rels);
+    // ranking needs a total order; equal numerics that print differently (1.0, 1.00) have none
+    if (wrap === "none" || inner.cols.some((c) => c.cat === "dec")) return inner;
+    // ORDER BY every column: the rows kept are then fixed (ties are identical rows)
+    const keys = (cols: Col[]) => cols.map((c) => `${c.name}${this.r.chance(0.3) ? " DESC" : ""}${this.r.chance(0.2) ? " NULLS FIRST" : ""}`);
+    const n = this.r.range(1, 4);
+    if (wrap === "topn") {
+      const offset = this.r.chance(0.25) ? ` OFFSET ${this.r.range(1, 2)}` : "";
+      return { sql: `SELECT * FROM (${inner.sql}) q ORDER BY ${keys(inner.cols).join(", ")} LIMIT ${n}${offset}`, cols: inner.cols };
+    }
+    const [first, ...rest] = inner.cols;
+    const partition = rest.length > 0 && this.r.chance(0.7) ? `PARTITION BY ${first.name} ` : "";
+    const order = keys(partition ? [...rest, first] : inner.cols).join(", ");
+    const cmp = this.r.pick([`rn <= ${n}`, `rn < ${n + 1}`, "rn = 1"]);
+    return {
+      sql: `SELECT * FROM (SELECT q.*, row_number() OVER (${partition}ORDER BY ${order}) AS rn FROM (${inner.sql}) q) x WHERE ${cmp}`,
+      cols: [...inner.cols, { name: "rn", cat: "num" }],
+    };
+  }
+
+  baseView(rels: readonly Relation[]): { sql: string; cols: Col[] } {
     const kind = this.r.weighted<string>([
       [3, "select"],
       [4, "agg"],
@@ -529,7 +555,24 @@ async function checkViews(
   return null;
 }
 
+/** What the views exercised, for the summary line. */
+const FEATURES: [string, RegExp][] = [
+  ["GROUP BY", /GROUP BY/],
+  ["HAVING", /HAVING/],
+  ["join", / JOIN /],
+  ["outer join", /(LEFT|RIGHT|FULL) JOIN/],
+  ["set operation", /UNION|INTERSECT|EXCEPT/],
+  ["DISTINCT", /SELECT DISTINCT/],
+  ["TopN", /LIMIT/],
+  ["row_number", /row_number/],
+  ["view on view", /FROM v\d|JOIN v\d/],
+  ["count(DISTINCT)", /count\(DISTINCT/],
+  ["string_agg", /string_agg/],
+  ["numeric", /avg\(|\d\.\d|\bd\b/],
+];
+
 interface RunStats {
+  features: Map<string, number>;
   steps: number;
   views: number;
   refused: string[];
@@ -593,6 +636,7 @@ async function runOnce(seed: number, steps: number, stats: RunStats): Promise<{ 
       const v = { name, sql: def.sql };
       views.push(v);
       stats.views++;
+      for (const [label, re] of FEATURES) if (re.test(def.sql)) stats.features.set(label, (stats.features.get(label) ?? 0) + 1);
       // views on views: later views may read this one
       if (r.chance(0.6)) rels.push({ name, cols: def.cols, table: false });
       const bad = await checkViews(db, [v]);
@@ -684,7 +728,7 @@ describe("continuous queries: randomized differential test against ad-hoc querie
   const base = fixedSeed ? Number(fixedSeed) : envInt("SAGE_DIFF_BASE_SEED", 20240601);
 
   it(`every view equals its query after every write (${runs} runs × ${steps} steps)`, { timeout: 600_000 }, async () => {
-    const stats: RunStats = { steps: 0, views: 0, refused: [], failedWrites: 0, invalid: [], nonEmptyChecks: 0, checks: 0, rows: 0 };
+    const stats: RunStats = { features: new Map(), steps: 0, views: 0, refused: [], failedWrites: 0, invalid: [], nonEmptyChecks: 0, checks: 0, rows: 0 };
     const started = Date.now();
     for (let run = 0; run < runs; run++) {
       const seed = fixedSeed ? base : base + run * 7919;
@@ -708,6 +752,7 @@ describe("continuous queries: randomized differential test against ad-hoc querie
       `streaming differential: ${runs} runs, ${stats.steps} write steps, ${stats.views} views, ${stats.failedWrites} writes refused (23505), ` +
         `${stats.refused.length} view definitions refused (0A000), ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
+    console.log(`  views with: ${[...stats.features].map(([k, n]) => `${k} ${n}`).join(", ")}`);
     console.log(
       `  ${stats.checks} view checks, ${((100 * stats.nonEmptyChecks) / Math.max(1, stats.checks)).toFixed(0)}% with rows, ` +
         `${(stats.rows / Math.max(1, stats.checks)).toFixed(1)} rows per view on average; ${stats.invalid.length} generated queries invalid ad hoc (skipped)`,

@@ -7,7 +7,7 @@
 
 import type { Socket } from "node:net";
 import { TLSSocket, type SecureContext } from "node:tls";
-import type { Database, Session, StatementResult } from "../index.js";
+import { SqlError, type Database, type Session, type StatementResult } from "../index.js";
 import { AuthFailure, authenticate, matchHbaRule, type HbaRule, type UserStore } from "./auth/index.js";
 import { FrameReader, decodeFrontendMessage, decodeStartupPacket, type FrontendMessage } from "./codec/index.js";
 import { canceledError, errorFields } from "./error-fields.js";
@@ -15,7 +15,9 @@ import { ExtendedQuery } from "./extended-query.js";
 import { backendKeyData, emptyQueryResponse, errorResponse, negotiateProtocolVersion, parameterStatus, readyForQuery, type ErrorFields } from "./messages.js";
 import type { CatalogEmulation } from "./pg-catalog/index.js";
 import { ProtocolError } from "./protocol-error.js";
-import { QueryRunner } from "./query-runner.js";
+import { QueryRunner, isCopyRequest } from "./query-runner.js";
+import { copyIn, copyOut, type CopyHost } from "./copy/copy-protocol.js";
+import type { CopyStatement } from "./copy/copy-statement.js";
 import { returnsRows } from "./command-tag.js";
 import { ResultWriter, rowSource, type WireOutput } from "./result-writer.js";
 import { applyStartupParameters, reportedParameters } from "./startup-parameters.js";
@@ -142,13 +144,21 @@ export class Connection implements WireOutput {
 
   // ---- input ----------------------------------------------------------------------------------
 
-  private async waitForData(): Promise<void> {
+  private async waitForData(signal?: AbortSignal): Promise<void> {
     if (this.closed) throw new ConnectionClosed();
+    if (signal?.aborted) throw canceledError();
     this.socket.resume();
-    await new Promise<void>((resolve) => {
-      this.wake = resolve;
-    });
+    const onAbort = () => this.signal();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
     if (this.closed) throw new ConnectionClosed();
+    if (signal?.aborted) throw canceledError();
   }
 
   private async readStartupPacket(): Promise<Buffer> {
@@ -159,12 +169,12 @@ export class Connection implements WireOutput {
     }
   }
 
-  private async readMessage(): Promise<FrontendMessage> {
+  private async readMessage(signal?: AbortSignal): Promise<FrontendMessage> {
     for (;;) {
       if (this.closed) throw new ConnectionClosed();
       const frame = this.reader.nextTyped();
       if (frame) return decodeFrontendMessage(frame);
-      await this.waitForData();
+      await this.waitForData(signal);
     }
   }
 
@@ -280,6 +290,7 @@ export class Connection implements WireOutput {
       runner,
       catalogVersion: () => this.host.db.catalog.version,
       afterStatement: (r) => this.afterStatement(r),
+      copy: (statement, signal) => this.copy(statement, signal),
     });
     this.reportParameters();
     this.send(backendKeyData(key.processId, key.secretKey));
@@ -300,6 +311,26 @@ export class Connection implements WireOutput {
     this.socket = tls;
     this.secure = true;
     this.attach(tls);
+  }
+
+  private copy(statement: CopyStatement, signal: AbortSignal): Promise<StatementResult> {
+    const session = this.session!;
+    const runner = this.runner!;
+    const host: CopyHost = {
+      out: this,
+      db: this.host.db,
+      session,
+      readMessage: (s) => this.readMessage(s),
+      query: async (sql) => {
+        for await (const item of runner.run(sql)) {
+          if (isCopyRequest(item)) throw new SqlError("0A000", "COPY inside COPY is not supported");
+          return item;
+        }
+        return null;
+      },
+      timeZone: () => session.settings.get("timezone"),
+    };
+    return statement.direction === "in" ? copyIn(statement, host, signal) : copyOut(statement, host, signal);
   }
 
   private reportParameters(): void {
@@ -415,7 +446,7 @@ export class Connection implements WireOutput {
         const next = await statements.next();
         if (next.done) break;
         any = true;
-        const result = next.value;
+        const result = isCopyRequest(next.value) ? await this.copy(next.value.statement, signal) : next.value;
         writer.notices(result);
         this.afterStatement(result);
         if (returnsRows(result)) {

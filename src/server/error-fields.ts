@@ -15,7 +15,8 @@ export function canceledError(): SqlError {
 
 export function errorFields(e: unknown, severity: "ERROR" | "FATAL" = "ERROR"): ErrorFields {
   if (e instanceof SqlError) {
-    return { severity, code: e.code, message: e.message, detail: e.detail, hint: e.hint, position: e.position };
+    const where = (e as SqlError & { where?: unknown }).where;
+    return { severity, code: e.code, message: e.message, detail: e.detail, hint: e.hint, position: e.position, where: typeof where === "string" ? where : undefined };
   }
   if (e instanceof ProtocolError) return { severity, code: e.code, message: e.message };
   const message = e instanceof Error ? e.message : String(e);

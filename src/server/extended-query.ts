@@ -17,7 +17,8 @@ import {
   commandComplete,
 } from "./messages.js";
 import { bindParameter, parameterCount, substituteParameters, type BoundParameter } from "./parameters.js";
-import type { QueryRunner } from "./query-runner.js";
+import { isCopyRequest, type QueryRunner } from "./query-runner.js";
+import type { CopyStatement } from "./copy/copy-statement.js";
 import { resolveFormats, rowSource, type ResultWriter, type RowSource, type WireOutput } from "./result-writer.js";
 import { leadingKeyword } from "./sql-scan.js";
 import { TEXT_OID, typeForOid } from "./type-oids.js";
@@ -30,6 +31,8 @@ export interface ExtendedQueryHost {
   catalogVersion(): number;
   /** called after each statement that ran (reports changed settings) */
   afterStatement(result: StatementResult): void;
+  /** carries out a COPY FROM STDIN / TO STDOUT with the client */
+  copy(statement: CopyStatement, signal: AbortSignal): Promise<StatementResult>;
 }
 
 interface PreparedStatement {
@@ -187,7 +190,7 @@ export class ExtendedQuery {
     try {
       for await (const r of this.host.runner.run(portal.sql)) {
         if (signal.aborted) break;
-        result = r;
+        result = isCopyRequest(r) ? await this.host.copy(r.statement, signal) : r;
         break;
       }
     } catch (e) {
@@ -212,6 +215,7 @@ export class ExtendedQuery {
       const { sql, mapPosition } = substituteParameters(st.sql, nulls);
       try {
         for await (const r of this.host.runner.run(sql)) {
+          if (isCopyRequest(r)) break;
           r.subscription?.cancel();
           columns = returnsRows(r) ? r.columns : null;
           break;

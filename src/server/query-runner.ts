@@ -1,11 +1,26 @@
 // Runs the SQL of one Query (or one bound portal) for a connection: statements the pg_catalog
 // emulation recognises (psql's \d queries, drivers' type lookups) are answered from the catalog;
-// everything else goes to the engine session. A query string without such statements goes to
-// the engine whole, so it parses all of it before running any (as Postgres does); otherwise it
-// runs statement by statement, error positions shifted back to the whole string.
+// COPY FROM STDIN / TO STDOUT are handed back to the connection (they need the copy
+// sub-protocol); everything else goes to the engine session. A query string without such
+// statements goes to the engine whole, so it parses all of it before running any (as Postgres
+// does); otherwise it runs statement by statement, error positions shifted back to the whole
+// string.
 
 import { SqlError, splitStatements, type Session, type StatementResult } from "../index.js";
+import { parseCopyStatement, type CopyStatement } from "./copy/copy-statement.js";
 import type { CatalogEmulation } from "./pg-catalog/index.js";
+
+/** A COPY the connection must carry out with the client. */
+export interface CopyRequest {
+  kind: "copy";
+  statement: CopyStatement;
+}
+
+export type RunItem = StatementResult | CopyRequest;
+
+export function isCopyRequest(item: RunItem): item is CopyRequest {
+  return (item as CopyRequest).kind === "copy";
+}
 
 export class QueryRunner {
   constructor(
@@ -13,13 +28,24 @@ export class QueryRunner {
     private readonly catalog: CatalogEmulation,
   ) {}
 
-  async *run(sql: string): AsyncGenerator<StatementResult> {
+  async *run(sql: string): AsyncGenerator<RunItem> {
     const parts = splitStatements(sql).filter((p) => p.text !== "");
-    if (!parts.some((p) => this.catalog.handles(p.text))) {
+    const special = (text: string) => this.catalog.handles(text) || /^\s*copy\b/i.test(text);
+    if (!parts.some((p) => special(p.text))) {
       yield* this.session.run(sql);
       return;
     }
     for (const p of parts) {
+      let copy: CopyStatement | undefined;
+      try {
+        copy = /^\s*copy\b/i.test(p.text) ? parseCopyStatement(p.text) : undefined;
+      } catch (e) {
+        throw shift(e, p.pos - 1);
+      }
+      if (copy) {
+        yield { kind: "copy", statement: copy };
+        continue;
+      }
       if (this.catalog.handles(p.text)) {
         try {
           yield* this.catalog.run(p.text, this.session);

@@ -237,7 +237,7 @@ describe("compound expressions", () => {
   it("maps the special-syntax functions", () => {
     expect(expr("EXTRACT(YEAR FROM ts)")).toEqual(fn("extract", str("year"), col("ts")));
     expect(expr("extract('epoch' from ts)")).toEqual(fn("extract", str("epoch"), col("ts")));
-    expect(expr("POSITION('b' IN s)")).toEqual(fn("position", str("b"), col("s")));
+    expect(expr("POSITION('b' IN s)")).toEqual(fn("position", col("s"), str("b"))); // position(string, substring), as Postgres
     expect(expr("SUBSTRING(s FROM 2 FOR 3)")).toEqual(fn("substring", col("s"), int("2"), int("3")));
     expect(expr("SUBSTRING(s FROM 2)")).toEqual(fn("substring", col("s"), int("2")));
     expect(expr("SUBSTRING(s FOR 3)")).toEqual(fn("substring", col("s"), int("1"), int("3")));

@@ -99,7 +99,13 @@ export class ScramAuthenticator {
    *   secret (a mock exchange that always fails at the end)
    * @param mockSecret server secret mixed into the mock salt so it is stable per user name
    */
-  constructor(verifier: ScramVerifier | null, user: string, mockSecret: Buffer) {
+  constructor(
+    verifier: ScramVerifier | null,
+    user: string,
+    mockSecret: Buffer,
+    /** the server's part of the nonce (random unless a test fixes it) */
+    private readonly serverNonce: string = randomBytes(18).toString("base64"),
+  ) {
     this.mock = verifier === null;
     this.verifier = verifier ?? {
       iterations: SCRAM_DEFAULT_ITERATIONS,
@@ -129,7 +135,7 @@ export class ScramAuthenticator {
     if (attrs.length < 2 || attrs[0][0] !== "n" || attrs[1][0] !== "r") throw malformed("expected n= and r=");
     const clientNonce = attrs[1][1];
     if (!PRINTABLE.test(clientNonce)) throw malformed("invalid client nonce");
-    this.nonce = clientNonce + randomBytes(18).toString("base64");
+    this.nonce = clientNonce + this.serverNonce;
     this.serverFirst = `r=${this.nonce},s=${this.verifier.salt.toString("base64")},i=${this.verifier.iterations}`;
     return this.serverFirst;
   }

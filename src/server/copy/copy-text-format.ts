@@ -116,7 +116,6 @@ export class CopyTextDecoder {
     const o = this.options;
     const rows: CopyFields[] = [];
     const s = this.pending;
-    let i = 0;
     let rowStart = 0;
     for (;;) {
       // parse one record starting at rowStart
@@ -173,7 +172,11 @@ export class CopyTextDecoder {
           j++;
           continue;
         }
-        if (s[j] === "\r") j++;
+        if (s[j] === "\r") {
+          // a CR at the end of the data so far may be the first half of CRLF
+          if (j + 1 >= s.length && !final) break;
+          j++;
+        }
         if (s[j] === "\n") j++;
         complete = true;
         break;
@@ -183,9 +186,7 @@ export class CopyTextDecoder {
       rowStart = j;
       if (this.skipHeader()) continue;
       rows.push(fields);
-      i++;
     }
-    void i;
     this.pending = s.slice(rowStart);
     return rows;
   }
@@ -197,7 +198,10 @@ function escapeText(s: string, delimiter: string): string {
     if (c === "\\") out += "\\\\";
     else if (c === "\n") out += "\\n";
     else if (c === "\r") out += "\\r";
-    else if (c === "\t" && delimiter !== "\t") out += "\\t";
+    else if (c === "\t") out += "\\t";
+    else if (c === "\b") out += "\\b";
+    else if (c === "\f") out += "\\f";
+    else if (c === "\v") out += "\\v";
     else if (c === delimiter) out += "\\" + c;
     else out += c;
   }
@@ -221,9 +225,11 @@ export function encodeCopyRow(fields: CopyFields, o: CopyOptions, forceQuote?: b
             f.includes("\r") ||
             f === "\\.";
           if (!needs) return f;
-          const esc = o.escape === o.quote ? o.quote + o.quote : o.escape + o.quote;
-          const body = f.split(o.quote).join(esc);
-          return o.quote + (o.escape !== o.quote ? body.split(o.escape + o.escape).join(o.escape + o.escape) : body) + o.quote;
+          const body =
+            o.escape === o.quote
+              ? f.split(o.quote).join(o.quote + o.quote)
+              : f.split(o.escape).join(o.escape + o.escape).split(o.quote).join(o.escape + o.quote);
+          return o.quote + body + o.quote;
         })
         .join(o.delimiter) + "\n"
     );
