@@ -311,7 +311,7 @@ function groupByCase(label: string, deleteFraction: number): BenchCase {
         jsLoop(input),
         duckdbRecompute(input),
       ];
-      const m = await measure({ name: `groupby-${label}`, contenders, runs: 5, warmups: 1, ctx });
+      const m = await measure({ name: `groupby-${label}`, contenders, runs: 5, warmups: 1, ctx, budgetSeconds: 90 });
       const peers = ["d2ts", "db-ivm", "js-loop", "duckdb"];
       const note = `${input.description}; view SELECT k, sum(v), count(*) GROUP BY k over 10,000 keys`;
       return [

@@ -95,6 +95,7 @@ function latencyCase(rate: number, label: string): BenchCase {
         checks: new Map(),
         heap: new Map(),
         failed: new Map(),
+        single: new Map(),
       };
       const achieved = median(stats.map((x) => x.achieved));
       const note = `${rate.toLocaleString("en")} events/s for ${seconds} s per run (achieved ${Math.round(achieved).toLocaleString("en")}/s); INSERT ... VALUES of the due events → GROUP BY view → SUBSCRIBE client (same process)`;

@@ -115,6 +115,11 @@ export interface MeasureOptions {
   runs: number;
   warmups?: number;
   ctx: BenchContext;
+  /**
+   * a contender whose warm-up run takes longer than this many seconds is not run again: its
+   * warm-up figure stands as its only figure (noted), so a very slow peer cannot stall the suite
+   */
+  budgetSeconds?: number;
 }
 
 /** Every contender's figures over the rounds (index = round), failures, result digests, heap. */
@@ -123,6 +128,8 @@ export interface Measurement {
   checks: Map<string, string | undefined>;
   heap: Map<string, number>;
   failed: Map<string, string>;
+  /** contenders measured once only (over budget), with the seconds their run took */
+  single: Map<string, number>;
 }
 
 /**
@@ -131,7 +138,7 @@ export interface Measurement {
  * peer ran under the same conditions and their ratio pairs them.
  */
 export async function measure(o: MeasureOptions): Promise<Measurement> {
-  const m: Measurement = { values: new Map(), checks: new Map(), heap: new Map(), failed: new Map() };
+  const m: Measurement = { values: new Map(), checks: new Map(), heap: new Map(), failed: new Map(), single: new Map() };
   const active = [...o.contenders];
   const runOne = async (c: Contender, i: number): Promise<Sample | null> => {
     collectGarbage();
@@ -151,10 +158,20 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       return null;
     }
   };
+  const budget = o.budgetSeconds ?? Infinity;
   for (let w = 0; w < (o.warmups ?? 1); w++) {
     for (const c of [...active]) {
+      const t0 = performance.now();
       const s = await runOne(c, -1 - w);
+      const seconds = (performance.now() - t0) / 1000;
       if (s === null) active.splice(active.indexOf(c), 1);
+      else if (seconds > budget && c.name !== o.contenders[0].name) {
+        o.ctx.log(`  ${o.name}: ${c.name} took ${seconds.toFixed(0)} s for one run (budget ${budget} s): measured once only`);
+        m.single.set(c.name, seconds);
+        m.values.set(c.name, [s.value]);
+        m.checks.set(c.name, s.check);
+        active.splice(active.indexOf(c), 1);
+      }
     }
   }
   for (let r = 0; r < o.runs; r++) {
@@ -203,11 +220,13 @@ export function resultRow(m: Measurement, o: RowOptions): BenchResult {
       continue;
     }
     peers[p] = median(vs);
+    if (m.single.has(p)) notes.push(`${p}: one run only (it took ${m.single.get(p)!.toFixed(0)} s; ratio against sage's median)`);
     peerMin[p] = Math.min(...vs);
     peerMax[p] = Math.max(...vs);
     const pair: number[] = [];
     for (let i = 0; i < Math.min(vs.length, sageValues.length); i++) {
-      const x = o.higherIsBetter ? sageValues[i] / vs[i] : vs[i] / sageValues[i];
+      const sv = m.single.has(p) ? median(sageValues) : sageValues[i];
+      const x = o.higherIsBetter ? sv / vs[i] : vs[i] / sv;
       if (Number.isFinite(x)) pair.push(x);
     }
     if (pair.length) ratios[p] = median(pair);

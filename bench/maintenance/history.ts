@@ -110,7 +110,7 @@ function historyCase(history: number, label: string): BenchCase {
   return {
     name: `history-${label}`,
     async run(ctx: BenchContext) {
-      const batches = ctx.quick ? 5 : 20;
+      const batches = ctx.quick ? 20 : 50;
       const t0 = performance.now();
       const sage = await SageSide.open(history);
       const duck = await DuckSide.open(history);

@@ -2,6 +2,7 @@
 
 import { formatValue, typeName } from "../types/index.js";
 import type { BoundExpr, PhysicalPlan, SortKey } from "./physical-plan.js";
+import { children } from "./plan-walk.js";
 
 export function explainPlan(plan: PhysicalPlan): string[] {
   const lines: string[] = [];
@@ -121,30 +122,6 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
     if (state) out.push(detail + state);
   }
   for (const child of children(p)) walk(child, depth + 1, out, streaming);
-}
-
-export function children(p: PhysicalPlan): PhysicalPlan[] {
-  switch (p.kind) {
-    case "filter":
-    case "project":
-    case "aggregate":
-    case "sort":
-    case "limit":
-    case "distinct_on":
-    case "window":
-    case "topn":
-      return [p.input];
-    case "join":
-    case "set_op":
-    case "lateral_join":
-      return [p.left, p.right];
-    case "recursive_cte":
-      return [p.base, p.recursive];
-    case "union_all":
-      return p.inputs;
-    default:
-      return [];
-  }
 }
 
 function sortKey(k: SortKey): string {

@@ -8,7 +8,7 @@ import { SqlError, SqlState } from "../types/index.js";
 import { isTimeDependent } from "./binder/coerce.js";
 import { EMBEDDED_MODEL } from "./binder/expressions.js";
 import { visitExpr } from "./bound-expr-walk.js";
-import { children } from "./explain.js";
+import { children, mapPlan } from "./plan-walk.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 
 const REFUSED: Partial<Record<PhysicalPlan["kind"], string>> = {
@@ -151,27 +151,4 @@ export function toStreamingPlan(plan: PhysicalPlan, options: { emitOnWindowClose
     }
   }
   return p;
-}
-
-/** Rebuilds a plan bottom-up with `f` applied to every node. */
-function mapPlan(p: PhysicalPlan, f: (p: PhysicalPlan) => PhysicalPlan): PhysicalPlan {
-  const m = (c: PhysicalPlan) => mapPlan(c, f);
-  switch (p.kind) {
-    case "filter":
-    case "project":
-    case "aggregate":
-    case "sort":
-    case "limit":
-    case "distinct_on":
-    case "window":
-    case "topn":
-      return f({ ...p, input: m(p.input) } as PhysicalPlan);
-    case "join":
-    case "set_op":
-      return f({ ...p, left: m(p.left), right: m(p.right) } as PhysicalPlan);
-    case "union_all":
-      return f({ ...p, inputs: p.inputs.map(m) });
-    default:
-      return f(p);
-  }
 }
