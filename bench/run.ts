@@ -6,6 +6,7 @@
 //   npm run bench -- --quick         reduced sizes of everything (a few minutes)
 //   npm run bench -- --only NAME     one module or case (e.g. incremental, groupby-insert, nexmark-q3)
 //   npm run bench -- --list          the registry
+//   npm run bench -- --render        only regenerate BENCHMARKS.md from bench/results/
 //
 // Each case runs in its own child process (node --expose-gc), so that its peak RSS and heap are
 // its own and no JIT or GC state leaks from one case into the next.
@@ -50,7 +51,7 @@ function parseArgs(argv: string[]) {
   const only = i >= 0 ? argv[i + 1] : undefined;
   const c = argv.indexOf("--child");
   const child = c >= 0 ? argv[c + 1] : undefined;
-  return { quick, only, child, list: argv.includes("--list"), noWrite: argv.includes("--no-write") };
+  return { quick, only, child, list: argv.includes("--list"), noWrite: argv.includes("--no-write"), render: argv.includes("--render") };
 }
 
 function allCases(): { module: BenchModule; c: BenchCase }[] {
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (args.render) return renderBenchmarksMd();
   const selected = allCases().filter(({ module, c }) => !args.only || module.name === args.only || c.name === args.only || c.name.startsWith(`${args.only}-`));
   if (selected.length === 0) throw new Error(`nothing matches --only ${args.only}; see --list`);
   const t0 = performance.now();
@@ -188,6 +190,11 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   writeFileSync(file.replace(/\.json$/, ".meta.json"), `${JSON.stringify(meta(args.quick, seconds, failures, loadBefore), null, 2)}\n`);
   log(`wrote ${file}`);
+  renderBenchmarksMd();
+}
+
+/** BENCHMARKS.md from the newest full and quick results and bench/findings.md (also: --render). */
+function renderBenchmarksMd(): void {
   const findingsFile = join(repo, "bench", "findings.md");
   const findings = existsSync(findingsFile) ? readFileSync(findingsFile, "utf8") : "";
   writeFileSync(join(repo, "BENCHMARKS.md"), renderMarkdown({ full: latest(""), quick: latest("-quick"), findings, modules: MODULES }));

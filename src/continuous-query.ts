@@ -1,6 +1,8 @@
 // Starting a continuous query (a materialized view or a SUBSCRIBE): build its dataflow, backfill
-// it with what its inputs hold now, register it with the runtime, and run a first barrier so its
-// initial result is complete before the statement returns.
+// it with what its inputs hold now — their rows, then their current watermarks, so that windows
+// the watermark has already closed are emitted by EMIT ON WINDOW CLOSE now rather than at the
+// next watermark — register it with the runtime, and run a first barrier so its initial result is
+// complete before the statement returns.
 
 import type { Database } from "./database.js";
 import { Dataflow, type ExecutionContext, type Operator } from "./executor/index.js";
@@ -12,6 +14,10 @@ export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx:
     const rel = db.relation(input);
     if (rel.entry.retain === false) continue; // a stream that keeps nothing: the view starts from now
     for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) dataflow.deliver(input, chunk);
+  }
+  for (const input of dataflow.inputs) {
+    const wm = db.relation(input).watermark;
+    if (wm !== null && wm.current !== undefined) dataflow.deliverWatermark(input, wm.column, wm.current);
   }
   db.streams.add(dataflow);
   dataflow.barrier(db.streams.nextEpoch());

@@ -146,7 +146,7 @@ export class Database implements RelationReader {
   }
 
   /** Runs statements on a fresh session; see Session.execute. */
-  async execute(sql: string, params: unknown[] = []): Promise<import("./result.js").StatementResult[]> {
+  async execute(sql: string, params: unknown[] = []): Promise<import("./types/index.js").StatementResult[]> {
     return this.connect().execute(sql, params);
   }
 

@@ -8,7 +8,7 @@ import type { ColumnSchema, RelationEntry } from "./catalog/index.js";
 import { defaultExpr } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
-import type { StatementResult } from "./result.js";
+import type { StatementResult } from "./types/index.js";
 import { StoredRelation } from "./stored-relation.js";
 import { SqlError, SqlState, parseTypeName } from "./types/index.js";
 

@@ -8,7 +8,7 @@ import { startDataflow } from "./continuous-query.js";
 import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
-import type { StatementResult } from "./result.js";
+import type { StatementResult } from "./types/index.js";
 import { StoredRelation } from "./stored-relation.js";
 import { alter } from "./ddl-alter.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";

@@ -1,6 +1,6 @@
 // The public surface of sage-sql: open a Database, connect Sessions, run SQL.
 export { Database, Session, type DatabaseOptions, type SessionOptions } from "./database.js";
-export type { StatementResult, ResultColumn } from "./result.js";
+export type { StatementResult, ResultColumn, ChangeFeedHandle } from "./types/index.js";
 export {
   SqlError,
   SqlState,
@@ -10,7 +10,7 @@ export {
   type TypeId,
 } from "./types/index.js";
 export { splitStatements, KEYWORDS } from "./parser/index.js";
-export { Subscription } from "./subscription.js";
+export { Subscription } from "./executor/index.js";
 
 // ---- for the wire-protocol server (src/server): scalar value classes, the input function and
 // the catalog's entry types (pg_catalog emulation reads db.catalog).

@@ -6,7 +6,7 @@ import type { RelationKind } from "./catalog/index.js";
 import type { Session } from "./session.js";
 import { rowsResult } from "./session.js";
 import { SessionSettings, displayName } from "./settings.js";
-import type { StatementResult } from "./result.js";
+import type { StatementResult } from "./types/index.js";
 import { SqlError, SqlState, Types, typeName } from "./types/index.js";
 
 const LISTINGS: Record<string, RelationKind> = {

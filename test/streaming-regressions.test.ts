@@ -93,4 +93,79 @@ describe("numeric display scale in continuous queries", () => {
     await db.execute("DELETE FROM u");
     await expectViewEqualsQuery(db, "j", q, []);
   });
+
+  // seed 20256439: the representation check added to the join's delete lookup compared NaN keys
+  // with !==, so a row holding NaN was never found again and its join rows stayed in the view
+  it("a join retracts rows holding NaN and infinities", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE TABLE t1 (id INT PRIMARY KEY, k INT, v INT, f BOOLEAN, w BIGINT, r DOUBLE PRECISION);
+      CREATE MATERIALIZED VIEW v3 AS SELECT (x.r * 2) AS c0, CASE WHEN x.f THEN x.k ELSE y.v END AS c1 FROM t1 x FULL JOIN t1 y ON x.f = y.f`);
+    const q = "SELECT (x.r * 2) AS c0, CASE WHEN x.f THEN x.k ELSE y.v END AS c1 FROM t1 x FULL JOIN t1 y ON x.f = y.f";
+    await db.execute(`INSERT INTO t1 (id, k, v, f, w, r) VALUES (6, 2, 4, true, 5, 'NaN'::float8), (8, 1, NULL, true, -2, NULL), (2, 2, 2, true, NULL, '-Infinity'::float8)`);
+    await expectViewEqualsQuery(db, "v3", q);
+    await db.execute("UPDATE t1 SET w = (w) % 6 WHERE id = 6");
+    await expectViewEqualsQuery(db, "v3", q);
+    await db.execute("DELETE FROM t1 WHERE r = 'NaN'");
+    await expectViewEqualsQuery(db, "v3", q, ["-Infinity|2", "-Infinity|2", "NULL|1", "NULL|1"]);
+  });
+
+  // seed 96109: min over doubles kept NaN after the NaN row left the group (the cached extreme
+  // was compared with !==, so NaN never went stale)
+  it("min/max forget a retracted NaN", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE TABLE t2 (id INT PRIMARY KEY, k INT, v INT, s TEXT, f BOOLEAN, d NUMERIC, r DOUBLE PRECISION);
+      CREATE MATERIALIZED VIEW v1 AS SELECT k AS c0, s AS c1, avg((v - -1)) AS c2, count(CASE WHEN s IS NULL THEN s ELSE s END) AS c3, min((r + 1.25)) AS c4, count(*) AS c5 FROM t2 GROUP BY k, s`);
+    const q = "SELECT k AS c0, s AS c1, avg((v - -1)) AS c2, count(CASE WHEN s IS NULL THEN s ELSE s END) AS c3, min((r + 1.25)) AS c4, count(*) AS c5 FROM t2 GROUP BY k, s";
+    await db.execute(`INSERT INTO t2 (id, k, v, s, f, d, r) VALUES (5, 2, 4, 'b', false, 1.5, 2), (7, 3, 1, '', false, 1.5, 2), (19, 0, 4, 'b', true, 2.0, NULL)`);
+    await db.execute(`INSERT INTO t2 (id, k, v, s, f, d, r) VALUES (6, 2, NULL, 'b', false, 0.50, 1.25), (9, 0, -1, 'b', false, 0.50, 'NaN'::float8), (23, 2, -2, 'b', true, 0.000, 1.25)`);
+    await expectViewEqualsQuery(db, "v1", q);
+    await db.execute("UPDATE t2 SET id = 20, k = 3 WHERE id = 9");
+    await expectViewEqualsQuery(db, "v1", q);
+    expect(await sorted(db, "SELECT c4 FROM v1 WHERE c0 = 0")).toEqual(["NULL"]);
+  });
+
+  it("max, array_agg and count(DISTINCT) over doubles retract NaN", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE TABLE t (id INT PRIMARY KEY, g INT, r DOUBLE PRECISION);
+      CREATE MATERIALIZED VIEW m AS SELECT g, max(r) AS hi, array_agg(r ORDER BY r) AS rs, count(DISTINCT r) AS nd FROM t GROUP BY g`);
+    const q = "SELECT g, max(r) AS hi, array_agg(r ORDER BY r) AS rs, count(DISTINCT r) AS nd FROM t GROUP BY g";
+    await db.execute("INSERT INTO t VALUES (1, 1, 'NaN'), (2, 1, 0.5), (3, 1, 'NaN')");
+    await expectViewEqualsQuery(db, "m", q, ["1|NaN|{0.5,NaN,NaN}|2"]);
+    await db.execute("DELETE FROM t WHERE id = 1");
+    await expectViewEqualsQuery(db, "m", q, ["1|NaN|{0.5,NaN}|2"]);
+    await db.execute("UPDATE t SET r = 2 WHERE id = 3");
+    await expectViewEqualsQuery(db, "m", q, ["1|2|{0.5,2}|2"]);
+  });
+
+  it("sum(DISTINCT) over numerics retracts the copy it added (1.0, not an equal 1.00)", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE TABLE t (id INT PRIMARY KEY, x NUMERIC);
+      CREATE MATERIALIZED VIEW m AS SELECT sum(DISTINCT x) AS s FROM t`);
+    await db.execute("INSERT INTO t VALUES (1, 1.0)");
+    await db.execute("INSERT INTO t VALUES (2, 1.00)");
+    await db.execute("DELETE FROM t WHERE id = 1");
+    await db.execute("DELETE FROM t WHERE id = 2");
+    await db.execute("INSERT INTO t VALUES (3, 5)");
+    await expectViewEqualsQuery(db, "m", "SELECT sum(DISTINCT x) AS s FROM t", ["5"]);
+  });
+
+  // streams seed 109003: an EMIT ON WINDOW CLOSE view created over a stream that already had rows
+  // and a watermark was backfilled with the rows but not the watermark, so windows already closed
+  // stayed missing until the watermark moved again
+  it("an EOWC view created over existing data emits the windows its stream's watermark has closed", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM s1 (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2 seconds');
+      INSERT INTO s1 VALUES (3, 4, '2024-01-01 00:00:02.500');
+      INSERT INTO s1 VALUES (3, 1, '2024-01-01 00:00:06.500'), (3, 1, '2024-01-01 00:00:09.250');
+      CREATE MATERIALIZED VIEW v4 AS SELECT window_start AS c0, window_end AS c1, string_agg(k::text, ',' ORDER BY k::text) AS c2, max(v) AS c3
+        FROM HOP(s1, ts, INTERVAL '5 seconds', INTERVAL '10 seconds') GROUP BY window_start, window_end EMIT ON WINDOW CLOSE`);
+    // watermark 00:00:07.25: the window ending at 00:00:05 is closed
+    await expectViewEqualsQuery(
+      db,
+      "v4",
+      `SELECT window_start AS c0, window_end AS c1, string_agg(k::text, ',' ORDER BY k::text) AS c2, max(v) AS c3
+        FROM HOP(s1, ts, INTERVAL '5 seconds', INTERVAL '10 seconds') WHERE window_end <= (SELECT max(ts) - INTERVAL '2 seconds' FROM s1) GROUP BY window_start, window_end`,
+      ["2023-12-31 23:59:55|2024-01-01 00:00:05|3|4"],
+    );
+  });
 });

@@ -9,7 +9,7 @@
 // embedded user would; the wire protocol is not in the path.
 
 import { Database } from "../../src/index.js";
-import type { Subscription } from "../../src/index.js";
+import type { ChangeFeedHandle } from "../../src/index.js";
 import { type BenchCase, type BenchContext, type BenchModule, type BenchResult, type Measurement, collectGarbage, median, probe, resultRow } from "../lib/harness.js";
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -29,7 +29,7 @@ async function oneRun(rate: number, seconds: number): Promise<RunStats> {
   const db = await Database.open({ memory: true });
   const s = db.connect();
   await s.execute("CREATE TABLE ev (id INT, k INT, v INT); CREATE MATERIALIZED VIEW lv AS SELECT k, count(*) AS n, sum(v) AS s, max(id) AS last_id FROM ev GROUP BY k");
-  const sub: Subscription = (await s.execute("SUBSCRIBE lv"))[0].subscription!;
+  const sub: ChangeFeedHandle = (await s.execute("SUBSCRIBE lv"))[0].subscription!;
   const total = Math.round(rate * seconds);
   const lat = new Float64Array(total);
   let delivered = -1;

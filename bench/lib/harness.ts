@@ -120,6 +120,8 @@ export interface MeasureOptions {
    * warm-up figure stands as its only figure (noted), so a very slow peer cannot stall the suite
    */
   budgetSeconds?: number;
+  /** warm-up continues until the contender has run this long (default 1 s) */
+  minWarmupSeconds?: number;
 }
 
 /** Every contender's figures over the rounds (index = round), failures, result digests, heap. */
@@ -159,18 +161,27 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     }
   };
   const budget = o.budgetSeconds ?? Infinity;
-  for (let w = 0; w < (o.warmups ?? 1); w++) {
-    for (const c of [...active]) {
+  // warm-up: at least `warmups` runs, and for a cheap contender more, until it has run for
+  // minWarmupSeconds (a run of a few milliseconds is not yet optimized code after one run)
+  const minWarm = o.minWarmupSeconds ?? (o.ctx.quick ? 0.5 : 1);
+  for (const c of [...active]) {
+    let spent = 0;
+    for (let w = 0; w < Math.max(1, o.warmups ?? 1) || (spent < minWarm && w < 50); w++) {
       const t0 = performance.now();
       const s = await runOne(c, -1 - w);
       const seconds = (performance.now() - t0) / 1000;
-      if (s === null) active.splice(active.indexOf(c), 1);
-      else if (seconds > budget && c.name !== o.contenders[0].name) {
+      spent += seconds;
+      if (s === null) {
+        active.splice(active.indexOf(c), 1);
+        break;
+      }
+      if (seconds > budget && c.name !== o.contenders[0].name) {
         o.ctx.log(`  ${o.name}: ${c.name} took ${seconds.toFixed(0)} s for one run (budget ${budget} s): measured once only`);
         m.single.set(c.name, seconds);
         m.values.set(c.name, [s.value]);
         m.checks.set(c.name, s.check);
         active.splice(active.indexOf(c), 1);
+        break;
       }
     }
   }

@@ -74,6 +74,17 @@ function notesList(rows: readonly BenchResult[]): string {
     .join("\n");
 }
 
+/** Rows grouped by the part of their name before "/" (one table per group, with that group's peers). */
+function groups(rows: readonly BenchResult[]): BenchResult[][] {
+  const out = new Map<string, BenchResult[]>();
+  for (const r of rows) {
+    const g = r.name.split("/")[0];
+    if (!out.has(g)) out.set(g, []);
+    out.get(g)!.push(r);
+  }
+  return [...out.values()];
+}
+
 function runSection(title: string, run: { rows: BenchResult[]; meta: RunMeta } | undefined): string {
   if (!run) return `## ${title}\n\nNot run yet.\n`;
   const m = run.meta;
@@ -85,8 +96,7 @@ function runSection(title: string, run: { rows: BenchResult[]; meta: RunMeta } |
       `Load average ${m.machine.loadBefore ?? "?"} before, ${m.machine.loadAfter ?? "?"} after (other work on the machine skews absolute figures; paired ratios suffer least). ` +
       `Took ${Math.round(m.seconds)} s.${m.failures.length ? ` Failed: ${m.failures.join("; ")}.` : ""}`,
     "",
-    mdTable(run.rows),
-    "",
+    ...groups(run.rows).flatMap((g) => [`### ${g[0].name.split("/")[0]}`, "", mdTable(g), ""]),
     "Ratios (×n) are sage relative to the peer (for throughput sage/peer, for times peer/sage), the median of the per-round pairs; above 1 sage is better.",
     "",
     "Notes per row:",

@@ -147,6 +147,11 @@ export function exactValueKey(t: DataType, v: unknown): KeyPrimitive {
   }
 }
 
+/** Whether two keys are the same key (as a Map sees them: NaN is NaN). */
+export function sameKey(a: KeyPrimitive, b: KeyPrimitive): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
 /** Whether a column's GROUP BY key can merge values that print differently. */
 function needsExactKey(col: Column): boolean {
   if (col.kind === "float64") return true; // -0

@@ -5,7 +5,7 @@
 // back to the client's text. (Interim: once the engine can prepare a statement and take typed
 // parameter values, this file shrinks to decoding; see the server README notes.)
 
-import { SqlError, formatValue, type DataType } from "../index.js";
+import { SqlError, Types, formatValue, type DataType } from "../index.js";
 import { codePointToOffset, findParameters, offsetToCodePoint } from "./sql-scan.js";
 import { typeForOid } from "./type-oids.js";
 import { decodeBinary } from "./value-decoding.js";
@@ -113,9 +113,8 @@ export function bindParameter(value: Buffer | null, format: number, typeOid: num
     return { text, type };
   }
   if (!type) {
-    throw new SqlError("42P18", `could not determine data type of parameter $${index + 1}`, {
-      hint: "Binary parameters need their type in Parse.",
-    });
+    // node-postgres sends Buffer values in binary format without a type: they are bytea
+    return { text: formatValue(Types.bytea, new Uint8Array(value)) };
   }
   let decoded: unknown;
   try {

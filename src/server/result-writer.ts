@@ -2,7 +2,7 @@
 // formats, and the CommandComplete tag. Rows come from a RowSource, which is either the rows a
 // statement returned or a SUBSCRIBE feed that waits for changes until the query is cancelled.
 
-import type { ResultColumn, StatementResult, Subscription } from "../index.js";
+import type { ChangeFeedHandle, ResultColumn, StatementResult } from "../index.js";
 import { SqlError } from "../index.js";
 import { canceledError, noticeFields } from "./error-fields.js";
 import { commandTag } from "./command-tag.js";
@@ -36,7 +36,7 @@ class ArrayRows implements RowSource {
 class SubscriptionRows implements RowSource {
   private batch: unknown[][] = [];
   private i = 0;
-  constructor(private readonly sub: Subscription) {}
+  constructor(private readonly sub: ChangeFeedHandle) {}
 
   next(signal: AbortSignal): Promise<unknown[] | null> | unknown[] | null {
     if (this.i < this.batch.length) return this.batch[this.i++];

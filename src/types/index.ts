@@ -23,3 +23,4 @@ export {
   type ScalarFunction,
   type EvalContext,
 } from "./functions/index.js";
+export type { StatementResult, ResultColumn, ChangeFeedHandle } from "./result.js";

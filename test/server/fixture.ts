@@ -62,11 +62,15 @@ export type Message = BackendMessage & Record<string, unknown>;
 export class WireClient {
   private readonly queue: Message[] = [];
   private waiter: (() => void) | null = null;
+  /** DataRow field values as raw bytes, in arrival order (pg-protocol decodes them as UTF-8 text) */
+  readonly rawDataRows: (Buffer | null)[][] = [];
+  private pending = Buffer.alloc(0);
   closed = false;
   processId = 0;
   secretKey = 0;
 
   private constructor(readonly socket: Socket) {
+    socket.on("data", (chunk: Buffer) => this.splitRaw(chunk));
     void parse(socket, (m) => {
       this.queue.push(m as Message);
       this.wake();
@@ -76,6 +80,29 @@ export class WireClient {
       this.wake();
     });
     socket.on("error", () => {});
+  }
+
+  private splitRaw(chunk: Buffer): void {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    while (this.pending.length >= 5) {
+      const len = this.pending.readInt32BE(1);
+      if (this.pending.length < len + 1) break;
+      const frame = this.pending.subarray(0, len + 1);
+      this.pending = this.pending.subarray(len + 1);
+      if (frame[0] !== 0x44) continue;
+      const fields: (Buffer | null)[] = [];
+      let p = 7;
+      for (let i = 0; i < frame.readInt16BE(5); i++) {
+        const n = frame.readInt32BE(p);
+        p += 4;
+        if (n < 0) fields.push(null);
+        else {
+          fields.push(Buffer.from(frame.subarray(p, p + n)));
+          p += n;
+        }
+      }
+      this.rawDataRows.push(fields);
+    }
   }
 
   private wake(): void {

@@ -75,7 +75,7 @@ describe("psql", () => {
   it("lists relations with \\d, \\dt, \\dv, \\di", async () => {
     const d = await psql(t.port, ["-c", "\\d"]);
     expect(d.stdout).toBe(
-      ["        List of relations", " Schema | Name  | Type  | Owner ", "--------+-------+-------+-------", " public | cheap | view  | sage", " public | items | table | sage", "(2 rows)", "", ""].join("\n"),
+      ["       List of relations", " Schema | Name  | Type  | Owner ", "--------+-------+-------+-------", " public | cheap | view  | sage", " public | items | table | sage", "(2 rows)", "", ""].join("\n"),
     );
     expect((await psql(t.port, ["-c", "\\dt"])).stdout).toContain(" public | items | table | sage\n(1 row)");
     expect((await psql(t.port, ["-c", "\\dv"])).stdout).toContain(" public | cheap | view | sage\n(1 row)");

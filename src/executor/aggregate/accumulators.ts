@@ -18,7 +18,7 @@ import {
   SqlState,
 } from "../../types/index.js";
 import type { SortKey } from "../../planner/physical-plan.js";
-import { type KeyPrimitive, valueKey, valuesKey } from "../row-key.js";
+import { type KeyPrimitive, sameKey, valueKey, valuesKey } from "../row-key.js";
 import { type AggKind, aggKind } from "./kind.js";
 import { ListAcc } from "./list-accumulators.js";
 
@@ -283,7 +283,8 @@ class ExtremeAcc implements Accumulator {
       e.n += w;
       if (e.n <= 0) {
         this.values.delete(k);
-        if (this.best !== null && valueKey(this.type, this.best) === k) this.stale = true;
+        // (NaN is a key like any other: compare as the Map does)
+        if (this.best !== null && sameKey(valueKey(this.type, this.best), k)) this.stale = true;
       }
     }
     if (w > 0 && !this.stale && (this.best === null || this.better(v, this.best))) this.best = v;
@@ -393,19 +394,23 @@ class VarianceAcc implements Accumulator {
 
 /** DISTINCT: the inner accumulator sees each distinct argument value once. */
 class DistinctAcc implements Accumulator {
-  private counts = new Map<KeyPrimitive, number>();
+  /** per distinct value: its copies, and the copy the inner accumulator was given */
+  private counts = new Map<KeyPrimitive, { n: number; args: readonly unknown[]; order?: readonly unknown[] }>();
   constructor(
     private readonly inner: Accumulator,
     private readonly types: DataType[],
   ) {}
   update(args: readonly unknown[], w: number, order?: readonly unknown[]): void {
     const k = valuesKey(this.types, args);
-    const before = this.counts.get(k) ?? 0;
+    const e = this.counts.get(k);
+    const before = e?.n ?? 0;
     const after = before + w;
     if (after <= 0) this.counts.delete(k);
-    else this.counts.set(k, after);
+    else if (e) e.n = after;
+    else this.counts.set(k, { n: after, args: args.slice(), order: order?.slice() });
     if (before <= 0 && after > 0) this.inner.update(args, 1, order);
-    else if (before > 0 && after <= 0) this.inner.update(args, -1, order);
+    // retract the copy that went in (numeric 1.0, not an equal 1.00 deleted last)
+    else if (before > 0 && after <= 0) this.inner.update(e!.args, -1, e!.order);
   }
   result(): unknown {
     return this.inner.result();

@@ -17,7 +17,7 @@ import {
   SqlState,
   Types,
 } from "../../types/index.js";
-import { valueKey } from "../row-key.js";
+import { exactValueKey, sameKey } from "../row-key.js";
 import type { Accumulator, AggregateSpec } from "./accumulators.js";
 
 export type ListKind = "string_agg" | "string_agg_bytea" | "array_agg" | "array_agg_array" | "jsonb_agg" | "jsonb_object_agg";
@@ -80,15 +80,16 @@ export class ListAcc implements Accumulator {
     }
   }
 
+  /** Whether a stored entry is the one a retraction names: same values, printed the same (NaN is NaN). */
   private sameEntry(e: Entry, args: readonly unknown[], order: readonly unknown[] | undefined): boolean {
     const types = this.spec.argTypes;
     for (let i = 0; i < args.length; i++) {
-      if (valueKey(types[i], e.args[i]) !== valueKey(types[i], args[i])) return false;
+      if (!sameKey(exactValueKey(types[i], e.args[i]), exactValueKey(types[i], args[i]))) return false;
     }
     if (order !== undefined && e.order !== undefined && this.spec.orderBy !== undefined) {
       for (let i = 0; i < order.length; i++) {
         const t = this.spec.orderBy[i].expr.type;
-        if (valueKey(t, e.order[i]) !== valueKey(t, order[i])) return false;
+        if (!sameKey(exactValueKey(t, e.order[i]), exactValueKey(t, order[i]))) return false;
       }
     }
     return true;

@@ -19,7 +19,7 @@ import { ChunkBuilder } from "../chunk-builder.js";
 import { IntHashTable } from "../int-hash-table.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
-import { columnKeys, exactValueKey, int64Key, int64Words, type KeyPrimitive, rowKeys } from "../row-key.js";
+import { columnKeys, exactValueKey, int64Key, int64Words, type KeyPrimitive, rowKeys, sameKey } from "../row-key.js";
 import { RowStore } from "../row-store.js";
 
 interface AggSlot {
@@ -223,7 +223,7 @@ export class HashAggregate implements Operator {
   private sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
     const aggs = this.node.aggregates;
     for (let i = 0; i < a.length; i++) {
-      if (exactValueKey(aggs[i].type, a[i]) !== exactValueKey(aggs[i].type, b[i])) return false;
+      if (!sameKey(exactValueKey(aggs[i].type, a[i]), exactValueKey(aggs[i].type, b[i]))) return false;
     }
     return true;
   }

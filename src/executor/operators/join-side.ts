@@ -6,7 +6,7 @@
 // the 1.0 stored beside it), so what the join emitted for the row is what it retracts.
 
 import type { Column, DataType } from "../../types/index.js";
-import { exactValueKey, type KeyPrimitive } from "../row-key.js";
+import { exactValueKey, type KeyPrimitive, sameKey } from "../row-key.js";
 import { RowStore } from "../row-store.js";
 
 const NONE = -1;
@@ -102,7 +102,7 @@ export class JoinSide {
     for (const c of this.exactColumns) {
       const a = this.store.value(c, id);
       const b = cols[c].get(i);
-      if (a !== null && b !== null && exactValueKey(this.types[c], a) !== exactValueKey(this.types[c], b)) return false;
+      if (a !== null && b !== null && !sameKey(exactValueKey(this.types[c], a), exactValueKey(this.types[c], b))) return false;
     }
     return true;
   }

@@ -3,3 +3,4 @@ export { Dataflow } from "./dataflow.js";
 export { Materialize, type EpochChanges } from "./materialize.js";
 export { ChangeFeed } from "./change-feed.js";
 export { ChangeCollector } from "./change-collector.js";
+export { Subscription, MAX_QUEUED_ROWS } from "./subscription.js";

@@ -12,7 +12,7 @@ import { rowSource, type WireOutput } from "../result-writer.js";
 import { encodeText } from "../value-encoding.js";
 import { CopyBinaryDecoder, copyBinaryHeader, copyBinaryTrailer, encodeCopyBinaryRow } from "./copy-binary-format.js";
 import type { CopyStatement } from "./copy-statement.js";
-import { CopyTextDecoder, encodeCopyRow, type CopyFields } from "./copy-text-format.js";
+import { CopyTextDecoder, encodeCopyRow, type CopyFields, type CopyRow } from "./copy-text-format.js";
 
 /** An error with Postgres's CONTEXT line (ErrorResponse field W). */
 export class CopyError extends SqlError {
@@ -68,10 +68,8 @@ export async function copyIn(stmt: CopyStatement, host: CopyHost, signal: AbortS
   const text = binary ? null : new CopyTextDecoder(stmt.options);
   const bin = binary ? new CopyBinaryDecoder(types) : null;
   const timeZone = host.timeZone();
-  const accept = (fieldRows: CopyFields[]) => {
-    // the decoder's line counter is at the last of these rows
-    const first = text!.line - fieldRows.length + 1;
-    for (let k = 0; k < fieldRows.length; k++) rows.push(parseRow(fieldRows[k], columns, types, relation, first + k, timeZone));
+  const accept = (input: CopyRow[]) => {
+    for (const r of input) rows.push(parseRow(r.fields, columns, types, relation, r.line, timeZone));
   };
   let failure: unknown = null;
   for (;;) {

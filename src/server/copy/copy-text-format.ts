@@ -10,6 +10,12 @@ import type { CopyOptions } from "./copy-statement.js";
 
 export type CopyFields = (string | null)[];
 
+/** One row of COPY input and its line number (1-based, counting a header line). */
+export interface CopyRow {
+  fields: CopyFields;
+  line: number;
+}
+
 const TEXT_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
 
 function badCopy(message: string): SqlError {
@@ -59,20 +65,19 @@ export class CopyTextDecoder {
   private pending = "";
   private ended = false;
   private headerSkipped = false;
-  /** line number of the last row returned (1-based, counting the header) */
-  line = 0;
+  private line = 0;
 
   constructor(private readonly options: CopyOptions) {}
 
   /** Rows completed by this chunk. */
-  push(chunk: Buffer): CopyFields[] {
+  push(chunk: Buffer): CopyRow[] {
     if (this.ended) return [];
     this.pending += this.decoder.write(chunk);
     return this.options.format === "csv" ? this.csvRows(false) : this.textRows(false);
   }
 
   /** Rows left at the end of the data (a last line without a newline). */
-  end(): CopyFields[] {
+  end(): CopyRow[] {
     if (this.ended) return [];
     this.pending += this.decoder.end();
     const rows = this.options.format === "csv" ? this.csvRows(true) : this.textRows(true);
@@ -88,8 +93,8 @@ export class CopyTextDecoder {
     return false;
   }
 
-  private textRows(final: boolean): CopyFields[] {
-    const rows: CopyFields[] = [];
+  private textRows(final: boolean): CopyRow[] {
+    const rows: CopyRow[] = [];
     let start = 0;
     for (;;) {
       let nl = this.pending.indexOf("\n", start);
@@ -106,15 +111,15 @@ export class CopyTextDecoder {
         break;
       }
       if (this.skipHeader()) continue;
-      rows.push(splitTextLine(line, this.options));
+      rows.push({ fields: splitTextLine(line, this.options), line: this.line });
     }
     this.pending = this.ended ? "" : this.pending.slice(Math.min(start, this.pending.length));
     return rows;
   }
 
-  private csvRows(final: boolean): CopyFields[] {
+  private csvRows(final: boolean): CopyRow[] {
     const o = this.options;
-    const rows: CopyFields[] = [];
+    const rows: CopyRow[] = [];
     const s = this.pending;
     let rowStart = 0;
     for (;;) {
@@ -182,10 +187,11 @@ export class CopyTextDecoder {
         break;
       }
       if (!complete) break;
-      this.line++;
+      this.line += (s.slice(rowStart, j).match(/\n/g) ?? []).length || 1;
+      const line = this.line;
       rowStart = j;
       if (this.skipHeader()) continue;
-      rows.push(fields);
+      rows.push({ fields, line });
     }
     this.pending = s.slice(rowStart);
     return rows;

@@ -1,7 +1,6 @@
 // What executing one statement gives back to a caller (the REPL, the server, tests).
 
-import type { DataType } from "./types/index.js";
-import type { Subscription } from "./subscription.js";
+import type { DataType } from "./data-type.js";
 
 export interface ResultColumn {
   name: string;
@@ -20,5 +19,13 @@ export interface StatementResult {
   /** NOTICE messages raised while running it (e.g. "table \"t\" does not exist, skipping") */
   notices: string[];
   /** SUBSCRIBE: the live change feed (its `columns` are also this result's columns) */
-  subscription?: Subscription;
+  subscription?: ChangeFeedHandle;
+}
+
+/** The consumer's end of a SUBSCRIBE: batches of change rows (op, ts, row...), until cancelled. */
+export interface ChangeFeedHandle {
+  readonly columns: ResultColumn[];
+  /** the next batch of change rows; waits for one; null once cancelled */
+  next(): Promise<unknown[][] | null>;
+  cancel(): void;
 }

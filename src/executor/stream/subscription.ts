@@ -3,8 +3,7 @@
 // Changes queue here until the consumer takes them; a consumer that falls too far behind is cut
 // off with an error rather than letting the queue grow without bound.
 
-import type { ResultColumn } from "./result.js";
-import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
+import { Chunk, SqlError, SqlState, Types, type ChangeFeedHandle, type ResultColumn } from "../../types/index.js";
 
 /** Rows a subscriber may have waiting before it is dropped. */
 export const MAX_QUEUED_ROWS = 1_000_000;
@@ -14,7 +13,7 @@ export interface SubscriptionBatch {
   rows: unknown[][];
 }
 
-export class Subscription {
+export class Subscription implements ChangeFeedHandle {
   readonly columns: ResultColumn[];
   private queue: unknown[][][] = [];
   private queued = 0;
