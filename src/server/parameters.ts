@@ -3,7 +3,7 @@
 // context exactly as Postgres types an unspecified parameter) or `('text'::type)` when the client
 // named the type in Parse. Error positions the engine reports in the rewritten text are mapped
 // back to the client's text. (Interim: once the engine can prepare a statement and take typed
-// parameter values, this file shrinks to decoding; see the server README notes.)
+// parameter values, this file shrinks to decoding.)
 
 import { SqlError, Types, formatValue, type DataType } from "../index.js";
 import { codePointToOffset, findParameters, offsetToCodePoint } from "./sql-scan.js";

@@ -41,7 +41,11 @@ export function parseOptions(options: string): [string, string][] {
   return out;
 }
 
-/** Applies the startup packet's settings; an invalid value is an error (the connection fails). Unknown names are ignored. */
+/**
+ * Applies the startup packet's settings; an invalid value is an error (the connection fails), as
+ * in Postgres. Unknown names are ignored, and so is a client_encoding we cannot convert to (we
+ * speak UTF8 only; the client learns so from ParameterStatus).
+ */
 export function applyStartupParameters(session: Session, params: ReadonlyMap<string, string>): void {
   const pairs: [string, string][] = [];
   for (const [k, v] of params) if (!NOT_SETTINGS.has(k) && !k.startsWith("_pq_.")) pairs.push([k, v]);
@@ -51,7 +55,7 @@ export function applyStartupParameters(session: Session, params: ReadonlyMap<str
     try {
       session.settings.set(name, value);
     } catch (e) {
-      if (e instanceof SqlError && e.code === "42704") continue;
+      if (e instanceof SqlError && (e.code === "42704" || name.toLowerCase() === "client_encoding")) continue;
       throw e;
     }
   }

@@ -220,6 +220,8 @@ function castReplacement(kind: string, operand: string, model: CatalogModel): st
     case "oid":
       return `${operand}::int4`;
     default:
+      // regproc / regprocedure: functions are known by name (pg_type.typinput holds 'array_in')
+      if (literal) return quoteText(literal[1].replace(/''/g, "'").replace(/^pg_catalog\./, "").replace(/\(.*$/, ""));
       return `${operand}::text`;
   }
 }
