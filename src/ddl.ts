@@ -246,7 +246,10 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
   }
   const env = session.binderEnv(sql);
   const q = bindQuery(st.query, new QueryContext(env));
-  const plan = toStreamingPlan(q.plan, { emitOnWindowClose: st.emitOnWindowClose || isEowcQuery(st.query) });
+  const plan = toStreamingPlan(q.plan, {
+    emitOnWindowClose: st.emitOnWindowClose || isEowcQuery(st.query),
+    watermarkColumn: (id) => cat.relationById(id)?.watermark?.column,
+  });
   const names = viewColumnNames(q.names, st);
   const entry: RelationEntry = {
     id: cat.newId("m"),

@@ -12,7 +12,5 @@ export {
 export { splitStatements, KEYWORDS } from "./parser/index.js";
 export { Subscription } from "./executor/index.js";
 
-// ---- for the wire-protocol server (src/server): scalar value classes, the input function and
-// the catalog's entry types (pg_catalog emulation reads db.catalog).
-export { Types, parseValue, Decimal, Interval, Jsonb } from "./types/index.js";
-export type { Catalog, RelationEntry, ColumnSchema, IndexEntry, RelationKind } from "./catalog/index.js";
+// ---- the Postgres wire-protocol server (src/server), for `sage-sql serve` and embedders
+export { PgServer, type ServerOptions, type TlsOptions, type HbaRule, type AuthMethod, type UserConfig } from "./server/index.js";

@@ -5,9 +5,16 @@
 // runs random INSERT/UPDATE/DELETE/TRUNCATE statements. After every statement each view must hold
 // exactly what its query returns when run ad hoc (compared as sorted multisets of rendered rows).
 //
-//   SAGE_SEED=<n>           replay one run (the seed is printed on failure)
-//   SAGE_DIFF_RUNS=<n>      number of runs (default 12)
-//   SAGE_DIFF_STEPS=<n>     statements per run (default 300)
+// A second test does the same over append-only streams with watermarks, fed out of order (some
+// rows late): windowed aggregates (TUMBLE/HOP/CUMULATE), EMIT ON WINDOW CLOSE views (compared with
+// the ad-hoc query restricted to window_end <= the stream's watermark), windowed, interval-style
+// and stream–table joins, views on them. A third writes thousands of rows at once.
+//
+//   SAGE_SEED=<n>               replay one run of each random test (the seed is printed on failure)
+//   SAGE_DIFF_RUNS=<n>          table runs (default 12) · SAGE_DIFF_STEPS=<n> statements per run (300)
+//   SAGE_DIFF_STREAM_RUNS=<n>   stream runs (default 4) · SAGE_DIFF_STREAM_STEPS=<n> (250)
+//   SAGE_DIFF_BASE_SEED=<n>     first seed of the runs (default 20240601)
+//   SAGE_DIFF_VERBOSE=1         list the generated queries that were invalid ad hoc
 //
 // On a mismatch the failing run is minimised (statements dropped while the mismatch persists) and
 // the reduced script is printed, ready to become a focused regression test.
@@ -865,7 +872,7 @@ class StreamQueryGen {
     switch (kind) {
       case "windowed": {
         const w = this.window(s.name);
-        const eowc = w.eowcOk && this.r.chance(0.5);
+        const eowc = w.eowcOk && this.r.chance(0.65);
         const keys = this.r.weighted<string[]>([
           [2, ["window_start"]],
           [1, ["window_end"]],
@@ -1039,7 +1046,7 @@ describe("continuous queries: randomized differential test against ad-hoc querie
     );
     for (const r of stats.refused.slice(0, 5)) console.log(`  refused: ${r}`);
     if (process.env.SAGE_DIFF_VERBOSE) for (const r of stats.invalid) console.log(`  invalid: ${r}`);
-    expect(stats.views).toBeGreaterThan(runs * 4);
+    expect(stats.views).toBeGreaterThanOrEqual(runs * 4);
   });
 
   const streamRuns = fixedSeed ? 1 : envInt("SAGE_DIFF_STREAM_RUNS", 4);
@@ -1070,7 +1077,7 @@ describe("continuous queries: randomized differential test against ad-hoc querie
         `(${[...stats.features].map(([k, n]) => `${k} ${n}`).join(", ")}), ${stats.checks} view checks, ` +
         `${((100 * stats.nonEmptyChecks) / Math.max(1, stats.checks)).toFixed(0)}% with rows, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    expect(stats.views).toBeGreaterThan(streamRuns * 3);
+    expect(stats.views).toBeGreaterThanOrEqual(streamRuns * 3);
   });
 
   // not random: writes of thousands of rows at once, so that chunks (4096 rows), join pair

@@ -8,9 +8,10 @@
 // the test's own process, through the engine's real path (generator source → SourceRunner →
 // dataflows → materialize).
 //
-// What is measured: two EOWC aggregates (per auction and 2-second window — about 90 groups open at
-// any time, 100k+ closed and evicted; per 10-second window), plus a running count. What is not:
-// a windowed join. The engine has no interval join: a join keeps both inputs' rows and never drops
+// What is measured: two EOWC aggregates (per auction and 2-second window, whose groups are all
+// evicted as each window closes; per 10-second window, with count(DISTINCT bidder)), an updating
+// per-window aggregate (one small group per window, to check the EOWC rows against) and a running
+// count. What is not bounded: a windowed join. The engine has no interval join: a join keeps both inputs' rows and never drops
 // them by watermark (hash-join.ts: "watermarks stop here"), so a join of two windowed streams
 // grows without bound — the figures printed for it here show that, and it is not asserted.
 //

@@ -3,8 +3,7 @@
 
 import type { Command } from "commander";
 import { readFileSync } from "node:fs";
-import { Database } from "../../src/index.js";
-import { PgServer, type HbaRule, type UserConfig } from "../../src/server/index.js";
+import { Database, PgServer, type HbaRule, type UserConfig } from "../../src/index.js";
 import { exitAfterFlush } from "../process-exit.js";
 
 export interface ServeOptions {

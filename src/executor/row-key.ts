@@ -183,3 +183,11 @@ export function exactRowKeys(cols: readonly Column[], n: number): KeyPrimitive[]
   }
   return out;
 }
+
+/** Like valuesKey, but equal values that print differently get different keys. */
+export function exactValuesKey(types: readonly DataType[], values: readonly unknown[]): KeyPrimitive {
+  if (types.length === 1) return exactValueKey(types[0], values[0]);
+  let s = "";
+  for (let c = 0; c < types.length; c++) s += encodeKeyPart(exactValueKey(types[c], values[c]));
+  return s;
+}

@@ -124,11 +124,56 @@ function check(p: PhysicalPlan): void {
   for (const c of children(p)) check(c);
 }
 
+/** The column of a relation that carries a watermark (a stream's WATERMARK FOR column), if any. */
+export type WatermarkColumnOf = (relation: string) => number | undefined;
+
+/**
+ * The output columns of `p` that will carry a watermark in its dataflow — what the operators
+ * forward: a scan of a stream its WATERMARK column, filters everything, projections columns passed
+ * through and outputs marked monotone (window_start/window_end of TUMBLE/HOP/CUMULATE), UNION ALL
+ * the columns every input has, aggregates their plain group-by columns; joins and the rest none.
+ */
+function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
+  const out = new Set<number>();
+  switch (p.kind) {
+    case "scan": {
+      const c = of(p.relation);
+      p.columns.forEach((col, i) => col === c && out.add(i));
+      return out;
+    }
+    case "filter":
+      return watermarkColumns(p.input, of);
+    case "project": {
+      const input = watermarkColumns(p.input, of);
+      p.exprs.forEach((e, i) => e.kind === "column" && input.has(e.index) && out.add(i));
+      for (const m of p.monotone ?? []) if (input.has(m.input)) out.add(m.output);
+      return out;
+    }
+    case "union_all": {
+      const sets = p.inputs.map((i) => watermarkColumns(i, of));
+      for (const c of sets[0] ?? []) if (sets.every((s) => s.has(c))) out.add(c);
+      return out;
+    }
+    case "aggregate": {
+      const input = watermarkColumns(p.input, of);
+      p.groupBy.forEach((g, i) => g.kind === "column" && input.has(g.index) && out.add(i));
+      return out;
+    }
+    default:
+      return out;
+  }
+}
+
 /**
  * The plan of a continuous query, or a 0A000 error naming what cannot run incrementally. With
- * `emitOnWindowClose`, its aggregations emit each group once, final, when a watermark closes it.
+ * `emitOnWindowClose`, its aggregations emit each group once, final, when a watermark closes it;
+ * given `watermarkColumn`, each of them must group by a column that carries a watermark (else its
+ * groups would never close and the view would stay empty forever).
  */
-export function toStreamingPlan(plan: PhysicalPlan, options: { emitOnWindowClose?: boolean } = {}): PhysicalPlan {
+export function toStreamingPlan(
+  plan: PhysicalPlan,
+  options: { emitOnWindowClose?: boolean; watermarkColumn?: WatermarkColumnOf } = {},
+): PhysicalPlan {
   let p = plan;
   // a view has no order: drop a top-level sort (and the projection that hid its helper columns stays)
   if (p.kind === "sort") p = p.input;
@@ -142,6 +187,15 @@ export function toStreamingPlan(plan: PhysicalPlan, options: { emitOnWindowClose
       if (node.kind !== "aggregate") return node;
       if (node.groupBy.length === 0) {
         throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs a GROUP BY over a window column (window_start or window_end)");
+      }
+      const of = options.watermarkColumn;
+      if (of !== undefined) {
+        const marked = watermarkColumns(node.input, of);
+        if (!node.groupBy.some((g) => g.kind === "column" && marked.has(g.index))) {
+          throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs a GROUP BY column that carries a watermark", {
+            hint: "Group by window_start or window_end of TUMBLE, HOP or CUMULATE over a stream with a WATERMARK (watermarks do not pass through materialized views or joins).",
+          });
+        }
       }
       found = true;
       return { ...node, emitOnWindowClose: true };

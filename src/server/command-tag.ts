@@ -1,7 +1,7 @@
 // The CommandComplete tag of a statement result, as Postgres spells it: `SELECT n`, `INSERT 0 n`,
 // `UPDATE n`, `DELETE n`, `COPY n`, `FETCH n`, `MOVE n`, `MERGE n`; other commands by name.
 
-import type { StatementResult } from "../index.js";
+import type { StatementResult } from "../types/index.js";
 
 const WITH_COUNT = new Set(["SELECT", "UPDATE", "DELETE", "COPY", "FETCH", "MOVE", "MERGE"]);
 

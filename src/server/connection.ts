@@ -7,7 +7,8 @@
 
 import type { Socket } from "node:net";
 import { TLSSocket, type SecureContext } from "node:tls";
-import { SqlError, type Database, type Session, type StatementResult } from "../index.js";
+import { SqlError, type StatementResult } from "../types/index.js";
+import type { EngineDatabase, EngineSession } from "./engine.js";
 import { AuthFailure, authenticate, matchHbaRule, type HbaRule, type UserStore } from "./auth/index.js";
 import { FrameReader, decodeFrontendMessage, decodeStartupPacket, type FrontendMessage } from "./codec/index.js";
 import { canceledError, errorFields } from "./error-fields.js";
@@ -24,7 +25,7 @@ import { applyStartupParameters, reportedParameters } from "./startup-parameters
 
 /** What a connection needs from the server it belongs to. */
 export interface ConnectionHost {
-  readonly db: Database;
+  readonly db: EngineDatabase;
   readonly hba: readonly HbaRule[];
   readonly users: UserStore;
   readonly tls: SecureContext | null;
@@ -53,7 +54,7 @@ export class Connection implements WireOutput {
   private closed = false;
   private out: Buffer[] = [];
   private outBytes = 0;
-  private session: Session | null = null;
+  private session: EngineSession | null = null;
   private extended: ExtendedQuery | null = null;
   private writer: ResultWriter | null = null;
   private runner: QueryRunner | null = null;

@@ -3,7 +3,7 @@
 // message says so, never a crashed connection. The engine's notices are plain strings; the few
 // Postgres raises as WARNING with a code of their own are recognised here.
 
-import { SqlError } from "../index.js";
+import { SqlError } from "../types/index.js";
 import type { ErrorFields } from "./messages.js";
 import { ProtocolError } from "./protocol-error.js";
 

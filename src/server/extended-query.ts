@@ -3,7 +3,8 @@
 // its statement when it is first described or executed; its rows are then sent in as many
 // Execute calls as the client's row limits ask for (PortalSuspended in between).
 
-import { SqlError, splitStatements, type ResultColumn, type StatementResult } from "../index.js";
+import { SqlError, type ResultColumn, type StatementResult } from "../types/index.js";
+import { splitStatements } from "../parser/index.js";
 import { returnsRows } from "./command-tag.js";
 import type { ParamValue } from "./codec/index.js";
 import {

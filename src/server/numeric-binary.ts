@@ -2,7 +2,7 @@
 // int16 sign, int16 dscale, then ndigits base-10000 digits, most significant first. The value is
 // sum(digit[i] × 10000^(weight − i)).
 
-import { Decimal, SqlError } from "../index.js";
+import { Decimal, SqlError } from "../types/index.js";
 
 const NUMERIC_POS = 0x0000;
 const NUMERIC_NEG = 0x4000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Types } from "../index.js";
+import { Types } from "../types/index.js";
 import { bindParameter, parameterCount, substituteParameters } from "./parameters.js";
 import { findParameters, leadingKeyword, qualifiedNames } from "./sql-scan.js";
 

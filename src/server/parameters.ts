@@ -5,7 +5,7 @@
 // back to the client's text. (Interim: once the engine can prepare a statement and take typed
 // parameter values, this file shrinks to decoding.)
 
-import { SqlError, Types, formatValue, type DataType } from "../index.js";
+import { SqlError, Types, formatValue, type DataType } from "../types/index.js";
 import { codePointToOffset, findParameters, offsetToCodePoint } from "./sql-scan.js";
 import { typeForOid } from "./type-oids.js";
 import { decodeBinary } from "./value-decoding.js";

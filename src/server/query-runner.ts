@@ -6,7 +6,9 @@
 // does); otherwise it runs statement by statement, error positions shifted back to the whole
 // string.
 
-import { SqlError, splitStatements, type Session, type StatementResult } from "../index.js";
+import { SqlError, type StatementResult } from "../types/index.js";
+import { splitStatements } from "../parser/index.js";
+import type { EngineSession } from "./engine.js";
 import { parseCopyStatement, type CopyStatement } from "./copy/copy-statement.js";
 import type { CatalogEmulation } from "./pg-catalog/index.js";
 
@@ -24,7 +26,7 @@ export function isCopyRequest(item: RunItem): item is CopyRequest {
 
 export class QueryRunner {
   constructor(
-    private readonly session: Session,
+    private readonly session: EngineSession,
     private readonly catalog: CatalogEmulation,
   ) {}
 

@@ -2,8 +2,8 @@
 // formats, and the CommandComplete tag. Rows come from a RowSource, which is either the rows a
 // statement returned or a SUBSCRIBE feed that waits for changes until the query is cancelled.
 
-import type { ChangeFeedHandle, ResultColumn, StatementResult } from "../index.js";
-import { SqlError } from "../index.js";
+import type { ChangeFeedHandle, ResultColumn, StatementResult } from "../types/index.js";
+import { SqlError } from "../types/index.js";
 import { canceledError, noticeFields } from "./error-fields.js";
 import { commandTag } from "./command-tag.js";
 import { commandComplete, dataRow, noticeResponse, rowDescription, type FieldDescription } from "./messages.js";

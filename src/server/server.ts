@@ -7,7 +7,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
-import type { Database } from "../index.js";
+import type { EngineDatabase } from "./engine.js";
 import { DEFAULT_HBA_RULES, UserStore, validateHbaRules, type HbaRule, type UserConfig } from "./auth/index.js";
 import { MAX_MESSAGE_SIZE } from "./codec/index.js";
 import { Connection, type ConnectionHost } from "./connection.js";
@@ -21,7 +21,7 @@ export interface TlsOptions {
 }
 
 export interface ServerOptions {
-  db: Database;
+  db: EngineDatabase;
   /** default 127.0.0.1 */
   host?: string;
   /** default 5433; 0 picks a free port */
@@ -43,7 +43,7 @@ export interface ServerOptions {
 }
 
 export class PgServer implements ConnectionHost {
-  readonly db: Database;
+  readonly db: EngineDatabase;
   readonly hba: readonly HbaRule[];
   readonly users: UserStore;
   readonly tls: SecureContext | null;

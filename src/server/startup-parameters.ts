@@ -2,7 +2,8 @@
 // as `options='-c name=value'`) are applied to the new session, and the GUC_REPORT parameters
 // are reported to the client in ParameterStatus messages (again whenever a SET changes them).
 
-import { SqlError, type Session } from "../index.js";
+import { SqlError } from "../types/index.js";
+import type { EngineSession } from "./engine.js";
 
 /** Startup packet keys that are not settings. */
 const NOT_SETTINGS = new Set(["user", "database", "options", "replication"]);
@@ -46,7 +47,7 @@ export function parseOptions(options: string): [string, string][] {
  * in Postgres. Unknown names are ignored, and so is a client_encoding we cannot convert to (we
  * speak UTF8 only; the client learns so from ParameterStatus).
  */
-export function applyStartupParameters(session: Session, params: ReadonlyMap<string, string>): void {
+export function applyStartupParameters(session: EngineSession, params: ReadonlyMap<string, string>): void {
   const pairs: [string, string][] = [];
   for (const [k, v] of params) if (!NOT_SETTINGS.has(k) && !k.startsWith("_pq_.")) pairs.push([k, v]);
   const options = params.get("options");
@@ -62,7 +63,7 @@ export function applyStartupParameters(session: Session, params: ReadonlyMap<str
 }
 
 /** The parameters Postgres reports with ParameterStatus, with their current values. */
-export function reportedParameters(session: Session, user: string): [string, string][] {
+export function reportedParameters(session: EngineSession, user: string): [string, string][] {
   const s = session.settings;
   const get = (name: string, fallback: string): string => {
     try {

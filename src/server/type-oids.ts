@@ -5,7 +5,7 @@
 // it by name in pg_type, so we pick fixed OIDs of our own for it and its array type and the
 // pg_type emulation (pg-catalog/) reports them.
 
-import { Types, type DataType } from "../index.js";
+import { Types, type DataType } from "../types/index.js";
 
 export const VECTOR_OID = 16385;
 export const VECTOR_ARRAY_OID = 16386;

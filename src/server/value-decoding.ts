@@ -2,7 +2,7 @@
 // the engine's scalar forms. Text-format parameters need no decoding here: they go to the engine
 // as the text a literal would hold (see parameters.ts).
 
-import { Interval, Jsonb, SqlError, Types, type DataType } from "../index.js";
+import { Interval, Jsonb, SqlError, Types, type DataType } from "../types/index.js";
 import { decodeNumericBinary } from "./numeric-binary.js";
 import { typeForOid } from "./type-oids.js";
 import { PG_EPOCH_DAYS, PG_EPOCH_MICROS } from "./value-encoding.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Decimal, Interval, Jsonb, Types, type DataType } from "../index.js";
+import { Decimal, Interval, Jsonb, Types, type DataType } from "../types/index.js";
 import { decodeNumericBinary, encodeNumericBinary } from "./numeric-binary.js";
 import { decodeBinary } from "./value-decoding.js";
 import { encodeBinary, encodeText } from "./value-encoding.js";

@@ -1,7 +1,7 @@
 // Result values on the wire: Postgres's text format (the type's output function, as psql prints
 // it) and binary format (the type's send function) for each of our types.
 
-import { Types, formatValue, type DataType, type Decimal, type Interval, type Jsonb } from "../index.js";
+import { Types, formatValue, type DataType, type Decimal, type Interval, type Jsonb } from "../types/index.js";
 import { encodeNumericBinary } from "./numeric-binary.js";
 import { typeOid } from "./type-oids.js";
 

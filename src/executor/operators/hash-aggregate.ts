@@ -8,6 +8,10 @@
 // otherwise a Map keyed by the key value for one column, by a self-delimiting string for several,
 // see row-key.ts); the group keys in a RowStore; per slot the
 // net row count, each aggregate's state (slot-aggregates.ts) and the values last emitted.
+// Continuous queries grouping by a type whose equal values print differently (numeric 1.0 and
+// 1.00, interval '1 day' and '24 hours', char with trailing blanks) also count, per group, the rows
+// holding each printing of the key, so that a group always shows a printing one of its rows still
+// has (after the row with 1.0 is deleted, the group of 1.00 shows 1.00).
 
 import type { AggregateNode } from "../../planner/physical-plan.js";
 import { type Column, compareValues, physicalKind, SqlError, SqlState } from "../../types/index.js";
@@ -19,7 +23,7 @@ import { ChunkBuilder } from "../chunk-builder.js";
 import { IntHashTable } from "../int-hash-table.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
-import { columnKeys, exactValueKey, int64Key, int64Words, type KeyPrimitive, rowKeys, sameKey } from "../row-key.js";
+import { columnKeys, exactValueKey, exactValuesKey, int64Key, int64Words, type KeyPrimitive, rowKeys, sameKey } from "../row-key.js";
 import { RowStore } from "../row-store.js";
 
 interface AggSlot {
@@ -52,6 +56,12 @@ export class HashAggregate implements Operator {
   private readonly out: ChunkBuilder;
   /** per group-by column: the watermark seen on it (groups with a smaller key value are closed) */
   private readonly closedBelow: unknown[];
+  /** group-by columns whose equal values can print differently (streaming only; else empty) */
+  private readonly printCols: number[];
+  /** per slot (when printCols): rows per printing of the key, with the key values to show */
+  private prints: (Map<KeyPrimitive, { n: number; values: unknown[] }> | undefined)[] = [];
+  /** per slot (when printCols): the key values of the row last emitted */
+  private shownKey: (unknown[] | undefined)[] = [];
 
   constructor(
     private readonly node: AggregateNode,
@@ -79,6 +89,9 @@ export class HashAggregate implements Operator {
     for (const a of this.aggs) a.agg.grow(this.capacity);
     this.out = new ChunkBuilder(node.types, (chunk) => this.emit({ kind: "chunk", chunk }));
     this.closedBelow = node.groupBy.map(() => undefined);
+    this.printCols = options.appendOnly
+      ? []
+      : node.groupBy.flatMap((g, i) => (g.type.id === "numeric" || g.type.id === "interval" || g.type.id === "char" ? [i] : []));
     if (this.keys.length === 0) {
       // the one group of an aggregate without GROUP BY: it exists (and is emitted) from the start
       this.newSlot([], 0, "");
@@ -175,11 +188,10 @@ export class HashAggregate implements Operator {
     const n = chunk.length;
     if (n === 0) return;
     const { ctx, outer } = this.env;
-    const slots = this.assignSlots(
-      this.keys.map((k) => k(chunk, ctx, outer)),
-      n,
-    );
+    const keyCols = this.keys.map((k) => k(chunk, ctx, outer));
+    const slots = this.assignSlots(keyCols, n);
     const ops = chunk.ops;
+    if (this.printCols.length > 0) this.countPrints(keyCols, slots, n, ops);
     const rows = this.rows;
     const dirty = this.dirty;
     if (ops === null) {
@@ -212,9 +224,43 @@ export class HashAggregate implements Operator {
     this.dirtyList.push(s);
   }
 
-  private emitRow(slot: number, values: readonly unknown[], op: number): void {
+  /** Counts each row under its group's printing of the key (see printCols). */
+  private countPrints(keyCols: Column[], slots: Int32Array, n: number, ops: Int8Array | null): void {
+    const types = this.node.groupBy.map((g) => g.type);
+    for (let i = 0; i < n; i++) {
+      const s = slots[i];
+      const values = keyCols.map((c) => c.get(i));
+      const k = exactValuesKey(types, values);
+      let m = this.prints[s];
+      if (m === undefined) m = this.prints[s] = new Map();
+      const w = ops === null ? 1 : ops[i];
+      const e = m.get(k);
+      if (e !== undefined) {
+        e.n += w;
+        if (e.n <= 0) m.delete(k);
+      } else if (w > 0) m.set(k, { n: w, values });
+    }
+  }
+
+  /** The key values a group shows: the printing shown so far while a row still has it, else another one its rows have. */
+  private groupValues(slot: number): unknown[] | null {
+    const m = this.prints[slot];
+    if (m === undefined || m.size === 0) return null;
+    const cur = this.shownKey[slot];
+    if (cur !== undefined && m.has(exactValuesKey(this.node.groupBy.map((g) => g.type), cur))) return cur;
+    return m.values().next().value!.values;
+  }
+
+  private samePrint(a: readonly unknown[] | null | undefined, b: readonly unknown[] | null | undefined): boolean {
+    if (a == null || b == null) return a == b;
+    const types = this.node.groupBy.map((g) => g.type);
+    return sameKey(exactValuesKey(types, a), exactValuesKey(types, b));
+  }
+
+  /** Appends a row of the group in `slot`: its key (`keyValues`, or the stored key), then `values`. */
+  private emitRow(slot: number, values: readonly unknown[], op: number, keyValues: readonly unknown[] | null = null): void {
     const nk = this.keys.length;
-    for (let c = 0; c < nk; c++) this.out.appendValue(c, this.keyStore.value(c, slot));
+    for (let c = 0; c < nk; c++) this.out.appendValue(c, keyValues !== null ? keyValues[c] : this.keyStore.value(c, slot));
     for (let a = 0; a < values.length; a++) this.out.appendValue(nk + a, values[a]);
     this.out.finishRow(op);
   }
@@ -249,6 +295,10 @@ export class HashAggregate implements Operator {
     for (const a of this.aggs) a.agg.reset(slot);
     this.rows[slot] = 0;
     this.emitted[slot] = undefined;
+    if (this.printCols.length > 0) {
+      this.prints[slot] = undefined;
+      this.shownKey[slot] = undefined;
+    }
     this.slotKey[slot] = EVICTED;
   }
 
@@ -259,7 +309,7 @@ export class HashAggregate implements Operator {
       if (this.slotKey[slot] === EVICTED || this.slotKey[slot] === undefined || this.dirty[slot] === 1) continue;
       if (!this.isClosed(slot)) continue;
       if (this.node.emitOnWindowClose && this.rows[slot] > 0) {
-        this.emitRow(slot, this.aggs.map((a) => a.agg.result(slot)), 1);
+        this.emitRow(slot, this.aggs.map((a) => a.agg.result(slot)), 1, this.printCols.length > 0 ? this.groupValues(slot) : null);
       }
       this.evict(slot);
     }
@@ -283,9 +333,13 @@ export class HashAggregate implements Operator {
       const alive = global || count > 0;
       const now = alive ? this.aggs.map((a) => a.agg.result(slot)) : undefined;
       const before = this.emitted[slot];
-      if (before !== undefined && now !== undefined && this.sameValues(before, now)) continue;
-      if (before !== undefined) this.emitRow(slot, before, -1);
-      if (now !== undefined) this.emitRow(slot, now, 1);
+      const printing = this.printCols.length > 0;
+      const keyBefore = printing ? (this.shownKey[slot] ?? null) : null;
+      const keyNow = printing && now !== undefined ? this.groupValues(slot) : null;
+      if (before !== undefined && now !== undefined && this.sameValues(before, now) && (!printing || this.samePrint(keyBefore, keyNow))) continue;
+      if (before !== undefined) this.emitRow(slot, before, -1, keyBefore);
+      if (now !== undefined) this.emitRow(slot, now, 1, keyNow);
+      if (printing) this.shownKey[slot] = final || keyNow === null ? undefined : keyNow;
       this.emitted[slot] = final ? undefined : now;
       if (!alive) this.evict(slot);
     }

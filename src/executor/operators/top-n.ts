@@ -12,7 +12,7 @@ import { compareValues, type DataType, SqlError, SqlState } from "../../types/in
 import { ChunkBuilder } from "../chunk-builder.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
-import { type KeyPrimitive, rowKeys, valuesKey } from "../row-key.js";
+import { exactRowKeys, exactValuesKey, type KeyPrimitive, rowKeys } from "../row-key.js";
 
 interface Entry {
   row: unknown[];
@@ -82,7 +82,8 @@ export class TopN implements Operator {
     const parts = this.partitionExprs.map((e) => e(chunk, ctx, outer));
     const partKeys: KeyPrimitive[] = parts.length ? rowKeys(parts, n) : new Array<KeyPrimitive>(n).fill("");
     const sorts = this.sortExprs.map((e) => e(chunk, ctx, outer));
-    const keys = rowKeys(chunk.columns, n);
+    // a row's identity is exact: numeric 1.0 and 1.00 are two rows, each retracted as itself
+    const keys = exactRowKeys(chunk.columns, n);
     for (let i = 0; i < n; i++) {
       let p = this.partitions.get(partKeys[i]);
       if (!p) {
@@ -113,7 +114,7 @@ export class TopN implements Operator {
       const shown = p.entries.slice(offset, offset + limit);
       shown.forEach((e, i) => {
         const row = rowNumber ? [...e.row, BigInt(offset + i + 1)] : e.row;
-        const k = valuesKey(outTypes, row);
+        const k = exactValuesKey(outTypes, row);
         const have = now.get(k);
         if (have) have.count++;
         else now.set(k, { row, count: 1 });

@@ -2,7 +2,7 @@
 // length (and the extension), then per row an int16 field count and each field as int32 length
 // (-1 for NULL) and the type's binary form; an int16 -1 ends the data.
 
-import { SqlError, type DataType } from "../../index.js";
+import { SqlError, type DataType } from "../../types/index.js";
 import { decodeBinary } from "../value-decoding.js";
 import { encodeBinary } from "../value-encoding.js";
 

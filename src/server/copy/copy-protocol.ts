@@ -4,7 +4,9 @@
 // Outgoing rows are the result of the table's (or the given query's) SELECT, one CopyData per
 // row; a SUBSCRIBE query streams until the client cancels.
 
-import { SqlError, parseValue, type ColumnSchema, type DataType, type Database, type ResultColumn, type Session, type StatementResult } from "../../index.js";
+import { SqlError, parseValue, type DataType, type ResultColumn, type StatementResult } from "../../types/index.js";
+import type { ColumnSchema } from "../../catalog/index.js";
+import type { EngineDatabase, EngineSession } from "../engine.js";
 import type { FrontendMessage } from "../codec/index.js";
 import { canceledError } from "../error-fields.js";
 import { copyData, copyDone, copyInResponse, copyOutResponse } from "../messages.js";
@@ -27,8 +29,8 @@ export class CopyError extends SqlError {
 
 export interface CopyHost {
   readonly out: WireOutput;
-  readonly db: Database;
-  readonly session: Session;
+  readonly db: EngineDatabase;
+  readonly session: EngineSession;
   /** the client's next message; throws 57014 if the signal fires while waiting */
   readMessage(signal: AbortSignal): Promise<FrontendMessage>;
   /** runs one query (the SELECT behind COPY TO) */
@@ -40,7 +42,7 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function tableColumns(stmt: CopyStatement, db: Database): { qualified: string; relation: string; columns: ColumnSchema[] } {
+function tableColumns(stmt: CopyStatement, db: EngineDatabase): { qualified: string; relation: string; columns: ColumnSchema[] } {
   const parts = stmt.table!;
   const rel = db.catalog.findRelation(parts);
   if (!rel) throw new SqlError("42P01", `relation "${parts.join(".")}" does not exist`);

@@ -3,7 +3,7 @@
 // table, column list or query, and options (both the `WITH (FORMAT csv, ...)` form and the old
 // `WITH CSV HEADER DELIMITER ','` form). Other COPY forms (files) are left to the engine.
 
-import { SqlError } from "../../index.js";
+import { SqlError } from "../../types/index.js";
 
 export type CopyFormat = "text" | "csv" | "binary";
 

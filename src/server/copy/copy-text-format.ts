@@ -5,7 +5,7 @@
 // empty field is NULL.
 
 import { StringDecoder } from "node:string_decoder";
-import { SqlError } from "../../index.js";
+import { SqlError } from "../../types/index.js";
 import type { CopyOptions } from "./copy-statement.js";
 
 export type CopyFields = (string | null)[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Types } from "../../index.js";
+import { Types } from "../../types/index.js";
 import { CopyBinaryDecoder, copyBinaryHeader, copyBinaryTrailer, encodeCopyBinaryRow } from "./copy-binary-format.js";
 import { parseCopyStatement, type CopyOptions } from "./copy-statement.js";
 import { CopyTextDecoder, encodeCopyRow } from "./copy-text-format.js";

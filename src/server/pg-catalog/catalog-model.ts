@@ -2,7 +2,9 @@
 // with their relkind, columns, indexes (explicit ones, and those behind PRIMARY KEY and UNIQUE)
 // and OIDs. Every pg_catalog relation and psql answer is computed from one of these.
 
-import { typeName, type Database, type DataType, type RelationEntry } from "../../index.js";
+import { typeName, type DataType } from "../../types/index.js";
+import type { RelationEntry } from "../../catalog/index.js";
+import type { EngineDatabase } from "../engine.js";
 import { typeModifier, typeOid, wireType } from "../type-oids.js";
 import { AM_OIDS, OidRegistry } from "./oid-registry.js";
 
@@ -56,6 +58,8 @@ export interface ModelRelation {
   entry?: RelationEntry;
   /** for indexes: the table's OID */
   indexOf?: number;
+  /** pg_class.relam: heap for tables and materialized views, the index's method for indexes, 0 otherwise */
+  amOid: number;
 }
 
 export interface CatalogModel {
@@ -81,7 +85,7 @@ function viewQuery(entry: RelationEntry): string | undefined {
   return ` ${query};`;
 }
 
-export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string): CatalogModel {
+export function buildCatalogModel(db: EngineDatabase, oids: OidRegistry, owner: string): CatalogModel {
   const namespaces = [...db.catalog.schemas].sort().map((name) => ({ oid: oids.namespace(name), name }));
   const relations: ModelRelation[] = [];
   for (const entry of db.catalog.listRelations()) {
@@ -111,6 +115,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
       definition: viewQuery(entry),
       options: entry.options,
       entry,
+      amOid: relkind === "r" || relkind === "m" ? AM_OIDS.heap : 0,
     };
     const qualified = `${quoteIdent(entry.schema)}.${quoteIdent(entry.name)}`;
     const colList = (nums: number[]) => nums.map((n) => quoteIdent(entry.columns[n].name)).join(", ");
@@ -178,6 +183,7 @@ export function buildCatalogModel(db: Database, oids: OidRegistry, owner: string
         }),
         indexes: [],
         indexOf: oid,
+        amOid: ix.amOid,
       });
     }
   }

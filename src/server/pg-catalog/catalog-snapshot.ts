@@ -3,7 +3,8 @@
 // model. Interim: once the engine serves system relations itself (the hook described in the
 // report), the query goes to the engine and this file goes away.
 
-import { Database, type Session, type StatementResult } from "../../index.js";
+import type { StatementResult } from "../../types/index.js";
+import type { EngineDatabase, EngineSession } from "../engine.js";
 import { qualifiedNames } from "../sql-scan.js";
 import { castTypeName } from "../parameters.js";
 import { SYSTEM_RELATIONS, type CatalogContext, type SystemRelation } from "./system-relations.js";
@@ -33,7 +34,7 @@ function quote(name: string): string {
 
 const BATCH_PARAMS = 2000;
 
-async function load(session: Session, rel: SystemRelation, rows: unknown[][]): Promise<void> {
+async function load(session: EngineSession, rel: SystemRelation, rows: unknown[][]): Promise<void> {
   const defs = rel.columns.map((c) => `${quote(c.name)} ${castTypeName(c.type)}`).join(", ");
   await session.execute(`CREATE TABLE ${rel.schema}.${rel.name} (${defs})`);
   const width = rel.columns.length;
@@ -54,9 +55,14 @@ async function load(session: Session, rel: SystemRelation, rows: unknown[][]): P
   }
 }
 
-/** Runs `sql` against a snapshot of the given relations. */
-export async function* runOnSnapshot(sql: string, relations: readonly SystemRelation[], ctx: CatalogContext): AsyncGenerator<StatementResult> {
-  const scratch = await Database.open({ memory: true });
+/** Runs `sql` against a snapshot of the given relations, in a scratch database from `open`. */
+export async function* runOnSnapshot(
+  sql: string,
+  relations: readonly SystemRelation[],
+  ctx: CatalogContext,
+  open: () => Promise<EngineDatabase>,
+): AsyncGenerator<StatementResult> {
+  const scratch = await open();
   try {
     const session = scratch.connect({ user: ctx.roles[0], database: ctx.database });
     for (const rel of relations) await load(session, rel, rel.rows(ctx));

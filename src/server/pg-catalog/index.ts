@@ -2,7 +2,8 @@
 // \d queries, drivers' metadata queries) has Postgres's catalog functions rewritten away
 // (query-rewrite.ts) and runs on a snapshot of those relations (catalog-snapshot.ts).
 
-import type { Database, Session, StatementResult } from "../../index.js";
+import type { StatementResult } from "../../types/index.js";
+import { openScratchDatabase, type EngineDatabase, type EngineSession } from "../engine.js";
 import { buildCatalogModel } from "./catalog-model.js";
 import { referencedSystemRelations, runOnSnapshot } from "./catalog-snapshot.js";
 import { OidRegistry } from "./oid-registry.js";
@@ -16,15 +17,16 @@ export { OidRegistry } from "./oid-registry.js";
 export interface CatalogEmulation {
   /** whether this statement is answered here rather than by the engine */
   handles(sql: string): boolean;
-  run(sql: string, session: Session): AsyncGenerator<StatementResult>;
+  run(sql: string, session: EngineSession): AsyncGenerator<StatementResult>;
 }
 
 /**
  * @param roles the role names to report besides the session's user (the configured users)
+ * @param openScratch a fresh in-memory database for catalog snapshots
  */
-export function createCatalogEmulation(db: Database, roles: () => string[] = () => []): CatalogEmulation {
+export function createCatalogEmulation(db: EngineDatabase, roles: () => string[] = () => [], openScratch: () => Promise<EngineDatabase> = () => openScratchDatabase(db)): CatalogEmulation {
   const oids = new OidRegistry();
-  const context = (session: Session): CatalogContext => {
+  const context = (session: EngineSession): CatalogContext => {
     const user = session.user;
     const all = [user, ...roles().filter((r) => r !== user)];
     return {
@@ -40,7 +42,7 @@ export function createCatalogEmulation(db: Database, roles: () => string[] = () 
     async *run(sql, session) {
       const ctx = context(session);
       const rewritten = rewriteCatalogQuery(sql, ctx.model);
-      yield* runOnSnapshot(rewritten, referencedSystemRelations(rewritten), ctx);
+      yield* runOnSnapshot(rewritten, referencedSystemRelations(rewritten), ctx, openScratch);
     },
   };
 }

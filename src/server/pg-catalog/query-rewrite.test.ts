@@ -15,6 +15,7 @@ const model: CatalogModel = {
       kindName: "table",
       columns: [{ name: "a", num: 1, type: { id: "varchar", length: 5 }, typeOid: 1043, typmod: 9, typlen: -1, typeText: "character varying(5)", notNull: false }],
       indexes: [],
+      amOid: 2,
     },
   ],
   byOid: new Map(),

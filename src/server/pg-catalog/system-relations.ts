@@ -4,7 +4,8 @@
 // report: a `registerSystemRelation` hook); until then the server answers queries over them
 // from a scratch database (catalog-snapshot.ts).
 
-import { Types, type DataType, type Session } from "../../index.js";
+import { Types, type DataType } from "../../types/index.js";
+import type { EngineSession } from "../engine.js";
 import { builtinTypes, VECTOR_OID } from "../type-oids.js";
 import type { CatalogModel } from "./catalog-model.js";
 import { AM_OIDS, BOOTSTRAP_SUPERUSER_OID, DATABASE_OID, NAMESPACE_OIDS, TEXT_COLLATION_OID } from "./oid-registry.js";
@@ -16,7 +17,7 @@ export interface SystemColumn {
 
 export interface CatalogContext {
   model: CatalogModel;
-  session: Session;
+  session: EngineSession;
   /** role names (the bootstrap superuser first) */
   roles: string[];
   database: string;
@@ -95,7 +96,7 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
       relispopulated:b relreplident:t relispartition:b relrewrite:i relacl:ta reloptions:ta relpartbound:t`),
     rows: (ctx) =>
       ctx.model.relations.map((r) => [
-        r.oid, r.name, r.namespaceOid, 0, 0, BOOTSTRAP_SUPERUSER_OID, r.relkind === "i" ? (r.indexOf !== undefined ? AM_OIDS.btree : 0) : r.relkind === "r" || r.relkind === "m" ? AM_OIDS.heap : 0,
+        r.oid, r.name, r.namespaceOid, 0, 0, BOOTSTRAP_SUPERUSER_OID, r.amOid,
         r.oid, 0, 0, -1, 0, 0, r.indexes.length > 0, false, "p", r.relkind,
         r.columns.length, 0, r.relkind === "v", false, false, false, false,
         true, "d", false, 0, null, r.options ? Object.entries(r.options).map(([k, v]) => `${k}=${v}`) : null, null,
