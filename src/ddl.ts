@@ -5,7 +5,7 @@ import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
-import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan } from "./planner/index.js";
+import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./types/index.js";

@@ -8,7 +8,7 @@ import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionCo
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
-import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
 import { executeDdl, isDdl, optionMap } from "./ddl.js";
@@ -101,7 +101,7 @@ export class Session {
       case "select": {
         const env = this.binderEnv(sql, params.map(() => Types.unknown));
         const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = await this.runPlanWithModels(q.plan, params);
+        const chunks = await this.runPlanWithModels(pruneColumns(q.plan), params);
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
@@ -171,7 +171,7 @@ export class Session {
     } else {
       const query: A.Query = st.query ?? { kind: "query", body: { kind: "select", items: [{ expr: { kind: "star" } }], from: [{ kind: "table", name: st.name! }], groupBy: [], windows: [] }, orderBy: [] };
       const q = bindQuery(query, new QueryContext(this.binderEnv(sql)));
-      const plan = toStreamingPlan(q.plan);
+      const plan = pruneColumns(toStreamingPlan(q.plan));
       sub = new Subscription(q.names.map((name, i) => ({ name, type: q.types[i] })));
       const id = db.catalog.newId("sub");
       const sink = new ChangeCollector(plan.types, (changes, epoch) => changes && sub.deliver(changes, epoch));
@@ -212,20 +212,20 @@ export class Session {
     else if (inner.kind === "delete") plan = bindDelete(inner, env).source;
     else if (inner.kind === "create_view" && inner.materialized) {
       const q = bindQuery(inner.query, new QueryContext(env));
-      const streaming = toStreamingPlan(q.plan, { emitOnWindowClose: inner.emitOnWindowClose });
+      const streaming = pruneColumns(toStreamingPlan(q.plan, { emitOnWindowClose: inner.emitOnWindowClose }));
       const lines = explainDataflow(streaming, inner.name.parts.join("."));
       return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
     } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
     if (st.analyze) {
       throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
     }
-    const lines = explainPlan(plan);
+    const lines = explainPlan(pruneColumns(plan));
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
 
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
     const stored = this.db.relation(w.relation.id);
-    const rows = (await this.runPlanWithModels(w.source, params)).flatMap((c) => c.rows());
+    const rows = (await this.runPlanWithModels(pruneColumns(w.source), params)).flatMap((c) => c.rows());
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once
