@@ -86,3 +86,23 @@ describe("windows and watermarks", () => {
     await db.close();
   });
 });
+
+describe("lookup (temporal) joins", () => {
+  it("joins each stream row with the table as it stood when the row arrived", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE TABLE rates (cur TEXT PRIMARY KEY, rate INT);
+      INSERT INTO rates VALUES ('eur', 2), ('gbp', 3);
+      CREATE STREAM orders (id INT, cur TEXT, amount INT);`);
+    await db.execute(`CREATE MATERIALIZED VIEW priced AS
+      SELECT o.id, o.amount * r.rate AS total FROM orders o JOIN rates FOR SYSTEM_TIME AS OF PROCTIME() r ON o.cur = r.cur`);
+    await db.execute(`CREATE MATERIALIZED VIEW priced_left AS
+      SELECT o.id, r.rate FROM orders o LEFT JOIN rates FOR SYSTEM_TIME AS OF PROCTIME() r ON o.cur = r.cur`);
+    await db.execute("INSERT INTO orders VALUES (1, 'eur', 10), (2, 'usd', 5)");
+    await db.execute("UPDATE rates SET rate = 100 WHERE cur = 'eur'"); // does not revise order 1
+    await db.execute("INSERT INTO rates VALUES ('usd', 7)"); // does not revise order 2
+    await db.execute("INSERT INTO orders VALUES (3, 'eur', 1), (4, 'usd', 1)");
+    expect((await rows(db, "SELECT * FROM priced ORDER BY id"))).toEqual(["1|20", "3|100", "4|7"]);
+    expect((await rows(db, "SELECT * FROM priced_left ORDER BY id"))).toEqual(["1|2", "2|NULL", "3|100", "4|7"]);
+    await expect(db.execute("CREATE MATERIALIZED VIEW bad AS SELECT * FROM rates a JOIN rates FOR SYSTEM_TIME AS OF PROCTIME() b ON a.cur = b.cur")).rejects.toMatchObject({ code: "0A000" });
+  });
+});

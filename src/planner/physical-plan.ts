@@ -256,6 +256,12 @@ export interface JoinNode extends NodeBase {
   leftKeys: BoundExpr[];
   rightKeys: BoundExpr[];
   condition?: BoundExpr;
+  /**
+   * A lookup (temporal) join, `JOIN t FOR SYSTEM_TIME AS OF PROCTIME()`: each left row is joined
+   * with the right side as it stands when the row arrives; later right changes update the lookup
+   * state but never revise rows already joined. The left side must be append-only.
+   */
+  lookup?: boolean;
 }
 
 export interface SortKey {

@@ -8,6 +8,8 @@
 // count went to 0 emits it (semi: emits the left row while matched; anti: while unmatched). An
 // ad-hoc query, with one final barrier, thus gets each unmatched row exactly once.
 // Output: left ++ right columns; semi and anti output the left columns only.
+// Lookup (temporal) joins: right-side changes only update the right state; left rows probe it as
+// it stands when they arrive, and an inner lookup join stores no left rows.
 // State: both sides' rows, key chains, and match counts / emitted flags of preserved sides.
 
 import type { JoinNode } from "../../planner/physical-plan.js";
@@ -72,11 +74,31 @@ export class HashJoin extends AlignedOperator implements Operator {
     const nullMask = anyNullMask(keyCols, n);
     const ops = chunk.ops;
     const rowIds = new Int32Array(n).fill(-1);
+    const lookup = this.node.lookup === true;
     for (let i = 0; i < n; i++) {
       const w = ops === null ? 1 : ops[i];
       const keyIsNull = nullMask !== null && nullMask[i] === 1;
       if (keyIsNull && !S.preserved) continue; // can never match nor be output
       const key = keys[i];
+      if (lookup && s === 1) {
+        // the lookup table changed: later left rows see it, rows already joined stay as they were
+        if (w > 0) S.insert(chunk.columns, i, key, keyIsNull);
+        else {
+          const id = S.find(chunk.columns, i, key, keyIsNull);
+          if (id >= 0) S.remove(id);
+        }
+        continue;
+      }
+      if (lookup && !S.preserved) {
+        // an inner lookup join keeps no left rows: nothing on the right ever probes them
+        if (keyIsNull) continue;
+        for (let j = O.first(key); j !== -1; j = O.nextId(j)) {
+          this.probeIdx[this.pairs] = i;
+          this.buildIds[this.pairs] = j;
+          if (++this.pairs === CHUNK_SIZE) this.flushPairs(s, chunk, rowIds);
+        }
+        continue;
+      }
       if (w > 0) {
         rowIds[i] = S.insert(chunk.columns, i, key, keyIsNull);
       } else {

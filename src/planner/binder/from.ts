@@ -322,6 +322,16 @@ function bindJoin(item: A.JoinRef, ctx: QueryContext, outerLeft: Scope): Bound {
     conds = conjuncts(bindCondition(item.on, es, "JOIN/ON"));
   }
   const joinType = item.joinType === "cross" ? "inner" : item.joinType;
+  const lookup = item.right.kind === "table" && item.right.asOfProctime === true;
+  if (lookup) {
+    if (joinType !== "inner" && joinType !== "left") {
+      throw new SqlError(SqlState.FeatureNotSupported, "FOR SYSTEM_TIME AS OF PROCTIME() joins must be inner or LEFT joins", { position: item.pos });
+    }
+    const leftRel = item.left.kind === "table" ? ctx.env.catalog.findRelation(item.left.name.parts) : undefined;
+    if (!leftRel || leftRel.kind !== "stream") {
+      throw new SqlError(SqlState.FeatureNotSupported, "the left side of a FOR SYSTEM_TIME AS OF PROCTIME() join must be a stream (append-only)", { position: item.pos });
+    }
+  }
   if (left.lateral) {
     throw new SqlError(SqlState.FeatureNotSupported, "LATERAL items that refer to FROM items outside their JOIN are not supported yet", { position: item.pos });
   }
@@ -381,7 +391,11 @@ function bindJoin(item: A.JoinRef, ctx: QueryContext, outerLeft: Scope): Bound {
     rightKeys,
     condition: residual.length ? andAll(residual) : undefined,
     types: [...left.plan.types, ...right.plan.types],
+    ...(lookup ? { lookup: true } : {}),
   };
+  if (lookup && leftKeys.length === 0) {
+    throw new SqlError(SqlState.FeatureNotSupported, "a FOR SYSTEM_TIME AS OF PROCTIME() join needs an equality between the two sides", { position: item.pos });
+  }
   if (usingPairs.length > 0) {
     // USING/NATURAL: one merged column per name, listed first; both originals stay reachable qualified
     const merged: BoundExpr[] = usingPairs.map(([l, r]) => {
