@@ -5,7 +5,7 @@ import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
-import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns } from "./planner/index.js";
+import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, type PhysicalPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./types/index.js";
@@ -17,6 +17,10 @@ import { WatermarkGenerator } from "./watermark.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
 const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "drop", "truncate", "alter", "create_schema"]);
+
+export function isEowcStatement(st: A.CreateViewStatement): boolean {
+  return st.emitOnWindowClose || isEowcQuery(st.query);
+}
 
 export function isDdl(st: A.Statement): boolean {
   return DDL_KINDS.has(st.kind);
@@ -246,10 +250,7 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
   }
   const env = session.binderEnv(sql);
   const q = bindQuery(st.query, new QueryContext(env));
-  const plan = toStreamingPlan(q.plan, {
-    emitOnWindowClose: st.emitOnWindowClose || isEowcQuery(st.query),
-    watermarkColumn: (id) => cat.relationById(id)?.watermark?.column,
-  });
+  const plan = continuousPlan(session, q.plan, st.emitOnWindowClose || isEowcQuery(st.query));
   const names = viewColumnNames(q.names, st);
   const entry: RelationEntry = {
     id: cat.newId("m"),
@@ -274,6 +275,12 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
     throw e;
   }
   return commandResult("CREATE MATERIALIZED VIEW");
+}
+
+/** The plan a continuous query runs: its incremental form, reading only the columns it uses. */
+export function continuousPlan(session: Session, plan: PhysicalPlan, emitOnWindowClose: boolean): PhysicalPlan {
+  const cat = session.db.catalog;
+  return pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column }));
 }
 
 /** EMIT ON WINDOW CLOSE may be written after the query or inside its SELECT. */

@@ -8,10 +8,10 @@ import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionCo
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
-import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, toStreamingPlan, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
-import { executeDdl, isDdl, optionMap } from "./ddl.js";
+import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toSqlError, type DataType } from "./types/index.js";
 
@@ -171,7 +171,7 @@ export class Session {
     } else {
       const query: A.Query = st.query ?? { kind: "query", body: { kind: "select", items: [{ expr: { kind: "star" } }], from: [{ kind: "table", name: st.name! }], groupBy: [], windows: [] }, orderBy: [] };
       const q = bindQuery(query, new QueryContext(this.binderEnv(sql)));
-      const plan = pruneColumns(toStreamingPlan(q.plan));
+      const plan = continuousPlan(this, q.plan, false);
       sub = new Subscription(q.names.map((name, i) => ({ name, type: q.types[i] })));
       const id = db.catalog.newId("sub");
       const sink = new ChangeCollector(plan.types, (changes, epoch) => changes && sub.deliver(changes, epoch));
@@ -212,7 +212,7 @@ export class Session {
     else if (inner.kind === "delete") plan = bindDelete(inner, env).source;
     else if (inner.kind === "create_view" && inner.materialized) {
       const q = bindQuery(inner.query, new QueryContext(env));
-      const streaming = pruneColumns(toStreamingPlan(q.plan, { emitOnWindowClose: inner.emitOnWindowClose }));
+      const streaming = continuousPlan(this, q.plan, isEowcStatement(inner));
       const lines = explainDataflow(streaming, inner.name.parts.join("."));
       return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
     } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
