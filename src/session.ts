@@ -14,6 +14,12 @@ import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toSqlError, type DataType } from "./types/index.js";
+import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
+
+export interface RunOptions {
+  /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
+  paramTypes?: (DataType | undefined)[];
+}
 
 export class Session {
   readonly settings = new SessionSettings();
@@ -37,9 +43,11 @@ export class Session {
 
   /**
    * Runs each statement of `sql` in order, yielding its result as soon as it is done. Throws the
-   * SqlError of the first failing statement (the ones before it have taken effect).
+   * SqlError of the first failing statement (the ones before it have taken effect). `params` are
+   * the values of `$1`, `$2`, ...: a string for a parameter of a non-text type is read with the
+   * type's input function once binding settles the type (see src/prepared-statement.ts).
    */
-  async *run(sql: string, params: unknown[] = []): AsyncGenerator<StatementResult> {
+  async *run(sql: string, params: unknown[] = [], options: RunOptions = {}): AsyncGenerator<StatementResult> {
     let statements: A.Statement[];
     try {
       statements = parse(sql);
@@ -49,7 +57,7 @@ export class Session {
     for (const st of statements) {
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
-        yield await this.executeStatement(st, sql, params);
+        yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
       } catch (e) {
         const err = toSqlError(e);
         if (err.position !== undefined && err.line === undefined) {
@@ -70,6 +78,15 @@ export class Session {
   }
 
   close(): void {}
+
+  /**
+   * Parses and binds one statement without running it: its parameter types (declared in
+   * `paramTypes`, else inferred, else text) and result columns (SELECT, and INSERT / UPDATE /
+   * DELETE ... RETURNING; null otherwise). Throws what Postgres raises at prepare time.
+   */
+  prepare(sql: string, paramTypes: (DataType | undefined)[] = []): PreparedShape {
+    return prepareStatement(this, sql, paramTypes);
+  }
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
     return { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
@@ -96,23 +113,25 @@ export class Session {
     return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }));
   }
 
-  private async executeStatement(st: A.Statement, sql: string, params: unknown[]): Promise<StatementResult> {
+  private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {
+    // each statement binds with the declared parameter types; what binding infers settles the rest
+    const paramEnv = () => this.binderEnv(sql, Array.from({ length: Math.max(params.length, declared.length) }, (_, i) => declared[i] ?? Types.unknown));
+    const values = (env: BinderEnv) => parameterValues(params, env.paramTypes, this.settings.get("timezone"));
     switch (st.kind) {
       case "select": {
-        const env = this.binderEnv(sql, params.map(() => Types.unknown));
+        const env = paramEnv();
         const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = await this.runPlanWithModels(pruneColumns(q.plan), params);
+        const chunks = await this.runPlanWithModels(pruneColumns(q.plan), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
-      case "insert": {
-        const env = this.binderEnv(sql);
-        return this.applyWrite(bindInsert(st, env), params, "INSERT");
-      }
+      case "insert":
       case "update":
-        return this.applyWrite(bindUpdate(st, this.binderEnv(sql)), params, "UPDATE");
-      case "delete":
-        return this.applyWrite(bindDelete(st, this.binderEnv(sql)), params, "DELETE");
+      case "delete": {
+        const env = paramEnv();
+        const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
+        return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
+      }
       case "create_model": {
         const name = st.name.parts[st.name.parts.length - 1];
         const created = this.db.models.create(name, optionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);

@@ -3,7 +3,7 @@
 // satisfy them; the server never imports the top of src/ (rooms point down, see DESIGN.md).
 
 import type { Catalog } from "../catalog/index.js";
-import type { StatementResult } from "../types/index.js";
+import type { DataType, ResultColumn, StatementResult } from "../types/index.js";
 
 export interface EngineSettings {
   get(name: string): string;
@@ -17,8 +17,14 @@ export interface EngineSession {
   readonly options: { user?: string; database?: string; applicationName?: string };
   /** 'I' idle, 'T' in a transaction block */
   readonly transactionStatus: "I" | "T";
-  /** runs each statement of `sql`, yielding its result; throws the first failing statement's SqlError */
-  run(sql: string, params?: unknown[]): AsyncGenerator<StatementResult>;
+  /**
+   * runs each statement of `sql`, yielding its result; throws the first failing statement's
+   * SqlError. `params` are the `$n` values: engine values, or text the engine reads with the
+   * parameter's type (declared in `paramTypes`, else inferred) as Postgres reads text parameters.
+   */
+  run(sql: string, params?: unknown[], options?: { paramTypes?: (DataType | undefined)[] }): AsyncGenerator<StatementResult>;
+  /** parses and binds one statement: its parameter types and result columns (null: no rows); throws prepare-time errors */
+  prepare(sql: string, paramTypes?: (DataType | undefined)[]): { paramTypes: DataType[]; columns: ResultColumn[] | null };
   execute(sql: string, params?: unknown[]): Promise<StatementResult[]>;
   close(): void;
 }

@@ -1,9 +1,12 @@
 // The extended query protocol's state: prepared statements and portals (named, and the unnamed
 // one of each), and the Parse / Bind / Describe / Execute / Close steps over them. A portal runs
 // its statement when it is first described or executed; its rows are then sent in as many
-// Execute calls as the client's row limits ask for (PortalSuspended in between).
+// Execute calls as the client's row limits ask for (PortalSuspended in between). A statement that
+// goes to the engine whole is prepared there at Parse (its errors raised then, its parameter types
+// inferred, its result columns known) and runs with its parameters as values; the rest (the
+// pg_catalog emulation's statements, COPY) take their parameters as literals (parameters.ts).
 
-import { SqlError, type ResultColumn, type StatementResult } from "../types/index.js";
+import { SqlError, Types, type DataType, type ResultColumn, type StatementResult } from "../types/index.js";
 import { splitStatements } from "../parser/index.js";
 import { returnsRows } from "./command-tag.js";
 import type { ParamValue } from "./codec/index.js";
@@ -17,12 +20,12 @@ import {
   portalSuspended,
   commandComplete,
 } from "./messages.js";
-import { bindParameter, parameterCount, substituteParameters, type BoundParameter } from "./parameters.js";
+import { bindParameter, parameterCount, parameterValue, substituteParameters, type BoundParameter } from "./parameters.js";
 import { isCopyRequest, type QueryRunner } from "./query-runner.js";
 import type { CopyStatement } from "./copy/copy-statement.js";
 import { resolveFormats, rowSource, type ResultWriter, type RowSource, type WireOutput } from "./result-writer.js";
 import { leadingKeyword } from "./sql-scan.js";
-import { TEXT_OID, typeForOid } from "./type-oids.js";
+import { TEXT_OID, typeForOid, typeOid } from "./type-oids.js";
 
 export interface ExtendedQueryHost {
   readonly out: WireOutput;
@@ -39,8 +42,10 @@ export interface ExtendedQueryHost {
 interface PreparedStatement {
   name: string;
   sql: string;
-  /** a type OID per parameter; 0 where the client left it unspecified */
+  /** a type OID per parameter; 0 where the client left it unspecified (and the engine did not prepare it) */
   paramOids: number[];
+  /** set when the engine prepared the statement: the type of each parameter (declared or inferred) */
+  engine?: { paramTypes: DataType[] };
   described?: { version: number; columns: ResultColumn[] | null };
 }
 
@@ -49,6 +54,8 @@ interface Portal {
   statement: PreparedStatement;
   sql: string;
   mapPosition: (p: number) => number;
+  /** for an engine-prepared statement: the parameter values and types */
+  params?: { values: unknown[]; types: DataType[] };
   resultFormats: number[];
   /** undefined until run; null for an empty query */
   result?: StatementResult | null;
@@ -80,7 +87,9 @@ export class ExtendedQuery {
     }
     const count = parameterCount(sql, paramOids.length);
     const oids = Array.from({ length: count }, (_, i) => paramOids[i] ?? 0);
-    this.statements.set(name, { name, sql, paramOids: oids });
+    const st: PreparedStatement = { name, sql, paramOids: oids };
+    if (this.host.runner.goesToEngine(sql)) this.prepare(st);
+    this.statements.set(name, st);
     this.host.out.send(parseComplete());
   }
 
@@ -94,10 +103,19 @@ export class ExtendedQuery {
     if (paramFormats.length > 1 && paramFormats.length !== params.length) {
       throw new SqlError("08P01", `bind message has ${paramFormats.length} parameter formats but ${params.length} parameters`);
     }
-    const bound: BoundParameter[] = params.map((v, i) => bindParameter(v, paramFormats.length === 0 ? 0 : paramFormats.length === 1 ? paramFormats[0] : paramFormats[i], st.paramOids[i], i));
-    const rewritten = substituteParameters(st.sql, bound);
+    const format = (i: number) => (paramFormats.length === 0 ? 0 : paramFormats.length === 1 ? paramFormats[0] : paramFormats[i]);
+    let portal: Portal;
+    if (st.engine) {
+      const types = st.engine.paramTypes;
+      const values = params.map((v, i) => parameterValue(v, format(i), types[i], i));
+      portal = { name: portalName, statement: st, sql: st.sql, mapPosition: (p) => p, params: { values, types }, resultFormats, finished: false };
+    } else {
+      const bound: BoundParameter[] = params.map((v, i) => bindParameter(v, format(i), st.paramOids[i], i));
+      const rewritten = substituteParameters(st.sql, bound);
+      portal = { name: portalName, statement: st, sql: rewritten.sql, mapPosition: rewritten.mapPosition, resultFormats, finished: false };
+    }
     this.dropPortal(portalName);
-    this.portals.set(portalName, { name: portalName, statement: st, sql: rewritten.sql, mapPosition: rewritten.mapPosition, resultFormats, finished: false });
+    this.portals.set(portalName, portal);
     this.host.out.send(bindComplete());
   }
 
@@ -189,7 +207,7 @@ export class ExtendedQuery {
     if (portal.result !== undefined) return;
     let result: StatementResult | null = null;
     try {
-      for await (const r of this.host.runner.run(portal.sql)) {
+      for await (const r of this.host.runner.run(portal.sql, portal.params?.values, portal.params?.types)) {
         if (signal.aborted) break;
         result = isCopyRequest(r) ? await this.host.copy(r.statement, signal) : r;
         break;
@@ -206,16 +224,34 @@ export class ExtendedQuery {
     }
   }
 
-  /** Result columns of a statement without running it for real (see the interim notes in parameters.ts). */
+  /**
+   * Prepares `st` in the engine: its parameter types (declared, else inferred, else text; those
+   * past what the engine saw are text) and, for what the binder describes, its result columns.
+   */
+  private prepare(st: PreparedStatement): void {
+    const declared = st.paramOids.map((oid) => (oid ? typeForOid(oid) : undefined));
+    const shape = this.host.runner.prepare(st.sql, declared);
+    const paramTypes = st.paramOids.map((_, i) => declared[i] ?? shape.paramTypes[i] ?? Types.text);
+    st.engine = { paramTypes };
+    st.paramOids = st.paramOids.map((oid, i) => oid || typeOid(paramTypes[i]));
+    st.described = shape.columns ? { version: this.host.catalogVersion(), columns: shape.columns } : undefined;
+  }
+
+  /** Result columns of a statement without running it for real (statements the binder does not describe run with null parameters). */
   private async describeStatement(st: PreparedStatement): Promise<ResultColumn[] | null> {
     const version = this.host.catalogVersion();
     if (st.described && st.described.version === version) return st.described.columns;
+    if (st.engine) {
+      this.prepare(st);
+      if (st.described) return st.described.columns;
+    }
     let columns: ResultColumn[] | null = null;
     if (ROW_KEYWORDS.has(leadingKeyword(st.sql)) || leadingKeyword(st.sql) === "subscribe") {
       const nulls: BoundParameter[] = st.paramOids.map((oid) => ({ text: null, type: oid ? typeForOid(oid) : undefined }));
-      const { sql, mapPosition } = substituteParameters(st.sql, nulls);
+      const { sql, mapPosition } = st.engine ? { sql: st.sql, mapPosition: (p: number) => p } : substituteParameters(st.sql, nulls);
+      const params = st.engine ? st.paramOids.map(() => null) : [];
       try {
-        for await (const r of this.host.runner.run(sql)) {
+        for await (const r of this.host.runner.run(sql, params, st.engine?.paramTypes)) {
           if (isCopyRequest(r)) break;
           r.subscription?.cancel();
           columns = returnsRows(r) ? r.columns : null;

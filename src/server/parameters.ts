@@ -1,9 +1,10 @@
-// Bound parameters of the extended query protocol, handed to the engine as SQL literals in the
-// statement text: `$n` becomes `'text'` (an untyped literal, which the engine types from its
+// Bound parameters of the extended query protocol. A statement the engine prepares takes its
+// parameters as values (`parameterValue`: text-format parameters stay text, which the engine
+// reads with the parameter's type; binary ones are decoded by that type). Statements the server
+// answers itself (the pg_catalog emulation) or that are not the engine's alone (COPY) get them as
+// SQL literals in the statement text: `$n` becomes `'text'` (an untyped literal, typed from its
 // context exactly as Postgres types an unspecified parameter) or `('text'::type)` when the client
-// named the type in Parse. Error positions the engine reports in the rewritten text are mapped
-// back to the client's text. (Interim: once the engine can prepare a statement and take typed
-// parameter values, this file shrinks to decoding.)
+// named the type in Parse; error positions in the rewritten text are mapped back to the client's.
 
 import { SqlError, Types, formatValue, type DataType } from "../types/index.js";
 import { codePointToOffset, findParameters, offsetToCodePoint } from "./sql-scan.js";
@@ -126,4 +127,26 @@ export function bindParameter(value: Buffer | null, format: number, typeOid: num
     throw e;
   }
   return { text: formatValue(type, decoded), type };
+}
+
+/**
+ * One Bind parameter as the value the engine takes for a parameter of `type` (the type from Parse,
+ * else the one the engine inferred): text format stays text (the engine reads it with the type's
+ * input function), binary format is decoded with the type's receive function.
+ */
+export function parameterValue(value: Buffer | null, format: number, type: DataType, index: number): unknown {
+  if (value === null) return null;
+  if (format === 0) {
+    const text = value.toString("utf8");
+    if (text.includes("\0")) throw new SqlError("22021", 'invalid byte sequence for encoding "UTF8": 0x00');
+    return text;
+  }
+  try {
+    return decodeBinary(type, value);
+  } catch (e) {
+    if (e instanceof SqlError && e.code === "22P03") {
+      throw new SqlError("22P03", `incorrect binary data format in bind parameter ${index + 1}`);
+    }
+    throw e;
+  }
 }

@@ -6,7 +6,7 @@
 // does); otherwise it runs statement by statement, error positions shifted back to the whole
 // string.
 
-import { SqlError, type StatementResult } from "../types/index.js";
+import { SqlError, type DataType, type StatementResult } from "../types/index.js";
 import { splitStatements } from "../parser/index.js";
 import type { EngineSession } from "./engine.js";
 import { parseCopyStatement, type CopyStatement } from "./copy/copy-statement.js";
@@ -30,11 +30,25 @@ export class QueryRunner {
     private readonly catalog: CatalogEmulation,
   ) {}
 
-  async *run(sql: string): AsyncGenerator<RunItem> {
+  /** Whether `sql` goes to the engine session whole (no catalog-emulated statement, no COPY). */
+  goesToEngine(sql: string): boolean {
+    return !splitStatements(sql).some((p) => p.text !== "" && this.special(p.text));
+  }
+
+  /** The engine's prepare of one statement (see EngineSession.prepare). */
+  prepare(sql: string, paramTypes: (DataType | undefined)[]) {
+    return this.session.prepare(sql, paramTypes);
+  }
+
+  private special(text: string): boolean {
+    return this.catalog.handles(text) || /^\s*copy\b/i.test(text);
+  }
+
+  /** Runs `sql`; `params` (with their types) go to the engine, for SQL that goesToEngine. */
+  async *run(sql: string, params: unknown[] = [], paramTypes: (DataType | undefined)[] = []): AsyncGenerator<RunItem> {
     const parts = splitStatements(sql).filter((p) => p.text !== "");
-    const special = (text: string) => this.catalog.handles(text) || /^\s*copy\b/i.test(text);
-    if (!parts.some((p) => special(p.text))) {
-      yield* this.session.run(sql);
+    if (!parts.some((p) => this.special(p.text))) {
+      yield* this.session.run(sql, params, { paramTypes });
       return;
     }
     for (const p of parts) {

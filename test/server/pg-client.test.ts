@@ -162,7 +162,7 @@ describe("extended protocol details", () => {
         serialize.sync(),
       ]),
     );
-    // (Postgres fails at Parse; without an engine-side prepare the error surfaces at Describe)
+    // (it fails at Parse, as in Postgres: the rest is skipped until Sync)
     const a = await w.until("readyForQuery");
     expect(a.filter((m) => m.name !== "parseComplete" && m.name !== "bindComplete").map((m) => m.name)).toEqual(["error", "readyForQuery"]);
     expect(a.find((m) => m.name === "error")).toMatchObject({ code: "42P01", position: "15" });

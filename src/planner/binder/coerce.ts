@@ -32,8 +32,11 @@ export function coerce(
   if (to.id === "unknown") return e;
   if (typeEquals(e.type, to) && !(hasModifier(to) && context !== "implicit")) return e;
   if (e.kind === "param" && e.type.id === "unknown") {
-    env.paramTypes[e.index] = to;
-    return { ...e, type: to };
+    // the parameter takes the type without its modifier (as in Postgres); the modifier applies as a cast
+    const base: DataType = hasModifier(to) ? { id: to.id, element: to.element } : to;
+    env.paramTypes[e.index] = base;
+    const param: BoundExpr = { ...e, type: base };
+    return base === to ? param : { kind: "cast", expr: param, type: to, context };
   }
   if (e.kind === "const") {
     try {
