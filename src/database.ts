@@ -135,6 +135,11 @@ export class Database implements RelationReader {
     this.sources.set(relation, runner);
   }
 
+  /** The generator sources feeding streams, by stream id. */
+  sourceRunners(): ReadonlyMap<string, SourceRunner> {
+    return this.sources;
+  }
+
   get isReplaying(): boolean {
     return this.replaying;
   }

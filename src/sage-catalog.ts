@@ -23,6 +23,22 @@ export function registerSageCatalog(db: Database): void {
   );
   db.registerSystemRelation(
     "sage_catalog",
+    "sources",
+    [
+      { name: "stream", type: text },
+      { name: "connector", type: text },
+      { name: "rows_produced", type: bigint },
+      { name: "exhausted", type: Types.boolean },
+      { name: "error", type: text },
+    ],
+    () =>
+      [...db.sourceRunners()].map(([id, runner]) => {
+        const rel = db.catalog.relationById(id);
+        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error];
+      }),
+  );
+  db.registerSystemRelation(
+    "sage_catalog",
     "dataflows",
     [
       { name: "id", type: text },
