@@ -5,7 +5,7 @@ import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
-import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, type PhysicalPlan } from "./planner/index.js";
+import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, withIntervalJoinCleanup, type PhysicalPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./types/index.js";
@@ -277,10 +277,10 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
   return commandResult("CREATE MATERIALIZED VIEW");
 }
 
-/** The plan a continuous query runs: its incremental form, reading only the columns it uses. */
+/** The plan a continuous query runs: its incremental form, reading only the columns it uses, interval joins cleaning their state. */
 export function continuousPlan(session: Session, plan: PhysicalPlan, emitOnWindowClose: boolean): PhysicalPlan {
   const cat = session.db.catalog;
-  return pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column }));
+  return withIntervalJoinCleanup(pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column })));
 }
 
 /** EMIT ON WINDOW CLOSE may be written after the query or inside its SELECT. */

@@ -128,7 +128,7 @@ describe("sage_catalog", () => {
   it("shows generator sources and their progress", async () => {
     const db = await Database.open({ memory: true });
     await db.execute("CREATE STREAM b (auction BIGINT, price BIGINT) WITH (connector = 'nexmark', nexmark.table = 'bid', nexmark.events_per_second = 0, nexmark.max_events = 1000)");
-    for (let i = 0; i < 100 && (await sorted(db, "SELECT exhausted FROM sage_catalog.sources"))[0] !== "t"; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await sorted(db, "SELECT exhausted FROM sage_catalog.sources"))[0] !== "t"; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await sorted(db, "SELECT stream, connector, rows_produced, exhausted FROM sage_catalog.sources")).toEqual(["b|nexmark|920|t"]);
     await db.close();
   });

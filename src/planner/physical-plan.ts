@@ -262,6 +262,27 @@ export interface JoinNode extends NodeBase {
    * state but never revise rows already joined. The left side must be append-only.
    */
   lookup?: boolean;
+  /**
+   * Interval join state cleanup (continuous inner joins only; see interval-join.ts): per side, the
+   * bounds under which a stored row can no longer match any future row of the other side. A
+   * stored row is evicted at a barrier once, for one of its side's bounds,
+   * `rowExpr(row[column]) < otherExpr(watermark on the other side's otherColumn)` and
+   * `row[column]` is behind its own side's watermark on `column`. With it, the join also forwards
+   * watermarks of its inputs' columns (held back by the oldest stored row).
+   */
+  stateCleanup?: { left?: JoinCleanupBound[]; right?: JoinCleanupBound[] };
+}
+
+/** One interval bound of a join side (JoinNode.stateCleanup); both expressions read column 0 only. */
+export interface JoinCleanupBound {
+  /** the stored row's time column (in its side's columns) */
+  column: number;
+  /** monotone expression of that column (as column 0) */
+  rowExpr: BoundExpr;
+  /** the other side's column whose watermark bounds future rows */
+  otherColumn: number;
+  /** monotone expression of the other side's column (as column 0), evaluated at its watermark */
+  otherExpr: BoundExpr;
 }
 
 export interface SortKey {

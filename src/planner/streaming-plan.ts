@@ -8,6 +8,7 @@ import { SqlError, SqlState } from "../types/index.js";
 import { isTimeDependent } from "./binder/coerce.js";
 import { EMBEDDED_MODEL } from "./binder/expressions.js";
 import { visitExpr } from "./bound-expr-walk.js";
+import { intervalJoinCleanup } from "./interval-join.js";
 import { children, mapPlan } from "./plan-walk.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 
@@ -131,7 +132,8 @@ export type WatermarkColumnOf = (relation: string) => number | undefined;
  * The output columns of `p` that will carry a watermark in its dataflow — what the operators
  * forward: a scan of a stream its WATERMARK column, filters everything, projections columns passed
  * through and outputs marked monotone (window_start/window_end of TUMBLE/HOP/CUMULATE), UNION ALL
- * the columns every input has, aggregates their plain group-by columns; joins and the rest none.
+ * the columns every input has, aggregates their plain group-by columns, interval joins (inner joins
+ * with state cleanup) their inputs' watermark columns; other joins and the rest none.
  */
 function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
   const out = new Set<number>();
@@ -157,6 +159,13 @@ function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
     case "aggregate": {
       const input = watermarkColumns(p.input, of);
       p.groupBy.forEach((g, i) => g.kind === "column" && input.has(g.index) && out.add(i));
+      return out;
+    }
+    case "join": {
+      if (intervalJoinCleanup(p) === undefined) return out;
+      const lw = p.left.types.length;
+      for (const c of watermarkColumns(p.left, of)) out.add(c);
+      for (const c of watermarkColumns(p.right, of)) out.add(lw + c);
       return out;
     }
     default:
@@ -193,7 +202,7 @@ export function toStreamingPlan(
         const marked = watermarkColumns(node.input, of);
         if (!node.groupBy.some((g) => g.kind === "column" && marked.has(g.index))) {
           throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs a GROUP BY column that carries a watermark", {
-            hint: "Group by window_start or window_end of TUMBLE, HOP or CUMULATE over a stream with a WATERMARK (watermarks do not pass through materialized views or joins).",
+            hint: "Group by window_start or window_end of TUMBLE, HOP or CUMULATE over a stream with a WATERMARK (watermarks do not pass through materialized views, nor joins other than interval joins).",
           });
         }
       }

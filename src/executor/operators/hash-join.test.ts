@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BoundExpr, JoinNode } from "../../planner/physical-plan.js";
-import { barrier, BOOL, chunk, col, I32, recorder, sorted, TEXT, testEnv } from "../testing.js";
+import { barrier, BOOL, chunk, col, I32, lit, recorder, sorted, TEXT, testEnv } from "../testing.js";
 import { HashJoin } from "./hash-join.js";
 
 const L = [I32, TEXT];
@@ -174,5 +174,96 @@ describe("HashJoin", () => {
     j.push(0, chunk(L, left));
     j.push(1, chunk(R, right));
     expect(r.rows().length).toBe(50 * 100);
+  });
+
+  describe("interval join state cleanup", () => {
+    // l(k, ts) JOIN r(k, ts) ON l.k = r.k AND r.ts >= l.ts - 10 AND r.ts <= l.ts
+    const T = [I32, I32];
+    const call = (fn: string, args: BoundExpr[], type = BOOL): BoundExpr => ({ kind: "call", fn, args, type });
+    function intervalJoin(cleanup: boolean): JoinNode {
+      return {
+        kind: "join",
+        joinType: "inner",
+        types: [...T, ...T],
+        left: { kind: "empty", types: T },
+        right: { kind: "empty", types: T },
+        leftKeys: [col(0, I32)],
+        rightKeys: [col(0, I32)],
+        condition: {
+          kind: "and",
+          args: [call(">=:int4", [col(3, I32), call("-:int4", [col(1, I32), lit(10, I32)], I32)]), call("<=:int4", [col(3, I32), col(1, I32)])],
+          type: BOOL,
+        },
+        ...(cleanup
+          ? {
+              stateCleanup: {
+                // a left row is done once l.ts < watermark(r.ts) (and behind its own watermark)
+                left: [{ column: 1, rowExpr: col(0, I32), otherColumn: 1, otherExpr: col(0, I32) }],
+                // a right row once r.ts < watermark(l.ts) - 10
+                right: [{ column: 1, rowExpr: col(0, I32), otherColumn: 1, otherExpr: call("-:int4", [col(0, I32), lit(10, I32)], I32) }],
+              },
+            }
+          : {}),
+      };
+    }
+    const wm = (column: number, value: unknown) => ({ kind: "watermark" as const, column, value });
+
+    function feed(cleanup: boolean) {
+      const r = recorder();
+      const j = new HashJoin(intervalJoin(cleanup), testEnv(), r.emit);
+      const sizes: number[] = [];
+      j.push(0, chunk(T, [[1, 100], [1, 105], [2, 100]]));
+      j.push(1, chunk(T, [[1, 95], [1, 100], [1, 120]]));
+      j.push(0, wm(1, 110));
+      j.push(1, wm(1, 110));
+      sizes.push(j.stateRows);
+      j.push(0, barrier(1));
+      j.push(1, barrier(1));
+      sizes.push(j.stateRows);
+      j.push(0, chunk(T, [[1, 110], [1, 112], [1, 125]]));
+      j.push(1, chunk(T, [[1, 120]], [-1]));
+      j.push(0, wm(1, 130));
+      j.push(1, wm(1, 125));
+      j.push(0, barrier(2));
+      j.push(1, barrier(2));
+      sizes.push(j.stateRows);
+      return { out: r.out, rows: r.rows(), sizes };
+    }
+
+    it("evicts rows no future row can match, with the same output as without cleanup", () => {
+      const withCleanup = feed(true);
+      const without = feed(false);
+      expect(withCleanup.rows).toEqual(without.rows);
+      expect(sorted(withCleanup.rows)).toEqual(
+        sorted([
+          [1, 1, 100, 1, 95],
+          [1, 1, 100, 1, 100],
+          [1, 1, 105, 1, 95],
+          [1, 1, 105, 1, 100],
+          [1, 1, 110, 1, 100],
+          [1, 1, 125, 1, 120],
+          [-1, 1, 125, 1, 120],
+        ]),
+      );
+      // 6 rows stored; at barrier 1 all left rows (ts < 110 on both watermarks) and right 95 go;
+      // at barrier 2 left 110 and 112 (< 125) and right 100 (< 130 - 10) go, left 125 stays
+      expect(withCleanup.sizes).toEqual([6, 2, 1]);
+      expect(without.sizes).toEqual([6, 6, 8]);
+    });
+
+    it("forwards watermarks on the output, held back by the rows still stored", () => {
+      const { out } = feed(true);
+      const marks = out.filter((m) => "watermark" in m || "barrier" in m);
+      expect(marks).toEqual([
+        // left ts: nothing older stored; right ts: row 100 still stored
+        { watermark: 1, value: 110 },
+        { watermark: 3, value: 100 },
+        { barrier: 1, final: false },
+        { watermark: 1, value: 125 },
+        { watermark: 3, value: 125 },
+        { barrier: 2, final: false },
+      ]);
+      expect(feed(false).out.some((m) => "watermark" in m)).toBe(false);
+    });
   });
 });

@@ -10,16 +10,32 @@
 // Output: left ++ right columns; semi and anti output the left columns only.
 // Lookup (temporal) joins: right-side changes only update the right state; left rows probe it as
 // it stands when they arrive, and an inner lookup join stores no left rows.
+// Interval joins (JoinNode.stateCleanup, inner joins only): the join keeps the latest watermark
+// of each input column; at a barrier after one moved it evicts the stored rows that no future row
+// of the other side can match (see planner/interval-join.ts), and forwards each input
+// watermark column on its output column, held back to the oldest value still stored on that side
+// (an output row's column comes from a new row, at or above the watermark, or a stored one).
+// Other joins drop watermarks.
 // State: both sides' rows, key chains, and match counts / emitted flags of preserved sides.
 
 import type { JoinNode } from "../../planner/physical-plan.js";
-import { Chunk, type Column } from "../../types/index.js";
+import { Chunk, type Column, compareValues, type DataType } from "../../types/index.js";
 import { AlignedOperator } from "../barrier-aligner.js";
 import { ChunkBuilder, emitChunk, selectTrue } from "../chunk-builder.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
-import { type BarrierMessage, CHUNK_SIZE, type Emit, type Message, type Operator, type OperatorEnv } from "../message.js";
+import { type BarrierMessage, CHUNK_SIZE, type Emit, type Message, type Operator, type OperatorEnv, type WatermarkMessage } from "../message.js";
 import { anyNullMask, rowKeys } from "../row-key.js";
 import { JoinSide } from "./join-side.js";
+
+/** A compiled JoinCleanupBound (JoinNode.stateCleanup). */
+interface CleanupBound {
+  column: number;
+  rowExpr: CompiledExpr;
+  rowType: DataType;
+  otherColumn: number;
+  otherExpr: CompiledExpr;
+  otherType: DataType;
+}
 
 export class HashJoin extends AlignedOperator implements Operator {
   readonly name = "HashJoin";
@@ -35,6 +51,12 @@ export class HashJoin extends AlignedOperator implements Operator {
   private probeIdx: Int32Array = new Int32Array(CHUNK_SIZE);
   private buildIds: Int32Array = new Int32Array(CHUNK_SIZE);
   private pairs = 0;
+  // interval join cleanup: per side its bounds, the latest watermark per input column, the
+  // watermarks forwarded per output column
+  private readonly cleanup: [CleanupBound[], CleanupBound[]] | null = null;
+  private readonly watermarks: [Map<number, unknown>, Map<number, unknown>] = [new Map(), new Map()];
+  private watermarksMoved = false;
+  private readonly forwarded = new Map<number, unknown>();
 
   constructor(
     private readonly node: JoinNode,
@@ -56,12 +78,126 @@ export class HashJoin extends AlignedOperator implements Operator {
     this.emitsPairs = t !== "semi" && t !== "anti";
     this.semi = t === "semi";
     this.out = new ChunkBuilder(node.types, (chunk) => this.emit({ kind: "chunk", chunk }));
+    const sc = node.stateCleanup;
+    if (sc !== undefined && t === "inner" && node.lookup !== true) {
+      const compile = (bounds: NonNullable<typeof sc.left>): CleanupBound[] =>
+        bounds.map((b) => ({
+          column: b.column,
+          rowExpr: compileExpr(b.rowExpr),
+          rowType: b.rowExpr.type,
+          otherColumn: b.otherColumn,
+          otherExpr: compileExpr(b.otherExpr),
+          otherType: b.otherExpr.type,
+        }));
+      this.cleanup = [compile(sc.left ?? []), compile(sc.right ?? [])];
+    }
+  }
+
+  /** How many rows the join stores (both inputs). */
+  get stateRows(): number {
+    return this.sides[0].size + this.sides[1].size;
   }
 
   protected onMessage(port: number, msg: Exclude<Message, BarrierMessage>): void {
     if (msg.kind === "chunk") this.onChunk(port, msg.chunk);
-    // watermarks stop here: join output has no watermark until interval joins clean state by them
+    else if (this.cleanup !== null) this.onWatermark(port, msg);
+    // other joins drop watermarks: a stored row may join with any later row
   }
+
+  private onWatermark(s: number, msg: WatermarkMessage): void {
+    const type = this.node[s === 0 ? "left" : "right"].types[msg.column];
+    const seen = this.watermarks[s].get(msg.column);
+    if (msg.value === null || msg.value === undefined) return;
+    if (seen !== undefined && compareValues(type, msg.value, seen) <= 0) return;
+    this.watermarks[s].set(msg.column, msg.value);
+    this.watermarksMoved = true;
+  }
+
+  /** Evaluates a one-column expression at one value. */
+  private evalAt(expr: CompiledExpr, type: DataType, value: unknown): unknown {
+    const c = Chunk.fromRows([type], [[value]]);
+    return expr(c, this.env.ctx, this.env.outer).get(0);
+  }
+
+  /**
+   * At a barrier after a watermark moved: evicts each side's rows that can no longer match, then
+   * forwards the input watermarks on the output columns (held back by the rows still stored).
+   */
+  private cleanState(): void {
+    const bounds = this.cleanup!;
+    for (let s = 0; s < 2; s++) {
+      const S = this.sides[s];
+      const own = this.watermarks[s];
+      const other = this.watermarks[1 - s];
+      const sideTypes = this.node[s === 0 ? "left" : "right"].types;
+      const otherTypes = this.node[s === 0 ? "right" : "left"].types;
+      // the applicable bounds: both watermarks known
+      const active: { b: CleanupBound; threshold: unknown; ownWm: unknown }[] = [];
+      for (const b of bounds[s]) {
+        const ownWm = own.get(b.column);
+        const otherWm = other.get(b.otherColumn);
+        if (ownWm === undefined || otherWm === undefined) continue;
+        let threshold: unknown;
+        try {
+          threshold = this.evalAt(b.otherExpr, otherTypes[b.otherColumn], otherWm);
+        } catch {
+          continue; // e.g. overflow at the watermark: no cleanup by this bound
+        }
+        if (threshold !== null && threshold !== undefined) active.push({ b, threshold, ownWm });
+      }
+      const wmCols = [...own.keys()];
+      if (active.length === 0 && wmCols.length === 0) continue;
+      const ids = S.liveIds();
+      let keep: Uint8Array | null = null;
+      for (const { b, threshold, ownWm } of active) {
+        const colType = sideTypes[b.column];
+        const raw = S.store.gatherColumn(b.column, ids);
+        let vals: Column;
+        try {
+          vals = b.rowExpr(new Chunk([raw], ids.length, null), this.env.ctx, this.env.outer);
+        } catch {
+          continue;
+        }
+        for (let k = 0; k < ids.length; k++) {
+          const v = vals.get(k);
+          const r = raw.get(k);
+          if (v === null || r === null) continue;
+          if (compareValues(b.rowType, v, threshold) < 0 && compareValues(colType, r, ownWm) < 0) {
+            if (keep === null) keep = new Uint8Array(ids.length).fill(1);
+            keep[k] = 0;
+          }
+        }
+      }
+      let remaining = ids;
+      if (keep !== null) {
+        const rest = new Int32Array(ids.length);
+        let n = 0;
+        for (let k = 0; k < ids.length; k++) {
+          if (keep[k] === 1) rest[n++] = ids[k];
+          else S.remove(ids[k]);
+        }
+        remaining = rest.subarray(0, n);
+      }
+      // output watermarks: min(input watermark, oldest stored value) per input watermark column
+      for (const c of wmCols) {
+        let wm = own.get(c);
+        const type = sideTypes[c];
+        const vals = S.store.gatherColumn(c, remaining);
+        for (let k = 0; k < remaining.length; k++) {
+          const v = vals.get(k);
+          if (v !== null && compareValues(type, v, wm) < 0) wm = v;
+        }
+        const outCol = s === 0 ? c : this.leftWidth + c;
+        const prev = this.forwarded.get(outCol);
+        if (prev === undefined || compareValues(type, wm, prev) > 0) {
+          this.forwarded.set(outCol, wm);
+          this.pendingWatermarks.push({ kind: "watermark", column: outCol, value: wm });
+        }
+      }
+    }
+  }
+
+  private pendingWatermarks: WatermarkMessage[] = [];
 
   private onChunk(s: number, chunk: Chunk): void {
     const n = chunk.length;
@@ -200,6 +336,13 @@ export class HashJoin extends AlignedOperator implements Operator {
       }
     }
     this.out.flush();
+    if (this.cleanup !== null && this.watermarksMoved) {
+      this.watermarksMoved = false;
+      this.cleanState();
+      const wms = this.pendingWatermarks;
+      this.pendingWatermarks = [];
+      for (const w of wms) this.emit(w);
+    }
     this.emit(barrier);
   }
 }

@@ -31,6 +31,8 @@ export class JoinSide {
   emitted: Uint8Array = new Uint8Array(64);
   private dirty: Uint8Array = new Uint8Array(64);
   private dirtyList: number[] = [];
+  /** per row id: 1 while the row is stored (for scanning the rows, e.g. to evict by watermark) */
+  private live: Uint8Array = new Uint8Array(64);
 
   /** columns whose equal values can print differently (numeric scale, interval units, -0) */
   private readonly exactColumns: number[];
@@ -54,6 +56,7 @@ export class JoinSide {
     this.chainOf = grow32(this.chainOf, cap, 0);
     this.emitted = grow8(this.emitted, cap);
     this.dirty = grow8(this.dirty, cap);
+    this.live = grow8(this.live, cap);
     const m = new Float64Array(cap);
     m.set(this.matches);
     this.matches = m;
@@ -84,6 +87,7 @@ export class JoinSide {
     else this.chainHead[c] = id;
     this.chainTail[c] = id;
     this.chainOf[id] = c;
+    this.live[id] = 1;
     this.matches[id] = 0;
     this.emitted[id] = 0;
     if (this.preserved) this.markDirty(id);
@@ -122,7 +126,22 @@ export class JoinSide {
     }
     this.dirty[id] = 0;
     this.emitted[id] = 0;
+    this.live[id] = 0;
     this.store.free(id);
+  }
+
+  /** How many rows are stored. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** The ids of all stored rows. */
+  liveIds(): Int32Array {
+    const out = new Int32Array(this.store.size);
+    let n = 0;
+    const top = this.store.highWater;
+    for (let id = 0; id < top; id++) if (this.live[id] === 1) out[n++] = id;
+    return out.subarray(0, n);
   }
 
   /** First row id under `key` (in insertion order), or -1; follow with nextId. */
