@@ -21,6 +21,14 @@ export interface SlotAggregate {
   result(slot: number): unknown;
   /** Forgets a slot's state (the group is gone; the slot will be reused). */
   reset(slot: number): void;
+  /**
+   * Set when the result is (while numState says so) a plain number: the physical kind of the
+   * result column it goes to (a bigint result as an exact safe integer, a double).
+   */
+  readonly numKind?: "int64" | "float64";
+  /** With numKind: 0 the result is NULL, 1 it is numValue(slot), 2 ask result(slot). */
+  numState?(slot: number): number;
+  numValue?(slot: number): number;
 }
 
 function grown(a: Float64Array, capacity: number): Float64Array {
@@ -38,6 +46,7 @@ function passes(filter: Column | null, i: number): boolean {
 /** count(*) and count(x). */
 class CountSlots implements SlotAggregate {
   private n: Float64Array = new Float64Array(16);
+  readonly numKind = "int64";
   constructor(private readonly star: boolean) {}
   grow(capacity: number): void {
     this.n = grown(this.n, capacity);
@@ -58,6 +67,12 @@ class CountSlots implements SlotAggregate {
   result(slot: number): unknown {
     return BigInt(this.n[slot]);
   }
+  numState(): number {
+    return 1;
+  }
+  numValue(slot: number): number {
+    return this.n[slot];
+  }
   reset(slot: number): void {
     this.n[slot] = 0;
   }
@@ -69,11 +84,24 @@ class IntSumSlots implements SlotAggregate {
   private cnt: Float64Array = new Float64Array(16);
   private big: (bigint | undefined)[] = [];
   private anyBig = false;
+  readonly numKind: "int64" | "float64" | undefined;
 
   constructor(
     private readonly type: DataType,
     private readonly avg: boolean,
-  ) {}
+  ) {
+    this.numKind = !avg && type.id === "bigint" ? "int64" : avg && type.id === "double" ? "float64" : undefined;
+  }
+
+  numState(slot: number): number {
+    if (this.cnt[slot] === 0) return 0;
+    return this.anyBig && this.big[slot] !== undefined ? 2 : 1;
+  }
+
+  /** The sum (exact: below 2^53), or the average as result() computes it. */
+  numValue(slot: number): number {
+    return this.avg ? this.sum[slot] / this.cnt[slot] : this.sum[slot];
+  }
 
   grow(capacity: number): void {
     this.sum = grown(this.sum, capacity);
@@ -190,6 +218,16 @@ class FloatSumSlots implements SlotAggregate {
         sum[s] = r;
       } else this.special[s * 3 + (v !== v ? 0 : v > 0 ? 1 : 2)] += w;
     }
+  }
+
+  readonly numKind = "float64";
+
+  numState(slot: number): number {
+    return this.cnt[slot] === 0 ? 0 : 1;
+  }
+
+  numValue(slot: number): number {
+    return this.result(slot) as number;
   }
 
   result(slot: number): unknown {

@@ -330,4 +330,52 @@ describe("HashAggregate", () => {
       expect.objectContaining({ code: "2202E", message: "cannot accumulate arrays of different dimensionality" }),
     );
   });
+
+  it("typed barrier path: negative bigint sums, NaN sums unchanged, avg of ints as double, NULL sums", () => {
+    const n = node(
+      [I32, I32, F64],
+      [col(0, I32)],
+      [agg("sum_int", [col(1, I32)], I64), agg("sum_double", [col(2, F64)], F64), agg("avg_int", [col(1, I32)], F64)],
+    );
+    const r = recorder();
+    const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
+    op.push(0, chunk([I32, I32, F64], [[1, -5, NaN], [1, -7, null], [2, null, null]]));
+    op.push(0, barrier(1));
+    // group 1: the float sum stays NaN, the int sum and avg change; group 2: nothing changes
+    op.push(0, chunk([I32, I32, F64], [[1, 2, 1.5], [2, null, null], [2, null, null]], [1, 1, -1]));
+    op.push(0, barrier(2));
+    // only the float sum's row changes: NaN is retracted
+    op.push(0, chunk([I32, I32, F64], [[1, -5, NaN], [1, -5, 0]], [-1, 1]));
+    op.push(0, barrier(3));
+    // an unchanged group emits nothing
+    op.push(0, chunk([I32, I32, F64], [[1, 3, 0], [1, 3, 0]], [1, -1]));
+    op.push(0, barrier(4, true));
+    expect(r.out).toEqual([
+      { rows: [[1, 1, -12n, NaN, -6], [1, 2, null, null, null]] },
+      { barrier: 1, final: false },
+      { rows: [[-1, 1, -12n, NaN, -6], [1, 1, -10n, NaN, -10 / 3]] },
+      { barrier: 2, final: false },
+      { rows: [[-1, 1, -10n, NaN, -10 / 3], [1, 1, -10n, 1.5, -10 / 3]] },
+      { barrier: 3, final: false },
+      { barrier: 4, final: true },
+    ]);
+  });
+
+  it("emits more changed groups than a chunk holds, keys intact when the groups are dropped", () => {
+    const n = node([TEXT, I32], [col(0, TEXT)], [agg("count_star", [], I64), agg("max", [col(1, I32)], I32)]);
+    const r = recorder();
+    const op = new HashAggregate(n, testEnv(), r.emit, { appendOnly: false });
+    const rows = Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]);
+    op.push(0, chunk([TEXT, I32], rows));
+    op.push(0, barrier(1));
+    op.push(0, chunk([TEXT, I32], rows, rows.map(() => -1)));
+    op.push(0, barrier(2));
+    expect(r.out.length).toBe(4);
+    expect(r.out[0]).toEqual({ rows: rows.map(([k, v]) => [1, k, 1n, v]) });
+    expect(r.out[2]).toEqual({ rows: rows.map(([k, v]) => [-1, k, 1n, v]) });
+    // the slots are reused by new groups
+    op.push(0, chunk([TEXT, I32], [["z", 1]]));
+    op.push(0, barrier(3));
+    expect(r.out[4]).toEqual({ rows: [[1, "z", 1n, 1]] });
+  });
 });

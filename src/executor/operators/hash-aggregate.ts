@@ -7,22 +7,26 @@
 // State: key → group slot (for one int32 key a typed open-addressing table, int-hash-table.ts;
 // otherwise a Map keyed by the key value for one column, by a self-delimiting string for several,
 // see row-key.ts); the group keys in a RowStore; per slot the
-// net row count, each aggregate's state (slot-aggregates.ts) and the values last emitted.
+// net row count, each aggregate's state (slot-aggregates.ts) and the values last emitted
+// (emitted-values.ts: fixed-width results in typed arrays, compared as numbers). A barrier makes
+// one pass over the changed slots, staging each output column directly (aggregate values into typed
+// arrays, group keys gathered from the RowStore by slot id when a chunk is emitted).
 // Continuous queries grouping by a type whose equal values print differently (numeric 1.0 and
 // 1.00, interval '1 day' and '24 hours', char with trailing blanks) also count, per group, the rows
 // holding each printing of the key, so that a group always shows a printing one of its rows still
 // has (after the row with 1.0 is deleted, the group of 1.00 shows 1.00).
 
 import type { AggregateNode } from "../../planner/physical-plan.js";
-import { type Column, compareValues, physicalKind, SqlError, SqlState } from "../../types/index.js";
+import { Chunk, type Column, compareValues, physicalKind, SqlError, SqlState } from "../../types/index.js";
 
 /** slotKey of a slot whose group was dropped (distinct from every real key, NULL included). */
 const EVICTED = Symbol("evicted") as unknown as KeyPrimitive;
+import { EmittedValues } from "../aggregate/emitted-values.js";
 import { type SlotAggregate, slotAggregate } from "../aggregate/slot-aggregates.js";
 import { ChunkBuilder } from "../chunk-builder.js";
 import { IntHashTable } from "../int-hash-table.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
-import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
+import { CHUNK_SIZE, type Emit, type Message, type Operator, type OperatorEnv } from "../message.js";
 import { columnKeys, exactValueKey, exactValuesKey, int64Key, int64Words, type KeyPrimitive, rowKeys, sameKey } from "../row-key.js";
 import { RowStore } from "../row-store.js";
 
@@ -48,7 +52,17 @@ export class HashAggregate implements Operator {
   private rows: Float64Array = new Float64Array(16);
   private dirty: Uint8Array = new Uint8Array(16);
   private dirtyList: number[] = [];
+  /** (printCols only) per slot: the aggregate values last emitted */
   private emitted: (unknown[] | undefined)[] = [];
+  /** per slot: 1 when the group has an emitted row (its values in `shown`) */
+  private hasShown: Uint8Array = new Uint8Array(16);
+  /** per aggregate: the values last emitted per slot, and the staging of its output column */
+  private readonly shown: EmittedValues[];
+  /** staged output rows of a barrier: group slot and op */
+  private readonly stageSlots = new Int32Array(CHUNK_SIZE);
+  private readonly stageOps = new Int8Array(CHUNK_SIZE);
+  private stageN = 0;
+  private stageAnyDelete = false;
   private capacity = 16;
   /** for a single integer (int32) key: the typed index, and the slot of the NULL group */
   private readonly intIndex: IntHashTable | null;
@@ -87,6 +101,7 @@ export class HashAggregate implements Operator {
       order: a.orderBy !== undefined && a.orderBy.length > 0 ? a.orderBy.map((k) => compileExpr(k.expr)) : null,
     }));
     for (const a of this.aggs) a.agg.grow(this.capacity);
+    this.shown = this.aggs.map((a, i) => new EmittedValues(a.agg, node.aggregates[i].type, this.capacity, CHUNK_SIZE));
     this.out = new ChunkBuilder(node.types, (chunk) => this.emit({ kind: "chunk", chunk }));
     this.closedBelow = node.groupBy.map(() => undefined);
     this.printCols = options.appendOnly
@@ -107,7 +122,11 @@ export class HashAggregate implements Operator {
     const dirty = new Uint8Array(cap);
     dirty.set(this.dirty);
     this.dirty = dirty;
+    const hasShown = new Uint8Array(cap);
+    hasShown.set(this.hasShown);
+    this.hasShown = hasShown;
     for (const a of this.aggs) a.agg.grow(cap);
+    for (const e of this.shown) e.grow(cap);
     this.capacity = cap;
   }
 
@@ -295,6 +314,10 @@ export class HashAggregate implements Operator {
     for (const a of this.aggs) a.agg.reset(slot);
     this.rows[slot] = 0;
     this.emitted[slot] = undefined;
+    if (this.hasShown[slot] === 1) {
+      this.hasShown[slot] = 0;
+      for (const e of this.shown) e.clear(slot);
+    }
     if (this.printCols.length > 0) {
       this.prints[slot] = undefined;
       this.shownKey[slot] = undefined;
@@ -315,7 +338,96 @@ export class HashAggregate implements Operator {
     }
   }
 
+  /** Ends a staged output row (flushing a full chunk). */
+  private stageRow(slot: number, op: number): void {
+    const r = this.stageN;
+    this.stageSlots[r] = slot;
+    this.stageOps[r] = op;
+    if (op !== 1) this.stageAnyDelete = true;
+    this.stageN = r + 1;
+    if (this.stageN >= CHUNK_SIZE) this.flushStage();
+  }
+
+  /** Emits the staged rows as one chunk: group keys gathered from the key store, aggregate columns from their staging. */
+  private flushStage(): void {
+    const n = this.stageN;
+    if (n === 0) return;
+    const cols: Column[] = [];
+    for (let c = 0; c < this.keys.length; c++) cols.push(this.keyStore.gatherColumn(c, this.stageSlots, n));
+    for (const e of this.shown) cols.push(e.take(n));
+    const ops = this.stageAnyDelete ? this.stageOps.slice(0, n) : null;
+    this.stageN = 0;
+    this.stageAnyDelete = false;
+    this.emit({ kind: "chunk", chunk: new Chunk(cols, n, ops) });
+  }
+
   private onBarrier(final: boolean): void {
+    if (this.printCols.length > 0) {
+      this.onBarrierPrinting(final);
+      return;
+    }
+    const global = this.keys.length === 0;
+    const eowc = this.node.emitOnWindowClose === true && !final;
+    const list = this.dirtyList;
+    this.dirtyList = [];
+    const shown = this.shown;
+    const na = shown.length;
+    const hasShown = this.hasShown;
+    let gone: number[] | null = null;
+    for (let li = 0; li < list.length; li++) {
+      const slot = list[li];
+      if (this.slotKey[slot] === EVICTED) continue;
+      this.dirty[slot] = 0;
+      // open windows stay quiet; closed ones are emitted once by closeWindows
+      if (eowc) continue;
+      const count = this.rows[slot];
+      if (count < 0) throw new SqlError(SqlState.InternalError, "aggregate received a delete of a row it never saw");
+      const alive = global || count > 0;
+      const before = hasShown[slot] === 1;
+      if (alive) {
+        for (let a = 0; a < na; a++) shown[a].load(slot);
+        if (before) {
+          let same = true;
+          for (let a = 0; a < na; a++) {
+            if (!shown[a].sameAsEmitted(slot)) {
+              same = false;
+              break;
+            }
+          }
+          if (same) continue;
+        }
+      }
+      if (before) {
+        const r = this.stageN;
+        for (let a = 0; a < na; a++) shown[a].stageEmitted(slot, r);
+        this.stageRow(slot, -1);
+      }
+      if (alive) {
+        const r = this.stageN;
+        for (let a = 0; a < na; a++) shown[a].stageLoaded(r);
+        this.stageRow(slot, 1);
+        if (final) {
+          if (before) {
+            hasShown[slot] = 0;
+            for (let a = 0; a < na; a++) shown[a].clear(slot);
+          }
+        } else {
+          hasShown[slot] = 1;
+          for (let a = 0; a < na; a++) shown[a].commit(slot);
+        }
+      } else {
+        // the group's key must stay in the key store until its rows are flushed
+        (gone ??= []).push(slot);
+      }
+    }
+    this.flushStage();
+    if (gone !== null) for (const slot of gone) this.evict(slot);
+    if (!final) this.closeWindows();
+    this.out.flush();
+  }
+
+  /** onBarrier for groups keyed by printing (printCols): row by row, with the key printing each group shows. */
+  private onBarrierPrinting(final: boolean): void {
     const global = this.keys.length === 0;
     const eowc = this.node.emitOnWindowClose === true && !final;
     const list = this.dirtyList;
