@@ -13,7 +13,7 @@
 import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, type BinderEnv } from "./planner/index.js";
-import { SqlError, SqlState, Types, parseValue, toSqlError, type DataType, type ResultColumn } from "./types/index.js";
+import { SqlError, SqlState, Types, parseValue, toPositionedSqlError, toSqlError, type DataType, type ResultColumn } from "./types/index.js";
 
 export interface PreparedShape {
   /** the type of each `$n` (declared, else inferred, else text) */
@@ -42,13 +42,7 @@ export function prepareStatement(session: PreparingSession, sql: string, declare
   try {
     if (st) columns = bindShape(st, env);
   } catch (e) {
-    const err = toSqlError(e);
-    if (err.position !== undefined && err.line === undefined) {
-      const p = err.position;
-      err.position = undefined;
-      err.at(p, sql);
-    }
-    throw err;
+    throw toPositionedSqlError(e, sql);
   }
   return { paramTypes: env.paramTypes.map((t) => (t.id === "unknown" ? Types.text : t)), columns };
 }

@@ -13,7 +13,7 @@ import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
-import { Chunk, SqlError, SqlState, Types, toSqlError, type DataType } from "./types/index.js";
+import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 
 export interface RunOptions {
@@ -59,13 +59,7 @@ export class Session {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
         yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
       } catch (e) {
-        const err = toSqlError(e);
-        if (err.position !== undefined && err.line === undefined) {
-          const p = err.position;
-          err.position = undefined;
-          err.at(p, sql);
-        }
-        throw err;
+        throw toPositionedSqlError(e, sql);
       }
     }
   }

@@ -144,3 +144,14 @@ export function toSqlError(e: unknown): SqlError {
   const message = e instanceof Error ? e.message : String(e);
   return new SqlError(SqlState.InternalError, `internal error: ${message}`);
 }
+
+/** `toSqlError(e)` with its line and column filled in from its position in `text`. */
+export function toPositionedSqlError(e: unknown, text: string): SqlError {
+  const err = toSqlError(e);
+  if (err.position !== undefined && err.line === undefined) {
+    const p = err.position;
+    err.position = undefined;
+    err.at(p, text);
+  }
+  return err;
+}
