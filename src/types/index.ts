@@ -9,7 +9,7 @@ export { Decimal } from "./numeric.js";
 export { Interval } from "./interval.js";
 export { Jsonb } from "./jsonb.js";
 export { formatValue, parseValue, parseTypeName } from "./text-format.js";
-export { castValue, castContext, commonSupertype, type CastContext } from "./cast.js";
+export { castValue, castContext, commonSupertype, typeCategory, type CastContext } from "./cast.js";
 export { compareValues, valuesEqual, keyOf } from "./compare.js";
 export {
   resolveFunction,

@@ -4,7 +4,7 @@
 // report: a `registerSystemRelation` hook); until then the server answers queries over them
 // from a scratch database (catalog-snapshot.ts).
 
-import { Types, type DataType } from "../../types/index.js";
+import { Types, typeCategory, type DataType } from "../../types/index.js";
 import type { EngineSession } from "../engine.js";
 import { builtinTypes, VECTOR_OID } from "../type-oids.js";
 import type { CatalogModel } from "./catalog-model.js";
@@ -47,35 +47,6 @@ function cols(spec: string): SystemColumn[] {
       const [name, code] = p.split(":");
       return { name, type: map[code] };
     });
-}
-
-function typeCategory(id: string): string {
-  switch (id) {
-    case "boolean":
-      return "B";
-    case "smallint":
-    case "integer":
-    case "bigint":
-    case "real":
-    case "double":
-    case "numeric":
-      return "N";
-    case "text":
-    case "varchar":
-    case "char":
-      return "S";
-    case "date":
-    case "time":
-    case "timestamp":
-    case "timestamptz":
-      return "D";
-    case "interval":
-      return "T";
-    case "array":
-      return "A";
-    default:
-      return "U";
-  }
 }
 
 const isString = (id: string) => id === "text" || id === "varchar" || id === "char";
@@ -129,7 +100,7 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
         const ns = t.oid === VECTOR_OID || t.elementOid === VECTOR_OID ? NAMESPACE_OIDS.public : NAMESPACE_OIDS.pg_catalog;
         const base = t.elementOid ? "array" : t.name;
         return [
-          t.oid, t.name, ns, BOOTSTRAP_SUPERUSER_OID, t.size, t.size > 0 && t.size <= 8, "b", typeCategory(t.type.id), false,
+          t.oid, t.name, ns, BOOTSTRAP_SUPERUSER_OID, t.size, t.size > 0 && t.size <= 8, "b", typeCategory(t.type), false,
           true, ",", 0, t.elementOid ? "array_subscript_handler" : "-", t.elementOid, t.arrayOid, `${base}_in`, `${base}_out`, `${base}_recv`, `${base}_send`,
           "-", "-", "-", t.size === 8 ? "d" : t.size === 2 ? "s" : t.size === 1 ? "c" : "i", t.size > 0 ? "p" : "x", false, 0, -1, 0,
           isString(t.type.id) ? TEXT_COLLATION_OID : 0, null, null, null,
