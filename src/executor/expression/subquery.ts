@@ -26,6 +26,31 @@ interface SubResult {
 
 const CACHE_LIMIT = 10000;
 
+/**
+ * Results of a subquery per statement (each top-level run has its own context) and per distinct
+ * outer values; bounded, cleared when full.
+ */
+class SubqueryCache<R> {
+  private readonly byContext = new WeakMap<ExecutionContext, Map<KeyPrimitive, R>>();
+
+  constructor(private readonly outerTypes: DataType[]) {}
+
+  get(ctx: ExecutionContext, outerVals: unknown[], compute: () => R): R {
+    let cache = this.byContext.get(ctx);
+    if (cache === undefined) {
+      cache = new Map();
+      this.byContext.set(ctx, cache);
+    }
+    const key = valuesKey(this.outerTypes, outerVals);
+    let r = cache.get(key);
+    if (r !== undefined) return r;
+    r = compute();
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, r);
+    return r;
+  }
+}
+
 export function compileSubquery(
   expr: SubqueryExprB,
   correlated: CompiledExpr[],
@@ -34,22 +59,17 @@ export function compileSubquery(
   lhsRow?: CompiledExpr[],
 ): CompiledExpr {
   if (expr.lhsRow !== undefined && lhsRow !== undefined) return compileRowSubquery(expr, correlated, lhsRow);
-  const caches = new WeakMap<ExecutionContext, Map<KeyPrimitive, SubResult>>();
-  const corrTypes = expr.correlated.map((c) => c.type);
+  const cache = new SubqueryCache<SubResult>(expr.correlated.map((c) => c.type));
   const colType: DataType = expr.plan.types[0] ?? { id: "unknown" };
   const cmp = expr.cmp !== undefined ? getFunction(expr.cmp) : null;
   const useKeys =
     expr.mode === "any" && cmpIsEquality && expr.lhs !== undefined && typeEquals(expr.lhs.type, colType);
 
   function run(ctx: ExecutionContext, outerVals: unknown[]): SubResult {
-    let cache = caches.get(ctx);
-    if (cache === undefined) {
-      cache = new Map();
-      caches.set(ctx, cache);
-    }
-    const key = valuesKey(corrTypes, outerVals);
-    let r = cache.get(key);
-    if (r !== undefined) return r;
+    return cache.get(ctx, outerVals, () => compute(ctx, outerVals));
+  }
+
+  function compute(ctx: ExecutionContext, outerVals: unknown[]): SubResult {
     const chunks = runQuery(expr.plan, ctx, outerVals.slice());
     const values: unknown[] = [];
     const limit = expr.mode === "exists" ? 1 : expr.mode === "scalar" ? 2 : Infinity;
@@ -60,7 +80,7 @@ export function compileSubquery(
     if (expr.mode === "scalar" && values.length > 1) {
       throw new SqlError(SqlState.CardinalityViolation, "more than one row returned by a subquery used as an expression");
     }
-    r = { values };
+    const r: SubResult = { values };
     if (useKeys) {
       r.keys = new Set();
       r.hasNull = false;
@@ -69,8 +89,6 @@ export function compileSubquery(
         else r.keys.add(valueKey(colType, v));
       }
     }
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, r);
     return r;
   }
 
@@ -123,25 +141,16 @@ export function compileSubquery(
 
 /** `(a, b) op ANY|ALL (SELECT x, y ...)`: each subquery row compared field by field (three-valued AND). */
 function compileRowSubquery(expr: SubqueryExprB, correlated: CompiledExpr[], lhsRow: CompiledExpr[]): CompiledExpr {
-  const caches = new WeakMap<ExecutionContext, Map<KeyPrimitive, unknown[][]>>();
-  const corrTypes = expr.correlated.map((c) => c.type);
+  const cache = new SubqueryCache<unknown[][]>(expr.correlated.map((c) => c.type));
   const cmps = expr.cmps!.map((id) => getFunction(id));
   const any = expr.mode === "any";
 
   function run(ctx: ExecutionContext, outerVals: unknown[]): unknown[][] {
-    let cache = caches.get(ctx);
-    if (cache === undefined) {
-      cache = new Map();
-      caches.set(ctx, cache);
-    }
-    const key = valuesKey(corrTypes, outerVals);
-    let r = cache.get(key);
-    if (r !== undefined) return r;
-    r = [];
-    for (const ch of runQuery(expr.plan, ctx, outerVals.slice())) r.push(...ch.rows());
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, r);
-    return r;
+    return cache.get(ctx, outerVals, () => {
+      const rows: unknown[][] = [];
+      for (const ch of runQuery(expr.plan, ctx, outerVals.slice())) rows.push(...ch.rows());
+      return rows;
+    });
   }
 
   function rowCompare(x: unknown[], row: unknown[], ctx: ExecutionContext): boolean | null {
