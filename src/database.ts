@@ -157,6 +157,7 @@ export class Database implements RelationReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.streams.stop();
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
     this.wal?.close();

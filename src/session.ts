@@ -91,7 +91,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
       ai,
     };
   }
@@ -103,7 +103,7 @@ export class Session {
 
   /** Runs a plan, fetching what its model calls need and running it again until complete. */
   async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
-    const now = Date.now() * 1000;
+    const now = this.db.streams.clock() * 1000;
     return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }));
   }
 

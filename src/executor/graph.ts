@@ -24,6 +24,8 @@ import { UnionAll } from "./operators/union-all.js";
 import { Values } from "./operators/values.js";
 import { Window } from "./operators/window.js";
 import { TopN } from "./operators/top-n.js";
+import { SessionWindow } from "./operators/session-window.js";
+import { TemporalFilter } from "./operators/temporal-filter.js";
 import { WorkTableScan } from "./operators/work-table-scan.js";
 
 export interface GraphOptions {
@@ -109,6 +111,10 @@ function build(
       return unary(new Window(node, env, emit), node.input, NEVER);
     case "topn":
       return unary(new TopN(node, env, emit), node.input, NEVER);
+    case "session_window":
+      return unary(new SessionWindow(node, emit), node.input, NEVER);
+    case "temporal_filter":
+      return unary(new TemporalFilter(node, env, emit), node.input, NEVER);
     case "join": {
       const op = node.leftKeys.length > 0 ? new HashJoin(node, env, emit) : new NestedLoopJoin(node, env, emit);
       graph.operators.push(op);

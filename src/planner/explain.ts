@@ -34,6 +34,10 @@ function stateOf(p: PhysicalPlan): string | undefined {
       return "State: distinct rows with their counts on each input";
     case "topn":
       return "State: every input row, ordered by the sort key within its partition; the rows emitted";
+    case "session_window":
+      return `State: per partition${p.partitionBy.length ? ` (${p.partitionBy.map((c) => `#${c}`).join(", ")})` : " (the whole input)"}, its open sessions' rows ordered by #${p.timeColumn}; sessions whose window_end the watermark reaches are ${p.emitOnWindowClose ? "emitted once and " : ""}dropped`;
+    case "temporal_filter":
+      return "State: rows visible now or later, queued by the time they enter and leave; rows whose time has passed are dropped";
     default:
       return undefined;
   }
@@ -111,6 +115,20 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
         `TopN (${p.offset ? `offset ${p.offset}, ` : ""}limit ${p.limit}${p.rowNumber ? ", with row number" : ""})`,
         ...(p.partitionBy.length ? [`Partition By: ${p.partitionBy.map(expr).join(", ")}`] : []),
         `Sort Key: ${p.keys.map(sortKey).join(", ")}`,
+      );
+      break;
+    case "session_window":
+      add(
+        `SessionWindow (gap ${p.gap / 1_000_000} s${p.emitOnWindowClose ? ", emit on window close" : ""})`,
+        `Time: #${p.timeColumn}`,
+        ...(p.partitionBy.length ? [`Partition By: ${p.partitionBy.map((c) => `#${c}`).join(", ")}`] : []),
+      );
+      break;
+    case "temporal_filter":
+      add(
+        "TemporalFilter",
+        ...(p.from.length ? [`Visible From: now() >= ${p.from.map(expr).join(", ")}`] : []),
+        ...(p.until.length ? [`Visible Until: now() < ${p.until.map(expr).join(", ")}`] : []),
       );
       break;
     case "lateral_join":

@@ -170,6 +170,8 @@ export type PhysicalPlan =
   | WorkTableScanNode
   | LateralJoinNode
   | TopNNode
+  | SessionWindowNode
+  | TemporalFilterNode
   | EmptyNode;
 
 interface NodeBase {
@@ -367,6 +369,39 @@ export interface TopNNode extends NodeBase {
   limit: number;
   offset: number;
   rowNumber: boolean;
+}
+
+/**
+ * SESSION(rel, ts, gap [, key ...]): the input rows with window_start and window_end (two more
+ * columns, of ts's type) of their session — per partition (`partitionBy` input columns; none =
+ * the whole input), rows less than `gap` apart in `timeColumn` form one session, which spans
+ * [first ts, last ts + gap). With `emitOnWindowClose` a session's rows are emitted once, final,
+ * when a watermark on ts reaches its window_end; otherwise they are emitted as rows arrive and
+ * re-emitted (retracted and inserted) when sessions grow or merge.
+ */
+export interface SessionWindowNode extends NodeBase {
+  kind: "session_window";
+  input: PhysicalPlan;
+  timeColumn: number;
+  /** µs */
+  gap: number;
+  partitionBy: number[];
+  emitOnWindowClose?: boolean;
+}
+
+/**
+ * A temporal filter (continuous queries only): rows are visible while the clock `now` (µs) lies
+ * in [max(from), min(until)), each bound an expression over the row (timestamptz µs; a NULL
+ * bound hides the row). From `WHERE ts > now() - INTERVAL '1 hour'` and the like; rows enter and
+ * leave as the runtime's clock advances (at barriers).
+ */
+export interface TemporalFilterNode extends NodeBase {
+  kind: "temporal_filter";
+  input: PhysicalPlan;
+  /** visible once now >= each of these */
+  from: BoundExpr[];
+  /** visible while now < each of these */
+  until: BoundExpr[];
 }
 
 /** A set-returning function in FROM: generate_series, unnest, ... (args are constant or correlated). */

@@ -13,6 +13,8 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
     case "distinct_on":
     case "window":
     case "topn":
+    case "session_window":
+    case "temporal_filter":
       return [p.input];
     case "join":
     case "set_op":
@@ -38,6 +40,8 @@ export function withChildren(p: PhysicalPlan, kids: PhysicalPlan[]): PhysicalPla
     case "distinct_on":
     case "window":
     case "topn":
+    case "session_window":
+    case "temporal_filter":
       return { ...p, input: kids[0] } as PhysicalPlan;
     case "join":
     case "set_op":

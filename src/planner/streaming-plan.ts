@@ -9,6 +9,7 @@ import { isTimeDependent } from "./binder/coerce.js";
 import { EMBEDDED_MODEL } from "./binder/expressions.js";
 import { visitExpr } from "./bound-expr-walk.js";
 import { intervalJoinCleanup } from "./interval-join.js";
+import { toTemporalFilter } from "./temporal-filter.js";
 import { children, mapPlan } from "./plan-walk.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 
@@ -117,7 +118,7 @@ function check(p: PhysicalPlan): void {
         // a view evaluates rows once, as they arrive: now() or random() there would be frozen at
         // arrival and silently wrong later (temporal filters need their own operator)
         throw new SqlError(SqlState.FeatureNotSupported, `${x.fn.split(":")[0]}() is not supported in a materialized view yet`, {
-          hint: "Temporal filters (WHERE ts > now() - INTERVAL ...) are not incremental yet; filter in an ad-hoc query over the view.",
+          hint: "A view can compare a row's time with now() in WHERE (WHERE ts > now() - INTERVAL '1 hour'); other uses of the clock belong in an ad-hoc query over the view.",
         });
       }
     });
@@ -161,6 +162,13 @@ function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
       p.groupBy.forEach((g, i) => g.kind === "column" && input.has(g.index) && out.add(i));
       return out;
     }
+    case "session_window": {
+      // window_start/window_end (and ts) carry the input's watermark on ts, held back by open sessions
+      const w = p.input.types.length;
+      if (!watermarkColumns(p.input, of).has(p.timeColumn)) return out;
+      out.add(p.timeColumn).add(w).add(w + 1);
+      return out;
+    }
     case "join": {
       if (intervalJoinCleanup(p) === undefined) return out;
       const lw = p.left.types.length;
@@ -189,10 +197,23 @@ export function toStreamingPlan(
   else if (p.kind === "project" && p.input.kind === "sort") p = { ...p, input: p.input.input };
   // incremental top-N: ORDER BY ... LIMIT, and ROW_NUMBER() ... <= n
   p = mapPlan(p, (node) => (node.kind === "limit" ? limitToTopN(node) : node.kind === "filter" ? rowNumberToTopN(node) : node));
+  // temporal filters: WHERE ts > now() - INTERVAL ... (rows enter and leave as the clock moves)
+  p = mapPlan(p, toTemporalFilter);
   check(p);
   if (options.emitOnWindowClose) {
     let found = false;
     p = mapPlan(p, (node) => {
+      if (node.kind === "session_window") {
+        // each session once, final, when the watermark closes it (so ts must carry one)
+        const of = options.watermarkColumn;
+        if (of !== undefined && !watermarkColumns(node.input, of).has(node.timeColumn)) {
+          throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs the time column of SESSION to carry a watermark", {
+            hint: "Use a stream with WATERMARK FOR its time column.",
+          });
+        }
+        found = true;
+        return { ...node, emitOnWindowClose: true };
+      }
       if (node.kind !== "aggregate") return node;
       if (node.groupBy.length === 0) {
         throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs a GROUP BY over a window column (window_start or window_end)");
@@ -202,7 +223,7 @@ export function toStreamingPlan(
         const marked = watermarkColumns(node.input, of);
         if (!node.groupBy.some((g) => g.kind === "column" && marked.has(g.index))) {
           throw new SqlError(SqlState.FeatureNotSupported, "EMIT ON WINDOW CLOSE needs a GROUP BY column that carries a watermark", {
-            hint: "Group by window_start or window_end of TUMBLE, HOP or CUMULATE over a stream with a WATERMARK (watermarks do not pass through materialized views, nor joins other than interval joins).",
+            hint: "Group by window_start or window_end of TUMBLE, HOP, CUMULATE or SESSION over a stream with a WATERMARK (watermarks do not pass through materialized views, nor joins other than interval joins).",
           });
         }
       }

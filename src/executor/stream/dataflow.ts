@@ -7,6 +7,7 @@ import type { PhysicalPlan } from "../../planner/physical-plan.js";
 import type { Chunk } from "../../types/index.js";
 import { buildGraph, type Graph } from "../graph.js";
 import type { ExecutionContext, Operator } from "../message.js";
+import { TemporalFilter } from "../operators/temporal-filter.js";
 import { ChangeFeed } from "./change-feed.js";
 
 export class Dataflow {
@@ -37,6 +38,11 @@ export class Dataflow {
         /* drain */
       }
     }
+  }
+
+  /** Whether its result depends on the clock (temporal filters): the runtime ticks barriers for it. */
+  get readsClock(): boolean {
+    return this.graph.operators.some((op) => op instanceof TemporalFilter);
   }
 
   /** Relations whose changes this dataflow reads. */

@@ -17,6 +17,14 @@ export class StreamRuntime {
   private pendingForListeners = new Map<string, Chunk[]>();
   private lastEpoch = 0;
   private dirty = false;
+  private ticker: NodeJS.Timeout | null = null;
+  /**
+   * The clock epochs come from (ms since the Unix epoch). Temporal filters read it through the
+   * barriers, and sessions read it for now(): tests replace it to move time without sleeping.
+   */
+  clock: () => number = Date.now;
+  /** How often barriers tick while a dataflow reads the clock (temporal filters), ms. */
+  tickMillis = 1000;
 
   /** The current epoch: a logical timestamp, increasing, close to wall-clock milliseconds. */
   get epoch(): number {
@@ -25,10 +33,41 @@ export class StreamRuntime {
 
   add(df: Dataflow): void {
     this.dataflows.push(df);
+    this.updateTicker();
   }
 
   remove(id: string): void {
     this.dataflows = this.dataflows.filter((d) => d.id !== id);
+    this.updateTicker();
+  }
+
+  /** While some dataflow reads the clock, a timer forces barriers so that time moves it even without input. */
+  private updateTicker(): void {
+    const needed = this.dataflows.some((d) => d.readsClock);
+    if (needed && this.ticker === null) {
+      this.ticker = setInterval(() => {
+        try {
+          this.tick();
+        } catch {
+          // a failing dataflow fails the next statement that writes to it; a timer must not crash the process
+        }
+      }, this.tickMillis);
+      this.ticker.unref();
+    } else if (!needed && this.ticker !== null) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  }
+
+  /** A barrier even without changes: dataflows that read the clock see the time move. */
+  tick(): number {
+    return this.barrier(this.dataflows.some((d) => d.readsClock));
+  }
+
+  /** Stops the clock ticks (the database is closing). */
+  stop(): void {
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
   }
 
   get(id: string): Dataflow | undefined {
@@ -82,7 +121,7 @@ export class StreamRuntime {
   }
 
   nextEpoch(): number {
-    this.lastEpoch = Math.max(this.lastEpoch + 1, Date.now());
+    this.lastEpoch = Math.max(this.lastEpoch + 1, this.clock());
     return this.lastEpoch;
   }
 

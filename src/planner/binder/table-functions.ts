@@ -80,13 +80,14 @@ function bindWindowFunction(name: string, item: A.FunctionRef, ctx: QueryContext
     tumble: "TUMBLE(relation, time_column, size [, offset])",
     hop: "HOP(relation, time_column, slide, size [, offset])",
     cumulate: "CUMULATE(relation, time_column, step, max_size [, offset])",
-    session: "SESSION(relation, time_column, gap)",
+    session: "SESSION(relation, time_column, gap [, partition_column ...])",
   };
   const nIntervals = name === "tumble" ? 1 : 2;
   if (name === "session") {
-    throw new SqlError(SqlState.FeatureNotSupported, "SESSION windows are not supported yet", { position: item.pos });
-  }
-  if (args.length < 2 + nIntervals || args.length > 3 + nIntervals || args[0].kind !== "column_ref") {
+    if (args.length < 3 || args[0].kind !== "column_ref") {
+      throw new SqlError(SqlState.UndefinedFunction, `SESSION takes ${usage.session}`, { position: item.pos });
+    }
+  } else if (args.length < 2 + nIntervals || args.length > 3 + nIntervals || args[0].kind !== "column_ref") {
     throw new SqlError(SqlState.UndefinedFunction, `${name.toUpperCase()} takes ${usage[name]}`, { position: item.pos });
   }
   const rel = bindFromItem({ kind: "table", name: { parts: args[0].parts, pos: args[0].pos }, pos: args[0].pos }, ctx, Scope.empty());
@@ -103,6 +104,7 @@ function bindWindowFunction(name: string, item: A.FunctionRef, ctx: QueryContext
     return iv;
   };
   const micros = (iv: Interval) => iv.days * 86_400_000_000 + iv.micros;
+  if (name === "session") return bindSessionWindow(item, rel, ts, micros(constInterval(args[2], "gap")), ctx);
   const first = constInterval(args[2], name === "tumble" ? "size" : name === "hop" ? "slide" : "step");
   const second = nIntervals === 2 ? constInterval(args[3], name === "hop" ? "size" : "max_size") : first;
   const offset = args.length > 2 + nIntervals ? constInterval(args[2 + nIntervals], "offset") : new Interval(0, 0, 0);
@@ -149,6 +151,32 @@ function bindWindowFunction(name: string, item: A.FunctionRef, ctx: QueryContext
     }
     plan = branches.length === 1 ? branches[0] : { kind: "union_all", inputs: branches, types: branches[0].types };
   }
+  const alias = item.alias?.name;
+  const cols = [
+    ...rel.scope.columns.map((c) => ({ ...c, table: alias ?? c.table })),
+    { table: alias, name: "window_start", type: tt, index: width },
+    { table: alias, name: "window_end", type: tt, index: width + 1 },
+  ];
+  return { plan, scope: new Scope(cols) };
+}
+
+/**
+ * SESSION(rel, ts, gap [, key ...]): the relation's rows with window_start and window_end of their
+ * session (see SessionWindowNode). Sessions are per the listed key columns of the relation (like
+ * Flink's PARTITION BY), or over the whole relation without them; a GROUP BY above does not change
+ * them.
+ */
+function bindSessionWindow(item: A.FunctionRef, rel: Bound, ts: BoundExpr & { kind: "column" }, gap: number, ctx: QueryContext): Bound {
+  if (gap <= 0) throw new SqlError(SqlState.InvalidParameterValue, "the gap of SESSION must be positive", { position: item.pos });
+  const es = { scope: rel.scope, ctx, clause: "window functions in FROM" };
+  const partitionBy = item.call.args.slice(3).map((a) => {
+    const k = bindExpr(a, es);
+    if (k.kind !== "column") throw new SqlError(SqlState.FeatureNotSupported, "the partition keys of SESSION must be columns of the relation", { position: a.pos });
+    return k.index;
+  });
+  const width = rel.scope.width;
+  const tt = ts.type;
+  const plan: PhysicalPlan = { kind: "session_window", input: rel.plan, timeColumn: ts.index, gap, partitionBy, types: [...rel.plan.types, tt, tt] };
   const alias = item.alias?.name;
   const cols = [
     ...rel.scope.columns.map((c) => ({ ...c, table: alias ?? c.table })),

@@ -131,6 +131,19 @@ function prune(p: PhysicalPlan, need: number[]): Pruned {
         map: (i) => (i < m ? child.map(i) : mc + (i - m)),
       };
     }
+    case "session_window": {
+      const m = p.input.types.length;
+      const child = prune(p.input, sorted([...need.filter((i) => i < m), p.timeColumn, ...p.partitionBy]));
+      const mc = child.plan.types.length;
+      return {
+        plan: { ...p, input: child.plan, timeColumn: child.map(p.timeColumn), partitionBy: p.partitionBy.map(child.map), types: [...child.plan.types, p.types[m], p.types[m + 1]] },
+        map: (i) => (i < m ? child.map(i) : mc + (i - m)),
+      };
+    }
+    case "temporal_filter": {
+      const child = prune(p.input, sorted(used([...p.from, ...p.until], new Set(need))));
+      return { plan: { ...p, input: child.plan, from: p.from.map((e) => remap(e, child.map)), until: p.until.map((e) => remap(e, child.map)), types: child.plan.types }, map: child.map };
+    }
     case "window": {
       const m = p.input.types.length;
       const inputNeed = new Set(need.filter((i) => i < m));
