@@ -166,3 +166,154 @@ describe("interval joins", () => {
     await db.close();
   });
 });
+
+describe("session windows", () => {
+  const SQ = "SELECT k, window_start, window_end, count(*) AS n, sum(v) AS s FROM SESSION(ev, ts, INTERVAL '5 seconds', k) GROUP BY k, window_start, window_end";
+  const at = (s: number) => `'2024-01-01 00:00:${String(s).padStart(2, "0")}'`;
+
+  it("keeps a session view equal to the ad-hoc query through in-order, out-of-order and bridging rows", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM ev (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '20 seconds')`);
+    await db.execute(`CREATE MATERIALIZED VIEW sess AS ${SQ}`);
+    const same = async () => expect((await rows(db, "SELECT * FROM sess")).sort()).toEqual((await rows(db, SQ)).sort());
+    await db.execute(`INSERT INTO ev VALUES (1, 1, ${at(1)}), (1, 2, ${at(3)}), (2, 10, ${at(2)})`);
+    await same();
+    await db.execute(`INSERT INTO ev VALUES (1, 3, ${at(19)})`); // a second session for k = 1
+    await same();
+    expect(await rows(db, "SELECT k, window_start, window_end, n FROM sess WHERE k = 1 ORDER BY window_start")).toEqual([
+      "1|2024-01-01 00:00:01|2024-01-01 00:00:08|2",
+      "1|2024-01-01 00:00:19|2024-01-01 00:00:24|1",
+    ]);
+    // out of order: 00:00:11 and 00:00:15 bridge the two sessions of k = 1 into one
+    await db.execute(`INSERT INTO ev VALUES (1, 4, ${at(15)})`);
+    await db.execute(`INSERT INTO ev VALUES (1, 5, ${at(11)})`);
+    await db.execute(`INSERT INTO ev VALUES (1, 6, ${at(7)})`);
+    await same();
+    expect(await rows(db, "SELECT k, window_start, window_end, n, s FROM sess ORDER BY k")).toEqual([
+      "1|2024-01-01 00:00:01|2024-01-01 00:00:24|6|21",
+      "2|2024-01-01 00:00:02|2024-01-01 00:00:07|1|10",
+    ]);
+    // without partition keys, sessions span the whole stream
+    expect(await rows(db, "SELECT window_start, window_end, count(*) FROM SESSION(ev, ts, INTERVAL '5 seconds') GROUP BY 1, 2")).toEqual([
+      "2024-01-01 00:00:01|2024-01-01 00:00:24|7",
+    ]);
+    await db.close();
+  });
+
+  it("with EMIT ON WINDOW CLOSE emits each session once, final, drops late rows, and keeps bounded state", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM ev (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2 seconds')`);
+    await db.execute(`CREATE MATERIALIZED VIEW sc AS ${SQ} EMIT ON WINDOW CLOSE`);
+    const [sub] = await db.execute("SUBSCRIBE sc");
+    const s = sub.subscription!;
+    await db.execute(`INSERT INTO ev VALUES (1, 1, ${at(1)}), (1, 2, ${at(4)}), (2, 5, ${at(3)})`);
+    expect(await rows(db, "SELECT * FROM sc")).toEqual([]); // watermark 00:00:02
+    await db.execute(`INSERT INTO ev VALUES (1, 3, ${at(10)})`); // watermark 00:00:08 closes k=2's [3, 8)
+    expect(await rows(db, "SELECT * FROM sc")).toEqual(["2|2024-01-01 00:00:03|2024-01-01 00:00:08|1|5"]);
+    await db.execute(`INSERT INTO ev VALUES (1, 4, ${at(8)})`); // on time (not behind 00:00:08): bridges [1, 9) and [10, 15)
+    await db.execute(`INSERT INTO ev VALUES (1, 100, ${at(5)})`); // late (watermark 00:00:08)
+    expect(await rows(db, "SELECT late_rows FROM sage_catalog.late_rows WHERE stream = 'ev'")).toEqual(["1"]);
+    await db.execute(`INSERT INTO ev VALUES (3, 1, ${at(30)})`); // watermark 00:00:28 closes [1, 15)
+    expect(await rows(db, "SELECT * FROM sc ORDER BY k")).toEqual([
+      "1|2024-01-01 00:00:01|2024-01-01 00:00:15|4|10",
+      "2|2024-01-01 00:00:03|2024-01-01 00:00:08|1|5",
+    ]);
+    // the same as the ad-hoc query over closed sessions
+    expect(await rows(db, `SELECT * FROM (${SQ}) x WHERE window_end <= '2024-01-01 00:00:28' ORDER BY k`)).toEqual(await rows(db, "SELECT * FROM sc ORDER BY k"));
+    const seen: unknown[][] = [];
+    for (;;) {
+      const batch = await Promise.race([s.next(), new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+      if (!batch) break;
+      seen.push(...batch);
+    }
+    expect(seen.map((r) => r[0])).toEqual(["insert", "insert"]);
+    s.cancel();
+    // state: only the open session's row is kept
+    const op = db.streams.all().flatMap((d) => d.operators).find((o) => o.name === "SessionWindow") as unknown as { storedRows: number };
+    expect(op.storedRows).toBe(1);
+    await db.close();
+  });
+
+  it("refuses bad SESSION calls with SQLSTATEs", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE STREAM ev (k INT, v INT, ts TIMESTAMP)");
+    await expect(db.execute("SELECT * FROM SESSION(ev, ts)")).rejects.toMatchObject({ code: "42883" });
+    await expect(db.execute("SELECT * FROM SESSION(ev, ts, INTERVAL '0 seconds')")).rejects.toMatchObject({ code: "22023" });
+    await expect(db.execute("SELECT * FROM SESSION(ev, ts, INTERVAL '1 month')")).rejects.toMatchObject({ code: "22023" });
+    await expect(db.execute("SELECT * FROM SESSION(ev, k, INTERVAL '1 second')")).rejects.toMatchObject({ code: "42804" });
+    await expect(db.execute("SELECT * FROM SESSION(ev, ts, INTERVAL '1 second', k + 1)")).rejects.toMatchObject({ code: "0A000" });
+    // EOWC needs a watermark on the session's time column
+    await expect(db.execute("CREATE MATERIALIZED VIEW x AS SELECT window_start, count(*) FROM SESSION(ev, ts, INTERVAL '1 second') GROUP BY 1 EMIT ON WINDOW CLOSE")).rejects.toMatchObject({ code: "0A000" });
+    await db.close();
+  });
+});
+
+describe("temporal filters", () => {
+  it("keeps a sliding view: rows enter and age out as the (injected) clock moves, state stays bounded", async () => {
+    const db = await Database.open({ memory: true });
+    let clock = Date.UTC(2024, 0, 1, 12, 0, 0);
+    db.streams.clock = () => clock;
+    await db.execute("SET TimeZone = 'UTC'");
+    await db.execute("CREATE TABLE ev (id INT, ts TIMESTAMP)");
+    const q = "SELECT id FROM ev WHERE ts > now() - INTERVAL '1 hour' AND ts <= now()";
+    await db.execute(`CREATE MATERIALIZED VIEW recent AS ${q}`);
+    const [sub] = await db.execute("SUBSCRIBE recent");
+    const s = sub.subscription!;
+    await db.execute("INSERT INTO ev VALUES (1, '2024-01-01 10:30:00'), (2, '2024-01-01 11:30:00'), (3, '2024-01-01 12:20:00')");
+    const same = async () => expect(await rows(db, "SELECT * FROM recent ORDER BY id")).toEqual(await rows(db, `${q} ORDER BY id`));
+    expect(await rows(db, "SELECT * FROM recent")).toEqual(["2"]);
+    await same();
+    clock = Date.UTC(2024, 0, 1, 12, 25, 0); // 3 enters
+    db.streams.tick();
+    expect(await rows(db, "SELECT * FROM recent ORDER BY id")).toEqual(["2", "3"]);
+    await same();
+    clock = Date.UTC(2024, 0, 1, 12, 30, 0); // 2 leaves (ts > now - 1h no longer holds at exactly 11:30)
+    db.streams.tick();
+    expect(await rows(db, "SELECT * FROM recent")).toEqual(["3"]);
+    await same();
+    const changes: string[] = [];
+    for (;;) {
+      const batch = await Promise.race([s.next(), new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+      if (!batch) break;
+      for (const r of batch) changes.push(`${String(r[0])} ${String(r[2])}`);
+    }
+    expect(changes).toEqual(["insert 2", "insert 3", "delete 2"]);
+    s.cancel();
+    // a deleted row leaves at once; rows that have aged out are not kept
+    await db.execute("DELETE FROM ev WHERE id = 3");
+    expect(await rows(db, "SELECT * FROM recent")).toEqual([]);
+    const op = () => db.streams.all().flatMap((d) => d.operators).find((o) => o.name === "TemporalFilter") as unknown as { storedRows: number };
+    for (let i = 0; i < 50; i++) {
+      await db.execute(`INSERT INTO ev VALUES (${100 + i}, '${new Date(clock).toISOString().replace("T", " ").slice(0, 19)}')`);
+      clock += 10 * 60_000; // 10 minutes a row: about 6 visible at a time
+      db.streams.tick();
+    }
+    expect(op().storedRows).toBeLessThanOrEqual(7);
+    await same();
+    await db.close();
+  });
+
+  it("works with BETWEEN, in aggregates and in SUBSCRIBE queries, and refuses other uses of now()", async () => {
+    const db = await Database.open({ memory: true });
+    let clock = Date.UTC(2024, 0, 1, 12, 0, 0);
+    db.streams.clock = () => clock;
+    await db.execute("SET TimeZone = 'UTC'");
+    await db.execute("CREATE TABLE ev (id INT, ts TIMESTAMPTZ)");
+    await db.execute("INSERT INTO ev VALUES (1, '2024-01-01 11:00:00+00'), (2, '2024-01-01 11:50:00+00'), (3, '2024-01-01 12:05:00+00')");
+    const q = "SELECT count(*) AS n FROM ev WHERE ts BETWEEN now() - INTERVAL '30 minutes' AND now() + INTERVAL '10 minutes'";
+    await db.execute(`CREATE MATERIALIZED VIEW c AS ${q}`);
+    expect(await rows(db, "SELECT * FROM c")).toEqual(["2"]);
+    clock = Date.UTC(2024, 0, 1, 12, 21, 0); // 2 is now 31 minutes old
+    db.streams.tick();
+    expect(await rows(db, "SELECT * FROM c")).toEqual(["1"]);
+    expect(await rows(db, q)).toEqual(["1"]);
+    const [sub] = await db.execute("SUBSCRIBE (SELECT id FROM ev WHERE now() < ts + INTERVAL '1 hour')");
+    const first = await sub.subscription!.next();
+    expect(first!.map((r) => r[2]).sort()).toEqual([2, 3]); // 11:50 + 1 h is after 12:21
+    sub.subscription!.cancel();
+    await expect(db.execute("CREATE MATERIALIZED VIEW bad AS SELECT id, now() FROM ev")).rejects.toMatchObject({ code: "0A000" });
+    await expect(db.execute("CREATE MATERIALIZED VIEW bad AS SELECT id FROM ev WHERE ts > now() - INTERVAL '1 month'")).rejects.toMatchObject({ code: "0A000" });
+    await expect(db.execute("CREATE MATERIALIZED VIEW bad AS SELECT id FROM ev WHERE ts > now() OR id = 1")).rejects.toMatchObject({ code: "0A000" });
+    await db.close();
+  });
+});
