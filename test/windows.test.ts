@@ -317,3 +317,47 @@ describe("temporal filters", () => {
     await db.close();
   });
 });
+
+describe("session windows: EXPLAIN and bounded state", () => {
+  it("EXPLAIN CREATE MATERIALIZED VIEW shows the SessionWindow and TemporalFilter operators and their state", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM ev (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2 seconds')`);
+    const plan = (await rows(db, `EXPLAIN CREATE MATERIALIZED VIEW x AS SELECT k, window_start, count(*) FROM SESSION(ev, ts, INTERVAL '30 seconds', k) GROUP BY k, window_start EMIT ON WINDOW CLOSE`)).join("\n");
+    expect(plan).toMatch(/SessionWindow \(gap 30 s, emit on window close\)/);
+    expect(plan).toMatch(/Partition By: #0/);
+    expect(plan).toMatch(/State: per partition \(#0\), its open sessions' rows/);
+    const tf = (await rows(db, `EXPLAIN CREATE MATERIALIZED VIEW y AS SELECT k FROM ev WHERE ts > now() - INTERVAL '1 hour'`)).join("\n");
+    expect(tf).toMatch(/TemporalFilter/);
+    expect(tf).toMatch(/Visible Until: now\(\) < /);
+    expect(tf).toMatch(/State: rows visible now or later/);
+    await db.close();
+  });
+
+  it("keeps only open sessions in state while 100k rows flow through an EOWC session view", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM ev (k INT, v INT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1 second')`);
+    await db.execute(`CREATE MATERIALIZED VIEW sc AS SELECT k, window_start, window_end, count(*) AS n FROM SESSION(ev, ts, INTERVAL '2 seconds', k) GROUP BY k, window_start, window_end EMIT ON WINDOW CLOSE`);
+    const op = db.streams.all().flatMap((d) => d.operators).find((o) => o.name === "SessionWindow") as unknown as { storedRows: number; partitionCount: number };
+    const base = Date.UTC(2024, 0, 1) * 1000;
+    let most = 0;
+    let t = 0; // ms
+    for (let batch = 0; batch < 200; batch++) {
+      const values: string[] = [];
+      for (let i = 0; i < 500; i++) {
+        t += 10; // 100 rows a second over 50 keys (one every 0.5 s per key: within the 2 s gap)
+        const k = (batch * 500 + i) % 50;
+        // every 10 s of event time all keys pause for 3 s, which ends every session
+        const ms = t + Math.floor(t / 10_000) * 3_000;
+        values.push(`(${k}, 1, '${new Date(base / 1000 + ms).toISOString().replace("T", " ").slice(0, 23)}')`);
+      }
+      await db.execute(`INSERT INTO ev VALUES ${values.join(", ")}`);
+      most = Math.max(most, op.storedRows);
+    }
+    const [closed] = await rows(db, "SELECT sum(n) FROM sc");
+    console.log(`session windows: at most ${most} stored rows while 100000 rows went in; ${closed} rows in closed sessions`);
+    expect(Number(closed)).toBeGreaterThan(90_000);
+    expect(most).toBeLessThanOrEqual(1_100); // at most one 10-second cycle (1000 rows) of open sessions
+    expect(op.partitionCount).toBeLessThanOrEqual(50);
+    await db.close();
+  });
+});
