@@ -83,6 +83,8 @@ function exprsOf(p: PhysicalPlan): BoundExpr[] {
       return p.rows.flat();
     case "table_function":
       return p.args;
+    case "temporal_filter":
+      return [...p.from, ...p.until];
     default:
       return [];
   }
