@@ -136,7 +136,7 @@ describe("SessionWindow", () => {
     for (let epoch = 0; epoch < 60; epoch++) {
       const rows: unknown[][] = [];
       const ops: number[] = [];
-      for (let i = 0; i < 1 + rand(6); i++) {
+      for (let i = 0; i < (epoch % 20 === 0 ? 40 : 1 + rand(6)); i++) {
         if (live.length > 0 && rand(3) === 0) {
           const [gone] = live.splice(rand(live.length), 1);
           rows.push(gone);

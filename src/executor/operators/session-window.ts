@@ -95,13 +95,16 @@ export class SessionWindow implements Operator {
           this.watermarkMoved = true;
         }
         return; // other columns' watermarks say nothing about sessions
-      case "barrier":
+      case "barrier": {
+        // output watermarks move only with the input's or with changed sessions
+        const changed = this.pending.size > 0 || this.watermarkMoved;
         this.applyPending();
         if (this.watermarkMoved || msg.final) this.closeSessions(msg.final);
         this.out.flush();
-        this.sendWatermarks();
+        if (changed) this.sendWatermarks();
         this.emit(msg);
         return;
+      }
     }
   }
 
@@ -176,6 +179,11 @@ export class SessionWindow implements Operator {
   }
 
   private applyPartition(p: Partition, deltas: Delta[]): void {
+    if (this.node.emitOnWindowClose) {
+      // nothing is emitted before a session closes: just keep the rows
+      this.applyDeltas(p, deltas);
+      return;
+    }
     const gap = this.node.gap;
     const times = p.times;
     // 1. regions (time ranges) the changes can affect: the sessions just before and at each change
@@ -213,37 +221,7 @@ export class SessionWindow implements Operator {
       });
     });
     // 3. apply the changes
-    const added: number[] = [];
-    let removedAny = false;
-    for (const d of deltas) {
-      let bucket = p.rows.get(d.ts);
-      if (!bucket) {
-        if (d.count < 0) continue; // a delete of a row no longer held (evicted behind the watermark)
-        bucket = new Map();
-        p.rows.set(d.ts, bucket);
-        added.push(d.ts);
-      }
-      const rc = bucket.get(d.key);
-      if (rc) {
-        const before = rc.count;
-        rc.count = Math.max(0, rc.count + d.count);
-        this.storedRows += rc.count - before;
-        if (rc.count === 0) bucket.delete(d.key);
-      } else if (d.count > 0) {
-        bucket.set(d.key, { row: d.row, count: d.count });
-        this.storedRows += d.count;
-      }
-      if (bucket.size === 0) {
-        p.rows.delete(d.ts);
-        removedAny = true;
-      }
-    }
-    if (added.length > 0 || removedAny) {
-      const merged = added.length > 0 ? times.concat(added) : times;
-      if (added.length > 0) merged.sort((x, y) => x - y);
-      p.times = removedAny ? merged.filter((t) => p.rows.has(t)) : merged;
-    }
-    if (this.node.emitOnWindowClose) return; // sessions are emitted when they close
+    this.applyDeltas(p, deltas);
     // 4. new sessions per region; emit what differs
     const nt = p.times;
     regions.forEach((r, ri) => {
@@ -270,6 +248,47 @@ export class SessionWindow implements Operator {
         this.emitRow(d.row, s.start, s.end, d.count > 0 ? 1 : -1, Math.abs(d.count));
       }
     });
+  }
+
+  /** Applies net row changes (sorted by time) to a partition's rows and its list of times. */
+  private applyDeltas(p: Partition, deltas: Delta[]): void {
+    const added: number[] = [];
+    let removedAny = false;
+    for (const d of deltas) {
+      let bucket = p.rows.get(d.ts);
+      if (!bucket) {
+        if (d.count < 0) continue; // a delete of a row no longer held (evicted behind the watermark)
+        bucket = new Map();
+        p.rows.set(d.ts, bucket);
+        added.push(d.ts);
+      }
+      const rc = bucket.get(d.key);
+      if (rc) {
+        const before = rc.count;
+        rc.count = Math.max(0, rc.count + d.count);
+        this.storedRows += rc.count - before;
+        if (rc.count === 0) bucket.delete(d.key);
+      } else if (d.count > 0) {
+        bucket.set(d.key, { row: d.row, count: d.count });
+        this.storedRows += d.count;
+      }
+      if (bucket.size === 0) {
+        p.rows.delete(d.ts);
+        removedAny = true;
+      }
+    }
+    // deltas come sorted by time, so `added` is sorted: merge it in (a splice or two for few)
+    let times = p.times;
+    if (added.length > 0 && added.length <= 4) {
+      for (const t of added) times.splice(lowerBound(times, t), 0, t);
+    } else if (added.length > 0) {
+      const merged = new Array<number>(times.length + added.length);
+      let i = 0;
+      let j = 0;
+      for (let k = 0; k < merged.length; k++) merged[k] = j >= added.length || (i < times.length && times[i] < added[j]) ? times[i++] : added[j++];
+      times = merged;
+    }
+    p.times = removedAny ? times.filter((t) => p.rows.has(t)) : times;
   }
 
   private emitRow(row: unknown[], start: number, end: number, op: number, times: number): void {
