@@ -292,8 +292,13 @@ export class SessionWindow implements Operator {
   }
 
   private emitRow(row: unknown[], start: number, end: number, op: number, times: number): void {
-    const full = [...row, start, end];
-    for (let k = 0; k < times; k++) this.out.appendValues(full, op);
+    const w = this.width;
+    for (let k = 0; k < times; k++) {
+      for (let c = 0; c < w; c++) this.out.appendValue(c, row[c]);
+      this.out.appendValue(w, start);
+      this.out.appendValue(w + 1, end);
+      this.out.finishRow(op);
+    }
   }
 
   /** Drops (and with EOWC emits) every session a watermark on ts has closed; all of them at a final barrier. */
