@@ -1,6 +1,6 @@
 // Temporal filters in continuous queries: a WHERE conjunct comparing a row's time with the clock,
-// `x op now() [± INTERVAL c]` (op one of < <= > >= =, either side; BETWEEN arrives as two of
-// them), becomes a bound of the row's visibility interval on the clock: `x > now() - c` holds
+// `x op now() [± INTERVAL c]` or `now() - x op INTERVAL c` (op one of < <= > >= =, either side;
+// BETWEEN arrives as two of them), becomes a bound of the row's visibility interval on the clock: `x > now() - c` holds
 // while now < x + c, `x <= now()` from now >= x, and so on. A filter's clock conjuncts turn into
 // one TemporalFilterNode (its other conjuncts stay a plain filter below it); any other use of the
 // clock in a view is refused by the caller.
@@ -61,6 +61,13 @@ function boundOf(c: BoundExpr): { from?: BoundExpr; until?: BoundExpr } {
   if (c.kind !== "call" || c.args.length !== 2) throw refuse();
   let op = c.fn.split(":")[0];
   if (!(op in FLIP)) throw refuse();
+  const ageLeft = ageForm(c.args[0], c.args[1]);
+  const age = ageLeft ?? ageForm(c.args[1], c.args[0]);
+  if (age) {
+    // now() - x op c  ⇔  now op x + c  ⇔  x + c op' now (c op (now() - x): op flipped first)
+    const opOnLeft = ageLeft ? op : FLIP[op];
+    return visibility(FLIP[opOnLeft], shift(toTimestamptz(age.x), age.c, 1));
+  }
   let [x, clock] = c.args;
   let off = clockOffset(clock);
   if (!off) {
@@ -76,7 +83,29 @@ function boundOf(c: BoundExpr): { from?: BoundExpr; until?: BoundExpr } {
     });
   }
   // x op now + s·c  ⇔  now op' x - s·c
-  const b = shift(toTimestamptz(x), off.offset, off.sign > 0 ? -1 : 1);
+  return visibility(op, shift(toTimestamptz(x), off.offset, off.sign > 0 ? -1 : 1));
+}
+
+/**
+ * `now() - x` compared with a constant interval (without months): x and the interval; else undefined.
+ */
+function ageForm(diff: BoundExpr, other: BoundExpr): { x: BoundExpr; c: Interval } | undefined {
+  if (diff.kind !== "call" || !diff.fn.startsWith("-:") || diff.args.length !== 2 || diff.type.id !== "interval") return undefined;
+  if (other.kind !== "const" || !(other.value instanceof Interval)) return undefined;
+  const off = clockOffset(diff.args[0]);
+  if (!off || off.offset.months !== 0 || off.offset.days !== 0 || off.offset.micros !== 0) return undefined;
+  const x = diff.args[1];
+  if (x.type.id !== "timestamp" && x.type.id !== "timestamptz") return undefined;
+  if (other.value.months !== 0) {
+    throw new SqlError(SqlState.FeatureNotSupported, "intervals with months or years are not supported in a temporal filter", {
+      hint: "Write the interval in days, hours, minutes or seconds.",
+    });
+  }
+  return { x, c: other.value };
+}
+
+/** The visibility bound of `x op now()`, for x given as `b` (timestamptz). */
+function visibility(op: string, b: BoundExpr): { from?: BoundExpr; until?: BoundExpr } {
   switch (op) {
     case ">":
       return { until: b };
