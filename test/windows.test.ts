@@ -293,6 +293,29 @@ describe("temporal filters", () => {
     await db.close();
   });
 
+  it("moves with the runtime's own clock ticks, without writes, and stops ticking when the view is dropped", async () => {
+    const db = await Database.open({ memory: true });
+    let clock = Date.UTC(2024, 0, 1, 12, 0, 0);
+    db.streams.clock = () => clock;
+    db.streams.tickMillis = 10;
+    await db.execute("SET TimeZone = 'UTC'");
+    await db.execute("CREATE TABLE ev (id INT, ts TIMESTAMPTZ)");
+    await db.execute("INSERT INTO ev VALUES (1, '2024-01-01 11:59:30+00')");
+    await db.execute("CREATE MATERIALIZED VIEW last_minute AS SELECT id FROM ev WHERE ts > now() - INTERVAL '1 minute'");
+    expect(await rows(db, "SELECT * FROM last_minute")).toEqual(["1"]);
+    const epoch = db.streams.epoch;
+    clock += 31_000;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await rows(db, "SELECT * FROM last_minute")).toEqual([]);
+    await db.execute("DROP MATERIALIZED VIEW last_minute");
+    const after = db.streams.epoch;
+    expect(after).toBeGreaterThan(epoch);
+    clock += 60_000;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(db.streams.epoch).toBe(after); // no dataflow reads the clock: no more ticks
+    await db.close();
+  });
+
   it("works with BETWEEN, in aggregates and in SUBSCRIBE queries, and refuses other uses of now()", async () => {
     const db = await Database.open({ memory: true });
     let clock = Date.UTC(2024, 0, 1, 12, 0, 0);
