@@ -15,6 +15,7 @@ import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from ".
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
+import { copyWithFile, type CopyProgress } from "./copy-file.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -24,6 +25,8 @@ export interface RunOptions {
 export class Session {
   readonly settings = new SessionSettings();
   private inTransaction = false;
+  /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
+  reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
 
   constructor(
     readonly db: Database,
@@ -156,6 +159,8 @@ export class Session {
         return this.transaction(st);
       case "subscribe":
         return this.subscribe(st, sql);
+      case "copy":
+        return copyWithFile(this, st, sql);
       case "flush":
         // every accepted write is visible once its statement returns (single-node, synchronous)
         return commandResult("FLUSH");
