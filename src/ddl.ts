@@ -14,10 +14,11 @@ import { alter } from "./ddl-alter.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
 import { FILE_CONNECTOR, GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
 import { prepareFileSource } from "./file-source-runner.js";
+import { createSink } from "./file-sink.js";
 import { WatermarkGenerator } from "./watermark.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
-const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "drop", "truncate", "alter", "create_schema"]);
+const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "create_sink", "drop", "truncate", "alter", "create_schema"]);
 
 export function isEowcStatement(st: A.CreateViewStatement): boolean {
   return st.emitOnWindowClose || isEowcQuery(st.query);
@@ -37,6 +38,8 @@ export function executeDdl(session: Session, st: A.Statement, sql: string): Stat
       return createView(session, st, sql);
     case "create_index":
       return createIndex(session, st);
+    case "create_sink":
+      return createSink(session, st, sql);
     case "create_schema": {
       const cat = session.db.catalog;
       if (cat.schemas.has(st.name)) {

@@ -16,6 +16,7 @@ import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
+import { flushFileSinks } from "./file-sink.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -162,7 +163,9 @@ export class Session {
       case "copy":
         return copyWithFile(this, st, sql);
       case "flush":
-        // every accepted write is visible once its statement returns (single-node, synchronous)
+        // every accepted write is visible once its statement returns (single-node, synchronous);
+        // file sinks write what they have gathered
+        await flushFileSinks(this.db);
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {
