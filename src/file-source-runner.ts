@@ -58,6 +58,7 @@ export class FileSourceRunner implements SourceTask {
   }
 
   start(): void {
+    if (this.error !== null) return;
     const loop = async () => {
       this.timer = null;
       try {
@@ -127,17 +128,28 @@ export class FileSourceRunner implements SourceTask {
     } else this.current = { file, at: at + n };
   }
 
+  /**
+   * Recovery: re-reads the rows a log record says were read. A file that vanished or shrank since
+   * does not stop the database from opening: the source stops, with the error in
+   * sage_catalog.sources (the views over it lack those rows).
+   */
   async replay(rec: SourceRecord): Promise<void> {
+    if (this.error !== null) return;
     if (rec.file === undefined || rec.at === undefined) throw new Error(`a file source record without a file position`);
     let watermark: unknown = undefined;
     if (rec.n > 0) {
       let got = 0;
-      for await (const chunk of this.reader.read(rec.file, rec.at, rec.n)) {
-        const r = appendChunkTo(this.db, this.relation, chunk, false);
-        if (r.watermark !== undefined) watermark = r.watermark;
-        got += chunk.length;
+      try {
+        for await (const chunk of this.reader.read(rec.file, rec.at, rec.n)) {
+          const r = appendChunkTo(this.db, this.relation, chunk, false);
+          if (r.watermark !== undefined) watermark = r.watermark;
+          got += chunk.length;
+        }
+        if (got !== rec.n) throw new SqlError(SqlState.DataCorrupted, `file "${rec.file}" changed since it was read: ${rec.n} rows from row ${rec.at} were read before the restart, ${got} are there now`);
+      } catch (e) {
+        this.error = `recovery could not re-read the source: ${e instanceof Error ? e.message : String(e)}`;
+        this.exhausted = true;
       }
-      if (got !== rec.n) throw new SqlError(SqlState.DataCorrupted, `file "${rec.file}" changed since it was read: ${rec.n} rows from row ${rec.at} were logged, ${got} are there now`);
     }
     this.advance(rec.file, rec.at, rec.n, rec.done === true);
     this.db.publishChanges(this.relation, [], [], watermark);
