@@ -28,6 +28,7 @@ import { QueryContext, bindQuery } from "./planner/index.js";
 import { Chunk, Column, SqlError, SqlState, Types, type DataType } from "./types/index.js";
 
 const sinksOf = new WeakMap<Database, Set<FileSink>>();
+const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
 
 /** Writes what every file sink of `db` has gathered (FLUSH); throws a sink's failure. */
 export async function flushFileSinks(db: Database): Promise<void> {
@@ -129,6 +130,10 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
       position: st.pos,
       hint: "Built-in: connector = 'file' (path = a directory, format = 'parquet' | 'csv' | 'json').",
     });
+  }
+  const unknown = Object.keys(options).find((k) => !FILE_SINK_OPTIONS.includes(k.toLowerCase()));
+  if (unknown !== undefined) {
+    throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for a file sink`, { hint: `Options: ${FILE_SINK_OPTIONS.slice(1).join(", ")}.` });
   }
   const path = o.raw("path")?.value;
   if (!path) throw new SqlError(SqlState.InvalidParameterValue, `option "path" is required for a file sink`, { hint: "Give the directory the files go to." });

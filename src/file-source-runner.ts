@@ -22,7 +22,15 @@ export interface FileSourceOptions {
 }
 
 /** The file connector's options (path, format, header, delimiter, null, watch, poll_interval_ms); 22023 on a bad one. */
+const FILE_SOURCE_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "watch", "poll_interval_ms"];
+/** options every stream or table may carry, whatever feeds it */
+const RELATION_OPTIONS = ["retention", "late_rows", "watermark.idle_timeout"];
+
 export function readFileSourceOptions(options: Record<string, string>): { source: FileSourceOptions; format: ReturnType<typeof readFileFormat> } {
+  const unknown = Object.keys(options).find((k) => !FILE_SOURCE_OPTIONS.includes(k.toLowerCase()) && !RELATION_OPTIONS.includes(k.toLowerCase()));
+  if (unknown !== undefined) {
+    throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for connector 'file'`, { hint: `Options: ${FILE_SOURCE_OPTIONS.slice(1).join(", ")}.` });
+  }
   const o = new ConnectorOptions(options);
   const path = o.raw("path")?.value;
   if (!path) throw new SqlError(SqlState.InvalidParameterValue, `option "path" is required for connector 'file'`, { hint: "Give a file, a directory or a glob, e.g. path = '/data/events/*.parquet'." });

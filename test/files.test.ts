@@ -198,6 +198,7 @@ describe("file sources and sinks", () => {
     expect((await rows(s, "SELECT error FROM sage_catalog.sources"))[0]).toMatch(/x\.csv", row 2 \(line 3\), column "at": "yesterday" is not a valid timestamp/);
     await expect(s.execute(`CREATE STREAM e2 (id INT) WITH (connector = 'file')`)).rejects.toMatchObject({ code: "22023", message: expect.stringMatching(/"path" is required/) });
     await expect(s.execute(`CREATE STREAM e3 (id INT) WITH (connector = 'file', path = '/tmp/x.csv', watch = 'maybe')`)).rejects.toMatchObject({ code: "22023" });
+    await expect(s.execute(`CREATE STREAM e4 (id INT) WITH (connector = 'file', path = '/tmp/x.csv', wach = true)`)).rejects.toMatchObject({ code: "22023", message: expect.stringMatching(/unknown option "wach"/) });
     await db.close();
   });
 
@@ -228,6 +229,7 @@ describe("file sources and sinks", () => {
     await s.execute("DROP SINK m_append; DROP SINK m_out");
     await expect(s.execute(`CREATE SINK bad FROM m WITH (connector = 'kafka')`)).rejects.toMatchObject({ code: "0A000" });
     await expect(s.execute(`CREATE SINK bad FROM m WITH (connector = 'file')`)).rejects.toMatchObject({ code: "22023" });
+    await expect(s.execute(`CREATE SINK bad FROM m WITH (connector = 'file', path = '${out}', rollover = 5)`)).rejects.toMatchObject({ code: "22023", message: expect.stringMatching(/unknown option "rollover"/) });
     await db.close();
   });
 
