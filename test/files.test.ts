@@ -128,6 +128,22 @@ describe("COPY to and from files", () => {
     await db.close();
   });
 
+  it("reads nested JSON into jsonb, lists into arrays, and text forms through our input functions", async () => {
+    const file = join(work, "nested.json");
+    writeFileSync(file, '{"id": 1, "doc": {"a": [1, 2], "b": "x"}, "amt": 12.345, "iv": "1 day 2 hours", "tags": ["a\\"b", null, "c,d"]}\n{"id": 2}\n');
+    const db = await Database.open({ memory: true });
+    const s = db.connect();
+    await s.execute("CREATE TABLE j (id INT, doc JSONB, amt NUMERIC(10,3), iv INTERVAL, tags TEXT[])");
+    await s.execute(`COPY j FROM '${file}'`);
+    expect(await rows(s, "SELECT id, doc, doc->'a'->>1, amt, iv, tags, tags[1], tags[2] IS NULL FROM j ORDER BY id")).toEqual([
+      '1|{"a": [1, 2], "b": "x"}|2|12.345|1 day 02:00:00|{"a\\"b",NULL,"c,d"}|a"b|t',
+      "2|NULL|NULL|NULL|NULL|NULL|NULL|t",
+    ]);
+    await s.execute(`COPY j TO '${join(work, "nested.parquet")}'; CREATE TABLE j2 (id INT, doc JSONB, amt NUMERIC(10,3), iv INTERVAL, tags TEXT[]); COPY j2 FROM '${join(work, "nested.parquet")}'`);
+    expect(await rows(s, "SELECT * FROM j2 ORDER BY id")).toEqual(await rows(s, "SELECT * FROM j ORDER BY id"));
+    await db.close();
+  });
+
   it("rejects bad files and bad requests with clear errors, loading nothing", async () => {
     const db = await Database.open({ memory: true });
     const s = db.connect();

@@ -44,8 +44,13 @@ function nativeReadType(type: DataType): string | null {
  * The DuckDB expression reading source expression `src` as `type`. `strict`: CAST (fails on bad
  * input); otherwise TRY_CAST (NULL on bad input, for finding the offending row).
  */
-export function readExpression(src: string, type: DataType, strict: boolean): string {
+export function readExpression(src: string, type: DataType, strict: boolean, srcIsList = false): string {
   const cast = strict ? "CAST" : "TRY_CAST";
+  // a DuckDB list (JSON array, Parquet list) for an array column: Postgres's {..} literal
+  if (type.id === "array" && srcIsList) {
+    const elem = `CASE WHEN x IS NULL THEN 'NULL' ELSE '"' || replace(replace(CAST(x AS VARCHAR), '\\', '\\\\'), '"', '\\"') || '"' END`;
+    return `'{' || array_to_string(list_transform(${src}, x -> ${elem}), ',') || '}'`;
+  }
   const native = nativeReadType(type);
   if (native === "DATE") return `CAST(${cast}(${src} AS DATE) - DATE '1970-01-01' AS INTEGER)`;
   if (native === "TIMESTAMP" || native === "TIMESTAMPTZ") return `epoch_us(${cast}(${src} AS ${native}))`;

@@ -5,7 +5,7 @@
 // row (and CSV line), the column and why; a file of the wrong shape fails with 22P04.
 
 import { existsSync, statSync } from "node:fs";
-import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBResult } from "@duckdb/node-api";
 import { Chunk, SqlError, SqlState, typeName, type DataType } from "../../types/index.js";
 import { badValueError, columnFromVector, readExpression } from "./column-mapping.js";
 import { duckMessage, fileEngineConnection, fileError, sqlIdent, sqlString } from "./duckdb-engine.js";
@@ -45,7 +45,7 @@ export class FileReader {
   ) {}
 
   /** The DuckDB table expression over `file`, each declared column as a raw (unconverted) column. */
-  private async source(conn: DuckDBConnection, file: string): Promise<{ from: string; raw: string[] }> {
+  private async source(conn: DuckDBConnection, file: string): Promise<{ from: string; raw: string[]; lists: boolean[] }> {
     const f = this.format;
     const wanted = this.columns.length;
     if (f.format === "csv") {
@@ -58,7 +58,7 @@ export class FileReader {
         });
       }
       const names = this.columns.map((_, i) => `c${i}`);
-      return { from: `read_csv(${sqlString(file)}, ${opts}, names = [${names.map(sqlString).join(", ")}])`, raw: names };
+      return { from: `read_csv(${sqlString(file)}, ${opts}, names = [${names.map(sqlString).join(", ")}])`, raw: names, lists: names.map(() => false) };
     }
     const from = f.format === "parquet" ? `read_parquet(${sqlString(file)})` : `read_json(${sqlString(file)}, format = 'auto')`;
     const probe = await conn.runAndReadAll(`SELECT * FROM ${from} LIMIT 0`);
@@ -73,7 +73,9 @@ export class FileReader {
       }
       return hit;
     });
-    return { from, raw };
+    const types = probe.columnTypes();
+    const lists = raw.map((r) => types[fileNames.indexOf(r)].typeId === DuckDBTypeId.LIST);
+    return { from, raw, lists };
   }
 
   /**
@@ -84,13 +86,13 @@ export class FileReader {
     if (statSync(file, { throwIfNoEntry: false })?.size === 0) return;
     const conn = await fileEngineConnection();
     try {
-      let src: { from: string; raw: string[] };
+      let src: { from: string; raw: string[]; lists: boolean[] };
       try {
         src = await this.source(conn, file);
       } catch (e) {
         throw fileError(e, file, "read");
       }
-      const select = this.columns.map((c, i) => `${readExpression(sqlIdent(src.raw[i]), c.type, true)} AS ${sqlIdent(`v${i}`)}`).join(", ");
+      const select = this.columns.map((c, i) => `${readExpression(sqlIdent(src.raw[i]), c.type, true, src.lists[i])} AS ${sqlIdent(`v${i}`)}`).join(", ");
       const sql = `SELECT ${select} FROM ${src.from}${limit !== undefined ? ` LIMIT ${limit}` : ""}${offset > 0 ? ` OFFSET ${offset}` : ""}`;
       let result: DuckDBResult;
       let done = 0;
@@ -127,11 +129,11 @@ export class FileReader {
   }
 
   /** After DuckDB refused a conversion: find the first row and column that do not fit, for the error. */
-  private async diagnose(conn: DuckDBConnection, file: string, src: { from: string; raw: string[] }, cause: unknown): Promise<SqlError> {
+  private async diagnose(conn: DuckDBConnection, file: string, src: { from: string; raw: string[]; lists: boolean[] }, cause: unknown): Promise<SqlError> {
     const msg = duckMessage(cause);
     if (!/Conversion Error|Could not convert|out of range|Invalid Input Error: Could not/i.test(msg)) return fileError(cause, file, "read");
     try {
-      const oks = this.columns.map((c, i) => `(${sqlIdent(src.raw[i])} IS NULL OR ${readExpression(sqlIdent(src.raw[i]), c.type, false)} IS NOT NULL)`);
+      const oks = this.columns.map((c, i) => `(${sqlIdent(src.raw[i])} IS NULL OR ${readExpression(sqlIdent(src.raw[i]), c.type, false, src.lists[i])} IS NOT NULL)`);
       const texts = src.raw.map((r) => `CAST(${sqlIdent(r)} AS VARCHAR)`);
       const r = await conn.runAndReadAll(
         `SELECT * FROM (SELECT row_number() OVER () AS rn, ${texts.map((t, i) => `${t} AS t${i}`).join(", ")}, ${oks.map((o, i) => `${o} AS ok${i}`).join(", ")} FROM ${src.from}) WHERE NOT (${oks.map((_, i) => `ok${i}`).join(" AND ")}) ORDER BY rn LIMIT 1`,
