@@ -152,7 +152,7 @@ describe("COPY to and from files", () => {
     writeFileSync(bad, "id,price,at\n1,10,2024-01-01 00:00:00\n2,12,2024-01-01 00:00:01\n3,abc,2024-01-01 00:00:02\n");
     await expect(s.execute(`COPY t FROM '${bad}' (FORMAT csv, HEADER true)`)).rejects.toMatchObject({
       code: "22P02",
-      message: expect.stringMatching(/bad\.csv", row 3 \(line 4\), column "price": "abc" is not a valid bigint/),
+      message: expect.stringMatching(/^invalid input syntax for type bigint: "abc" in file ".*bad\.csv", row 3 \(line 4\), column "price"$/),
     });
     expect(await rows(s, "SELECT count(*) FROM t")).toEqual(["0"]);
     const wide = join(work, "wide.csv");
@@ -163,7 +163,7 @@ describe("COPY to and from files", () => {
     await expect(s.execute(`COPY t FROM '${pq}'`)).rejects.toMatchObject({ code: "22P04", message: expect.stringMatching(/has no column "price"/), detail: expect.stringMatching(/id, cost/) });
     const pqBad = join(work, "badtype.parquet");
     await duck.run(`COPY (SELECT i AS id, CASE WHEN i = 7 THEN 'x7' ELSE i::VARCHAR END AS price, TIMESTAMP '2024-01-01' AS at FROM range(10) r(i)) TO '${pqBad}' (FORMAT parquet)`);
-    await expect(s.execute(`COPY t FROM '${pqBad}'`)).rejects.toMatchObject({ code: "22P02", message: expect.stringMatching(/badtype\.parquet", row 8, column "price": "x7"/) });
+    await expect(s.execute(`COPY t FROM '${pqBad}'`)).rejects.toMatchObject({ code: "22P02", message: expect.stringMatching(/^invalid input syntax for type bigint: "x7" in file ".*badtype\.parquet", row 8, column "price"$/) });
     await expect(s.execute(`COPY t FROM '${join(work, "missing.csv")}'`)).rejects.toMatchObject({ code: "58P01" });
     await expect(s.execute(`COPY v FROM '${bad}'`)).rejects.toMatchObject({ code: "42809" });
     await expect(s.execute(`COPY t TO 'relative.csv'`)).rejects.toMatchObject({ code: "42602" });
@@ -211,7 +211,7 @@ describe("file sources and sinks", () => {
     const s = db.connect();
     await s.execute(`CREATE STREAM ev (id INT, at TIMESTAMP) WITH (connector = 'file', path = '${dir}/*.csv')`);
     await waitFor(async () => (await rows(s, "SELECT exhausted FROM sage_catalog.sources")).join() === "t");
-    expect((await rows(s, "SELECT error FROM sage_catalog.sources"))[0]).toMatch(/x\.csv", row 2 \(line 3\), column "at": "yesterday" is not a valid timestamp/);
+    expect((await rows(s, "SELECT error FROM sage_catalog.sources"))[0]).toMatch(/invalid input syntax for type timestamp: "yesterday" in file ".*x\.csv", row 2 \(line 3\), column "at"/);
     await expect(s.execute(`CREATE STREAM e2 (id INT) WITH (connector = 'file')`)).rejects.toMatchObject({ code: "22023", message: expect.stringMatching(/"path" is required/) });
     await expect(s.execute(`CREATE STREAM e3 (id INT) WITH (connector = 'file', path = '/tmp/x.csv', watch = 'maybe')`)).rejects.toMatchObject({ code: "22023" });
     await expect(s.execute(`CREATE STREAM e4 (id INT) WITH (connector = 'file', path = '/tmp/x.csv', wach = true)`)).rejects.toMatchObject({ code: "22023", message: expect.stringMatching(/unknown option "wach"/) });

@@ -7,7 +7,7 @@
 // the final SELECT of the COPY.
 
 import { BIGINT, BOOLEAN, DOUBLE, FLOAT, INTEGER, SMALLINT, VARCHAR, type DuckDBType, type DuckDBVector } from "@duckdb/node-api";
-import { Column, ColumnBuilder, SqlError, SqlState, allocData, formatValue, parseValue, physicalKind, typeName, type DataType } from "../../types/index.js";
+import { Column, ColumnBuilder, SqlError, SqlState, allocData, formatValue, parseValue, physicalKind, typeName as sqlTypeName, type DataType } from "../../types/index.js";
 import { sqlIdent } from "./duckdb-engine.js";
 
 /** The DuckDB type a declared column is cast to on read; null when it crosses as text. */
@@ -74,7 +74,7 @@ export interface BadValue {
 }
 
 /** One DuckDB vector (rows [0, n)) of declared type `type` as our Column. */
-export function columnFromVector(type: DataType, v: DuckDBVector, n: number, onBad: (row: number, text: string, why: string) => never): Column {
+export function columnFromVector(type: DataType, v: DuckDBVector, n: number, onBad: (row: number, text: string, why: string, cause: unknown) => never): Column {
   const kind = physicalKind(type);
   if (readsAsText(type)) {
     const b = new ColumnBuilder(type, n);
@@ -85,7 +85,7 @@ export function columnFromVector(type: DataType, v: DuckDBVector, n: number, onB
         try {
           b.push(parseValue(type, t));
         } catch (e) {
-          onBad(i, t, e instanceof Error ? e.message : String(e));
+          onBad(i, t, e instanceof Error ? e.message : String(e), e);
         }
       }
     }
@@ -191,8 +191,18 @@ export function writeColumn(type: DataType, values: () => Iterable<unknown>): Wr
   }
 }
 
-/** The 22P02 error of a value that does not fit its column. */
-export function badValueError(file: string, row: number, line: number | null, column: string, type: DataType, text: string | null, why: string): SqlError {
-  const where = line !== null ? `row ${row} (line ${line})` : `row ${row}`;
-  return new SqlError(SqlState.InvalidTextRepresentation, `file "${file}", ${where}, column "${column}": ${text === null ? "value" : `"${text.length > 60 ? text.slice(0, 57) + "..." : text}"`} is not a valid ${typeName(type)}`, { detail: why });
+/**
+ * The error of a value that does not fit its column: Postgres's own message for the value (our
+ * input function's, or "invalid input syntax for type ..." when DuckDB refused the cast), then
+ * where it is: file, row (and CSV line), column. `cause`: our input function's error, if it failed.
+ */
+export function badValueError(file: string, row: number, line: number | null, column: string, type: DataType, text: string | null, why: string, cause?: unknown): SqlError {
+  const where = `in file "${file}", ${line !== null ? `row ${row} (line ${line})` : `row ${row}`}, column "${column}"`;
+  const shown = text === null ? "" : text.length > 60 ? text.slice(0, 57) + "..." : text;
+  if (cause instanceof SqlError) return new SqlError(cause.code, `${cause.message} ${where}`, { detail: cause.detail, hint: cause.hint });
+  const range = /out of range/i.test(why);
+  // Postgres's input errors say "timestamp" for timestamp without time zone
+  const typeName = (t: DataType) => (t.id === "timestamp" ? "timestamp" : sqlTypeName(t));
+  const message = range ? `value "${shown}" is out of range for type ${typeName(type)}` : `invalid input syntax for type ${typeName(type)}: "${shown}"`;
+  return new SqlError(range ? SqlState.NumericValueOutOfRange : SqlState.InvalidTextRepresentation, `${message} ${where}`, { detail: why });
 }

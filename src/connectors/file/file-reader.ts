@@ -111,8 +111,8 @@ export class FileReader {
         if (dc === null || dc.rowCount === 0) break;
         const n = dc.rowCount;
         const columns = this.columns.map((c, i) =>
-          columnFromVector(c.type, dc.getColumnVector(i), n, (row, text, why) => {
-            throw this.badValue(file, offset + done + row + 1, i, text, why);
+          columnFromVector(c.type, dc.getColumnVector(i), n, (row, text, why, cause) => {
+            throw this.badValue(file, offset + done + row + 1, i, text, why, cause);
           }),
         );
         done += n;
@@ -123,9 +123,9 @@ export class FileReader {
     }
   }
 
-  private badValue(file: string, row: number, column: number, text: string | null, why: string): SqlError {
+  private badValue(file: string, row: number, column: number, text: string | null, why: string, cause?: unknown): SqlError {
     const line = this.format.format === "csv" ? row + (this.format.header ? 1 : 0) : null;
-    return badValueError(file, row, line, this.columns[column].name, this.columns[column].type, text, why);
+    return badValueError(file, row, line, this.columns[column].name, this.columns[column].type, text, why, cause);
   }
 
   /** After DuckDB refused a conversion: find the first row and column that do not fit, for the error. */
