@@ -49,11 +49,13 @@ export class FileReader {
     const f = this.format;
     const wanted = this.columns.length;
     if (f.format === "csv") {
-      const opts = `header = ${f.header}, delim = ${sqlString(f.delimiter)}, all_varchar = true${f.nullString !== undefined ? `, nullstr = ${sqlString(f.nullString)}` : ""}`;
+      const opts = `header = ${f.header}, delim = ${sqlString(f.delimiter)}, all_varchar = true, allow_quoted_nulls = false${f.nullString !== undefined ? `, nullstr = ${sqlString(f.nullString)}` : ""}`;
       const probe = await conn.runAndReadAll(`SELECT * FROM read_csv(${sqlString(file)}, ${opts}) LIMIT 0`);
       const have = probe.columnCount;
       if (have !== wanted) {
-        throw new SqlError(SqlState.BadCopyFileFormat, `file "${file}" has ${have} column${have === 1 ? "" : "s"} per line, but ${wanted} ${wanted === 1 ? "is" : "are"} declared (${this.columns.map((c) => c.name).join(", ")})`, {
+        // Postgres's words first ("extra data after last expected column" / "missing data for column")
+        const pg = have > wanted ? "extra data after last expected column" : `missing data for column "${this.columns[have].name}"`;
+        throw new SqlError(SqlState.BadCopyFileFormat, `${pg}: file "${file}" has ${have} column${have === 1 ? "" : "s"} per line, but ${wanted} ${wanted === 1 ? "is" : "are"} declared (${this.columns.map((c) => c.name).join(", ")})`, {
           hint: "CSV columns are matched by position.",
         });
       }
