@@ -6,9 +6,9 @@
 // Writing: the reverse, each column appended in a DuckDB type and turned into the file's type by
 // the final SELECT of the COPY.
 
-import { BIGINT, BOOLEAN, DOUBLE, FLOAT, INTEGER, SMALLINT, VARCHAR, type DuckDBType, type DuckDBVector } from "@duckdb/node-api";
+import type { DuckDBType, DuckDBVector } from "@duckdb/node-api";
 import { Column, ColumnBuilder, SqlError, SqlState, allocData, formatValue, parseValue, physicalKind, typeName as sqlTypeName, type DataType } from "../../types/index.js";
-import { sqlIdent } from "./duckdb-engine.js";
+import { sqlIdent, type DuckDBModule } from "./duckdb-engine.js";
 
 /** The DuckDB type a declared column is cast to on read; null when it crosses as text. */
 function nativeReadType(type: DataType): string | null {
@@ -135,7 +135,8 @@ export interface WriteColumn {
  * How to write a column of `type`. Unconstrained numeric becomes the narrowest DECIMAL(38, s) that
  * holds every value in `values` (exact), or text when a value needs more than 38 digits.
  */
-export function writeColumn(type: DataType, values: () => Iterable<unknown>): WriteColumn {
+export function writeColumn(type: DataType, values: () => Iterable<unknown>, duck: DuckDBModule): WriteColumn {
+  const { BIGINT, BOOLEAN, DOUBLE, FLOAT, INTEGER, SMALLINT, VARCHAR } = duck;
   const same = (duckType: DuckDBType): WriteColumn => ({ duckType, output: (c) => sqlIdent(c), convert: (v) => v });
   switch (type.id) {
     case "boolean":

@@ -3,14 +3,24 @@
 // ICU loaded, DuckDB treats TIMESTAMPTZ as UTC, so instants cross unchanged. Each reader and writer
 // has its own connection.
 
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type * as DuckDB from "@duckdb/node-api";
 import { SqlError, SqlState } from "../../types/index.js";
 
-let instance: Promise<DuckDBInstance> | null = null;
+export type DuckDBModule = typeof DuckDB;
+
+let module: Promise<DuckDBModule> | null = null;
+let instance: Promise<DuckDB.DuckDBInstance> | null = null;
+
+/** DuckDB's module, loaded on first use: its native library costs every process start ~0.5 s otherwise. */
+export function duckdbModule(): Promise<DuckDBModule> {
+  module ??= import("@duckdb/node-api");
+  return module;
+}
 
 /** A fresh connection to the shared file engine (close it with `closeSync()` when done). */
-export async function fileEngineConnection(): Promise<DuckDBConnection> {
-  instance ??= DuckDBInstance.create(":memory:");
+export async function fileEngineConnection(): Promise<DuckDB.DuckDBConnection> {
+  const duck = await duckdbModule();
+  instance ??= duck.DuckDBInstance.create(":memory:");
   return (await instance).connect();
 }
 

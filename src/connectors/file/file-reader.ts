@@ -5,10 +5,10 @@
 // row (and CSV line), the column and why; a file of the wrong shape fails with 22P04.
 
 import { existsSync, statSync } from "node:fs";
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBResult } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
 import { Chunk, SqlError, SqlState, typeName, type DataType } from "../../types/index.js";
 import { badValueError, columnFromVector, readExpression } from "./column-mapping.js";
-import { duckMessage, fileEngineConnection, fileError, sqlIdent, sqlString } from "./duckdb-engine.js";
+import { duckMessage, duckdbModule, fileEngineConnection, fileError, sqlIdent, sqlString } from "./duckdb-engine.js";
 import type { FileFormat } from "./file-format.js";
 
 export interface FileColumn {
@@ -76,6 +76,7 @@ export class FileReader {
       return hit;
     });
     const types = probe.columnTypes();
+    const { DuckDBTypeId } = await duckdbModule();
     const lists = raw.map((r) => types[fileNames.indexOf(r)].typeId === DuckDBTypeId.LIST);
     return { from, raw, lists };
   }

@@ -4,10 +4,10 @@
 
 import { renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { DuckDBDataChunk, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBValue } from "@duckdb/node-api";
 import type { Chunk, DataType } from "../../types/index.js";
 import { writeColumn } from "./column-mapping.js";
-import { fileEngineConnection, fileError, sqlIdent, sqlString } from "./duckdb-engine.js";
+import { duckdbModule, fileEngineConnection, fileError, sqlIdent, sqlString } from "./duckdb-engine.js";
 import type { FileFormat } from "./file-format.js";
 
 export interface WriteSpec {
@@ -27,10 +27,15 @@ function copyOptions(f: FileFormat): string {
 
 /** Writes `chunks` (insert-only rows of `spec`) to `path`; returns the number of rows written. */
 export async function writeFile(path: string, format: FileFormat, spec: WriteSpec, chunks: readonly Chunk[]): Promise<number> {
+  const duck = await duckdbModule();
   const cols = spec.types.map((t, c) =>
-    writeColumn(t, function* () {
-      for (const ch of chunks) for (let i = 0; i < ch.length; i++) yield ch.columns[c].get(i);
-    }),
+    writeColumn(
+      t,
+      function* () {
+        for (const ch of chunks) for (let i = 0; i < ch.length; i++) yield ch.columns[c].get(i);
+      },
+      duck,
+    ),
   );
   const table = `sage_write_${process.pid}_${++tableCounter}`;
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${tableCounter}.tmp`);
@@ -43,7 +48,7 @@ export async function writeFile(path: string, format: FileFormat, spec: WriteSpe
     for (const ch of chunks) {
       for (let start = 0; start < ch.length; start += DUCK_CHUNK) {
         const end = Math.min(ch.length, start + DUCK_CHUNK);
-        const dc = DuckDBDataChunk.create(types, end - start);
+        const dc = duck.DuckDBDataChunk.create(types, end - start);
         for (let c = 0; c < cols.length; c++) {
           const col = ch.columns[c];
           const values: DuckDBValue[] = new Array(end - start);
