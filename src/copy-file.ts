@@ -15,7 +15,7 @@ import { optionMap } from "./ddl.js";
 import { commandResult } from "./session.js";
 import { FileReader, listFiles, readFileFormat, writeFile } from "./connectors/index.js";
 import { QueryContext, bindQuery, pruneColumns } from "./planner/index.js";
-import { Chunk, Column, SqlError, SqlState, Types, type StatementResult } from "./types/index.js";
+import { Chunk, Column, SqlError, SqlState, Types, type DataType, type StatementResult } from "./types/index.js";
 import { appendChunkTo } from "./relation-append.js";
 
 /** Progress of a long COPY, for the REPL's progress line. */
@@ -87,7 +87,7 @@ async function copyFromFile(session: Session, st: A.CopyStatement, path: string,
 }
 
 /** A chunk of the listed columns as a chunk of all the relation's columns (the others NULL). */
-function widen(chunk: Chunk, targets: number[], types: import("./types/index.js").DataType[]): Chunk {
+function widen(chunk: Chunk, targets: number[], types: DataType[]): Chunk {
   if (targets.length === types.length && targets.every((t, i) => t === i)) return chunk;
   const columns = types.map((t, c) => {
     const k = targets.indexOf(c);

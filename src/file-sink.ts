@@ -25,7 +25,7 @@ import { ChangeCollector, netChanges } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
 import { ConnectorOptions, FILE_CONNECTOR, readFileFormat, writeFile, type FileFormat } from "./connectors/index.js";
 import { QueryContext, bindQuery } from "./planner/index.js";
-import { Chunk, Column, SqlError, SqlState, Types, type DataType } from "./types/index.js";
+import { Chunk, Column, SqlError, SqlState, Types, type DataType, type StatementResult } from "./types/index.js";
 
 const sinksOf = new WeakMap<Database, Set<FileSink>>();
 const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
@@ -114,7 +114,7 @@ class FileSink {
   }
 }
 
-export function createSink(session: Session, st: A.CreateSinkStatement, sql: string): import("./types/index.js").StatementResult {
+export function createSink(session: Session, st: A.CreateSinkStatement, sql: string): StatementResult {
   const db = session.db;
   const cat = db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);

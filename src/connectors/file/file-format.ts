@@ -35,9 +35,8 @@ function booleanOption(o: ConnectorOptions, name: string, fallback: boolean): bo
 }
 
 /**
- * The file format from options (names case-insensitive). `forWrite`: CSV files we write get a
- * header unless HEADER false. COPY's Postgres default (no header, text format) is kept for CSV
- * reads: HEADER must be asked for, as in Postgres.
+ * The file format from options (names case-insensitive). `defaults.header`: whether CSV has a
+ * header line unless HEADER says otherwise (COPY: no, as in Postgres; connectors and sinks: yes).
  */
 export function readFileFormat(options: Record<string, string>, path: string, defaults: { header: boolean }): FileFormat {
   const o = new ConnectorOptions(options);
