@@ -9,7 +9,7 @@ import { ModelFunctions } from "./model-functions.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
-import type { SourceRunner } from "./source-runner.js";
+import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 
 export interface DatabaseOptions {
@@ -32,7 +32,7 @@ export class Database implements RelationReader {
   private readonly stored = new Map<string, StoredRelation>();
   private readonly systemRows = new Map<string, () => unknown[][]>();
   private readonly tasks = new Map<string, { stop(): void }[]>();
-  private readonly sources = new Map<string, SourceRunner>();
+  private readonly sources = new Map<string, SourceTask>();
   private dataDir: DataDirectory | null = null;
   private wal: WriteAheadLog | null = null;
   private replaying = false;
@@ -100,7 +100,7 @@ export class Database implements RelationReader {
     } else {
       const runner = this.sources.get(rec.rel);
       if (!runner) throw new Error(`no source for stream ${rec.rel}`);
-      runner.produce(rec.n);
+      await runner.replay(rec);
     }
   }
 
@@ -131,12 +131,12 @@ export class Database implements RelationReader {
     else start();
   }
 
-  registerSource(relation: string, runner: SourceRunner): void {
+  registerSource(relation: string, runner: SourceTask): void {
     this.sources.set(relation, runner);
   }
 
-  /** The generator sources feeding streams, by stream id. */
-  sourceRunners(): ReadonlyMap<string, SourceRunner> {
+  /** The sources (generators, files) feeding streams and tables, by relation id. */
+  sourceRunners(): ReadonlyMap<string, SourceTask> {
     return this.sources;
   }
 

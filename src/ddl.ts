@@ -12,11 +12,13 @@ import type { StatementResult } from "./types/index.js";
 import { StoredRelation } from "./stored-relation.js";
 import { alter } from "./ddl-alter.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
-import { GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
+import { FILE_CONNECTOR, GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
+import { prepareFileSource } from "./file-source-runner.js";
+import { createSink } from "./file-sink.js";
 import { WatermarkGenerator } from "./watermark.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
-const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "drop", "truncate", "alter", "create_schema"]);
+const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "create_sink", "drop", "truncate", "alter", "create_schema"]);
 
 export function isEowcStatement(st: A.CreateViewStatement): boolean {
   return st.emitOnWindowClose || isEowcQuery(st.query);
@@ -36,6 +38,8 @@ export function executeDdl(session: Session, st: A.Statement, sql: string): Stat
       return createView(session, st, sql);
     case "create_index":
       return createIndex(session, st);
+    case "create_sink":
+      return createSink(session, st, sql);
     case "create_schema": {
       const cat = session.db.catalog;
       if (cat.schemas.has(st.name)) {
@@ -91,7 +95,10 @@ function createTable(session: Session, st: A.CreateTableStatement, sql: string):
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
   if (st.fromSource) throw new SqlError(SqlState.FeatureNotSupported, "CREATE TABLE ... FROM source is not supported yet", { position: st.pos });
-  if (st.with.some((o) => o.key === "connector")) throw new SqlError(SqlState.FeatureNotSupported, "tables with connectors are not supported yet", { position: st.pos });
+  const tableOptions = optionMap(st.with);
+  const tableConnector = tableOptions.connector?.toLowerCase();
+  if (tableConnector !== undefined && tableConnector !== FILE_CONNECTOR) throw new SqlError(SqlState.FeatureNotSupported, `tables with connector "${tableConnector}" are not supported yet`, { position: st.pos, hint: "Tables can be loaded from files: connector = 'file'." });
+  const startFileSource = tableConnector === FILE_CONNECTOR ? prepareFileSource(session.db, tableOptions) : undefined;
   const notices: string[] = [];
   let columns: ColumnSchema[];
   let initialRows: unknown[][] = [];
@@ -131,12 +138,14 @@ function createTable(session: Session, st: A.CreateTableStatement, sql: string):
   if (primaryKey) for (const i of primaryKey) columns[i] = { ...columns[i], notNull: true };
   if (st.watermarks.length) throw new SqlError(SqlState.FeatureNotSupported, "WATERMARK belongs on a STREAM", { position: st.pos });
   const entry: RelationEntry = { id: cat.newId("t"), kind: "table", schema, name, columns, primaryKey, uniques, definition: st.text };
+  if (startFileSource) entry.options = tableOptions;
   checkDefaults(session, entry, sql);
   const stored = new StoredRelation(entry);
   stored.checks = checks.map((c) => compileCheck(session, entry, c, sql));
   cat.addRelation(entry);
   session.db.addStored(stored);
   if (initialRows.length) stored.write([], initialRows);
+  startFileSource?.(entry);
   return { command: st.asQuery ? "SELECT" : "CREATE TABLE", rowCount: initialRows.length, columns: [], rows: [], notices };
 }
 
@@ -185,9 +194,10 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   }
   const options = optionMap(st.with);
   const connector = options.connector?.toLowerCase();
-  if (connector !== undefined && !GENERATOR_CONNECTORS.includes(connector)) {
-    throw new SqlError(SqlState.FeatureNotSupported, `connector "${connector}" is not supported yet`, { hint: `Built-in: ${GENERATOR_CONNECTORS.join(", ")}.` });
+  if (connector !== undefined && !GENERATOR_CONNECTORS.includes(connector) && connector !== FILE_CONNECTOR) {
+    throw new SqlError(SqlState.FeatureNotSupported, `connector "${connector}" is not supported yet`, { hint: `Built-in: ${[...GENERATOR_CONNECTORS, FILE_CONNECTOR].join(", ")}.` });
   }
+  const startFileSource = connector === FILE_CONNECTOR ? prepareFileSource(db, options) : undefined;
   const columns = buildColumns(st.columns);
   const retention = (options.retention ?? (connector ? "none" : "all")).toLowerCase();
   if (retention !== "all" && retention !== "none") {
@@ -219,7 +229,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   }
   const entry: RelationEntry = { id: cat.newId("s"), kind: "stream", schema, name, columns, definition: st.text, options, watermark, retain: retention === "all", lateRowsTarget };
   checkDefaults(session, entry, sql);
-  const source = connector ? createGeneratorSource(connector, options, columns.map((c) => ({ name: c.name, type: c.type }))) : undefined;
+  const source = connector && !startFileSource ? createGeneratorSource(connector, options, columns.map((c) => ({ name: c.name, type: c.type }))) : undefined;
   const idle = options["watermark.idle_timeout"] !== undefined ? intervalMillis(options["watermark.idle_timeout"], "watermark.idle_timeout") : undefined;
   if (idle !== undefined && !generator) throw new SqlError(SqlState.InvalidParameterValue, "watermark.idle_timeout needs a WATERMARK on the stream", { position: st.pos });
   const stored = new StoredRelation(entry);
@@ -232,6 +242,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
     db.registerSource(entry.id, runner);
     db.whenRecovered(() => runner.start());
   }
+  startFileSource?.(entry);
   if (idle !== undefined) {
     const clock = new IdleWatermark(db, entry.id, idle);
     db.attachTask(entry.id, clock);

@@ -15,6 +15,8 @@ import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from ".
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
+import { copyWithFile, type CopyProgress } from "./copy-file.js";
+import { flushFileSinks } from "./file-sink.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -24,6 +26,8 @@ export interface RunOptions {
 export class Session {
   readonly settings = new SessionSettings();
   private inTransaction = false;
+  /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
+  reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
 
   constructor(
     readonly db: Database,
@@ -156,8 +160,12 @@ export class Session {
         return this.transaction(st);
       case "subscribe":
         return this.subscribe(st, sql);
+      case "copy":
+        return copyWithFile(this, st, sql);
       case "flush":
-        // every accepted write is visible once its statement returns (single-node, synchronous)
+        // every accepted write is visible once its statement returns (single-node, synchronous);
+        // file sinks write what they have gathered
+        await flushFileSinks(this.db);
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {

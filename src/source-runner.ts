@@ -5,6 +5,7 @@
 
 import type { Database } from "./database.js";
 import type { GeneratorSource } from "./connectors/index.js";
+import type { SourceRecord, SourceTask } from "./source-task.js";
 import { compareValues } from "./types/index.js";
 
 const TICK_MS = 20;
@@ -12,7 +13,7 @@ const TICK_MS = 20;
 const MAX_ROWS_PER_TICK = 65_536;
 const CHUNK_ROWS = 4096;
 
-export class SourceRunner {
+export class SourceRunner implements SourceTask {
   private timer: NodeJS.Timeout | null = null;
   private produced = 0;
   private startedAt = Date.now();
@@ -56,6 +57,11 @@ export class SourceRunner {
     const n = this.produce(due);
     if (n > 0) this.db.log([{ t: "source", rel: this.relation, n }]);
     return n;
+  }
+
+  /** Recovery: regenerates the rows a log record says were produced. */
+  replay(rec: SourceRecord): void {
+    this.produce(rec.n);
   }
 
   /** Produces up to `due` rows into the stream and publishes them as one epoch. */

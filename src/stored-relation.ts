@@ -148,6 +148,11 @@ export class StoredRelation {
     return { inserted: accepted, deleted: deletedRows, deletedIds, late, watermark };
   }
 
+  /** Whether appendChunk may take bulk rows: no key or CHECK to enforce row by row. */
+  get bulkAppendable(): boolean {
+    return this.uniques.length === 0 && this.checks.length === 0;
+  }
+
   /**
    * Appends a chunk to a stream (bulk ingest from a connector): no constraints to check beyond
    * NOT NULL; late rows are dropped by the watermark. Returns the on-time rows as a chunk.

@@ -40,3 +40,10 @@ export function createGeneratorSource(
       });
   }
 }
+
+// files, through DuckDB's readers and writers
+export { FILE_FORMATS, readFileFormat, type FileFormat, type FileFormatName } from "./file/file-format.js";
+export { FileReader, listFiles, type FileColumn } from "./file/file-reader.js";
+export { writeFile, type WriteSpec } from "./file/file-writer.js";
+export { ConnectorOptions } from "./connector-options.js";
+export const FILE_CONNECTOR = "file";

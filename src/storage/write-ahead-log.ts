@@ -14,8 +14,11 @@ export type LogRecord =
   | { t: "ddl"; sql: string }
   /** rows written to relation `rel`: deleted row ids, then inserted rows as Postgres text values */
   | { t: "write"; rel: string; del: number[]; ins: (string | null)[][] }
-  /** a generator source produced `n` more rows for stream `rel` */
-  | { t: "source"; rel: string; n: number };
+  /**
+   * a source produced `n` more rows for relation `rel`: a generator regenerates them; a file
+   * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end)
+   */
+  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

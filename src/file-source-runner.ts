@@ -1,0 +1,186 @@
+// Feeds a stream or table from files (WITH (connector = 'file', path = ..., format = ...)): reads
+// every file the path names, in name order, in chunks through DuckDB, and with `watch = true`
+// polls for files that appear later. Each batch of rows is logged as a `source` record (file, row
+// offset, count) so that recovery re-reads exactly those rows and resumes after them: a restart
+// neither skips nor repeats rows. A file is read once, whole, when it is first seen: writers should
+// make files appear complete (write, then rename), as our file sink does.
+
+import type { Database } from "./database.js";
+import { ConnectorOptions, FileReader, listFiles, readFileFormat, type FileColumn } from "./connectors/index.js";
+import { SqlError, SqlState } from "./types/index.js";
+import { appendChunkTo } from "./relation-append.js";
+import type { SourceRecord, SourceTask } from "./source-task.js";
+import type { RelationEntry } from "./catalog/index.js";
+
+/** rows per logged batch (one epoch, one fsync) */
+const BATCH_ROWS = 65_536;
+
+export interface FileSourceOptions {
+  path: string;
+  watch: boolean;
+  pollMs: number;
+}
+
+/** The file connector's options (path, format, header, delimiter, null, watch, poll_interval_ms); 22023 on a bad one. */
+const FILE_SOURCE_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "watch", "poll_interval_ms"];
+/** options every stream or table may carry, whatever feeds it */
+const RELATION_OPTIONS = ["retention", "late_rows", "watermark.idle_timeout"];
+
+export function readFileSourceOptions(options: Record<string, string>): { source: FileSourceOptions; format: ReturnType<typeof readFileFormat> } {
+  const unknown = Object.keys(options).find((k) => !FILE_SOURCE_OPTIONS.includes(k.toLowerCase()) && !RELATION_OPTIONS.includes(k.toLowerCase()));
+  if (unknown !== undefined) {
+    throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for connector 'file'`, { hint: `Options: ${FILE_SOURCE_OPTIONS.slice(1).join(", ")}.` });
+  }
+  const o = new ConnectorOptions(options);
+  const path = o.raw("path")?.value;
+  if (!path) throw new SqlError(SqlState.InvalidParameterValue, `option "path" is required for connector 'file'`, { hint: "Give a file, a directory or a glob, e.g. path = '/data/events/*.parquet'." });
+  const watch = o.choice("watch", ["true", "false"], "false") === "true";
+  const pollMs = o.number("poll_interval_ms", 1000, { min: 10, max: 3_600_000 });
+  const format = readFileFormat(options, path, { header: true });
+  return { source: { path, watch, pollMs }, format };
+}
+
+export class FileSourceRunner implements SourceTask {
+  private readonly reader: FileReader;
+  private readonly done = new Set<string>();
+  /** the partly read file and the next row to read in it */
+  private current: { file: string; at: number } | null = null;
+  private produced = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  exhausted = false;
+  error: string | null = null;
+
+  constructor(
+    private readonly db: Database,
+    readonly relation: string,
+    columns: FileColumn[],
+    private readonly options: FileSourceOptions,
+    format: ReturnType<typeof readFileFormat>,
+  ) {
+    this.reader = new FileReader(columns, format);
+  }
+
+  get rowsProduced(): number {
+    return this.produced;
+  }
+
+  start(): void {
+    if (this.error !== null) return;
+    const loop = async () => {
+      this.timer = null;
+      try {
+        await this.pass();
+      } catch (e) {
+        // a failing source stops; the error shows in sage_catalog.sources
+        this.error = e instanceof Error ? e.message : String(e);
+        this.exhausted = true;
+        return;
+      }
+      if (this.stopped) return;
+      if (!this.options.watch) {
+        this.exhausted = true;
+        return;
+      }
+      this.timer = setTimeout(() => void loop(), this.options.pollMs);
+      this.timer.unref();
+    };
+    void loop();
+  }
+
+  /** Reads every file not read yet. */
+  private async pass(): Promise<void> {
+    const files = await listFiles(this.options.path).catch((e) => {
+      // a watched directory (or glob) may be empty or not exist yet
+      if (this.options.watch && e instanceof SqlError && e.code === SqlState.UndefinedFile) return [];
+      throw e;
+    });
+    for (const file of files) {
+      if (this.stopped) return;
+      if (this.done.has(file)) continue;
+      await this.readFile(file, this.current?.file === file ? this.current.at : 0);
+    }
+  }
+
+  private async readFile(file: string, from: number): Promise<void> {
+    let at = from;
+    let pending = 0;
+    let watermark: unknown = undefined;
+    for await (const chunk of this.reader.read(file, from)) {
+      if (this.stopped) return;
+      const r = appendChunkTo(this.db, this.relation, chunk, false);
+      if (r.watermark !== undefined) watermark = r.watermark;
+      pending += chunk.length;
+      if (pending >= BATCH_ROWS) {
+        this.commit(file, at, pending, false, watermark);
+        at += pending;
+        pending = 0;
+        watermark = undefined;
+      }
+    }
+    if (!this.stopped) this.commit(file, at, pending, true, watermark);
+  }
+
+  /** Ends a batch: logs it (durable), makes it visible (one epoch), moves the position. */
+  private commit(file: string, at: number, n: number, done: boolean, watermark: unknown): void {
+    this.db.log([{ t: "source", rel: this.relation, n, file, at, done }]);
+    this.advance(file, at, n, done);
+    this.db.publishChanges(this.relation, [], [], watermark);
+  }
+
+  private advance(file: string, at: number, n: number, done: boolean): void {
+    this.produced += n;
+    if (done) {
+      this.done.add(file);
+      this.current = null;
+    } else this.current = { file, at: at + n };
+  }
+
+  /**
+   * Recovery: re-reads the rows a log record says were read. A file that vanished or shrank since
+   * does not stop the database from opening: the source stops, with the error in
+   * sage_catalog.sources (the views over it lack those rows).
+   */
+  async replay(rec: SourceRecord): Promise<void> {
+    if (this.error !== null) return;
+    if (rec.file === undefined || rec.at === undefined) throw new Error(`a file source record without a file position`);
+    let watermark: unknown = undefined;
+    if (rec.n > 0) {
+      let got = 0;
+      try {
+        for await (const chunk of this.reader.read(rec.file, rec.at, rec.n)) {
+          const r = appendChunkTo(this.db, this.relation, chunk, false);
+          if (r.watermark !== undefined) watermark = r.watermark;
+          got += chunk.length;
+        }
+        if (got !== rec.n) throw new SqlError(SqlState.DataCorrupted, `file "${rec.file}" changed since it was read: ${rec.n} rows from row ${rec.at} were read before the restart, ${got} are there now`);
+      } catch (e) {
+        this.error = `recovery could not re-read the source: ${e instanceof Error ? e.message : String(e)}`;
+        this.exhausted = true;
+      }
+    }
+    this.advance(rec.file, rec.at, rec.n, rec.done === true);
+    this.db.publishChanges(this.relation, [], [], watermark);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.exhausted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/**
+ * Checks a file connector's options (before the relation is created) and returns what starts the
+ * source once the relation exists: reading begins after recovery, resuming where the log says.
+ */
+export function prepareFileSource(db: Database, options: Record<string, string>): (entry: RelationEntry) => void {
+  const { source, format } = readFileSourceOptions(options);
+  return (entry) => {
+    const runner = new FileSourceRunner(db, entry.id, entry.columns.map((c) => ({ name: c.name, type: c.type })), source, format);
+    db.attachTask(entry.id, runner);
+    db.registerSource(entry.id, runner);
+    db.whenRecovered(() => runner.start());
+  };
+}
