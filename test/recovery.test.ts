@@ -60,14 +60,19 @@ describe("durable storage", () => {
       for (let round = 0; round < 6; round++) {
         const proc = spawn(process.execPath, [child, dir, String(next)], { stdio: ["ignore", "pipe", "inherit"] });
         let buf = "";
+        let firstAck: () => void = () => {};
+        const acking = new Promise<void>((r) => (firstAck = r));
         proc.stdout.on("data", (d: Buffer) => {
           buf += d.toString();
           const lines = buf.split("\n");
           buf = lines.pop()!;
           for (const l of lines) acked.add(Number(l));
+          if (lines.length > 0) firstAck();
         });
-        // let it run a random while, then kill it hard
-        await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 1000)));
+        // once it is acknowledging writes (start-up time depends on the machine's load), let it
+        // run a random while, then kill it hard
+        await Promise.race([acking, new Promise((r) => setTimeout(r, 30_000))]);
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1000)));
         proc.kill("SIGKILL");
         await new Promise((r) => proc.on("exit", r));
         next = Math.max(next, ...acked) + 1000; // fresh ids: a row written but not acknowledged may exist
