@@ -34,6 +34,8 @@ function stateOf(p: PhysicalPlan): string | undefined {
       return "State: distinct rows with their counts on each input";
     case "topn":
       return "State: every input row, ordered by the sort key within its partition; the rows emitted";
+    case "window":
+      return p.incremental ? "State: every input row by partition; the rows emitted (a changed partition is recomputed at the barrier)" : undefined;
     default:
       return undefined;
   }

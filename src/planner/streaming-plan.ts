@@ -1,6 +1,6 @@
 // Which plans can run as continuous queries, and the small rewrites they need. A materialized
 // view keeps a set of rows, not an order: a top-level ORDER BY is dropped. Operators that only
-// work on a finished input (sort, window functions, LIMIT, DISTINCT ON) are refused with 0A000
+// work on a finished input (sort, LIMIT, DISTINCT ON) are refused with 0A000
 // until their incremental forms (TopN, ...) exist, as are subquery expressions that
 // optimizer/decorrelate-subqueries.ts cannot turn into joins (the executor evaluates those
 // against a snapshot).
@@ -17,7 +17,6 @@ import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 const REFUSED: Partial<Record<PhysicalPlan["kind"], string>> = {
   sort: "ORDER BY (other than at the top level, or with LIMIT)",
   limit: "LIMIT / OFFSET without ORDER BY",
-  window: "window functions (other than ROW_NUMBER() ... <= n)",
   distinct_on: "DISTINCT ON",
   recursive_cte: "WITH RECURSIVE",
   lateral_join: "LATERAL subqueries",
@@ -193,6 +192,8 @@ export function toStreamingPlan(
   p = mapPlan(p, (node) => (node.kind === "limit" ? limitToTopN(node) : node.kind === "filter" ? rowNumberToTopN(node) : node));
   // subqueries the executor would run per row become joins (what cannot be stays and is refused)
   p = decorrelateSubqueries(p);
+  // other window functions: recompute the partitions that changed (IncrementalWindow)
+  p = mapPlan(p, (node) => (node.kind === "window" ? { ...node, incremental: true } : node));
   check(p);
   if (options.emitOnWindowClose) {
     let found = false;
