@@ -9,8 +9,9 @@
 //   (SELECT agg(v) FROM t WHERE t.k = o.k) → LEFT JOIN to the aggregate grouped by t.k; an outer
 //                                          row without a group gets the aggregate of no rows
 //                                          (count 0, others NULL), not NULL
+//   EXISTS (...) as a value (SELECT list, under OR) → count(*) > 0, joined like the above
 // Only top-level AND terms of a WHERE (where NULL and false both drop the row) become semi/anti
-// joins; scalar subqueries may sit anywhere in a WHERE or SELECT list expression. A subquery whose
+// joins; scalar subqueries and EXISTS may sit anywhere in a WHERE or SELECT list expression. A subquery whose
 // correlation is not of these shapes is left in place, and the streaming checks refuse it (0A000).
 
 import type { DataType } from "../../types/data-type.js";
@@ -19,6 +20,7 @@ import type { AggregateNode, BoundExpr, JoinNode, PhysicalPlan, SubqueryExprB } 
 import { mapPlan } from "../plan-walk.js";
 
 const BOOL: DataType = { id: "boolean" };
+const BIGINT: DataType = { id: "bigint" };
 
 /** Rewrites every decorrelatable subquery expression of `plan` (and of the subqueries' own plans) into joins. */
 export function decorrelateSubqueries(plan: PhysicalPlan): PhysicalPlan {
@@ -210,23 +212,35 @@ function emptyAggregateValue(a: AggregateNode["aggregates"][number]): BoundExpr 
  * than one row or correlate in other ways.
  */
 function scalarJoin(left: PhysicalPlan, sub: SubqueryExprB): { plan: PhysicalPlan; value: BoundExpr } | undefined {
-  if (sub.mode !== "scalar") return undefined;
+  if (sub.mode !== "scalar" && sub.mode !== "exists") return undefined;
   if (sub.correlated.some((c) => refersToOuter(c) || hasSubquery(c))) return undefined;
   const w = left.types.length;
-  const { input, out } = peelProjections(sub.plan);
-  if (out.length !== 1 || refersToOuter(out[0]) || hasSubquery(out[0])) return undefined;
-  // only an aggregate without GROUP BY is sure to give one row (others may give several: 21000)
-  if (input.kind !== "aggregate" || input.groupBy.length !== 0 || input.emitOnWindowClose) return undefined;
-  const agg = input;
-  const split = splitCorrelation(agg.input, sub.correlated);
-  if (split === undefined || split.others.length > 0) return undefined;
-  if (agg.aggregates.some((a) => refersToOuter(a))) return undefined;
+  const { input, out: outs } = peelProjections(sub.plan);
+  let agg: AggregateNode;
+  let out: BoundExpr;
+  let split: ReturnType<typeof splitCorrelation>;
+  if (sub.mode === "exists") {
+    // EXISTS as a value (SELECT list, under OR): count(*) > 0 over the correlated rows
+    split = splitCorrelation(input, sub.correlated);
+    if (split === undefined) return undefined;
+    agg = { kind: "aggregate", input: split.inner, groupBy: [], aggregates: [{ fn: "count_star", args: [], distinct: false, type: BIGINT }], types: [BIGINT] };
+    out = { kind: "call", fn: ">:int8", args: [{ kind: "column", index: 0, type: BIGINT }, { kind: "const", type: BIGINT, value: 0n }], type: BOOL };
+  } else {
+    if (outs.length !== 1 || refersToOuter(outs[0]) || hasSubquery(outs[0])) return undefined;
+    // only an aggregate without GROUP BY is sure to give one row (others may give several: 21000)
+    if (input.kind !== "aggregate" || input.groupBy.length !== 0 || input.emitOnWindowClose) return undefined;
+    split = splitCorrelation(input.input, sub.correlated);
+    if (split === undefined) return undefined;
+    agg = { ...input, input: split.inner };
+    out = outs[0];
+  }
+  if (split.others.length > 0 || agg.aggregates.some((a) => refersToOuter(a))) return undefined;
   const k = split.eqs.length;
   const empty = agg.aggregates.map(emptyAggregateValue);
   if (k === 0) {
     // uncorrelated: an aggregate without GROUP BY always has exactly one row
     const join: JoinNode = { kind: "join", joinType: "inner", left, right: decorrelateSubqueries(agg), leftKeys: [], rightKeys: [], types: [...left.types, ...agg.types] };
-    return { plan: join, value: remapColumns(out[0], (j) => w + j) };
+    return { plan: join, value: remapColumns(out, (j) => w + j) };
   }
   // correlated on equalities: the aggregate per inner key, left-joined on the outer key
   const grouped: AggregateNode = {
@@ -246,9 +260,9 @@ function scalarJoin(left: PhysicalPlan, sub: SubqueryExprB): { plan: PhysicalPla
   };
   // a matched row has a non-NULL key (NULL keys never match)
   const matched: BoundExpr = { kind: "is_null", arg: { kind: "column", index: w, type: grouped.types[0] }, negated: true, type: BOOL };
-  const whenMatched = remapColumns(out[0], (j) => w + k + j);
-  const whenEmpty = mapExpr(out[0], (x) => (x.kind === "column" ? empty[x.index] : undefined));
-  const value: BoundExpr = { kind: "case", whens: [{ when: matched, then: whenMatched }], else: whenEmpty, type: out[0].type };
+  const whenMatched = remapColumns(out, (j) => w + k + j);
+  const whenEmpty = mapExpr(out, (x) => (x.kind === "column" ? empty[x.index] : undefined));
+  const value: BoundExpr = { kind: "case", whens: [{ when: matched, then: whenMatched }], else: whenEmpty, type: out.type };
   return { plan: join, value };
 }
 
