@@ -387,7 +387,13 @@ class QueryGen {
       [3, "in"],
       [2, "any_all"],
       [3, "scalar"],
+      [1, "exists_value"],
     ]);
+    if (form === "exists_value") {
+      // EXISTS as a value, not a WHERE term
+      const sub = `${this.r.chance(0.3) ? "NOT " : ""}EXISTS (SELECT 1 FROM ${b.name} y${where})`;
+      return { sql: `SELECT ${p.sql}, ${sub} AS c${p.cols.length} FROM ${a.name} x`, cols: [...p.cols, { name: `c${p.cols.length}`, cat: "bool" }] };
+    }
     if (form === "scalar") {
       const agg = this.r.pick(["count(*)", `count(${this.expr(rs, "num", 0)})`, `sum(${this.expr(rs, "num", 1)})`, `max(${this.expr(rs, "num", 1)})`, `count(*) + 1`]);
       const sub = `(SELECT ${agg} FROM ${b.name} y${where})`;
@@ -404,6 +410,8 @@ class QueryGen {
       cond = `${this.r.chance(0.3) ? "NOT " : ""}${this.expr(ls, "num", 1)} ${op} ${this.r.pick(["ANY", "ALL"])} (SELECT ${this.expr(rs, "num", 1)} FROM ${b.name} y${where})`;
     }
     const outer = this.r.chance(0.4) ? `${this.pred(ls, 1)} AND ` : "";
+    // under OR, EXISTS is decorrelated as a value (IN / ANY / ALL there are refused: 0A000)
+    if (this.r.chance(0.2)) cond = `(${this.pred(ls, 1)} OR ${cond})`;
     return { sql: `SELECT ${p.sql} FROM ${a.name} x WHERE ${outer}${cond}`, cols: p.cols };
   }
 
