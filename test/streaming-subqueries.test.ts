@@ -22,8 +22,14 @@ describe("decorrelated subqueries in continuous queries", () => {
     const db = await setup();
     expect(await explain(db, "SELECT id FROM o WHERE EXISTS (SELECT 1 FROM t WHERE t.k = o.k AND t.v > 1)")).toMatch(/Hash Join Semi\n\s+Hash Cond: \(#1 = right.#0\)/);
     expect(await explain(db, "SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.k = o.k)")).toMatch(/Hash Join Anti/);
-    // NOT IN: a row matches when x = y is true or NULL (IS NOT FALSE), so no hash key
-    expect(await explain(db, "SELECT id FROM o WHERE k NOT IN (SELECT k FROM t)")).toMatch(/Nested Loop Anti\n\s+Join Filter: .* IS NOT FALSE/);
+    // NOT IN: anti joins against equal values, against a NULL in the subquery, and (for a NULL x)
+    // against a non-empty subquery
+    const notIn = await explain(db, "SELECT id FROM o WHERE k NOT IN (SELECT t.k FROM t WHERE t.id = o.id)");
+    expect(notIn.match(/Hash Join Anti/g)).toHaveLength(3);
+    expect(notIn).toMatch(/Hash Cond: \(#0 = right.#0\) AND \(#1 = right.#1\)/);
+    expect(notIn).toMatch(/Join Filter: #1 IS NULL/);
+    // with a correlation other than equalities: one anti join matching when x = y is true or NULL
+    expect(await explain(db, "SELECT id FROM o WHERE k NOT IN (SELECT t.k FROM t WHERE t.v < o.x)")).toMatch(/Nested Loop Anti\n\s+Join Filter: .* IS NOT FALSE/);
     const scalar = await explain(db, "SELECT id, (SELECT count(*) FROM t WHERE t.k = o.k) FROM o");
     expect(scalar).toMatch(/CASE WHEN #\d+ IS NOT NULL THEN #\d+ ELSE 0 END/);
     expect(scalar).toMatch(/Hash Join Left[\s\S]*HashAggregate\n\s+Group Key: #0\n\s+Aggregates: count_star\(\)/);

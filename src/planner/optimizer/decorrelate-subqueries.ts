@@ -172,6 +172,8 @@ function semiAntiJoin(left: PhysicalPlan, term: BoundExpr): PhysicalPlan | undef
         } else residual.push({ kind: "call", fn: p.cmp, args: [p.l, p.r], type: BOOL });
       }
     } else if (sub.mode === "any") {
+      const hashed = notInByKeys(left, sub, out, split);
+      if (hashed !== undefined) return hashed;
       // NOT (x op ANY S) is true only when x op y is false for every y (a NULL result → NULL → dropped)
       joinType = "anti";
       residual.push(isBool("false", true));
@@ -196,6 +198,52 @@ function semiAntiJoin(left: PhysicalPlan, term: BoundExpr): PhysicalPlan | undef
     types: left.types,
   };
   return join;
+}
+
+/**
+ * `x NOT IN (SELECT y ... WHERE inner.k = outer.k)` without a nested loop: NOT IN keeps a row when
+ * its subquery is empty, or when x is not NULL, no y equals x and no y is NULL. So three anti
+ * joins on the correlation keys: against the rows with y = x (x as one more hash key), against
+ * the keys whose rows include a NULL y, and, for a NULL x, against the keys with any row (the last
+ * two over aggregates, one row per key). Undefined when the shape needs the general form.
+ */
+function notInByKeys(left: PhysicalPlan, sub: SubqueryExprB, out: BoundExpr[], split: NonNullable<ReturnType<typeof splitCorrelation>>): PhysicalPlan | undefined {
+  if (sub.lhsRow || !sub.lhs || !sub.cmp?.startsWith("=:") || out.length !== 1 || split.others.length > 0) return undefined;
+  const x = sub.lhs;
+  const y = out[0];
+  if (x.type.id !== y.type.id || refersToOuter(y) || hasSubquery(y) || refersToOuter(x) || hasSubquery(x)) return undefined;
+  const inner = decorrelateSubqueries(split.inner);
+  const outerKeys = split.eqs.map((c) => c.outer);
+  const innerKeys = split.eqs.map((c) => c.inner);
+  const k = innerKeys.length;
+  const w = left.types.length;
+  const anti = (l: PhysicalPlan, right: PhysicalPlan, leftKeys: BoundExpr[], rightKeys: BoundExpr[], condition?: BoundExpr): JoinNode => ({
+    kind: "join",
+    joinType: "anti",
+    left: l,
+    right,
+    leftKeys,
+    rightKeys,
+    ...(condition ? { condition } : {}),
+    types: l.types,
+  });
+  // one row per correlation key (with no keys: one row, holding the count)
+  const countPerKey = (input: PhysicalPlan): AggregateNode => ({
+    kind: "aggregate",
+    input,
+    groupBy: innerKeys,
+    aggregates: [{ fn: "count_star", args: [], distinct: false, type: BIGINT }],
+    types: [...innerKeys.map((e) => e.type), BIGINT],
+  });
+  const keyCols = innerKeys.map((e, i): BoundExpr => ({ kind: "column", index: i, type: e.type }));
+  // with no correlation keys the aggregate's single row exists even for no rows: test its count
+  const nonEmpty: BoundExpr | undefined = k > 0 ? undefined : { kind: "call", fn: ">:int8", args: [{ kind: "column", index: w, type: BIGINT }, { kind: "const", type: BIGINT, value: 0n }], type: BOOL };
+  const xIsNull: BoundExpr = { kind: "is_null", arg: x, negated: false, type: BOOL };
+  const yIsNull: BoundExpr = { kind: "is_null", arg: y, negated: false, type: BOOL };
+  let cur: PhysicalPlan = anti(left, inner, [...outerKeys, x], [...innerKeys, y]);
+  cur = anti(cur, countPerKey({ kind: "filter", input: inner, predicate: yIsNull, types: inner.types }), outerKeys, keyCols, nonEmpty);
+  cur = anti(cur, countPerKey(inner), outerKeys, keyCols, and([xIsNull, ...(nonEmpty ? [nonEmpty] : [])]));
+  return cur;
 }
 
 // ───────────────────────────── scalar subqueries → joins that add a column ─────────────────────────────
