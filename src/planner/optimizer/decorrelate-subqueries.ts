@@ -11,7 +11,8 @@
 //                                          (count 0, others NULL), not NULL
 //   EXISTS (...) as a value (SELECT list, under OR) → count(*) > 0, joined like the above
 // Only top-level AND terms of a WHERE (where NULL and false both drop the row) become semi/anti
-// joins; scalar subqueries and EXISTS may sit anywhere in a WHERE or SELECT list expression. A subquery whose
+// joins; scalar subqueries and EXISTS may sit anywhere in a WHERE, SELECT list or aggregate
+// argument expression. A subquery whose
 // correlation is not of these shapes is left in place, and the streaming checks refuse it (0A000).
 
 import type { DataType } from "../../types/data-type.js";
@@ -24,7 +25,18 @@ const BIGINT: DataType = { id: "bigint" };
 
 /** Rewrites every decorrelatable subquery expression of `plan` (and of the subqueries' own plans) into joins. */
 export function decorrelateSubqueries(plan: PhysicalPlan): PhysicalPlan {
-  return mapPlan(plan, (node) => (node.kind === "filter" ? rewriteFilter(node) : node.kind === "project" ? rewriteProject(node) : node));
+  return mapPlan(plan, (node) => {
+    switch (node.kind) {
+      case "filter":
+        return rewriteFilter(node);
+      case "project":
+        return rewriteProject(node);
+      case "aggregate":
+        return rewriteAggregate(node);
+      default:
+        return node;
+    }
+  });
 }
 
 // ───────────────────────────── what a subquery's plan looks like ─────────────────────────────
@@ -361,4 +373,21 @@ function rewriteProject(p: PhysicalPlan & { kind: "project" }): PhysicalPlan {
   const r = joinScalarSubqueries(p.input, p.exprs);
   if (r.input === p.input) return p;
   return { ...p, input: r.input, exprs: r.exprs };
+}
+
+/** Scalar subqueries in GROUP BY, aggregate arguments or FILTER: the joins go below the aggregate. */
+function rewriteAggregate(a: AggregateNode): PhysicalPlan {
+  const exprs = [...a.groupBy, ...a.aggregates.flatMap((c) => [...c.args, ...(c.filter ? [c.filter] : [])])];
+  if (!exprs.some(hasSubquery)) return a;
+  const r = joinScalarSubqueries(a.input, exprs);
+  if (r.input === a.input) return a;
+  // the joins append columns, so the expressions' other column references stay valid
+  let i = 0;
+  const next = () => r.exprs[i++];
+  const groupBy = a.groupBy.map(next);
+  const aggregates = a.aggregates.map((c) => {
+    const args = c.args.map(next);
+    return c.filter ? { ...c, args, filter: next() } : { ...c, args };
+  });
+  return { ...a, input: r.input, groupBy, aggregates };
 }
