@@ -67,10 +67,10 @@ describe("decorrelated subqueries in continuous queries", () => {
   it("shapes that cannot become joins are refused with 0A000", async () => {
     const db = await setup();
     for (const q of [
-      "SELECT id FROM o WHERE x > 1 OR k NOT IN (SELECT k FROM t)",
+      "SELECT id FROM o WHERE x > 1 OR k NOT IN (SELECT k FROM t WHERE t.v < o.x)",
       "SELECT id, (SELECT v FROM t WHERE t.k = o.k) FROM o",
       "SELECT id, (SELECT max(v) FROM t WHERE t.k > o.k) FROM o",
-      "SELECT id, k IN (SELECT k FROM t) FROM o",
+      "SELECT id, k < ANY (SELECT k FROM t) FROM o",
       "SELECT id, EXISTS (SELECT 1 FROM t WHERE t.k < o.k) FROM o",
       "SELECT id FROM o WHERE EXISTS (SELECT 1 FROM t WHERE t.k = o.k AND EXISTS (SELECT 1 FROM o o2 WHERE o2.x = o.x AND o2.k = t.v))",
     ]) {

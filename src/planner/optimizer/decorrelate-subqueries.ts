@@ -10,6 +10,7 @@
 //                                          row without a group gets the aggregate of no rows
 //                                          (count 0, others NULL), not NULL
 //   EXISTS (...) as a value (SELECT list, under OR) → count(*) > 0, joined like the above
+//   x [NOT] IN (SELECT ...) as a value       → joins to the distinct values and to the counts
 // Only top-level AND terms of a WHERE (where NULL and false both drop the row) become semi/anti
 // joins; scalar subqueries and EXISTS may sit anywhere in a WHERE, SELECT list or aggregate
 // argument expression. A subquery whose
@@ -327,6 +328,88 @@ function scalarJoin(left: PhysicalPlan, sub: SubqueryExprB): { plan: PhysicalPla
 }
 
 /**
+ * `x IN (SELECT y ... WHERE inner.k = outer.k)` as a value (SELECT list, under OR), three-valued:
+ * true if some y = x; else false if the subquery is empty; else NULL if x or some y is NULL; else
+ * false. Two joins: a LEFT JOIN on (k, x) to the distinct (k, y) (is there an equal y?), and one on
+ * k to count(*), count(y) per k (is the subquery empty, does it hold a NULL?).
+ */
+function inValueJoin(left: PhysicalPlan, sub: SubqueryExprB): { plan: PhysicalPlan; value: BoundExpr } | undefined {
+  if (sub.lhsRow || !sub.lhs || !sub.cmp?.startsWith("=:")) return undefined;
+  if (sub.correlated.some((c) => refersToOuter(c) || hasSubquery(c))) return undefined;
+  const { input, out } = peelProjections(sub.plan);
+  const x = sub.lhs;
+  if (out.length !== 1) return undefined;
+  const y = out[0];
+  if (x.type.id !== y.type.id || refersToOuter(y) || hasSubquery(y) || refersToOuter(x) || hasSubquery(x)) return undefined;
+  const split = splitCorrelation(input, sub.correlated);
+  if (split === undefined || split.others.length > 0) return undefined;
+  const inner = decorrelateSubqueries(split.inner);
+  const outerKeys = split.eqs.map((c) => c.outer);
+  const innerKeys = split.eqs.map((c) => c.inner);
+  const k = innerKeys.length;
+  const w = left.types.length;
+  const col = (index: number, type: DataType): BoundExpr => ({ kind: "column", index, type });
+  const gt = (a: BoundExpr, b: BoundExpr): BoundExpr => ({ kind: "call", fn: ">:int8", args: [a, b], type: BOOL });
+  const notNull = (e: BoundExpr): BoundExpr => ({ kind: "is_null", arg: e, negated: true, type: BOOL });
+  // (k, y) with an equal x: one row per distinct (k, y)
+  const pairs: AggregateNode = {
+    kind: "aggregate",
+    input: inner,
+    groupBy: [...innerKeys, y],
+    aggregates: [{ fn: "count_star", args: [], distinct: false, type: BIGINT }],
+    types: [...innerKeys.map((e) => e.type), y.type, BIGINT],
+  };
+  const withMatch: JoinNode = {
+    kind: "join",
+    joinType: "left",
+    left,
+    right: pairs,
+    leftKeys: [...outerKeys, x],
+    rightKeys: pairs.groupBy.map((e, i) => col(i, e.type)),
+    types: [...left.types, ...pairs.types],
+  };
+  const matched = notNull(col(w, pairs.types[0]));
+  // per k: how many rows, how many non-NULL y (no k: one row, counts of the whole subquery)
+  const counts: AggregateNode = {
+    kind: "aggregate",
+    input: inner,
+    groupBy: innerKeys,
+    aggregates: [
+      { fn: "count_star", args: [], distinct: false, type: BIGINT },
+      { fn: "count", args: [y], distinct: false, type: BIGINT },
+    ],
+    types: [...innerKeys.map((e) => e.type), BIGINT, BIGINT],
+  };
+  const wb = withMatch.types.length;
+  const withCounts: JoinNode = {
+    kind: "join",
+    joinType: k > 0 ? "left" : "inner",
+    left: withMatch,
+    right: counts,
+    leftKeys: outerKeys,
+    rightKeys: innerKeys.map((e, i) => col(i, e.type)),
+    types: [...withMatch.types, ...counts.types],
+  };
+  const rows = col(wb + k, BIGINT);
+  const nonNullYs = col(wb + k + 1, BIGINT);
+  const zero: BoundExpr = { kind: "const", type: BIGINT, value: 0n };
+  const nonEmpty = k > 0 ? notNull(col(wb, counts.types[0])) : gt(rows, zero);
+  const c = (value: boolean | null): BoundExpr => ({ kind: "const", type: BOOL, value });
+  const value: BoundExpr = {
+    kind: "case",
+    whens: [
+      { when: matched, then: c(true) },
+      { when: { kind: "not", arg: nonEmpty, type: BOOL }, then: c(false) },
+      { when: { kind: "is_null", arg: x, negated: false, type: BOOL }, then: c(null) },
+      { when: gt(rows, nonNullYs), then: c(null) },
+    ],
+    else: c(false),
+    type: BOOL,
+  };
+  return { plan: withCounts, value };
+}
+
+/**
  * Replaces each decorrelatable scalar subquery in `exprs` by a column of joins stacked on
  * `input`; returns the widened input and the rewritten expressions (unchanged if none).
  */
@@ -335,7 +418,7 @@ function joinScalarSubqueries(input: PhysicalPlan, exprs: BoundExpr[]): { input:
   const rewrite = (e: BoundExpr): BoundExpr =>
     mapExpr(e, (x) => {
       if (x.kind !== "subquery") return undefined;
-      const j = scalarJoin(cur, x);
+      const j = x.mode === "any" ? inValueJoin(cur, x) : scalarJoin(cur, x);
       if (j === undefined) return x;
       cur = j.plan;
       return j.value;
