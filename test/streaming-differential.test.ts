@@ -1,7 +1,8 @@
 // Randomized differential test of continuous queries: a seeded generator builds 2–3 tables with
 // primary keys and small value domains (so joins and groups collide), a random set of materialized
 // views from a small SQL grammar (filters, projections, aggregates with HAVING, inner/outer joins
-// with residual conditions, joins of aggregates, set operations, DISTINCT, views on views), then
+// with residual conditions, joins of aggregates, set operations, DISTINCT, EXISTS / IN / ANY / ALL
+// and scalar aggregate subqueries, window functions, views on views), then
 // runs random INSERT/UPDATE/DELETE/TRUNCATE statements. After every statement each view must hold
 // exactly what its query returns when run ad hoc (compared as sorted multisets of rendered rows).
 //
@@ -365,6 +366,78 @@ class QueryGen {
     };
   }
 
+  /**
+   * WHERE [NOT] EXISTS / [NOT] IN / op ANY|ALL subqueries over `b`, maybe correlated with `a` on an
+   * equality, or a scalar aggregate subquery in the SELECT list (decorrelated into joins in views).
+   */
+  subqueryView(a: Relation, b: Relation): { sql: string; cols: Col[] } {
+    const ls = this.scopeOf(a, "x");
+    const rs = this.scopeOf(b, "y");
+    const inner: string[] = [];
+    const cats = (["num", "text"] as Cat[]).filter((c) => this.refsOf(ls, c).length > 0 && this.refsOf(rs, c).length > 0);
+    if (cats.length > 0 && this.r.chance(0.7)) {
+      const cat = this.r.pick(cats);
+      inner.push(`${this.r.pick(this.refsOf(rs, cat)).sql} = ${this.r.pick(this.refsOf(ls, cat)).sql}`);
+    }
+    if (this.r.chance(0.5)) inner.push(this.pred(rs, 1));
+    const where = inner.length > 0 ? ` WHERE ${inner.join(" AND ")}` : "";
+    const p = this.projection(ls);
+    const form = this.r.weighted<string>([
+      [3, "exists"],
+      [3, "in"],
+      [2, "any_all"],
+      [3, "scalar"],
+      [1, "exists_value"],
+    ]);
+    if (form === "exists_value") {
+      // EXISTS as a value, not a WHERE term
+      const sub = `${this.r.chance(0.3) ? "NOT " : ""}EXISTS (SELECT 1 FROM ${b.name} y${where})`;
+      return { sql: `SELECT ${p.sql}, ${sub} AS c${p.cols.length} FROM ${a.name} x`, cols: [...p.cols, { name: `c${p.cols.length}`, cat: "bool" }] };
+    }
+    if (form === "scalar") {
+      const agg = this.r.pick(["count(*)", `count(${this.expr(rs, "num", 0)})`, `sum(${this.expr(rs, "num", 1)})`, `max(${this.expr(rs, "num", 1)})`, `count(*) + 1`]);
+      const sub = `(SELECT ${agg} FROM ${b.name} y${where})`;
+      const inWhere = this.r.chance(0.3) ? ` WHERE ${this.expr(ls, "num", 1)} ${this.r.pick(["<", ">=", "="])} ${sub}` : "";
+      return { sql: `SELECT ${p.sql}, ${sub} AS c${p.cols.length} FROM ${a.name} x${inWhere}`, cols: [...p.cols, { name: `c${p.cols.length}`, cat: "num" }] };
+    }
+    let cond: string;
+    if (form === "exists") cond = `${this.r.chance(0.5) ? "NOT " : ""}EXISTS (SELECT 1 FROM ${b.name} y${where})`;
+    else if (form === "in") {
+      const cat: Cat = this.r.chance(0.7) ? "num" : "text";
+      cond = `${this.expr(ls, cat, 1)} ${this.r.chance(0.5) ? "NOT " : ""}IN (SELECT ${this.expr(rs, cat, 1)} FROM ${b.name} y${where})`;
+    } else {
+      const op = this.r.pick(["=", "<>", "<", ">="]);
+      cond = `${this.r.chance(0.3) ? "NOT " : ""}${this.expr(ls, "num", 1)} ${op} ${this.r.pick(["ANY", "ALL"])} (SELECT ${this.expr(rs, "num", 1)} FROM ${b.name} y${where})`;
+    }
+    const outer = this.r.chance(0.4) ? `${this.pred(ls, 1)} AND ` : "";
+    // under OR, EXISTS is decorrelated as a value (IN / ANY / ALL there are refused: 0A000)
+    if (this.r.chance(0.2)) cond = `(${this.pred(ls, 1)} OR ${cond})`;
+    return { sql: `SELECT ${p.sql} FROM ${a.name} x WHERE ${outer}${cond}`, cols: p.cols };
+  }
+
+  /**
+   * Window functions whose values do not depend on how ties are ordered (rank, dense_rank, and
+   * aggregates over the default RANGE frame, which includes peers), so view and ad-hoc agree.
+   */
+  windowView(r: Relation): { sql: string; cols: Col[] } {
+    const scope = this.scopeOf(r, null);
+    const p = this.projection(scope);
+    const keyed = [...this.refsOf(scope, "num"), ...this.refsOf(scope, "text")];
+    const over = (): string => {
+      const part = keyed.length > 0 && this.r.chance(0.7) ? `PARTITION BY ${this.r.pick(keyed).sql} ` : "";
+      const order = keyed.length > 0 && this.r.chance(0.8) ? `ORDER BY ${this.r.pick(keyed).sql}${this.r.chance(0.3) ? " DESC" : ""}` : "";
+      return `(${part}${order})`;
+    };
+    const cols = [...p.cols];
+    const items = [p.sql];
+    for (let i = this.r.range(1, 2); i > 0; i--) {
+      const fn = this.r.pick(["rank()", "dense_rank()", "count(*)", `sum(${this.expr(scope, "num", 1)})`, `max(${this.expr(scope, "num", 1)})`]);
+      items.push(`${fn} OVER ${over()} AS c${cols.length}`);
+      cols.push({ name: `c${cols.length}`, cat: "num" });
+    }
+    return { sql: `SELECT ${items.join(", ")} FROM ${r.name}${this.r.chance(0.5) ? ` WHERE ${this.pred(scope, 2)}` : ""}`, cols };
+  }
+
   baseView(rels: readonly Relation[]): { sql: string; cols: Col[] } {
     const kind = this.r.weighted<string>([
       [3, "select"],
@@ -374,6 +447,8 @@ class QueryGen {
       [2, "agg_join"],
       [3, "setop"],
       [1, "distinct"],
+      [3, "subquery"],
+      [2, "window"],
     ]);
     const rel = (): Relation => this.r.pick(rels);
     switch (kind) {
@@ -393,6 +468,10 @@ class QueryGen {
         const r = rel();
         return this.aggQuery(r.name, this.scopeOf(r, null), true);
       }
+      case "subquery":
+        return this.subqueryView(rel(), rel());
+      case "window":
+        return this.windowView(rel());
       case "join":
       case "join_agg": {
         const a = rel();
@@ -641,6 +720,11 @@ const FEATURES: [string, RegExp][] = [
   ["array_agg", /array_agg/],
   ["numeric", /avg\(|\d\.\d|\bd\b/],
   ["double", /\br\b|float8/],
+  ["EXISTS", /EXISTS \(SELECT/],
+  ["IN (SELECT", / IN \(SELECT/],
+  ["ANY/ALL (SELECT", /(ANY|ALL) \(SELECT/],
+  ["scalar subquery", /\(SELECT (count|sum|max)\(/],
+  ["window function", /(rank\(\)|count\(\*\)|\)) OVER \(/],
 ];
 
 interface RunStats {

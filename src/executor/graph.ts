@@ -23,6 +23,7 @@ import { TableFunction } from "./operators/table-function.js";
 import { UnionAll } from "./operators/union-all.js";
 import { Values } from "./operators/values.js";
 import { Window } from "./operators/window.js";
+import { IncrementalWindow } from "./operators/incremental-window.js";
 import { TopN } from "./operators/top-n.js";
 import { SessionWindow } from "./operators/session-window.js";
 import { TemporalFilter } from "./operators/temporal-filter.js";
@@ -108,7 +109,7 @@ function build(
     case "sort":
       return unary(new Sort(node, env, emit), node.input, NEVER);
     case "window":
-      return unary(new Window(node, env, emit), node.input, NEVER);
+      return unary(node.incremental ? new IncrementalWindow(node, env, emit) : new Window(node, env, emit), node.input, NEVER);
     case "topn":
       return unary(new TopN(node, env, emit), node.input, NEVER);
     case "session_window":

@@ -38,6 +38,8 @@ function stateOf(p: PhysicalPlan): string | undefined {
       return `State: per partition${p.partitionBy.length ? ` (${p.partitionBy.map((c) => `#${c}`).join(", ")})` : " (the whole input)"}, its open sessions' rows ordered by #${p.timeColumn}; sessions whose window_end the watermark reaches are ${p.emitOnWindowClose ? "emitted once and " : ""}dropped`;
     case "temporal_filter":
       return "State: rows visible now or later, queued by the time they enter and leave; rows whose time has passed are dropped";
+    case "window":
+      return p.incremental ? "State: every input row by partition; the rows emitted (a changed partition is recomputed at the barrier)" : undefined;
     default:
       return undefined;
   }

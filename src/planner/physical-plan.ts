@@ -353,6 +353,8 @@ export interface WindowNode extends NodeBase {
   kind: "window";
   input: PhysicalPlan;
   functions: WindowCall[];
+  /** continuous queries: keep each partition's rows and re-emit a partition's changed rows at barriers */
+  incremental?: boolean;
 }
 
 /**

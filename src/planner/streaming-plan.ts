@@ -1,8 +1,9 @@
 // Which plans can run as continuous queries, and the small rewrites they need. A materialized
 // view keeps a set of rows, not an order: a top-level ORDER BY is dropped. Operators that only
-// work on a finished input (sort, window functions, LIMIT, DISTINCT ON) are refused with 0A000
-// until their incremental forms (TopN, ...) exist, as are subquery expressions, which the
-// executor evaluates against a snapshot.
+// work on a finished input (sort, LIMIT, DISTINCT ON) are refused with 0A000
+// until their incremental forms (TopN, ...) exist, as are subquery expressions that
+// optimizer/decorrelate-subqueries.ts cannot turn into joins (the executor evaluates those
+// against a snapshot).
 
 import { SqlError, SqlState } from "../types/index.js";
 import { isTimeDependent } from "./binder/coerce.js";
@@ -10,13 +11,13 @@ import { EMBEDDED_MODEL } from "./binder/expressions.js";
 import { visitExpr } from "./bound-expr-walk.js";
 import { intervalJoinCleanup } from "./interval-join.js";
 import { toTemporalFilter } from "./temporal-filter.js";
+import { decorrelateSubqueries } from "./optimizer/decorrelate-subqueries.js";
 import { children, mapPlan } from "./plan-walk.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 
 const REFUSED: Partial<Record<PhysicalPlan["kind"], string>> = {
   sort: "ORDER BY (other than at the top level, or with LIMIT)",
   limit: "LIMIT / OFFSET without ORDER BY",
-  window: "window functions (other than ROW_NUMBER() ... <= n)",
   distinct_on: "DISTINCT ON",
   recursive_cte: "WITH RECURSIVE",
   lateral_join: "LATERAL subqueries",
@@ -199,6 +200,10 @@ export function toStreamingPlan(
   else if (p.kind === "project" && p.input.kind === "sort") p = { ...p, input: p.input.input };
   // incremental top-N: ORDER BY ... LIMIT, and ROW_NUMBER() ... <= n
   p = mapPlan(p, (node) => (node.kind === "limit" ? limitToTopN(node) : node.kind === "filter" ? rowNumberToTopN(node) : node));
+  // subqueries the executor would run per row become joins (what cannot be stays and is refused)
+  p = decorrelateSubqueries(p);
+  // other window functions: recompute the partitions that changed (IncrementalWindow)
+  p = mapPlan(p, (node) => (node.kind === "window" ? { ...node, incremental: true } : node));
   // temporal filters: WHERE ts > now() - INTERVAL ... (rows enter and leave as the clock moves)
   p = mapPlan(p, toTemporalFilter);
   check(p);
