@@ -8,14 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AiRuntime,
+  applyErrorPolicy,
   EMBEDDED_MODEL_NAME,
   SentenceEmbedder,
   loadGloveModel,
   modelFromSqlOptions,
   parseGenerateOptions,
+  type GenerateOptions,
+  type OnErrorPolicy,
 } from "./ai/index.js";
 import type { Catalog } from "./catalog/index.js";
-import type { AiLookup } from "./executor/index.js";
+import type { AiLookup, AsyncModelCalls } from "./executor/index.js";
 import { SqlError, SqlState } from "./types/index.js";
 
 /** More fetch-and-rerun passes than this means model outputs feed model inputs too deeply. */
@@ -111,6 +114,36 @@ export class ModelFunctions {
       throw new SqlError(SqlState.FeatureNotSupported, `${kind.toUpperCase()}() with model "${model}" is not supported in continuous queries yet`);
     },
   };
+
+  /**
+   * Remote model calls for continuous queries (the async AI map operator): batches of rows through
+   * the model's caller (dedup, cache, batching, concurrency, retries), its error policy applied —
+   * or `onError` when the session set ai.on_error.
+   */
+  asyncCalls(onError?: OnErrorPolicy): AsyncModelCalls {
+    return {
+      call: async (kind, model, inputs, options, signal) => {
+        const caller = this.runtime.caller(model, kind === "embed" ? "embedding" : "generation");
+        const policy = onError ?? caller.definition.onError;
+        if (kind === "embed") return applyErrorPolicy(await caller.embed(inputs, { signal }), policy);
+        // each distinct options text is parsed once
+        const parsed = new Map<string, GenerateOptions>();
+        const perRow = options.map((o) => {
+          if (o === null) return undefined;
+          let p = parsed.get(o);
+          if (p === undefined) {
+            p = parseGenerateOptions(o);
+            parsed.set(o, p);
+          }
+          return p;
+        });
+        const values = applyErrorPolicy(await caller.generate(inputs, perRow, { signal }), policy);
+        // structured output (json_schema) is carried as its JSON text
+        return values.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v));
+      },
+      batchSize: (model) => this.runtime.registry.get(model).maxBatch,
+    };
+  }
 
   /** Runs `run` with a pass; fetches what it missed and runs it again, until complete. */
   async withModels<T>(run: (lookup: AiLookup) => T, signal?: AbortSignal): Promise<T> {

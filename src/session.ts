@@ -93,6 +93,7 @@ export class Session {
       params,
       eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
       ai,
+      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
     };
   }
 
@@ -157,12 +158,15 @@ export class Session {
       case "subscribe":
         return this.subscribe(st, sql);
       case "flush":
-        // every accepted write is visible once its statement returns (single-node, synchronous)
+        // writes are visible once their statement returns, except rows waiting for model answers
+        await this.db.streams.settle();
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {
           const result = executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+          // a new view's initial contents are complete when CREATE returns, model answers included
+          if (st.kind === "create_view") await this.db.streams.settle();
           return result;
         }
         throw new SqlError(SqlState.FeatureNotSupported, `${st.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
@@ -270,6 +274,8 @@ export class Session {
         this.db.publishChanges(target.id, late.inserted, [], late.watermark);
       }
     }
+    // backpressure: a slow model behind a continuous view slows its writers
+    await this.db.streams.admit();
     const tag = verb === "INSERT" ? "INSERT" : verb;
     if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices };
     const types = w.relation.columns.map((c) => c.type);
@@ -279,6 +285,19 @@ export class Session {
     const out = written.map((_, i) => cols.map((c) => c.get(i)));
     return { command: tag, rowCount: written.length, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices };
   }
+}
+
+/** SET ai.on_error = 'null' | 'fail': overrides the models' own policy for this session's statements and views. */
+function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefined {
+  let v: string;
+  try {
+    v = settings.get("ai.on_error").toLowerCase();
+  } catch {
+    return undefined; // not set
+  }
+  if (v === "null" || v === "fail") return v;
+  if (v === "" || v === "default") return undefined;
+  throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });
 }
 
 export function rowsResult(command: string, columns: ResultColumn[], rows: unknown[][]): StatementResult {

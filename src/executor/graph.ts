@@ -25,6 +25,7 @@ import { Values } from "./operators/values.js";
 import { Window } from "./operators/window.js";
 import { TopN } from "./operators/top-n.js";
 import { WorkTableScan } from "./operators/work-table-scan.js";
+import { AsyncAiMap } from "./operators/async-ai-map.js";
 
 export interface GraphOptions {
   /** the input is a snapshot and no deletes will flow (ad-hoc queries) */
@@ -109,6 +110,8 @@ function build(
       return unary(new Window(node, env, emit), node.input, NEVER);
     case "topn":
       return unary(new TopN(node, env, emit), node.input, NEVER);
+    case "ai_map":
+      return unary(new AsyncAiMap(node, env, emit), node.input, done);
     case "join": {
       const op = node.leftKeys.length > 0 ? new HashJoin(node, env, emit) : new NestedLoopJoin(node, env, emit);
       graph.operators.push(op);

@@ -170,6 +170,7 @@ export type PhysicalPlan =
   | WorkTableScanNode
   | LateralJoinNode
   | TopNNode
+  | AiMapNode
   | EmptyNode;
 
 interface NodeBase {
@@ -190,6 +191,28 @@ export interface ScanNode extends NodeBase {
 export interface ValuesNode extends NodeBase {
   kind: "values";
   rows: BoundExpr[][];
+}
+
+/**
+ * EMBED/GENERATE calls with a remote model in a continuous query, taken out of the expressions
+ * that held them: the output is the input's columns followed by one column per call, filled in
+ * asynchronously by the async AI map operator (batched, cached, bounded, in order). The
+ * expressions above read those columns instead of calling the model.
+ */
+export interface AiMapNode extends NodeBase {
+  kind: "ai_map";
+  input: PhysicalPlan;
+  calls: AiMapCall[];
+}
+
+export interface AiMapCall {
+  kind: "embed" | "generate";
+  model: string;
+  /** the text sent, over the input row */
+  input: BoundExpr;
+  /** GENERATE's options (jsonb text), over the input row */
+  options: BoundExpr | null;
+  type: DataType;
 }
 
 /** No rows (a WHERE false folded away); still has the output types. */

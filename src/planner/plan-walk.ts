@@ -13,6 +13,7 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
     case "distinct_on":
     case "window":
     case "topn":
+    case "ai_map":
       return [p.input];
     case "join":
     case "set_op":
@@ -38,6 +39,7 @@ export function withChildren(p: PhysicalPlan, kids: PhysicalPlan[]): PhysicalPla
     case "distinct_on":
     case "window":
     case "topn":
+    case "ai_map":
       return { ...p, input: kids[0] } as PhysicalPlan;
     case "join":
     case "set_op":

@@ -6,7 +6,7 @@
 
 import { SqlError, SqlState } from "../types/index.js";
 import { isTimeDependent } from "./binder/coerce.js";
-import { EMBEDDED_MODEL } from "./binder/expressions.js";
+import { isRemoteModelCall, liftModelCalls } from "./ai-map.js";
 import { visitExpr } from "./bound-expr-walk.js";
 import { intervalJoinCleanup } from "./interval-join.js";
 import { children, mapPlan } from "./plan-walk.js";
@@ -82,6 +82,8 @@ function exprsOf(p: PhysicalPlan): BoundExpr[] {
       return p.rows.flat();
     case "table_function":
       return p.args;
+    case "ai_map":
+      return p.calls.flatMap((c) => (c.options ? [c.input, c.options] : [c.input]));
     default:
       return [];
   }
@@ -104,15 +106,13 @@ function check(p: PhysicalPlan): void {
       if (x.kind === "param") {
         throw new SqlError(SqlState.FeatureNotSupported, "parameters are not allowed in a materialized view");
       }
-      if (x.kind === "call" && x.fn.startsWith("ai.")) {
-        const model = x.args[1]?.kind === "const" ? String(x.args[1].value) : "";
-        if (x.fn !== "ai.embed" || model !== EMBEDDED_MODEL) {
-          throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with model "${model}" is not supported in a materialized view yet`, {
-            hint: "Continuous queries can call the embedded model (EMBED(text)); remote models need the async AI operator, which is not built yet.",
-          });
-        }
-        return;
+      if (x.kind === "call" && isRemoteModelCall(x)) {
+        // projections and filters were rewritten into the async AI map; other places were not
+        throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with a remote model is supported in a continuous query's select list and WHERE only`, {
+          hint: "Compute it in a subquery's select list (SELECT ..., GENERATE(x) AS g FROM ...) and use the column.",
+        });
       }
+      if (x.kind === "call" && x.fn.startsWith("ai.")) return; // the embedded model: deterministic, answered in the kernel
       if (x.kind === "call" && isTimeDependent(x.fn)) {
         // a view evaluates rows once, as they arrive: now() or random() there would be frozen at
         // arrival and silently wrong later (temporal filters need their own operator)
@@ -144,6 +144,7 @@ function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
       return out;
     }
     case "filter":
+    case "ai_map":
       return watermarkColumns(p.input, of);
     case "project": {
       const input = watermarkColumns(p.input, of);
@@ -189,6 +190,8 @@ export function toStreamingPlan(
   else if (p.kind === "project" && p.input.kind === "sort") p = { ...p, input: p.input.input };
   // incremental top-N: ORDER BY ... LIMIT, and ROW_NUMBER() ... <= n
   p = mapPlan(p, (node) => (node.kind === "limit" ? limitToTopN(node) : node.kind === "filter" ? rowNumberToTopN(node) : node));
+  // remote model calls: out of the expressions, into async AI map operators
+  p = liftModelCalls(p);
   check(p);
   if (options.emitOnWindowClose) {
     let found = false;

@@ -1,0 +1,159 @@
+// Remote models in continuous queries: the async AI map operator between a stream or table and a
+// materialized view (or a SUBSCRIBE), against a real local OpenAI-compatible HTTP server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Database, formatValue } from "../src/index.js";
+import { ModelTestServer } from "../src/ai/testing/model-test-server.js";
+
+async function rows(db: Database, sql: string): Promise<string[]> {
+  const [r] = await db.execute(sql);
+  return r.rows.map((row) => row.map((v, i) => (v === null ? "NULL" : formatValue(r.columns[i].type, v))).join("|"));
+}
+
+describe("remote models in continuous views", () => {
+  let server: ModelTestServer;
+  beforeAll(async () => {
+    server = await ModelTestServer.start("openai", 8);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function withModels(extra = ""): Promise<Database> {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test', max_retries = 2${extra})`);
+    await db.execute(`CREATE MODEL emb WITH (provider = 'openai', task = 'embedding', endpoint = '${server.url}/v1', model = 'e', dimensions = 8, max_batch = 4)`);
+    return db;
+  }
+
+  it("maintains a view with GENERATE and EMBED over a stream: in order, batched, deduplicated, FLUSH waits", async () => {
+    const db = await withModels();
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE('Q: ' || text, 'llm') AS a, vector_dims(EMBED(text, 'emb')) AS d FROM q WHERE text IS DISTINCT FROM 'skip'");
+    const [plan] = await db.execute("EXPLAIN CREATE MATERIALIZED VIEW x AS SELECT id, GENERATE(text, 'llm') FROM q");
+    expect(plan.rows.map((r) => r[0]).join("\n")).toMatch(/Async AI Map[\s\S]*GENERATE\(.*\) with model llm/);
+    server.reset();
+    const values = Array.from({ length: 40 }, (_, i) => `(${i}, 'item ${i % 10}')`).join(", ");
+    await db.execute(`INSERT INTO q VALUES ${values}, (100, NULL), (101, 'skip')`);
+    await db.execute("FLUSH");
+    const got = await rows(db, "SELECT id, a, d FROM answers ORDER BY id");
+    expect(got).toHaveLength(41);
+    expect(got[0]).toBe("0|echo: Q: item 0|8");
+    expect(got[13]).toBe("13|echo: Q: item 3|8");
+    expect(got[40]).toBe("100|NULL|NULL"); // NULL input: NULL without a call
+    // 10 distinct texts: one chat request each (deduplicated) and 10 embeddings in batches of <= 4
+    const chats = server.requests.filter((r) => r.path.endsWith("/chat/completions"));
+    expect(chats).toHaveLength(10);
+    const batches = server.embeddingBatches();
+    expect(batches.flat().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `item ${i}`).sort());
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(4);
+    // the same inputs again come from the cache
+    server.reset();
+    await db.execute("INSERT INTO q VALUES (200, 'item 5')");
+    await db.execute("FLUSH");
+    expect(server.requests).toHaveLength(0);
+    expect(await rows(db, "SELECT a FROM answers WHERE id = 200")).toEqual(["echo: Q: item 5"]);
+    const [usage] = await db.execute("SELECT model, rows, cache_hits, calls, p50_latency_ms IS NOT NULL FROM sage_catalog.model_usage WHERE model = 'llm'");
+    expect(usage.rows[0][0]).toBe("llm");
+    expect(Number(usage.rows[0][2])).toBeGreaterThanOrEqual(1);
+    expect(usage.rows[0][4]).toBe(true);
+    await db.close();
+  });
+
+  it("backfills existing rows before CREATE returns, and views on the view follow", async () => {
+    const db = await withModels();
+    await db.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT); INSERT INTO docs VALUES (1, 'a'), (2, 'b')");
+    await db.execute("CREATE MATERIALIZED VIEW g AS SELECT id, GENERATE(body, 'llm') AS a FROM docs");
+    expect(await rows(db, "SELECT id, a FROM g ORDER BY id")).toEqual(["1|echo: a", "2|echo: b"]);
+    await db.execute("CREATE MATERIALIZED VIEW n AS SELECT count(*) AS c, max(a) AS m FROM g");
+    await db.execute("INSERT INTO docs VALUES (3, 'c')");
+    await db.execute("UPDATE docs SET body = 'z' WHERE id = 1");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT id, a FROM g ORDER BY id")).toEqual(["1|echo: z", "2|echo: b", "3|echo: c"]);
+    expect(await rows(db, "SELECT c, m FROM n")).toEqual(["3|echo: z"]);
+    await db.close();
+  });
+
+  it("a failing row gives NULL and lands in model_errors; the view keeps running", async () => {
+    const db = await withModels();
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    await db.execute("INSERT INTO q VALUES (1, 'fine'), (2, 'bad [400]'), (3, 'broken [malformed]'), (4, 'also fine')");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT id, a FROM answers ORDER BY id")).toEqual(["1|echo: fine", "2|NULL", "3|NULL", "4|echo: also fine"]);
+    const errors = await rows(db, "SELECT model, length(input_hash), code FROM sage_catalog.model_errors ORDER BY code");
+    expect(errors).toHaveLength(2);
+    expect(errors.every((e) => e.startsWith("llm|16|"))).toBe(true);
+    const [e] = await db.execute("SELECT message FROM sage_catalog.model_errors");
+    expect(e.rows.map((r) => String(r[0])).join(" ")).not.toContain("bad [400]"); // inputs are hashed, not echoed
+    await db.execute("INSERT INTO q VALUES (5, 'later')");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT a FROM answers WHERE id = 5")).toEqual(["echo: later"]);
+    expect(await rows(db, "SELECT errors FROM sage_catalog.model_usage WHERE model = 'llm'")).toEqual(["2"]);
+    await db.close();
+  });
+
+  it("retries 429 and 500 answers and still answers every row", async () => {
+    const db = await withModels();
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    server.reset();
+    server.script({ status: 429, headers: { "retry-after": "0" } }, { status: 500 });
+    await db.execute("INSERT INTO q VALUES (1, 'x')");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT a FROM answers")).toEqual(["echo: x"]);
+    expect(server.requests.length).toBe(3);
+    expect(await rows(db, "SELECT retries FROM sage_catalog.model_usage WHERE model = 'llm'")).toEqual(["2"]);
+    await db.close();
+  });
+
+  it("on_error = 'fail' stops the view: FLUSH reports the model's error", async () => {
+    const db = await withModels(", on_error = 'fail'");
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    await db.execute("INSERT INTO q VALUES (1, 'ok')");
+    await db.execute("FLUSH");
+    await db.execute("INSERT INTO q VALUES (2, 'bad [400]')");
+    await expect(db.execute("FLUSH")).rejects.toMatchObject({ code: expect.stringMatching(/^[0-9A-Z]{5}$/) });
+    expect(await rows(db, "SELECT id FROM answers")).toEqual(["1"]);
+    await db.close();
+  });
+
+  it("SET ai.on_error = 'fail' applies to views the session creates", async () => {
+    const db = await withModels();
+    const s = db.connect();
+    await s.execute("SET ai.on_error = 'fail'; CREATE STREAM q (id INT, text TEXT)");
+    await s.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    await s.execute("INSERT INTO q VALUES (1, 'bad [400]')");
+    await expect(s.execute("FLUSH")).rejects.toThrow();
+    await expect(s.execute("SET ai.on_error = 'maybe'; CREATE MATERIALIZED VIEW v2 AS SELECT GENERATE(text, 'llm') FROM q")).rejects.toMatchObject({ code: "22023" });
+    await db.close();
+  });
+
+  it("SUBSCRIBE to a query with GENERATE delivers answered rows; DROP cancels in-flight calls", async () => {
+    const db = await withModels();
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    const [sub] = await db.execute("SUBSCRIBE TO (SELECT id, GENERATE(text, 'llm') AS a FROM q)");
+    await db.execute("INSERT INTO q VALUES (1, 'hello'), (2, 'world')");
+    await db.execute("FLUSH");
+    const batch = await sub.subscription!.next();
+    expect(batch!.map((r) => `${r[0]}|${r[2]}|${r[3]}`)).toEqual(["insert|1|echo: hello", "insert|2|echo: world"]);
+    sub.subscription!.cancel();
+    // a slow call in a view that is dropped is aborted, and FLUSH does not wait for it
+    await db.execute("CREATE MATERIALIZED VIEW slow AS SELECT GENERATE(text, 'llm') AS a FROM q");
+    server.reset();
+    await db.execute("INSERT INTO q VALUES (3, 'wait [slow]')");
+    await db.execute("DROP MATERIALIZED VIEW slow");
+    const t0 = Date.now();
+    await db.execute("FLUSH");
+    expect(Date.now() - t0).toBeLessThan(400);
+    await db.close();
+  });
+
+  it("a filter calling GENERATE keeps the row shape", async () => {
+    const db = await withModels();
+    await db.execute("CREATE TABLE t (id INT, text TEXT); INSERT INTO t VALUES (1, 'yes'), (2, 'no')");
+    await db.execute("CREATE MATERIALIZED VIEW f AS SELECT id FROM t WHERE GENERATE(text, 'llm') LIKE '%yes'");
+    expect(await rows(db, "SELECT * FROM f")).toEqual(["1"]);
+    await db.close();
+  });
+});
