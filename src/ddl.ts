@@ -11,6 +11,7 @@ import { commandResult } from "./session.js";
 import type { StatementResult } from "./types/index.js";
 import { StoredRelation } from "./stored-relation.js";
 import { alter } from "./ddl-alter.js";
+import { dropSecrets } from "./secrets.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
 import { GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
 import { WatermarkGenerator } from "./watermark.js";
@@ -349,7 +350,7 @@ function createIndex(session: Session, st: A.CreateIndexStatement): StatementRes
   return commandResult("CREATE INDEX");
 }
 
-const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = {
+const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model" | "secret"> = {
   table: "table",
   stream: "stream",
   view: "view",
@@ -359,6 +360,7 @@ const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = 
   index: "index",
   schema: "schema",
   model: "model",
+  secret: "secret",
 };
 
 function drop(session: Session, st: A.DropStatement): StatementResult {
@@ -381,6 +383,7 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
     }
     return { ...commandResult(tag), notices };
   }
+  if (kind === "secret") return dropSecrets(session, st);
   if (kind === "model") {
     for (const n of st.names) {
       const name = n.parts[n.parts.length - 1];

@@ -78,9 +78,14 @@ export class ModelFunctions {
   private embedder: SentenceEmbedder | null = null;
   private loading: Promise<void> | null = null;
 
+  /** each model's WITH options, to rebuild it when a secret it uses is replaced */
+  private readonly optionsOf = new Map<string, Record<string, string>>();
+
   constructor(
     private readonly catalog: Catalog,
     dataDir: string | undefined,
+    /** opens a CREATE SECRET value by name (undefined: no such secret) */
+    private readonly secret: (name: string) => string | undefined = () => undefined,
   ) {
     // the embedded model's binary cache: in the data directory, or shared in the temp dir for --memory
     this.cacheDir = dataDir ? join(dataDir, "ai") : join(tmpdir(), "sage-sql-ai");
@@ -159,15 +164,30 @@ export class ModelFunctions {
   /** CREATE MODEL name WITH (...) */
   create(name: string, options: Record<string, string>, flags: { orReplace: boolean; ifNotExists: boolean }, text?: string): boolean {
     if (options.api_key !== undefined) {
-      throw new SqlError(SqlState.InvalidParameterValue, 'a literal api_key would be stored in the log and the catalog: give api_key_env = \'ENV_VAR_NAME\' instead', { hint: "Set the key in the environment of the server and name the variable." });
+      throw new SqlError(SqlState.InvalidParameterValue, "a literal api_key would be stored in the log and the catalog: give api_key = SECRET name or api_key_env = 'ENV_VAR_NAME' instead", { hint: "CREATE SECRET name WITH (value = '...') stores the key encrypted." });
     }
     if (this.catalog.models.has(name) && flags.ifNotExists) return false;
     if (name === EMBEDDED_MODEL_NAME) throw new SqlError(SqlState.DuplicateObject, `model "${name}" is built in`);
-    const { definition, makeDefault } = modelFromSqlOptions(name, options, { env: process.env });
+    const { definition, makeDefault } = modelFromSqlOptions(name, options, { env: process.env, secret: this.secret });
     this.runtime.registry.create(definition, { orReplace: flags.orReplace, ifNotExists: flags.ifNotExists, makeDefault });
     if (makeDefault) for (const m of this.catalog.models.values()) if (m.task === definition.task) m.isDefault = false;
     this.catalog.models.set(name, { name, task: definition.task, provider: definition.provider, dimensions: definition.dimensions ?? undefined, definition: text, isDefault: makeDefault });
+    this.optionsOf.set(name, options);
     return true;
+  }
+
+  /** Models whose api_key is `SECRET name`. */
+  modelsUsingSecret(name: string): string[] {
+    return [...this.optionsOf.entries()].filter(([, o]) => o.api_key_secret === name).map(([m]) => m);
+  }
+
+  /** A secret was replaced: the models using it are rebuilt with its new value. */
+  secretChanged(name: string): void {
+    for (const model of this.modelsUsingSecret(name)) {
+      const options = this.optionsOf.get(model)!;
+      const { definition } = modelFromSqlOptions(model, options, { env: process.env, secret: this.secret });
+      this.runtime.registry.create(definition, { orReplace: true, ifNotExists: false, makeDefault: this.catalog.models.get(model)?.isDefault ?? false });
+    }
   }
 
   drop(name: string, ifExists: boolean): boolean {
@@ -178,6 +198,7 @@ export class ModelFunctions {
     }
     this.runtime.dropModel(name, { ifExists });
     this.catalog.models.delete(name);
+    this.optionsOf.delete(name);
     return true;
   }
 }

@@ -13,6 +13,7 @@ import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
+import { createSecretStatement, modelOptionMap } from "./secrets.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 
@@ -129,10 +130,12 @@ export class Session {
       }
       case "create_model": {
         const name = st.name.parts[st.name.parts.length - 1];
-        const created = this.db.models.create(name, optionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
+        const created = this.db.models.create(name, modelOptionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
         if (created && st.text) this.db.log([{ t: "ddl", sql: st.text }]);
         return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
       }
+      case "create_secret":
+        return createSecretStatement(this, st);
       case "explain":
         return this.explain(st, sql);
       case "set": {
