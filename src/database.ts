@@ -166,6 +166,7 @@ export class Database implements RelationReader {
     this.tasks.clear();
     this.wal?.close();
     this.wal = null;
+    this.models.close();
     this.dataDir?.close();
     this.dataDir = null;
   }

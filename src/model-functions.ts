@@ -10,6 +10,8 @@ import {
   AiRuntime,
   applyErrorPolicy,
   EMBEDDED_MODEL_NAME,
+  ANSWER_CACHE_FILE,
+  PersistentAiCache,
   SentenceEmbedder,
   loadGloveModel,
   modelFromSqlOptions,
@@ -78,6 +80,7 @@ export class ModelFunctions {
   private embedder: SentenceEmbedder | null = null;
   private loading: Promise<void> | null = null;
 
+  private readonly answerCache: PersistentAiCache | null;
   /** each model's WITH options, to rebuild it when a secret it uses is replaced */
   private readonly optionsOf = new Map<string, Record<string, string>>();
 
@@ -89,8 +92,15 @@ export class ModelFunctions {
   ) {
     // the embedded model's binary cache: in the data directory, or shared in the temp dir for --memory
     this.cacheDir = dataDir ? join(dataDir, "ai") : join(tmpdir(), "sage-sql-ai");
-    this.runtime = new AiRuntime({ dataDir: this.cacheDir });
+    // answers persist in the data directory (a restart starts warm); --memory keeps the LRU only
+    this.answerCache = dataDir ? new PersistentAiCache(join(this.cacheDir, ANSWER_CACHE_FILE)) : null;
+    this.runtime = new AiRuntime({ dataDir: this.cacheDir, cache: this.answerCache ?? undefined });
     catalog.models.set(EMBEDDED_MODEL_NAME, { name: EMBEDDED_MODEL_NAME, task: "embedding", provider: "local", dimensions: 100, isDefault: false });
+  }
+
+  /** Closes the answer cache file. */
+  close(): void {
+    this.answerCache?.close();
   }
 
   /** Loads the embedded model (first use builds its cache, a few seconds; later loads take ~0.2 s). */

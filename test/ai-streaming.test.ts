@@ -157,3 +157,32 @@ describe("remote models in continuous views", () => {
     await db.close();
   });
 });
+
+describe("the persistent answer cache", () => {
+  it("answers a view's calls from the data directory after a restart", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const server = await ModelTestServer.start("openai", 8);
+    const dir = mkdtempSync(join(tmpdir(), "sage-aicache-db-"));
+    try {
+      const db = await Database.open({ dataDir: dir });
+      await db.execute(`CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test')`);
+      await db.execute("CREATE TABLE q (id INT, text TEXT); INSERT INTO q VALUES (1, 'alpha'), (2, 'beta')");
+      await db.execute("CREATE MATERIALIZED VIEW g AS SELECT id, GENERATE(text, 'llm', '{\"json_schema\": {\"type\": \"object\"}}') AS a FROM q");
+      expect(server.requests).toHaveLength(2);
+      const before = await rows(db, "SELECT id, a FROM g ORDER BY id");
+      expect(before[0]).toMatch(/^1\|\{.*"answer":.*alpha/);
+      await db.close();
+      server.reset();
+      const again = await Database.open({ dataDir: dir });
+      expect(await rows(again, "SELECT id, a FROM g ORDER BY id")).toEqual(before);
+      expect(server.requests).toHaveLength(0); // the restart rebuilt the view from the cache
+      expect(await rows(again, "SELECT cache_hits, calls FROM sage_catalog.model_usage WHERE model = 'llm'")).toEqual(["2|0"]);
+      await again.close();
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
