@@ -47,6 +47,19 @@ describe("AI in SQL", () => {
     await expect(db.execute("SELECT GENERATE('x', 'llm')")).rejects.toBeInstanceOf(SqlError);
   });
 
+  it("GENERATE options: system prompt and temperature reach the model; json_schema gives JSONB", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test')`);
+    expect(await rows(db, `SELECT GENERATE('hi', 'llm', '{"system": "be brief", "temperature": 0.5}')`)).toEqual(["echo: hi (system: be brief) (t=0.5)"]);
+    const [r] = await db.execute(`SELECT GENERATE('two words', 'llm', '{"json_schema": {"type": "object"}}') AS j`);
+    expect(r.columns[0].type.id).toBe("jsonb");
+    expect(await rows(db, `SELECT j->>'answer', j->'words' FROM (SELECT GENERATE('two words', 'llm', '{"json_schema": {"type": "object"}}') AS j) s`)).toEqual(["two words|2"]);
+    // the model promised JSON and did not deliver: NULL, and the failure is recorded
+    expect(await rows(db, `SELECT GENERATE('x [nojson]', 'llm', '{"json_schema": {"type": "object"}}') IS NULL`)).toEqual(["t"]);
+    expect(await rows(db, "SELECT count(*) FROM sage_catalog.model_errors")).toEqual(["1"]);
+    await expect(db.execute(`SELECT GENERATE('x', 'llm', '{"temprature": 1}')`)).rejects.toMatchObject({ code: "22023" });
+  });
+
   it("embeds with a remote OpenAI-compatible embedding model", async () => {
     const db = await Database.open({ memory: true });
     await db.execute(`CREATE MODEL small WITH (provider = 'openai', task = 'embedding', endpoint = '${server.url}/v1', model = 'e', dimensions = 8)`);

@@ -9,7 +9,7 @@
 // `pendingRows` is over its limit), and, after an on_error = 'fail' failure, that failure.
 
 import type { AiMapNode } from "../../planner/physical-plan.js";
-import { Chunk, Column, SqlError, SqlState } from "../../types/index.js";
+import { Chunk, Column, Jsonb, SqlError, SqlState } from "../../types/index.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { AsyncModelCalls, AsyncOperator, Emit, Message, OperatorEnv } from "../message.js";
 
@@ -26,6 +26,11 @@ interface Waiting {
 }
 
 type Entry = { kind: "chunk"; waiting: Waiting } | { kind: "message"; msg: Message };
+
+/** Structured output (json_schema) arrives as JSON text. */
+function toJsonb(v: unknown): unknown {
+  return typeof v === "string" ? Jsonb.parse(v) : v;
+}
 
 function textColumn(col: Column, n: number): (string | null)[] {
   const out = new Array<string | null>(n);
@@ -146,7 +151,7 @@ export class AsyncAiMap implements AsyncOperator {
         const w = head.waiting;
         if (w.answers === null) break;
         this.queue.shift();
-        const cols = this.node.calls.map((call, c) => Column.fromValues(call.type, w.answers![c]));
+        const cols = this.node.calls.map((call, c) => Column.fromValues(call.type, call.type.id === "jsonb" ? w.answers![c].map(toJsonb) : w.answers![c]));
         this.pendingRows -= w.chunk.length;
         this.rowsOut += w.chunk.length;
         this.emit({ kind: "chunk", chunk: w.chunk.withColumns([...w.chunk.columns, ...cols]) });
