@@ -8,6 +8,7 @@
 // State: the chunks waiting for answers (bounded: the runtime stops feeding writes while
 // `pendingRows` is over its limit), and, after an on_error = 'fail' failure, that failure.
 
+import { setMaxListeners } from "node:events";
 import type { AiMapNode } from "../../planner/physical-plan.js";
 import { Chunk, Column, Jsonb, SqlError, SqlState } from "../../types/index.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
@@ -70,6 +71,8 @@ export class AsyncAiMap implements AsyncOperator {
     this.models = models;
     this.inputs = node.calls.map((c) => compileExpr(c.input));
     this.options = node.calls.map((c) => (c.options ? compileExpr(c.options) : null));
+    // every request in flight listens on the one signal (cancellation on DROP): no leak warning
+    setMaxListeners(0, this.abort.signal);
     this.batchRows = Math.max(1, Math.min(...node.calls.map((c) => models.batchSize(c.model))));
   }
 
