@@ -38,7 +38,11 @@ export class ModelPass implements AiLookup {
   readonly known = new Map<string, unknown>();
   missing = new Map<string, Missing>();
 
-  constructor(private readonly models: ModelFunctions) {}
+  constructor(
+    private readonly models: ModelFunctions,
+    /** SET ai.on_error: overrides the models' own policy */
+    private readonly onError?: OnErrorPolicy,
+  ) {}
 
   lookup(kind: "embed" | "generate", model: string, input: string, options: string | null): unknown {
     if (kind === "embed" && model === EMBEDDED_MODEL_NAME) return this.models.embedLocally(input);
@@ -61,10 +65,12 @@ export class ModelPass implements AiLookup {
     await Promise.all(
       groups.map(async (g) => {
         const inputs = [...g.inputs];
+        const rt = this.models.runtime;
+        const policy = this.onError ?? rt.caller(g.model, g.kind === "embed" ? "embedding" : "generation").definition.onError;
         const values =
           g.kind === "embed"
-            ? await this.models.runtime.embedValues(g.model, inputs, { signal })
-            : await this.models.runtime.generateValues(g.model, inputs, g.options === null ? undefined : parseGenerateOptions(g.options), { signal });
+            ? applyErrorPolicy(await rt.embed(g.model, inputs, { signal }), policy)
+            : applyErrorPolicy(await rt.generate(g.model, inputs, g.options === null ? undefined : parseGenerateOptions(g.options), { signal }), policy);
         inputs.forEach((input, i) => {
           const v = values[i];
           this.known.set(`${g.kind}\u0000${g.model}\u0000${g.options ?? ""}\u0000${input}`, v !== null && typeof v === "object" && !(v instanceof Float32Array) ? JSON.stringify(v) : v);
@@ -161,8 +167,8 @@ export class ModelFunctions {
   }
 
   /** Runs `run` with a pass; fetches what it missed and runs it again, until complete. */
-  async withModels<T>(run: (lookup: AiLookup) => T, signal?: AbortSignal): Promise<T> {
-    const pass = new ModelPass(this);
+  async withModels<T>(run: (lookup: AiLookup) => T, signal?: AbortSignal, onError?: OnErrorPolicy): Promise<T> {
+    const pass = new ModelPass(this, onError);
     for (let i = 0; ; i++) {
       const result = run(pass);
       if (pass.missing.size === 0) return result;

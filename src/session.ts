@@ -5,7 +5,7 @@ import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import type { Database, SessionOptions } from "./database.js";
 import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionContext } from "./executor/index.js";
-import { startDataflow } from "./continuous-query.js";
+import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
@@ -106,7 +106,7 @@ export class Session {
   /** Runs a plan, fetching what its model calls need and running it again until complete. */
   async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
     const now = Date.now() * 1000;
-    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }));
+    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }), undefined, aiOnErrorSetting(this.settings));
   }
 
   private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {
@@ -163,13 +163,17 @@ export class Session {
       case "flush":
         // writes are visible once their statement returns, except rows waiting for model answers
         await this.db.streams.settle();
+        throwIfStopped(this.db);
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {
           const result = executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
           // a new view's initial contents are complete when CREATE returns, model answers included
-          if (st.kind === "create_view") await this.db.streams.settle();
+          if (st.kind === "create_view") {
+            await this.db.streams.settle();
+            throwIfStopped(this.db, this.db.catalog.findRelation(st.name.parts)?.id);
+          }
           return result;
         }
         throw new SqlError(SqlState.FeatureNotSupported, `${st.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });

@@ -118,6 +118,47 @@ describe("remote models in continuous views", () => {
     await db.close();
   });
 
+  it("a stopped view names itself in FLUSH and does not block creating other views", async () => {
+    const db = await withModels(", on_error = 'fail'");
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    await db.execute("INSERT INTO q VALUES (1, 'bad [400]')");
+    await expect(db.execute("FLUSH")).rejects.toThrow(/materialized view "answers" stopped/);
+    await db.execute("CREATE TABLE other (x INT); CREATE MATERIALIZED VIEW fine AS SELECT count(*) AS n FROM other");
+    await expect(db.execute("CREATE MATERIALIZED VIEW g2 AS SELECT GENERATE(text, 'llm') FROM (VALUES ('x [400]')) v(text)")).rejects.toThrow(/"g2" stopped/);
+    await db.execute("DROP MATERIALIZED VIEW answers; DROP MATERIALIZED VIEW g2");
+    await db.execute("FLUSH");
+    await db.close();
+  });
+
+  it("backpressure: a writer waits while the views hold too many unanswered rows", async () => {
+    const db = await withModels();
+    db.streams.maxPendingRows = 1;
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    const t0 = Date.now();
+    await db.execute("INSERT INTO q VALUES (1, 'one [slow]'), (2, 'two [slow]')");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(500); // held until the slow model answered
+    expect(db.streams.pendingRows).toBeLessThanOrEqual(1);
+    db.streams.maxPendingRows = 1000;
+    const t1 = Date.now();
+    await db.execute("INSERT INTO q VALUES (3, 'three [slow]')");
+    expect(Date.now() - t1).toBeLessThan(400); // under the bound: the write returns at once
+    expect(db.streams.pendingRows).toBe(1);
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT count(a) FROM answers")).toEqual(["3"]);
+    await db.close();
+  });
+
+  it("SET ai.on_error = 'fail' turns a failed ad-hoc call into a statement error", async () => {
+    const db = await withModels();
+    const s = db.connect();
+    expect((await s.execute("SELECT GENERATE('bad [400]', 'llm') IS NULL"))[0].rows).toEqual([[true]]);
+    await s.execute("SET ai.on_error = 'fail'");
+    await expect(s.execute("SELECT GENERATE('bad [400]', 'llm')")).rejects.toThrow();
+    await db.close();
+  });
+
   it("SET ai.on_error = 'fail' applies to views the session creates", async () => {
     const db = await withModels();
     const s = db.connect();

@@ -58,17 +58,20 @@ export class StreamRuntime {
 
   /** Whether writers should wait (see admit). */
   get overloaded(): boolean {
-    return this.pendingRows > MAX_PENDING_MODEL_ROWS;
+    return this.pendingRows > this.maxPendingRows;
   }
 
-  /** Waits until the dataflows hold at most `limit` unanswered rows: a slow model slows its writers. */
-  async admit(limit = MAX_PENDING_MODEL_ROWS): Promise<void> {
-    while (this.pendingRows > limit) await this.anyProgress();
+  /** Unanswered rows the dataflows may hold before writers wait. */
+  maxPendingRows = MAX_PENDING_MODEL_ROWS;
+
+  /** Waits until the dataflows hold at most maxPendingRows unanswered rows: a slow model slows its writers. */
+  async admit(): Promise<void> {
+    while (this.pendingRows > this.maxPendingRows) await this.anyProgress();
   }
 
   /**
    * FLUSH: waits until every dataflow has emitted everything it accepted (model answers included)
-   * and every view reflects it; throws the failure of a dataflow stopped by on_error = 'fail'.
+   * and every view reflects it. Dataflows stopped by on_error = 'fail' are listed by failures().
    */
   async settle(): Promise<void> {
     for (;;) {
@@ -79,10 +82,11 @@ export class StreamRuntime {
       if (!this.dirty) break;
       this.barrier();
     }
-    for (const df of this.dataflows) {
-      const failure = df.failure;
-      if (failure) throw failure;
-    }
+  }
+
+  /** Dataflows stopped by a model failure under on_error = 'fail', with the failure. */
+  failures(): { id: string; error: Error }[] {
+    return this.dataflows.flatMap((df) => (df.failure ? [{ id: df.id, error: df.failure }] : []));
   }
 
   private anyProgress(): Promise<void> {
