@@ -281,7 +281,7 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
 /** The plan a continuous query runs: its incremental form, reading only the columns it uses, interval joins cleaning their state. */
 export function continuousPlan(session: Session, plan: PhysicalPlan, emitOnWindowClose: boolean): PhysicalPlan {
   const cat = session.db.catalog;
-  return withIntervalJoinCleanup(pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column })));
+  return withIntervalJoinCleanup(pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column, appendOnly: (id) => cat.relationById(id)?.kind === "stream" })));
 }
 
 /** EMIT ON WINDOW CLOSE may be written after the query or inside its SELECT. */

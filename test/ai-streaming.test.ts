@@ -70,6 +70,18 @@ describe("remote models in continuous views", () => {
     await db.execute("FLUSH");
     expect(await rows(db, "SELECT id, a FROM g ORDER BY id")).toEqual(["1|echo: z", "2|echo: b", "3|echo: c"]);
     expect(await rows(db, "SELECT c, m FROM n")).toEqual(["3|echo: z"]);
+    // a delete carries its insert's answer: the model is not asked (model_usage counts no new row)
+    const asked = await rows(db, "SELECT rows FROM sage_catalog.model_usage WHERE model = 'llm'");
+    await db.execute("DELETE FROM docs WHERE id = 2");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT id FROM g ORDER BY id")).toEqual(["1", "3"]);
+    expect(await rows(db, "SELECT rows FROM sage_catalog.model_usage WHERE model = 'llm'")).toEqual(asked);
+    // over a table the operator keeps answers for deletes; over a stream (appends only) it does not
+    const [onTable] = await db.execute("EXPLAIN CREATE MATERIALIZED VIEW x AS SELECT GENERATE(body, 'llm') FROM docs");
+    expect(onTable.rows.map((r) => r[0]).join("\n")).toMatch(/for its deletes/);
+    await db.execute("CREATE STREAM s (body TEXT)");
+    const [onStream] = await db.execute("EXPLAIN CREATE MATERIALIZED VIEW x AS SELECT GENERATE(body, 'llm') FROM s");
+    expect(onStream.rows.map((r) => r[0]).join("\n")).not.toMatch(/for its deletes/);
     await db.close();
   });
 
@@ -195,6 +207,10 @@ describe("remote models in continuous views", () => {
     await db.execute("CREATE TABLE t (id INT, text TEXT); INSERT INTO t VALUES (1, 'yes'), (2, 'no')");
     await db.execute("CREATE MATERIALIZED VIEW f AS SELECT id FROM t WHERE GENERATE(text, 'llm') LIKE '%yes'");
     expect(await rows(db, "SELECT * FROM f")).toEqual(["1"]);
+    // unused columns are pruned below the async operator; the answer lands in the right column
+    await db.execute("CREATE TABLE w (a INT, b TEXT, c INT, d TEXT); INSERT INTO w VALUES (1, 'x', 10, 'p'), (0, 'y', 20, 'q')");
+    await db.execute("CREATE MATERIALIZED VIEW wv AS SELECT c, GENERATE(d || b, 'llm') AS g, upper(GENERATE(d, 'llm')) AS u FROM w WHERE a > 0");
+    expect(await rows(db, "SELECT * FROM wv")).toEqual(["10|echo: px|ECHO: P"]);
     await db.close();
   });
 });

@@ -30,7 +30,29 @@ export function containsRemoteCall(e: BoundExpr): boolean {
  * Lifts the innermost remote calls of `exprs` over `input` into ai_map nodes, until none is left;
  * returns the new input and the expressions reading the appended columns.
  */
-function liftCalls(input: PhysicalPlan, exprs: BoundExpr[]): { input: PhysicalPlan; exprs: BoundExpr[] } {
+/** Whether `p` can emit deletes: anything but appends to streams passed through stateless nodes. */
+function mayRetract(p: PhysicalPlan, appendOnly: (relation: string) => boolean): boolean {
+  switch (p.kind) {
+    case "scan":
+      return !appendOnly(p.relation);
+    case "values":
+    case "empty":
+    case "table_function":
+      return false;
+    case "filter":
+    case "project":
+    case "ai_map":
+      return mayRetract(p.input, appendOnly);
+    case "union_all":
+      return p.inputs.some((i) => mayRetract(i, appendOnly));
+    case "join":
+      return p.lookup === true ? mayRetract(p.left, appendOnly) : true;
+    default:
+      return true;
+  }
+}
+
+function liftCalls(input: PhysicalPlan, exprs: BoundExpr[], appendOnly: (relation: string) => boolean): { input: PhysicalPlan; exprs: BoundExpr[] } {
   let current = input;
   let out = exprs;
   while (out.some(containsRemoteCall)) {
@@ -57,22 +79,25 @@ function liftCalls(input: PhysicalPlan, exprs: BoundExpr[]): { input: PhysicalPl
         return { kind: "column", index: width + slot, type: x.type };
       }),
     );
-    current = { kind: "ai_map", input: current, calls, types: [...current.types, ...calls.map((c) => c.type)] };
+    current = { kind: "ai_map", input: current, calls, retractable: mayRetract(current, appendOnly), types: [...current.types, ...calls.map((c) => c.type)] };
   }
   return { input: current, exprs: out };
 }
 
-/** The continuous plan with every remote model call in a projection or filter moved into ai_map nodes. */
-export function liftModelCalls(plan: PhysicalPlan): PhysicalPlan {
+/**
+ * The continuous plan with every remote model call in a projection or filter moved into ai_map
+ * nodes. `appendOnly` tells which relations only ever append (streams); by default none.
+ */
+export function liftModelCalls(plan: PhysicalPlan, appendOnly: (relation: string) => boolean = () => false): PhysicalPlan {
   return mapPlan(plan, (node) => {
     if (node.kind === "project") {
       if (!node.exprs.some(containsRemoteCall)) return node;
-      const lifted = liftCalls(node.input, node.exprs);
+      const lifted = liftCalls(node.input, node.exprs, appendOnly);
       return { ...node, input: lifted.input, exprs: lifted.exprs };
     }
     if (node.kind === "filter") {
       if (!containsRemoteCall(node.predicate)) return node;
-      const lifted = liftCalls(node.input, [node.predicate]);
+      const lifted = liftCalls(node.input, [node.predicate], appendOnly);
       // the filter passes the appended answer columns through: a projection drops them again
       const filter: PhysicalPlan = { kind: "filter", input: lifted.input, predicate: lifted.exprs[0], types: lifted.input.types };
       return { kind: "project", input: filter, exprs: node.types.map((type, index) => ({ kind: "column", index, type })), types: node.types };

@@ -33,7 +33,9 @@ function stateOf(p: PhysicalPlan): string | undefined {
     case "set_op":
       return "State: distinct rows with their counts on each input";
     case "ai_map":
-      return "State: rows waiting for their model answers (bounded; in arrival order)";
+      return p.retractable
+        ? "State: rows waiting for their model answers (bounded; in arrival order); the answers emitted per live input row, for its deletes"
+        : "State: rows waiting for their model answers (bounded; in arrival order)";
     case "topn":
       return "State: every input row, ordered by the sort key within its partition; the rows emitted";
     default:

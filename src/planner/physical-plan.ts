@@ -203,6 +203,12 @@ export interface AiMapNode extends NodeBase {
   kind: "ai_map";
   input: PhysicalPlan;
   calls: AiMapCall[];
+  /**
+   * The input can delete rows (it is not only appends to streams): the operator then keeps the
+   * answers it emitted per input row, so that a delete carries the very answer its insert got
+   * (a model need not answer the same twice) and costs no call.
+   */
+  retractable: boolean;
 }
 
 export interface AiMapCall {

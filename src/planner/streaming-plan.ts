@@ -182,7 +182,7 @@ function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
  */
 export function toStreamingPlan(
   plan: PhysicalPlan,
-  options: { emitOnWindowClose?: boolean; watermarkColumn?: WatermarkColumnOf } = {},
+  options: { emitOnWindowClose?: boolean; watermarkColumn?: WatermarkColumnOf; appendOnly?: (relation: string) => boolean } = {},
 ): PhysicalPlan {
   let p = plan;
   // a view has no order: drop a top-level sort (and the projection that hid its helper columns stays)
@@ -191,7 +191,7 @@ export function toStreamingPlan(
   // incremental top-N: ORDER BY ... LIMIT, and ROW_NUMBER() ... <= n
   p = mapPlan(p, (node) => (node.kind === "limit" ? limitToTopN(node) : node.kind === "filter" ? rowNumberToTopN(node) : node));
   // remote model calls: out of the expressions, into async AI map operators
-  p = liftModelCalls(p);
+  p = liftModelCalls(p, options.appendOnly);
   check(p);
   if (options.emitOnWindowClose) {
     let found = false;

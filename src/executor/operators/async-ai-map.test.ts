@@ -25,6 +25,7 @@ const node: AiMapNode = {
   types: [I32, TEXT, TEXT],
   input: { kind: "empty", types: [I32, TEXT] },
   calls: [{ kind: "generate", model: "llm", input: col(1, TEXT), options: null, type: TEXT }],
+  retractable: false,
 };
 
 const tick = () => new Promise((r) => setTimeout(r, 15));
@@ -68,6 +69,30 @@ describe("AsyncAiMap", () => {
     m.answer(0);
     await op.progress();
     expect(r.rows().map((row) => row[3])).toEqual(["re: t0", "re: t1", "re: t2", "re: t3", "re: t4"]);
+  });
+
+  it("retractable input: a delete carries its insert's answer and asks the model nothing", async () => {
+    const m = heldModel(100);
+    const r = recorder();
+    const env = testEnv();
+    const op = new AsyncAiMap({ ...node, retractable: true }, { ...env, ctx: { ...env.ctx, models: m.models } }, r.emit);
+    op.push(0, chunk([I32, TEXT], [[1, "a"], [1, "a"], [2, "b"]], [1, 1, 1]));
+    op.push(0, barrier(1));
+    m.calls[0].resolve(["first", "second", "B"]); // a model that answers the same input differently
+    await op.progress();
+    expect(op.stateRows).toBe(2);
+    op.push(0, chunk([I32, TEXT], [[1, "a"], [2, "b"], [2, "b"]], [-1, -1, 1]));
+    op.push(0, barrier(2));
+    expect(m.calls[1].inputs).toEqual([null, null, "b"]);
+    m.calls[1].resolve([null, null, "B again"]);
+    await op.progress();
+    expect(r.out).toEqual([
+      { rows: [[1, 1, "a", "first"], [1, 1, "a", "second"], [1, 2, "b", "B"]] },
+      { barrier: 1, final: false },
+      { rows: [[-1, 1, "a", "second"], [-1, 2, "b", "B"], [1, 2, "b", "B again"]] },
+      { barrier: 2, final: false },
+    ]);
+    expect(op.stateRows).toBe(2); // one copy of (1, a) and the new (2, b) are live
   });
 
   it("a failed call (on_error = 'fail') stops it; close() aborts calls in flight", async () => {

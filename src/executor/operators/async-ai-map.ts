@@ -5,13 +5,18 @@
 // arrives, then go out as one call per model call site (the model layer dedups, looks up the
 // cache, splits into requests, bounds concurrency and retries). Barriers and watermarks wait
 // behind the chunks before them, so an epoch closes only once its rows are answered.
+// When the input can delete rows (node.retractable), a delete is not sent to the model: it carries
+// the answer its insert got, kept per input row — a model (an LLM at temperature > 0, a cache that
+// forgot) need not answer the same twice, and the view must delete exactly the row it holds.
 // State: the chunks waiting for answers (bounded: the runtime stops feeding writes while
-// `pendingRows` is over its limit), and, after an on_error = 'fail' failure, that failure.
+// `pendingRows` is over its limit); for retractable input, the answers emitted per live input row;
+// after an on_error = 'fail' failure, that failure.
 
 import { setMaxListeners } from "node:events";
 import type { AiMapNode } from "../../planner/physical-plan.js";
 import { Chunk, Column, Jsonb, SqlError, SqlState } from "../../types/index.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
+import { exactRowKeys, type KeyPrimitive } from "../row-key.js";
 import type { AsyncModelCalls, AsyncOperator, Emit, Message, OperatorEnv } from "../message.js";
 
 /** How long rows wait for more rows to fill a batch before they are sent anyway. */
@@ -56,6 +61,8 @@ export class AsyncAiMap implements AsyncOperator {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly abort = new AbortController();
   private waiters: (() => void)[] = [];
+  /** retractable input: per input row (by value), the answer tuples emitted with its live copies */
+  private readonly emitted = new Map<KeyPrimitive, unknown[][]>();
   pendingRows = 0;
   failure: Error | null = null;
   /** rows answered and emitted so far */
@@ -96,6 +103,10 @@ export class AsyncAiMap implements AsyncOperator {
     const { ctx } = this.env;
     const outer = this.env.outer;
     const inputs = this.inputs.map((e) => textColumn(e(chunk, ctx, outer), n));
+    if (this.node.retractable) {
+      // deletes take their insert's answer when emitted (drain): nothing to ask
+      for (let i = 0; i < n; i++) if (chunk.op(i) < 0) for (const col of inputs) col[i] = null;
+    }
     const options = this.options.map((e) => (e ? textColumn(e(chunk, ctx, outer), n) : new Array<string | null>(n).fill(null)));
     const waiting: Waiting = { chunk, inputs, options, answers: null };
     this.queue.push({ kind: "chunk", waiting });
@@ -154,6 +165,7 @@ export class AsyncAiMap implements AsyncOperator {
         const w = head.waiting;
         if (w.answers === null) break;
         this.queue.shift();
+        if (this.node.retractable) this.pairRetractions(w);
         const cols = this.node.calls.map((call, c) => Column.fromValues(call.type, call.type.id === "jsonb" ? w.answers![c].map(toJsonb) : w.answers![c]));
         this.pendingRows -= w.chunk.length;
         this.rowsOut += w.chunk.length;
@@ -168,6 +180,32 @@ export class AsyncAiMap implements AsyncOperator {
       this.wake();
       this.env.ctx.asyncEmitted?.();
     }
+  }
+
+  /** In row order: an insert records its answers, a delete takes those of a live copy of its row. */
+  private pairRetractions(w: Waiting): void {
+    const chunk = w.chunk;
+    const answers = w.answers!;
+    const keys = exactRowKeys(chunk.columns, chunk.length);
+    for (let i = 0; i < chunk.length; i++) {
+      const k = keys[i];
+      if (chunk.op(i) > 0) {
+        const tuple = answers.map((a) => a[i]);
+        const list = this.emitted.get(k);
+        if (list) list.push(tuple);
+        else this.emitted.set(k, [tuple]);
+        continue;
+      }
+      const list = this.emitted.get(k);
+      const tuple = list?.pop();
+      if (list !== undefined && list.length === 0) this.emitted.delete(k);
+      if (tuple !== undefined) answers.forEach((a, c) => (a[i] = tuple[c]));
+    }
+  }
+
+  /** Distinct input rows whose answers are kept for their deletes. */
+  get stateRows(): number {
+    return this.emitted.size;
   }
 
   private fail(e: Error): void {
