@@ -202,6 +202,26 @@ describe("remote models in continuous views", () => {
     await db.close();
   });
 
+  it("embeds through a self-hosted Hugging Face TEI server in a view, the key from a secret", async () => {
+    const tei = await ModelTestServer.start("tei", 6);
+    try {
+      const db = await Database.open({ memory: true });
+      await db.execute("CREATE SECRET hf WITH (value = 'hf_test_token')");
+      await db.execute(`CREATE MODEL tei WITH (provider = 'huggingface', task = 'embedding', endpoint = '${tei.url}', dimensions = 6, api_key = SECRET hf)`);
+      await db.execute("CREATE STREAM docs (id INT, body TEXT)");
+      await db.execute("CREATE MATERIALIZED VIEW e AS SELECT id, EMBED(body, 'tei') AS v FROM docs");
+      await db.execute("INSERT INTO docs VALUES (1, 'alpha'), (2, 'beta'), (3, NULL)");
+      await db.execute("FLUSH");
+      expect(await rows(db, "SELECT id, vector_dims(v) FROM e ORDER BY id")).toEqual(["1|6", "2|6", "3|NULL"]);
+      // the same text embedded ad hoc gives the same vector
+      expect(await rows(db, "SELECT count(*) FROM e WHERE v = EMBED('alpha', 'tei')")).toEqual(["1"]);
+      expect(tei.requests.every((r) => r.headers.authorization === "Bearer hf_test_token")).toBe(true);
+      await db.close();
+    } finally {
+      await tei.close();
+    }
+  });
+
   it("a filter calling GENERATE keeps the row shape", async () => {
     const db = await withModels();
     await db.execute("CREATE TABLE t (id INT, text TEXT); INSERT INTO t VALUES (1, 'yes'), (2, 'no')");
