@@ -172,7 +172,9 @@ export class Session {
           // a new view's initial contents are complete when CREATE returns, model answers included
           if (st.kind === "create_view") {
             await this.db.streams.settle();
-            throwIfStopped(this.db, this.db.catalog.findRelation(st.name.parts)?.id);
+            // while recovering, a model outage must not keep the database from opening: the view
+            // stays stopped and FLUSH reports it
+            if (!this.db.isReplaying) throwIfStopped(this.db, this.db.catalog.findRelation(st.name.parts)?.id);
           }
           return result;
         }

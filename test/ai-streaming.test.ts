@@ -257,6 +257,17 @@ describe("the persistent answer cache", () => {
       expect(server.requests).toHaveLength(0); // the restart rebuilt the view from the cache
       expect(await rows(again, "SELECT cache_hits, calls FROM sage_catalog.model_usage WHERE model = 'llm'")).toEqual(["2|0"]);
       await again.close();
+      // a view stopped by on_error = 'fail' does not keep the database from opening again
+      const third = await Database.open({ dataDir: dir });
+      await third.execute(`CREATE MODEL strict WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test', on_error = 'fail')`);
+      await third.execute("CREATE MATERIALIZED VIEW s AS SELECT GENERATE(text, 'strict') AS a FROM q");
+      await third.execute("INSERT INTO q VALUES (3, 'bad [400]')");
+      await expect(third.execute("FLUSH")).rejects.toThrow(/"s" stopped/);
+      await third.close();
+      const fourth = await Database.open({ dataDir: dir });
+      await expect(fourth.execute("FLUSH")).rejects.toThrow(/"s" stopped/);
+      expect(await rows(fourth, "SELECT count(*) FROM g")).toEqual(["3"]);
+      await fourth.close();
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
