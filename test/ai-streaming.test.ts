@@ -222,6 +222,21 @@ describe("remote models in continuous views", () => {
     }
   });
 
+  it("classify and count: GROUP BY GENERATE(...) and an aggregate over answers, joined to a table", async () => {
+    const db = await withModels();
+    await db.execute("CREATE STREAM tickets (id INT, team INT, text TEXT); CREATE TABLE teams (id INT, name TEXT); INSERT INTO teams VALUES (1, 'core'), (2, 'ai')");
+    await db.execute("CREATE MATERIALIZED VIEW labels AS SELECT GENERATE(text, 'llm') AS label, count(*) AS n, sum(length(GENERATE(text, 'llm'))) AS chars FROM tickets GROUP BY 1");
+    await db.execute("CREATE MATERIALIZED VIEW by_team AS SELECT t.name, GENERATE(k.text, 'llm') AS a FROM tickets k JOIN teams t ON k.team = t.id");
+    await db.execute("INSERT INTO tickets VALUES (1, 1, 'bug'), (2, 2, 'bug'), (3, 2, 'idea')");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT label, n, chars FROM labels ORDER BY label")).toEqual(["echo: bug|2|18", "echo: idea|1|10"]);
+    expect(await rows(db, "SELECT name, a FROM by_team ORDER BY name, a")).toEqual(["ai|echo: bug", "ai|echo: idea", "core|echo: bug"]);
+    await db.execute("UPDATE teams SET name = 'platform' WHERE id = 1");
+    await db.execute("FLUSH");
+    expect(await rows(db, "SELECT name, a FROM by_team ORDER BY name, a")).toEqual(["ai|echo: bug", "ai|echo: idea", "platform|echo: bug"]);
+    await db.close();
+  });
+
   it("a filter calling GENERATE keeps the row shape", async () => {
     const db = await withModels();
     await db.execute("CREATE TABLE t (id INT, text TEXT); INSERT INTO t VALUES (1, 'yes'), (2, 'no')");

@@ -1,6 +1,6 @@
 // Where a continuous query calls a remote model: EMBED/GENERATE with any model but the embedded one
 // cannot be answered inside an expression kernel (the call is a network round trip), so in a
-// continuous query each such call is lifted out of its projection or filter into an `ai_map` node
+// continuous query each such call is lifted out of its projection, filter or aggregation into an `ai_map` node
 // below it, which the executor runs as the async AI map operator; the expression then reads the
 // column the node appends. Calls nested in calls (GENERATE(... EMBED(...) ...)) become stacked
 // nodes, innermost first. Plan data only: which calls, on which model, over which expressions.
@@ -101,6 +101,17 @@ export function liftModelCalls(plan: PhysicalPlan, appendOnly: (relation: string
       // the filter passes the appended answer columns through: a projection drops them again
       const filter: PhysicalPlan = { kind: "filter", input: lifted.input, predicate: lifted.exprs[0], types: lifted.input.types };
       return { kind: "project", input: filter, exprs: node.types.map((type, index) => ({ kind: "column", index, type })), types: node.types };
+    }
+    if (node.kind === "aggregate") {
+      // GROUP BY GENERATE(...) (classify, then count): the calls go below the aggregation
+      const exprs = [...node.groupBy, ...node.aggregates.flatMap((agg) => [...agg.args, ...(agg.filter ? [agg.filter] : [])])];
+      if (!exprs.some(containsRemoteCall)) return node;
+      const lifted = liftCalls(node.input, exprs, appendOnly);
+      let k = 0;
+      const next = () => lifted.exprs[k++];
+      const groupBy = node.groupBy.map(next);
+      const aggregates = node.aggregates.map((agg) => ({ ...agg, args: agg.args.map(next), ...(agg.filter ? { filter: next() } : {}) }));
+      return { ...node, input: lifted.input, groupBy, aggregates };
     }
     return node;
   });

@@ -108,7 +108,7 @@ function check(p: PhysicalPlan): void {
       }
       if (x.kind === "call" && isRemoteModelCall(x)) {
         // projections and filters were rewritten into the async AI map; other places were not
-        throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with a remote model is supported in a continuous query's select list and WHERE only`, {
+        throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with a remote model is supported in a continuous query's select list, WHERE and GROUP BY only`, {
           hint: "Compute it in a subquery's select list (SELECT ..., GENERATE(x) AS g FROM ...) and use the column.",
         });
       }
