@@ -162,6 +162,26 @@ describe("remote models in continuous views", () => {
     await db.close();
   });
 
+  it("backpressure: a generator source stops producing while a slow model holds too many rows", async () => {
+    const db = await withModels();
+    db.streams.maxPendingRows = 100;
+    server.reset();
+    // every answer takes 300 ms: with 4 calls at a time the model manages ~13 rows/s
+    server.script(...Array.from({ length: 400 }, () => ({ delayMs: 300, then: "normal" as const })));
+    await db.execute("CREATE STREAM g (n INT, t TEXT) WITH (connector = 'datagen', datagen.rows.per.second = 2000, fields.n.kind = 'sequence', fields.n.start = 1, fields.n.end = 100000000, fields.t.length = 6)");
+    await db.execute("CREATE MATERIALIZED VIEW gv AS SELECT n, GENERATE(t, 'llm') AS a FROM g");
+    const produced = async () => Number((await db.execute("SELECT rows_produced FROM sage_catalog.sources WHERE stream = 'g'"))[0].rows[0][0]);
+    const before = await produced();
+    await new Promise((r) => setTimeout(r, 1000));
+    const during = (await produced()) - before;
+    // at 2,000 rows/s the source would have made ~2,000 rows; it held back at the bound instead
+    expect(during).toBeLessThan(600);
+    expect(db.streams.pendingRows).toBeLessThanOrEqual(100 + 200);
+    await db.execute("DROP MATERIALIZED VIEW gv; DROP STREAM g");
+    server.reset();
+    await db.close();
+  });
+
   it("SET ai.on_error = 'fail' turns a failed ad-hoc call into a statement error", async () => {
     const db = await withModels();
     const s = db.connect();
