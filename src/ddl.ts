@@ -4,7 +4,7 @@ import type * as A from "./parser/index.js";
 import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
-import { startDataflow } from "./continuous-query.js";
+import { continuousQueriesUsingModel, startDataflow } from "./continuous-query.js";
 import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, withIntervalJoinCleanup, type PhysicalPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
@@ -387,6 +387,8 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
   if (kind === "model") {
     for (const n of st.names) {
       const name = n.parts[n.parts.length - 1];
+      const users = continuousQueriesUsingModel(session.db, name);
+      if (users.length > 0) throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop model ${name} because ${users[0]} uses it`, { position: n.pos, hint: "Drop the view first." });
       if (!session.db.models.drop(name, st.ifExists)) notices.push(`model "${name}" does not exist, skipping`);
     }
     return { ...commandResult(tag), notices };

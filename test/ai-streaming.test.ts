@@ -101,6 +101,8 @@ describe("remote models in continuous views", () => {
     await db.execute("FLUSH");
     expect(await rows(db, "SELECT a FROM answers WHERE id = 5")).toEqual(["echo: later"]);
     expect(await rows(db, "SELECT errors FROM sage_catalog.model_usage WHERE model = 'llm'")).toEqual(["2"]);
+    await expect(db.execute("DROP MODEL llm")).rejects.toMatchObject({ code: "2BP01", message: expect.stringMatching(/materialized view answers uses it/) });
+    await db.execute("DROP MATERIALIZED VIEW answers; DROP MODEL llm");
     await db.close();
   });
 

@@ -7,8 +7,15 @@
 
 import { EMBEDDED_MODEL } from "./binder/expressions.js";
 import { mapExpr, visitExpr } from "./bound-expr-walk.js";
-import { mapPlan } from "./plan-walk.js";
+import { children, mapPlan } from "./plan-walk.js";
 import type { AiMapCall, BoundExpr, PhysicalPlan } from "./physical-plan.js";
+
+/** The remote models a continuous plan's async AI map nodes call (DROP MODEL refuses while one does). */
+export function remoteModelsCalled(plan: PhysicalPlan, out = new Set<string>()): Set<string> {
+  if (plan.kind === "ai_map") for (const c of plan.calls) out.add(c.model);
+  for (const c of children(plan)) remoteModelsCalled(c, out);
+  return out;
+}
 
 /** A call that needs the async operator: a model call other than the embedded model's EMBED. */
 export function isRemoteModelCall(e: BoundExpr): boolean {
