@@ -164,6 +164,7 @@ export class Database implements RelationReader {
     this.closed = true;
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
+    for (const df of this.streams.all()) df.close(); // model calls in flight are cancelled
     this.wal?.close();
     this.wal = null;
     this.models.close();
