@@ -11,6 +11,11 @@ export function defaultHistoryPath(): string {
   return process.env.SAGE_HISTORY ?? join(homedir(), ".sage_history");
 }
 
+/** CREATE SECRET carries a secret value: such statements are never written to the history file. */
+export function holdsSecret(statement: string): boolean {
+  return /\bcreate\s+(or\s+replace\s+)?secret\b/i.test(statement);
+}
+
 /** Entries newest first, as node:readline's `history` option wants them. */
 export function loadHistory(path: string): string[] {
   try {

@@ -6,7 +6,7 @@ import readline from "node:readline";
 import type { Shell } from "./shell.js";
 import { complete } from "./completion.js";
 import { META_COMMANDS } from "./meta-commands.js";
-import { HISTORY_SIZE, loadHistory, saveHistory } from "./history.js";
+import { HISTORY_SIZE, holdsSecret, loadHistory, saveHistory } from "./history.js";
 
 export interface ReplOptions {
   shell: Shell;
@@ -55,7 +55,7 @@ export function runRepl(options: ReplOptions): Promise<void> {
   const remember = () => {
     const entry = statementLines.join(" ");
     statementLines = [];
-    if (entry === "" || state.history[0] === entry) return;
+    if (entry === "" || state.history[0] === entry || holdsSecret(entry)) return;
     state.history.unshift(entry);
     if (state.history.length > HISTORY_SIZE) state.history.length = HISTORY_SIZE;
     if (historyPath) saveHistory(historyPath, state.history);

@@ -6,7 +6,34 @@
 
 import type { Database } from "./database.js";
 import { Dataflow, type ExecutionContext, type Operator } from "./executor/index.js";
-import type { PhysicalPlan } from "./planner/index.js";
+import { remoteModelsCalled, type PhysicalPlan } from "./planner/index.js";
+import { SqlError, SqlState } from "./types/index.js";
+
+/**
+ * After waiting for the dataflows (FLUSH, CREATE MATERIALIZED VIEW): the error of a continuous
+ * query stopped by a model failure under on_error = 'fail' — `id`'s only, or any one's.
+ */
+export function throwIfStopped(db: Database, id?: string): void {
+  const stopped = db.streams.failures().find((f) => id === undefined || f.id === id);
+  if (!stopped) return;
+  const name = db.catalog.relationById(stopped.id)?.name;
+  const e = stopped.error;
+  const what = name ? `materialized view "${name}"` : "a subscription";
+  throw new SqlError(e instanceof SqlError ? e.code : SqlState.InternalError, `${what} stopped: ${e.message}`, {
+    hint: "A model call failed under on_error = 'fail'. Drop and recreate the view, or use on_error = 'null' to keep it running with NULLs.",
+  });
+}
+
+/** The continuous queries calling model `name` (by relation name; "a subscription" for a SUBSCRIBE). */
+export function continuousQueriesUsingModel(db: Database, name: string): string[] {
+  return db.streams
+    .all()
+    .filter((df) => remoteModelsCalled(df.plan).has(name))
+    .map((df) => {
+      const rel = db.catalog.relationById(df.id);
+      return rel ? `materialized view ${rel.name}` : "a subscription";
+    });
+}
 
 export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator): Dataflow {
   const dataflow = new Dataflow(id, plan, ctx, sink);

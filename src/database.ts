@@ -8,7 +8,8 @@ import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
-import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
+import { DataDirectory, SecretCipher, WriteAheadLog, type LogRecord } from "./storage/index.js";
+import { Secrets } from "./secrets.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 
@@ -42,9 +43,13 @@ export class Database implements RelationReader {
 
   /** EMBED / GENERATE: the models of this database */
   readonly models: ModelFunctions;
+  /** CREATE SECRET values, sealed with the master key */
+  readonly secrets: Secrets;
 
   private constructor(readonly options: DatabaseOptions) {
-    this.models = new ModelFunctions(this.catalog, options.memory ? undefined : (options.dataDir ?? "./sage-data"));
+    const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
+    this.secrets = new Secrets(new SecretCipher(dir));
+    this.models = new ModelFunctions(this.catalog, dir, (name) => this.secrets.resolve(name));
   }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
@@ -160,8 +165,10 @@ export class Database implements RelationReader {
     this.streams.stop();
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
+    for (const df of this.streams.all()) df.close(); // model calls in flight are cancelled
     this.wal?.close();
     this.wal = null;
+    this.models.close();
     this.dataDir?.close();
     this.dataDir = null;
   }

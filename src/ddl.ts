@@ -4,13 +4,14 @@ import type * as A from "./parser/index.js";
 import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
-import { startDataflow } from "./continuous-query.js";
+import { continuousQueriesUsingModel, startDataflow } from "./continuous-query.js";
 import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, withIntervalJoinCleanup, type PhysicalPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import type { StatementResult } from "./types/index.js";
 import { StoredRelation } from "./stored-relation.js";
 import { alter } from "./ddl-alter.js";
+import { dropSecrets } from "./secrets.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
 import { FILE_CONNECTOR, GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
 import { prepareFileSource } from "./file-source-runner.js";
@@ -291,7 +292,7 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
 /** The plan a continuous query runs: its incremental form, reading only the columns it uses, interval joins cleaning their state. */
 export function continuousPlan(session: Session, plan: PhysicalPlan, emitOnWindowClose: boolean): PhysicalPlan {
   const cat = session.db.catalog;
-  return withIntervalJoinCleanup(pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column })));
+  return withIntervalJoinCleanup(pruneColumns(toStreamingPlan(plan, { emitOnWindowClose, watermarkColumn: (id) => cat.relationById(id)?.watermark?.column, appendOnly: (id) => cat.relationById(id)?.kind === "stream" })));
 }
 
 /** EMIT ON WINDOW CLOSE may be written after the query or inside its SELECT. */
@@ -360,7 +361,7 @@ function createIndex(session: Session, st: A.CreateIndexStatement): StatementRes
   return commandResult("CREATE INDEX");
 }
 
-const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = {
+const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model" | "secret"> = {
   table: "table",
   stream: "stream",
   view: "view",
@@ -370,6 +371,7 @@ const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = 
   index: "index",
   schema: "schema",
   model: "model",
+  secret: "secret",
 };
 
 function drop(session: Session, st: A.DropStatement): StatementResult {
@@ -392,9 +394,12 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
     }
     return { ...commandResult(tag), notices };
   }
+  if (kind === "secret") return dropSecrets(session, st);
   if (kind === "model") {
     for (const n of st.names) {
       const name = n.parts[n.parts.length - 1];
+      const users = continuousQueriesUsingModel(session.db, name);
+      if (users.length > 0) throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop model ${name} because ${users[0]} uses it`, { position: n.pos, hint: "Drop the view first." });
       if (!session.db.models.drop(name, st.ifExists)) notices.push(`model "${name}" does not exist, skipping`);
     }
     return { ...commandResult(tag), notices };

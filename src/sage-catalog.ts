@@ -1,4 +1,4 @@
-// sage_catalog: system views over the running engine (continuous queries, late rows).
+// sage_catalog: system views over the running engine (continuous queries, late rows, model calls).
 
 import type { Database } from "./database.js";
 import { Types } from "./types/index.js";
@@ -55,5 +55,55 @@ export function registerSageCatalog(db: Database): void {
         const state = rel && rel.kind === "materialized_view" ? db.relation(rel.id).store.size : 0;
         return [df.id, rel?.name ?? "(subscription)", inputs, ops, BigInt(state)];
       }),
+  );
+  // the models' recent failures (input hashed, message already redacted: never an input or a key)
+  db.registerSystemRelation(
+    "sage_catalog",
+    "model_errors",
+    [
+      { name: "model", type: text },
+      { name: "input_hash", type: text },
+      { name: "code", type: text },
+      { name: "message", type: text },
+      { name: "time", type: Types.timestamptz },
+    ],
+    () => db.models.runtime.errors().map((e) => [e.model, e.inputHash, e.code, e.message, e.time.getTime() * 1000]),
+  );
+  // metering per model since start: what was asked, what the cache answered, what it cost
+  const double = Types.double;
+  db.registerSystemRelation(
+    "sage_catalog",
+    "model_usage",
+    [
+      { name: "model", type: text },
+      { name: "calls", type: bigint },
+      { name: "requests", type: bigint },
+      { name: "rows", type: bigint },
+      { name: "cache_hits", type: bigint },
+      { name: "errors", type: bigint },
+      { name: "retries", type: bigint },
+      { name: "prompt_tokens", type: bigint },
+      { name: "completion_tokens", type: bigint },
+      { name: "tokens", type: bigint },
+      { name: "p50_latency_ms", type: double },
+      { name: "p99_latency_ms", type: double },
+      { name: "in_flight", type: bigint },
+    ],
+    () =>
+      db.models.runtime.metrics().map((m) => [
+        m.model,
+        BigInt(m.calls),
+        BigInt(m.requests),
+        BigInt(m.rows),
+        BigInt(m.cacheHits),
+        BigInt(m.errors),
+        BigInt(m.retries),
+        BigInt(m.promptTokens),
+        BigInt(m.completionTokens),
+        BigInt(m.promptTokens + m.completionTokens),
+        m.latencyP50Ms,
+        m.latencyP99Ms,
+        BigInt(m.inFlight),
+      ]),
   );
 }

@@ -5,7 +5,7 @@ import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import type { Database, SessionOptions } from "./database.js";
 import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionContext } from "./executor/index.js";
-import { startDataflow } from "./continuous-query.js";
+import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
@@ -13,6 +13,7 @@ import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
+import { createSecretStatement, modelOptionMap } from "./secrets.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
@@ -97,6 +98,7 @@ export class Session {
       params,
       eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
       ai,
+      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
     };
   }
 
@@ -108,7 +110,7 @@ export class Session {
   /** Runs a plan, fetching what its model calls need and running it again until complete. */
   async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
     const now = this.db.streams.clock() * 1000;
-    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }));
+    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }), undefined, aiOnErrorSetting(this.settings));
   }
 
   private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {
@@ -132,10 +134,12 @@ export class Session {
       }
       case "create_model": {
         const name = st.name.parts[st.name.parts.length - 1];
-        const created = this.db.models.create(name, optionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
+        const created = this.db.models.create(name, modelOptionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
         if (created && st.text) this.db.log([{ t: "ddl", sql: st.text }]);
         return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
       }
+      case "create_secret":
+        return createSecretStatement(this, st);
       case "explain":
         return this.explain(st, sql);
       case "set": {
@@ -163,14 +167,23 @@ export class Session {
       case "copy":
         return copyWithFile(this, st, sql);
       case "flush":
-        // every accepted write is visible once its statement returns (single-node, synchronous);
-        // file sinks write what they have gathered
+        // writes are visible once their statement returns, except rows waiting for model answers;
+        // file sinks then write what they have gathered
+        await this.db.streams.settle();
+        throwIfStopped(this.db);
         await flushFileSinks(this.db);
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {
           const result = executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+          // a new view's initial contents are complete when CREATE returns, model answers included
+          if (st.kind === "create_view") {
+            await this.db.streams.settle();
+            // while recovering, a model outage must not keep the database from opening: the view
+            // stays stopped and FLUSH reports it
+            if (!this.db.isReplaying) throwIfStopped(this.db, this.db.catalog.findRelation(st.name.parts)?.id);
+          }
           return result;
         }
         throw new SqlError(SqlState.FeatureNotSupported, `${st.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
@@ -278,6 +291,8 @@ export class Session {
         this.db.publishChanges(target.id, late.inserted, [], late.watermark);
       }
     }
+    // backpressure: a slow model behind a continuous view slows its writers
+    await this.db.streams.admit();
     const tag = verb === "INSERT" ? "INSERT" : verb;
     if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices };
     const types = w.relation.columns.map((c) => c.type);
@@ -287,6 +302,19 @@ export class Session {
     const out = written.map((_, i) => cols.map((c) => c.get(i)));
     return { command: tag, rowCount: written.length, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices };
   }
+}
+
+/** SET ai.on_error = 'null' | 'fail': overrides the models' own policy for this session's statements and views. */
+function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefined {
+  let v: string;
+  try {
+    v = settings.get("ai.on_error").toLowerCase();
+  } catch {
+    return undefined; // not set
+  }
+  if (v === "null" || v === "fail") return v;
+  if (v === "" || v === "default") return undefined;
+  throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });
 }
 
 export function rowsResult(command: string, columns: ResultColumn[], rows: unknown[][]): StatementResult {

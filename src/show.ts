@@ -5,6 +5,7 @@ import type * as A from "./parser/index.js";
 import type { RelationKind } from "./catalog/index.js";
 import type { Session } from "./session.js";
 import { rowsResult } from "./session.js";
+import { showSecrets } from "./secrets.js";
 import { SessionSettings, displayName } from "./settings.js";
 import type { StatementResult } from "./types/index.js";
 import { SqlError, SqlState, Types, typeName } from "./types/index.js";
@@ -46,6 +47,7 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
       }),
     );
   }
+  if (what === "secrets") return showSecrets(session);
   if (what === "columns") {
     if (!st.target) throw new SqlError(SqlState.SyntaxError, "SHOW COLUMNS needs FROM <relation>", { position: st.pos });
     const rel = cat.getRelation(st.target.parts, st.target.pos);

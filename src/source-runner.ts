@@ -51,6 +51,8 @@ export class SourceRunner implements SourceTask {
 
   /** Produces the rows due now (logged, so recovery regenerates them); returns how many. */
   tick(): number {
+    // backpressure: while continuous views wait on a slow model, produce nothing (rows stay due)
+    if (this.db.streams.overloaded) return 0;
     const rate = this.source.rowsPerSecond;
     let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
     due = Math.min(due, MAX_ROWS_PER_TICK);

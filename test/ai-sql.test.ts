@@ -41,9 +41,23 @@ describe("AI in SQL", () => {
     await rows(db, "SELECT GENERATE('Q: ' || text) FROM q");
     expect(server.requests.length).toBe(2); // answered from the cache
     expect(await rows(db, "SHOW MODELS")).toContain(`llm|generation|openai|test|NULL|${server.url}/v1|f`);
-    await expect(db.execute("CREATE MATERIALIZED VIEW g AS SELECT GENERATE(text) FROM q")).rejects.toMatchObject({ code: "0A000" });
+    // in a continuous view the call runs in the async AI map (test/ai-streaming.test.ts); not in a join condition
+    await expect(db.execute("CREATE MATERIALIZED VIEW g AS SELECT q.id FROM q JOIN q q2 ON GENERATE(q.text) = q2.text")).rejects.toMatchObject({ code: "0A000" });
     await db.execute("DROP MODEL llm");
     await expect(db.execute("SELECT GENERATE('x', 'llm')")).rejects.toBeInstanceOf(SqlError);
+  });
+
+  it("GENERATE options: system prompt and temperature reach the model; json_schema gives JSONB", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test')`);
+    expect(await rows(db, `SELECT GENERATE('hi', 'llm', '{"system": "be brief", "temperature": 0.5}')`)).toEqual(["echo: hi (system: be brief) (t=0.5)"]);
+    const [r] = await db.execute(`SELECT GENERATE('two words', 'llm', '{"json_schema": {"type": "object"}}') AS j`);
+    expect(r.columns[0].type.id).toBe("jsonb");
+    expect(await rows(db, `SELECT j->>'answer', j->'words' FROM (SELECT GENERATE('two words', 'llm', '{"json_schema": {"type": "object"}}') AS j) s`)).toEqual(["two words|2"]);
+    // the model promised JSON and did not deliver: NULL, and the failure is recorded
+    expect(await rows(db, `SELECT GENERATE('x [nojson]', 'llm', '{"json_schema": {"type": "object"}}') IS NULL`)).toEqual(["t"]);
+    expect(await rows(db, "SELECT count(*) FROM sage_catalog.model_errors")).toEqual(["1"]);
+    await expect(db.execute(`SELECT GENERATE('x', 'llm', '{"temprature": 1}')`)).rejects.toMatchObject({ code: "22023" });
   });
 
   it("embeds with a remote OpenAI-compatible embedding model", async () => {

@@ -38,6 +38,7 @@ export {
   type SecretSources,
 } from "./model-registry.js";
 export { parseGenerateOptions } from "./generate-options.js";
+export { PersistentAiCache, ANSWER_CACHE_FILE } from "./persistent-ai-cache.js";
 export { LruAiCache, aiCacheKey, stableJson, type AiCache, type AiValue, type LruAiCacheOptions } from "./ai-cache.js";
 export { ModelMeter, ModelErrorLog, inputHash, percentile, type ModelMetricsSnapshot, type ModelErrorRecord } from "./metering.js";
 export { AiState, redact, type AiError } from "./ai-errors.js";

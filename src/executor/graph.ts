@@ -28,6 +28,7 @@ import { TopN } from "./operators/top-n.js";
 import { SessionWindow } from "./operators/session-window.js";
 import { TemporalFilter } from "./operators/temporal-filter.js";
 import { WorkTableScan } from "./operators/work-table-scan.js";
+import { AsyncAiMap } from "./operators/async-ai-map.js";
 
 export interface GraphOptions {
   /** the input is a snapshot and no deletes will flow (ad-hoc queries) */
@@ -116,6 +117,8 @@ function build(
       return unary(new SessionWindow(node, emit), node.input, NEVER);
     case "temporal_filter":
       return unary(new TemporalFilter(node, env, emit), node.input, NEVER);
+    case "ai_map":
+      return unary(new AsyncAiMap(node, env, emit), node.input, done);
     case "join": {
       const op = node.leftKeys.length > 0 ? new HashJoin(node, env, emit) : new NestedLoopJoin(node, env, emit);
       graph.operators.push(op);

@@ -10,6 +10,8 @@ export type {
   ExecutionContext,
   OperatorEnv,
   AiLookup,
+  AsyncModelCalls,
+  AsyncOperator,
 } from "./message.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery } from "./run-query.js";

@@ -45,6 +45,41 @@ export interface ExecutionContext {
   cancelled?: () => boolean;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
+  /** answers remote model calls asynchronously, for the async AI map operator (continuous queries) */
+  models?: AsyncModelCalls;
+  /** an operator emitted outside a push (an async answer arrived): the runtime may need a barrier */
+  asyncEmitted?: () => void;
+}
+
+/**
+ * Remote model calls for the async AI map operator. `call` answers one batch of rows in order:
+ * NULL for a NULL input, and for a failed row under on_error = 'null' (the failure is counted and
+ * logged by the model layer). It rejects with the SqlError under on_error = 'fail', or 57014 when
+ * `signal` aborts.
+ */
+export interface AsyncModelCalls {
+  call(kind: "embed" | "generate", model: string, inputs: readonly (string | null)[], options: readonly (string | null)[], signal: AbortSignal): Promise<unknown[]>;
+  /** the most rows one request to the model carries (the operator's micro-batch size) */
+  batchSize(model: string): number;
+}
+
+/**
+ * An operator whose output can come later than its input (the async AI map). The runtime waits
+ * on it: FLUSH until it is idle, writers while it holds too many rows (backpressure).
+ */
+export interface AsyncOperator extends Operator {
+  /** input rows accepted and not yet emitted */
+  readonly pendingRows: number;
+  /** set once it failed (on_error = 'fail'); it then drops its input */
+  readonly failure: Error | null;
+  /** resolves when some pending rows were emitted (or it became idle or failed) */
+  progress(): Promise<void>;
+  /** stops: in-flight calls are cancelled, pending rows dropped */
+  close(): void;
+}
+
+export function isAsyncOperator(op: Operator): op is AsyncOperator {
+  return typeof (op as Partial<AsyncOperator>).progress === "function";
 }
 
 /**

@@ -32,6 +32,10 @@ function stateOf(p: PhysicalPlan): string | undefined {
         : "State: all rows of both inputs";
     case "set_op":
       return "State: distinct rows with their counts on each input";
+    case "ai_map":
+      return p.retractable
+        ? "State: rows waiting for their model answers (bounded; in arrival order); the answers emitted per live input row, for its deletes"
+        : "State: rows waiting for their model answers (bounded; in arrival order)";
     case "topn":
       return "State: every input row, ordered by the sort key within its partition; the rows emitted";
     case "session_window":
@@ -67,6 +71,9 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
       break;
     case "project":
       add("Project", `Output: ${p.exprs.map(expr).join(", ")}`);
+      break;
+    case "ai_map":
+      add("Async AI Map", ...p.calls.map((c) => `${c.kind === "embed" ? "EMBED" : "GENERATE"}(${expr(c.input)}${c.options ? `, options ${expr(c.options)}` : ""}) with model ${c.model}`));
       break;
     case "aggregate":
       add(

@@ -9,5 +9,6 @@ export { Scope } from "./binder/scope.js";
 export { explainPlan, explainDataflow } from "./explain.js";
 export { ROW_ID_COLUMN } from "./binder/from.js";
 export { toStreamingPlan } from "./streaming-plan.js";
+export { remoteModelsCalled } from "./ai-map.js";
 export { withIntervalJoinCleanup } from "./interval-join.js";
 export { pruneColumns } from "./optimizer/prune-columns.js";

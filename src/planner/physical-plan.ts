@@ -172,6 +172,7 @@ export type PhysicalPlan =
   | TopNNode
   | SessionWindowNode
   | TemporalFilterNode
+  | AiMapNode
   | EmptyNode;
 
 interface NodeBase {
@@ -192,6 +193,34 @@ export interface ScanNode extends NodeBase {
 export interface ValuesNode extends NodeBase {
   kind: "values";
   rows: BoundExpr[][];
+}
+
+/**
+ * EMBED/GENERATE calls with a remote model in a continuous query, taken out of the expressions
+ * that held them: the output is the input's columns followed by one column per call, filled in
+ * asynchronously by the async AI map operator (batched, cached, bounded, in order). The
+ * expressions above read those columns instead of calling the model.
+ */
+export interface AiMapNode extends NodeBase {
+  kind: "ai_map";
+  input: PhysicalPlan;
+  calls: AiMapCall[];
+  /**
+   * The input can delete rows (it is not only appends to streams): the operator then keeps the
+   * answers it emitted per input row, so that a delete carries the very answer its insert got
+   * (a model need not answer the same twice) and costs no call.
+   */
+  retractable: boolean;
+}
+
+export interface AiMapCall {
+  kind: "embed" | "generate";
+  model: string;
+  /** the text sent, over the input row */
+  input: BoundExpr;
+  /** GENERATE's options (jsonb text), over the input row */
+  options: BoundExpr | null;
+  type: DataType;
 }
 
 /** No rows (a WHERE false folded away); still has the output types. */

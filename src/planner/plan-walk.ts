@@ -15,6 +15,7 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
     case "topn":
     case "session_window":
     case "temporal_filter":
+    case "ai_map":
       return [p.input];
     case "join":
     case "set_op":
@@ -42,6 +43,7 @@ export function withChildren(p: PhysicalPlan, kids: PhysicalPlan[]): PhysicalPla
     case "topn":
     case "session_window":
     case "temporal_filter":
+    case "ai_map":
       return { ...p, input: kids[0] } as PhysicalPlan;
     case "join":
     case "set_op":

@@ -7,7 +7,7 @@
 
 import { SqlError, SqlState } from "../types/index.js";
 import { isTimeDependent } from "./binder/coerce.js";
-import { EMBEDDED_MODEL } from "./binder/expressions.js";
+import { isRemoteModelCall, liftModelCalls } from "./ai-map.js";
 import { visitExpr } from "./bound-expr-walk.js";
 import { intervalJoinCleanup } from "./interval-join.js";
 import { toTemporalFilter } from "./temporal-filter.js";
@@ -86,6 +86,8 @@ function exprsOf(p: PhysicalPlan): BoundExpr[] {
       return p.args;
     case "temporal_filter":
       return [...p.from, ...p.until];
+    case "ai_map":
+      return p.calls.flatMap((c) => (c.options ? [c.input, c.options] : [c.input]));
     default:
       return [];
   }
@@ -108,15 +110,13 @@ function check(p: PhysicalPlan): void {
       if (x.kind === "param") {
         throw new SqlError(SqlState.FeatureNotSupported, "parameters are not allowed in a materialized view");
       }
-      if (x.kind === "call" && x.fn.startsWith("ai.")) {
-        const model = x.args[1]?.kind === "const" ? String(x.args[1].value) : "";
-        if (x.fn !== "ai.embed" || model !== EMBEDDED_MODEL) {
-          throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with model "${model}" is not supported in a materialized view yet`, {
-            hint: "Continuous queries can call the embedded model (EMBED(text)); remote models need the async AI operator, which is not built yet.",
-          });
-        }
-        return;
+      if (x.kind === "call" && isRemoteModelCall(x)) {
+        // projections and filters were rewritten into the async AI map; other places were not
+        throw new SqlError(SqlState.FeatureNotSupported, `${x.fn === "ai.embed" ? "EMBED" : "GENERATE"}() with a remote model is supported in a continuous query's select list, WHERE and GROUP BY only`, {
+          hint: "Compute it in a subquery's select list (SELECT ..., GENERATE(x) AS g FROM ...) and use the column.",
+        });
       }
+      if (x.kind === "call" && x.fn.startsWith("ai.")) return; // the embedded model: deterministic, answered in the kernel
       if (x.kind === "call" && isTimeDependent(x.fn)) {
         // a view evaluates rows once, as they arrive: now() or random() there would be frozen at
         // arrival and silently wrong later (temporal filters need their own operator)
@@ -148,6 +148,7 @@ function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
       return out;
     }
     case "filter":
+    case "ai_map":
       return watermarkColumns(p.input, of);
     case "project": {
       const input = watermarkColumns(p.input, of);
@@ -192,7 +193,7 @@ function watermarkColumns(p: PhysicalPlan, of: WatermarkColumnOf): Set<number> {
  */
 export function toStreamingPlan(
   plan: PhysicalPlan,
-  options: { emitOnWindowClose?: boolean; watermarkColumn?: WatermarkColumnOf } = {},
+  options: { emitOnWindowClose?: boolean; watermarkColumn?: WatermarkColumnOf; appendOnly?: (relation: string) => boolean } = {},
 ): PhysicalPlan {
   let p = plan;
   // a view has no order: drop a top-level sort (and the projection that hid its helper columns stays)
@@ -206,6 +207,8 @@ export function toStreamingPlan(
   p = mapPlan(p, (node) => (node.kind === "window" ? { ...node, incremental: true } : node));
   // temporal filters: WHERE ts > now() - INTERVAL ... (rows enter and leave as the clock moves)
   p = mapPlan(p, toTemporalFilter);
+  // remote model calls: out of the expressions, into async AI map operators
+  p = liftModelCalls(p, options.appendOnly);
   check(p);
   if (options.emitOnWindowClose) {
     let found = false;

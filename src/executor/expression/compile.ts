@@ -4,7 +4,7 @@
 // through a per-row loop over the function registry with strict NULL handling.
 
 import { SqlError, SqlState } from "../../types/index.js";
-import { Chunk, Column, ColumnBuilder, type DataType, getFunction } from "../../types/index.js";
+import { Chunk, Column, ColumnBuilder, Jsonb, type DataType, getFunction } from "../../types/index.js";
 import type { BoundExpr, CallExpr } from "../../planner/physical-plan.js";
 import type { ExecutionContext } from "../message.js";
 import { type Compiled, type CompiledExpr } from "./compiled.js";
@@ -57,7 +57,8 @@ function aiCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
       }
       if (!ctx.ai) throw new SqlError(SqlState.FeatureNotSupported, `${kind.toUpperCase()}() is not available here`);
       const v = ctx.ai.lookup(kind, String(model), String(input), options === null ? null : String(options));
-      b.push(v === undefined ? null : v);
+      // structured output (json_schema) arrives as JSON text
+      b.push(v === undefined || v === null ? null : type.id === "jsonb" && typeof v === "string" ? Jsonb.parse(v) : v);
     }
     return b.build();
   };

@@ -6,13 +6,17 @@
 import type { PhysicalPlan } from "../../planner/physical-plan.js";
 import type { Chunk } from "../../types/index.js";
 import { buildGraph, type Graph } from "../graph.js";
-import type { ExecutionContext, Operator } from "../message.js";
+import { isAsyncOperator, type AsyncOperator, type ExecutionContext, type Operator } from "../message.js";
 import { TemporalFilter } from "../operators/temporal-filter.js";
 import { ChangeFeed } from "./change-feed.js";
 
 export class Dataflow {
   private readonly feeds = new Map<string, ChangeFeed[]>();
   private readonly graph: Graph;
+  /** operators whose output may come later than their input (the async AI map) */
+  readonly asyncOperators: AsyncOperator[];
+  /** set by the runtime: an async operator emitted between barriers */
+  onAsyncEmit: (() => void) | null = null;
 
   constructor(
     /** the relation this dataflow maintains (a view id), or a subscription id */
@@ -21,7 +25,8 @@ export class Dataflow {
     ctx: ExecutionContext,
     readonly sink: Operator,
   ) {
-    this.graph = buildGraph(plan, { ctx, outer: undefined }, (m) => sink.push(0, m), {
+    const context: ExecutionContext = { ...ctx, asyncEmitted: () => this.onAsyncEmit?.() };
+    this.graph = buildGraph(plan, { ctx: context, outer: undefined }, (m) => sink.push(0, m), {
       appendOnly: false,
       scanSource: (node, emit) => {
         const feed = new ChangeFeed(node, emit);
@@ -31,6 +36,7 @@ export class Dataflow {
         return feed;
       },
     });
+    this.asyncOperators = this.graph.operators.filter(isAsyncOperator);
     // constant sources (VALUES, generate_series) produce their rows once, now
     for (const { source } of this.graph.sources) {
       if (source instanceof ChangeFeed) continue;
@@ -60,6 +66,24 @@ export class Dataflow {
 
   deliverWatermark(relation: string, column: number, value: unknown): void {
     for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
+  }
+
+  /** Input rows its async operators hold, not yet emitted. */
+  get pendingRows(): number {
+    let n = 0;
+    for (const op of this.asyncOperators) n += op.pendingRows;
+    return n;
+  }
+
+  /** The failure that stopped it (a model call under on_error = 'fail'), if any. */
+  get failure(): Error | null {
+    for (const op of this.asyncOperators) if (op.failure) return op.failure;
+    return null;
+  }
+
+  /** Stops its async work (in-flight model calls are cancelled). */
+  close(): void {
+    for (const op of this.asyncOperators) op.close();
   }
 
   barrier(epoch: number): void {

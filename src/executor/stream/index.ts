@@ -1,4 +1,4 @@
-export { StreamRuntime, type ChangeListener } from "./runtime.js";
+export { StreamRuntime, MAX_PENDING_MODEL_ROWS, type ChangeListener } from "./runtime.js";
 export { Dataflow } from "./dataflow.js";
 export { Materialize, type EpochChanges } from "./materialize.js";
 export { ChangeFeed } from "./change-feed.js";

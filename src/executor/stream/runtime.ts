@@ -3,12 +3,17 @@
 // the next epoch, in order, so a view's changes reach the views built on it within the same epoch.
 // Everything runs synchronously: when `barrier()` returns, every view reflects every write
 // published before it (read-your-writes), and ad-hoc reads between barriers see one consistent
-// epoch across all views.
+// epoch across all views. The exception is the async AI map (remote model calls): its rows, and
+// the barriers behind them, come out when the model answers; `settle()` (FLUSH) waits for that,
+// and `admit()` holds writers back while the dataflows hold too many unanswered rows.
 
 import type { Chunk } from "../../types/index.js";
 import type { Dataflow } from "./dataflow.js";
 
 export type ChangeListener = (changes: Chunk, epoch: number) => void;
+
+/** Unanswered rows the dataflows may hold before writers wait (backpressure). */
+export const MAX_PENDING_MODEL_ROWS = 10_000;
 
 export class StreamRuntime {
   private dataflows: Dataflow[] = [];
@@ -25,6 +30,7 @@ export class StreamRuntime {
   clock: () => number = Date.now;
   /** How often barriers tick while a dataflow reads the clock (temporal filters), ms. */
   tickMillis = 1000;
+  private barrierScheduled = false;
 
   /** The current epoch: a logical timestamp, increasing, close to wall-clock milliseconds. */
   get epoch(): number {
@@ -32,11 +38,14 @@ export class StreamRuntime {
   }
 
   add(df: Dataflow): void {
+    // answers arriving later change views that others read: a barrier carries them on
+    df.onAsyncEmit = () => this.scheduleBarrier();
     this.dataflows.push(df);
     this.updateTicker();
   }
 
   remove(id: string): void {
+    for (const d of this.dataflows) if (d.id === id) d.close();
     this.dataflows = this.dataflows.filter((d) => d.id !== id);
     this.updateTicker();
   }
@@ -68,6 +77,61 @@ export class StreamRuntime {
   stop(): void {
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
+  }
+
+  private scheduleBarrier(): void {
+    if (this.barrierScheduled) return;
+    this.barrierScheduled = true;
+    setImmediate(() => {
+      this.barrierScheduled = false;
+      if (this.dirty) this.barrier();
+    });
+  }
+
+  /** Unanswered rows held by async operators, over all dataflows. */
+  get pendingRows(): number {
+    let n = 0;
+    for (const df of this.dataflows) n += df.pendingRows;
+    return n;
+  }
+
+  /** Whether writers should wait (see admit). */
+  get overloaded(): boolean {
+    return this.pendingRows > this.maxPendingRows;
+  }
+
+  /** Unanswered rows the dataflows may hold before writers wait. */
+  maxPendingRows = MAX_PENDING_MODEL_ROWS;
+
+  /** Waits until the dataflows hold at most maxPendingRows unanswered rows: a slow model slows its writers. */
+  async admit(): Promise<void> {
+    while (this.pendingRows > this.maxPendingRows) await this.anyProgress();
+  }
+
+  /**
+   * FLUSH: waits until every dataflow has emitted everything it accepted (model answers included)
+   * and every view reflects it. Dataflows stopped by on_error = 'fail' are listed by failures().
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      if (this.pendingRows > 0) {
+        await this.anyProgress();
+        continue;
+      }
+      if (!this.dirty) break;
+      this.barrier();
+    }
+  }
+
+  /** Dataflows stopped by a model failure under on_error = 'fail', with the failure. */
+  failures(): { id: string; error: Error }[] {
+    return this.dataflows.flatMap((df) => (df.failure ? [{ id: df.id, error: df.failure }] : []));
+  }
+
+  private anyProgress(): Promise<void> {
+    const busy = this.dataflows.flatMap((d) => d.asyncOperators).filter((o) => o.pendingRows > 0 && !o.failure);
+    if (busy.length === 0) return Promise.resolve();
+    return Promise.race(busy.map((o) => o.progress()));
   }
 
   get(id: string): Dataflow | undefined {

@@ -547,8 +547,19 @@ function bindModelCall(name: "embed" | "generate", args: BoundExpr[], es: ExprSc
   if (model.task !== task) throw new SqlError(SqlState.WrongObjectType, `model "${model.name}" is a ${model.task} model, not a ${task} model`, { position: pos });
   const callArgs: BoundExpr[] = [input, { kind: "const", type: Types.text, value: model.name }];
   if (args.length === 3) callArgs.push(coerce(env, args[2], Types.text, "implicit", pos));
-  const type = name === "embed" ? Types.vector(model.dimensions) : Types.text;
+  const type = name === "embed" ? Types.vector(model.dimensions) : asksForJson(callArgs[2]) ? Types.jsonb : Types.text;
   return { kind: "call", fn: `ai.${name}`, args: callArgs, type };
+}
+
+/** GENERATE(..., '{"json_schema": {...}}'): structured output, typed JSONB (the options must be a constant to know). */
+function asksForJson(options: BoundExpr | undefined): boolean {
+  if (options?.kind !== "const" || typeof options.value !== "string") return false;
+  try {
+    const o: unknown = JSON.parse(options.value);
+    return o !== null && typeof o === "object" && !Array.isArray(o) && "json_schema" in o;
+  } catch {
+    return false; // GENERATE reports bad options when it runs
+  }
 }
 
 function bindAggregateCall(ast: A.FunctionCallExpr, name: string, es: ExprScope): BoundExpr {

@@ -159,6 +159,15 @@ function prune(p: PhysicalPlan, need: number[]): Pruned {
       }));
       return { plan: { ...p, input: child.plan, functions, types: [...child.plan.types, ...p.functions.map((f) => f.type)] }, map: (i) => (i < m ? child.map(i) : mc + (i - m)) };
     }
+    case "ai_map": {
+      const m = p.input.types.length;
+      const inputs = used(p.calls.flatMap((c) => [c.input, c.options ?? undefined]));
+      for (const i of need) if (i < m) inputs.add(i);
+      const child = prune(p.input, sorted(inputs));
+      const mc = child.plan.types.length;
+      const calls = p.calls.map((c) => ({ ...c, input: remap(c.input, child.map), options: c.options ? remap(c.options, child.map) : null }));
+      return { plan: { ...p, input: child.plan, calls, types: [...child.plan.types, ...p.calls.map((c) => c.type)] }, map: (i) => (i < m ? child.map(i) : mc + (i - m)) };
+    }
     default:
       return keepAll(p);
   }
