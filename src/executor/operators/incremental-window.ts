@@ -11,12 +11,13 @@
 import type { BoundExpr, WindowNode } from "../../planner/physical-plan.js";
 import { Chunk, type DataType, SqlError, SqlState } from "../../types/index.js";
 import { ChunkBuilder } from "../chunk-builder.js";
+import { appendOutputDiff, type CountedRows } from "../output-diff.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
 import { exactRowKeys, exactValuesKey, type KeyPrimitive, rowKeys } from "../row-key.js";
 import { Window } from "./window.js";
 
-type Rows = Map<KeyPrimitive, { row: unknown[]; count: number }>;
+type Rows = CountedRows;
 
 interface Partition {
   rows: Rows;
@@ -111,14 +112,7 @@ export class IncrementalWindow implements Operator {
     for (const pk of this.dirty) {
       const p = this.partitions.get(pk)!;
       const now = this.evaluate(p);
-      for (const [k, old] of p.emitted) {
-        const c = now.get(k)?.count ?? 0;
-        for (let j = c; j < old.count; j++) this.out.appendValues(old.row, -1);
-      }
-      for (const [k, cur] of now) {
-        const c = p.emitted.get(k)?.count ?? 0;
-        for (let j = c; j < cur.count; j++) this.out.appendValues(cur.row, 1);
-      }
+      appendOutputDiff(this.out, p.emitted, now);
       p.emitted = now;
       if (p.size === 0) this.partitions.delete(pk);
     }

@@ -10,6 +10,7 @@
 import type { TopNNode } from "../../planner/physical-plan.js";
 import { compareValues, type DataType, SqlError, SqlState } from "../../types/index.js";
 import { ChunkBuilder } from "../chunk-builder.js";
+import { appendOutputDiff } from "../output-diff.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
 import { exactRowKeys, exactValuesKey, type KeyPrimitive, rowKeys } from "../row-key.js";
@@ -119,14 +120,7 @@ export class TopN implements Operator {
         if (have) have.count++;
         else now.set(k, { row, count: 1 });
       });
-      for (const [k, old] of p.emitted) {
-        const c = now.get(k)?.count ?? 0;
-        for (let j = c; j < old.count; j++) this.out.appendValues(old.row, -1);
-      }
-      for (const [k, cur] of now) {
-        const c = p.emitted.get(k)?.count ?? 0;
-        for (let j = c; j < cur.count; j++) this.out.appendValues(cur.row, 1);
-      }
+      appendOutputDiff(this.out, p.emitted, now);
       p.emitted = now;
       if (p.entries.length === 0) this.partitions.delete(pk);
     }
