@@ -24,6 +24,8 @@ export interface RunOptions {
 export class Session {
   readonly settings = new SessionSettings();
   private inTransaction = false;
+  /** an error happened inside the transaction block: statements are refused until it ends */
+  private transactionFailed = false;
 
   constructor(
     readonly db: Database,
@@ -36,9 +38,25 @@ export class Session {
     return this.options.user ?? "sage";
   }
 
-  /** 'I' idle, 'T' in a transaction block (for the wire protocol's ReadyForQuery). */
-  get transactionStatus(): "I" | "T" {
-    return this.inTransaction ? "T" : "I";
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (for the wire protocol's ReadyForQuery). */
+  get transactionStatus(): "I" | "T" | "E" {
+    return !this.inTransaction ? "I" : this.transactionFailed ? "E" : "T";
+  }
+
+  /**
+   * An error inside a transaction block aborts the block (as in Postgres): until ROLLBACK or COMMIT
+   * every statement fails with 25P02. Called for the engine's own errors and by a caller whose
+   * work around a statement failed (a cancel while sending rows, a failed COPY).
+   */
+  failTransaction(): void {
+    if (this.inTransaction) this.transactionFailed = true;
+  }
+
+  /** Throws 25P02 when the block has failed and `st` does not end it. */
+  refuseInFailedTransaction(st?: A.Statement): void {
+    if (!this.transactionFailed) return;
+    if (st?.kind === "transaction" && (st.action === "commit" || st.action === "rollback" || st.action === "rollback_to")) return;
+    throw new SqlError(SqlState.InFailedSqlTransaction, "current transaction is aborted, commands ignored until end of transaction block");
   }
 
   /**
@@ -52,13 +70,16 @@ export class Session {
     try {
       statements = parse(sql);
     } catch (e) {
+      this.failTransaction();
       throw toSqlError(e).at(undefined, sql);
     }
     for (const st of statements) {
+      this.refuseInFailedTransaction(st);
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
         yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
       } catch (e) {
+        this.failTransaction();
         throw toPositionedSqlError(e, sql);
       }
     }
@@ -79,7 +100,13 @@ export class Session {
    * DELETE ... RETURNING; null otherwise). Throws what Postgres raises at prepare time.
    */
   prepare(sql: string, paramTypes: (DataType | undefined)[] = []): PreparedShape {
-    return prepareStatement(this, sql, paramTypes);
+    if (this.transactionFailed) this.refuseInFailedTransaction(parse(sql)[0]);
+    try {
+      return prepareStatement(this, sql, paramTypes);
+    } catch (e) {
+      this.failTransaction();
+      throw e;
+    }
   }
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
@@ -201,15 +228,24 @@ export class Session {
         if (this.inTransaction) notices.push("there is already a transaction in progress");
         this.inTransaction = true;
         return { ...commandResult("BEGIN"), notices };
-      case "commit":
+      case "commit": {
         if (!this.inTransaction) notices.push("there is no transaction in progress");
+        // COMMIT of a failed block ends it as a rollback (Postgres reports ROLLBACK)
+        const failed = this.transactionFailed;
         this.inTransaction = false;
-        return { ...commandResult("COMMIT"), notices };
+        this.transactionFailed = false;
+        return { ...commandResult(failed ? "ROLLBACK" : "COMMIT"), notices };
+      }
       case "rollback":
         if (!this.inTransaction) notices.push("there is no transaction in progress");
         else notices.push("ROLLBACK does not undo earlier statements: sage-sql commits each statement when it runs");
         this.inTransaction = false;
+        this.transactionFailed = false;
         return { ...commandResult("ROLLBACK"), notices };
+      case "rollback_to":
+        // the block goes on; what ran since the savepoint stays applied (autocommit)
+        this.transactionFailed = false;
+        return commandResult("ROLLBACK");
       default:
         return commandResult(st.action === "savepoint" ? "SAVEPOINT" : st.action === "release" ? "RELEASE" : "ROLLBACK");
     }

@@ -427,6 +427,7 @@ export class Connection implements WireOutput {
       return true;
     } catch (e) {
       if (e instanceof ConnectionClosed || e instanceof ProtocolError) throw e;
+      this.session!.failTransaction();
       this.send(errorResponse(errorFields(e)));
       return false;
     } finally {
@@ -468,6 +469,7 @@ export class Connection implements WireOutput {
       await statements.return(undefined).catch(() => undefined);
       if (e instanceof ConnectionClosed || e instanceof ProtocolError) throw e;
       if (this.closed) throw new ConnectionClosed();
+      session.failTransaction();
       this.send(errorResponse(errorFields(e)));
     } finally {
       this.endQuery();

@@ -15,8 +15,12 @@ export interface EngineSession {
   readonly settings: EngineSettings;
   readonly user: string;
   readonly options: { user?: string; database?: string; applicationName?: string };
-  /** 'I' idle, 'T' in a transaction block */
-  readonly transactionStatus: "I" | "T";
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block */
+  readonly transactionStatus: "I" | "T" | "E";
+  /** marks the transaction block failed (an error the engine did not raise itself: a cancel while sending rows, a COPY) */
+  failTransaction(): void;
+  /** throws 25P02 in a failed transaction block (for statements the engine does not run itself) */
+  refuseInFailedTransaction(): void;
   /**
    * runs each statement of `sql`, yielding its result; throws the first failing statement's
    * SqlError. `params` are the `$n` values: engine values, or text the engine reads with the

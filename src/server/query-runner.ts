@@ -52,6 +52,7 @@ export class QueryRunner {
       return;
     }
     for (const p of parts) {
+      this.session.refuseInFailedTransaction();
       let copy: CopyStatement | undefined;
       try {
         copy = /^\s*copy\b/i.test(p.text) ? parseCopyStatement(p.text) : undefined;

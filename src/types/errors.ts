@@ -35,6 +35,7 @@ export const SqlState = {
   InvalidTransactionState: "25000",
   ActiveSqlTransaction: "25001",
   NoActiveSqlTransaction: "25P01",
+  InFailedSqlTransaction: "25P02",
   InvalidPassword: "28P01",
   InvalidAuthorizationSpecification: "28000",
   InvalidCatalogName: "3D000",
