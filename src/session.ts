@@ -4,7 +4,7 @@
 import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import type { Database, SessionOptions } from "./database.js";
-import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionContext } from "./executor/index.js";
+import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup, type ExecutionContext } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
@@ -14,11 +14,14 @@ import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
+import { statementInterrupt } from "./statement-interrupt.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
   paramTypes?: (DataType | undefined)[];
+  /** aborted by the client's cancel request: the running statement stops with 57014 */
+  signal?: AbortSignal;
 }
 
 export class Session {
@@ -26,6 +29,8 @@ export class Session {
   private inTransaction = false;
   /** an error happened inside the transaction block: statements are refused until it ends */
   private transactionFailed = false;
+  /** the running statement's cancel / statement_timeout check (see statement-interrupt.ts) */
+  private interrupt: (() => boolean | string) | undefined;
 
   constructor(
     readonly db: Database,
@@ -75,6 +80,7 @@ export class Session {
     }
     for (const st of statements) {
       this.refuseInFailedTransaction(st);
+      this.interrupt = statementInterrupt(options.signal, Number(this.settings.get("statement_timeout")));
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
         yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
@@ -128,10 +134,14 @@ export class Session {
     return runQuery(plan, this.executionContext(params));
   }
 
-  /** Runs a plan, fetching what its model calls need and running it again until complete. */
+  /**
+   * Runs a plan, fetching what its model calls need and running it again until complete. A long
+   * run yields to the event loop between chunks, where a cancel request or statement_timeout stops it.
+   */
   async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
     const now = Date.now() * 1000;
-    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }));
+    const cancelled = this.interrupt;
+    return this.db.models.withModels((ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random }, cancelled }));
   }
 
   private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {

@@ -26,7 +26,7 @@ export interface EngineSession {
    * SqlError. `params` are the `$n` values: engine values, or text the engine reads with the
    * parameter's type (declared in `paramTypes`, else inferred) as Postgres reads text parameters.
    */
-  run(sql: string, params?: unknown[], options?: { paramTypes?: (DataType | undefined)[] }): AsyncGenerator<StatementResult>;
+  run(sql: string, params?: unknown[], options?: { paramTypes?: (DataType | undefined)[]; signal?: AbortSignal }): AsyncGenerator<StatementResult>;
   /** parses and binds one statement: its parameter types and result columns (null: no rows); throws prepare-time errors */
   prepare(sql: string, paramTypes?: (DataType | undefined)[]): { paramTypes: DataType[]; columns: ResultColumn[] | null };
   execute(sql: string, params?: unknown[]): Promise<StatementResult[]>;

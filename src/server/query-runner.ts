@@ -44,11 +44,11 @@ export class QueryRunner {
     return this.catalog.handles(text) || /^\s*copy\b/i.test(text);
   }
 
-  /** Runs `sql`; `params` (with their types) go to the engine, for SQL that goesToEngine. */
-  async *run(sql: string, params: unknown[] = [], paramTypes: (DataType | undefined)[] = []): AsyncGenerator<RunItem> {
+  /** Runs `sql`; `params` (with their types) go to the engine, for SQL that goesToEngine; `signal` cancels it. */
+  async *run(sql: string, params: unknown[] = [], paramTypes: (DataType | undefined)[] = [], signal?: AbortSignal): AsyncGenerator<RunItem> {
     const parts = splitStatements(sql).filter((p) => p.text !== "");
     if (!parts.some((p) => this.special(p.text))) {
-      yield* this.session.run(sql, params, { paramTypes });
+      yield* this.session.run(sql, params, { paramTypes, signal });
       return;
     }
     for (const p of parts) {
@@ -72,7 +72,7 @@ export class QueryRunner {
         continue;
       }
       try {
-        yield* this.session.run(p.text);
+        yield* this.session.run(p.text, [], { signal });
       } catch (e) {
         throw shift(e, p.pos - 1);
       }
