@@ -8,6 +8,7 @@ import { buildCatalogModel } from "./catalog-model.js";
 import { referencedSystemRelations, runOnSnapshot } from "./catalog-snapshot.js";
 import { OidRegistry } from "./oid-registry.js";
 import { rewriteCatalogQuery, usesCatalogFunctions } from "./query-rewrite.js";
+import { rewriteExpandArray } from "./expand-array-rewrite.js";
 import type { CatalogContext } from "./system-relations.js";
 
 export { SYSTEM_RELATIONS, type SystemRelation, type SystemColumn, type CatalogContext } from "./system-relations.js";
@@ -41,7 +42,7 @@ export function createCatalogEmulation(db: EngineDatabase, roles: () => string[]
     handles: (sql) => referencedSystemRelations(sql).length > 0 || usesCatalogFunctions(sql),
     async *run(sql, session) {
       const ctx = context(session);
-      const rewritten = rewriteCatalogQuery(sql, ctx.model);
+      const rewritten = rewriteCatalogQuery(rewriteExpandArray(sql), ctx.model);
       yield* runOnSnapshot(rewritten, referencedSystemRelations(rewritten), ctx, openScratch);
     },
   };
