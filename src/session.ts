@@ -15,6 +15,7 @@ import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from ".
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { statementInterrupt } from "./statement-interrupt.js";
+import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 
 export interface RunOptions {
@@ -124,7 +125,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
+      eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user },
       ai,
     };
   }
@@ -141,7 +142,7 @@ export class Session {
   async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
     const now = Date.now() * 1000;
     const cancelled = this.interrupt;
-    return this.db.models.withModels((ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random }, cancelled }));
+    return this.db.models.withModels((ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user }, cancelled }));
   }
 
   private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {
@@ -197,6 +198,11 @@ export class Session {
         // every accepted write is visible once its statement returns (single-node, synchronous)
         return commandResult("FLUSH");
       default:
+        if (isRoleDdl(st)) {
+          const role = executeRoleDdl(this, st);
+          if (role.logged) this.db.log([{ t: "ddl", sql: role.logged }]);
+          return role.result;
+        }
         if (isDdl(st)) {
           const result = executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);

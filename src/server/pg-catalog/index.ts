@@ -22,18 +22,24 @@ export interface CatalogEmulation {
 }
 
 /**
- * @param roles the role names to report besides the session's user (the configured users)
+ * @param roles the role names to report besides the session's user and the catalog's roles (the configured users)
  * @param openScratch a fresh in-memory database for catalog snapshots
  */
 export function createCatalogEmulation(db: EngineDatabase, roles: () => string[] = () => [], openScratch: () => Promise<EngineDatabase> = () => openScratchDatabase(db)): CatalogEmulation {
   const oids = new OidRegistry();
   const context = (session: EngineSession): CatalogContext => {
     const user = session.user;
-    const all = [user, ...roles().filter((r) => r !== user)];
+    const catalogRoles = db.catalog.roles;
+    const all = [...new Set([user, ...roles(), ...catalogRoles.keys()])];
     return {
       model: buildCatalogModel(db, oids, user),
       session,
       roles: all,
+      roleAttributes: (name) => {
+        const r = catalogRoles.get(name);
+        if (!r) return { superuser: true, login: true, createdb: true, createrole: true, passwordSecret: null };
+        return { superuser: r.superuser, login: r.login, createdb: r.createdb, createrole: r.createrole, passwordSecret: r.passwordSecret };
+      },
       database: session.options.database ?? user,
       roleOid: (name) => oids.role(name, user),
     };
