@@ -114,7 +114,9 @@ export class TableStore {
    */
   *scan(columns: readonly number[]): Generator<Chunk> {
     const n = this.rowCount;
-    const all = this.snapshotColumns();
+    // only the wanted columns: building a text column copies its values
+    const all: Column[] = [];
+    for (const c of columns) if (c !== ROW_ID_COLUMN && all[c] === undefined) all[c] = this.builders[c].build();
     const deleted = this.deletedCount === 0 ? null : this.deleted.slice(0, n);
     for (let start = 0; start < n; start += SCAN_CHUNK_ROWS) {
       const end = Math.min(n, start + SCAN_CHUNK_ROWS);
