@@ -178,5 +178,6 @@ export class PgServer implements ConnectionHost {
     while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     for (const s of this.sockets) s.destroy();
     await stopped;
+    await this.catalog.close();
   }
 }

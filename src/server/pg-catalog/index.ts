@@ -5,7 +5,7 @@
 import type { StatementResult } from "../../types/index.js";
 import { openScratchDatabase, type EngineDatabase, type EngineSession } from "../engine.js";
 import { buildCatalogModel } from "./catalog-model.js";
-import { referencedSystemRelations, runOnSnapshot } from "./catalog-snapshot.js";
+import { CatalogSnapshot, referencedSystemRelations } from "./catalog-snapshot.js";
 import { OidRegistry } from "./oid-registry.js";
 import { rewriteCatalogQuery, usesCatalogFunctions } from "./query-rewrite.js";
 import { rewriteExpandArray } from "./expand-array-rewrite.js";
@@ -19,6 +19,8 @@ export interface CatalogEmulation {
   /** whether this statement is answered here rather than by the engine */
   handles(sql: string): boolean;
   run(sql: string, session: EngineSession): AsyncGenerator<StatementResult>;
+  /** releases the scratch database */
+  close(): Promise<void>;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface CatalogEmulation {
  */
 export function createCatalogEmulation(db: EngineDatabase, roles: () => string[] = () => [], openScratch: () => Promise<EngineDatabase> = () => openScratchDatabase(db)): CatalogEmulation {
   const oids = new OidRegistry();
+  const snapshot = new CatalogSnapshot(openScratch);
   const context = (session: EngineSession): CatalogContext => {
     const user = session.user;
     const catalogRoles = db.catalog.roles;
@@ -49,7 +52,8 @@ export function createCatalogEmulation(db: EngineDatabase, roles: () => string[]
     async *run(sql, session) {
       const ctx = context(session);
       const rewritten = rewriteCatalogQuery(rewriteExpandArray(sql), ctx.model);
-      yield* runOnSnapshot(rewritten, referencedSystemRelations(rewritten), ctx, openScratch);
+      yield* await snapshot.run(rewritten, referencedSystemRelations(rewritten), ctx);
     },
+    close: () => snapshot.close(),
   };
 }
