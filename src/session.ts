@@ -8,7 +8,7 @@ import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup
 import { startDataflow } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
-import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
@@ -153,7 +153,7 @@ export class Session {
       case "select": {
         const env = paramEnv();
         const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = await this.runPlanWithModels(pruneColumns(q.plan), values(env));
+        const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(q.plan), this.db.catalog), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
@@ -284,13 +284,13 @@ export class Session {
     if (st.analyze) {
       throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
     }
-    const lines = explainPlan(pruneColumns(plan));
+    const lines = explainPlan(useKeyLookups(pruneColumns(plan), this.db.catalog));
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
 
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
     const stored = this.db.relation(w.relation.id);
-    const rows = (await this.runPlanWithModels(pruneColumns(w.source), params)).flatMap((c) => c.rows());
+    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params)).flatMap((c) => c.rows());
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once

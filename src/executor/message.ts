@@ -35,6 +35,8 @@ export interface SourceOperator extends Operator {
 
 export interface RelationReader {
   scan(relation: string, columns: number[]): Iterable<Chunk>;
+  /** the live row whose one-column unique key `keyColumn` equals `value` (columns as in scan); undefined: no such key to look up by */
+  lookup?(relation: string, columns: number[], keyColumn: number, value: unknown): Chunk[] | undefined;
 }
 
 export interface ExecutionContext {

@@ -97,6 +97,13 @@ export class TableStore {
     return this.builders.map((b) => b.get(rowId));
   }
 
+  /** One live row as a chunk with the given columns (ROW_ID_COLUMN for its id); empty when deleted. */
+  rowChunk(rowId: number, columns: readonly number[]): Chunk {
+    const types = columns.map((c) => (c === ROW_ID_COLUMN ? Types.integer : this.types[c]));
+    if (!this.isLive(rowId)) return Chunk.fromRows(types, []);
+    return Chunk.fromRows(types, [columns.map((c) => (c === ROW_ID_COLUMN ? rowId : this.builders[c].get(rowId)))]);
+  }
+
   clear(): void {
     this.builders = this.types.map((t) => new ColumnBuilder(t, 64));
     this.deleted = new Uint8Array(64);
