@@ -15,21 +15,23 @@ export function useKeyLookups(plan: PhysicalPlan, catalog: Catalog): PhysicalPla
   return rewrite(plan, catalog) as PhysicalPlan;
 }
 
-function isPlan(x: unknown): x is PhysicalPlan {
-  return typeof x === "object" && x !== null && typeof (x as { kind?: unknown }).kind === "string" && Array.isArray((x as { types?: unknown }).types);
-}
+/** The properties of plan nodes that hold their input plans (see physical-plan.ts). */
+const CHILD_KEYS = ["input", "left", "right", "base", "recursive"] as const;
 
 function rewrite(node: PhysicalPlan, catalog: Catalog): PhysicalPlan {
-  // children first (any property holding a plan or a list of plans)
+  // children first
   let out: PhysicalPlan = node;
-  for (const [k, v] of Object.entries(node)) {
-    if (isPlan(v)) {
-      const r = rewrite(v, catalog);
-      if (r !== v) out = { ...out, [k]: r } as PhysicalPlan;
-    } else if (Array.isArray(v) && v.length > 0 && v.every(isPlan)) {
-      const rs = v.map((c) => rewrite(c, catalog));
-      if (rs.some((r, i) => r !== v[i])) out = { ...out, [k]: rs } as PhysicalPlan;
-    }
+  const fields = node as unknown as Record<string, unknown>;
+  for (const k of CHILD_KEYS) {
+    const v = fields[k] as PhysicalPlan | undefined;
+    if (v === undefined || typeof v !== "object" || v === null || !("kind" in v)) continue;
+    const r = rewrite(v, catalog);
+    if (r !== v) out = { ...out, [k]: r } as PhysicalPlan;
+  }
+  const inputs = fields.inputs as PhysicalPlan[] | undefined;
+  if (Array.isArray(inputs)) {
+    const rs = inputs.map((c) => rewrite(c, catalog));
+    if (rs.some((r, i) => r !== inputs[i])) out = { ...out, inputs: rs } as PhysicalPlan;
   }
   if (out.kind !== "filter") return out;
   // the binder stacks a WHERE's conjuncts as filters: look through them to the scan
