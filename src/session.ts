@@ -15,6 +15,7 @@ import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from ".
 import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { statementInterrupt } from "./statement-interrupt.js";
+import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 
@@ -30,6 +31,7 @@ export class Session {
   private inTransaction = false;
   /** an error happened inside the transaction block: statements are refused until it ends */
   private transactionFailed = false;
+  private readonly parsed = new ParsedStatements();
   /** the running statement's cancel / statement_timeout check (see statement-interrupt.ts) */
   private interrupt: (() => boolean | string) | undefined;
 
@@ -74,7 +76,7 @@ export class Session {
   async *run(sql: string, params: unknown[] = [], options: RunOptions = {}): AsyncGenerator<StatementResult> {
     let statements: A.Statement[];
     try {
-      statements = parse(sql);
+      statements = this.parsed.get(sql);
     } catch (e) {
       this.failTransaction();
       throw toSqlError(e).at(undefined, sql);
