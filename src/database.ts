@@ -224,6 +224,14 @@ export class Database implements RelationReader {
     this.systemRows.set(entry.id, rows);
   }
 
+  lookup(relation: string, columns: number[], keyColumn: number, value: unknown): Chunk[] | undefined {
+    if (this.systemRows.has(relation)) return undefined;
+    const stored = this.relation(relation);
+    if (stored.entry.retain === false) return undefined;
+    const chunk = stored.lookup(columns, keyColumn, value);
+    return chunk === undefined ? undefined : [chunk];
+  }
+
   scan(relation: string, columns: number[]): Iterable<Chunk> {
     const system = this.systemRows.get(relation);
     if (system) {

@@ -167,10 +167,10 @@ export class ModelFunctions {
   }
 
   /** Runs `run` with a pass; fetches what it missed and runs it again, until complete. */
-  async withModels<T>(run: (lookup: AiLookup) => T, signal?: AbortSignal, onError?: OnErrorPolicy): Promise<T> {
+  async withModels<T>(run: (lookup: AiLookup) => T | Promise<T>, signal?: AbortSignal, onError?: OnErrorPolicy): Promise<T> {
     const pass = new ModelPass(this, onError);
     for (let i = 0; ; i++) {
-      const result = run(pass);
+      const result = await run(pass);
       if (pass.missing.size === 0) return result;
       if (i + 1 >= MAX_PASSES) throw new SqlError(SqlState.StatementTooComplex, "model calls nest too deeply (model outputs feeding model inputs)");
       await pass.fetchMissing(signal);

@@ -4,17 +4,20 @@
 import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
 import type { Database, SessionOptions } from "./database.js";
-import { ChangeCollector, compileExpr, runQuery, type AiLookup, type ExecutionContext } from "./executor/index.js";
+import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup, type ExecutionContext } from "./executor/index.js";
 import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { WriteResult } from "./stored-relation.js";
-import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
+import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { createSecretStatement, modelOptionMap } from "./secrets.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
+import { statementInterrupt } from "./statement-interrupt.js";
+import { ParsedStatements } from "./parsed-statements.js";
+import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushFileSinks } from "./file-sink.js";
@@ -22,6 +25,8 @@ import { flushFileSinks } from "./file-sink.js";
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
   paramTypes?: (DataType | undefined)[];
+  /** aborted by the client's cancel request: the running statement stops with 57014 */
+  signal?: AbortSignal;
 }
 
 export class Session {
@@ -29,6 +34,11 @@ export class Session {
   private inTransaction = false;
   /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
   reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
+  /** an error happened inside the transaction block: statements are refused until it ends */
+  private transactionFailed = false;
+  private readonly parsed = new ParsedStatements();
+  /** the running statement's cancel / statement_timeout check (see statement-interrupt.ts) */
+  private interrupt: (() => boolean | string) | undefined;
 
   constructor(
     readonly db: Database,
@@ -41,9 +51,25 @@ export class Session {
     return this.options.user ?? "sage";
   }
 
-  /** 'I' idle, 'T' in a transaction block (for the wire protocol's ReadyForQuery). */
-  get transactionStatus(): "I" | "T" {
-    return this.inTransaction ? "T" : "I";
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (for the wire protocol's ReadyForQuery). */
+  get transactionStatus(): "I" | "T" | "E" {
+    return !this.inTransaction ? "I" : this.transactionFailed ? "E" : "T";
+  }
+
+  /**
+   * An error inside a transaction block aborts the block (as in Postgres): until ROLLBACK or COMMIT
+   * every statement fails with 25P02. Called for the engine's own errors and by a caller whose
+   * work around a statement failed (a cancel while sending rows, a failed COPY).
+   */
+  failTransaction(): void {
+    if (this.inTransaction) this.transactionFailed = true;
+  }
+
+  /** Throws 25P02 when the block has failed and `st` does not end it. */
+  refuseInFailedTransaction(st?: A.Statement): void {
+    if (!this.transactionFailed) return;
+    if (st?.kind === "transaction" && (st.action === "commit" || st.action === "rollback" || st.action === "rollback_to")) return;
+    throw new SqlError(SqlState.InFailedSqlTransaction, "current transaction is aborted, commands ignored until end of transaction block");
   }
 
   /**
@@ -55,15 +81,19 @@ export class Session {
   async *run(sql: string, params: unknown[] = [], options: RunOptions = {}): AsyncGenerator<StatementResult> {
     let statements: A.Statement[];
     try {
-      statements = parse(sql);
+      statements = this.parsed.get(sql);
     } catch (e) {
+      this.failTransaction();
       throw toSqlError(e).at(undefined, sql);
     }
     for (const st of statements) {
+      this.refuseInFailedTransaction(st);
+      this.interrupt = statementInterrupt(options.signal, Number(this.settings.get("statement_timeout")));
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
         yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
       } catch (e) {
+        this.failTransaction();
         throw toPositionedSqlError(e, sql);
       }
     }
@@ -84,7 +114,13 @@ export class Session {
    * DELETE ... RETURNING; null otherwise). Throws what Postgres raises at prepare time.
    */
   prepare(sql: string, paramTypes: (DataType | undefined)[] = []): PreparedShape {
-    return prepareStatement(this, sql, paramTypes);
+    if (this.transactionFailed) this.refuseInFailedTransaction(parse(sql)[0]);
+    try {
+      return prepareStatement(this, sql, paramTypes);
+    } catch (e) {
+      this.failTransaction();
+      throw e;
+    }
   }
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
@@ -96,7 +132,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
     };
@@ -107,10 +143,18 @@ export class Session {
     return runQuery(plan, this.executionContext(params));
   }
 
-  /** Runs a plan, fetching what its model calls need and running it again until complete. */
+  /**
+   * Runs a plan, fetching what its model calls need and running it again until complete. A long
+   * run yields to the event loop between chunks, where a cancel request or statement_timeout stops it.
+   */
   async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
     const now = this.db.streams.clock() * 1000;
-    return this.db.models.withModels((ai) => runQuery(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random } }), undefined, aiOnErrorSetting(this.settings));
+    const cancelled = this.interrupt;
+    return this.db.models.withModels(
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user }, cancelled }),
+      undefined,
+      aiOnErrorSetting(this.settings),
+    );
   }
 
   private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {
@@ -121,7 +165,7 @@ export class Session {
       case "select": {
         const env = paramEnv();
         const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = await this.runPlanWithModels(pruneColumns(q.plan), values(env));
+        const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(q.plan), this.db.catalog), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
@@ -174,6 +218,11 @@ export class Session {
         await flushFileSinks(this.db);
         return commandResult("FLUSH");
       default:
+        if (isRoleDdl(st)) {
+          const role = executeRoleDdl(this, st);
+          if (role.logged) this.db.log([{ t: "ddl", sql: role.logged }]);
+          return role.result;
+        }
         if (isDdl(st)) {
           const result = executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
@@ -222,15 +271,24 @@ export class Session {
         if (this.inTransaction) notices.push("there is already a transaction in progress");
         this.inTransaction = true;
         return { ...commandResult("BEGIN"), notices };
-      case "commit":
+      case "commit": {
         if (!this.inTransaction) notices.push("there is no transaction in progress");
+        // COMMIT of a failed block ends it as a rollback (Postgres reports ROLLBACK)
+        const failed = this.transactionFailed;
         this.inTransaction = false;
-        return { ...commandResult("COMMIT"), notices };
+        this.transactionFailed = false;
+        return { ...commandResult(failed ? "ROLLBACK" : "COMMIT"), notices };
+      }
       case "rollback":
         if (!this.inTransaction) notices.push("there is no transaction in progress");
         else notices.push("ROLLBACK does not undo earlier statements: sage-sql commits each statement when it runs");
         this.inTransaction = false;
+        this.transactionFailed = false;
         return { ...commandResult("ROLLBACK"), notices };
+      case "rollback_to":
+        // the block goes on; what ran since the savepoint stays applied (autocommit)
+        this.transactionFailed = false;
+        return commandResult("ROLLBACK");
       default:
         return commandResult(st.action === "savepoint" ? "SAVEPOINT" : st.action === "release" ? "RELEASE" : "ROLLBACK");
     }
@@ -253,13 +311,13 @@ export class Session {
     if (st.analyze) {
       throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
     }
-    const lines = explainPlan(pruneColumns(plan));
+    const lines = explainPlan(useKeyLookups(pruneColumns(plan), this.db.catalog));
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
 
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
     const stored = this.db.relation(w.relation.id);
-    const rows = (await this.runPlanWithModels(pruneColumns(w.source), params)).flatMap((c) => c.rows());
+    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params)).flatMap((c) => c.rows());
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once

@@ -46,6 +46,18 @@ export class StoredRelation {
     }
   }
 
+  /**
+   * The live row whose one-column unique key `column` equals `value`, as a chunk of `columns`
+   * (empty when there is none); undefined when `column` is not such a key.
+   */
+  lookup(columns: readonly number[], column: number, value: unknown): Chunk | undefined {
+    const ix = this.uniques.find((u) => u.columns.length === 1 && u.columns[0] === column);
+    if (!ix) return undefined;
+    const id = ix.map.get(keyOf(this.entry.columns[column].type, value));
+    if (id === undefined) return this.store.rowChunk(-1, columns);
+    return this.store.rowChunk(id as number, columns);
+  }
+
   /** The index key of a row for a unique index; undefined when a key column is NULL (no conflict). */
   private keyOf(ix: UniqueIndex, row: readonly unknown[]): unknown {
     if (ix.columns.length === 1) {

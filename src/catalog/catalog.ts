@@ -80,8 +80,21 @@ export interface ModelEntry {
   isDefault?: boolean;
 }
 
+/** A role (CREATE USER / CREATE ROLE); its password is kept only as a SCRAM-SHA-256 or MD5 secret. */
+export interface RoleEntry {
+  name: string;
+  login: boolean;
+  superuser: boolean;
+  createdb: boolean;
+  createrole: boolean;
+  /** `SCRAM-SHA-256$iter:salt$StoredKey:ServerKey` or `md5<hex>`; null: no password */
+  passwordSecret: string | null;
+}
+
 export class Catalog {
   readonly models = new Map<string, ModelEntry>();
+  /** roles by name (see src/role-ddl.ts) */
+  readonly roles = new Map<string, RoleEntry>();
   private relations = new Map<string, RelationEntry>();
   private byName = new Map<string, string>();
   private indexes = new Map<string, IndexEntry>();

@@ -6,4 +6,5 @@ export {
   type ColumnSchema,
   type IndexEntry,
   type ModelEntry,
+  type RoleEntry,
 } from "./catalog.js";

@@ -14,7 +14,7 @@ export type {
   AsyncOperator,
 } from "./message.js";
 export { CHUNK_SIZE } from "./message.js";
-export { runQuery } from "./run-query.js";
+export { runQuery, runQueryYielding } from "./run-query.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";

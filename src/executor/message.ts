@@ -35,14 +35,19 @@ export interface SourceOperator extends Operator {
 
 export interface RelationReader {
   scan(relation: string, columns: number[]): Iterable<Chunk>;
+  /** the live row whose one-column unique key `keyColumn` equals `value` (columns as in scan); undefined: no such key to look up by */
+  lookup?(relation: string, columns: number[], keyColumn: number, value: unknown): Chunk[] | undefined;
 }
 
 export interface ExecutionContext {
   relations: RelationReader;
   params: unknown[];
   eval: EvalContext;
-  /** checked between chunks; the executor throws SqlError 57014 'canceling statement due to user request' when set */
-  cancelled?: () => boolean;
+  /**
+   * checked between chunks; true (a cancel request) or a reason ('statement timeout') makes the
+   * executor throw SqlError 57014 'canceling statement due to user request' (or due to the reason)
+   */
+  cancelled?: () => boolean | string;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
   /** answers remote model calls asynchronously, for the async AI map operator (continuous queries) */
@@ -96,8 +101,10 @@ export const CHUNK_SIZE = 4096;
 
 /** Throws 57014 when the statement was cancelled; called between chunks. */
 export function checkCancelled(ctx: ExecutionContext): void {
-  if (ctx.cancelled !== undefined && ctx.cancelled()) {
-    throw new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
+  if (ctx.cancelled === undefined) return;
+  const reason = ctx.cancelled();
+  if (reason !== false && reason !== "") {
+    throw new SqlError(SqlState.QueryCanceled, `canceling statement due to ${reason === true ? "user request" : reason}`);
   }
 }
 

@@ -14,18 +14,52 @@ import { Collect } from "./operators/collect.js";
 
 /** Runs `plan` to completion; `outer` holds a correlated subquery's outer values. */
 export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): Chunk[] {
+  const run = startRun(plan, ctx, outer);
+  for (const { source, done } of run.graph.sources) {
+    for (;;) {
+      checkCancelled(run.ctx);
+      if (done() || !source.next()) break;
+    }
+  }
+  return run.finish();
+}
+
+/**
+ * Runs a top-level `plan` like runQuery, but gives the event loop a turn between source chunks
+ * once `sliceMs` has passed since the last one, so that a long query does not starve other
+ * connections and a cancel request (or a timer) can reach `ctx.cancelled` while it runs. A query
+ * shorter than one slice never yields (it reads one snapshot, as runQuery does); a longer one
+ * may see, in relations it starts reading after a turn, writes committed during that turn.
+ */
+export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext, sliceMs = 20): Promise<Chunk[]> {
+  const run = startRun(plan, ctx);
+  let sliceStart = Date.now();
+  for (const { source, done } of run.graph.sources) {
+    for (;;) {
+      if (Date.now() - sliceStart >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = Date.now();
+      }
+      checkCancelled(run.ctx);
+      if (done() || !source.next()) break;
+    }
+  }
+  return run.finish();
+}
+
+function startRun(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]) {
   // A top-level run gets a context of its own: subquery results are cached per context, and must
   // not outlive the statement. Subqueries (outer given) share their statement's context.
   if (outer === undefined) ctx = { ...ctx };
   const sink = new Collect(plan.types, ctx);
   const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true });
-  for (const { source, done } of graph.sources) {
-    for (;;) {
-      checkCancelled(ctx);
-      if (done() || !source.next()) break;
-    }
-  }
-  const barrier: BarrierMessage = { kind: "barrier", epoch: 1, final: true };
-  for (const { source } of graph.sources) source.push(0, barrier);
-  return sink.result();
+  return {
+    ctx,
+    graph,
+    finish(): Chunk[] {
+      const barrier: BarrierMessage = { kind: "barrier", epoch: 1, final: true };
+      for (const { source } of graph.sources) source.push(0, barrier);
+      return sink.result();
+    },
+  };
 }

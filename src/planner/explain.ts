@@ -58,7 +58,8 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
   };
   switch (p.kind) {
     case "scan":
-      add(`${streaming ? "ChangeFeed from" : "Scan on"} ${p.name} (columns ${p.columns.map((c) => (c < 0 ? "rowid" : `#${c}`)).join(", ") || "none"})`);
+      if (p.keyEquals) add(`Key Lookup on ${p.name} (columns ${p.columns.map((c) => (c < 0 ? "rowid" : `#${c}`)).join(", ") || "none"})`, `Key: #${p.keyEquals.column} = ${expr(p.keyEquals.value)}`);
+      else add(`${streaming ? "ChangeFeed from" : "Scan on"} ${p.name} (columns ${p.columns.map((c) => (c < 0 ? "rowid" : `#${c}`)).join(", ") || "none"})`);
       break;
     case "values":
       add(`Values (${p.rows.length} row${p.rows.length === 1 ? "" : "s"})`);

@@ -12,3 +12,4 @@ export { toStreamingPlan } from "./streaming-plan.js";
 export { remoteModelsCalled } from "./ai-map.js";
 export { withIntervalJoinCleanup } from "./interval-join.js";
 export { pruneColumns } from "./optimizer/prune-columns.js";
+export { useKeyLookups } from "./optimizer/key-lookup.js";

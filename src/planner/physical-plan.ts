@@ -188,6 +188,12 @@ export interface ScanNode extends NodeBase {
   /** the name as written, for EXPLAIN */
   name: string;
   columns: number[];
+  /**
+   * set by the key-lookup rule: `column` (of the relation) is a one-column unique key and the
+   * filter above requires it to equal `value` (a constant or a parameter): the scan reads only
+   * that row, where the relation can find it by key (the filter still applies)
+   */
+  keyEquals?: { column: number; value: ConstExpr | ParamRefExpr };
 }
 
 export interface ValuesNode extends NodeBase {

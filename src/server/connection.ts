@@ -215,11 +215,11 @@ export class Connection implements WireOutput {
     }
   }
 
-  /** Closes the connection from the server's side (shutdown). */
-  terminate(message: string): void {
+  /** Closes the connection from the server's side (shutdown, an idle timeout). */
+  terminate(message: string, code = "57P01"): void {
     if (this.closed) return;
     this.running?.abort();
-    this.send(errorResponse({ severity: "FATAL", code: "57P01", message }));
+    this.send(errorResponse({ severity: "FATAL", code, message }));
     this.flush();
     this.closed = true;
     this.socket.end();
@@ -363,7 +363,13 @@ export class Connection implements WireOutput {
     let skipUntilSync = false;
     for (;;) {
       this.flushIfIdle();
-      const m = await this.readMessage();
+      const idle = this.idleTimeout();
+      let m: FrontendMessage;
+      try {
+        m = await this.readMessage();
+      } finally {
+        if (idle) clearTimeout(idle);
+      }
       if (m.type === "Terminate") return;
       if (skipUntilSync && m.type !== "Sync") continue;
       switch (m.type) {
@@ -397,6 +403,21 @@ export class Connection implements WireOutput {
     }
   }
 
+  /**
+   * Ends the session when the client stays idle too long between queries: inside a transaction
+   * block after idle_in_transaction_session_timeout (25P03), outside after idle_session_timeout (57P05).
+   */
+  private idleTimeout(): NodeJS.Timeout | null {
+    const session = this.session!;
+    const inBlock = session.transactionStatus !== "I";
+    const ms = Number(session.settings.get(inBlock ? "idle_in_transaction_session_timeout" : "idle_session_timeout"));
+    if (!(ms > 0)) return null;
+    return setTimeout(() => {
+      if (inBlock) this.terminate("terminating connection due to idle-in-transaction timeout", "25P03");
+      else this.terminate("terminating connection due to idle-session timeout", "57P05");
+    }, ms);
+  }
+
   /** Writes queued output when no more input is waiting (pipelined messages are answered together). */
   private flushIfIdle(): void {
     if (this.reader.buffered === 0) this.flush();
@@ -427,6 +448,7 @@ export class Connection implements WireOutput {
       return true;
     } catch (e) {
       if (e instanceof ConnectionClosed || e instanceof ProtocolError) throw e;
+      this.session!.failTransaction();
       this.send(errorResponse(errorFields(e)));
       return false;
     } finally {
@@ -440,7 +462,7 @@ export class Connection implements WireOutput {
     this.extended!.dropUnnamed();
     const signal = this.beginQuery();
     let any = false;
-    const statements = this.runner!.run(sql);
+    const statements = this.runner!.run(sql, [], [], signal);
     try {
       for (;;) {
         if (signal.aborted) throw canceledError();
@@ -468,6 +490,7 @@ export class Connection implements WireOutput {
       await statements.return(undefined).catch(() => undefined);
       if (e instanceof ConnectionClosed || e instanceof ProtocolError) throw e;
       if (this.closed) throw new ConnectionClosed();
+      session.failTransaction();
       this.send(errorResponse(errorFields(e)));
     } finally {
       this.endQuery();

@@ -15,14 +15,18 @@ export interface EngineSession {
   readonly settings: EngineSettings;
   readonly user: string;
   readonly options: { user?: string; database?: string; applicationName?: string };
-  /** 'I' idle, 'T' in a transaction block */
-  readonly transactionStatus: "I" | "T";
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block */
+  readonly transactionStatus: "I" | "T" | "E";
+  /** marks the transaction block failed (an error the engine did not raise itself: a cancel while sending rows, a COPY) */
+  failTransaction(): void;
+  /** throws 25P02 in a failed transaction block (for statements the engine does not run itself) */
+  refuseInFailedTransaction(): void;
   /**
    * runs each statement of `sql`, yielding its result; throws the first failing statement's
    * SqlError. `params` are the `$n` values: engine values, or text the engine reads with the
    * parameter's type (declared in `paramTypes`, else inferred) as Postgres reads text parameters.
    */
-  run(sql: string, params?: unknown[], options?: { paramTypes?: (DataType | undefined)[] }): AsyncGenerator<StatementResult>;
+  run(sql: string, params?: unknown[], options?: { paramTypes?: (DataType | undefined)[]; signal?: AbortSignal }): AsyncGenerator<StatementResult>;
   /** parses and binds one statement: its parameter types and result columns (null: no rows); throws prepare-time errors */
   prepare(sql: string, paramTypes?: (DataType | undefined)[]): { paramTypes: DataType[]; columns: ResultColumn[] | null };
   execute(sql: string, params?: unknown[]): Promise<StatementResult[]>;

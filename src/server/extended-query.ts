@@ -207,7 +207,7 @@ export class ExtendedQuery {
     if (portal.result !== undefined) return;
     let result: StatementResult | null = null;
     try {
-      for await (const r of this.host.runner.run(portal.sql, portal.params?.values, portal.params?.types)) {
+      for await (const r of this.host.runner.run(portal.sql, portal.params?.values, portal.params?.types, signal)) {
         if (signal.aborted) break;
         result = isCopyRequest(r) ? await this.host.copy(r.statement, signal) : r;
         break;

@@ -44,14 +44,15 @@ export class QueryRunner {
     return this.catalog.handles(text) || /^\s*copy\b/i.test(text);
   }
 
-  /** Runs `sql`; `params` (with their types) go to the engine, for SQL that goesToEngine. */
-  async *run(sql: string, params: unknown[] = [], paramTypes: (DataType | undefined)[] = []): AsyncGenerator<RunItem> {
+  /** Runs `sql`; `params` (with their types) go to the engine, for SQL that goesToEngine; `signal` cancels it. */
+  async *run(sql: string, params: unknown[] = [], paramTypes: (DataType | undefined)[] = [], signal?: AbortSignal): AsyncGenerator<RunItem> {
     const parts = splitStatements(sql).filter((p) => p.text !== "");
     if (!parts.some((p) => this.special(p.text))) {
-      yield* this.session.run(sql, params, { paramTypes });
+      yield* this.session.run(sql, params, { paramTypes, signal });
       return;
     }
     for (const p of parts) {
+      this.session.refuseInFailedTransaction();
       let copy: CopyStatement | undefined;
       try {
         copy = /^\s*copy\b/i.test(p.text) ? parseCopyStatement(p.text) : undefined;
@@ -71,7 +72,7 @@ export class QueryRunner {
         continue;
       }
       try {
-        yield* this.session.run(p.text);
+        yield* this.session.run(p.text, [], { signal });
       } catch (e) {
         throw shift(e, p.pos - 1);
       }

@@ -65,9 +65,9 @@ export class PgServer implements ConnectionHost {
     this.db = options.db;
     this.hba = options.hba ?? DEFAULT_HBA_RULES;
     validateHbaRules(this.hba);
-    this.users = new UserStore(options.users ?? []);
+    this.users = new UserStore(options.users ?? [], (name) => options.db.catalog.roles.get(name));
     this.tls = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert }) : null;
-    this.catalog = createCatalogEmulation(options.db, () => (options.users ?? []).map((u) => u.name));
+    this.catalog = createCatalogEmulation(options.db, () => this.users.names());
     this.maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
     this.maxConnections = options.maxConnections ?? 100;
     this.authTimeout = options.authenticationTimeoutMs ?? 60_000;
@@ -178,5 +178,6 @@ export class PgServer implements ConnectionHost {
     while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     for (const s of this.sockets) s.destroy();
     await stopped;
+    await this.catalog.close();
   }
 }

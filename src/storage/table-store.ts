@@ -97,6 +97,13 @@ export class TableStore {
     return this.builders.map((b) => b.get(rowId));
   }
 
+  /** One live row as a chunk with the given columns (ROW_ID_COLUMN for its id); empty when deleted. */
+  rowChunk(rowId: number, columns: readonly number[]): Chunk {
+    const types = columns.map((c) => (c === ROW_ID_COLUMN ? Types.integer : this.types[c]));
+    if (!this.isLive(rowId)) return Chunk.fromRows(types, []);
+    return Chunk.fromRows(types, [columns.map((c) => (c === ROW_ID_COLUMN ? rowId : this.builders[c].get(rowId)))]);
+  }
+
   clear(): void {
     this.builders = this.types.map((t) => new ColumnBuilder(t, 64));
     this.deleted = new Uint8Array(64);
@@ -114,7 +121,9 @@ export class TableStore {
    */
   *scan(columns: readonly number[]): Generator<Chunk> {
     const n = this.rowCount;
-    const all = this.snapshotColumns();
+    // only the wanted columns: building a text column copies its values
+    const all: Column[] = [];
+    for (const c of columns) if (c !== ROW_ID_COLUMN && all[c] === undefined) all[c] = this.builders[c].build();
     const deleted = this.deletedCount === 0 ? null : this.deleted.slice(0, n);
     for (let start = 0; start < n; start += SCAN_CHUNK_ROWS) {
       const end = Math.min(n, start + SCAN_CHUNK_ROWS);

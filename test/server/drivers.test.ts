@@ -58,6 +58,8 @@ describe("drivers", () => {
       expect(lines).toContain("row 3 row3 9000000003");
       expect(lines).toContain("table jt");
       expect(lines.filter((l) => l.startsWith("column "))).toEqual(["column id int4", "column label text", "column amount int8"]);
+      // getPrimaryKeys: key columns in key order (KEY_SEQ), none for a table without a key
+      expect(lines.filter((l) => l.startsWith("pk "))).toEqual(["pk jt id 1 jt_pkey", "pk jk c 1 jk_pkey", "pk jk a 2 jk_pkey"]);
       expect(lines).toContain("error 42P01");
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The real psql binary against `sage-sql serve`'s server: queries, errors with LINE and caret,
 // notices, \d and friends, COPY through \copy.
 
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,5 +149,21 @@ describe("psql", () => {
     expect(r.stdout).toBe("16385|vector\n");
     const cols = await psql(t.port, ["-A", "-t", "-c", "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'items' ORDER BY ordinal_position"]);
     expect(cols.stdout).toBe("id|integer\nname|character varying\nprice|numeric\ntags|ARRAY\nemb|USER-DEFINED\n");
+  });
+
+  it("cancels a running query on Ctrl-C (SIGINT sends a CancelRequest)", async () => {
+    const child = spawn("psql", ["-X", "-h", "127.0.0.1", "-p", String(t.port), "-U", "sage", "-d", "sage", "-c", "SELECT count(*) FROM generate_series(1, 200) a, generate_series(1, 10000000) b"], {
+      env: { ...process.env, PGPASSWORD: "", LC_ALL: "C.UTF-8" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 1000));
+    const started = Date.now();
+    child.kill("SIGINT");
+    const code = await exited;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(stderr).toContain("ERROR:  canceling statement due to user request");
+    expect(code).toBe(1);
   });
 });

@@ -88,6 +88,99 @@ describe("cancel requests", () => {
   });
 });
 
+// a cross join aggregate that runs for minutes unless stopped
+const LONG_QUERY = "SELECT count(*) FROM generate_series(1, 200) a, generate_series(1, 10000000) b WHERE a.a + b.b > $1";
+
+function pgClient(): pg.Client {
+  const c = new pg.Client({ host: "127.0.0.1", port: t.port, user: "sage", database: "sage" });
+  c.on("error", () => {});
+  return c;
+}
+
+describe("cancelling running queries", () => {
+  it("a CancelRequest stops a long query with 57014 while other sessions stay served", async () => {
+    const c = pgClient();
+    await c.connect();
+    const other = pgClient();
+    await other.connect();
+    try {
+      const started = Date.now();
+      const pending = c.query(LONG_QUERY.replace("$1", "0"));
+      const outcome = pending.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await sleep(300);
+      // the long query yields between chunks: another session's query is answered meanwhile
+      const t0 = Date.now();
+      expect((await other.query("SELECT 40 + 2 AS x")).rows).toEqual([{ x: 42 }]);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      const canceller = pgClient();
+      (canceller as unknown as { cancel(client: pg.Client, query: unknown): void }).cancel(c, (c as unknown as { activeQuery: unknown }).activeQuery);
+      expect(await outcome).toMatchObject({ code: "57014", message: "canceling statement due to user request" });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((await c.query("SELECT 1 AS x")).rows).toEqual([{ x: 1 }]);
+    } finally {
+      await c.end();
+      await other.end();
+    }
+  });
+
+  it("statement_timeout stops a long query (simple and extended protocol) with 57014", async () => {
+    const c = pgClient();
+    await c.connect();
+    try {
+      await c.query("SET statement_timeout = '100ms'");
+      for (const run of [() => c.query(LONG_QUERY.replace("$1", "0")), () => c.query(LONG_QUERY, [0])]) {
+        const started = Date.now();
+        await expect(run()).rejects.toMatchObject({ code: "57014", message: "canceling statement due to statement timeout" });
+        expect(Date.now() - started).toBeLessThan(3000);
+      }
+      // short statements are untouched by the timeout
+      expect((await c.query("SELECT count(*)::int AS n FROM generate_series(1, 1000)")).rows).toEqual([{ n: 1000 }]);
+      await c.query("SET statement_timeout = 0");
+      expect((await c.query("SHOW statement_timeout")).rows).toEqual([{ statement_timeout: "0" }]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it("a cancelled query inside a transaction block fails the block", async () => {
+    const c = pgClient();
+    await c.connect();
+    try {
+      await c.query("BEGIN");
+      await c.query("SET statement_timeout = '50ms'");
+      await expect(c.query(LONG_QUERY.replace("$1", "0"))).rejects.toMatchObject({ code: "57014" });
+      await expect(c.query("SELECT 1")).rejects.toMatchObject({ code: "25P02" });
+      await c.query("ROLLBACK");
+      expect((await c.query("SELECT 1 AS x")).rows).toEqual([{ x: 1 }]);
+    } finally {
+      await c.end();
+    }
+  });
+});
+
+describe("idle timeouts", () => {
+  it("idle_in_transaction_session_timeout ends a session idle inside a block with FATAL 25P03", async () => {
+    const w = await WireClient.ready(t.port);
+    await w.query("SET idle_in_transaction_session_timeout = '150ms'");
+    // idle outside a block: untouched
+    await sleep(300);
+    expect(rowsOf(await w.query("SELECT 1"))).toEqual([["1"]]);
+    await w.query("BEGIN");
+    const msgs = await w.drain();
+    expect(msgs).toEqual([expect.objectContaining({ name: "error", severity: "FATAL", code: "25P03", message: "terminating connection due to idle-in-transaction timeout" })]);
+  });
+
+  it("idle_session_timeout ends a session idle outside a block with FATAL 57P05", async () => {
+    const w = await WireClient.ready(t.port);
+    await w.query("SET idle_session_timeout = '150ms'");
+    const msgs = await w.drain();
+    expect(msgs).toEqual([expect.objectContaining({ name: "error", severity: "FATAL", code: "57P05", message: "terminating connection due to idle-session timeout" })]);
+  });
+});
+
 describe("connection limits and lifecycle", () => {
   it("refuses sessions past max connections with 53300", async () => {
     const small = await startTestServer({ maxConnections: 2 });

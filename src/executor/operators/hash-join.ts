@@ -23,7 +23,7 @@ import { Chunk, type Column, compareValues, type DataType } from "../../types/in
 import { AlignedOperator } from "../barrier-aligner.js";
 import { ChunkBuilder, emitChunk, selectTrue } from "../chunk-builder.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
-import { type BarrierMessage, CHUNK_SIZE, type Emit, type Message, type Operator, type OperatorEnv, type WatermarkMessage } from "../message.js";
+import { type BarrierMessage, CHUNK_SIZE, checkCancelled, type Emit, type Message, type Operator, type OperatorEnv, type WatermarkMessage } from "../message.js";
 import { anyNullMask, rowKeys } from "../row-key.js";
 import { JoinSide } from "./join-side.js";
 
@@ -258,6 +258,8 @@ export class HashJoin extends AlignedOperator implements Operator {
     const count = this.pairs;
     if (count === 0) return;
     this.pairs = 0;
+    // one arriving chunk can pair with millions of stored rows: a statement timeout stops it here
+    checkCancelled(this.env.ctx);
     const S = this.sides[s];
     const O = this.sides[1 - s];
     const probeIdx = this.probeIdx;

@@ -1,5 +1,6 @@
 // Scan (source): reads a relation's current contents through ctx.relations, one chunk per
-// next() call, split to at most CHUNK_SIZE rows. State: the open iterator.
+// next() call, split to at most CHUNK_SIZE rows; with keyEquals, only the row with that key
+// (looked up by the relation's unique key, when it can). State: the open iterator.
 
 import type { Chunk } from "../../types/index.js";
 import type { ScanNode } from "../../planner/physical-plan.js";
@@ -17,7 +18,7 @@ export class Scan implements SourceOperator {
   ) {}
 
   next(): boolean {
-    this.iter ??= this.env.ctx.relations.scan(this.node.relation, this.node.columns)[Symbol.iterator]();
+    this.iter ??= this.open()[Symbol.iterator]();
     for (;;) {
       const r = this.iter.next();
       if (r.done === true) return false;
@@ -25,6 +26,19 @@ export class Scan implements SourceOperator {
       emitChunk(this.emit, r.value);
       return true;
     }
+  }
+
+  private open(): Iterable<Chunk> {
+    const { relations, params } = this.env.ctx;
+    const key = this.node.keyEquals;
+    if (key !== undefined && relations.lookup !== undefined) {
+      const value = key.value.kind === "const" ? key.value.value : params[key.value.index];
+      // a NULL key matches nothing; the filter above would drop every row anyway
+      if (value === null || value === undefined) return [];
+      const found = relations.lookup(this.node.relation, this.node.columns, key.column, value);
+      if (found !== undefined) return found;
+    }
+    return relations.scan(this.node.relation, this.node.columns);
   }
 
   push(_port: number, msg: Message): void {

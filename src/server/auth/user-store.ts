@@ -1,6 +1,7 @@
 // The users the server authenticates, with their password secrets: a SCRAM-SHA-256 verifier
-// and/or an MD5 hash, as Postgres keeps in pg_authid.rolpassword. The engine has no roles yet;
-// until `CREATE USER ... PASSWORD` reaches a catalog, the server is configured with this list.
+// and/or an MD5 hash, as Postgres keeps in pg_authid.rolpassword. Users configured with the
+// server come first; then the engine's roles (`CREATE USER ... PASSWORD`), found through
+// `lookupRole` and read from their stored secret.
 
 import { md5PasswordHash } from "./md5.js";
 import { parseScramVerifier, scramVerifierFromPassword, type ScramVerifier } from "./scram.js";
@@ -23,31 +24,47 @@ export interface UserEntry {
   superuser: boolean;
 }
 
+/** A role of the engine's catalog as the server needs it. */
+export interface CatalogRole {
+  name: string;
+  login: boolean;
+  superuser: boolean;
+  passwordSecret: string | null;
+}
+
 export class UserStore {
   private readonly users = new Map<string, UserEntry>();
+  /** entries read from catalog roles, by name, kept while the role's secret stays the same */
+  private readonly fromRoles = new Map<string, { key: string; entry: UserEntry }>();
 
-  constructor(users: readonly UserConfig[] = []) {
+  constructor(
+    users: readonly UserConfig[] = [],
+    private readonly lookupRole: (name: string) => CatalogRole | undefined = () => undefined,
+  ) {
     for (const u of users) this.set(u);
   }
 
+  /** the configured users' names */
+  names(): string[] {
+    return [...this.users.keys()];
+  }
+
   set(config: UserConfig): void {
-    const { name, password } = config;
-    let scram: ScramVerifier | null = null;
-    let md5: string | null = null;
-    if (password.startsWith("SCRAM-SHA-256$")) {
-      scram = parseScramVerifier(password);
-      if (!scram) throw new Error(`invalid SCRAM-SHA-256 secret for user "${name}"`);
-    } else if (/^md5[0-9a-f]{32}$/.test(password)) {
-      md5 = password;
-    } else {
-      scram = scramVerifierFromPassword(password);
-      md5 = md5PasswordHash(name, password);
-    }
-    this.users.set(name, { name, scram, md5, superuser: config.superuser ?? true });
+    this.users.set(config.name, entryFor(config));
   }
 
   get(name: string): UserEntry | undefined {
-    return this.users.get(name);
+    const configured = this.users.get(name);
+    if (configured) return configured;
+    const role = this.lookupRole(name);
+    // a role that cannot log in, or has no password, has no secret to check a password against
+    if (!role || !role.login || role.passwordSecret === null) return undefined;
+    const key = `${role.name}\0${role.passwordSecret}\0${role.superuser}`;
+    const cached = this.fromRoles.get(name);
+    if (cached?.key === key) return cached.entry;
+    const entry = entryFor({ name: role.name, password: role.passwordSecret, superuser: role.superuser });
+    this.fromRoles.set(name, { key, entry });
+    return entry;
   }
 
   delete(name: string): void {
@@ -57,4 +74,20 @@ export class UserStore {
   get size(): number {
     return this.users.size;
   }
+}
+
+function entryFor(config: UserConfig): UserEntry {
+  const { name, password } = config;
+  let scram: ScramVerifier | null = null;
+  let md5: string | null = null;
+  if (password.startsWith("SCRAM-SHA-256$")) {
+    scram = parseScramVerifier(password);
+    if (!scram) throw new Error(`invalid SCRAM-SHA-256 secret for user "${name}"`);
+  } else if (/^md5[0-9a-f]{32}$/.test(password)) {
+    md5 = password;
+  } else {
+    scram = scramVerifierFromPassword(password);
+    md5 = md5PasswordHash(name, password);
+  }
+  return { name, scram, md5, superuser: config.superuser ?? true };
 }

@@ -1,6 +1,6 @@
 // Answers a query over pg_catalog / information_schema relations by running it, unchanged, on a
-// scratch in-memory database holding just those relations as tables filled from the catalog
-// model. Interim: once the engine serves system relations itself (the hook described in the
+// scratch in-memory database holding those relations as tables filled from the catalog model
+// (kept between queries, reloaded per relation when its rows change). Interim: once the engine serves system relations itself (the hook described in the
 // report), the query goes to the engine and this file goes away.
 
 import type { StatementResult } from "../../types/index.js";
@@ -55,19 +55,58 @@ async function load(session: EngineSession, rel: SystemRelation, rows: unknown[]
   }
 }
 
-/** Runs `sql` against a snapshot of the given relations, in a scratch database from `open`. */
-export async function* runOnSnapshot(
-  sql: string,
-  relations: readonly SystemRelation[],
-  ctx: CatalogContext,
-  open: () => Promise<EngineDatabase>,
-): AsyncGenerator<StatementResult> {
-  const scratch = await open();
-  try {
-    const session = scratch.connect({ user: ctx.roles[0], database: ctx.database });
-    for (const rel of relations) await load(session, rel, rel.rows(ctx));
-    yield* session.run(sql);
-  } finally {
-    await scratch.close();
+/**
+ * The scratch database that answers catalog queries, kept between queries: each query first
+ * brings the relations it reads up to date (a relation whose rows changed since it was loaded,
+ * after DDL, a new role, another session's settings, is dropped and loaded again; an unchanged
+ * one is reused), then runs. Queries run one at a time, so one session's rows never show
+ * through another's query.
+ */
+export class CatalogSnapshot {
+  private scratch: Promise<EngineDatabase> | null = null;
+  /** per loaded relation: the rows it holds, as a comparison key */
+  private readonly loaded = new Map<SystemRelation, string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly open: () => Promise<EngineDatabase>) {}
+
+  /** Runs `sql` over up-to-date copies of `relations`; all of its results. */
+  run(sql: string, relations: readonly SystemRelation[], ctx: CatalogContext): Promise<StatementResult[]> {
+    const next = this.queue.then(() => this.runNow(sql, relations, ctx));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(sql: string, relations: readonly SystemRelation[], ctx: CatalogContext): Promise<StatementResult[]> {
+    if (this.scratch === null) this.scratch = this.open();
+    let db: EngineDatabase;
+    try {
+      db = await this.scratch;
+    } catch (e) {
+      this.scratch = null;
+      throw e;
+    }
+    const session = db.connect({ user: ctx.roles[0], database: ctx.database });
+    try {
+      for (const rel of relations) {
+        const rows = rel.rows(ctx);
+        const key = JSON.stringify(rows, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+        if (this.loaded.get(rel) === key) continue;
+        this.loaded.delete(rel);
+        await session.execute(`DROP TABLE IF EXISTS ${rel.schema}.${rel.name}`);
+        await load(session, rel, rows);
+        this.loaded.set(rel, key);
+      }
+      return await session.execute(sql);
+    } finally {
+      session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const scratch = this.scratch;
+    this.scratch = null;
+    this.loaded.clear();
+    if (scratch) await (await scratch.catch(() => null))?.close();
   }
 }

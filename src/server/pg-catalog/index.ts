@@ -5,9 +5,10 @@
 import type { StatementResult } from "../../types/index.js";
 import { openScratchDatabase, type EngineDatabase, type EngineSession } from "../engine.js";
 import { buildCatalogModel } from "./catalog-model.js";
-import { referencedSystemRelations, runOnSnapshot } from "./catalog-snapshot.js";
+import { CatalogSnapshot, referencedSystemRelations } from "./catalog-snapshot.js";
 import { OidRegistry } from "./oid-registry.js";
 import { rewriteCatalogQuery, usesCatalogFunctions } from "./query-rewrite.js";
+import { rewriteExpandArray } from "./expand-array-rewrite.js";
 import type { CatalogContext } from "./system-relations.js";
 
 export { SYSTEM_RELATIONS, type SystemRelation, type SystemColumn, type CatalogContext } from "./system-relations.js";
@@ -18,21 +19,30 @@ export interface CatalogEmulation {
   /** whether this statement is answered here rather than by the engine */
   handles(sql: string): boolean;
   run(sql: string, session: EngineSession): AsyncGenerator<StatementResult>;
+  /** releases the scratch database */
+  close(): Promise<void>;
 }
 
 /**
- * @param roles the role names to report besides the session's user (the configured users)
+ * @param roles the role names to report besides the session's user and the catalog's roles (the configured users)
  * @param openScratch a fresh in-memory database for catalog snapshots
  */
 export function createCatalogEmulation(db: EngineDatabase, roles: () => string[] = () => [], openScratch: () => Promise<EngineDatabase> = () => openScratchDatabase(db)): CatalogEmulation {
   const oids = new OidRegistry();
+  const snapshot = new CatalogSnapshot(openScratch);
   const context = (session: EngineSession): CatalogContext => {
     const user = session.user;
-    const all = [user, ...roles().filter((r) => r !== user)];
+    const catalogRoles = db.catalog.roles;
+    const all = [...new Set([user, ...roles(), ...catalogRoles.keys()])];
     return {
       model: buildCatalogModel(db, oids, user),
       session,
       roles: all,
+      roleAttributes: (name) => {
+        const r = catalogRoles.get(name);
+        if (!r) return { superuser: true, login: true, createdb: true, createrole: true, passwordSecret: null };
+        return { superuser: r.superuser, login: r.login, createdb: r.createdb, createrole: r.createrole, passwordSecret: r.passwordSecret };
+      },
       database: session.options.database ?? user,
       roleOid: (name) => oids.role(name, user),
     };
@@ -41,8 +51,9 @@ export function createCatalogEmulation(db: EngineDatabase, roles: () => string[]
     handles: (sql) => referencedSystemRelations(sql).length > 0 || usesCatalogFunctions(sql),
     async *run(sql, session) {
       const ctx = context(session);
-      const rewritten = rewriteCatalogQuery(sql, ctx.model);
-      yield* runOnSnapshot(rewritten, referencedSystemRelations(rewritten), ctx, openScratch);
+      const rewritten = rewriteCatalogQuery(rewriteExpandArray(sql), ctx.model);
+      yield* await snapshot.run(rewritten, referencedSystemRelations(rewritten), ctx);
     },
+    close: () => snapshot.close(),
   };
 }

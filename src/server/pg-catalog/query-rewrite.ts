@@ -160,7 +160,7 @@ function skipOpaque(sql: string, i: number): number {
 }
 
 /** Finds the `)` matching the `(` at i; returns its index and the top-level comma-separated args. */
-function callArgs(sql: string, open: number): { close: number; args: string[] } | null {
+export function callArgs(sql: string, open: number): { close: number; args: string[] } | null {
   let depth = 0;
   let start = open + 1;
   const args: string[] = [];

@@ -15,11 +15,22 @@ export interface SystemColumn {
   type: DataType;
 }
 
+export interface RoleAttributes {
+  superuser: boolean;
+  login: boolean;
+  createdb: boolean;
+  createrole: boolean;
+  /** the stored SCRAM / MD5 secret (pg_authid.rolpassword) */
+  passwordSecret: string | null;
+}
+
 export interface CatalogContext {
   model: CatalogModel;
   session: EngineSession;
   /** role names (the bootstrap superuser first) */
   roles: string[];
+  /** a role's attributes (the session's user and configured users are superusers that log in) */
+  roleAttributes(name: string): RoleAttributes;
   database: string;
   roleOid(name: string): number;
 }
@@ -131,13 +142,34 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     schema: "pg_catalog",
     name: "pg_roles",
     columns: cols("oid:i rolname:t rolsuper:b rolinherit:b rolcreaterole:b rolcreatedb:b rolcanlogin:b rolreplication:b rolconnlimit:i rolpassword:t rolvaliduntil:t rolbypassrls:b rolconfig:ta"),
-    rows: (ctx) => ctx.roles.map((name) => [ctx.roleOid(name), name, true, true, true, true, true, false, -1, "********", null, true, null]),
+    rows: (ctx) =>
+      ctx.roles.map((name) => {
+        const r = ctx.roleAttributes(name);
+        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, -1, "********", null, r.superuser, null];
+      }),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_authid",
+    columns: cols("oid:i rolname:t rolsuper:b rolinherit:b rolcreaterole:b rolcreatedb:b rolcanlogin:b rolreplication:b rolbypassrls:b rolconnlimit:i rolpassword:t rolvaliduntil:t"),
+    rows: (ctx) =>
+      ctx.roles.map((name) => {
+        const r = ctx.roleAttributes(name);
+        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, r.superuser, -1, r.passwordSecret, null];
+      }),
   },
   {
     schema: "pg_catalog",
     name: "pg_user",
     columns: cols("usename:t usesysid:i usecreatedb:b usesuper:b userepl:b usebypassrls:b passwd:t valuntil:t useconfig:ta"),
-    rows: (ctx) => ctx.roles.map((name) => [name, ctx.roleOid(name), true, true, false, true, "********", null, null]),
+    // pg_user lists the roles that can log in
+    rows: (ctx) =>
+      ctx.roles
+        .filter((name) => ctx.roleAttributes(name).login)
+        .map((name) => {
+          const r = ctx.roleAttributes(name);
+          return [name, ctx.roleOid(name), r.createdb, r.superuser, false, r.superuser, "********", null, null];
+        }),
   },
   {
     schema: "pg_catalog",

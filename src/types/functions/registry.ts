@@ -17,6 +17,8 @@ export interface EvalContext {
   /** session TimeZone (IANA name, 'UTC', or a POSIX offset) */
   timeZone: string;
   random(): number;
+  /** the session's user (current_user, session_user); 'sage' when unset */
+  user?: string;
 }
 
 export interface ScalarFunction {

@@ -1,5 +1,5 @@
 // pgjdbc against sage-sql: a prepared statement with parameters, typed getters, DatabaseMetaData
-// (getTables, getColumns) and an error's SQLSTATE. Prints lines the test checks.
+// (getTables, getColumns, getPrimaryKeys) and an error's SQLSTATE. Prints lines the test checks.
 import java.sql.*;
 
 public class JdbcClient {
@@ -8,6 +8,8 @@ public class JdbcClient {
     try (Connection c = DriverManager.getConnection(url, "sage", "")) {
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE jt (id INT PRIMARY KEY, label TEXT, amount BIGINT)");
+        s.execute("CREATE TABLE jk (a INT, b TEXT, c INT, PRIMARY KEY (c, a))");
+        s.execute("CREATE TABLE jnopk (a INT)");
       }
       try (PreparedStatement p = c.prepareStatement("INSERT INTO jt VALUES (?, ?, ?)")) {
         for (int i = 1; i <= 3; i++) {
@@ -30,8 +32,11 @@ public class JdbcClient {
       try (ResultSet r = md.getColumns(null, null, "jt", null)) {
         while (r.next()) System.out.println("column " + r.getString("COLUMN_NAME") + " " + r.getString("TYPE_NAME"));
       }
-      // getPrimaryKeys is not here yet: pgjdbc's query uses (information_schema._pg_expandarray(...)).x,
-      // a composite field selection the engine does not support
+      for (String t : new String[] {"jt", "jk", "jnopk"}) {
+        try (ResultSet r = md.getPrimaryKeys(null, null, t)) {
+          while (r.next()) System.out.println("pk " + r.getString("TABLE_NAME") + " " + r.getString("COLUMN_NAME") + " " + r.getInt("KEY_SEQ") + " " + r.getString("PK_NAME"));
+        }
+      }
       try (Statement s = c.createStatement()) {
         s.execute("SELECT * FROM missing_table");
       } catch (SQLException e) {

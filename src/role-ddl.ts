@@ -1,0 +1,112 @@
+// CREATE USER / CREATE ROLE, ALTER USER / ALTER ROLE (attributes, PASSWORD, RENAME) and DROP
+// USER / DROP ROLE: the catalog's roles, which the server authenticates (with the password's
+// secret) and shows in pg_roles / pg_user / pg_authid. A password is stored as Postgres stores it
+// with password_encryption = scram-sha-256: as a SCRAM-SHA-256 secret (a given SCRAM or MD5
+// secret is kept as is), and the log records the secret, never the cleartext. Privileges and
+// role membership are not here (a later issue).
+
+import type * as A from "./parser/index.js";
+import type { RoleEntry } from "./catalog/index.js";
+import { formatScramVerifier, scramVerifierFromPassword } from "./server/auth/index.js";
+import type { Session } from "./session.js";
+import { SqlError, SqlState, type StatementResult } from "./types/index.js";
+
+const RESERVED = new Set(["public", "none", "current_user", "session_user", "current_role"]);
+
+function result(command: string, notices: string[] = []): StatementResult {
+  return { command, rowCount: 0, columns: [], rows: [], notices };
+}
+
+function isRoleDrop(st: A.Statement): st is A.DropStatement {
+  return st.kind === "drop" && (st.objectKind === "role" || st.objectKind === "user");
+}
+
+function isRoleAlter(st: A.Statement): st is A.AlterStatement {
+  return st.kind === "alter" && (st.objectKind === "role" || st.objectKind === "user");
+}
+
+/** Whether `st` is a role statement executeRoleDdl runs. */
+export function isRoleDdl(st: A.Statement): boolean {
+  return st.kind === "create_role" || isRoleDrop(st) || isRoleAlter(st);
+}
+
+/** The stored form of a password: a secret given as such, else its SCRAM-SHA-256 secret. */
+function passwordSecret(password: string | null): string | null {
+  if (password === null) return null;
+  if (password.startsWith("SCRAM-SHA-256$") || /^md5[0-9a-f]{32}$/.test(password)) return password;
+  return formatScramVerifier(scramVerifierFromPassword(password));
+}
+
+function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: number | undefined): void {
+  for (const o of options) {
+    if (o.kind === "password") role.passwordSecret = passwordSecret(o.value);
+    else if (o.kind === "flag") {
+      if (o.name === "login") role.login = o.value;
+      else if (o.name === "superuser") role.superuser = o.value;
+      else if (o.name === "createdb") role.createdb = o.value;
+      else if (o.name === "createrole") role.createrole = o.value;
+      // INHERIT, REPLICATION, BYPASSRLS: accepted, not kept
+    } else if (o.kind === "in_role") {
+      throw new SqlError(SqlState.FeatureNotSupported, "role membership (IN ROLE) is not supported yet", { position: pos });
+    }
+    // CONNECTION LIMIT, VALID UNTIL: accepted, not enforced
+  }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A statement that recreates `role` (what the log keeps: the secret, not the cleartext). */
+function roleDefinition(verb: "CREATE" | "ALTER", role: RoleEntry): string {
+  const flags = [role.login ? "LOGIN" : "NOLOGIN", role.superuser ? "SUPERUSER" : "NOSUPERUSER", role.createdb ? "CREATEDB" : "NOCREATEDB", role.createrole ? "CREATEROLE" : "NOCREATEROLE"];
+  const password = role.passwordSecret === null ? "PASSWORD NULL" : `PASSWORD '${role.passwordSecret.replace(/'/g, "''")}'`;
+  return `${verb} ROLE ${quoteIdent(role.name)} WITH ${flags.join(" ")} ${password}`;
+}
+
+/** Runs a role statement; returns its result and the statement the log keeps for replay. */
+export function executeRoleDdl(session: Session, st: A.Statement): { result: StatementResult; logged: string } {
+  const roles = session.db.catalog.roles;
+  if (st.kind === "create_role") {
+    if (RESERVED.has(st.name.toLowerCase()) || st.name.startsWith("pg_")) {
+      throw new SqlError(SqlState.ReservedName, `role name "${st.name}" is reserved`, { position: st.pos });
+    }
+    if (roles.has(st.name) || st.name === session.user) throw new SqlError(SqlState.DuplicateObject, `role "${st.name}" already exists`, { position: st.pos });
+    const role: RoleEntry = { name: st.name, login: st.user, superuser: false, createdb: false, createrole: false, passwordSecret: null };
+    applyOptions(role, st.options, st.pos);
+    roles.set(role.name, role);
+    session.db.catalog.version++;
+    return { result: result("CREATE ROLE"), logged: roleDefinition("CREATE", role) };
+  }
+  if (isRoleAlter(st)) {
+    const name = st.name.parts[st.name.parts.length - 1];
+    const role = roles.get(name);
+    if (!role) throw new SqlError(SqlState.UndefinedObject, `role "${name}" does not exist`, { position: st.pos });
+    if (st.action.kind === "role_options") applyOptions(role, st.action.options, st.pos);
+    else if (st.action.kind === "rename") {
+      if (roles.has(st.action.newName)) throw new SqlError(SqlState.DuplicateObject, `role "${st.action.newName}" already exists`, { position: st.pos });
+      roles.delete(name);
+      role.name = st.action.newName;
+      // an MD5 secret is salted with the name: Postgres clears it on rename
+      const cleared = role.passwordSecret?.startsWith("md5") === true;
+      if (cleared) role.passwordSecret = null;
+      roles.set(role.name, role);
+      session.db.catalog.version++;
+      return { result: result("ALTER ROLE", cleared ? ["MD5 password cleared because of role rename"] : []), logged: st.text ?? "" };
+    } else throw new SqlError(SqlState.FeatureNotSupported, `this form of ALTER ${st.objectKind.toUpperCase()} is not supported yet`, { position: st.pos });
+    session.db.catalog.version++;
+    return { result: result("ALTER ROLE"), logged: roleDefinition("ALTER", role) };
+  }
+  if (!isRoleDrop(st)) throw new SqlError(SqlState.InternalError, `not a role statement: ${st.kind}`);
+  const notices: string[] = [];
+  for (const n of st.names) {
+    const name = n.parts[n.parts.length - 1];
+    if (name === session.user) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
+    if (!roles.delete(name)) {
+      if (st.ifExists) notices.push(`role "${name}" does not exist, skipping`);
+      else throw new SqlError(SqlState.UndefinedObject, `role "${name}" does not exist`, { position: n.pos });
+    }
+  }
+  session.db.catalog.version++;
+  return { result: result("DROP ROLE", notices), logged: st.text ?? "" };
+}
