@@ -8,7 +8,8 @@ import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
-import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
+import { CheckpointStore, DataDirectory, LogSegments, type LogRecord } from "./storage/index.js";
+import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceRunner } from "./source-runner.js";
 import type { RelationEntry } from "./catalog/index.js";
 
@@ -17,6 +18,10 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** keep everything in memory (tests, `sage-sql --memory`) */
   memory?: boolean;
+  /** milliseconds between checkpoints (default 1000; 0 = only on CHECKPOINT and clean close) */
+  checkpointInterval?: number;
+  /** tests: called after a checkpoint's state is written, before it commits */
+  beforeCheckpointCommit?: BeforeCommitHook;
 }
 
 export interface SessionOptions {
@@ -34,7 +39,9 @@ export class Database implements RelationReader {
   private readonly tasks = new Map<string, { stop(): void }[]>();
   private readonly sources = new Map<string, SourceRunner>();
   private dataDir: DataDirectory | null = null;
-  private wal: WriteAheadLog | null = null;
+  private wal: LogSegments | null = null;
+  /** periodic checkpoints of a data directory (null in memory) */
+  checkpoints: Checkpointer | null = null;
   private replaying = false;
   private logFailure: SqlError | null = null;
   private deferredStarts: (() => void)[] = [];
@@ -58,16 +65,30 @@ export class Database implements RelationReader {
   private async recover(path: string): Promise<void> {
     const dir = DataDirectory.open(path);
     this.dataDir = dir;
-    let opened: ReturnType<typeof WriteAheadLog.open>;
+    let opened: ReturnType<typeof LogSegments.open>;
+    let store: CheckpointStore;
+    let manifest: ReturnType<CheckpointStore["readManifest"]>;
     try {
-      opened = WriteAheadLog.open(dir.file("wal.log"));
+      store = new CheckpointStore(dir.file("checkpoints"));
+      manifest = store.readManifest();
+      opened = LogSegments.open(dir.path, manifest?.walSegment ?? 0);
     } catch (e) {
       dir.close();
       throw e;
     }
     this.replaying = true;
     const session = this.connect();
+    const checkpoints = new Checkpointer(this, store, opened.log, this.options.beforeCheckpointCommit);
+    this.checkpoints = checkpoints;
     try {
+      if (manifest) {
+        try {
+          await checkpoints.restore(manifest, session);
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          throw new SqlError(SqlState.DataCorrupted, `the checkpoint in "${path}" (epoch ${manifest.epoch}) cannot be restored: ${why}`);
+        }
+      }
       for (let i = 0; i < opened.records.length; i++) {
         const rec = opened.records[i];
         try {
@@ -78,6 +99,7 @@ export class Database implements RelationReader {
         }
       }
     } catch (e) {
+      this.checkpoints = null;
       opened.log.close();
       dir.close();
       throw e;
@@ -86,11 +108,13 @@ export class Database implements RelationReader {
     }
     this.wal = opened.log;
     for (const start of this.deferredStarts.splice(0)) start();
+    checkpoints.setInterval(this.options.checkpointInterval ?? 1000);
   }
 
   private async replay(session: Session, rec: LogRecord): Promise<void> {
     if (rec.t === "ddl") {
       await session.execute(rec.sql);
+      this.checkpoints?.noteDdl(rec.sql);
     } else if (rec.t === "write") {
       const stored = this.relation(rec.rel);
       const types = stored.entry.columns.map((c) => c.type);
@@ -110,6 +134,7 @@ export class Database implements RelationReader {
     if (this.logFailure) throw this.logFailure;
     try {
       this.wal.append(records);
+      for (const r of records) if (r.t === "ddl") this.checkpoints?.noteDdl(r.sql);
     } catch (e) {
       // memory now holds a change the log does not: refuse further writes until a restart recovers
       this.logFailure = new SqlError(SqlState.IoError, "the database stopped accepting writes after a log write failed; restart it to recover", { detail: e instanceof Error ? e.message : String(e) });
@@ -157,6 +182,14 @@ export class Database implements RelationReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    // a clean close leaves a fresh checkpoint, so the next open replays (almost) nothing
+    try {
+      this.checkpoints?.checkpoint();
+    } catch {
+      /* the log still holds everything */
+    }
+    this.checkpoints?.stop();
+    this.checkpoints = null;
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
     this.wal?.close();
@@ -170,6 +203,11 @@ export class Database implements RelationReader {
     const r = this.stored.get(id);
     if (!r) throw new SqlError(SqlState.InternalError, `no storage for relation ${id}`);
     return r;
+  }
+
+  /** Every stored relation (tables, streams, views' contents), by id. */
+  storedRelations(): ReadonlyMap<string, StoredRelation> {
+    return this.stored;
   }
 
   addStored(r: StoredRelation): void {

@@ -141,6 +141,7 @@ export class Session {
           return commandResult("SET");
         }
         this.settings.set(st.name, st.values === null ? null : st.values.join(", "));
+        if (st.name.toLowerCase() === "checkpoint_interval") this.db.checkpoints?.setInterval(Number(this.settings.get("checkpoint_interval")));
         return commandResult("SET");
       }
       case "reset":
@@ -156,6 +157,9 @@ export class Session {
         return this.transaction(st);
       case "subscribe":
         return this.subscribe(st, sql);
+      case "checkpoint":
+        this.db.checkpoints?.checkpoint();
+        return commandResult("CHECKPOINT");
       case "flush":
         // every accepted write is visible once its statement returns (single-node, synchronous)
         return commandResult("FLUSH");

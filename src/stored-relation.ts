@@ -32,6 +32,8 @@ export interface WriteResult {
 }
 
 export class StoredRelation {
+  /** what checkpoints capture (see executor/state): rows, unique indexes, the watermark */
+  readonly stateFields = ["store", "uniques", "watermark"] as const;
   readonly store: TableStore;
   private uniques: UniqueIndex[] = [];
   checks: CheckConstraint[] = [];

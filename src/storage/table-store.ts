@@ -15,6 +15,8 @@ export class TableStore {
   private deleted = new Uint8Array(64);
   private deletedCount = 0;
   private rowCount = 0;
+  /** bumped by every change: checkpoints skip a store whose version they already hold */
+  version = 0;
 
   constructor(readonly types: DataType[]) {
     this.builders = types.map((t) => new ColumnBuilder(t, 64));
@@ -28,6 +30,7 @@ export class TableStore {
   /** Appends rows from a chunk (its ops are ignored: every row is an insert); returns the first new row id. */
   appendChunk(chunk: Chunk): number {
     const first = this.rowCount;
+    this.version++;
     for (let c = 0; c < this.builders.length; c++) {
       const col = chunk.columns[c];
       const b = this.builders[c];
@@ -40,6 +43,7 @@ export class TableStore {
 
   /** Appends one row of scalar values; returns its row id. */
   appendRow(row: readonly unknown[]): number {
+    this.version++;
     for (let c = 0; c < this.builders.length; c++) this.builders[c].push(row[c]);
     this.ensureDeletedCapacity();
     return this.rowCount++;
@@ -61,6 +65,7 @@ export class TableStore {
   delete(rowId: number): void {
     if (!this.isLive(rowId)) return;
     this.deleted[rowId] = 1;
+    this.version++;
     this.deletedCount++;
   }
 
@@ -69,11 +74,13 @@ export class TableStore {
     if (rowId < 0 || rowId >= this.rowCount || this.deleted[rowId] === 0) return;
     this.deleted[rowId] = 0;
     this.deletedCount--;
+    this.version++;
   }
 
   /** Drops rows appended after `rowCount` (statement rollback of appends). */
   truncateTo(rowCount: number): void {
     if (rowCount >= this.rowCount) return;
+    this.version++;
     for (let r = rowCount; r < this.rowCount; r++) {
       if (this.deleted[r]) {
         this.deleted[r] = 0;
@@ -98,6 +105,7 @@ export class TableStore {
   }
 
   clear(): void {
+    this.version++;
     this.builders = this.types.map((t) => new ColumnBuilder(t, 64));
     this.deleted = new Uint8Array(64);
     this.deletedCount = 0;

@@ -5,6 +5,7 @@
 // 2^53 and move to a bigint for the slot beyond that); every other aggregate keeps one
 // Accumulator (accumulators.ts) per slot.
 
+import { registerStateClasses } from "../state/state-codec.js";
 import { Column, type DataType, Decimal, type EvalContext, SqlError, SqlState } from "../../types/index.js";
 import { readSafe, words } from "../expression/int64.js";
 
@@ -305,3 +306,5 @@ export function slotAggregate(spec: AggregateSpec, appendOnly: boolean, evalCtx:
   }
   return new AccumulatorSlots(accumulatorFactory(spec, appendOnly, evalCtx));
 }
+
+registerStateClasses(CountSlots, IntSumSlots, FloatSumSlots, AccumulatorSlots);

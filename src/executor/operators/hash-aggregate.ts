@@ -44,6 +44,8 @@ export interface HashAggregateOptions {
 
 export class HashAggregate implements Operator {
   readonly name = "HashAggregate";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["aggs", "groups", "keyStore", "slotKey", "rows", "dirty", "dirtyList", "emitted", "hasShown", "shown", "capacity", "intIndex", "nullSlot", "closedBelow", "prints", "shownKey"] as const;
   private readonly keys: CompiledExpr[];
   private readonly aggs: AggSlot[];
   private readonly groups = new Map<KeyPrimitive, number>();

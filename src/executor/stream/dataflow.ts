@@ -8,10 +8,13 @@ import type { Chunk } from "../../types/index.js";
 import { buildGraph, type Graph } from "../graph.js";
 import type { ExecutionContext, Operator } from "../message.js";
 import { ChangeFeed } from "./change-feed.js";
+import { restoreObjects, snapshotObjects, type HasState } from "../state/index.js";
 
 export class Dataflow {
   private readonly feeds = new Map<string, ChangeFeed[]>();
   private readonly graph: Graph;
+  /** input arrived since the last checkpoint took this dataflow's state */
+  changedSinceSnapshot = true;
 
   constructor(
     /** the relation this dataflow maintains (a view id), or a subscription id */
@@ -49,14 +52,27 @@ export class Dataflow {
   }
 
   deliver(relation: string, changes: Chunk): void {
+    this.changedSinceSnapshot = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliver(changes);
   }
 
   deliverWatermark(relation: string, column: number, value: unknown): void {
+    this.changedSinceSnapshot = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
   }
 
   barrier(epoch: number): void {
     for (const { source } of this.graph.sources) source.push(0, { kind: "barrier", epoch, final: false });
+  }
+
+  /** The state of every operator and the sink (taken between barriers, when nothing is in flight). */
+  snapshotState(): Buffer {
+    return snapshotObjects([...this.graph.operators, this.sink] as HasState[]);
+  }
+
+  /** Restores a snapshot into this dataflow, freshly built from the same plan. */
+  restoreState(bytes: Uint8Array): void {
+    restoreObjects([...this.graph.operators, this.sink] as HasState[], bytes);
+    this.changedSinceSnapshot = false;
   }
 }

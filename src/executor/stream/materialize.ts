@@ -15,6 +15,8 @@ export type EpochChanges = (changes: Chunk | null, epoch: number) => void;
 
 export class Materialize implements Operator {
   readonly name = "Materialize";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["index"] as const;
   private readonly index = new Map<KeyPrimitive, number[]>();
   private pending: Chunk[] = [];
   rowsIn = 0;

@@ -1,0 +1,151 @@
+// The byte form of operator and relation state for checkpoints. Operator state is ordinary JS
+// data (Maps, typed arrays, RowStores, accumulators...), so rather than a hand-written format per
+// operator it is walked generically: class instances become tagged records naming a class
+// registered here, functions (compiled expressions, emit callbacks) become holes that restoring
+// fills from the freshly built operator (see restore-into.ts), and V8's serializer does the rest
+// (typed arrays, bigints, shared references and cycles). An object of an unregistered class makes
+// encoding fail: checkpoints then skip that state rather than write something unrestorable.
+
+import { deserialize, serialize } from "node:v8";
+
+/** a class (its constructor may be private: only the prototype is used) */
+type Ctor = { readonly name: string; readonly prototype: object };
+
+/** class name -> constructor; null when two different classes share a name (then neither encodes) */
+const classes = new Map<string, Ctor | null>();
+
+/** Lets instances of these classes appear in checkpointed state. */
+export function registerStateClasses(...ctors: Ctor[]): void {
+  for (const c of ctors) {
+    const prev = classes.get(c.name);
+    if (prev === undefined) classes.set(c.name, c);
+    else if (prev !== c) classes.set(c.name, null);
+  }
+}
+
+export class StateEncodeError extends Error {}
+
+/** Stands for a function in decoded state: restoring keeps the fresh operator's value there. */
+export const HOLE: unique symbol = Symbol("state hole");
+
+const CLASS = "\u00a7c";
+const FIELDS = "\u00a7f";
+const FN = "\u00a7h";
+const PLAIN = "\u00a7p";
+
+function isTag(k: string): boolean {
+  return k.charCodeAt(0) === 0xa7;
+}
+
+function toTagged(v: unknown, memo: Map<object, unknown>): unknown {
+  if (v === null || typeof v !== "object") {
+    if (typeof v === "function") return { [FN]: 1 };
+    if (typeof v === "symbol") throw new StateEncodeError("state holds a symbol");
+    return v;
+  }
+  const seen = memo.get(v);
+  if (seen !== undefined) return seen;
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    memo.set(v, out);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = x === null || (typeof x !== "object" && typeof x !== "function") ? x : toTagged(x, memo);
+    }
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    memo.set(v, out);
+    for (const [k, x] of v) out.set(toTagged(k, memo), toTagged(x, memo));
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set<unknown>();
+    memo.set(v, out);
+    for (const x of v) out.add(toTagged(x, memo));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    const keys = Object.keys(v);
+    if (keys.some(isTag)) {
+      const entries: unknown[] = [];
+      const out = { [PLAIN]: entries };
+      memo.set(v, out);
+      for (const k of keys) entries.push(k, toTagged((v as Record<string, unknown>)[k], memo));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    memo.set(v, out);
+    for (const k of keys) out[k] = toTagged((v as Record<string, unknown>)[k], memo);
+    return out;
+  }
+  const ctor = proto?.constructor as Ctor | undefined;
+  const name = ctor?.name ?? "?";
+  if (!ctor || classes.get(name) !== ctor) throw new StateEncodeError(`state holds an object of class ${name}, which is not registered for checkpoints`);
+  const fields: Record<string, unknown> = {};
+  const out = { [CLASS]: name, [FIELDS]: fields };
+  memo.set(v, out);
+  for (const k of Object.keys(v)) fields[k] = toTagged((v as Record<string, unknown>)[k], memo);
+  return out;
+}
+
+function fromTagged(v: unknown, memo: Map<object, unknown>): unknown {
+  if (v === null || typeof v !== "object") return v;
+  const seen = memo.get(v);
+  if (seen !== undefined) return seen;
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date) return v;
+  if (Array.isArray(v)) {
+    memo.set(v, v);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && typeof x === "object") v[i] = fromTagged(x, memo);
+    }
+    return v;
+  }
+  if (v instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    memo.set(v, out);
+    for (const [k, x] of v) out.set(fromTagged(k, memo), fromTagged(x, memo));
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set<unknown>();
+    memo.set(v, out);
+    for (const x of v) out.add(fromTagged(x, memo));
+    return out;
+  }
+  const rec = v as Record<string, unknown>;
+  if (FN in rec) return HOLE;
+  if (PLAIN in rec) {
+    const out: Record<string, unknown> = {};
+    memo.set(v, out);
+    const entries = rec[PLAIN] as unknown[];
+    for (let i = 0; i < entries.length; i += 2) out[entries[i] as string] = fromTagged(entries[i + 1], memo);
+    return out;
+  }
+  if (CLASS in rec) {
+    const ctor = classes.get(rec[CLASS] as string);
+    if (!ctor) throw new StateEncodeError(`checkpointed state names class ${String(rec[CLASS])}, which this build does not know`);
+    const out = Object.create(ctor.prototype) as Record<string, unknown>;
+    memo.set(v, out);
+    const fields = rec[FIELDS] as Record<string, unknown>;
+    for (const k of Object.keys(fields)) out[k] = fromTagged(fields[k], memo);
+    return out;
+  }
+  memo.set(v, v);
+  for (const k of Object.keys(rec)) rec[k] = fromTagged(rec[k], memo);
+  return v;
+}
+
+/** State to bytes; throws StateEncodeError when it holds something that cannot be restored. */
+export function encodeState(value: unknown): Buffer {
+  return serialize(toTagged(value, new Map()));
+}
+
+/** Bytes from encodeState back to state (functions come back as HOLE). */
+export function decodeState(bytes: Uint8Array): unknown {
+  return fromTagged(deserialize(bytes), new Map());
+}
