@@ -255,6 +255,10 @@ class FloatSumSlots implements SlotAggregate {
 class AccumulatorSlots implements SlotAggregate {
   private accs: (Accumulator | undefined)[] = [];
   constructor(private readonly make: () => Accumulator) {}
+  /** restoring a checkpoint: a fresh accumulator (with its functions) for each restored one */
+  stateTemplate(field: string): object | undefined {
+    return field === "accs" ? this.make() : undefined;
+  }
   grow(): void {}
   update(slots: Int32Array, rows: number, args: Column[], ops: Int8Array | null, filter: Column | null, order: Column[] | null): void {
     const vals = new Array<unknown>(args.length);

@@ -4,9 +4,19 @@
 // keeps the fresh value, objects of the same class are merged recursively (so references between
 // fresh objects survive), and everything else is taken from the snapshot.
 
-import { HOLE, StateEncodeError } from "./state-codec.js";
+import { HOLE, StateEncodeError, isValueObject } from "./state-codec.js";
 
 export type RestoreMemo = Map<object, unknown>;
+
+/**
+ * Implemented by an object whose state holds things it creates on demand with a closure (an
+ * accumulator per group made by a factory): a fresh one to merge a restored element into.
+ */
+export interface StateTemplates {
+  stateTemplate(field: string): object | undefined;
+}
+
+type Template = (() => object | undefined) | undefined;
 
 export function newRestoreMemo(): RestoreMemo {
   return new Map();
@@ -29,7 +39,7 @@ function selfContained(v: unknown, seen: Set<object>): boolean {
   return true;
 }
 
-export function restoreInto(fresh: unknown, snap: unknown, memo: RestoreMemo): unknown {
+export function restoreInto(fresh: unknown, snap: unknown, memo: RestoreMemo, template?: Template): unknown {
   if (snap === HOLE) {
     if (fresh === undefined) throw new StateEncodeError("checkpointed state has a function where the rebuilt operator has none");
     return fresh;
@@ -45,7 +55,7 @@ export function restoreInto(fresh: unknown, snap: unknown, memo: RestoreMemo): u
       fresh.length = snap.length;
       for (let i = 0; i < snap.length; i++) {
         const s = snap[i];
-        fresh[i] = s === null || (typeof s !== "object" && s !== HOLE) ? s : restoreInto(old[i], s, memo);
+        fresh[i] = s === null || (typeof s !== "object" && s !== HOLE) ? s : restoreInto(old[i], s, memo, template);
       }
       return fresh;
     }
@@ -56,7 +66,7 @@ export function restoreInto(fresh: unknown, snap: unknown, memo: RestoreMemo): u
       memo.set(snap, fresh);
       const old = new Map(fresh);
       fresh.clear();
-      for (const [k, v] of snap) fresh.set(k, restoreInto(old.get(k), v, memo));
+      for (const [k, v] of snap) fresh.set(k, restoreInto(old.get(k), v, memo, template));
       return fresh;
     }
     return standalone(snap, memo);
@@ -70,13 +80,18 @@ export function restoreInto(fresh: unknown, snap: unknown, memo: RestoreMemo): u
     }
     return standalone(snap, memo);
   }
-  if (fresh !== null && typeof fresh === "object" && Object.getPrototypeOf(fresh) === Object.getPrototypeOf(snap)) {
+  // merged in place: objects of the same class (other fresh objects may alias them), but never
+  // immutable values (a fresh Decimal may be the shared constant Decimal.ZERO)
+  if (fresh !== null && typeof fresh === "object" && Object.getPrototypeOf(fresh) === Object.getPrototypeOf(snap) && !isValueObject(snap)) {
     memo.set(snap, fresh);
     const f = fresh as Record<string, unknown>;
     const s = snap as Record<string, unknown>;
-    for (const k of Object.keys(s)) f[k] = restoreInto(f[k], s[k], memo);
+    const templates = typeof (fresh as Partial<StateTemplates>).stateTemplate === "function" ? (fresh as StateTemplates) : null;
+    for (const k of Object.keys(s)) f[k] = restoreInto(f[k], s[k], memo, templates ? () => templates.stateTemplate(k) : undefined);
     return fresh;
   }
+  const made = fresh === undefined && template ? template() : undefined;
+  if (made !== undefined && Object.getPrototypeOf(made) === Object.getPrototypeOf(snap)) return restoreInto(made, snap, memo);
   return standalone(snap, memo);
 }
 

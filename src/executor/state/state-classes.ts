@@ -9,6 +9,7 @@ import { EmittedValues } from "../aggregate/emitted-values.js";
 import { JoinSide } from "../operators/join-side.js";
 import { HashJoin } from "../operators/hash-join.js";
 import { ChunkBuilder } from "../chunk-builder.js";
-import { registerStateClasses } from "./state-codec.js";
+import { registerStateClasses, registerValueClasses } from "./state-codec.js";
 
-registerStateClasses(Chunk, Column, ColumnBuilder, Decimal, Interval, Jsonb, TableStore, RowStore, IntHashTable, EmittedValues, JoinSide, HashJoin, ChunkBuilder);
+registerValueClasses(Decimal, Interval, Jsonb);
+registerStateClasses(Chunk, Column, ColumnBuilder, TableStore, RowStore, IntHashTable, EmittedValues, JoinSide, HashJoin, ChunkBuilder);

@@ -23,6 +23,30 @@ export function registerStateClasses(...ctors: Ctor[]): void {
   }
 }
 
+/** immutable value classes (Decimal, Interval...): restored by replacement, never merged in place */
+const valueClasses = new Set<Ctor>();
+
+/** Like registerStateClasses, for immutable values that may be shared (constants such as Decimal.ZERO). */
+export function registerValueClasses(...ctors: Ctor[]): void {
+  registerStateClasses(...ctors);
+  for (const c of ctors) valueClasses.add(c);
+}
+
+export function isValueObject(v: object): boolean {
+  const ctor = Object.getPrototypeOf(v)?.constructor as Ctor | undefined;
+  return ctor !== undefined && valueClasses.has(ctor);
+}
+
+/** name -> a sentinel symbol operators keep in their state (symbols are not serializable as such) */
+const symbols = new Map<string, symbol>();
+const symbolNames = new Map<symbol, string>();
+
+/** Lets a module-level sentinel symbol appear in checkpointed state. */
+export function registerStateSymbol(name: string, sym: symbol): void {
+  symbols.set(name, sym);
+  symbolNames.set(sym, name);
+}
+
 export class StateEncodeError extends Error {}
 
 /** Stands for a function in decoded state: restoring keeps the fresh operator's value there. */
@@ -32,6 +56,7 @@ const CLASS = "\u00a7c";
 const FIELDS = "\u00a7f";
 const FN = "\u00a7h";
 const PLAIN = "\u00a7p";
+const SYM = "\u00a7s";
 
 function isTag(k: string): boolean {
   return k.charCodeAt(0) === 0xa7;
@@ -40,7 +65,11 @@ function isTag(k: string): boolean {
 function toTagged(v: unknown, memo: Map<object, unknown>): unknown {
   if (v === null || typeof v !== "object") {
     if (typeof v === "function") return { [FN]: 1 };
-    if (typeof v === "symbol") throw new StateEncodeError("state holds a symbol");
+    if (typeof v === "symbol") {
+      const name = symbolNames.get(v);
+      if (name === undefined) throw new StateEncodeError(`state holds an unregistered symbol ${String(v)}`);
+      return { [SYM]: name };
+    }
     return v;
   }
   const seen = memo.get(v);
@@ -51,7 +80,7 @@ function toTagged(v: unknown, memo: Map<object, unknown>): unknown {
     memo.set(v, out);
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      out[i] = x === null || (typeof x !== "object" && typeof x !== "function") ? x : toTagged(x, memo);
+      out[i] = x === null || (typeof x !== "object" && typeof x !== "function" && typeof x !== "symbol") ? x : toTagged(x, memo);
     }
     return out;
   }
@@ -119,6 +148,11 @@ function fromTagged(v: unknown, memo: Map<object, unknown>): unknown {
   }
   const rec = v as Record<string, unknown>;
   if (FN in rec) return HOLE;
+  if (SYM in rec) {
+    const sym = symbols.get(rec[SYM] as string);
+    if (sym === undefined) throw new StateEncodeError(`checkpointed state names symbol ${String(rec[SYM])}, which this build does not know`);
+    return sym;
+  }
   if (PLAIN in rec) {
     const out: Record<string, unknown> = {};
     memo.set(v, out);
@@ -142,7 +176,12 @@ function fromTagged(v: unknown, memo: Map<object, unknown>): unknown {
 
 /** State to bytes; throws StateEncodeError when it holds something that cannot be restored. */
 export function encodeState(value: unknown): Buffer {
-  return serialize(toTagged(value, new Map()));
+  const tagged = toTagged(value, new Map());
+  try {
+    return serialize(tagged);
+  } catch (e) {
+    throw new StateEncodeError(`state cannot be serialized: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Bytes from encodeState back to state (functions come back as HOLE). */
