@@ -18,7 +18,7 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** keep everything in memory (tests, `sage-sql --memory`) */
   memory?: boolean;
-  /** milliseconds between checkpoints (default 1000; 0 = only on CHECKPOINT and clean close) */
+  /** milliseconds between checkpoints, also taken on a clean close (default 1000; 0 = only on CHECKPOINT) */
   checkpointInterval?: number;
   /** tests: called after a checkpoint's state is written, before it commits */
   beforeCheckpointCommit?: BeforeCommitHook;
@@ -182,9 +182,9 @@ export class Database implements RelationReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    // a clean close leaves a fresh checkpoint, so the next open replays (almost) nothing
+    // a clean close leaves a fresh checkpoint (when checkpoints are on), so the next open replays nothing
     try {
-      this.checkpoints?.checkpoint();
+      if (this.checkpoints && this.checkpoints.interval > 0) this.checkpoints.checkpoint();
     } catch {
       /* the log still holds everything */
     }

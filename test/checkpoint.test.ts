@@ -101,7 +101,7 @@ describe("checkpoints", () => {
         // only u and the views reading it changed: the other relations' and views' state was reused
         const last = db.checkpoints!.last!;
         expect(last.reused).toBeGreaterThan(last.written);
-        await db.close(); // clean close: one more checkpoint
+        await db.close();
         db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
         expect(await contents(db)).toEqual(await contents(ref));
       }
