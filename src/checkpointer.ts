@@ -1,8 +1,10 @@
 // Checkpoints (DESIGN.md "Barriers and checkpoints"): every `checkpoint_interval` a barrier goes
 // through every dataflow (aligned at multi-input operators), and between that barrier and the
 // next write the whole database is at one consistent epoch. Its state is then written:
-// the stored rows of each relation and the operator state of each materialized view's dataflow
-// (only those that changed since the last checkpoint; unchanged ones keep their earlier blob),
+// the stored rows of each relation (incrementally: the rows appended and deleted since the last
+// checkpoint, as a delta blob chained to the earlier ones, until the chain is long enough to
+// rewrite whole) and the operator state of each materialized view's dataflow whose input changed
+// (unchanged ones keep their earlier blob),
 // the generator positions of sources, and the DDL history that rebuilds the catalog. The log is
 // rotated at the same instant, and once the manifest has committed the older segments go.
 //
@@ -11,8 +13,8 @@
 // the sources, then replay only the log segments after the checkpoint.
 
 import type { Database, Session } from "./database.js";
-import { restoreObjects, snapshotObjects, StateEncodeError, registerStateClasses, type HasState } from "./executor/index.js";
-import { CheckpointStore, LogSegments, type CheckpointManifest } from "./storage/index.js";
+import { decodeState, encodeState, restoreObjects, snapshotObjects, StateEncodeError, registerStateClasses, type HasState } from "./executor/index.js";
+import { CheckpointStore, LogSegments, type CheckpointManifest, type TableDelta } from "./storage/index.js";
 import { WatermarkGenerator } from "./watermark.js";
 import type { StoredRelation } from "./stored-relation.js";
 
@@ -30,6 +32,14 @@ export interface CheckpointStats {
 /** A test hook: called once the blobs are durable and before the manifest commits. */
 export type BeforeCommitHook = (epoch: number) => void;
 
+/** deltas chained before a relation is written whole again */
+const MAX_DELTA_CHAIN = 16;
+
+interface RelationDelta {
+  store: TableDelta;
+  watermark: { current: unknown; lateRows: number } | null;
+}
+
 function relationSignature(r: StoredRelation): string {
   const wm = r.watermark;
   return `${r.store.version}|${wm ? `${String(wm.current)}|${wm.lateRows}` : ""}`;
@@ -41,7 +51,7 @@ export class Checkpointer {
   /** the DDL statements accepted so far, in order */
   private readonly ddl: string[] = [];
   /** what the last committed checkpoint wrote, to reuse unchanged blobs */
-  private committedRelations = new Map<string, { sig: string; blob: string; stored: StoredRelation }>();
+  private committedRelations = new Map<string, { sig: string; blobs: string[]; stored: StoredRelation }>();
   private committedDataflows = new Map<string, string>();
   lastError: string | null = null;
   last: CheckpointStats | null = null;
@@ -95,26 +105,35 @@ export class Checkpointer {
       const db = this.db;
       // the checkpoint barrier: once it returns, every dataflow has passed it
       const epoch = db.streams.barrier(true);
-      const relations: Record<string, string> = {};
+      const relations: Record<string, string[]> = {};
       const dataflows: Record<string, string> = {};
       const blobs: { name: string; bytes: Buffer }[] = [];
-      const nextRelations = new Map<string, { sig: string; blob: string; stored: StoredRelation }>();
+      const nextRelations = new Map<string, { sig: string; blobs: string[]; stored: StoredRelation }>();
       const nextDataflows = new Map<string, string>();
       let reused = 0;
       try {
         for (const [id, stored] of db.storedRelations()) {
           const sig = relationSignature(stored);
           const prev = this.committedRelations.get(id);
-          let blob: string;
-          if (prev && prev.stored === stored && prev.sig === sig) {
-            blob = prev.blob;
+          let chain: string[];
+          const same = prev !== undefined && prev.stored === stored;
+          const delta = same && prev.sig !== sig && prev.blobs.length < MAX_DELTA_CHAIN ? stored.store.checkpointDelta() : null;
+          if (same && prev.sig === sig) {
+            chain = prev.blobs;
             reused++;
+          } else if (delta && delta.rows + delta.deletedBefore.length <= stored.store.highWaterMark / 2) {
+            const wm = stored.watermark;
+            const d: RelationDelta = { store: delta, watermark: wm ? { current: wm.current, lateRows: wm.lateRows } : null };
+            const name = `rel-${id}-${epoch}.delta`;
+            blobs.push({ name, bytes: encodeState(d) });
+            chain = [...prev!.blobs, name];
           } else {
-            blob = `rel-${id}-${epoch}.state`;
-            blobs.push({ name: blob, bytes: snapshotObjects([stored as HasState]) });
+            const name = `rel-${id}-${epoch}.state`;
+            blobs.push({ name, bytes: snapshotObjects([stored as HasState]) });
+            chain = [name];
           }
-          relations[id] = blob;
-          nextRelations.set(id, { sig, blob, stored });
+          relations[id] = chain;
+          nextRelations.set(id, { sig, blobs: chain, stored });
         }
         for (const df of db.streams.all()) {
           if (db.catalog.relationById(df.id)?.kind !== "materialized_view") continue; // SUBSCRIBE: not durable
@@ -154,6 +173,7 @@ export class Checkpointer {
       this.beforeCommit?.(epoch);
       this.store.commit(manifest);
       this.committedRelations = nextRelations;
+      for (const { stored } of nextRelations.values()) stored.store.markCheckpointed();
       this.committedDataflows = nextDataflows;
       this.log.dropBefore(walSegment);
       this.store.removeUnreferenced(manifest);
@@ -173,11 +193,21 @@ export class Checkpointer {
       this.ddl.push(sql);
     }
     const stored = db.storedRelations();
-    for (const [id, blob] of Object.entries(manifest.relations)) {
+    for (const [id, chain] of Object.entries(manifest.relations)) {
       const r = stored.get(id);
       if (!r) throw new Error(`the checkpoint has rows for relation ${id}, which its DDL does not create`);
-      restoreObjects([r as HasState], this.store.readBlob(blob));
-      this.committedRelations.set(id, { sig: relationSignature(r), blob, stored: r });
+      restoreObjects([r as HasState], this.store.readBlob(chain[0]));
+      for (const name of chain.slice(1)) {
+        const d = decodeState(this.store.readBlob(name)) as RelationDelta;
+        r.store.applyDelta(d.store);
+        if (d.watermark && r.watermark) {
+          r.watermark.current = d.watermark.current;
+          r.watermark.lateRows = d.watermark.lateRows;
+        }
+      }
+      r.store.markCheckpointed();
+      r.rebuildIndexes();
+      this.committedRelations.set(id, { sig: relationSignature(r), blobs: chain, stored: r });
     }
     for (const [id, blob] of Object.entries(manifest.dataflows)) {
       const df = db.streams.get(id);

@@ -16,4 +16,4 @@ export { runQuery } from "./run-query.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";
-export { snapshotObjects, restoreObjects, registerStateClasses, StateEncodeError, type HasState } from "./state/index.js";
+export { snapshotObjects, restoreObjects, encodeState, decodeState, registerStateClasses, StateEncodeError, type HasState } from "./state/index.js";

@@ -23,8 +23,8 @@ export interface CheckpointManifest {
   walSegment: number;
   /** every DDL statement accepted so far, in order (replayed to rebuild the catalog) */
   ddl: string[];
-  /** relation id -> blob of its stored rows (tables, retained streams, views' contents) */
-  relations: Record<string, string>;
+  /** relation id -> blobs of its stored rows (tables, retained streams, views' contents): a whole snapshot, then deltas in order */
+  relations: Record<string, string[]>;
   /** materialized view id -> blob of its dataflow's operator state */
   dataflows: Record<string, string>;
   /** stream id -> generator position */
@@ -89,7 +89,7 @@ export class CheckpointStore {
 
   /** Deletes blobs the committed manifest does not use (older checkpoints, an interrupted one). */
   removeUnreferenced(manifest: CheckpointManifest): void {
-    const keep = new Set([MANIFEST, ...Object.values(manifest.relations), ...Object.values(manifest.dataflows)]);
+    const keep = new Set([MANIFEST, ...Object.values(manifest.relations).flat(), ...Object.values(manifest.dataflows)]);
     for (const f of readdirSync(this.path)) if (!keep.has(f)) rmSync(join(this.path, f), { force: true });
   }
 }

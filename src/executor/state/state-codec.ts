@@ -37,6 +37,13 @@ export function isValueObject(v: object): boolean {
   return ctor !== undefined && valueClasses.has(ctor);
 }
 
+/** per class: fields that are scratch space (staging buffers), not state; restoring keeps the fresh ones */
+const transientFields = new Map<Ctor, ReadonlySet<string>>();
+
+export function registerTransientFields(ctor: Ctor, fields: readonly string[]): void {
+  transientFields.set(ctor, new Set(fields));
+}
+
 /** name -> a sentinel symbol operators keep in their state (symbols are not serializable as such) */
 const symbols = new Map<string, symbol>();
 const symbolNames = new Map<symbol, string>();
@@ -117,7 +124,8 @@ function toTagged(v: unknown, memo: Map<object, unknown>): unknown {
   const fields: Record<string, unknown> = {};
   const out = { [CLASS]: name, [FIELDS]: fields };
   memo.set(v, out);
-  for (const k of Object.keys(v)) fields[k] = toTagged((v as Record<string, unknown>)[k], memo);
+  const skip = transientFields.get(ctor);
+  for (const k of Object.keys(v)) if (!skip?.has(k)) fields[k] = toTagged((v as Record<string, unknown>)[k], memo);
   return out;
 }
 
