@@ -2,8 +2,8 @@
 // through every dataflow (aligned at multi-input operators), and between that barrier and the
 // next write the whole database is at one consistent epoch. Its state is then written:
 // the stored rows of each relation (incrementally: the rows appended and deleted since the last
-// checkpoint, as a delta blob chained to the earlier ones, until the chain is long enough to
-// rewrite whole) and the operator state of each materialized view's dataflow whose input changed
+// checkpoint, as a delta blob chained to the earlier ones, until the deltas add up to half the
+// whole snapshot they follow: then it is rewritten whole) and the operator state of each materialized view's dataflow whose input changed
 // (unchanged ones keep their earlier blob),
 // the generator positions of sources, and the DDL history that rebuilds the catalog. The log is
 // rotated at the same instant, and once the manifest has committed the older segments go.
@@ -32,8 +32,18 @@ export interface CheckpointStats {
 /** A test hook: called once the blobs are durable and before the manifest commits. */
 export type BeforeCommitHook = (epoch: number) => void;
 
-/** deltas chained before a relation is written whole again */
-const MAX_DELTA_CHAIN = 16;
+/** at most this many deltas follow a whole snapshot (bounds the files a restore reads) */
+const MAX_DELTA_CHAIN = 256;
+
+interface CommittedRelation {
+  sig: string;
+  /** the whole snapshot, then deltas */
+  blobs: string[];
+  stored: StoredRelation;
+  /** rows in the whole snapshot, and rows (appended or deleted) in the deltas after it */
+  baseRows: number;
+  deltaRows: number;
+}
 
 interface RelationDelta {
   store: TableDelta;
@@ -51,7 +61,7 @@ export class Checkpointer {
   /** the DDL statements accepted so far, in order */
   private readonly ddl: string[] = [];
   /** what the last committed checkpoint wrote, to reuse unchanged blobs */
-  private committedRelations = new Map<string, { sig: string; blobs: string[]; stored: StoredRelation }>();
+  private committedRelations = new Map<string, CommittedRelation>();
   private committedDataflows = new Map<string, string>();
   lastError: string | null = null;
   last: CheckpointStats | null = null;
@@ -108,32 +118,33 @@ export class Checkpointer {
       const relations: Record<string, string[]> = {};
       const dataflows: Record<string, string> = {};
       const blobs: { name: string; bytes: Buffer }[] = [];
-      const nextRelations = new Map<string, { sig: string; blobs: string[]; stored: StoredRelation }>();
+      const nextRelations = new Map<string, CommittedRelation>();
       const nextDataflows = new Map<string, string>();
       let reused = 0;
       try {
         for (const [id, stored] of db.storedRelations()) {
           const sig = relationSignature(stored);
           const prev = this.committedRelations.get(id);
-          let chain: string[];
           const same = prev !== undefined && prev.stored === stored;
           const delta = same && prev.sig !== sig && prev.blobs.length < MAX_DELTA_CHAIN ? stored.store.checkpointDelta() : null;
+          const changed = delta ? delta.rows + delta.deletedBefore.length : 0;
+          let next: CommittedRelation;
           if (same && prev.sig === sig) {
-            chain = prev.blobs;
+            next = prev;
             reused++;
-          } else if (delta && delta.rows + delta.deletedBefore.length <= stored.store.highWaterMark / 2) {
+          } else if (delta && prev!.deltaRows + changed <= Math.max(1, prev!.baseRows) / 2) {
             const wm = stored.watermark;
             const d: RelationDelta = { store: delta, watermark: wm ? { current: wm.current, lateRows: wm.lateRows } : null };
             const name = `rel-${id}-${epoch}.delta`;
             blobs.push({ name, bytes: encodeState(d) });
-            chain = [...prev!.blobs, name];
+            next = { ...prev!, sig, blobs: [...prev!.blobs, name], deltaRows: prev!.deltaRows + changed };
           } else {
             const name = `rel-${id}-${epoch}.state`;
             blobs.push({ name, bytes: snapshotObjects([stored as HasState]) });
-            chain = [name];
+            next = { sig, blobs: [name], stored, baseRows: stored.store.highWaterMark, deltaRows: 0 };
           }
-          relations[id] = chain;
-          nextRelations.set(id, { sig, blobs: chain, stored });
+          relations[id] = next.blobs;
+          nextRelations.set(id, next);
         }
         for (const df of db.streams.all()) {
           if (db.catalog.relationById(df.id)?.kind !== "materialized_view") continue; // SUBSCRIBE: not durable
@@ -160,7 +171,9 @@ export class Checkpointer {
       const sources: Record<string, unknown> = {};
       for (const [id, runner] of db.sourceRunners()) sources[id] = runner.position();
       const walSegment = this.log.rotate();
-      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, dataflows, sources };
+      const relationRows: Record<string, [number, number]> = {};
+      for (const [id, r] of nextRelations) relationRows[id] = [r.baseRows, r.deltaRows];
+      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources };
       // the dataflows' flags are cleared now: if writing fails, everything is rewritten next time
       for (const df of db.streams.all()) df.changedSinceSnapshot = false;
       this.committedRelations = new Map();
@@ -207,7 +220,8 @@ export class Checkpointer {
       }
       r.store.markCheckpointed();
       r.rebuildIndexes();
-      this.committedRelations.set(id, { sig: relationSignature(r), blobs: chain, stored: r });
+      const [baseRows, deltaRows] = manifest.relationRows?.[id] ?? [0, Number.MAX_SAFE_INTEGER];
+      this.committedRelations.set(id, { sig: relationSignature(r), blobs: chain, stored: r, baseRows, deltaRows });
     }
     for (const [id, blob] of Object.entries(manifest.dataflows)) {
       const df = db.streams.get(id);

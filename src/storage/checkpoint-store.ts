@@ -25,6 +25,8 @@ export interface CheckpointManifest {
   ddl: string[];
   /** relation id -> blobs of its stored rows (tables, retained streams, views' contents): a whole snapshot, then deltas in order */
   relations: Record<string, string[]>;
+  /** relation id -> rows in its whole snapshot and rows changed in the deltas after it (when to rewrite whole) */
+  relationRows?: Record<string, [number, number]>;
   /** materialized view id -> blob of its dataflow's operator state */
   dataflows: Record<string, string>;
   /** stream id -> generator position */
