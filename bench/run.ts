@@ -27,7 +27,7 @@ import { recoveryModule } from "./storage/recovery.js";
 
 /**
  * The registry. Hooks for figures still to come: a server module (pgbench over the wire
- * protocol), a storage module (recovery time, checkpoint cost) and an AI module (embedding
+ * protocol) and an AI module (embedding
  * throughput, HNSW recall/QPS: bench/ai/ holds standalone scripts today; once one exports a
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
