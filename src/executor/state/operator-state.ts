@@ -9,6 +9,8 @@ export interface HasState {
   readonly name?: string;
   /** the fields that hold state, captured by checkpoints and restored into a rebuilt operator */
   readonly stateFields?: readonly string[];
+  /** rebuilds what is derived from restored state (an index over restored rows) */
+  afterRestore?(): void;
 }
 
 export function captureFields(obj: object, fields: readonly string[]): Record<string, unknown> {
@@ -37,4 +39,5 @@ export function restoreObjects(objs: readonly HasState[], bytes: Uint8Array): vo
   decoded.forEach(([, state], i) => {
     if (state) restoreFields(objs[i], state, memo);
   });
+  for (const o of objs) o.afterRestore?.();
 }
