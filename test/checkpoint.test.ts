@@ -212,6 +212,39 @@ describe("checkpoints", () => {
     }
   }, 120_000);
 
+  it("random checkpoint and crash points (seeded) give the same views as a run without crashes", async () => {
+    let seed = 20261126;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      return seed % n;
+    };
+    const dirs: string[] = [];
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "sage-ckpt-rand-"));
+      dirs.push(dir);
+      const { db, ref } = await setup(dir);
+      let i = 0;
+      for (let crash = 0; crash < 4; crash++) {
+        const steps = 3 + rand(10);
+        for (let k = 0; k < steps; k++, i++) {
+          await db.execute(step(i));
+          await ref.execute(step(i));
+          if (rand(4) === 0) await db.execute("CHECKPOINT");
+        }
+        const copy = crashCopy(dir);
+        dirs.push(copy);
+        const back = await Database.open({ dataDir: copy, checkpointInterval: 0 });
+        expect(await contents(back), `crash ${crash} after step ${i}`).toEqual(await contents(ref));
+        await back.close();
+      }
+      await expectViewsMatchQueries(db);
+      await db.close();
+      await ref.close();
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it("takes periodic checkpoints at SET checkpoint_interval", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-ckpt-"));
     try {
