@@ -25,14 +25,15 @@ import { historyModule } from "./maintenance/history.js";
 import { latencyModule } from "./latency/subscribe.js";
 import { aiModule } from "./ai/generate-view.js";
 import { serverModule } from "./server/pgbench-select.js";
+import { recoveryModule } from "./storage/recovery.js";
 
 /**
- * The registry. Hooks for figures still to come: a storage module (recovery time, checkpoint cost) and an AI module (embedding
+ * The registry. Hooks for figures still to come: AI embedding
  * throughput, HNSW recall/QPS: bench/ai/ holds standalone scripts today; once one exports a
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
  */
-export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule];
+export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");

@@ -8,8 +8,9 @@ import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
-import { DataDirectory, SecretCipher, WriteAheadLog, type LogRecord } from "./storage/index.js";
+import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
+import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 
@@ -18,6 +19,10 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** keep everything in memory (tests, `sage-sql --memory`) */
   memory?: boolean;
+  /** milliseconds between checkpoints, also taken on a clean close (default 1000; 0 = only on CHECKPOINT) */
+  checkpointInterval?: number;
+  /** tests: called after a checkpoint's state is written, before it commits */
+  beforeCheckpointCommit?: BeforeCommitHook;
 }
 
 export interface SessionOptions {
@@ -35,7 +40,9 @@ export class Database implements RelationReader {
   private readonly tasks = new Map<string, { stop(): void }[]>();
   private readonly sources = new Map<string, SourceTask>();
   private dataDir: DataDirectory | null = null;
-  private wal: WriteAheadLog | null = null;
+  private wal: LogSegments | null = null;
+  /** periodic checkpoints of a data directory (null in memory) */
+  checkpoints: Checkpointer | null = null;
   private replaying = false;
   private logFailure: SqlError | null = null;
   private deferredStarts: (() => void)[] = [];
@@ -63,16 +70,30 @@ export class Database implements RelationReader {
   private async recover(path: string): Promise<void> {
     const dir = DataDirectory.open(path);
     this.dataDir = dir;
-    let opened: ReturnType<typeof WriteAheadLog.open>;
+    let opened: ReturnType<typeof LogSegments.open>;
+    let store: CheckpointStore;
+    let manifest: ReturnType<CheckpointStore["readManifest"]>;
     try {
-      opened = WriteAheadLog.open(dir.file("wal.log"));
+      store = new CheckpointStore(dir.file("checkpoints"));
+      manifest = store.readManifest();
+      opened = LogSegments.open(dir.path, manifest?.walSegment ?? 0);
     } catch (e) {
       dir.close();
       throw e;
     }
     this.replaying = true;
     const session = this.connect();
+    const checkpoints = new Checkpointer(this, store, opened.log, this.options.beforeCheckpointCommit);
+    this.checkpoints = checkpoints;
     try {
+      if (manifest) {
+        try {
+          await checkpoints.restore(manifest, session);
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          throw new SqlError(SqlState.DataCorrupted, `the checkpoint in "${path}" (epoch ${manifest.epoch}) cannot be restored: ${why}`);
+        }
+      }
       for (let i = 0; i < opened.records.length; i++) {
         const rec = opened.records[i];
         try {
@@ -83,6 +104,7 @@ export class Database implements RelationReader {
         }
       }
     } catch (e) {
+      this.checkpoints = null;
       opened.log.close();
       dir.close();
       throw e;
@@ -91,11 +113,13 @@ export class Database implements RelationReader {
     }
     this.wal = opened.log;
     for (const start of this.deferredStarts.splice(0)) start();
+    checkpoints.setInterval(this.options.checkpointInterval ?? 1000);
   }
 
   private async replay(session: Session, rec: LogRecord): Promise<void> {
     if (rec.t === "ddl") {
       await session.execute(rec.sql);
+      this.checkpoints?.noteDdl(rec.sql);
     } else if (rec.t === "write") {
       const stored = this.relation(rec.rel);
       const types = stored.entry.columns.map((c) => c.type);
@@ -115,6 +139,7 @@ export class Database implements RelationReader {
     if (this.logFailure) throw this.logFailure;
     try {
       this.wal.append(records);
+      for (const r of records) if (r.t === "ddl") this.checkpoints?.noteDdl(r.sql);
     } catch (e) {
       // memory now holds a change the log does not: refuse further writes until a restart recovers
       this.logFailure = new SqlError(SqlState.IoError, "the database stopped accepting writes after a log write failed; restart it to recover", { detail: e instanceof Error ? e.message : String(e) });
@@ -162,6 +187,14 @@ export class Database implements RelationReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    // a clean close leaves a fresh checkpoint (when checkpoints are on), so the next open replays nothing
+    try {
+      if (this.checkpoints && this.checkpoints.interval > 0) this.checkpoints.checkpoint();
+    } catch {
+      /* the log still holds everything */
+    }
+    this.checkpoints?.stop();
+    this.checkpoints = null;
     this.streams.stop();
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
@@ -178,6 +211,11 @@ export class Database implements RelationReader {
     const r = this.stored.get(id);
     if (!r) throw new SqlError(SqlState.InternalError, `no storage for relation ${id}`);
     return r;
+  }
+
+  /** Every stored relation (tables, streams, views' contents), by id. */
+  storedRelations(): ReadonlyMap<string, StoredRelation> {
+    return this.stored;
   }
 
   addStored(r: StoredRelation): void {

@@ -40,6 +40,12 @@ export function readFileSourceOptions(options: Record<string, string>): { source
   return { source: { path, watch, pollMs }, format };
 }
 
+interface FileSourcePosition {
+  done: string[];
+  current: { file: string; at: number } | null;
+  produced: number;
+}
+
 export class FileSourceRunner implements SourceTask {
   private readonly reader: FileReader;
   private readonly done = new Set<string>();
@@ -161,6 +167,19 @@ export class FileSourceRunner implements SourceTask {
     }
     this.advance(rec.file, rec.at, rec.n, rec.done === true);
     this.db.publishChanges(this.relation, [], [], watermark);
+  }
+
+  /** For checkpoints: the files read whole, the one being read and how far, the rows so far. */
+  position(): FileSourcePosition {
+    return { done: [...this.done], current: this.current, produced: this.produced };
+  }
+
+  restorePosition(position: unknown): void {
+    const p = position as FileSourcePosition;
+    this.done.clear();
+    for (const f of p.done) this.done.add(f);
+    this.current = p.current;
+    this.produced = p.produced;
   }
 
   stop(): void {

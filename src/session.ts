@@ -193,6 +193,7 @@ export class Session {
           return commandResult("SET");
         }
         this.settings.set(st.name, st.values === null ? null : st.values.join(", "));
+        if (st.name.toLowerCase() === "checkpoint_interval") this.db.checkpoints?.setInterval(Number(this.settings.get("checkpoint_interval")));
         return commandResult("SET");
       }
       case "reset":
@@ -210,6 +211,9 @@ export class Session {
         return this.subscribe(st, sql);
       case "copy":
         return copyWithFile(this, st, sql);
+      case "checkpoint":
+        this.db.checkpoints?.checkpoint();
+        return commandResult("CHECKPOINT");
       case "flush":
         // writes are visible once their statement returns, except rows waiting for model answers;
         // file sinks then write what they have gathered

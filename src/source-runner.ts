@@ -88,6 +88,19 @@ export class SourceRunner implements SourceTask {
     return n;
   }
 
+  /** Where the generator is (for checkpoints): its offset and the rows produced so far. */
+  position(): { offset: unknown; produced: number; exhausted: boolean } {
+    return { offset: this.source.offset(), produced: this.produced, exhausted: this.exhausted };
+  }
+
+  /** Resumes from a checkpointed position (before start(); the rows before it are in the checkpoint). */
+  restorePosition(position: unknown): void {
+    const p = position as { offset: unknown; produced: number; exhausted: boolean };
+    this.source.seek(p.offset);
+    this.produced = p.produced;
+    this.exhausted = p.exhausted;
+  }
+
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -11,5 +11,9 @@ export interface SourceTask {
   readonly error: string | null;
   /** Re-produces what a log record says the source produced (recovery; the log is not appended). */
   replay(rec: SourceRecord): void | Promise<void>;
+  /** Where the source is, as plain data a checkpoint stores (the rows before it are in the checkpoint). */
+  position(): unknown;
+  /** Resumes from a checkpointed position (before start()). */
+  restorePosition(position: unknown): void;
   stop(): void;
 }

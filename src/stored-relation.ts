@@ -3,7 +3,7 @@
 // applied, so a failing statement changes nothing.
 
 import type { RelationEntry } from "./catalog/index.js";
-import { TableStore } from "./storage/index.js";
+import { ROW_ID_COLUMN, TableStore } from "./storage/index.js";
 import type { WatermarkGenerator } from "./watermark.js";
 import { Chunk, SqlError, SqlState, formatValue, keyOf } from "./types/index.js";
 
@@ -32,6 +32,8 @@ export interface WriteResult {
 }
 
 export class StoredRelation {
+  /** what checkpoints capture (see executor/state): the rows and the watermark (unique indexes are rebuilt) */
+  readonly stateFields = ["store", "watermark"] as const;
   readonly store: TableStore;
   private uniques: UniqueIndex[] = [];
   checks: CheckConstraint[] = [];
@@ -187,6 +189,23 @@ export class StoredRelation {
     if (this.entry.retain !== false) this.store.appendChunk(accepted);
     const watermark = wm?.advanceChunk(accepted);
     return { accepted, late, watermark };
+  }
+
+  /** Rebuilds the unique indexes from the stored rows (after restoring them from a checkpoint). */
+  rebuildIndexes(): void {
+    if (this.uniques.length === 0) return;
+    for (const ix of this.uniques) ix.map.clear();
+    const all = this.entry.columns.map((_, i) => i);
+    for (const chunk of this.store.scan([ROW_ID_COLUMN, ...all])) {
+      for (let i = 0; i < chunk.length; i++) {
+        const row = chunk.row(i);
+        const id = row[0] as number;
+        for (const ix of this.uniques) {
+          const k = this.keyOf(ix, row.slice(1));
+          if (k !== undefined) ix.map.set(k, id);
+        }
+      }
+    }
   }
 
   /** Removes every row; returns them (for the views that read this relation). */

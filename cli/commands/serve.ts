@@ -11,6 +11,8 @@ export interface ServeOptions {
   port: string;
   dataDir: string;
   memory?: boolean;
+  /** milliseconds between checkpoints (0: only on CHECKPOINT) */
+  checkpointInterval?: string;
   user: string;
   password?: string;
   tlsKey?: string;
@@ -27,6 +29,7 @@ export function registerServe(program: Command): void {
     .option("--port <port>", "port to listen on (0: any free port)", "5433")
     .option("--data-dir <dir>", "data directory", "./sage-data")
     .option("--memory", "keep everything in memory")
+    .option("--checkpoint-interval <ms>", "milliseconds between checkpoints of the data directory (0: only on CHECKPOINT)", "1000")
     .option("--user <name>", "the user clients log in as (shown in the connection URL)", "sage")
     .option("--password <password>", "require this password (SCRAM-SHA-256) for --user on every connection; default $SAGE_PASSWORD, else loopback clients are trusted")
     .option("--tls-key <file>", "PEM private key: accept SSL connections")
@@ -50,6 +53,11 @@ async function serve(options: ServeOptions): Promise<number> {
     process.stderr.write(`sage-sql serve: invalid --max-connections "${options.maxConnections}"\n`);
     return 2;
   }
+  const checkpointInterval = Number(options.checkpointInterval ?? "1000");
+  if (!Number.isInteger(checkpointInterval) || checkpointInterval < 0) {
+    process.stderr.write(`sage-sql serve: invalid --checkpoint-interval "${options.checkpointInterval}"\n`);
+    return 2;
+  }
   if (Boolean(options.tlsKey) !== Boolean(options.tlsCert)) {
     process.stderr.write("sage-sql serve: --tls-key and --tls-cert go together\n");
     return 2;
@@ -60,7 +68,7 @@ async function serve(options: ServeOptions): Promise<number> {
 
   let db: Database;
   try {
-    db = await Database.open(options.memory ? { memory: true } : { dataDir: options.dataDir });
+    db = await Database.open(options.memory ? { memory: true } : { dataDir: options.dataDir, checkpointInterval });
   } catch (e) {
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n`);
     return 2;

@@ -19,3 +19,4 @@ export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";
 export { netChanges } from "./stream/net-changes.js";
+export { snapshotObjects, restoreObjects, encodeState, decodeState, registerStateClasses, StateEncodeError, type HasState } from "./state/index.js";

@@ -458,6 +458,7 @@ export type Statement =
   | CopyStatement
   | SubscribeStatement
   | FlushStatement
+  | CheckpointStatement
   | ShowStatement
   | ExplainStatement
   | SetStatement
@@ -750,6 +751,9 @@ export interface SubscribeStatement extends StatementBase {
 export interface FlushStatement extends StatementBase {
   kind: "flush";
 }
+
+/** CHECKPOINT: write a checkpoint of all state now (as Postgres's CHECKPOINT forces one). */
+export interface CheckpointStatement extends StatementBase { kind: "checkpoint" }
 
 export interface ShowStatement extends StatementBase {
   kind: "show";

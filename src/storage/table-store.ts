@@ -15,6 +15,12 @@ export class TableStore {
   private deleted = new Uint8Array(64);
   private deletedCount = 0;
   private rowCount = 0;
+  /** bumped by every change: checkpoints skip a store whose version they already hold */
+  version = 0;
+  /** rows below this are in the last checkpoint (-1: none, the next one must be whole) */
+  private checkpointedRows = -1;
+  /** ids below checkpointedRows deleted since that checkpoint */
+  private deletedSinceCheckpoint: number[] = [];
 
   constructor(readonly types: DataType[]) {
     this.builders = types.map((t) => new ColumnBuilder(t, 64));
@@ -28,6 +34,7 @@ export class TableStore {
   /** Appends rows from a chunk (its ops are ignored: every row is an insert); returns the first new row id. */
   appendChunk(chunk: Chunk): number {
     const first = this.rowCount;
+    this.version++;
     for (let c = 0; c < this.builders.length; c++) {
       const col = chunk.columns[c];
       const b = this.builders[c];
@@ -40,6 +47,7 @@ export class TableStore {
 
   /** Appends one row of scalar values; returns its row id. */
   appendRow(row: readonly unknown[]): number {
+    this.version++;
     for (let c = 0; c < this.builders.length; c++) this.builders[c].push(row[c]);
     this.ensureDeletedCapacity();
     return this.rowCount++;
@@ -61,6 +69,8 @@ export class TableStore {
   delete(rowId: number): void {
     if (!this.isLive(rowId)) return;
     this.deleted[rowId] = 1;
+    this.version++;
+    if (rowId < this.checkpointedRows) this.deletedSinceCheckpoint.push(rowId);
     this.deletedCount++;
   }
 
@@ -69,11 +79,15 @@ export class TableStore {
     if (rowId < 0 || rowId >= this.rowCount || this.deleted[rowId] === 0) return;
     this.deleted[rowId] = 0;
     this.deletedCount--;
+    this.version++;
+    this.checkpointedRows = -1; // rare (a failed statement): the next checkpoint writes everything
   }
 
   /** Drops rows appended after `rowCount` (statement rollback of appends). */
   truncateTo(rowCount: number): void {
     if (rowCount >= this.rowCount) return;
+    this.version++;
+    if (rowCount < this.checkpointedRows) this.checkpointedRows = -1;
     for (let r = rowCount; r < this.rowCount; r++) {
       if (this.deleted[r]) {
         this.deleted[r] = 0;
@@ -105,6 +119,8 @@ export class TableStore {
   }
 
   clear(): void {
+    this.version++;
+    this.checkpointedRows = -1;
     this.builders = this.types.map((t) => new ColumnBuilder(t, 64));
     this.deleted = new Uint8Array(64);
     this.deletedCount = 0;
@@ -148,4 +164,39 @@ export class TableStore {
       yield live === null ? chunk : chunk.take(live, count);
     }
   }
+
+  /**
+   * The changes since the last checkpoint (markCheckpointed) as a delta: the rows appended since,
+   * their deleted flags, and the earlier rows deleted since. Null when a whole snapshot is needed
+   * (no checkpoint yet, or rows it holds were rolled back or cleared).
+   */
+  checkpointDelta(): TableDelta | null {
+    const from = this.checkpointedRows;
+    if (from < 0) return null;
+    const n = this.rowCount;
+    const columns = this.snapshotColumns().map((c) => c.slice(from, n));
+    return { from, rows: n - from, columns, deleted: this.deleted.slice(from, n), deletedBefore: [...this.deletedSinceCheckpoint] };
+  }
+
+  /** The state as of now is in a committed checkpoint: later deltas start here. */
+  markCheckpointed(): void {
+    this.checkpointedRows = this.rowCount;
+    this.deletedSinceCheckpoint = [];
+  }
+
+  /** Applies a delta written by checkpointDelta (on top of the snapshot it followed). */
+  applyDelta(d: TableDelta): void {
+    if (d.from !== this.rowCount) throw new Error(`a checkpoint delta starting at row ${d.from} does not follow a store of ${this.rowCount} rows`);
+    this.appendChunk(new Chunk(d.columns, d.rows));
+    for (let i = 0; i < d.rows; i++) if (d.deleted[i]) this.delete(d.from + i);
+    for (const id of d.deletedBefore) this.delete(id);
+  }
+}
+
+export interface TableDelta {
+  from: number;
+  rows: number;
+  columns: Column[];
+  deleted: Uint8Array;
+  deletedBefore: number[];
 }

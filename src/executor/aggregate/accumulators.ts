@@ -8,6 +8,7 @@
 //   variance family: Youngs–Cramer for floats, exact Decimal sums otherwise.
 // DISTINCT wraps any of them with a counted map of distinct argument values.
 
+import { registerStateClasses } from "../state/state-codec.js";
 import {
   compareValues,
   type DataType,
@@ -465,3 +466,5 @@ export function accumulatorFactory(spec: AggregateSpec, appendOnly: boolean, eva
   }
   return make;
 }
+
+registerStateClasses(FloatSum, NumericSum, CountAcc, SumAcc, BitAcc, ExtremeAcc, BoolAcc, VarianceAcc, DistinctAcc);

@@ -7,6 +7,7 @@
 // range) are kept as values and compared by their exact key (equal values that print differently,
 // numeric 2.0 and 2.00, are a change).
 
+import { registerTransientFields } from "../state/state-codec.js";
 import { Column, ColumnBuilder, type DataType } from "../../types/index.js";
 import { exactValueKey, sameKey } from "../row-key.js";
 import type { SlotAggregate } from "./slot-aggregates.js";
@@ -166,3 +167,4 @@ export class EmittedValues {
   }
 }
 
+registerTransientFields(EmittedValues, ["sNulls", "sAnyNull", "sF64", "sI64", "sW32", "sObj"]);

@@ -4,6 +4,7 @@
 // and the arrival number); a retraction removes one equal entry; the result orders the entries by
 // the ORDER BY keys, then by arrival.
 
+import { registerStateClasses } from "../state/state-codec.js";
 import type { SortKey } from "../../planner/physical-plan.js";
 import {
   castValue,
@@ -171,3 +172,5 @@ function stackArrays(values: unknown[]): unknown[] {
   return values;
 }
 
+
+registerStateClasses(ListAcc);

@@ -5,6 +5,7 @@
 // 2^53 and move to a bigint for the slot beyond that); every other aggregate keeps one
 // Accumulator (accumulators.ts) per slot.
 
+import { registerStateClasses } from "../state/state-codec.js";
 import { Column, type DataType, Decimal, type EvalContext, SqlError, SqlState } from "../../types/index.js";
 import { readSafe, words } from "../expression/int64.js";
 
@@ -254,6 +255,10 @@ class FloatSumSlots implements SlotAggregate {
 class AccumulatorSlots implements SlotAggregate {
   private accs: (Accumulator | undefined)[] = [];
   constructor(private readonly make: () => Accumulator) {}
+  /** restoring a checkpoint: a fresh accumulator (with its functions) for each restored one */
+  stateTemplate(field: string): object | undefined {
+    return field === "accs" ? this.make() : undefined;
+  }
   grow(): void {}
   update(slots: Int32Array, rows: number, args: Column[], ops: Int8Array | null, filter: Column | null, order: Column[] | null): void {
     const vals = new Array<unknown>(args.length);
@@ -305,3 +310,5 @@ export function slotAggregate(spec: AggregateSpec, appendOnly: boolean, evalCtx:
   }
   return new AccumulatorSlots(accumulatorFactory(spec, appendOnly, evalCtx));
 }
+
+registerStateClasses(CountSlots, IntSumSlots, FloatSumSlots, AccumulatorSlots);

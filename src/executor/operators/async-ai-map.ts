@@ -49,6 +49,7 @@ function textColumn(col: Column, n: number): (string | null)[] {
 
 export class AsyncAiMap implements AsyncOperator {
   readonly name = "AsyncAiMap";
+  readonly stateFields = ["emitted", "rowsOut"] as const;
   private readonly inputs: CompiledExpr[];
   private readonly options: (CompiledExpr | null)[];
   private readonly models: AsyncModelCalls;
@@ -65,6 +66,11 @@ export class AsyncAiMap implements AsyncOperator {
   private readonly emitted = new Map<KeyPrimitive, unknown[][]>();
   pendingRows = 0;
   failure: Error | null = null;
+
+  /** Rows waiting for answers are only in the log: no checkpoint may be taken past them. */
+  checkpointBlocker(): string | null {
+    return this.pendingRows > 0 ? `${this.pendingRows} rows are waiting for model answers` : null;
+  }
   /** rows answered and emitted so far */
   rowsOut = 0;
 

@@ -7,6 +7,7 @@ import { concatChunks, consolidate, emitChunk } from "../chunk-builder.js";
 import { checkCancelled, type ExecutionContext, type Message, type Operator } from "../message.js";
 
 export class Collect implements Operator {
+  readonly stateFields = [] as const;
   readonly name = "Collect";
   private chunks: Chunk[] = [];
   private anyDelete = false;

@@ -10,6 +10,8 @@ import { type KeyPrimitive, rowKeys } from "../row-key.js";
 
 export class DistinctOn implements Operator {
   readonly name = "DistinctOn";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["seen"] as const;
   private readonly keys: CompiledExpr[];
   private readonly seen = new Set<KeyPrimitive>();
 

@@ -7,6 +7,7 @@ import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
 
 export class Filter implements Operator {
+  readonly stateFields = [] as const;
   readonly name = "Filter";
   private readonly predicate: CompiledExpr;
 

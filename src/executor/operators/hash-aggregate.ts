@@ -16,11 +16,13 @@
 // holding each printing of the key, so that a group always shows a printing one of its rows still
 // has (after the row with 1.0 is deleted, the group of 1.00 shows 1.00).
 
+import { registerStateSymbol } from "../state/state-codec.js";
 import type { AggregateNode } from "../../planner/physical-plan.js";
 import { Chunk, type Column, compareValues, physicalKind, SqlError, SqlState } from "../../types/index.js";
 
 /** slotKey of a slot whose group was dropped (distinct from every real key, NULL included). */
 const EVICTED = Symbol("evicted") as unknown as KeyPrimitive;
+registerStateSymbol("HashAggregate.evicted", EVICTED as unknown as symbol);
 import { EmittedValues } from "../aggregate/emitted-values.js";
 import { type SlotAggregate, slotAggregate } from "../aggregate/slot-aggregates.js";
 import { ChunkBuilder } from "../chunk-builder.js";
@@ -44,6 +46,8 @@ export interface HashAggregateOptions {
 
 export class HashAggregate implements Operator {
   readonly name = "HashAggregate";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["aggs", "groups", "keyStore", "slotKey", "rows", "dirty", "dirtyList", "emitted", "hasShown", "shown", "capacity", "intIndex", "nullSlot", "closedBelow", "prints", "shownKey"] as const;
   private readonly keys: CompiledExpr[];
   private readonly aggs: AggSlot[];
   private readonly groups = new Map<KeyPrimitive, number>();

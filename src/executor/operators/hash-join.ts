@@ -39,6 +39,8 @@ interface CleanupBound {
 
 export class HashJoin extends AlignedOperator implements Operator {
   readonly name = "HashJoin";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["sides", "watermarks", "watermarksMoved", "forwarded", "pendingWatermarks"] as const;
   private readonly sides: [JoinSide, JoinSide];
   private readonly keyExprs: [CompiledExpr[], CompiledExpr[]];
   private readonly condition: CompiledExpr | null;

@@ -35,6 +35,7 @@ function sharedPartitionBy(node: WindowNode): BoundExpr[] {
 
 export class IncrementalWindow implements Operator {
   readonly name = "IncrementalWindow";
+  readonly stateFields = ["partitions", "dirty"] as const;
   private readonly partitions = new Map<KeyPrimitive, Partition>();
   private readonly dirty = new Set<KeyPrimitive>();
   private readonly partitionExprs: CompiledExpr[];

@@ -17,6 +17,8 @@ const CACHE_LIMIT = 10000;
 
 export class LateralJoin implements Operator {
   readonly name = "LateralJoin";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["cache"] as const;
   private readonly correlated: CompiledExpr[];
   private readonly condition: CompiledExpr | null;
   private readonly cache = new Map<KeyPrimitive, Chunk[]>();

@@ -17,6 +17,8 @@ function count(v: unknown): number | null {
 
 export class Limit implements Operator {
   readonly name = "Limit";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["toSkip", "toPass"] as const;
   private toSkip: number;
   private toPass: number;
 

@@ -10,6 +10,8 @@ import { HashJoin } from "./hash-join.js";
 
 export class NestedLoopJoin implements Operator {
   readonly name = "NestedLoopJoin";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["join"] as const;
   private readonly join: HashJoin;
 
   constructor(node: JoinNode, env: OperatorEnv, emit: Emit) {

@@ -9,6 +9,7 @@ import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
 
 export class Project implements Operator {
+  readonly stateFields = [] as const;
   readonly name = "Project";
   private readonly exprs: CompiledExpr[];
 

@@ -59,6 +59,7 @@ function lowerBound(a: readonly number[], v: number): number {
 
 export class SessionWindow implements Operator {
   readonly name = "SessionWindow";
+  readonly stateFields = ["partitions", "pending", "watermark", "watermarkMoved", "sentStart", "sentEnd", "storedRows", "lateRows"] as const;
   private readonly partitions = new Map<KeyPrimitive, Partition>();
   private pending = new Map<KeyPrimitive, Map<KeyPrimitive, Delta>>();
   private readonly out: ChunkBuilder;

@@ -18,6 +18,8 @@ import { RowStore } from "../row-store.js";
 
 export class SetOp extends AlignedOperator implements Operator {
   readonly name = "SetOp";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["ids", "store", "keyOf", "left", "right", "emitted", "dirty", "dirtyList"] as const;
   private readonly ids = new Map<KeyPrimitive, number>();
   private readonly store: RowStore;
   private keyOf: KeyPrimitive[] = [];

@@ -13,6 +13,8 @@ import { sortIndices } from "../sort-order.js";
 
 export class Sort implements Operator {
   readonly name = "Sort";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["chunks", "buffered", "sawDelete"] as const;
   private readonly keys: CompiledExpr[];
   private chunks: Chunk[] = [];
   private buffered = 0;

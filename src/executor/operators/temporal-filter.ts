@@ -13,6 +13,7 @@ import { ChunkBuilder } from "../chunk-builder.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import type { Emit, Message, Operator, OperatorEnv } from "../message.js";
 import { exactRowKeys, type KeyPrimitive } from "../row-key.js";
+import { registerStateClasses } from "../state/state-codec.js";
 
 interface Entry {
   key: KeyPrimitive;
@@ -73,6 +74,7 @@ class TimeQueue {
 
 export class TemporalFilter implements Operator {
   readonly name = "TemporalFilter";
+  readonly stateFields = ["rows", "entering", "leaving", "pending", "now"] as const;
   private readonly from: CompiledExpr[];
   private readonly until: CompiledExpr[];
   private readonly rows = new Map<KeyPrimitive, Entry>();
@@ -184,3 +186,6 @@ export class TemporalFilter implements Operator {
     }
   }
 }
+
+// the queues are state (checkpoints): their key function is rebuilt with the operator
+registerStateClasses(TimeQueue);

@@ -28,6 +28,8 @@ interface Partition {
 
 export class TopN implements Operator {
   readonly name = "TopN";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["partitions", "dirty"] as const;
   private readonly partitions = new Map<KeyPrimitive, Partition>();
   private readonly dirty = new Set<KeyPrimitive>();
   private readonly partitionExprs: CompiledExpr[];

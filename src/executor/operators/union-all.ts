@@ -8,6 +8,8 @@ import type { BarrierMessage, Emit, Message, Operator } from "../message.js";
 
 export class UnionAll extends AlignedOperator implements Operator {
   readonly name = "UnionAll";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["watermarks"] as const;
   private readonly watermarks = new Map<number, unknown[]>();
 
   constructor(

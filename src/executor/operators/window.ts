@@ -29,6 +29,8 @@ function intOut(n: number, type: DataType): unknown {
 
 export class Window implements Operator {
   readonly name = "Window";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = ["chunks"] as const;
   private chunks: Chunk[] = [];
   private readonly groups: SpecGroup[] = [];
 

@@ -8,6 +8,7 @@ import type { EpochChanges } from "./materialize.js";
 import { netChanges } from "./net-changes.js";
 
 export class ChangeCollector implements Operator {
+  readonly stateFields = [] as const;
   readonly name = "ChangeCollector";
   private pending: Chunk[] = [];
 

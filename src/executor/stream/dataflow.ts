@@ -9,6 +9,7 @@ import { buildGraph, type Graph } from "../graph.js";
 import { isAsyncOperator, type AsyncOperator, type ExecutionContext, type Operator } from "../message.js";
 import { TemporalFilter } from "../operators/temporal-filter.js";
 import { ChangeFeed } from "./change-feed.js";
+import { restoreObjects, snapshotObjects, type HasState } from "../state/index.js";
 
 export class Dataflow {
   private readonly feeds = new Map<string, ChangeFeed[]>();
@@ -17,6 +18,8 @@ export class Dataflow {
   readonly asyncOperators: AsyncOperator[];
   /** set by the runtime: an async operator emitted between barriers */
   onAsyncEmit: (() => void) | null = null;
+  /** input arrived since the last checkpoint took this dataflow's state */
+  changedSinceSnapshot = true;
 
   constructor(
     /** the relation this dataflow maintains (a view id), or a subscription id */
@@ -61,10 +64,12 @@ export class Dataflow {
   }
 
   deliver(relation: string, changes: Chunk): void {
+    this.changedSinceSnapshot = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliver(changes);
   }
 
   deliverWatermark(relation: string, column: number, value: unknown): void {
+    this.changedSinceSnapshot = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
   }
 
@@ -88,5 +93,16 @@ export class Dataflow {
 
   barrier(epoch: number): void {
     for (const { source } of this.graph.sources) source.push(0, { kind: "barrier", epoch, final: false });
+  }
+
+  /** The state of every operator and the sink (taken between barriers, when nothing is in flight). */
+  snapshotState(): Buffer {
+    return snapshotObjects([...this.graph.operators, this.sink] as HasState[]);
+  }
+
+  /** Restores a snapshot into this dataflow, freshly built from the same plan. */
+  restoreState(bytes: Uint8Array): void {
+    restoreObjects([...this.graph.operators, this.sink] as HasState[], bytes);
+    this.changedSinceSnapshot = false;
   }
 }

@@ -6,7 +6,7 @@
 // changes of the epoch in progress.
 
 import { Chunk, type DataType, SqlError, SqlState } from "../../types/index.js";
-import type { TableStore } from "../../storage/index.js";
+import { ROW_ID_COLUMN, type TableStore } from "../../storage/index.js";
 import type { Message, Operator } from "../message.js";
 import { exactRowKeys, type KeyPrimitive } from "../row-key.js";
 import { netChanges } from "./net-changes.js";
@@ -15,6 +15,8 @@ export type EpochChanges = (changes: Chunk | null, epoch: number) => void;
 
 export class Materialize implements Operator {
   readonly name = "Materialize";
+  /** what checkpoints capture (see executor/state) */
+  readonly stateFields = [] as const;
   private readonly index = new Map<KeyPrimitive, number[]>();
   private pending: Chunk[] = [];
   rowsIn = 0;
@@ -59,6 +61,22 @@ export class Materialize implements Operator {
       }
     }
     this.pending.push(chunk);
+  }
+
+  /** After a checkpoint restored the store (the view's relation): the index is rebuilt from its rows. */
+  afterRestore(): void {
+    this.index.clear();
+    const all = this.types.map((_, i) => i);
+    for (const chunk of this.store.scan([ROW_ID_COLUMN, ...all])) {
+      const ids = chunk.columns[0];
+      const keys = exactRowKeys(chunk.columns.slice(1), chunk.length);
+      for (let i = 0; i < chunk.length; i++) {
+        const id = ids.get(i) as number;
+        const list = this.index.get(keys[i]);
+        if (list) list.push(id);
+        else this.index.set(keys[i], [id]);
+      }
+    }
   }
 
   /** The net changes since the last barrier. */

@@ -47,6 +47,7 @@ export function defineUtilityRules($: SqlParser): void {
       { ALT: (): A.Statement => $.s(8, $.copyStatement) },
       { ALT: (): A.Statement => $.s(9, $.subscribeStatement) },
       { ALT: (): A.Statement => { $.c(0, K.FLUSH); return { kind: "flush" }; } },
+      { ALT: (): A.Statement => { $.c(0, K.CHECKPOINT); return { kind: "checkpoint" }; } },
       { ALT: (): A.Statement => $.s(10, $.showStatement) },
       { ALT: (): A.Statement => $.s(11, $.explainStatement) },
       { ALT: (): A.Statement => $.s(12, $.setStatement) },

@@ -1,0 +1,237 @@
+// Checkpoints (DESIGN.md "Barriers and checkpoints"): every `checkpoint_interval` a barrier goes
+// through every dataflow (aligned at multi-input operators), and between that barrier and the
+// next write the whole database is at one consistent epoch. Its state is then written:
+// the stored rows of each relation (incrementally: the rows appended and deleted since the last
+// checkpoint, as a delta blob chained to the earlier ones, until the deltas add up to half the
+// whole snapshot they follow: then it is rewritten whole) and the operator state of each materialized view's dataflow whose input changed
+// (unchanged ones keep their earlier blob),
+// the generator positions of sources, and the DDL history that rebuilds the catalog. The log is
+// rotated at the same instant, and once the manifest has committed the older segments go.
+//
+// Recovery (Database.recover): replay the checkpoint's DDL on an empty database (rebuilding
+// relations and dataflows from their plans), merge the checkpointed state into them, position
+// the sources, then replay only the log segments after the checkpoint.
+
+import type { Database, Session } from "./database.js";
+import { decodeState, encodeState, restoreObjects, snapshotObjects, StateEncodeError, registerStateClasses, type HasState } from "./executor/index.js";
+import { CheckpointStore, LogSegments, type CheckpointManifest, type TableDelta } from "./storage/index.js";
+import { WatermarkGenerator } from "./watermark.js";
+import type { StoredRelation } from "./stored-relation.js";
+
+registerStateClasses(WatermarkGenerator);
+
+export interface CheckpointStats {
+  epoch: number;
+  /** state blobs written by this checkpoint (the rest were unchanged) */
+  written: number;
+  reused: number;
+  bytes: number;
+  ms: number;
+}
+
+/** A test hook: called once the blobs are durable and before the manifest commits. */
+export type BeforeCommitHook = (epoch: number) => void;
+
+/** at most this many deltas follow a whole snapshot (bounds the files a restore reads) */
+const MAX_DELTA_CHAIN = 256;
+
+interface CommittedRelation {
+  sig: string;
+  /** the whole snapshot, then deltas */
+  blobs: string[];
+  stored: StoredRelation;
+  /** rows in the whole snapshot, and rows (appended or deleted) in the deltas after it */
+  baseRows: number;
+  deltaRows: number;
+}
+
+interface RelationDelta {
+  store: TableDelta;
+  watermark: { current: unknown; lateRows: number } | null;
+}
+
+function relationSignature(r: StoredRelation): string {
+  const wm = r.watermark;
+  return `${r.store.version}|${wm ? `${String(wm.current)}|${wm.lateRows}` : ""}`;
+}
+
+export class Checkpointer {
+  private timer: NodeJS.Timeout | null = null;
+  private intervalMs = 0;
+  /** the DDL statements accepted so far, in order */
+  private readonly ddl: string[] = [];
+  /** what the last committed checkpoint wrote, to reuse unchanged blobs */
+  private committedRelations = new Map<string, CommittedRelation>();
+  private committedDataflows = new Map<string, string>();
+  lastError: string | null = null;
+  last: CheckpointStats | null = null;
+  private running = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: CheckpointStore,
+    private readonly log: LogSegments,
+    private readonly beforeCommit?: BeforeCommitHook,
+  ) {}
+
+  noteDdl(sql: string): void {
+    this.ddl.push(sql);
+  }
+
+  /** Checkpoints every `ms` milliseconds (0 turns periodic checkpoints off). */
+  setInterval(ms: number): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.intervalMs = ms;
+    if (ms > 0) {
+      this.timer = setInterval(() => {
+        try {
+          this.checkpoint();
+        } catch (e) {
+          this.lastError = e instanceof Error ? e.message : String(e);
+        }
+      }, ms);
+      this.timer.unref();
+    }
+  }
+
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  stop(): void {
+    this.setInterval(0);
+  }
+
+  /**
+   * Takes a checkpoint now. Returns null when there was nothing new or when some state cannot be
+   * checkpointed (then the log is kept whole and `lastError` says why).
+   */
+  checkpoint(): CheckpointStats | null {
+    if (this.running || this.db.isReplaying) return null;
+    this.running = true;
+    const started = performance.now();
+    try {
+      const db = this.db;
+      // the checkpoint barrier: once it returns, every dataflow has passed it
+      const epoch = db.streams.barrier(true);
+      const relations: Record<string, string[]> = {};
+      const dataflows: Record<string, string> = {};
+      const blobs: { name: string; bytes: Buffer }[] = [];
+      const nextRelations = new Map<string, CommittedRelation>();
+      const nextDataflows = new Map<string, string>();
+      let reused = 0;
+      try {
+        for (const [id, stored] of db.storedRelations()) {
+          const sig = relationSignature(stored);
+          const prev = this.committedRelations.get(id);
+          const same = prev !== undefined && prev.stored === stored;
+          const delta = same && prev.sig !== sig && prev.blobs.length < MAX_DELTA_CHAIN ? stored.store.checkpointDelta() : null;
+          const changed = delta ? delta.rows + delta.deletedBefore.length : 0;
+          let next: CommittedRelation;
+          if (same && prev.sig === sig) {
+            next = prev;
+            reused++;
+          } else if (delta && prev!.deltaRows + changed <= Math.max(1, prev!.baseRows) / 2) {
+            const wm = stored.watermark;
+            const d: RelationDelta = { store: delta, watermark: wm ? { current: wm.current, lateRows: wm.lateRows } : null };
+            const name = `rel-${id}-${epoch}.delta`;
+            blobs.push({ name, bytes: encodeState(d) });
+            next = { ...prev!, sig, blobs: [...prev!.blobs, name], deltaRows: prev!.deltaRows + changed };
+          } else {
+            const name = `rel-${id}-${epoch}.state`;
+            blobs.push({ name, bytes: snapshotObjects([stored as HasState]) });
+            next = { sig, blobs: [name], stored, baseRows: stored.store.highWaterMark, deltaRows: 0 };
+          }
+          relations[id] = next.blobs;
+          nextRelations.set(id, next);
+        }
+        for (const df of db.streams.all()) {
+          if (db.catalog.relationById(df.id)?.kind !== "materialized_view") continue; // SUBSCRIBE: not durable
+          const prev = this.committedDataflows.get(df.id);
+          let blob: string;
+          if (prev && !df.changedSinceSnapshot) {
+            blob = prev;
+            reused++;
+          } else {
+            blob = `df-${df.id}-${epoch}.state`;
+            blobs.push({ name: blob, bytes: df.snapshotState() });
+          }
+          dataflows[df.id] = blob;
+          nextDataflows.set(df.id, blob);
+        }
+      } catch (e) {
+        if (e instanceof StateEncodeError) {
+          this.lastError = `checkpoint skipped: ${e.message}`;
+          return null;
+        }
+        throw e;
+      }
+      if (blobs.length === 0 && this.last !== null && this.log.bytes === 0) return null; // nothing new since the last one
+      const sources: Record<string, unknown> = {};
+      for (const [id, runner] of db.sourceRunners()) sources[id] = runner.position();
+      const walSegment = this.log.rotate();
+      const relationRows: Record<string, [number, number]> = {};
+      for (const [id, r] of nextRelations) relationRows[id] = [r.baseRows, r.deltaRows];
+      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources };
+      // the dataflows' flags are cleared now: if writing fails, everything is rewritten next time
+      for (const df of db.streams.all()) df.changedSinceSnapshot = false;
+      this.committedRelations = new Map();
+      this.committedDataflows = new Map();
+      let bytes = 0;
+      for (const b of blobs) {
+        this.store.writeBlob(b.name, b.bytes);
+        bytes += b.bytes.length;
+      }
+      this.beforeCommit?.(epoch);
+      this.store.commit(manifest);
+      this.committedRelations = nextRelations;
+      for (const { stored } of nextRelations.values()) stored.store.markCheckpointed();
+      this.committedDataflows = nextDataflows;
+      this.log.dropBefore(walSegment);
+      this.store.removeUnreferenced(manifest);
+      this.lastError = null;
+      this.last = { epoch, written: blobs.length, reused, bytes, ms: performance.now() - started };
+      return this.last;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Rebuilds the database from a committed checkpoint (the log after it is replayed by the caller). */
+  async restore(manifest: CheckpointManifest, session: Session): Promise<void> {
+    const db = this.db;
+    for (const sql of manifest.ddl) {
+      await session.execute(sql);
+      this.ddl.push(sql);
+    }
+    const stored = db.storedRelations();
+    for (const [id, chain] of Object.entries(manifest.relations)) {
+      const r = stored.get(id);
+      if (!r) throw new Error(`the checkpoint has rows for relation ${id}, which its DDL does not create`);
+      restoreObjects([r as HasState], this.store.readBlob(chain[0]));
+      for (const name of chain.slice(1)) {
+        const d = decodeState(this.store.readBlob(name)) as RelationDelta;
+        r.store.applyDelta(d.store);
+        if (d.watermark && r.watermark) {
+          r.watermark.current = d.watermark.current;
+          r.watermark.lateRows = d.watermark.lateRows;
+        }
+      }
+      r.store.markCheckpointed();
+      r.rebuildIndexes();
+      const [baseRows, deltaRows] = manifest.relationRows?.[id] ?? [0, Number.MAX_SAFE_INTEGER];
+      this.committedRelations.set(id, { sig: relationSignature(r), blobs: chain, stored: r, baseRows, deltaRows });
+    }
+    for (const [id, blob] of Object.entries(manifest.dataflows)) {
+      const df = db.streams.get(id);
+      if (!df) throw new Error(`the checkpoint has state for view ${id}, which its DDL does not create`);
+      df.restoreState(this.store.readBlob(blob));
+      this.committedDataflows.set(id, blob);
+    }
+    for (const [id, pos] of Object.entries(manifest.sources)) {
+      db.sourceRunners().get(id)?.restorePosition(pos);
+    }
+    this.last = { epoch: manifest.epoch, written: 0, reused: 0, bytes: 0, ms: 0 };
+  }
+}
