@@ -4,6 +4,7 @@ import type { Emit, Message, SourceOperator } from "../message.js";
 
 export class Empty implements SourceOperator {
   readonly name = "Empty";
+  readonly stateFields = [] as const;
 
   constructor(private readonly emit: Emit) {}
 

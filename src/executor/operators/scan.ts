@@ -9,6 +9,7 @@ import type { Emit, Message, OperatorEnv, SourceOperator } from "../message.js";
 
 export class Scan implements SourceOperator {
   readonly name = "Scan";
+  readonly stateFields = [] as const;
   private iter: Iterator<Chunk> | null = null;
 
   constructor(

@@ -72,6 +72,7 @@ function toNumberArg(v: unknown): number {
 
 export class TableFunction implements SourceOperator {
   readonly name = "TableFunction";
+  readonly stateFields = [] as const;
   private gen: RowGen | null = null;
   private ordinal = 0;
   private finished = false;

@@ -8,6 +8,7 @@ import { CHUNK_SIZE, type Emit, type Message, type OperatorEnv, type SourceOpera
 
 export class Values implements SourceOperator {
   readonly name = "Values";
+  readonly stateFields = [] as const;
   private pos = 0;
 
   constructor(

@@ -10,6 +10,7 @@ import type { Emit, Message, SourceOperator } from "../message.js";
 
 export class ChangeFeed implements SourceOperator {
   readonly name = "ChangeFeed";
+  readonly stateFields = [] as const;
 
   constructor(
     readonly node: ScanNode,
