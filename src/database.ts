@@ -92,22 +92,35 @@ export class Database implements RelationReader {
     if (rec.t === "ddl") {
       await session.execute(rec.sql);
     } else if (rec.t === "write") {
-      const stored = this.relation(rec.rel);
+      const stored = this.relation(this.loggedRelation(rec));
       const types = stored.entry.columns.map((c) => c.type);
       const rows = rec.ins.map((r) => r.map((v, c) => (v === null ? null : parseValue(types[c], v))));
       const change = stored.write(rec.del, rows);
-      this.publishChanges(rec.rel, change.inserted, change.deleted, change.watermark);
+      this.publishChanges(stored.entry.id, change.inserted, change.deleted, change.watermark);
     } else {
-      const runner = this.sources.get(rec.rel);
-      if (!runner) throw new Error(`no source for stream ${rec.rel}`);
+      const runner = this.sources.get(this.loggedRelation(rec));
+      if (!runner) throw new Error(`no source for stream ${rec.at ? rec.at.join(".") : rec.rel}`);
       runner.produce(rec.n);
     }
+  }
+
+  /** The id, in this run, of the relation a write or source record names. */
+  private loggedRelation(rec: { rel: string; at?: [string, string] }): string {
+    if (!rec.at) return rec.rel;
+    const entry = this.catalog.findRelation(rec.at);
+    if (!entry) throw new Error(`relation "${rec.at.join(".")}" does not exist at this point of the log`);
+    return entry.id;
   }
 
   /** Makes records durable (fsync) before the statement that produced them reports success. */
   log(records: LogRecord[]): void {
     if (this.replaying || this.wal === null || records.length === 0) return;
     if (this.logFailure) throw this.logFailure;
+    for (const r of records) {
+      if (r.t === "ddl" || r.at) continue;
+      const entry = this.catalog.relationById(r.rel);
+      if (entry) r.at = [entry.schema, entry.name];
+    }
     try {
       this.wal.append(records);
     } catch (e) {

@@ -9,13 +9,16 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { SqlError, SqlState } from "../types/index.js";
 
+// Records name their relation by [schema, name] as it was when written (`at`): relation ids come
+// from a counter that things outside the log also advance (a failed CREATE, a SUBSCRIBE, system
+// relations), so a replay does not hand out the same ids. `rel` (the id) is kept for older logs.
 export type LogRecord =
   /** a DDL statement's text, replayed as SQL */
   | { t: "ddl"; sql: string }
-  /** rows written to relation `rel`: deleted row ids, then inserted rows as Postgres text values */
-  | { t: "write"; rel: string; del: number[]; ins: (string | null)[][] }
-  /** a generator source produced `n` more rows for stream `rel` */
-  | { t: "source"; rel: string; n: number };
+  /** rows written to relation `at`: deleted row ids, then inserted rows as Postgres text values */
+  | { t: "write"; rel: string; at?: [string, string]; del: number[]; ins: (string | null)[][] }
+  /** a generator source produced `n` more rows for stream `at` */
+  | { t: "source"; rel: string; at?: [string, string]; n: number };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
