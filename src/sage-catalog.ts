@@ -2,6 +2,7 @@
 
 import type { Database } from "./database.js";
 import { Types } from "./types/index.js";
+import { logicalDump } from "./logical-dump.js";
 
 export function registerSageCatalog(db: Database): void {
   const text = Types.text;
@@ -55,5 +56,9 @@ export function registerSageCatalog(db: Database): void {
         const state = rel && rel.kind === "materialized_view" ? db.relation(rel.id).store.size : 0;
         return [df.id, rel?.name ?? "(subscription)", inputs, ops, BigInt(state)];
       }),
+  );
+  // the whole database as SQL statements, read in one pass (what `sage-sql dump` prints)
+  db.registerSystemRelation("sage_catalog", "dump", [{ name: "n", type: bigint }, { name: "statement", type: text }], () =>
+    logicalDump(db).map((sql, i) => [BigInt(i + 1), sql]),
   );
 }
