@@ -74,7 +74,7 @@ describe("durable storage", () => {
     }
   });
 
-  it("keeps every acknowledged row exactly once across kill -9", async () => {
+  it("keeps every acknowledged row exactly once across kill -9", { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-crash-"));
     try {
       const acked = new Set<number>();
@@ -82,14 +82,18 @@ describe("durable storage", () => {
       for (let round = 0; round < 6; round++) {
         const proc = spawn(process.execPath, [child, dir, String(next)], { stdio: ["ignore", "pipe", "inherit"] });
         let buf = "";
+        let firstAck: () => void = () => {};
+        const running = new Promise<void>((r) => (firstAck = r));
         proc.stdout.on("data", (d: Buffer) => {
           buf += d.toString();
           const lines = buf.split("\n");
           buf = lines.pop()!;
           for (const l of lines) acked.add(Number(l));
+          if (lines.length > 0) firstAck();
         });
-        // let it run a random while, then kill it hard
-        await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 1000)));
+        // once it is writing (starting up takes long on a busy machine), let it run a random while, then kill it hard
+        await Promise.race([running, new Promise((r) => setTimeout(r, 20_000))]);
+        await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 1000)));
         proc.kill("SIGKILL");
         await new Promise((r) => proc.on("exit", r));
         next = Math.max(next, ...acked) + 1000; // fresh ids: a row written but not acknowledged may exist
