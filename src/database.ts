@@ -100,6 +100,7 @@ export class Database implements RelationReader {
     } else {
       const runner = this.sources.get(this.loggedRelation(rec));
       if (!runner) throw new Error(`no source for stream ${rec.at ? rec.at.join(".") : rec.rel}`);
+      if (rec.from !== undefined) runner.seek(rec.from);
       runner.produce(rec.n);
     }
   }

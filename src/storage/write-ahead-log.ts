@@ -17,8 +17,10 @@ export type LogRecord =
   | { t: "ddl"; sql: string }
   /** rows written to relation `at`: deleted row ids, then inserted rows as Postgres text values */
   | { t: "write"; rel: string; at?: [string, string]; del: number[]; ins: (string | null)[][] }
-  /** a generator source produced `n` more rows for stream `at` */
-  | { t: "source"; rel: string; at?: [string, string]; n: number };
+  /** a generator source produced `n` more rows for stream `at`; `from`: its position before them
+   * (in the first record of a run, so a replay also restores what the source chose at creation,
+   * like datagen's base time) */
+  | { t: "source"; rel: string; at?: [string, string]; n: number; from?: unknown };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
