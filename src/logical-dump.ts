@@ -139,16 +139,40 @@ function insertStatements(db: Database, r: RelationEntry, out: string[]): void {
   if (tuples.length > 0) out.push(head + tuples.join(",\n"));
 }
 
+/**
+ * Creation order, except that a relation comes after everything it reads (CREATE OR REPLACE VIEW
+ * keeps the view's id, so its new query may read relations made after it).
+ */
+function dependencyOrder(relations: RelationEntry[]): RelationEntry[] {
+  const byId = new Map(relations.map((r) => [r.id, r]));
+  const out: RelationEntry[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (r: RelationEntry) => {
+    if (state.has(r.id)) return; // done, or a cycle (impossible through DDL): keep creation order
+    state.set(r.id, "visiting");
+    for (const dep of r.dependsOn ?? []) {
+      const d = byId.get(dep);
+      if (d) visit(d);
+    }
+    state.set(r.id, "done");
+    out.push(r);
+  };
+  for (const r of relations) visit(r);
+  return out;
+}
+
 /** The statements (without `;`) that rebuild `db`'s user objects and data. */
 export function logicalDump(db: Database): string[] {
   const out: string[] = [];
   const cat = db.catalog;
   for (const s of [...cat.schemas].sort()) if (!BUILTIN_SCHEMAS.has(s)) out.push(`CREATE SCHEMA ${ident(s)}`);
   for (const m of cat.models.values()) if (m.definition) out.push(m.definition.trim().replace(/;\s*$/, ""));
-  const relations = cat
-    .listRelations()
-    .filter((r) => r.kind !== "system" && (r.schema === "public" || !BUILTIN_SCHEMAS.has(r.schema)))
-    .sort((a, b) => creationOrder(a.id) - creationOrder(b.id));
+  const relations = dependencyOrder(
+    cat
+      .listRelations()
+      .filter((r) => r.kind !== "system" && (r.schema === "public" || !BUILTIN_SCHEMAS.has(r.schema)))
+      .sort((a, b) => creationOrder(a.id) - creationOrder(b.id)),
+  );
   const sinks: RelationEntry[] = [];
   const withRows: RelationEntry[] = [];
   for (const r of relations) {
