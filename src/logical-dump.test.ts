@@ -63,6 +63,18 @@ describe("logicalDump", () => {
     expect(at(/MATERIALIZED VIEW mv/)).toBeLessThan(at(/^INSERT INTO public\.t/));
   });
 
+  it("dumps models first, as they were created", async () => {
+    const source = await Database.open({ memory: true });
+    await source.execute("CREATE TABLE t (a INT); CREATE MODEL g1 WITH (provider = 'openai', task = 'generation', endpoint = 'http://127.0.0.1:9/v1', model = 'x')");
+    const statements = logicalDump(source);
+    expect(statements[0]).toBe("CREATE MODEL g1 WITH (provider = 'openai', task = 'generation', endpoint = 'http://127.0.0.1:9/v1', model = 'x')");
+    const target = await Database.open({ memory: true });
+    for (const st of statements) await target.execute(st);
+    expect(target.catalog.models.get("g1")).toMatchObject({ provider: "openai", task: "generation" });
+    await source.close();
+    await target.close();
+  });
+
   it("quotes names and values so that they come back exactly", async () => {
     await roundTrip(
       `CREATE SCHEMA "Odd Schema"; CREATE TABLE "Odd Schema"."My ""T""" ("Col" TEXT, n NUMERIC(20,5), j JSONB, arr INT[], ts TIMESTAMPTZ);
