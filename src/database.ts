@@ -222,10 +222,10 @@ export class Database implements RelationReader {
   }
 
   /** A read-only relation computed on demand (sage_catalog.*, pg_catalog.*). */
-  registerSystemRelation(schema: string, name: string, columns: { name: string; type: DataType }[], rows: () => unknown[][]): void {
+  registerSystemRelation(schema: string, name: string, columns: { name: string; type: DataType }[], rows: () => unknown[][], id = this.catalog.newId("sys")): void {
     const existing = this.catalog.findRelation([schema, name]);
     if (existing) this.catalog.removeRelation(existing.id);
-    const entry: RelationEntry = { id: this.catalog.newId("sys"), kind: "system", schema, name, columns: columns.map((c) => ({ ...c, notNull: false })) };
+    const entry: RelationEntry = { id, kind: "system", schema, name, columns: columns.map((c) => ({ ...c, notNull: false })) };
     this.catalog.addRelation(entry);
     this.systemRows.set(entry.id, rows);
   }

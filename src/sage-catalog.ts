@@ -57,8 +57,17 @@ export function registerSageCatalog(db: Database): void {
         return [df.id, rel?.name ?? "(subscription)", inputs, ops, BigInt(state)];
       }),
   );
-  // the whole database as SQL statements, read in one pass (what `sage-sql dump` prints)
-  db.registerSystemRelation("sage_catalog", "dump", [{ name: "n", type: bigint }, { name: "statement", type: text }], () =>
-    logicalDump(db).map((sql, i) => [BigInt(i + 1), sql]),
+  // the whole database as SQL statements, read in one pass (what `sage-sql dump` prints); its own
+  // id, not one from the catalog's counter, so that logs written before it existed (whose records
+  // name relations by id) replay with the same ids
+  db.registerSystemRelation(
+    "sage_catalog",
+    "dump",
+    [
+      { name: "n", type: bigint },
+      { name: "statement", type: text },
+    ],
+    () => logicalDump(db).map((sql, i) => [BigInt(i + 1), sql]),
+    "sys_sage_catalog_dump",
   );
 }
