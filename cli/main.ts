@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The `sage-sql` command. Each command lives in its own file under commands/ and registers itself
-// here: the shell (no command: REPL, -c, -f), `serve`, and `test` (the sqllogictest runner).
+// here: the shell (no command: REPL, -c, -f), `serve`, `test` (the sqllogictest runner), and
+// `dump` / `restore` (logical backups).
 
 import { Command } from "commander";
 import { registerShell } from "./commands/shell.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTest } from "./commands/test.js";
+import { registerDump } from "./commands/dump.js";
+import { registerRestore } from "./commands/restore.js";
 import { packageVersion } from "./package-info.js";
 
 const program = new Command();
@@ -19,5 +22,7 @@ program
 registerShell(program);
 registerServe(program);
 registerTest(program);
+registerDump(program);
+registerRestore(program);
 
 await program.parseAsync(process.argv);

@@ -121,22 +121,35 @@ export class Database implements RelationReader {
       await session.execute(rec.sql);
       this.checkpoints?.noteDdl(rec.sql);
     } else if (rec.t === "write") {
-      const stored = this.relation(rec.rel);
+      const stored = this.relation(this.loggedRelation(rec));
       const types = stored.entry.columns.map((c) => c.type);
       const rows = rec.ins.map((r) => r.map((v, c) => (v === null ? null : parseValue(types[c], v))));
       const change = stored.write(rec.del, rows);
-      this.publishChanges(rec.rel, change.inserted, change.deleted, change.watermark);
+      this.publishChanges(stored.entry.id, change.inserted, change.deleted, change.watermark);
     } else {
-      const runner = this.sources.get(rec.rel);
-      if (!runner) throw new Error(`no source for stream ${rec.rel}`);
+      const runner = this.sources.get(this.loggedRelation(rec));
+      if (!runner) throw new Error(`no source for stream ${rec.name ? rec.name.join(".") : rec.rel}`);
       await runner.replay(rec);
     }
+  }
+
+  /** The id, in this run, of the relation a write or source record names. */
+  private loggedRelation(rec: { rel: string; name?: [string, string] }): string {
+    if (!rec.name) return rec.rel;
+    const entry = this.catalog.findRelation(rec.name);
+    if (!entry) throw new Error(`relation "${rec.name.join(".")}" does not exist at this point of the log`);
+    return entry.id;
   }
 
   /** Makes records durable (fsync) before the statement that produced them reports success. */
   log(records: LogRecord[]): void {
     if (this.replaying || this.wal === null || records.length === 0) return;
     if (this.logFailure) throw this.logFailure;
+    for (const r of records) {
+      if (r.t === "ddl" || r.name) continue;
+      const entry = this.catalog.relationById(r.rel);
+      if (entry) r.name = [entry.schema, entry.name];
+    }
     try {
       this.wal.append(records);
       for (const r of records) if (r.t === "ddl") this.checkpoints?.noteDdl(r.sql);
@@ -254,10 +267,10 @@ export class Database implements RelationReader {
   }
 
   /** A read-only relation computed on demand (sage_catalog.*, pg_catalog.*). */
-  registerSystemRelation(schema: string, name: string, columns: { name: string; type: DataType }[], rows: () => unknown[][]): void {
+  registerSystemRelation(schema: string, name: string, columns: { name: string; type: DataType }[], rows: () => unknown[][], id = this.catalog.newId("sys")): void {
     const existing = this.catalog.findRelation([schema, name]);
     if (existing) this.catalog.removeRelation(existing.id);
-    const entry: RelationEntry = { id: this.catalog.newId("sys"), kind: "system", schema, name, columns: columns.map((c) => ({ ...c, notNull: false })) };
+    const entry: RelationEntry = { id, kind: "system", schema, name, columns: columns.map((c) => ({ ...c, notNull: false })) };
     this.catalog.addRelation(entry);
     this.systemRows.set(entry.id, rows);
   }

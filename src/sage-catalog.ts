@@ -2,6 +2,7 @@
 
 import type { Database } from "./database.js";
 import { Types } from "./types/index.js";
+import { logicalDump } from "./logical-dump.js";
 
 export function registerSageCatalog(db: Database): void {
   const text = Types.text;
@@ -105,5 +106,18 @@ export function registerSageCatalog(db: Database): void {
         m.latencyP99Ms,
         BigInt(m.inFlight),
       ]),
+  );
+  // the whole database as SQL statements, read in one pass (what `sage-sql dump` prints); its own
+  // id, not one from the catalog's counter, so that logs written before it existed (whose records
+  // name relations by id) replay with the same ids
+  db.registerSystemRelation(
+    "sage_catalog",
+    "dump",
+    [
+      { name: "n", type: bigint },
+      { name: "statement", type: text },
+    ],
+    () => logicalDump(db).map((sql, i) => [BigInt(i + 1), sql]),
+    "sys_sage_catalog_dump",
   );
 }

@@ -56,14 +56,27 @@ export class SourceRunner implements SourceTask {
     const rate = this.source.rowsPerSecond;
     let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
     due = Math.min(due, MAX_ROWS_PER_TICK);
+    const from = this.positionLogged ? undefined : this.source.offset();
     const n = this.produce(due);
-    if (n > 0) this.db.log([{ t: "source", rel: this.relation, n }]);
+    if (n > 0) {
+      this.db.log([from === undefined ? { t: "source", rel: this.relation, n } : { t: "source", rel: this.relation, n, from }]);
+      this.positionLogged = true;
+    }
     return n;
   }
 
-  /** Recovery: regenerates the rows a log record says were produced. */
+  /** Recovery: regenerates the rows a log record says were produced (from where it says the source was). */
   replay(rec: SourceRecord): void {
+    if (rec.from !== undefined) this.seek(rec.from);
     this.produce(rec.n);
+  }
+
+  /** whether this run's log holds the source's position (see LogRecord "source") */
+  private positionLogged = false;
+
+  /** Replay: the source was at `offset` before the logged rows (it may have chosen base times then). */
+  seek(offset: unknown): void {
+    this.source.seek(offset);
   }
 
   /** Produces up to `due` rows into the stream and publishes them as one epoch. */

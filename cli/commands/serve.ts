@@ -70,7 +70,8 @@ async function serve(options: ServeOptions): Promise<number> {
   try {
     db = await Database.open(options.memory ? { memory: true } : { dataDir: options.dataDir, checkpointInterval });
   } catch (e) {
-    process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n`);
+    const hint = (e as { hint?: string }).hint;
+    process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);
     return 2;
   }
   let server: PgServer;

@@ -2,12 +2,13 @@
 // owner's pid; a lock left by a process that no longer exists is taken over), and recognised as
 // ours by a marker file so that pointing --data-dir at some other folder fails clearly.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SqlError, SqlState } from "../types/index.js";
 
 const MARKER = "SAGE_VERSION";
-const FORMAT = "sage-sql data directory, format 1";
+const FORMAT_VERSION = 1;
+const FORMAT = `sage-sql data directory, format ${FORMAT_VERSION}`;
 
 function processAlive(pid: number): boolean {
   try {
@@ -33,20 +34,37 @@ export class DataDirectory {
       throw new SqlError(SqlState.IoError, `could not create data directory "${path}": ${(e as Error).message}`);
     }
     const marker = join(path, MARKER);
-    if (existsSync(marker)) {
-      const text = readFileSync(marker, "utf8").trim();
-      if (text !== FORMAT) {
-        throw new SqlError(SqlState.DataCorrupted, `data directory "${path}" has an unknown format: "${text.slice(0, 80)}"`, { hint: "It was written by a different version of sage-sql, or is not a sage-sql data directory." });
+    try {
+      if (existsSync(marker)) {
+        const text = readFileSync(marker, "utf8").trim();
+        if (text !== FORMAT) {
+          const version = /^sage-sql data directory, format (\d+)$/.exec(text);
+          if (version && Number(version[1]) > FORMAT_VERSION) {
+            throw new SqlError(SqlState.DataCorrupted, `data directory "${path}" was written by a newer sage-sql (format ${version[1]}; this one reads format ${FORMAT_VERSION})`, { hint: "Open it with that version, or move it with `sage-sql dump` there and `sage-sql restore` here." });
+          }
+          throw new SqlError(SqlState.DataCorrupted, `data directory "${path}" has an unknown format: "${text.slice(0, 80)}"`, { hint: "It was written by a different version of sage-sql, or is not a sage-sql data directory." });
+        }
+      } else {
+        const entries = readdirSync(path).filter((f) => !f.startsWith("."));
+        if (entries.length > 0) {
+          throw new SqlError(SqlState.DataCorrupted, `"${path}" is not a sage-sql data directory (it holds other files: ${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", ..." : ""})`, { hint: "Point --data-dir at an empty or new folder." });
+        }
+        // written whole or not at all: a crash here must not leave a half-written marker behind
+        const temp = join(path, `.${MARKER}.tmp`);
+        writeFileSync(temp, FORMAT + "\n");
+        renameSync(temp, marker);
       }
-    } else {
-      const entries = readdirSync(path).filter((f) => !f.startsWith("."));
-      if (entries.length > 0) {
-        throw new SqlError(SqlState.DataCorrupted, `"${path}" is not a sage-sql data directory (it holds other files: ${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", ..." : ""})`, { hint: "Point --data-dir at an empty or new folder." });
-      }
-      writeFileSync(marker, FORMAT + "\n");
+    } catch (e) {
+      if (e instanceof SqlError) throw e;
+      throw new SqlError(SqlState.IoError, `could not use data directory "${path}": ${(e as Error).message}`);
     }
     const dir = new DataDirectory(path);
-    dir.lock();
+    try {
+      dir.lock();
+    } catch (e) {
+      if (e instanceof SqlError) throw e;
+      throw new SqlError(SqlState.IoError, `could not lock data directory "${path}": ${(e as Error).message}`);
+    }
     return dir;
   }
 

@@ -9,16 +9,21 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { SqlError, SqlState } from "../types/index.js";
 
+// Records name their relation by [schema, name] as it was when written (`at`): relation ids come
+// from a counter that things outside the log also advance (a failed CREATE, a SUBSCRIBE, system
+// relations), so a replay does not hand out the same ids. `rel` (the id) is kept for older logs.
 export type LogRecord =
   /** a DDL statement's text, replayed as SQL */
   | { t: "ddl"; sql: string }
-  /** rows written to relation `rel`: deleted row ids, then inserted rows as Postgres text values */
-  | { t: "write"; rel: string; del: number[]; ins: (string | null)[][] }
+  /** rows written to relation `rel` (named `name` since ids are not stable across runs): deleted row ids, then inserted rows as Postgres text values */
+  | { t: "write"; rel: string; name?: [string, string]; del: number[]; ins: (string | null)[][] }
   /**
-   * a source produced `n` more rows for relation `rel`: a generator regenerates them; a file
-   * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end)
+   * a source produced `n` more rows for relation `rel` (named `name`): a generator regenerates them
+   * (`from`: its position before them, in the first record of a run, so a replay also restores what
+   * the source chose at creation, like datagen's base time); a file source re-reads rows
+   * [at, at + n) of `file` (`done`: the file has been read to its end)
    */
-  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean };
+  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -39,21 +44,37 @@ export function crc32(buf: Uint8Array): number {
 const HEADER = 8;
 /** a record larger than this is corruption, not data */
 const MAX_RECORD = 1 << 30;
+/** every record's JSON begins so (JSON.stringify puts the `t` key first) */
+const RECORD_START = Buffer.from('{"t":"', "utf8");
 
 export class WriteAheadLog {
   private fd: number;
   private size: number;
 
   private constructor(readonly path: string) {
-    this.fd = openSync(path, existsSync(path) ? "r+" : "w+");
-    this.size = fstatSync(this.fd).size;
+    try {
+      this.fd = openSync(path, existsSync(path) ? "r+" : "w+");
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      throw new SqlError(SqlState.IoError, `could not open the log "${path}": ${(e as Error).message}`);
+    }
   }
 
-  /** Opens (creating if needed) the log and returns its good records; a bad tail is cut off. */
+  /**
+   * Opens (creating if needed) the log and returns its good records. A torn tail (a crash
+   * mid-append) is cut off; damage anywhere else is refused, since cutting there would drop
+   * acknowledged records after it.
+   */
   static open(path: string): { log: WriteAheadLog; records: LogRecord[]; truncatedBytes: number } {
     const log = new WriteAheadLog(path);
     const { records, goodBytes } = log.readAll();
     const truncatedBytes = log.size - goodBytes;
+    if (truncatedBytes > 0 && !log.isTornTail(goodBytes)) {
+      log.close();
+      throw new SqlError(SqlState.DataCorrupted, `the log "${path}" is damaged at byte ${goodBytes} of ${log.size} (${records.length} good records before it), and not by a write cut short at its end`, {
+        hint: "Nothing was changed. Move the data directory aside and load a dump (sage-sql restore), or truncate the log at that byte to keep only what precedes it.",
+      });
+    }
     if (truncatedBytes > 0) {
       ftruncateSync(log.fd, goodBytes);
       fsyncSync(log.fd);
@@ -84,6 +105,31 @@ export class WriteAheadLog {
       pos += HEADER + len;
     }
     return { records, goodBytes: pos };
+  }
+
+  /**
+   * Whether the bytes from `pos` on can be what a crash leaves of one last append: the start of a
+   * record (a header, then a body beginning like every record's JSON), possibly zero-filled, and no
+   * whole good record anywhere after it.
+   */
+  private isTornTail(pos: number): boolean {
+    const tail = Buffer.alloc(this.size - pos);
+    readSync(this.fd, tail, 0, tail.length, pos);
+    if (tail.length >= HEADER) {
+      const len = tail.readUInt32LE(0);
+      const body = tail.subarray(HEADER, HEADER + Math.min(len, RECORD_START.length));
+      const zeros = tail.every((b) => b === 0);
+      if (!zeros && (len > MAX_RECORD || !RECORD_START.subarray(0, body.length).equals(body))) return false;
+    }
+    for (let at = 1; at + HEADER < tail.length; at++) {
+      // a cheap filter first: a record's body starts with RECORD_START
+      if (tail[at + HEADER] !== RECORD_START[0] || tail[at + HEADER + 1] !== RECORD_START[1]) continue;
+      const len = tail.readUInt32LE(at);
+      if (len < RECORD_START.length || at + HEADER + len > tail.length) continue;
+      const body = tail.subarray(at + HEADER, at + HEADER + len);
+      if (crc32(body) === tail.readUInt32LE(at + 4)) return false;
+    }
+    return true;
   }
 
   /** Appends records and makes them durable (one fsync for the whole batch). */
