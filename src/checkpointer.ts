@@ -173,7 +173,12 @@ export class Checkpointer {
       const walSegment = this.log.rotate();
       const relationRows: Record<string, [number, number]> = {};
       for (const [id, r] of nextRelations) relationRows[id] = [r.baseRows, r.deltaRows];
-      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources };
+      const names: Record<string, [string, string]> = {};
+      for (const id of [...Object.keys(relations), ...Object.keys(dataflows), ...Object.keys(sources)]) {
+        const entry = db.catalog.relationById(id);
+        if (entry) names[id] = [entry.schema, entry.name];
+      }
+      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, names };
       // the dataflows' flags are cleared now: if writing fails, everything is rewritten next time
       for (const df of db.streams.all()) df.changedSinceSnapshot = false;
       this.committedRelations = new Map();
@@ -205,8 +210,14 @@ export class Checkpointer {
       await session.execute(sql);
       this.ddl.push(sql);
     }
+    // the ids the replayed DDL gave the relations the checkpoint names
+    const idOf = (id: string): string => {
+      const name = manifest.names?.[id];
+      return name ? (db.catalog.findRelation(name)?.id ?? id) : id;
+    };
     const stored = db.storedRelations();
-    for (const [id, chain] of Object.entries(manifest.relations)) {
+    for (const [oldId, chain] of Object.entries(manifest.relations)) {
+      const id = idOf(oldId);
       const r = stored.get(id);
       if (!r) throw new Error(`the checkpoint has rows for relation ${id}, which its DDL does not create`);
       restoreObjects([r as HasState], this.store.readBlob(chain[0]));
@@ -220,17 +231,18 @@ export class Checkpointer {
       }
       r.store.markCheckpointed();
       r.rebuildIndexes();
-      const [baseRows, deltaRows] = manifest.relationRows?.[id] ?? [0, Number.MAX_SAFE_INTEGER];
+      const [baseRows, deltaRows] = manifest.relationRows?.[oldId] ?? [0, Number.MAX_SAFE_INTEGER];
       this.committedRelations.set(id, { sig: relationSignature(r), blobs: chain, stored: r, baseRows, deltaRows });
     }
-    for (const [id, blob] of Object.entries(manifest.dataflows)) {
+    for (const [oldId, blob] of Object.entries(manifest.dataflows)) {
+      const id = idOf(oldId);
       const df = db.streams.get(id);
       if (!df) throw new Error(`the checkpoint has state for view ${id}, which its DDL does not create`);
       df.restoreState(this.store.readBlob(blob));
       this.committedDataflows.set(id, blob);
     }
-    for (const [id, pos] of Object.entries(manifest.sources)) {
-      db.sourceRunners().get(id)?.restorePosition(pos);
+    for (const [oldId, pos] of Object.entries(manifest.sources)) {
+      db.sourceRunners().get(idOf(oldId))?.restorePosition(pos);
     }
     this.last = { epoch: manifest.epoch, written: 0, reused: 0, bytes: 0, ms: 0 };
   }

@@ -77,10 +77,13 @@ describe("durable storage", () => {
       await s.execute("SUBSCRIBE (SELECT x FROM a)");
       await s.execute("CREATE TABLE b (y TEXT); INSERT INTO a VALUES (1); INSERT INTO b VALUES ('hello')");
       await s.execute("ALTER TABLE b RENAME TO c; INSERT INTO c VALUES ('again')");
-      await db.close();
+      await s.execute("CREATE MATERIALIZED VIEW n AS SELECT count(*) AS n FROM c");
+      await db.close(); // a clean close takes a checkpoint: its state is found by name too
       db = await Database.open({ dataDir: dir });
       expect(await rows(db, "SELECT * FROM a")).toEqual(["1"]);
       expect(await rows(db, "SELECT * FROM c ORDER BY y")).toEqual(["again", "hello"]);
+      await db.execute("INSERT INTO c VALUES ('third')");
+      expect(await rows(db, "SELECT n FROM n")).toEqual(["3"]);
       await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -31,6 +31,11 @@ export interface CheckpointManifest {
   dataflows: Record<string, string>;
   /** stream id -> generator position */
   sources: Record<string, unknown>;
+  /**
+   * id -> [schema, name] of every relation above: ids are not stable across runs (a failed CREATE
+   * or a SUBSCRIBE can use one up), names are; recovery finds the relations by name
+   */
+  names?: Record<string, [string, string]>;
 }
 
 const MANIFEST = "MANIFEST";
