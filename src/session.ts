@@ -88,11 +88,13 @@ export class Session {
 
   /** The context a plan runs in; `ai` answers model calls (by default: the embedded model only). */
   executionContext(params: unknown[], ai: AiLookup = this.db.models.streamingLookup): ExecutionContext {
+    const ef = Number(this.settings.get("hnsw.ef_search"));
     return {
       relations: this.db,
       params,
       eval: { now: Date.now() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
       ai,
+      ...(ef > 0 ? { hnswEfSearch: ef } : {}),
     };
   }
 
@@ -161,7 +163,7 @@ export class Session {
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {
-          const result = executeDdl(this, st, sql);
+          const result = await executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
           return result;
         }

@@ -5,5 +5,6 @@ export {
   type RelationKind,
   type ColumnSchema,
   type IndexEntry,
+  type VectorIndexSpec,
   type ModelEntry,
 } from "./catalog.js";

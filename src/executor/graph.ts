@@ -24,6 +24,8 @@ import { UnionAll } from "./operators/union-all.js";
 import { Values } from "./operators/values.js";
 import { Window } from "./operators/window.js";
 import { TopN } from "./operators/top-n.js";
+import { VectorIndexScan } from "./operators/vector-index-scan.js";
+import { VectorJoin } from "./operators/vector-join.js";
 import { WorkTableScan } from "./operators/work-table-scan.js";
 
 export interface GraphOptions {
@@ -84,6 +86,10 @@ function build(
       return source(new WorkTableScan(node, env, emit));
     case "lateral_join":
       return unary(new LateralJoin(node, env, emit), node.left, done);
+    case "vector_index_scan":
+      return source(new VectorIndexScan(node, env, emit));
+    case "vector_join":
+      return unary(new VectorJoin(node, env, emit, { keepState: !options.appendOnly }), node.left, done);
     case "filter":
       return unary(new Filter(node, env, emit), node.input, done);
     case "project":

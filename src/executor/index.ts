@@ -10,6 +10,7 @@ export type {
   ExecutionContext,
   OperatorEnv,
   AiLookup,
+  VectorIndexReader,
 } from "./message.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery } from "./run-query.js";

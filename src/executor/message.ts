@@ -35,6 +35,19 @@ export interface SourceOperator extends Operator {
 
 export interface RelationReader {
   scan(relation: string, columns: number[]): Iterable<Chunk>;
+  /** the HNSW index with this catalog id (absent: no vector indexes here) */
+  vectorIndex?(index: string): VectorIndexReader | undefined;
+}
+
+/** What the vector index operators need of an HNSW index over a table's rows. */
+export interface VectorIndexReader {
+  /**
+   * The k nearest rows to `query` (row ids, nearest first) that `accept` passes, widening the
+   * search until k pass or every indexed row was seen. `efSearch` overrides the index's own.
+   */
+  search(query: Float32Array, k: number, efSearch: number | undefined, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[];
+  /** The rows with these ids (live ones), the given columns (storage's ROW_ID_COLUMN = the row id). */
+  rows(rowIds: readonly number[], columns: readonly number[]): Chunk;
 }
 
 export interface ExecutionContext {
@@ -45,6 +58,8 @@ export interface ExecutionContext {
   cancelled?: () => boolean;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
+  /** SET hnsw.ef_search: the candidate list of HNSW searches (absent: each index's tuned value) */
+  hnswEfSearch?: number;
 }
 
 /**

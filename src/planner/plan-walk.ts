@@ -14,6 +14,8 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
     case "window":
     case "topn":
       return [p.input];
+    case "vector_join":
+      return [p.left];
     case "join":
     case "set_op":
     case "lateral_join":
@@ -39,6 +41,8 @@ export function withChildren(p: PhysicalPlan, kids: PhysicalPlan[]): PhysicalPla
     case "window":
     case "topn":
       return { ...p, input: kids[0] } as PhysicalPlan;
+    case "vector_join":
+      return { ...p, left: kids[0] };
     case "join":
     case "set_op":
     case "lateral_join":

@@ -82,6 +82,8 @@ function exprsOf(p: PhysicalPlan): BoundExpr[] {
       return p.rows.flat();
     case "table_function":
       return p.args;
+    case "vector_join":
+      return [...p.correlated, ...(p.condition ? [p.condition] : [])];
     default:
       return [];
   }

@@ -1,0 +1,168 @@
+// An HNSW index over a table's rows (CREATE INDEX ... USING hnsw): a usearch VectorIndex keyed by
+// row id, built from the rows the table holds and kept in step with its changes (it listens to the
+// StoredRelation: an UPDATE is a delete of the old row id and an insert of a new one, so the index
+// removes, then adds). Rows whose indexed value is NULL (or a zero vector under cosine) are left
+// out, as pgvector does. The index lives in memory: on restart the log replays CREATE INDEX after
+// the rows it covered, which rebuilds it, and later writes maintain it again.
+
+import type { IndexEntry, VectorIndexSpec } from "./catalog/index.js";
+import { compileExpr, type CompiledExpr, type ExecutionContext } from "./executor/index.js";
+import type { VectorIndexReader } from "./executor/index.js";
+import type { BoundExpr } from "./planner/index.js";
+import { VectorIndex, type VectorMetric } from "./ai/index.js";
+import type { RowChangeListener, StoredRelation } from "./stored-relation.js";
+import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
+
+/** Rows added per synchronous usearch call while building (then the event loop gets a turn). */
+const BUILD_SLICE_ROWS = 256;
+/** storage's ROW_ID_COLUMN (a scan column asking for the row id) */
+const ROW_ID = -1;
+
+const METRICS: Record<VectorIndexSpec["operator"], VectorMetric> = { "<=>": "cos", "<->": "l2sq", "<#>": "ip" };
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
+  private index: VectorIndex;
+  private readonly kernel: CompiledExpr;
+
+  private constructor(
+    readonly entry: IndexEntry,
+    readonly spec: VectorIndexSpec,
+    private readonly stored: StoredRelation,
+    private readonly ctx: ExecutionContext,
+  ) {
+    this.kernel = compileExpr(spec.expr as BoundExpr);
+    this.index = this.emptyIndex();
+  }
+
+  private emptyIndex(): VectorIndex {
+    return new VectorIndex({ dims: this.spec.dims, metric: METRICS[this.spec.operator], m: this.spec.m, efConstruction: this.spec.efConstruction });
+  }
+
+  /**
+   * Builds the index from the table's live rows in slices, yielding to the event loop between
+   * them; writes during the build are applied as they happen (it listens from the start, and a
+   * slice skips rows deleted meanwhile). Returns once built and its ef_search tuned.
+   */
+  static async build(entry: IndexEntry, spec: VectorIndexSpec, stored: StoredRelation, ctx: ExecutionContext, signal?: AbortSignal): Promise<TableVectorIndex> {
+    const t = new TableVectorIndex(entry, spec, stored, ctx);
+    stored.listeners.add(t);
+    try {
+      const width = stored.entry.columns.length;
+      const columns = [...stored.entry.columns.map((_, i) => i), ROW_ID];
+      for (const chunk of stored.store.scan(columns)) {
+        const vectors = t.kernel(chunk, ctx);
+        const ids = chunk.columns[width];
+        for (let from = 0; from < chunk.length; from += BUILD_SLICE_ROWS) {
+          if (signal?.aborted) throw new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
+          const keys: number[] = [];
+          const vecs: Float32Array[] = [];
+          for (let i = from; i < Math.min(chunk.length, from + BUILD_SLICE_ROWS); i++) {
+            const id = ids.get(i) as number;
+            const v = vectors.get(i);
+            if (v === null || !stored.store.isLive(id)) continue;
+            keys.push(id);
+            vecs.push(t.checked(v));
+          }
+          if (keys.length) t.index.addBatch(keys, vecs);
+          await nextTurn();
+        }
+      }
+      await t.index.tune();
+      return t;
+    } catch (e) {
+      stored.listeners.delete(t);
+      throw e;
+    }
+  }
+
+  private checked(v: unknown): Float32Array {
+    const vec = v as Float32Array;
+    if (vec.length !== this.spec.dims) throw new SqlError(SqlState.DataException, `expected ${this.spec.dims} dimensions, not ${vec.length}`);
+    return vec;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The ef_search searches use unless a session sets hnsw.ef_search. */
+  get efSearch(): number {
+    return this.index.efSearch;
+  }
+
+  applied(deletedIds: readonly number[], insertedIds: readonly number[], inserted: readonly unknown[][]): void {
+    for (const id of deletedIds) this.index.remove(id);
+    if (insertedIds.length === 0) return;
+    const chunk = Chunk.fromRows(
+      this.stored.entry.columns.map((c) => c.type),
+      inserted.slice(0, insertedIds.length),
+    );
+    const vectors = this.kernel(chunk, this.ctx);
+    const keys: number[] = [];
+    const vecs: Float32Array[] = [];
+    insertedIds.forEach((id, i) => {
+      const v = vectors.get(i);
+      if (v === null) return;
+      keys.push(id);
+      vecs.push(this.checked(v));
+    });
+    if (keys.length) this.index.addBatch(keys, vecs);
+  }
+
+  cleared(): void {
+    this.index = this.emptyIndex();
+  }
+
+  /** Stops following the table (DROP INDEX / DROP TABLE). */
+  detach(): void {
+    this.stored.listeners.delete(this);
+  }
+
+  search(query: Float32Array, k: number, efSearch: number | undefined, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[] {
+    if (query.length !== this.spec.dims) throw new SqlError(SqlState.DataException, `different vector dimensions ${this.spec.dims} and ${query.length}`);
+    if (efSearch !== undefined) this.index.efSearch = efSearch;
+    try {
+      const found = this.index.search(query, k, accept ? (key) => accept(Number(key)) : undefined);
+      return found.map((m) => ({ rowId: Number(m.key), distance: m.distance }));
+    } finally {
+      if (efSearch !== undefined) this.index.efSearch = undefined;
+    }
+  }
+
+  rows(rowIds: readonly number[], columns: readonly number[]): Chunk {
+    const store = this.stored.store;
+    const live = rowIds.filter((id) => store.isLive(id));
+    const types = columns.map((c) => (c === ROW_ID ? Types.integer : this.stored.entry.columns[c].type));
+    const rows = live.map((id) => {
+      const row = store.row(id);
+      return columns.map((c) => (c === ROW_ID ? id : row[c]));
+    });
+    return Chunk.fromRows(types, rows);
+  }
+}
+
+/** The HNSW indexes of a database, by catalog index id. */
+export class TableVectorIndexes {
+  private readonly byId = new Map<string, TableVectorIndex>();
+
+  get(id: string): TableVectorIndex | undefined {
+    return this.byId.get(id);
+  }
+
+  add(index: TableVectorIndex): void {
+    this.byId.set(index.entry.id, index);
+  }
+
+  drop(id: string): void {
+    this.byId.get(id)?.detach();
+    this.byId.delete(id);
+  }
+
+  /** Drops the indexes of a relation (DROP TABLE). */
+  dropRelation(relation: string): void {
+    for (const [id, ix] of this.byId) if (ix.entry.relation === relation) this.drop(id);
+  }
+}
+
