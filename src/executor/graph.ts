@@ -89,7 +89,7 @@ function build(
     case "vector_index_scan":
       return source(new VectorIndexScan(node, env, emit));
     case "vector_join":
-      return unary(new VectorJoin(node, env, emit, { keepState: !options.appendOnly }), node.left, done);
+      return unary(new VectorJoin(node, env, emit, { keepState: !options.appendOnly && node.leftAppendOnly !== true }), node.left, done);
     case "filter":
       return unary(new Filter(node, env, emit), node.input, done);
     case "project":

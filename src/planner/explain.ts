@@ -126,7 +126,7 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
         `Vector Join${p.joinType === "left" ? " Left" : ""} (one index probe per left row, at arrival)`,
         `Parameters: ${p.correlated.map(expr).join(", ")}`,
         ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []),
-        ...(streaming ? ["State: the output rows of each live left row (to retract them if it is deleted)"] : []),
+        ...(streaming && !p.leftAppendOnly ? ["State: the output rows of each live left row (to retract them if it is deleted)"] : []),
       );
       // the probe runs per row; shown beneath the left input
       walk(p.left, depth + 1, out, streaming);

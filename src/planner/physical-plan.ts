@@ -416,6 +416,8 @@ export interface LateralJoinNode extends NodeBase {
   right: PhysicalPlan;
   correlated: BoundExpr[];
   condition?: BoundExpr;
+  /** the left input is a stream's rows (never deleted): no state is kept for retractions */
+  leftAppendOnly?: boolean;
 }
 
 /**
@@ -465,4 +467,6 @@ export interface VectorJoinNode extends NodeBase {
   probe: PhysicalPlan;
   correlated: BoundExpr[];
   condition?: BoundExpr;
+  /** the left input is a stream's rows (never deleted): no state is kept for retractions */
+  leftAppendOnly?: boolean;
 }

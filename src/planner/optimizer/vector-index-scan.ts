@@ -122,6 +122,13 @@ function isIndexProbe(p: PhysicalPlan): boolean {
   return children(p).every(isIndexProbe);
 }
 
+/** Whether `p` only passes on rows of a stream (append-only: no row is ever deleted). */
+function streamOnly(p: PhysicalPlan, catalog: Catalog): boolean {
+  if (p.kind === "scan") return catalog.relationById(p.relation)?.kind === "stream";
+  if (p.kind === "filter" || p.kind === "project") return streamOnly(p.input, catalog);
+  return false;
+}
+
 /** Rewrites `plan` to search HNSW indexes where it can (see the header). */
 export function useVectorIndexes(plan: PhysicalPlan, catalog: Catalog): PhysicalPlan {
   return mapPlan(plan, (p) => {
@@ -129,7 +136,7 @@ export function useVectorIndexes(plan: PhysicalPlan, catalog: Catalog): Physical
     if (p.kind === "lateral_join" && isIndexProbe(p.right)) {
       const { left, right, correlated, joinType, types } = p;
       const condition = p.condition?.kind === "const" && p.condition.value === true ? undefined : p.condition;
-      return { kind: "vector_join", joinType, left, probe: right, correlated, types, ...(condition ? { condition } : {}) };
+      return { kind: "vector_join", joinType, left, probe: right, correlated, types, ...(condition ? { condition } : {}), ...(streamOnly(left, catalog) ? { leftAppendOnly: true } : {}) };
     }
     return p;
   });
