@@ -13,6 +13,11 @@ import { VectorIndex, type VectorMetric } from "./ai/index.js";
 import type { RowChangeListener, StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
 
+/**
+ * Below this many rows a search takes the whole index as its candidate list (ef = size): exact
+ * results for a few cents of time, where a tuned ef might miss a neighbour on a small table.
+ */
+const EXHAUSTIVE_BELOW = 2048;
 /** Rows added per synchronous usearch call while building (then the event loop gets a turn). */
 const BUILD_SLICE_ROWS = 256;
 /** storage's ROW_ID_COLUMN (a scan column asking for the row id) */
@@ -122,12 +127,14 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
 
   search(query: Float32Array, k: number, efSearch: number | undefined, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[] {
     if (query.length !== this.spec.dims) throw new SqlError(SqlState.DataException, `different vector dimensions ${this.spec.dims} and ${query.length}`);
-    if (efSearch !== undefined) this.index.efSearch = efSearch;
+    const size = this.index.size;
+    const ef = efSearch ?? (size > 0 && size < EXHAUSTIVE_BELOW ? size : undefined);
+    if (ef !== undefined) this.index.efSearch = Math.min(ef, 10_000);
     try {
       const found = this.index.search(query, k, accept ? (key) => accept(Number(key)) : undefined);
       return found.map((m) => ({ rowId: Number(m.key), distance: m.distance }));
     } finally {
-      if (efSearch !== undefined) this.index.efSearch = undefined;
+      if (ef !== undefined) this.index.efSearch = undefined;
     }
   }
 
