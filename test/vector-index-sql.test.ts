@@ -251,3 +251,31 @@ describe("HNSW indexes from SQL", () => {
     expect(await rows(db, "SELECT count(*) FROM big")).toEqual(["6000"]);
   });
 });
+
+describe("the RAG example (examples/rag/rag.sql)", () => {
+  it("runs end to end against a local OpenAI-compatible server: retrieval through the index, GENERATE with the context", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { ModelTestServer } = await import("../src/ai/testing/model-test-server.js");
+    const server = await ModelTestServer.start("openai");
+    const db = await Database.open({ memory: true });
+    try {
+      const sql = readFileSync(new URL("../examples/rag/rag.sql", import.meta.url), "utf8").replaceAll("{{endpoint}}", `${server.url}/v1`);
+      const results = await db.execute(sql);
+      const [context, answers] = results.slice(-2);
+      const view = "SELECT q.qid, d.title FROM questions q VECTOR JOIN docs d ON EMBED(d.body) <=> EMBED(q.text) TOP 3";
+      expect(await plan(db, `CREATE MATERIALIZED VIEW x AS ${view}`)).toMatch(/Vector Join[\s\S]*Index Scan using docs_body_emb/);
+      // retrieval equals brute force over the same embeddings
+      const exact = await rows(db, "SELECT q.qid, d.title FROM questions q JOIN LATERAL (SELECT title FROM docs ORDER BY (EMBED(body) <=> EMBED(q.text)) + 0 LIMIT 3) d ON true");
+      expect(context.rows.map((r) => `${r[0]}|${r[1]}`).sort()).toEqual(exact.sort());
+      expect(context.rows.filter((r) => r[0] === 2)[0][1]).toBe("Stocks");
+      expect(context.rows.filter((r) => r[0] === 3)[0][1]).toBe("Pasta");
+      // one GENERATE call per question, with its nearest doc first in the prompt
+      expect(answers.rows.length).toBe(3);
+      expect(String(answers.rows[2][1])).toMatch(/^echo: Answer how long do I boil pasta using: pasta cooks/);
+      expect(server.requests.filter((r) => r.path.includes("chat")).length).toBe(3);
+    } finally {
+      await db.close();
+      await server.close();
+    }
+  });
+});

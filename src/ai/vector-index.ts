@@ -389,7 +389,7 @@ export class VectorIndex {
         const got = this.raw(probes[i], Math.max(ef, k)).slice(0, k);
         for (const m of got) if (truths[i].has(m.key)) hit++;
         total += truths[i].size;
-        if (i % 8 === 7) await nextTick();
+        await nextTick(); // a wide search can take tens of ms: one per turn
       }
       if (total === 0 || hit / total >= this.targetRecall) {
         chosen = ef;
