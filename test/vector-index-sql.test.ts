@@ -141,6 +141,7 @@ describe("HNSW indexes from SQL", () => {
     expect(await code("CREATE INDEX p_xy ON p USING hnsw ((ARRAY[x, y]::vector(2)) vector_l2_ops)")).toBe("42P07");
     expect(await code("SELECT id FROM p ORDER BY ARRAY[x, y]::vector(2) <-> '[1,2,3]' LIMIT 1")).toBe("22000");
     expect(await code("SET hnsw.ef_search = 'many'")).toBe("22023");
+    expect(await code("ALTER TABLE p ADD COLUMN z INT")).toBe("0A000");
     await db.execute("CREATE STREAM s (v VECTOR(2))");
     expect(await code("CREATE INDEX ON s USING hnsw (v vector_l2_ops)")).toBe("42809");
   });
