@@ -76,7 +76,12 @@ export async function createHnswIndex(session: Session, st: A.CreateIndexStateme
     built.detach();
     throw new SqlError(SqlState.UndefinedTable, `relation "${rel.name}" was dropped while its index was being built`);
   }
-  cat.addIndex(entry);
+  try {
+    cat.addIndex(entry); // refuses a name taken meanwhile (another session's CREATE INDEX)
+  } catch (e) {
+    built.detach();
+    throw e;
+  }
   db.vectorIndexes.add(built);
   return commandResult("CREATE INDEX");
 }
