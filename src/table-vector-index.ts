@@ -70,8 +70,9 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
             keys.push(id);
             vecs.push(t.checked(v));
           }
-          if (keys.length) t.index.addBatch(keys, vecs);
-          await nextTurn();
+          // in one slice, then a turn of the event loop; no ef_search tuning until the end
+          if (keys.length) await t.index.addBatchAsync(keys, vecs, { tune: false, sliceSize: BUILD_SLICE_ROWS });
+          else await nextTurn();
         }
       }
       await t.index.tune();
