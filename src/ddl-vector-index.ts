@@ -29,6 +29,24 @@ function intOption(options: Record<string, string>, name: string, def: number, l
   return v;
 }
 
+/** The indexed item as written, `(EMBED(body)) vector_cosine_ops` (for pg_indexes / psql's \d). */
+function indexedText(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const using = /\busing\s+hnsw\s*\(/i.exec(text);
+  if (!using) return undefined;
+  const start = using.index + using[0].length;
+  let depth = 1;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      i = text.indexOf("'", i + 1);
+      if (i < 0) return undefined;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return text.slice(start, i).trim().replace(/\s+/g, " ");
+  }
+  return undefined;
+}
+
 export async function createHnswIndex(session: Session, st: A.CreateIndexStatement, rel: RelationEntry): Promise<StatementResult> {
   const db = session.db;
   const cat = db.catalog;
@@ -69,7 +87,7 @@ export async function createHnswIndex(session: Session, st: A.CreateIndexStateme
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.pos });
   }
   const spec: VectorIndexSpec = { expr, operator, opclass, dims: expr.type.dims, m, efConstruction };
-  const entry: IndexEntry = { id: cat.newId("i"), schema: rel.schema, name, relation: rel.id, method: "hnsw", unique: false, columns: [colName], options, vector: spec };
+  const entry: IndexEntry = { id: cat.newId("i"), schema: rel.schema, name, relation: rel.id, method: "hnsw", unique: false, columns: [indexedText(st.text) ?? `${colName} ${opclass}`], options, vector: spec };
   const built = await TableVectorIndex.build(entry, spec, db.relation(rel.id), session.executionContext([]));
   // the table may have been dropped while the index was building
   if (cat.relationById(rel.id) !== rel) {
