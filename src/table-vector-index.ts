@@ -139,6 +139,15 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
     }
   }
 
+  firstRows(k: number, accept?: (rowId: number) => boolean): number[] {
+    const store = this.stored.store;
+    const out: number[] = [];
+    for (let id = 0; id < store.highWaterMark && out.length < k; id++) {
+      if (store.isLive(id) && (accept === undefined || accept(id))) out.push(id);
+    }
+    return out;
+  }
+
   rows(rowIds: readonly number[], columns: readonly number[]): Chunk {
     const store = this.stored.store;
     const live = rowIds.filter((id) => store.isLive(id));

@@ -92,6 +92,8 @@ describe("HNSW indexes from SQL", () => {
     await sameAsExact(db, select, queries);
     const all = await rows(db, `SELECT id FROM docs WHERE cat = 'rare' ORDER BY emb <-> '${queries[0]}' LIMIT 1000`);
     expect(all.length).toBe(20);
+    // a NULL query vector: every distance is NULL, so any k rows (as a sequential scan gives)
+    expect(await rows(db, "SELECT count(*) FROM (SELECT id FROM docs WHERE cat = 'rare' ORDER BY emb <-> NULL LIMIT 3) x")).toEqual(["3"]);
     // OFFSET, and a LIMIT given as a parameter
     await sameAsExact(db, "SELECT id FROM docs WHERE cat = 'odd' ORDER BY emb <-> $q LIMIT 5 OFFSET 3", queries);
     const sql = `SELECT id FROM docs ORDER BY emb <-> '${queries[1]}' LIMIT $1`;

@@ -46,6 +46,8 @@ export interface VectorIndexReader {
    * search until k pass or every indexed row was seen. `efSearch` overrides the index's own.
    */
   search(query: Float32Array, k: number, efSearch: number | undefined, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[];
+  /** Ids of the first k live rows (in storage order) that `accept` passes: the answer for a NULL query, whose distances are all NULL. */
+  firstRows(k: number, accept?: (rowId: number) => boolean): number[];
   /** The rows with these ids (live ones), the given columns (storage's ROW_ID_COLUMN = the row id). */
   rows(rowIds: readonly number[], columns: readonly number[]): Chunk;
 }

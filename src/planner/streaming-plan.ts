@@ -18,7 +18,7 @@ const REFUSED: Partial<Record<PhysicalPlan["kind"], string>> = {
   window: "window functions (other than ROW_NUMBER() ... <= n)",
   distinct_on: "DISTINCT ON",
   recursive_cte: "WITH RECURSIVE",
-  lateral_join: "LATERAL subqueries",
+  lateral_join: "LATERAL subqueries (other than VECTOR JOIN / nearest-neighbour LATERAL over an HNSW index)",
 };
 
 function constCount(e: BoundExpr | undefined, what: string): number | undefined {

@@ -20,6 +20,9 @@ function smallIndexReader(rows: [number, string, number[] | null][], metric: "l2
       searches.push(efSearch ?? -1);
       return index.search(query, k, accept ? (key) => accept(Number(key)) : undefined).map((m) => ({ rowId: Number(m.key), distance: m.distance }));
     },
+    firstRows(k, accept) {
+      return rows.map((r) => r[0]).filter((id) => accept === undefined || accept(id)).slice(0, k);
+    },
     rows(ids, columns) {
       const types = [I32, TEXT, VEC];
       return Chunk.fromRows(
@@ -85,7 +88,7 @@ describe("VectorIndexScan", () => {
     expect(r.rows()).toEqual([[1, 4, "b"], [1, 2, "b"]]);
   });
 
-  it("reads the query from outer values, passes SET hnsw.ef_search, and finds nothing for NULL", () => {
+  it("reads the query from outer values, passes SET hnsw.ef_search; a NULL query gives any k rows (all distances NULL)", () => {
     const reader = smallIndexReader(ROWS);
     const outerQ: BoundExpr = { kind: "outer", index: 0, type: VEC };
     const r = recorder();
@@ -93,14 +96,18 @@ describe("VectorIndexScan", () => {
     expect(r.rows()).toEqual([[1, 1, "a"]]);
     expect(reader.searches).toEqual([7]);
     const r2 = recorder();
-    new VectorIndexScan(node(outerQ, 1), { ctx: contextWith(reader), outer: [null] }, r2.emit).next();
-    expect(r2.rows()).toEqual([]);
+    const eq = resolveOperator("=", TEXT, TEXT).id;
+    const onlyB: BoundExpr = { kind: "call", fn: eq, args: [col(1, TEXT), lit("b", TEXT)], type: BOOL };
+    new VectorIndexScan(node(outerQ, 1, onlyB), { ctx: contextWith(reader), outer: [null] }, r2.emit).next();
+    expect(r2.rows()).toEqual([[1, 2, "b"]]);
+    expect(reader.searches).toEqual([7]); // no index search for it
   });
 
   it("refuses a query vector of other dimensions with 22000", () => {
     const index = new VectorIndex({ dims: 2, metric: "l2sq" });
     const reader: VectorIndexReader = {
       search: (q, k) => index.search(q, k).map((m) => ({ rowId: Number(m.key), distance: m.distance })),
+      firstRows: () => [],
       rows: () => Chunk.fromRows([I32, TEXT], []),
     };
     const op = new VectorIndexScan(node(lit(Float32Array.from([1, 2, 3]), Types.vector(3)), 1), { ctx: contextWith(reader), outer: undefined }, recorder().emit);

@@ -2,7 +2,8 @@
 // (ctx.relations.vectorIndex). Evaluates the query vector and LIMIT (+ OFFSET) once (constants,
 // parameters, outer values), asks the index for that many rows passing `filter` (the index
 // over-fetches and widens until enough pass), and emits them nearest first in one chunk.
-// State: whether it ran. A NULL query vector finds nothing (as a pgvector index scan).
+// State: whether it ran. With a NULL query vector every distance is NULL, so any k rows answer (as
+// a sequential scan would give them): the first k passing the filter.
 
 import { Chunk, SqlError, SqlState } from "../../types/index.js";
 import type { VectorIndexScanNode } from "../../planner/physical-plan.js";
@@ -35,8 +36,8 @@ export class VectorIndexScan implements SourceOperator {
     if (limit === null) throw new SqlError(SqlState.FeatureNotSupported, "an HNSW index scan needs a LIMIT");
     const k = Number(limit) + Number(offset ?? 0);
     const query = evalConst(node.query, ctx, outer);
-    if (k <= 0 || query === null) return false;
-    if (!(query instanceof Float32Array)) throw new SqlError(SqlState.DatatypeMismatch, "the query of an HNSW index scan must be a vector");
+    if (k <= 0) return false;
+    if (query !== null && !(query instanceof Float32Array)) throw new SqlError(SqlState.DatatypeMismatch, "the query of an HNSW index scan must be a vector");
     const filter = this.filter;
     const accept = filter
       ? (rowId: number): boolean => {
@@ -46,11 +47,8 @@ export class VectorIndexScan implements SourceOperator {
           return verdict.get(0) === true;
         }
       : undefined;
-    const found = reader.search(query, k, ctx.hnswEfSearch, accept);
-    const chunk: Chunk = reader.rows(
-      found.map((f) => f.rowId),
-      node.columns,
-    );
+    const ids = query === null ? reader.firstRows(k, accept) : reader.search(query, k, ctx.hnswEfSearch, accept).map((f) => f.rowId);
+    const chunk: Chunk = reader.rows(ids, node.columns);
     emitChunk(this.emit, chunk);
     return true;
   }
