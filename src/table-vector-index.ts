@@ -18,8 +18,9 @@ import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
  * results for a few cents of time, where a tuned ef might miss a neighbour on a small table.
  */
 const EXHAUSTIVE_BELOW = 2048;
-/** Rows added per synchronous usearch call while building (then the event loop gets a turn). */
-const BUILD_SLICE_ROWS = 256;
+/** Target duration of one synchronous usearch call while building (then the event loop gets a turn). */
+const SLICE_MS = 20;
+const MAX_SLICE_ROWS = 1024;
 /** storage's ROW_ID_COLUMN (a scan column asking for the row id) */
 const ROW_ID = -1;
 
@@ -56,23 +57,30 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
     try {
       const width = stored.entry.columns.length;
       const columns = [...stored.entry.columns.map((_, i) => i), ROW_ID];
+      // slices sized so that one synchronous usearch call takes about SLICE_MS (the cost of an
+      // insert grows with the graph and with the machine's load, so the size adapts as it goes)
+      let slice = 32;
       for (const chunk of stored.store.scan(columns)) {
         const vectors = t.kernel(chunk, ctx);
         const ids = chunk.columns[width];
-        for (let from = 0; from < chunk.length; from += BUILD_SLICE_ROWS) {
+        for (let from = 0; from < chunk.length; ) {
           if (signal?.aborted) throw new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
+          const to = Math.min(chunk.length, from + slice);
           const keys: number[] = [];
           const vecs: Float32Array[] = [];
-          for (let i = from; i < Math.min(chunk.length, from + BUILD_SLICE_ROWS); i++) {
+          for (let i = from; i < to; i++) {
             const id = ids.get(i) as number;
             const v = vectors.get(i);
             if (v === null || !stored.store.isLive(id)) continue;
             keys.push(id);
             vecs.push(t.checked(v));
           }
-          // in one slice, then a turn of the event loop; no ef_search tuning until the end
-          if (keys.length) await t.index.addBatchAsync(keys, vecs, { tune: false, sliceSize: BUILD_SLICE_ROWS });
-          else await nextTurn();
+          from = to;
+          const started = performance.now();
+          if (keys.length) t.index.addBatchUntuned(keys, vecs);
+          const ms = performance.now() - started;
+          if (keys.length) slice = Math.max(1, Math.min(MAX_SLICE_ROWS, Math.round((slice * SLICE_MS) / Math.max(ms, 0.1))));
+          await nextTurn();
         }
       }
       await t.index.tune();
