@@ -15,7 +15,7 @@ import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
 
 /**
  * Below this many rows a search takes the whole index as its candidate list (ef = size): exact
- * results for a few cents of time, where a tuned ef might miss a neighbour on a small table.
+ * results for well under a millisecond a query, where a tuned ef might miss a neighbour on a small table.
  */
 const EXHAUSTIVE_BELOW = 2048;
 /** Target duration of one synchronous usearch call while building (then the event loop gets a turn). */
@@ -31,6 +31,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
   private index: VectorIndex;
   private readonly kernel: CompiledExpr;
+  /** bumped by TRUNCATE: a build still reading the rows from before has nothing left to add */
+  private generation = 0;
 
   private constructor(
     readonly entry: IndexEntry,
@@ -60,11 +62,14 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
       // slices sized so that one synchronous usearch call takes about SLICE_MS (the cost of an
       // insert grows with the graph and with the machine's load, so the size adapts as it goes)
       let slice = 32;
+      const generation = t.generation;
       for (const chunk of stored.store.scan(columns)) {
+        if (t.generation !== generation) break;
         const vectors = t.kernel(chunk, ctx);
         const ids = chunk.columns[width];
         for (let from = 0; from < chunk.length; ) {
           if (signal?.aborted) throw new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
+          if (t.generation !== generation) break;
           const to = Math.min(chunk.length, from + slice);
           const keys: number[] = [];
           const vecs: Float32Array[] = [];
@@ -126,6 +131,7 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
   }
 
   cleared(): void {
+    this.generation++;
     this.index = this.emptyIndex();
   }
 
