@@ -247,11 +247,18 @@ describe("HNSW indexes from SQL", () => {
       if (running) setImmediate(tick);
     };
     setImmediate(tick);
-    await db.execute("CREATE INDEX ON big USING hnsw (emb vector_l2_ops)");
+    const building = db.execute("CREATE INDEX ON big USING hnsw (emb vector_l2_ops)");
+    // writes while the index builds are applied to it: row 5 moves to a new id (and row id)
+    const five = (await rows(db, "SELECT emb FROM big WHERE id = 5"))[0];
+    await db.execute(`INSERT INTO big VALUES (100000, '${five}'); DELETE FROM big WHERE id = 5`);
+    await building;
     running = false;
-    // one synchronous build would allow ~1 turn; slices of 256 rows give dozens
+    // one synchronous build would allow ~1 turn; slices give dozens
     expect(turns).toBeGreaterThan(20);
     expect(await rows(db, "SELECT count(*) FROM big")).toEqual(["6000"]);
+    const nearest = (v: string) => `SELECT id FROM big ORDER BY emb <-> '${v}' LIMIT 1`;
+    expect(await plan(db, nearest(five))).toContain("Index Scan");
+    expect(await rows(db, nearest(five))).toEqual(["100000"]);
   });
 });
 
