@@ -2,11 +2,12 @@
 // catalog and the stored relations; a Session holds per-connection settings and runs statements.
 
 import { Catalog } from "./catalog/index.js";
-import { StreamRuntime, type RelationReader } from "./executor/index.js";
+import { StreamRuntime, type RelationReader, type VectorIndexReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
 import { StoredRelation } from "./stored-relation.js";
+import { TableVectorIndexes } from "./table-vector-index.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
@@ -47,6 +48,9 @@ export class Database implements RelationReader {
   private logFailure: SqlError | null = null;
   private deferredStarts: (() => void)[] = [];
   private closed = false;
+
+  /** HNSW indexes (CREATE INDEX ... USING hnsw), by catalog index id */
+  readonly vectorIndexes = new TableVectorIndexes();
 
   /** EMBED / GENERATE: the models of this database */
   readonly models: ModelFunctions;
@@ -239,6 +243,7 @@ export class Database implements RelationReader {
     for (const t of this.tasks.get(id) ?? []) t.stop();
     this.tasks.delete(id);
     this.sources.delete(id);
+    this.vectorIndexes.dropRelation(id);
     this.stored.delete(id);
   }
 
@@ -281,6 +286,10 @@ export class Database implements RelationReader {
     if (stored.entry.retain === false) return undefined;
     const chunk = stored.lookup(columns, keyColumn, value);
     return chunk === undefined ? undefined : [chunk];
+  }
+
+  vectorIndex(index: string): VectorIndexReader | undefined {
+    return this.vectorIndexes.get(index);
   }
 
   scan(relation: string, columns: number[]): Iterable<Chunk> {

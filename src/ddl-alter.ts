@@ -124,6 +124,9 @@ function liveRows(session: Session, rel: RelationEntry): unknown[][] {
  */
 function rebuild(session: Session, rel: RelationEntry, entry: RelationEntry, rows: unknown[][], toOldLayout: (row: unknown[]) => unknown[]): void {
   const cat = session.db.catalog;
+  // an HNSW index is keyed by row id and follows this storage object: rebuilding would strand it
+  const hnsw = cat.listIndexes(rel.id).find((ix) => ix.vector);
+  if (hnsw) throw new SqlError(SqlState.FeatureNotSupported, `cannot alter table "${rel.name}" while hnsw index "${hnsw.name}" covers it`, { hint: "Drop the index, alter the table, then create the index again." });
   const oldStored = session.db.relation(rel.id);
   const stored = new StoredRelation(entry);
   stored.checks = oldStored.checks.map((check) => ({ name: check.name, evaluate: (rs: unknown[][]) => check.evaluate(rs.map(toOldLayout)) }));

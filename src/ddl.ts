@@ -12,6 +12,7 @@ import type { StatementResult } from "./types/index.js";
 import { StoredRelation } from "./stored-relation.js";
 import { alter } from "./ddl-alter.js";
 import { dropSecrets } from "./secrets.js";
+import { createHnswIndex } from "./ddl-vector-index.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
 import { FILE_CONNECTOR, GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
 import { prepareFileSource } from "./file-source-runner.js";
@@ -29,7 +30,7 @@ export function isDdl(st: A.Statement): boolean {
   return DDL_KINDS.has(st.kind);
 }
 
-export function executeDdl(session: Session, st: A.Statement, sql: string): StatementResult {
+export function executeDdl(session: Session, st: A.Statement, sql: string): StatementResult | Promise<StatementResult> {
   switch (st.kind) {
     case "create_table":
       return createTable(session, st, sql);
@@ -337,11 +338,11 @@ function createView(session: Session, st: A.CreateViewStatement, sql: string): S
   return commandResult("CREATE VIEW");
 }
 
-function createIndex(session: Session, st: A.CreateIndexStatement): StatementResult {
+function createIndex(session: Session, st: A.CreateIndexStatement): StatementResult | Promise<StatementResult> {
   const cat = session.db.catalog;
   const rel = cat.getRelation(st.table.parts, st.table.pos);
   const method = (st.method ?? "btree").toLowerCase();
-  if (method === "hnsw") throw new SqlError(SqlState.FeatureNotSupported, "hnsw indexes are not supported yet", { position: st.pos });
+  if (method === "hnsw") return createHnswIndex(session, st, rel);
   if (method !== "btree" && method !== "hash") throw new SqlError(SqlState.UndefinedObject, `access method "${method}" does not exist`, { position: st.pos });
   if (rel.kind !== "table") throw new SqlError(SqlState.WrongObjectType, `cannot create index on ${relationKindName(rel.kind)} "${rel.name}"`, { position: st.pos });
   // validate the indexed expressions against the table
@@ -391,6 +392,7 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
         throw new SqlError(SqlState.UndefinedObject, `index "${n.parts.join(".")}" does not exist`, { position: n.pos });
       }
       cat.removeIndex(ix.id);
+      session.db.vectorIndexes.drop(ix.id);
     }
     return { ...commandResult(tag), notices };
   }

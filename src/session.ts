@@ -129,12 +129,14 @@ export class Session {
 
   /** The context a plan runs in; `ai` answers model calls (by default: the embedded model only). */
   executionContext(params: unknown[], ai: AiLookup = this.db.models.streamingLookup): ExecutionContext {
+    const ef = Number(this.settings.get("hnsw.ef_search"));
     return {
       relations: this.db,
       params,
       eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
+      ...(ef > 0 ? { hnswEfSearch: ef } : {}),
     };
   }
 
@@ -228,7 +230,7 @@ export class Session {
           return role.result;
         }
         if (isDdl(st)) {
-          const result = executeDdl(this, st, sql);
+          const result = await executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
           // a new view's initial contents are complete when CREATE returns, model answers included
           if (st.kind === "create_view") {

@@ -74,8 +74,17 @@ export const SETTINGS: Record<string, SettingDef> = {
   lc_ctype: { default: "C", description: "Shows the character classification and case conversion locale." },
   visibility: { default: "strong", description: "sage-sql: 'strong' gives read-your-writes; 'eventual' reads without waiting.", check: oneOf("visibility", ["strong", "eventual"]) },
   checkpoint_interval: { default: "1000", description: "sage-sql: milliseconds between checkpoints of streaming state.", check: nonNegativeInt("checkpoint_interval") },
+  "hnsw.ef_search": { default: "0", description: "sage-sql: candidate list of HNSW index searches (pgvector's hnsw.ef_search); 0 = each index's self-tuned value.", check: efSearch },
   enable_hashjoin: { default: "on", description: "Enables the planner's use of hash join plans.", check: boolSetting("enable_hashjoin") },
 };
+
+function efSearch(value: string): string {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n > 10000) {
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "hnsw.ef_search": "${value}"`, { hint: "Give 1 .. 10000, or 0 for each index's self-tuned value." });
+  }
+  return String(n);
+}
 
 /** Postgres spells some names in mixed case; SHOW prints the canonical spelling. */
 const DISPLAY_NAMES: Record<string, string> = { datestyle: "DateStyle", intervalstyle: "IntervalStyle", timezone: "TimeZone" };

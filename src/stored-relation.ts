@@ -31,6 +31,12 @@ export interface WriteResult {
   watermark?: unknown;
 }
 
+/** Told of every change applied to a relation's rows (secondary indexes such as HNSW follow it). */
+export interface RowChangeListener {
+  applied(deletedIds: readonly number[], insertedIds: readonly number[], inserted: readonly unknown[][]): void;
+  cleared(): void;
+}
+
 export class StoredRelation {
   /** what checkpoints capture (see executor/state): the rows and the watermark (unique indexes are rebuilt) */
   readonly stateFields = ["store", "watermark"] as const;
@@ -39,6 +45,8 @@ export class StoredRelation {
   checks: CheckConstraint[] = [];
   /** streams with WATERMARK FOR: the event-time watermark, and late-row filtering */
   watermark: WatermarkGenerator | null = null;
+  /** secondary indexes kept in step with the rows */
+  readonly listeners = new Set<RowChangeListener>();
 
   constructor(readonly entry: RelationEntry) {
     this.store = new TableStore(entry.columns.map((c) => c.type));
@@ -149,15 +157,18 @@ export class StoredRelation {
       }
       this.store.delete(id);
     }
+    const insertedIds: number[] = [];
     if (this.entry.retain !== false) {
       for (const row of accepted) {
         const id = this.store.appendRow(row);
+        insertedIds.push(id);
         for (const ix of this.uniques) {
           const k = this.keyOf(ix, row);
           if (k !== undefined) ix.map.set(k, id);
         }
       }
     }
+    for (const l of this.listeners) l.applied(deletedIds, insertedIds, accepted);
     const watermark = this.watermark?.advance(accepted);
     return { inserted: accepted, deleted: deletedRows, deletedIds, late, watermark };
   }
@@ -213,6 +224,7 @@ export class StoredRelation {
     const rows = [...this.store.scan(this.entry.columns.map((_, i) => i))].flatMap((c) => c.rows());
     this.store.clear();
     for (const ix of this.uniques) ix.map.clear();
+    for (const l of this.listeners) l.cleared();
     return rows;
   }
 

@@ -211,6 +211,11 @@ export class VectorIndex {
     this.maybeRetune();
   }
 
+  /** addBatch without starting a background re-tuning (for builds that tune once at the end). */
+  addBatchUntuned(keys: readonly KeyLike[], vectors: Float32Array | readonly Float32Array[]): void {
+    this.addSlice(keys, this.flatten(keys.length, vectors), 0, keys.length);
+  }
+
   private flatten(n: number, vectors: Float32Array | readonly Float32Array[]): Float32Array {
     if (vectors instanceof Float32Array) {
       if (vectors.length !== n * this.dims) throw new SqlError(SqlState.DataException, `expected ${n} vectors of ${this.dims} dimensions, got ${vectors.length} values`);
@@ -389,7 +394,7 @@ export class VectorIndex {
         const got = this.raw(probes[i], Math.max(ef, k)).slice(0, k);
         for (const m of got) if (truths[i].has(m.key)) hit++;
         total += truths[i].size;
-        if (i % 8 === 7) await nextTick();
+        await nextTick(); // a wide search can take tens of ms: one per turn
       }
       if (total === 0 || hit / total >= this.targetRecall) {
         chosen = ef;

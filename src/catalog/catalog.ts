@@ -52,6 +52,20 @@ export interface IndexEntry {
   /** the indexed expressions' SQL text */
   columns: string[];
   options?: Record<string, string>;
+  /** USING hnsw: what the planner matches ORDER BY / VECTOR JOIN against */
+  vector?: VectorIndexSpec;
+}
+
+/** An HNSW index's definition (the index itself lives with the database, rebuilt from the table). */
+export interface VectorIndexSpec {
+  /** the indexed expression, bound over the table's columns (a planner BoundExpr, plain data) */
+  expr: unknown;
+  /** the pgvector operator it serves: '<=>' (vector_cosine_ops), '<->' (vector_l2_ops), '<#>' (vector_ip_ops) */
+  operator: "<=>" | "<->" | "<#>";
+  opclass: string;
+  dims: number;
+  m: number;
+  efConstruction: number;
 }
 
 const KIND_NAMES: Record<RelationKind, string> = {

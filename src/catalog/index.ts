@@ -5,6 +5,7 @@ export {
   type RelationKind,
   type ColumnSchema,
   type IndexEntry,
+  type VectorIndexSpec,
   type ModelEntry,
   type RoleEntry,
 } from "./catalog.js";

@@ -27,6 +27,8 @@ import { IncrementalWindow } from "./operators/incremental-window.js";
 import { TopN } from "./operators/top-n.js";
 import { SessionWindow } from "./operators/session-window.js";
 import { TemporalFilter } from "./operators/temporal-filter.js";
+import { VectorIndexScan } from "./operators/vector-index-scan.js";
+import { VectorJoin } from "./operators/vector-join.js";
 import { WorkTableScan } from "./operators/work-table-scan.js";
 import { AsyncAiMap } from "./operators/async-ai-map.js";
 
@@ -88,6 +90,10 @@ function build(
       return source(new WorkTableScan(node, env, emit));
     case "lateral_join":
       return unary(new LateralJoin(node, env, emit), node.left, done);
+    case "vector_index_scan":
+      return source(new VectorIndexScan(node, env, emit));
+    case "vector_join":
+      return unary(new VectorJoin(node, env, emit, { keepState: !options.appendOnly && node.leftAppendOnly !== true }), node.left, done);
     case "filter":
       return unary(new Filter(node, env, emit), node.input, done);
     case "project":

@@ -12,6 +12,7 @@ export type {
   AiLookup,
   AsyncModelCalls,
   AsyncOperator,
+  VectorIndexReader,
 } from "./message.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery, runQueryYielding } from "./run-query.js";

@@ -37,6 +37,21 @@ export interface RelationReader {
   scan(relation: string, columns: number[]): Iterable<Chunk>;
   /** the live row whose one-column unique key `keyColumn` equals `value` (columns as in scan); undefined: no such key to look up by */
   lookup?(relation: string, columns: number[], keyColumn: number, value: unknown): Chunk[] | undefined;
+  /** the HNSW index with this catalog id (absent: no vector indexes here) */
+  vectorIndex?(index: string): VectorIndexReader | undefined;
+}
+
+/** What the vector index operators need of an HNSW index over a table's rows. */
+export interface VectorIndexReader {
+  /**
+   * The k nearest rows to `query` (row ids, nearest first) that `accept` passes, widening the
+   * search until k pass or every indexed row was seen. `efSearch` overrides the index's own.
+   */
+  search(query: Float32Array, k: number, efSearch: number | undefined, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[];
+  /** Ids of the first k live rows (in storage order) that `accept` passes: the answer for a NULL query, whose distances are all NULL. */
+  firstRows(k: number, accept?: (rowId: number) => boolean): number[];
+  /** The rows with these ids (live ones), the given columns (storage's ROW_ID_COLUMN = the row id). */
+  rows(rowIds: readonly number[], columns: readonly number[]): Chunk;
 }
 
 export interface ExecutionContext {
@@ -50,6 +65,8 @@ export interface ExecutionContext {
   cancelled?: () => boolean | string;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
+  /** SET hnsw.ef_search: the candidate list of HNSW searches (absent: each index's tuned value) */
+  hnswEfSearch?: number;
   /** answers remote model calls asynchronously, for the async AI map operator (continuous queries) */
   models?: AsyncModelCalls;
   /** an operator emitted outside a push (an async answer arrived): the runtime may need a barrier */

@@ -141,6 +141,25 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
         ...(p.until.length ? [`Visible Until: now() < ${p.until.map(expr).join(", ")}`] : []),
       );
       break;
+    case "vector_index_scan":
+      add(
+        `Index Scan using ${p.indexName} on ${p.name} (hnsw)`,
+        `Order By: ${expr(p.orderBy)}`,
+        `Limit: ${expr(p.limit)}${p.offset ? ` + offset ${expr(p.offset)}` : ""}`,
+        ...(p.filter ? [`Filter: ${expr(p.filter)} (over-fetched until enough rows pass)`] : []),
+      );
+      break;
+    case "vector_join":
+      add(
+        `Vector Join${p.joinType === "left" ? " Left" : ""} (one index probe per left row, at arrival)`,
+        `Parameters: ${p.correlated.map(expr).join(", ")}`,
+        ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []),
+        ...(streaming && !p.leftAppendOnly ? ["State: the output rows of each live left row (to retract them if it is deleted)"] : []),
+      );
+      // the probe runs per row; shown beneath the left input
+      walk(p.left, depth + 1, out, streaming);
+      walk(p.probe, depth + 1, out, false);
+      return;
     case "lateral_join":
       add(`Nested Loop${p.joinType === "left" ? " Left" : ""} (lateral)`, `Parameters: ${p.correlated.map(expr).join(", ")}`, ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []));
       break;

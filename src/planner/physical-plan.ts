@@ -173,6 +173,8 @@ export type PhysicalPlan =
   | SessionWindowNode
   | TemporalFilterNode
   | AiMapNode
+  | VectorIndexScanNode
+  | VectorJoinNode
   | EmptyNode;
 
 interface NodeBase {
@@ -486,4 +488,57 @@ export interface LateralJoinNode extends NodeBase {
   right: PhysicalPlan;
   correlated: BoundExpr[];
   condition?: BoundExpr;
+  /** the left input is a stream's rows (never deleted): no state is kept for retractions */
+  leftAppendOnly?: boolean;
+}
+
+/**
+ * Reads the rows of a table nearest to a query vector through an HNSW index (ORDER BY
+ * <indexed expr> <op> <query> LIMIT k): the (up to) `limit + offset` nearest rows that pass
+ * `filter`, nearest first, with the same output columns a ScanNode with `columns` would give.
+ * The index cannot filter inside its graph walk, so the operator over-fetches and widens the
+ * search until enough rows pass (or the index is exhausted). Rows whose indexed value is NULL
+ * (or a zero vector under cosine) are not in the index, as with pgvector.
+ */
+export interface VectorIndexScanNode extends NodeBase {
+  kind: "vector_index_scan";
+  relation: string;
+  /** the table's name as written, for EXPLAIN */
+  name: string;
+  /** catalog id and name of the index */
+  index: string;
+  indexName: string;
+  columns: number[];
+  /** the query vector: constants, parameters and outer values only */
+  query: BoundExpr;
+  /** the pgvector operator ('<->', '<=>', '<#>'), for EXPLAIN */
+  operator: string;
+  /** rows wanted: LIMIT (+ OFFSET) of the query, constant or a parameter */
+  limit: BoundExpr;
+  offset?: BoundExpr;
+  /** over the output columns; rows failing it are skipped and the search widened */
+  filter?: BoundExpr;
+  /** the ORDER BY expression as the user's plan had it, for EXPLAIN */
+  orderBy: BoundExpr;
+}
+
+/**
+ * A vector join (FROM s VECTOR JOIN d ON d.v <op> s.v TOP k, or the pgvector form JOIN LATERAL
+ * (... ORDER BY ... LIMIT k) ON true): for each left row, `probe` (a plan over a
+ * VectorIndexScanNode whose query reads the outer values `correlated`) runs against the index as
+ * it stands when the row arrives; output is left ++ probe columns, kept where `condition` holds
+ * (a left join outputs an unmatched left row once, NULL-extended). Nothing is cached: later
+ * changes to the table do not revise rows already joined (a processing-time lookup). A deleted
+ * left row retracts exactly what its insert produced. `probe` is not a child (plan walks and
+ * streaming rewrites treat it as a separate, ad-hoc plan, like a subquery's).
+ */
+export interface VectorJoinNode extends NodeBase {
+  kind: "vector_join";
+  joinType: "inner" | "left";
+  left: PhysicalPlan;
+  probe: PhysicalPlan;
+  correlated: BoundExpr[];
+  condition?: BoundExpr;
+  /** the left input is a stream's rows (never deleted): no state is kept for retractions */
+  leftAppendOnly?: boolean;
 }

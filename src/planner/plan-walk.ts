@@ -17,6 +17,8 @@ export function children(p: PhysicalPlan): PhysicalPlan[] {
     case "temporal_filter":
     case "ai_map":
       return [p.input];
+    case "vector_join":
+      return [p.left];
     case "join":
     case "set_op":
     case "lateral_join":
@@ -45,6 +47,8 @@ export function withChildren(p: PhysicalPlan, kids: PhysicalPlan[]): PhysicalPla
     case "temporal_filter":
     case "ai_map":
       return { ...p, input: kids[0] } as PhysicalPlan;
+    case "vector_join":
+      return { ...p, left: kids[0] };
     case "join":
     case "set_op":
     case "lateral_join":

@@ -20,7 +20,7 @@ const REFUSED: Partial<Record<PhysicalPlan["kind"], string>> = {
   limit: "LIMIT / OFFSET without ORDER BY",
   distinct_on: "DISTINCT ON",
   recursive_cte: "WITH RECURSIVE",
-  lateral_join: "LATERAL subqueries",
+  lateral_join: "LATERAL subqueries (other than VECTOR JOIN / nearest-neighbour LATERAL over an HNSW index)",
 };
 
 function constCount(e: BoundExpr | undefined, what: string): number | undefined {
@@ -88,6 +88,8 @@ function exprsOf(p: PhysicalPlan): BoundExpr[] {
       return [...p.from, ...p.until];
     case "ai_map":
       return p.calls.flatMap((c) => (c.options ? [c.input, c.options] : [c.input]));
+    case "vector_join":
+      return [...p.correlated, ...(p.condition ? [p.condition] : [])];
     default:
       return [];
   }

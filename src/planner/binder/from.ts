@@ -3,6 +3,7 @@
 // relation and equalities between relations become hash-join keys (relations joined greedily
 // along those equalities, so a many-way comma join never builds a cross product it can avoid).
 
+import { vectorJoinAsLateral } from "./vector-join.js";
 import type * as A from "../../parser/ast.js";
 import { DataType, SqlError, SqlState, Types, resolveOperator, typeEquals } from "../../types/index.js";
 import { columnsUsed, conjuncts, remapColumns } from "../bound-expr-walk.js";
@@ -228,7 +229,7 @@ export function bindFromItem(item: A.FromItem, ctx: QueryContext, leftScope: Sco
     case "join":
       return bindJoin(item, ctx, leftScope);
     case "vector_join":
-      throw new SqlError(SqlState.FeatureNotSupported, "VECTOR JOIN is not supported yet", { position: item.pos });
+      return bindJoin(vectorJoinAsLateral(item), ctx, leftScope);
   }
 }
 

@@ -2,6 +2,7 @@
 // A SELECT is planned in Postgres's logical order: FROM and WHERE, GROUP BY and aggregates,
 // HAVING, window functions, the select list, DISTINCT, ORDER BY, LIMIT/OFFSET.
 
+import { useVectorIndexes } from "../optimizer/vector-index-scan.js";
 import type * as A from "../../parser/ast.js";
 import { DataType, SqlError, SqlState, Types, typeEquals, typeName } from "../../types/index.js";
 import { mapExpr } from "../bound-expr-walk.js";
@@ -99,6 +100,7 @@ export function bindQuery(q: A.Query, ctx: QueryContext): BoundQuery {
   const limit = bindLimitValue(q.limit, ctx, "LIMIT");
   const offset = bindLimitValue(q.offset, ctx, "OFFSET");
   if (limit || offset) plan = { kind: "limit", input: plan, limit, offset, types: plan.types };
+  plan = useVectorIndexes(plan, ctx.env.catalog);
   if (visible < plan.types.length) plan = project(plan, types.map((t, i) => col(i, t)));
   return { plan, names, types };
 }
