@@ -202,12 +202,18 @@ export class StoredRelation {
     return { accepted, late, watermark };
   }
 
-  /** Rebuilds the unique indexes from the stored rows (after restoring them from a checkpoint). */
+  /**
+   * Rebuilds the unique indexes from the stored rows, and has the row listeners (vector indexes)
+   * start over from them (after restoring the rows from a checkpoint, which no listener saw).
+   */
   rebuildIndexes(): void {
-    if (this.uniques.length === 0) return;
+    if (this.uniques.length === 0 && this.listeners.size === 0) return;
     for (const ix of this.uniques) ix.map.clear();
+    for (const l of this.listeners) l.cleared();
     const all = this.entry.columns.map((_, i) => i);
     for (const chunk of this.store.scan([ROW_ID_COLUMN, ...all])) {
+      const ids: number[] = [];
+      const rows: unknown[][] = [];
       for (let i = 0; i < chunk.length; i++) {
         const row = chunk.row(i);
         const id = row[0] as number;
@@ -215,7 +221,10 @@ export class StoredRelation {
           const k = this.keyOf(ix, row.slice(1));
           if (k !== undefined) ix.map.set(k, id);
         }
+        ids.push(id);
+        rows.push(row.slice(1));
       }
+      for (const l of this.listeners) l.applied([], ids, rows);
     }
   }
 

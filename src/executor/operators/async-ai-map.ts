@@ -69,6 +69,8 @@ export class AsyncAiMap implements AsyncOperator {
 
   /** Rows waiting for answers are only in the log: no checkpoint may be taken past them. */
   checkpointBlocker(): string | null {
+    // a view stopped by a failure (on_error = 'fail') keeps the log, so that a restart meets the failure again
+    if (this.failure) return `a view stopped: ${this.failure.message}`;
     return this.pendingRows > 0 ? `${this.pendingRows} rows are waiting for model answers` : null;
   }
   /** rows answered and emitted so far */
