@@ -6,6 +6,7 @@ import { StreamRuntime, type RelationReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
+import { UserFunctions } from "./user-functions.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
@@ -42,6 +43,8 @@ export class Database implements RelationReader {
 
   /** EMBED / GENERATE: the models of this database */
   readonly models: ModelFunctions;
+  /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
+  functions!: UserFunctions;
 
   private constructor(readonly options: DatabaseOptions) {
     this.models = new ModelFunctions(this.catalog, options.memory ? undefined : (options.dataDir ?? "./sage-data"));
@@ -50,6 +53,7 @@ export class Database implements RelationReader {
   static async open(options: DatabaseOptions = {}): Promise<Database> {
     const db = new Database(options);
     registerSageCatalog(db);
+    db.functions = new UserFunctions(db);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     return db;
   }
@@ -158,6 +162,7 @@ export class Database implements RelationReader {
   async close(): Promise<void> {
     this.closed = true;
     this.streams.stop();
+    this.functions.close();
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
     this.wal?.close();

@@ -349,7 +349,7 @@ function createIndex(session: Session, st: A.CreateIndexStatement): StatementRes
   return commandResult("CREATE INDEX");
 }
 
-const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = {
+const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model" | "function"> = {
   table: "table",
   stream: "stream",
   view: "view",
@@ -359,6 +359,7 @@ const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model"> = 
   index: "index",
   schema: "schema",
   model: "model",
+  function: "function",
 };
 
 function drop(session: Session, st: A.DropStatement): StatementResult {
@@ -381,6 +382,7 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
     }
     return { ...commandResult(tag), notices };
   }
+  if (kind === "function") return session.db.functions.drop(st);
   if (kind === "model") {
     for (const n of st.names) {
       const name = n.parts[n.parts.length - 1];

@@ -93,6 +93,7 @@ export class Session {
       params,
       eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random },
       ai,
+      udf: this.db.functions.js,
     };
   }
 
@@ -131,6 +132,11 @@ export class Session {
         const created = this.db.models.create(name, optionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
         if (created && st.text) this.db.log([{ t: "ddl", sql: st.text }]);
         return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
+      }
+      case "create_function": {
+        const result = this.db.functions.create(this, st);
+        if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+        return result;
       }
       case "explain":
         return this.explain(st, sql);

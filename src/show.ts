@@ -46,6 +46,7 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
       }),
     );
   }
+  if (what === "functions") return session.db.functions.show();
   if (what === "columns") {
     if (!st.target) throw new SqlError(SqlState.SyntaxError, "SHOW COLUMNS needs FROM <relation>", { position: st.pos });
     const rel = cat.getRelation(st.target.parts, st.target.pos);

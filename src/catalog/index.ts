@@ -6,4 +6,6 @@ export {
   type ColumnSchema,
   type IndexEntry,
   type ModelEntry,
+  type FunctionEntry,
+  functionSignature,
 } from "./catalog.js";

@@ -10,7 +10,9 @@ export type {
   ExecutionContext,
   OperatorEnv,
   AiLookup,
+  UserFunctionCalls,
 } from "./message.js";
+export { JavaScriptFunctions, jsParamNames, type JsFunctionDef, type FunctionErrorRecord } from "./javascript/index.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery } from "./run-query.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";

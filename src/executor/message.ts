@@ -45,6 +45,19 @@ export interface ExecutionContext {
   cancelled?: () => boolean;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
+  /** runs user-defined (LANGUAGE javascript) functions (see UserFunctionCalls) */
+  udf?: UserFunctionCalls;
+}
+
+/**
+ * How expression kernels and table functions reach user-defined functions that do not run inline
+ * (fn "udf.<id>"): synchronously, a batch of argument rows at a time.
+ */
+export interface UserFunctionCalls {
+  /** one result per argument row */
+  scalar(fnId: string, rows: unknown[][]): unknown[];
+  /** a table function's rows for one set of arguments */
+  table(fnId: string, args: unknown[]): unknown[][];
 }
 
 /**

@@ -11,3 +11,4 @@ export { ROW_ID_COLUMN } from "./binder/from.js";
 export { toStreamingPlan } from "./streaming-plan.js";
 export { withIntervalJoinCleanup } from "./interval-join.js";
 export { pruneColumns } from "./optimizer/prune-columns.js";
+export { checkSqlFunctionBody, type SqlFunctionAst } from "./binder/user-functions.js";

@@ -63,8 +63,26 @@ function aiCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
   };
 }
 
+/** A user-defined function that does not run inline (fn "udf.<id>"): one batch per chunk. */
+function udfCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
+  const id = expr.fn.slice(4);
+  const type = expr.type;
+  return (chunk, ctx, outer) => {
+    const n = chunk.length;
+    const cols = args.map((a) => a.fn(chunk, ctx, outer));
+    if (!ctx.udf) throw new SqlError(SqlState.FeatureNotSupported, "user-defined functions are not available here");
+    const rows = new Array<unknown[]>(n);
+    for (let i = 0; i < n; i++) rows[i] = cols.map((c) => c.get(i));
+    const values = ctx.udf.scalar(id, rows);
+    const b = new ColumnBuilder(type, n);
+    for (let i = 0; i < n; i++) b.push(values[i] ?? null);
+    return b.build();
+  };
+}
+
 function compileCall(expr: CallExpr, args: Compiled[]): { fn: CompiledExpr; safe: boolean } {
   if (expr.fn.startsWith("ai.")) return { fn: aiCall(expr, args), safe: false };
+  if (expr.fn.startsWith("udf.")) return { fn: udfCall(expr, args), safe: false };
   const op = fastOp(expr.fn, expr.args.length);
   if (op !== null) {
     if (op === "neg" && args.length === 1) {

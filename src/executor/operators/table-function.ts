@@ -86,6 +86,10 @@ export class TableFunction implements SourceOperator {
     const { fn, args } = this.node;
     const values = args.map((a) => evalConst(a, this.env.ctx, this.env.outer));
     const name = fn.toLowerCase();
+    if (name.startsWith("udf.")) {
+      if (!this.env.ctx.udf) throw new SqlError(SqlState.FeatureNotSupported, "user-defined functions are not available here");
+      return this.env.ctx.udf.table(fn.slice(4), values)[Symbol.iterator]();
+    }
     if (name.startsWith("unnest")) {
       return unnest(values.map((v) => (v === null ? null : flatten(v))));
     }

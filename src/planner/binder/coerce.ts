@@ -90,7 +90,7 @@ const CLOCK_FUNCTIONS = new Set([
 
 /** Whether a call's value depends on when it runs (volatile, or reads the clock). */
 export function isTimeDependent(fnId: string): boolean {
-  if (fnId.startsWith("ai.")) return true; // model calls are never folded at bind time
+  if (fnId.startsWith("ai.") || fnId.startsWith("udf.")) return true; // model and user function calls are never folded at bind time
   return getFunction(fnId).volatile || CLOCK_FUNCTIONS.has(fnId.split(":")[0]);
 }
 

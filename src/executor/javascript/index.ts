@@ -1,0 +1,1 @@
+export { JavaScriptFunctions, jsParamNames, type JsFunctionDef, type FunctionErrorRecord } from "./javascript-functions.js";
