@@ -7,6 +7,7 @@ import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
 import { UserFunctions } from "./user-functions.js";
+import { loadPlugins } from "./plugins.js";
 import { StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
@@ -18,6 +19,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** keep everything in memory (tests, `sage-sql --memory`) */
   memory?: boolean;
+  /** npm packages (or module paths) that add connectors and model providers (see src/plugins.ts) */
+  plugins?: string[];
 }
 
 export interface SessionOptions {
@@ -51,6 +54,8 @@ export class Database implements RelationReader {
   }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
+    // before recovery: replayed CREATE STREAM / CREATE MODEL statements may name a plugin's kinds
+    if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
     registerSageCatalog(db);
     db.functions = new UserFunctions(db);

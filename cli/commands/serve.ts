@@ -11,6 +11,8 @@ export interface ServeOptions {
   port: string;
   dataDir: string;
   memory?: boolean;
+  /** --plugin, repeatable */
+  plugin?: string[];
   user: string;
   password?: string;
   tlsKey?: string;
@@ -33,6 +35,7 @@ export function registerServe(program: Command): void {
     .option("--tls-cert <file>", "PEM certificate for --tls-key")
     .option("--max-connections <n>", "sessions at once", "100")
     .option("--verbose", "log connections and errors to stderr (JSON lines)")
+    .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
     .action(async (options: ServeOptions) => {
       const code = await serve(options);
       await exitAfterFlush(code);
@@ -60,7 +63,7 @@ async function serve(options: ServeOptions): Promise<number> {
 
   let db: Database;
   try {
-    db = await Database.open(options.memory ? { memory: true } : { dataDir: options.dataDir });
+    db = await Database.open({ ...(options.memory ? { memory: true } : { dataDir: options.dataDir }), plugins: options.plugin });
   } catch (e) {
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n`);
     return 2;

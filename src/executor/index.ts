@@ -12,7 +12,7 @@ export type {
   AiLookup,
   UserFunctionCalls,
 } from "./message.js";
-export { JavaScriptFunctions, jsParamNames, type JsFunctionDef, type FunctionErrorRecord } from "./javascript/index.js";
+export { JavaScriptFunctions, jsParamNames, sqlValueFromJs, type JsFunctionDef, type FunctionErrorRecord } from "./javascript/index.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery } from "./run-query.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
