@@ -27,6 +27,8 @@ export interface SessionOptions {
   user?: string;
   database?: string;
   applicationName?: string;
+  /** may create javascript functions and the like (default true: the built-in sage role is one) */
+  superuser?: boolean;
 }
 
 export class Database implements RelationReader {

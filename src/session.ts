@@ -30,6 +30,7 @@ export class Session {
     readonly options: SessionOptions,
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
+    if (options.superuser === false) this.settings.set("is_superuser", "off");
   }
 
   get user(): string {

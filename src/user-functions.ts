@@ -77,7 +77,7 @@ export class UserFunctions {
     const { schema, name } = cat.schemaFor(st.name.parts);
     const language = LANGUAGES[st.language];
     if (!language) throw new SqlError(SqlState.UndefinedObject, `language "${st.language}" does not exist`, { position: st.pos, hint: "Use LANGUAGE sql or LANGUAGE javascript." });
-    if (language === "javascript" && session.settings.get("is_superuser") !== "on") {
+    if (language === "javascript" && session.options.superuser === false) {
       throw new SqlError(SqlState.InsufficientPrivilege, "permission denied for language javascript", { position: st.pos, hint: "Only superusers can create functions in an untrusted language." });
     }
     const seen = new Set<string>();

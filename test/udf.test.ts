@@ -181,6 +181,21 @@ describe("LANGUAGE javascript functions", () => {
   });
 });
 
+describe("privileges", () => {
+  it("lets only superusers create javascript functions (an untrusted language)", async () => {
+    const db = await Database.open({ memory: true });
+    const plain = db.connect({ user: "alice", superuser: false });
+    const e = await plain.execute("CREATE FUNCTION f(x INT) RETURNS INT LANGUAGE javascript AS $$ return x $$").catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SqlError);
+    expect((e as SqlError).code).toBe("42501");
+    await plain.execute("CREATE FUNCTION g(x INT) RETURNS INT LANGUAGE sql AS $$ SELECT x * 3 $$");
+    await db.execute("CREATE FUNCTION f(x INT) RETURNS INT LANGUAGE javascript AS $$ return x + 1 $$");
+    // calling is not restricted
+    expect((await plain.execute("SELECT f(1), g(2)"))[0].rows).toEqual([[2, 6]]);
+    await db.close();
+  });
+});
+
 describe("functions are catalog objects", () => {
   it("survive a restart and show in SHOW FUNCTIONS", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-udf-"));
