@@ -54,8 +54,8 @@ export interface ExecutionContext {
  * (fn "udf.<id>"): synchronously, a batch of argument rows at a time.
  */
 export interface UserFunctionCalls {
-  /** one result per argument row */
-  scalar(fnId: string, rows: unknown[][]): unknown[];
+  /** one result per row; `args` holds one array of `count` values per parameter (columnar) */
+  scalar(fnId: string, args: unknown[][], count: number): unknown[];
   /** a table function's rows for one set of arguments */
   table(fnId: string, args: unknown[]): unknown[][];
 }

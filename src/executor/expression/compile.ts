@@ -71,9 +71,12 @@ function udfCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
     const n = chunk.length;
     const cols = args.map((a) => a.fn(chunk, ctx, outer));
     if (!ctx.udf) throw new SqlError(SqlState.FeatureNotSupported, "user-defined functions are not available here");
-    const rows = new Array<unknown[]>(n);
-    for (let i = 0; i < n; i++) rows[i] = cols.map((c) => c.get(i));
-    const values = ctx.udf.scalar(id, rows);
+    const argValues = cols.map((c) => {
+      const a = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) a[i] = c.get(i);
+      return a;
+    });
+    const values = ctx.udf.scalar(id, argValues, n);
     const b = new ColumnBuilder(type, n);
     for (let i = 0; i < n; i++) b.push(values[i] ?? null);
     return b.build();

@@ -57,67 +57,81 @@ export class JavaScriptFunctions implements UserFunctionCalls {
     return d;
   }
 
-  /** Runs the batch; returns per-row results (null where a row failed under the NULL policy). */
-  private runBatch(def: JsFunctionDef, kind: "scalar" | "table", rows: unknown[][]): { values: unknown[]; failed: Set<number> } {
-    const jsRows = rows.map((r) => r.map((v, i) => toJs(def.params[i].type, v)));
+  /** Runs the batch (columnar args); returns per-row results (null where a row failed under the NULL policy). */
+  private runBatch(def: JsFunctionDef, kind: "scalar" | "table", args: unknown[][], count: number): { values: unknown[]; failed: Set<number> } {
+    const jsArgs = args.map((col, p) => {
+      const t = def.params[p].type;
+      const out = new Array<unknown>(count);
+      for (let i = 0; i < count; i++) out[i] = toJs(t, col[i]);
+      return out;
+    });
+    const rowArgs = (i: number) => jsArgs.map((c) => c[i]);
     let reply;
     try {
       reply = this.pool.run(
-        { kind, key: `${def.id}\u0000${def.body}`, params: jsParamNames(def), body: def.body, columns: def.returnsTable?.map((c) => c.name), rows: jsRows },
+        { kind, key: `${def.id}\u0000${def.body}`, params: jsParamNames(def), body: def.body, columns: def.returnsTable?.map((c) => c.name), args: jsArgs, count },
         def,
       );
     } catch (e) {
       const limit = e instanceof WorkerLimitError;
       const message = e instanceof Error ? e.message : String(e);
       if (def.onError === "null") {
-        this.recordError({ function: def.name, message, input: `${rows.length} row batch` });
-        return { values: rows.map(() => null), failed: new Set(rows.map((_, i) => i)) };
+        this.recordError({ function: def.name, message, input: count === 1 ? describeArgs(rowArgs(0)) : `a batch of ${count} rows` });
+        return { values: new Array(count).fill(null), failed: new Set(Array.from({ length: count }, (_, i) => i)) };
       }
       throw new SqlError(limit ? SqlState.QueryCanceled : SqlState.DataException, `function ${def.name} ${limit ? "" : "failed: "}${message}`);
     }
     const failed = new Set<number>();
     for (const [i, message] of reply.errors) {
-      if (def.onError === "error") throw new SqlError(SqlState.DataException, `function ${def.name} raised an error: ${message}`, { detail: `arguments: (${describeArgs(jsRows[i])})` });
-      this.recordError({ function: def.name, message, input: describeArgs(jsRows[i]) });
+      if (def.onError === "error") throw new SqlError(SqlState.DataException, `function ${def.name} raised an error: ${message}`, { detail: `arguments: (${describeArgs(rowArgs(i))})` });
+      this.recordError({ function: def.name, message, input: describeArgs(rowArgs(i)) });
       failed.add(i);
     }
     return { values: reply.values, failed };
   }
 
   /** Reads a result as `type`; under the NULL policy a value that does not fit becomes NULL. */
-  private convert(def: JsFunctionDef, type: DataType, v: unknown, args: unknown[]): unknown {
+  private convert(def: JsFunctionDef, type: DataType, v: unknown, args: unknown[][], row: number): unknown {
     try {
       return fromJs(type, v);
     } catch (e) {
       const message = `returned a value that is not a ${type.id}: ${e instanceof Error ? e.message : String(e)}`;
       if (def.onError === "error") throw new SqlError(SqlState.DataException, `function ${def.name} ${message}`);
-      this.recordError({ function: def.name, message, input: describeArgs(args) });
+      this.recordError({ function: def.name, message, input: describeArgs(args.map((c, p) => toJs(def.params[p].type, c[row]))) });
       return null;
     }
   }
 
-  scalar(id: string, rows: unknown[][]): unknown[] {
+  scalar(id: string, args: unknown[][], count: number): unknown[] {
     const def = this.def(id);
-    const out: unknown[] = new Array(rows.length).fill(null);
+    const out: unknown[] = new Array(count).fill(null);
     // strict functions are not called for rows with a NULL argument
-    const live: number[] = [];
-    for (let i = 0; i < rows.length; i++) if (!(def.strict && rows[i].some((v) => v === null))) live.push(i);
-    if (live.length === 0) return out;
-    const { values, failed } = this.runBatch(def, "scalar", live.map((i) => rows[i]));
+    let live: number[] | null = null;
+    if (def.strict) {
+      live = [];
+      for (let i = 0; i < count; i++) if (!args.some((col) => col[i] === null)) live.push(i);
+      if (live.length === 0) return out;
+    }
+    const picked = live === null ? args : args.map((col) => live!.map((i) => col[i]));
+    const n = live === null ? count : live.length;
+    const { values, failed } = this.runBatch(def, "scalar", picked, n);
     const type = def.returns!;
-    live.forEach((row, k) => {
-      if (!failed.has(k)) out[row] = this.convert(def, type, values[k], rows[row]);
-    });
+    for (let k = 0; k < n; k++) {
+      if (failed.has(k)) continue;
+      const row = live === null ? k : live[k];
+      out[row] = this.convert(def, type, values[k], args, row);
+    }
     return out;
   }
 
   table(id: string, args: unknown[]): unknown[][] {
     const def = this.def(id);
     if (def.strict && args.some((v) => v === null)) return [];
-    const { values, failed } = this.runBatch(def, "table", [args]);
+    const { values, failed } = this.runBatch(def, "table", args.map((v) => [v]), 1);
     if (failed.size > 0) return [];
     const cols = def.returnsTable!;
-    return (values[0] as unknown[][]).map((r) => cols.map((c, i) => this.convert(def, c.type, r[i], args)));
+    const colArgs = args.map((v) => [v]);
+    return (values[0] as unknown[][]).map((r) => cols.map((c, i) => this.convert(def, c.type, r[i], colArgs, 0)));
   }
 
   close(): void {

@@ -42,6 +42,15 @@ export function fromJs(type: DataType, v: unknown): unknown {
     case "boolean":
       if (typeof v === "boolean") return v;
       break;
+    case "integer":
+      if (typeof v === "number" && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+      break;
+    case "smallint":
+      if (typeof v === "number" && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
+      break;
+    case "bigint":
+      if (typeof v === "bigint" && v >= -9223372036854775808n && v <= 9223372036854775807n) return v;
+      break;
     case "double":
     case "real":
       if (typeof v === "number") return type.id === "real" ? Math.fround(v) : v;

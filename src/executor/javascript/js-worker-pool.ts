@@ -8,7 +8,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { WORKER_SOURCE } from "./worker-source.js";
 
-/** What a worker is asked to run: `rows` are argument lists (per row, or per table-function call). */
+/** What a worker is asked to run: `args` holds one array per parameter, `count` values each (one per row or table-function call). */
 export interface WorkerRequest {
   kind: "scalar" | "table";
   /** cache key of the compiled body (function id and its definition version) */
@@ -17,7 +17,8 @@ export interface WorkerRequest {
   body: string;
   /** table functions: column names (rows returned as objects are read by them) */
   columns?: string[];
-  rows: unknown[][];
+  args: unknown[][];
+  count: number;
 }
 
 /** Values per row (or result sets per call) and the rows whose call threw. */
@@ -79,13 +80,14 @@ export class JsWorkerPool {
    * worker died), or Error with the worker's message when the body does not compile.
    */
   run(req: WorkerRequest, limits: { timeoutMs: number; memoryMb: number }): WorkerReply {
-    const parts = req.rows.length >= SPLIT_MIN_ROWS && this.size > 1 ? this.size : 1;
-    const per = Math.ceil(req.rows.length / parts);
+    const parts = req.count >= SPLIT_MIN_ROWS && this.size > 1 ? this.size : 1;
+    const per = Math.ceil(req.count / parts);
     const started: { w: PooledWorker; offset: number }[] = [];
     for (let p = 0; p < parts; p++) {
       const w = this.take(limits.memoryMb);
       Atomics.store(w.flag, 0, 0);
-      w.worker.postMessage({ ...req, rows: parts === 1 ? req.rows : req.rows.slice(p * per, (p + 1) * per) });
+      const end = Math.min(req.count, (p + 1) * per);
+      w.worker.postMessage(parts === 1 ? req : { ...req, args: req.args.map((a) => a.slice(p * per, end)), count: end - p * per });
       started.push({ w, offset: p * per });
     }
     const deadline = Date.now() + limits.timeoutMs;

@@ -27,12 +27,19 @@ function compile(m) {
 
 function run(m) {
   const f = compile(m);
+  const cols = m.args;
+  const nargs = cols.length;
+  const call = new Array(nargs);
+  const argsAt = (i) => {
+    for (let p = 0; p < nargs; p++) call[p] = cols[p][i];
+    return call;
+  };
   if (m.kind === "scalar") {
-    const values = new Array(m.rows.length);
+    const values = new Array(m.count);
     const errors = [];
-    for (let i = 0; i < m.rows.length; i++) {
+    for (let i = 0; i < m.count; i++) {
       try {
-        const v = f.apply(null, m.rows[i]);
+        const v = f.apply(null, argsAt(i));
         values[i] = v === undefined ? null : v;
       } catch (e) {
         values[i] = null;
@@ -44,9 +51,9 @@ function run(m) {
   // table: one result set per argument set; a row is an array, an object (by column name) or a value
   const sets = [];
   const errors = [];
-  for (let i = 0; i < m.rows.length; i++) {
+  for (let i = 0; i < m.count; i++) {
     try {
-      const out = f.apply(null, m.rows[i]);
+      const out = f.apply(null, argsAt(i));
       const rows = [];
       if (out !== null && out !== undefined) {
         for (const r of out) {
