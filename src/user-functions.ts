@@ -6,7 +6,7 @@
 
 import type * as A from "./parser/index.js";
 import { parse } from "./parser/index.js";
-import { functionSignature, type FunctionEntry } from "./catalog/index.js";
+import { functionSignature, relationKindName, type FunctionEntry } from "./catalog/index.js";
 import { JavaScriptFunctions, jsParamNames, type FunctionErrorRecord } from "./executor/index.js";
 import { QueryContext, checkSqlFunctionBody, type SqlFunctionAst } from "./planner/index.js";
 import type { Database } from "./database.js";
@@ -188,6 +188,15 @@ export class UserFunctions {
       }
       targets.push(hit);
     });
+    for (const f of targets) {
+      const users = cat.dependents(f.id);
+      if (users.length > 0) {
+        throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop function ${f.name}(${f.params.map((p) => typeName(p.type)).join(", ")}) because other objects depend on it`, {
+          detail: users.map((r) => `${relationKindName(r.kind)} ${r.name} depends on function ${f.name}`).join("\n"),
+          hint: "Drop the dependent objects first.",
+        });
+      }
+    }
     for (const f of targets) cat.removeFunction(f.id);
     return { ...commandResult("DROP FUNCTION"), notices };
   }

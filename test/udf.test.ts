@@ -149,6 +149,11 @@ describe("LANGUAGE javascript functions", () => {
     expect(await rows(db, "SELECT * FROM totals")).toEqual(["7|2"]);
     await db.execute("DELETE FROM orders WHERE id = 1");
     expect(await rows(db, "SELECT * FROM totals")).toEqual(["4|1"]);
+    // the view needs the function: DROP refuses until the view is gone
+    const e = await failure(db, "DROP FUNCTION parse_qty");
+    expect(e.code).toBe("2BP01");
+    expect(e.detail).toContain("totals");
+    await db.execute("DROP MATERIALIZED VIEW totals; DROP FUNCTION parse_qty");
     await db.close();
   });
 

@@ -176,7 +176,11 @@ export function bindUserFunctionCall(ast: A.FunctionCallExpr, args: BoundExpr[],
   if (!r) return undefined;
   const { entry } = r;
   const callArgs = args.map((a, i) => coerce(env, a, r.argTypes[i], "implicit", ast.pos));
-  if (entry.language === "javascript") return { kind: "call", fn: `udf.${entry.id}`, args: callArgs, type: entry.returns! };
+  if (entry.language === "javascript") {
+    // a view that calls it needs it at run time: recorded like a relation it reads (DROP checks it)
+    env.readRelations.add(entry.id);
+    return { kind: "call", fn: `udf.${entry.id}`, args: callArgs, type: entry.returns! };
+  }
   return inlineScalar(entry, callArgs, env);
 }
 
@@ -195,6 +199,7 @@ export function bindUserTableFunction(item: A.FunctionRef, ctx: QueryContext, ar
   if (entry.language === "javascript") {
     if (item.withOrdinality) throw new SqlError(SqlState.FeatureNotSupported, "WITH ORDINALITY is not supported for javascript functions", { position: item.pos });
     const callArgs = args.map((a, i) => coerce(env, a, r.argTypes[i], "implicit", item.pos));
+    env.readRelations.add(entry.id);
     const types = cols.map((c) => c.type);
     const plan: PhysicalPlan = { kind: "table_function", fn: `udf.${entry.id}`, args: callArgs, withOrdinality: false, types };
     return { plan, scope: namesScope(colNames, types, alias) };
