@@ -51,7 +51,7 @@ export interface ExecutionContext {
 
 /**
  * How expression kernels and table functions reach user-defined functions that do not run inline
- * (fn "udf.<id>"): synchronously, a batch of argument rows at a time.
+ * (fn "udf.<id>:<name>"): synchronously, a batch of argument rows at a time.
  */
 export interface UserFunctionCalls {
   /** one result per row; `args` holds one array of `count` values per parameter (columnar) */

@@ -63,9 +63,15 @@ function aiCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
   };
 }
 
-/** A user-defined function that does not run inline (fn "udf.<id>"): one batch per chunk. */
+/** "udf.<id>:<name>" → id */
+export function userFunctionId(fn: string): string {
+  const colon = fn.indexOf(":");
+  return colon < 0 ? fn.slice(4) : fn.slice(4, colon);
+}
+
+/** A user-defined function that does not run inline (fn "udf.<id>:<name>"): one batch per chunk. */
 function udfCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
-  const id = expr.fn.slice(4);
+  const id = userFunctionId(expr.fn);
   const type = expr.type;
   return (chunk, ctx, outer) => {
     const n = chunk.length;

@@ -5,7 +5,7 @@
 // bound where the call stands — a `SELECT expr` body as that expression, any other body as a
 // scalar subquery, a RETURNS TABLE body as a derived table — so they work in views and
 // materialized views like hand-written SQL. LANGUAGE javascript functions become calls
-// "udf.<id>" that the executor runs through ExecutionContext.udf.
+// "udf.<id>:<name>" that the executor runs (by id) through ExecutionContext.udf.
 
 import type * as A from "../../parser/ast.js";
 import type { FunctionEntry } from "../../catalog/index.js";
@@ -179,7 +179,7 @@ export function bindUserFunctionCall(ast: A.FunctionCallExpr, args: BoundExpr[],
   if (entry.language === "javascript") {
     // a view that calls it needs it at run time: recorded like a relation it reads (DROP checks it)
     env.readRelations.add(entry.id);
-    return { kind: "call", fn: `udf.${entry.id}`, args: callArgs, type: entry.returns! };
+    return { kind: "call", fn: `udf.${entry.id}:${entry.name}`, args: callArgs, type: entry.returns! };
   }
   return inlineScalar(entry, callArgs, env);
 }
@@ -201,7 +201,7 @@ export function bindUserTableFunction(item: A.FunctionRef, ctx: QueryContext, ar
     const callArgs = args.map((a, i) => coerce(env, a, r.argTypes[i], "implicit", item.pos));
     env.readRelations.add(entry.id);
     const types = cols.map((c) => c.type);
-    const plan: PhysicalPlan = { kind: "table_function", fn: `udf.${entry.id}`, args: callArgs, withOrdinality: false, types };
+    const plan: PhysicalPlan = { kind: "table_function", fn: `udf.${entry.id}:${entry.name}`, args: callArgs, withOrdinality: false, types };
     return { plan, scope: namesScope(colNames, types, alias) };
   }
   // SELECT CAST(c1 AS t1) AS name1, ... FROM (<inlined body>) AS _body(c1, ...)
