@@ -77,6 +77,12 @@ describe("LANGUAGE sql functions", () => {
     expect(await rows(db, "SELECT * FROM at_least(20) ORDER BY id")).toEqual(["2|20", "3|30"]);
     expect(await rows(db, "SELECT a.v FROM at_least(25) AS a")).toEqual(["30"]);
     expect((await failure(db, "SELECT at_least(1)")).code).toBe("0A000");
+    // arguments from an earlier FROM item (implicitly LATERAL): lo is t.v of the outer row, not the body's v
+    expect(await rows(db, "SELECT t.id, a.id FROM t, at_least(t.v) AS a ORDER BY 1, 2")).toEqual(["1|1", "1|2", "1|3", "2|2", "2|3", "3|3"]);
+    // a RETURNS TABLE function with constant arguments feeds a materialized view
+    await db.execute("CREATE MATERIALIZED VIEW big AS SELECT count(*) AS n FROM at_least(20)");
+    await db.execute("INSERT INTO t VALUES (4, 40)");
+    expect(await rows(db, "SELECT n FROM big")).toEqual(["3"]);
     await db.close();
   });
 
@@ -115,6 +121,8 @@ describe("LANGUAGE javascript functions", () => {
       $$;`);
     expect(await rows(db, "SELECT * FROM js_words('to be or not')")).toEqual(["1|to", "2|be", "3|or", "4|not"]);
     expect(await rows(db, "SELECT upper(word) FROM js_words('a b') WHERE pos = 2")).toEqual(["B"]);
+    await db.execute("CREATE TABLE lines (id INT, line TEXT); INSERT INTO lines VALUES (1, 'x y'), (2, 'z')");
+    expect(await rows(db, "SELECT l.id, w.word FROM lines l, js_words(l.line) AS w ORDER BY 1, 2")).toEqual(["1|x", "1|y", "2|z"]);
     await db.close();
   });
 

@@ -84,6 +84,19 @@ function substitute(node: unknown, entry: FunctionEntry, replace: (i: number) =>
   return out;
 }
 
+/** `fn.param` → `_sage_args.param` (bare names are left to scope resolution). */
+function substituteQualified(node: unknown, fname: string, params: string[]): unknown {
+  if (Array.isArray(node)) return node.map((n) => substituteQualified(n, fname, params));
+  if (node === null || typeof node !== "object") return node;
+  const o = node as Record<string, unknown>;
+  if (o.kind === "column_ref" && Array.isArray(o.parts) && o.parts.length === 2 && o.parts[0] === fname && params.includes(o.parts[1] as string)) {
+    return { ...o, parts: ["_sage_args", o.parts[1]] };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = substituteQualified(v, fname, params);
+  return out;
+}
+
 function sqlAst(entry: FunctionEntry): SqlFunctionAst {
   return entry.query as SqlFunctionAst;
 }
@@ -204,16 +217,42 @@ export function bindUserTableFunction(item: A.FunctionRef, ctx: QueryContext, ar
     const plan: PhysicalPlan = { kind: "table_function", fn: `udf.${entry.id}:${entry.name}`, args: callArgs, withOrdinality: false, types };
     return { plan, scope: namesScope(colNames, types, alias) };
   }
-  // SELECT CAST(c1 AS t1) AS name1, ... FROM (<inlined body>) AS _body(c1, ...)
-  const tableTypes = sqlAst(entry).table ?? [];
+  // SELECT CAST(c1 AS t1) AS name1, ... FROM <body> AS _body(c1, ...), where <body> is
+  //  - constant arguments: the body with the arguments written in (capture-free; works in views);
+  //  - arguments that read columns (FROM t, f(t.x)): (VALUES (args)) AS _sage_args(params),
+  //    LATERAL (body): parameters resolve as that row's columns, and a body table's own column
+  //    shadows a parameter of the same name, as in Postgres.
+  const ast = sqlAst(entry);
+  const tableTypes = ast.table ?? [];
   const inner = cols.map((_, i) => `_c${i + 1}`);
+  const constantArgs = args.every((a) => a.kind === "const" || a.kind === "param");
+  const from: A.FromItem[] = [];
+  if (constantArgs) {
+    from.push({ kind: "subquery", query: inlinedQuery(entry, item.call.args), alias: { name: "_body", columns: inner }, lateral: false });
+  } else {
+    const argCols = entry.params.map((p, i) => p.name ?? `$${i + 1}`);
+    const values: A.Query = {
+      kind: "query",
+      orderBy: [],
+      body: { kind: "select", items: item.call.args.map((a, i) => ({ expr: { kind: "cast", expr: a, type: ast.paramTypes[i] } })), from: [], groupBy: [], windows: [] },
+    };
+    const toArgColumn = (i: number): A.Expr => {
+      if (i < 0 || i >= argCols.length) throw new SqlError(SqlState.UndefinedParameter, `there is no parameter $${i + 1}`);
+      return { kind: "column_ref", parts: ["_sage_args", argCols[i]] };
+    };
+    // only `$n` and `fn.param` are rewritten; bare names resolve through the scopes
+    const body = substitute(ast.query, { ...entry, params: entry.params.map(() => ({ type: entry.params[0].type })) } as FunctionEntry, toArgColumn, toArgColumn) as A.Query;
+    const qualified = substituteQualified(body, entry.name, argCols) as A.Query;
+    from.push({ kind: "subquery", query: values, alias: { name: "_sage_args", columns: argCols }, lateral: false });
+    from.push({ kind: "subquery", query: qualified, alias: { name: "_body", columns: inner }, lateral: true });
+  }
   const wrapped: A.Query = {
     kind: "query",
     orderBy: [],
     body: {
       kind: "select",
-      items: cols.map((c, i) => ({ expr: { kind: "cast", expr: { kind: "column_ref", parts: [inner[i]] }, type: tableTypes[i] }, alias: colNames[i] })),
-      from: [{ kind: "subquery", query: inlinedQuery(entry, item.call.args), alias: { name: "_body", columns: inner }, lateral: false }],
+      items: cols.map((c, i) => ({ expr: { kind: "cast", expr: { kind: "column_ref", parts: ["_body", inner[i]] }, type: tableTypes[i] }, alias: colNames[i] })),
+      from,
       groupBy: [],
       windows: [],
     },
