@@ -20,7 +20,9 @@ const LANGUAGES: Record<string, FunctionEntry["language"]> = { sql: "sql", javas
 /** How many failed calls sage_catalog.function_errors keeps (the oldest go first). */
 const ERROR_LOG_SIZE = 1000;
 
-const DEFAULT_TIMEOUT_MS = 5000;
+// a batch blocks the engine's thread while it runs, so the default limit is short (a chunk of 4096 rows of a
+// simple function takes about a millisecond)
+const DEFAULT_TIMEOUT_MS = 1000;
 const DEFAULT_MEMORY_MB = 64;
 
 /** Option words CREATE FUNCTION accepts (the Postgres ones are accepted and mostly recorded). */

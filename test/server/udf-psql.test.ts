@@ -41,4 +41,18 @@ describe("psql and user functions", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("42|x1\nn\n");
   });
+
+  it("stops an endless loop at the time limit and keeps serving other connections", async () => {
+    const create = await psql(t.port, ["-c", "CREATE FUNCTION spin(x INT) RETURNS INT LANGUAGE javascript WITH (timeout_ms = 300) AS $$ for (;;) {} $$"]);
+    expect(create.stderr).toBe("");
+    const [looping, other] = await Promise.all([
+      psql(t.port, ["-c", "SELECT spin(1)"]),
+      psql(t.port, ["-At", "-c", "SELECT add_one(1)"]),
+    ]);
+    expect(looping.code).toBe(1);
+    expect(looping.stderr).toContain("function spin exceeded its time limit of 300 ms");
+    expect(other.stdout).toBe("2\n");
+    const after = await psql(t.port, ["-At", "-c", "SELECT add_one(2)"]);
+    expect(after.stdout).toBe("3\n");
+  });
 });
