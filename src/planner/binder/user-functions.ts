@@ -1,11 +1,15 @@
 // Calls of user-defined functions (CREATE FUNCTION). Overloads resolve the Postgres way, by name
 // and argument types (exact match, then implicit casts; see types/functions/resolve.ts).
-// LANGUAGE sql functions are inlined: the body's parameter references (by name, `fn.name` or `$n`)
-// are replaced by the call's argument expressions cast to the parameter types, and the result is
-// bound where the call stands — a `SELECT expr` body as that expression, any other body as a
-// scalar subquery, a RETURNS TABLE body as a derived table — so they work in views and
-// materialized views like hand-written SQL. LANGUAGE javascript functions become calls
-// "udf.<id>:<name>" that the executor runs (by id) through ExecutionContext.udf.
+// LANGUAGE sql functions are inlined where the call stands, so they work in views and
+// materialized views like hand-written SQL:
+//  - scalar: the body is bound over its parameters (as columns `name`, `fn.name`, `$n`), then each
+//    parameter reference is replaced by the call's bound argument — a `SELECT expr` body becomes
+//    that expression, any other body a scalar subquery whose outer values are the arguments;
+//  - RETURNS TABLE in FROM: a derived table; constant arguments are written into the body, and
+//    arguments that read earlier FROM items come in as a LATERAL row of parameters.
+// In a body with FROM, a table's own column shadows a parameter of the same name, as in Postgres.
+// LANGUAGE javascript functions become calls "udf.<id>:<name>" that the executor runs (by id)
+// through ExecutionContext.udf.
 
 import type * as A from "../../parser/ast.js";
 import type { FunctionEntry } from "../../catalog/index.js";
@@ -241,7 +245,7 @@ export function bindUserTableFunction(item: A.FunctionRef, ctx: QueryContext, ar
       return { kind: "column_ref", parts: ["_sage_args", argCols[i]] };
     };
     // only `$n` and `fn.param` are rewritten; bare names resolve through the scopes
-    const body = substitute(ast.query, { ...entry, params: entry.params.map(() => ({ type: entry.params[0].type })) } as FunctionEntry, toArgColumn, toArgColumn) as A.Query;
+    const body = substitute(ast.query, { ...entry, params: [] } as FunctionEntry, toArgColumn, toArgColumn) as A.Query; // `$n` only
     const qualified = substituteQualified(body, entry.name, argCols) as A.Query;
     from.push({ kind: "subquery", query: values, alias: { name: "_sage_args", columns: argCols }, lateral: false });
     from.push({ kind: "subquery", query: qualified, alias: { name: "_body", columns: inner }, lateral: true });
