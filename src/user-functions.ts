@@ -193,8 +193,9 @@ export class UserFunctions {
     for (const f of targets) {
       const users = cat.dependents(f.id);
       if (users.length > 0) {
-        throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop function ${f.name}(${f.params.map((p) => typeName(p.type)).join(", ")}) because other objects depend on it`, {
-          detail: users.map((r) => `${relationKindName(r.kind)} ${r.name} depends on function ${f.name}`).join("\n"),
+        const sig = `${f.name}(${f.params.map((p) => typeName(p.type)).join(", ")})`;
+        throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop function ${sig} because other objects depend on it`, {
+          detail: users.map((r) => `${relationKindName(r.kind)} ${r.name} depends on function ${sig}`).join("\n"),
           hint: "Drop the dependent objects first.",
         });
       }

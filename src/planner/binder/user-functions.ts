@@ -193,9 +193,9 @@ export function bindUserFunctionCall(ast: A.FunctionCallExpr, args: BoundExpr[],
   if (!r) return undefined;
   const { entry } = r;
   const callArgs = args.map((a, i) => coerce(env, a, r.argTypes[i], "implicit", ast.pos));
+  // a view that calls it depends on it (DROP FUNCTION checks): recorded like a relation it reads
+  env.readRelations.add(entry.id);
   if (entry.language === "javascript") {
-    // a view that calls it needs it at run time: recorded like a relation it reads (DROP checks it)
-    env.readRelations.add(entry.id);
     return { kind: "call", fn: `udf.${entry.id}:${entry.name}`, args: callArgs, type: entry.returns! };
   }
   return inlineScalar(entry, callArgs, env);
@@ -226,6 +226,7 @@ export function bindUserTableFunction(item: A.FunctionRef, ctx: QueryContext, ar
   //  - arguments that read columns (FROM t, f(t.x)): (VALUES (args)) AS _sage_args(params),
   //    LATERAL (body): parameters resolve as that row's columns, and a body table's own column
   //    shadows a parameter of the same name, as in Postgres.
+  env.readRelations.add(entry.id);
   const ast = sqlAst(entry);
   const tableTypes = ast.table ?? [];
   const inner = cols.map((_, i) => `_c${i + 1}`);
