@@ -214,6 +214,14 @@ export class UserFunctions {
     );
   }
 
+  /** SHOW CREATE FUNCTION name: each overload's CREATE statement. */
+  showCreate(name: string, position?: number): StatementResult {
+    const overloads = this.db.catalog.findFunctions(name);
+    if (overloads.length === 0) throw new SqlError(SqlState.UndefinedFunction, `function "${name}" does not exist`, { position });
+    const t = Types.text;
+    return rowsResult("SHOW", [{ name: "Name", type: t }, { name: "Create Sql", type: t }], overloads.map((f) => [`${f.name}(${describeArguments(f)})`, f.definition ?? ""]));
+  }
+
   close(): void {
     this.js.close();
   }

@@ -228,6 +228,7 @@ describe("functions are catalog objects", () => {
     await db.execute("INSERT INTO t VALUES (3)");
     expect(await rows(db, "SELECT * FROM mv ORDER BY b")).toEqual(["2|1!", "3|2!", "4|3!"]);
     expect(await rows(db, "SHOW FUNCTIONS")).toEqual(["inc|a integer|integer|sql|0", "shout|s text|text|javascript|0"]);
+    expect(await rows(db, "SHOW CREATE FUNCTION shout")).toEqual(["shout(s text)|CREATE FUNCTION shout(s TEXT) RETURNS TEXT LANGUAGE javascript AS $$ return s + '!' $$"]);
     expect((await failure(db, "SELECT gone(1)")).code).toBe("42883");
     await db.close();
   });
