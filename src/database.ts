@@ -6,6 +6,8 @@ import { StreamRuntime, type RelationReader, type VectorIndexReader } from "./ex
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
 import { ModelFunctions } from "./model-functions.js";
+import { UserFunctions } from "./user-functions.js";
+import { loadPlugins } from "./plugins.js";
 import { StoredRelation } from "./stored-relation.js";
 import { TableVectorIndexes } from "./table-vector-index.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
@@ -24,12 +26,16 @@ export interface DatabaseOptions {
   checkpointInterval?: number;
   /** tests: called after a checkpoint's state is written, before it commits */
   beforeCheckpointCommit?: BeforeCommitHook;
+  /** npm packages (or module paths) that add connectors and model providers (see src/plugins.ts) */
+  plugins?: string[];
 }
 
 export interface SessionOptions {
   user?: string;
   database?: string;
   applicationName?: string;
+  /** may create javascript functions and the like (default true: the built-in sage role is one) */
+  superuser?: boolean;
 }
 
 export class Database implements RelationReader {
@@ -56,6 +62,8 @@ export class Database implements RelationReader {
   readonly models: ModelFunctions;
   /** CREATE SECRET values, sealed with the master key */
   readonly secrets: Secrets;
+  /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
+  functions!: UserFunctions;
 
   private constructor(readonly options: DatabaseOptions) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
@@ -64,8 +72,11 @@ export class Database implements RelationReader {
   }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
+    // before recovery: replayed CREATE STREAM / CREATE MODEL statements may name a plugin's kinds
+    if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
     registerSageCatalog(db);
+    db.functions = new UserFunctions(db);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     return db;
   }
@@ -213,6 +224,7 @@ export class Database implements RelationReader {
     this.checkpoints?.stop();
     this.checkpoints = null;
     this.streams.stop();
+    this.functions.close();
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
     for (const df of this.streams.all()) df.close(); // model calls in flight are cancelled

@@ -362,7 +362,7 @@ function createIndex(session: Session, st: A.CreateIndexStatement): StatementRes
   return commandResult("CREATE INDEX");
 }
 
-const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model" | "secret"> = {
+const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model" | "secret" | "function"> = {
   table: "table",
   stream: "stream",
   view: "view",
@@ -373,6 +373,7 @@ const DROP_KINDS: Record<string, RelationKind | "index" | "schema" | "model" | "
   schema: "schema",
   model: "model",
   secret: "secret",
+  function: "function",
 };
 
 function drop(session: Session, st: A.DropStatement): StatementResult {
@@ -397,6 +398,7 @@ function drop(session: Session, st: A.DropStatement): StatementResult {
     return { ...commandResult(tag), notices };
   }
   if (kind === "secret") return dropSecrets(session, st);
+  if (kind === "function") return session.db.functions.drop(st);
   if (kind === "model") {
     for (const n of st.names) {
       const name = n.parts[n.parts.length - 1];

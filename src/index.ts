@@ -15,3 +15,9 @@ export { Subscription } from "./executor/index.js";
 
 // ---- the Postgres wire-protocol server (src/server), for `sage-sql serve` and embedders
 export { PgServer, type ServerOptions, type TlsOptions, type HbaRule, type AuthMethod, type UserConfig } from "./server/index.js";
+
+// ---- plugins: the interfaces a third-party package implements (see src/plugins.ts)
+export { loadPlugins, type SagePlugin, type RowSource, type ConnectorPlugin, type ModelProviderPlugin } from "./plugins.js";
+export type { SourceColumn, GeneratorSource } from "./connectors/index.js";
+export type { ModelProvider, ModelDefinition, EmbeddingResponse, GenerationResponse, GenerateOptions, ProviderContext, TokenUsage } from "./ai/index.js";
+export { ProviderError } from "./ai/index.js";

@@ -45,6 +45,7 @@ export class Session {
     readonly options: SessionOptions,
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
+    if (options.superuser === false) this.settings.set("is_superuser", "off");
   }
 
   get user(): string {
@@ -137,6 +138,7 @@ export class Session {
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
+      udf: this.db.functions.js,
     };
   }
 
@@ -186,6 +188,11 @@ export class Session {
       }
       case "create_secret":
         return createSecretStatement(this, st);
+      case "create_function": {
+        const result = this.db.functions.create(this, st);
+        if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+        return result;
+      }
       case "explain":
         return this.explain(st, sql);
       case "set": {

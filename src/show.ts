@@ -48,6 +48,8 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
     );
   }
   if (what === "secrets") return showSecrets(session);
+  if (what === "functions") return session.db.functions.show();
+  if (what === "create function" && st.target) return session.db.functions.showCreate(st.target.parts[st.target.parts.length - 1], st.target.pos);
   if (what === "columns") {
     if (!st.target) throw new SqlError(SqlState.SyntaxError, "SHOW COLUMNS needs FROM <relation>", { position: st.pos });
     const rel = cat.getRelation(st.target.parts, st.target.pos);

@@ -13,6 +13,8 @@ export interface ServeOptions {
   memory?: boolean;
   /** milliseconds between checkpoints (0: only on CHECKPOINT) */
   checkpointInterval?: string;
+  /** --plugin, repeatable */
+  plugin?: string[];
   user: string;
   password?: string;
   tlsKey?: string;
@@ -36,6 +38,7 @@ export function registerServe(program: Command): void {
     .option("--tls-cert <file>", "PEM certificate for --tls-key")
     .option("--max-connections <n>", "sessions at once", "100")
     .option("--verbose", "log connections and errors to stderr (JSON lines)")
+    .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
     .action(async (options: ServeOptions) => {
       const code = await serve(options);
       await exitAfterFlush(code);
@@ -68,7 +71,7 @@ async function serve(options: ServeOptions): Promise<number> {
 
   let db: Database;
   try {
-    db = await Database.open(options.memory ? { memory: true } : { dataDir: options.dataDir, checkpointInterval });
+    db = await Database.open({ ...(options.memory ? { memory: true } : { dataDir: options.dataDir, checkpointInterval }), plugins: options.plugin });
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);

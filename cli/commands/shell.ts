@@ -18,6 +18,8 @@ type ScriptAction = { kind: "command"; text: string } | { kind: "file"; path: st
 export interface ShellOptions {
   dataDir: string;
   memory?: boolean;
+  /** --plugin, repeatable */
+  plugin?: string[];
   expanded?: boolean;
   onErrorStop?: boolean;
   history: boolean;
@@ -43,6 +45,7 @@ export function registerShell(program: Command): void {
     .option("-x, --expanded", "expanded table output (like \\x)")
     .option("--on-error-stop", "stop a -f script at its first error")
     .option("--no-history", "keep no history file")
+    .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
     .action(async (options: ShellOptions) => {
       const code = await runShell(actions, options);
       await exitAfterFlush(code);
@@ -53,7 +56,7 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
   ignoreBrokenPipes();
   let db: Database;
   try {
-    db = await Database.open(options.memory ? { memory: true } : { dataDir: options.dataDir });
+    db = await Database.open({ ...(options.memory ? { memory: true } : { dataDir: options.dataDir }), plugins: options.plugin });
   } catch (e) {
     process.stderr.write(`sage-sql: error: cannot open the database: ${(e as Error).message ?? String(e)}\n`);
     return 2;

@@ -88,3 +88,4 @@ export {
   type VectorMatch,
   type AddBatchOptions,
 } from "./vector-index.js";
+export { registerModelProvider, pluginModelProvider, type ModelProviderFactory } from "./providers/plugin-providers.js";

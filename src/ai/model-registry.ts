@@ -13,8 +13,10 @@
 
 import { createHash } from "node:crypto";
 import { SqlError, SqlState } from "./ai-errors.js";
+import { pluginModelProviderNames } from "./providers/plugin-providers.js";
 
-export type ModelProviderKind = "local" | "huggingface" | "openai";
+/** built-in providers, or the name of one a plugin registered (see providers/plugin-providers.ts) */
+export type ModelProviderKind = "local" | "huggingface" | "openai" | (string & {});
 export type ModelTask = "embedding" | "generation";
 export type OnErrorPolicy = "null" | "fail";
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -117,7 +119,7 @@ export function defineModel(input: ModelDefinitionInput): ModelDefinition {
   if (typeof name !== "string" || name.length === 0 || name.length > 63) {
     throw invalid("name", "a model name must have 1 to 63 characters");
   }
-  const provider = oneOf<ModelProviderKind>("provider", input.provider, ["local", "huggingface", "openai"]);
+  const provider = oneOf<ModelProviderKind>("provider", input.provider, ["local", "huggingface", "openai", ...pluginModelProviderNames()]);
   const task = oneOf<ModelTask>("task", input.task, ["embedding", "generation"]);
   const onError = oneOf<OnErrorPolicy>("on_error", input.onError ?? "null", ["null", "fail"]);
   const endpoint = input.endpoint === undefined || input.endpoint === "" ? undefined : checkUrl("endpoint", String(input.endpoint));
@@ -162,8 +164,10 @@ export function defineModel(input: ModelDefinitionInput): ModelDefinition {
 }
 
 function checkOptions(provider: ModelProviderKind, raw: Record<string, unknown>): Record<string, JsonValue> {
-  const allowed = PROVIDER_OPTIONS[provider];
   const out: Record<string, JsonValue> = {};
+  const allowed = (PROVIDER_OPTIONS as Record<string, Record<string, string>>)[provider];
+  // a plugin's provider validates its own options
+  if (allowed === undefined) return JSON.parse(JSON.stringify(raw)) as Record<string, JsonValue>;
   for (const [key, value] of Object.entries(raw)) {
     const kind = allowed[key];
     if (!kind) {

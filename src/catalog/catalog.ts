@@ -105,10 +105,45 @@ export interface RoleEntry {
   passwordSecret: string | null;
 }
 
+/** A user-defined function (CREATE FUNCTION); overloads share a name and differ in parameter types. */
+export interface FunctionEntry {
+  id: string;
+  schema: string;
+  name: string;
+  params: { name?: string; type: DataType }[];
+  /** a scalar function's result type (undefined for a table function) */
+  returns?: DataType;
+  /** RETURNS TABLE (...): a table function's columns */
+  returnsTable?: { name: string; type: DataType }[];
+  language: "sql" | "javascript";
+  /** the body as written (SQL text or JavaScript source) */
+  body: string;
+  /** LANGUAGE sql: the body parsed (a parser Query, plain data), inlined by the binder at each call */
+  query?: unknown;
+  /** RETURNS NULL ON NULL INPUT / STRICT: a NULL argument gives NULL without calling */
+  strict: boolean;
+  volatile: boolean;
+  /** javascript: 'error' fails the statement, 'null' gives NULL and records the error */
+  onError: "error" | "null";
+  /** javascript: per-batch time limit and worker heap limit */
+  timeoutMs: number;
+  memoryMb: number;
+  owner: string;
+  /** the CREATE statement (SHOW CREATE, \df+) */
+  definition?: string;
+}
+
+/** `int4, text` — a signature's parameter types, the identity of an overload. */
+export function functionSignature(types: readonly DataType[]): string {
+  return types.map((t) => JSON.stringify(t)).join(",");
+}
+
 export class Catalog {
   readonly models = new Map<string, ModelEntry>();
   /** roles by name (see src/role-ddl.ts) */
   readonly roles = new Map<string, RoleEntry>();
+  /** user-defined functions by (schema-less, lower-case) name; each list holds the overloads */
+  private readonly functions = new Map<string, FunctionEntry[]>();
   private relations = new Map<string, RelationEntry>();
   private byName = new Map<string, string>();
   private indexes = new Map<string, IndexEntry>();
@@ -211,6 +246,41 @@ export class Catalog {
 
   listIndexes(relation?: string): IndexEntry[] {
     return [...this.indexes.values()].filter((ix) => relation === undefined || ix.relation === relation);
+  }
+
+  /** The overloads of user function `name` (empty when there are none). */
+  findFunctions(name: string): readonly FunctionEntry[] {
+    return this.functions.get(name) ?? [];
+  }
+
+  listFunctions(): FunctionEntry[] {
+    return [...this.functions.values()].flat().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  functionById(id: string): FunctionEntry | undefined {
+    for (const list of this.functions.values()) for (const f of list) if (f.id === id) return f;
+    return undefined;
+  }
+
+  /** Adds an overload, or replaces the one with the same parameter types (CREATE OR REPLACE). */
+  putFunction(entry: FunctionEntry): void {
+    const list = this.functions.get(entry.name) ?? [];
+    const sig = functionSignature(entry.params.map((p) => p.type));
+    const i = list.findIndex((f) => functionSignature(f.params.map((p) => p.type)) === sig);
+    if (i >= 0) list[i] = entry;
+    else list.push(entry);
+    this.functions.set(entry.name, list);
+    this.version++;
+  }
+
+  removeFunction(id: string): void {
+    for (const [name, list] of this.functions) {
+      const rest = list.filter((f) => f.id !== id);
+      if (rest.length === list.length) continue;
+      if (rest.length === 0) this.functions.delete(name);
+      else this.functions.set(name, rest);
+      this.version++;
+    }
   }
 
   removeIndex(id: string): void {

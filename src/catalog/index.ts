@@ -8,4 +8,6 @@ export {
   type VectorIndexSpec,
   type ModelEntry,
   type RoleEntry,
+  type FunctionEntry,
+  functionSignature,
 } from "./catalog.js";

@@ -19,6 +19,22 @@ export {
 
 export const GENERATOR_CONNECTORS: string[] = ["datagen", "nexmark"];
 
+/** Builds a plugin's source for a stream: its WITH options and declared columns. */
+export type ConnectorFactory = (options: Record<string, string>, columns: SourceColumn[]) => GeneratorSource;
+
+const PLUGIN_CONNECTORS = new Map<string, ConnectorFactory>();
+
+/**
+ * Adds a connector a plugin provides (CREATE STREAM ... WITH (connector = '<name>')). Per
+ * process, like the loaded packages; built-in names cannot be taken.
+ */
+export function registerConnector(name: string, factory: ConnectorFactory): void {
+  const key = name.trim().toLowerCase();
+  if (key === "datagen" || key === "nexmark") throw new Error(`connector "${name}" is built in`);
+  PLUGIN_CONNECTORS.set(key, factory);
+  if (!GENERATOR_CONNECTORS.includes(key)) GENERATOR_CONNECTORS.push(key);
+}
+
 /**
  * A generator source for `connector` with the stream's WITH options and declared columns.
  * Options outside the connector's namespace (`datagen.*`/`fields.*`, `nexmark.*`) are ignored,
@@ -34,10 +50,13 @@ export function createGeneratorSource(
       return new DatagenSource(options, columns);
     case "nexmark":
       return new NexmarkSource(options, columns);
-    default:
+    default: {
+      const factory = PLUGIN_CONNECTORS.get(connector.trim().toLowerCase());
+      if (factory) return factory(options, columns);
       throw new SqlError(SqlState.InvalidParameterValue, `unknown generator connector "${connector}"`, {
         hint: `Generator connectors: ${GENERATOR_CONNECTORS.map((c) => `'${c}'`).join(", ")}.`,
       });
+    }
   }
 }
 

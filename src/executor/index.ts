@@ -13,7 +13,9 @@ export type {
   AsyncModelCalls,
   AsyncOperator,
   VectorIndexReader,
+  UserFunctionCalls,
 } from "./message.js";
+export { JavaScriptFunctions, jsParamNames, sqlValueFromJs, type JsFunctionDef, type FunctionErrorRecord } from "./javascript/index.js";
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery, runQueryYielding } from "./run-query.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";

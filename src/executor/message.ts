@@ -71,6 +71,8 @@ export interface ExecutionContext {
   models?: AsyncModelCalls;
   /** an operator emitted outside a push (an async answer arrived): the runtime may need a barrier */
   asyncEmitted?: () => void;
+  /** runs user-defined (LANGUAGE javascript) functions (see UserFunctionCalls) */
+  udf?: UserFunctionCalls;
 }
 
 /**
@@ -102,6 +104,17 @@ export interface AsyncOperator extends Operator {
 
 export function isAsyncOperator(op: Operator): op is AsyncOperator {
   return typeof (op as Partial<AsyncOperator>).progress === "function";
+}
+
+/**
+ * How expression kernels and table functions reach user-defined functions that do not run inline
+ * (fn "udf.<id>:<name>"): synchronously, a batch of argument rows at a time.
+ */
+export interface UserFunctionCalls {
+  /** one result per row; `args` holds one array of `count` values per parameter (columnar) */
+  scalar(fnId: string, args: unknown[][], count: number): unknown[];
+  /** a table function's rows for one set of arguments */
+  table(fnId: string, args: unknown[]): unknown[][];
 }
 
 /**

@@ -720,6 +720,8 @@ export interface DropStatement extends StatementBase {
   names: QualifiedName[];
   ifExists: boolean;
   cascade: boolean;
+  /** DROP FUNCTION: each name's argument types when given (undefined: any overload) */
+  functionArgs?: (TypeName[] | undefined)[];
 }
 
 export interface TruncateStatement extends StatementBase {

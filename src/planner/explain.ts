@@ -112,7 +112,7 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
       add("WindowAgg", ...p.functions.map((f) => `${f.fn}(${f.args.map(expr).join(", ")}) OVER (${[f.partitionBy.length ? `PARTITION BY ${f.partitionBy.map(expr).join(", ")}` : "", f.orderBy.length ? `ORDER BY ${f.orderBy.map(sortKey).join(", ")}` : ""].filter(Boolean).join(" ")})`));
       break;
     case "table_function":
-      add(`Function Scan on ${p.fn}`);
+      add(`Function Scan on ${userFunctionName(p.fn)}`);
       break;
     case "recursive_cte":
       add(`Recursive Union${p.all ? " All" : ""} (${p.name})`);
@@ -187,7 +187,7 @@ export function expr(e: BoundExpr): string {
     case "param":
       return `$${e.index + 1}`;
     case "call":
-      return `${e.fn}(${e.args.map(expr).join(", ")})`;
+      return `${userFunctionName(e.fn)}(${e.args.map(expr).join(", ")})`;
     case "cast":
       return `${expr(e.expr)}::${typeName(e.type)}`;
     case "and":
@@ -220,4 +220,9 @@ function literal(e: BoundExpr & { kind: "const" }): string {
   } catch {
     return String(e.value);
   }
+}
+
+/** User (javascript) functions are called by "udf.<id>:<name>"; EXPLAIN shows the name. */
+function userFunctionName(fn: string): string {
+  return fn.startsWith("udf.") && fn.includes(":") ? fn.slice(fn.indexOf(":") + 1) : fn;
 }

@@ -13,3 +13,4 @@ export { remoteModelsCalled } from "./ai-map.js";
 export { withIntervalJoinCleanup } from "./interval-join.js";
 export { pruneColumns } from "./optimizer/prune-columns.js";
 export { useKeyLookups } from "./optimizer/key-lookup.js";
+export { checkSqlFunctionBody, type SqlFunctionAst } from "./binder/user-functions.js";

@@ -279,7 +279,8 @@ export class Connection implements WireOutput {
       this.host.mockSecret,
     );
 
-    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name") });
+    // roles from the user store carry their superuser flag (unknown users, e.g. trusted ones, are superusers as before)
+    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: this.host.users.get(user)?.superuser ?? true });
     this.session = session;
     applyStartupParameters(session, params);
     this.writer = new ResultWriter(this, () => session.settings.get("timezone"));

@@ -35,7 +35,7 @@ export interface EngineSession {
 
 export interface EngineDatabase {
   readonly catalog: Catalog;
-  connect(options?: { user?: string; database?: string; applicationName?: string }): EngineSession;
+  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
   close(): Promise<void>;
 }
 

@@ -67,6 +67,7 @@ export const SqlState = {
   InvalidTableDefinition: "42P16",
   InvalidColumnDefinition: "42611",
   InvalidObjectDefinition: "42P17",
+  InvalidFunctionDefinition: "42P13",
   DependentObjectsStillExist: "2BP01",
   TooManyColumns: "54011",
   ProgramLimitExceeded: "54000",

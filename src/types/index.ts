@@ -13,6 +13,7 @@ export { castValue, castContext, commonSupertype, typeCategory, type CastContext
 export { compareValues, valuesEqual, keyOf } from "./compare.js";
 export {
   resolveFunction,
+  resolveAmong,
   resolveOperator,
   getFunction,
   resolveAggregate,

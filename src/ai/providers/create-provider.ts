@@ -6,6 +6,7 @@ import { HuggingFaceProvider } from "./huggingface.js";
 import { LocalEmbeddingProvider } from "./local.js";
 import { OpenAiProvider } from "./openai.js";
 import type { ModelProvider } from "./provider.js";
+import { pluginModelProvider } from "./plugin-providers.js";
 
 export interface ProviderEnvironment {
   /** directory for the embedded model's cache (a folder in the database's data directory); required by 'local' */
@@ -26,5 +27,10 @@ export function createProvider(def: ModelDefinition, env: ProviderEnvironment): 
       return new OpenAiProvider(def, env.fetch);
     case "huggingface":
       return new HuggingFaceProvider(def, env.fetch);
+    default: {
+      const factory = pluginModelProvider(def.provider);
+      if (!factory) throw new Error(`no model provider "${def.provider}" is registered`);
+      return factory(def);
+    }
   }
 }

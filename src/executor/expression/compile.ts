@@ -64,8 +64,35 @@ function aiCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
   };
 }
 
+/** "udf.<id>:<name>" → id */
+export function userFunctionId(fn: string): string {
+  const colon = fn.indexOf(":");
+  return colon < 0 ? fn.slice(4) : fn.slice(4, colon);
+}
+
+/** A user-defined function that does not run inline (fn "udf.<id>:<name>"): one batch per chunk. */
+function udfCall(expr: CallExpr, args: Compiled[]): CompiledExpr {
+  const id = userFunctionId(expr.fn);
+  const type = expr.type;
+  return (chunk, ctx, outer) => {
+    const n = chunk.length;
+    const cols = args.map((a) => a.fn(chunk, ctx, outer));
+    if (!ctx.udf) throw new SqlError(SqlState.FeatureNotSupported, "user-defined functions are not available here");
+    const argValues = cols.map((c) => {
+      const a = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) a[i] = c.get(i);
+      return a;
+    });
+    const values = ctx.udf.scalar(id, argValues, n);
+    const b = new ColumnBuilder(type, n);
+    for (let i = 0; i < n; i++) b.push(values[i] ?? null);
+    return b.build();
+  };
+}
+
 function compileCall(expr: CallExpr, args: Compiled[]): { fn: CompiledExpr; safe: boolean } {
   if (expr.fn.startsWith("ai.")) return { fn: aiCall(expr, args), safe: false };
+  if (expr.fn.startsWith("udf.")) return { fn: udfCall(expr, args), safe: false };
   const op = fastOp(expr.fn, expr.args.length);
   if (op !== null) {
     if (op === "neg" && args.length === 1) {

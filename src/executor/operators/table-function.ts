@@ -7,7 +7,7 @@
 import { Decimal, getFunction, resolveOperator, SqlError, SqlState, type DataType } from "../../types/index.js";
 import type { TableFunctionNode } from "../../planner/physical-plan.js";
 import { ChunkBuilder } from "../chunk-builder.js";
-import { evalConst } from "../expression/compile.js";
+import { evalConst, userFunctionId } from "../expression/compile.js";
 import { CHUNK_SIZE, type Emit, type Message, type OperatorEnv, type SourceOperator } from "../message.js";
 
 type RowGen = Iterator<unknown[]>;
@@ -87,6 +87,10 @@ export class TableFunction implements SourceOperator {
     const { fn, args } = this.node;
     const values = args.map((a) => evalConst(a, this.env.ctx, this.env.outer));
     const name = fn.toLowerCase();
+    if (name.startsWith("udf.")) {
+      if (!this.env.ctx.udf) throw new SqlError(SqlState.FeatureNotSupported, "user-defined functions are not available here");
+      return this.env.ctx.udf.table(userFunctionId(fn), values)[Symbol.iterator]();
+    }
     if (name.startsWith("unnest")) {
       return unnest(values.map((v) => (v === null ? null : flatten(v))));
     }

@@ -161,26 +161,33 @@ export function defineAlterDropRules($: SqlParser): void {
     const objectKind = $.s(0, $.objectKind);
     $.opt(0, () => $.c(0, K.CONCURRENTLY), () => objectKind === "index");
     const ifExists = $.opt(1, () => $.s(1, $.ifExists)) ?? false;
-    const names = $.sep(0, () => {
+    const items = $.sep(0, () => {
       const n = $.s(2, $.qualifiedName);
-      $.opt(
+      const args = $.opt(
         2,
         () => {
           $.c(0, LParen);
-          $.opt(3, () => $.sep(1, () => $.s(3, $.functionParam)));
+          const ps = $.opt(3, () => $.sep(1, () => $.s(3, $.functionParam))) ?? [];
           $.c(0, RParen);
+          return ps;
         },
         () => objectKind === "function",
       );
-      return n;
+      return { n, args };
     });
+    const names = items.map((i) => i.n);
     const cascade = $.opt(4, () =>
       $.alt(0, [
         { ALT: () => { $.c(0, K.CASCADE); return true; } },
         { ALT: () => { $.c(0, K.RESTRICT); return false; } },
       ]),
     ) ?? false;
-    return { kind: "drop", objectKind, names, ifExists, cascade };
+    const stmt: A.DropStatement = { kind: "drop", objectKind, names, ifExists, cascade };
+    // DROP FUNCTION f(int, text): the argument types pick the overload
+    $.act(() => {
+      if (items.some((i) => i.args !== undefined)) stmt.functionArgs = items.map((i) => i.args?.map((p) => p.type));
+    });
+    return stmt;
   });
 
   $.truncateStatement = $.rule("truncateStatement", (): A.TruncateStatement => {

@@ -91,13 +91,16 @@ const CLOCK_FUNCTIONS = new Set([
 /** Whether a call's value depends on when it runs (volatile, or reads the clock). */
 export function isTimeDependent(fnId: string): boolean {
   if (fnId.startsWith("ai.")) return true; // model calls are never folded at bind time
+  // user (javascript) functions are taken as deterministic: a view computes a row's value when the
+  // row arrives and again when it is retracted (CREATE FUNCTION's docs say so); never folded
+  if (fnId.startsWith("udf.")) return false;
   return getFunction(fnId).volatile || CLOCK_FUNCTIONS.has(fnId.split(":")[0]);
 }
 
 /** Folds a call over constants (time-independent functions only); leaves it alone if folding fails. */
 export function foldCall(e: BoundExpr): BoundExpr {
   if (e.kind !== "call") return e;
-  if (!e.args.every((a) => a.kind === "const")) return e;
+  if (!e.args.every((a) => a.kind === "const") || e.fn.startsWith("udf.")) return e;
   const fn = getFunction(e.fn);
   if (isTimeDependent(e.fn)) return e;
   const args = e.args.map((a) => (a as { value: unknown }).value);

@@ -24,6 +24,7 @@ import type { BoundExpr, PhysicalPlan, SortKey, WindowCall, WindowFrameB } from 
 import { AGG_BASE, BOOL, ExprScope, QueryContext, WINDOW_BASE, typeError } from "./context.js";
 import { coerce, foldCall, unify } from "./coerce.js";
 import { bindSubquery } from "./query.js";
+import { bindUserFunctionCall } from "./user-functions.js";
 import type { Scope } from "./scope.js";
 
 /** Equality calls the binder created: join planning turns them into hash-join keys. */
@@ -489,6 +490,8 @@ function bindFunction(ast: A.FunctionCallExpr, es: ExprScope): BoundExpr {
     );
   }
   const args = ast.args.map((a) => bindInner(a, es));
+  const udf = bindUserFunctionCall(ast, args, es);
+  if (udf) return udf;
   if (name === "embed" || name === "generate") return bindModelCall(name, args, es, ast.pos);
   if (CONDITIONAL.has(name)) {
     if (args.length === 0 || (name === "nullif" && args.length !== 2)) {

@@ -224,8 +224,15 @@ export function bindFromItem(item: A.FromItem, ctx: QueryContext, leftScope: Sco
       const q = bindQuery(item.query, ctx.derived());
       return { plan: q.plan, scope: namesScope(q.names, q.types, item.alias?.name, item.alias?.columns) };
     }
-    case "function":
-      return bindTableFunction(item, ctx);
+    case "function": {
+      // a function in FROM may read the columns of the items before it (implicitly LATERAL, as in
+      // Postgres); window TVFs (TUMBLE, HOP, ...) take a relation and stay as they are
+      const fname = item.call.name.parts[item.call.name.parts.length - 1];
+      if (leftScope.width === 0 || ["tumble", "hop", "cumulate", "session"].includes(fname)) return bindTableFunction(item, ctx);
+      const lctx = new QueryContext(ctx.env, { ctx, scope: leftScope });
+      const b = bindTableFunction(item, lctx);
+      return lctx.correlated.length === 0 ? b : { ...b, lateral: lctx.correlated };
+    }
     case "join":
       return bindJoin(item, ctx, leftScope);
     case "vector_join":

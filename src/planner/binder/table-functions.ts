@@ -11,6 +11,7 @@ import { bindFromItem } from "./from.js";
 import type { Bound } from "./from.js";
 import { namesScope } from "./from.js";
 import { Scope } from "./scope.js";
+import { bindUserTableFunction } from "./user-functions.js";
 
 const WINDOW_TVFS = new Set(["tumble", "hop", "cumulate", "session"]);
 
@@ -19,6 +20,8 @@ export function bindTableFunction(item: A.FunctionRef, ctx: QueryContext): Bound
   if (WINDOW_TVFS.has(name)) return bindWindowFunction(name, item, ctx);
   const es = { scope: Scope.empty(), ctx, clause: "functions in FROM" };
   let args = item.call.args.map((a) => bindExpr(a, es));
+  const udf = bindUserTableFunction(item, ctx, args);
+  if (udf) return udf;
   let outType: DataType;
   let fn: string;
   if (name === "generate_series") {

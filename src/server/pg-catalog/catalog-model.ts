@@ -62,9 +62,30 @@ export interface ModelRelation {
   amOid: number;
 }
 
+/** A user-defined function (pg_proc row). */
+export interface ModelFunction {
+  oid: number;
+  name: string;
+  namespaceOid: number;
+  /** pg_language oid: 14 sql, JAVASCRIPT_LANGUAGE_OID javascript */
+  langOid: number;
+  /** pg_get_function_result / pg_get_function_arguments text */
+  result: string;
+  arguments: string;
+  identityArguments: string;
+  retTypeOid: number;
+  argTypeOids: number[];
+  returnsSet: boolean;
+  source: string;
+}
+
+/** pg_language's OID for javascript (sql is 14, as in Postgres). */
+export const JAVASCRIPT_LANGUAGE_OID = 16_410;
+
 export interface CatalogModel {
   namespaces: { oid: number; name: string }[];
   relations: ModelRelation[];
+  functions: ModelFunction[];
   byOid: Map<number, ModelRelation>;
   owner: string;
 }
@@ -188,5 +209,18 @@ export function buildCatalogModel(db: EngineDatabase, oids: OidRegistry, owner: 
     }
   }
   const byOid = new Map(relations.map((r) => [r.oid, r]));
-  return { namespaces, relations, byOid, owner };
+  const functions: ModelFunction[] = db.catalog.listFunctions().map((f) => ({
+    oid: oids.oid(`fn:${f.id}`),
+    name: f.name,
+    namespaceOid: oids.namespace(f.schema),
+    langOid: f.language === "sql" ? 14 : JAVASCRIPT_LANGUAGE_OID,
+    result: f.returnsTable ? `TABLE(${f.returnsTable.map((c) => `${quoteIdent(c.name)} ${typeName(c.type)}`).join(", ")})` : typeName(f.returns!),
+    arguments: f.params.map((p) => (p.name ? `${quoteIdent(p.name)} ${typeName(p.type)}` : typeName(p.type))).join(", "),
+    identityArguments: f.params.map((p) => (p.name ? `${quoteIdent(p.name)} ${typeName(p.type)}` : typeName(p.type))).join(", "),
+    retTypeOid: f.returns ? typeOid(f.returns) : 2249, // record
+    argTypeOids: f.params.map((p) => typeOid(p.type)),
+    returnsSet: f.returnsTable !== undefined,
+    source: f.body,
+  }));
+  return { namespaces, relations, functions, byOid, owner };
 }

@@ -5,6 +5,7 @@ import { rewriteCatalogQuery, usesCatalogFunctions } from "./query-rewrite.js";
 
 const model: CatalogModel = {
   namespaces: [{ oid: 2200, name: "public" }],
+  functions: [],
   relations: [
     {
       oid: 16400,

@@ -7,7 +7,7 @@
 import { Types, typeCategory, type DataType } from "../../types/index.js";
 import type { EngineSession } from "../engine.js";
 import { builtinTypes, VECTOR_OID } from "../type-oids.js";
-import type { CatalogModel } from "./catalog-model.js";
+import { JAVASCRIPT_LANGUAGE_OID, type CatalogModel } from "./catalog-model.js";
 import { AM_OIDS, BOOTSTRAP_SUPERUSER_OID, DATABASE_OID, NAMESPACE_OIDS, TEXT_COLLATION_OID } from "./oid-registry.js";
 
 export interface SystemColumn {
@@ -191,8 +191,15 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
   {
     schema: "pg_catalog",
     name: "pg_proc",
-    columns: cols("oid:i proname:t pronamespace:i proowner:i prolang:i prokind:t prorettype:i pronargs:s proargtypes:ia prosrc:t"),
-    rows: () => [],
+    columns: cols("oid:i proname:t pronamespace:i proowner:i prolang:i prokind:t prorettype:i pronargs:s proargtypes:ia prosrc:t proretset:b"),
+    rows: (ctx) => ctx.model.functions.map((f) => [f.oid, f.name, f.namespaceOid, BOOTSTRAP_SUPERUSER_OID, f.langOid, "f", f.retTypeOid, f.argTypeOids.length, f.argTypeOids, f.source, f.returnsSet]),
+  },
+  {
+    // what pg_get_function_result / pg_get_function_arguments return (see query-rewrite.ts)
+    schema: "pg_catalog",
+    name: "sage_function_def",
+    columns: cols("oid:i result:t arguments:t identity_arguments:t"),
+    rows: (ctx) => ctx.model.functions.map((f) => [f.oid, f.result, f.arguments, f.identityArguments]),
   },
   {
     schema: "pg_catalog",
@@ -345,7 +352,12 @@ SYSTEM_RELATIONS.push(
   emptyRelation("pg_partitioned_table", "partrelid:i partstrat:t partnatts:s partdefid:i partattrs:sa"),
   emptyRelation("pg_depend", "classid:i objid:i objsubid:i refclassid:i refobjid:i refobjsubid:i deptype:t"),
   emptyRelation("pg_event_trigger", "oid:i evtname:t evtevent:t evtowner:i evtfoid:i evtenabled:t evttags:ta"),
-  emptyRelation("pg_language", "oid:i lanname:t lanowner:i lanispl:b lanpltrusted:b"),
+  {
+    schema: "pg_catalog",
+    name: "pg_language",
+    columns: cols("oid:i lanname:t lanowner:i lanispl:b lanpltrusted:b"),
+    rows: () => [[14, "sql", BOOTSTRAP_SUPERUSER_OID, false, true], [JAVASCRIPT_LANGUAGE_OID, "javascript", BOOTSTRAP_SUPERUSER_OID, true, false]],
+  },
   emptyRelation("pg_opclass", "oid:i opcmethod:i opcname:t opcnamespace:i opcowner:i opcfamily:i opcintype:i opcdefault:b opckeytype:i"),
   emptyRelation("pg_operator", "oid:i oprname:t oprnamespace:i oprowner:i oprkind:t oprleft:i oprright:i oprresult:i oprcode:t"),
   emptyRelation("pg_cast", "oid:i castsource:i casttarget:i castfunc:i castcontext:t castmethod:t"),

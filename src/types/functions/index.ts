@@ -42,7 +42,7 @@ registerVector();
 registerArrays();
 registerMisc();
 
-export { resolveFunction, resolveOperator } from "./resolve.js";
+export { resolveFunction, resolveOperator, resolveAmong } from "./resolve.js";
 export { getFunction, hasFunction, type EvalContext, type ScalarFunction, type FunctionResolution } from "./registry.js";
 export { resolveAggregate, isAggregateName, AGGREGATES, numericVariance, floatVariance, type AggregateInfo } from "./aggregates.js";
 export { resolveWindowFunction, isWindowFunctionName } from "./window.js";
