@@ -17,6 +17,7 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushFileSinks } from "./file-sink.js";
+import { explainAnalyzeStatement } from "./explain-analyze.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -137,6 +138,7 @@ export class Session {
         return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
       }
       case "explain":
+        if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);
       case "set": {
         if (st.name === "role" || st.name === "session authorization") return commandResult("SET");

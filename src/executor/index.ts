@@ -12,7 +12,8 @@ export type {
   AiLookup,
 } from "./message.js";
 export { CHUNK_SIZE } from "./message.js";
-export { runQuery } from "./run-query.js";
+export { runQuery, runQueryWithStats } from "./run-query.js";
+export { OperatorStats } from "./operator-stats.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";

@@ -11,21 +11,28 @@ import type { Chunk } from "../types/index.js";
 import { buildGraph } from "./graph.js";
 import { type BarrierMessage, checkCancelled, type ExecutionContext } from "./message.js";
 import { Collect } from "./operators/collect.js";
+import type { OperatorStats } from "./operator-stats.js";
 
 /** Runs `plan` to completion; `outer` holds a correlated subquery's outer values. */
 export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): Chunk[] {
+  return runQueryWithStats(plan, ctx, outer).chunks;
+}
+
+/** Runs `plan` to completion and also returns each operator's counters (EXPLAIN ANALYZE). */
+export function runQueryWithStats(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): { chunks: Chunk[]; stats: OperatorStats[] } {
   // A top-level run gets a context of its own: subquery results are cached per context, and must
   // not outlive the statement. Subqueries (outer given) share their statement's context.
   if (outer === undefined) ctx = { ...ctx };
   const sink = new Collect(plan.types, ctx);
   const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true });
-  for (const { source, done } of graph.sources) {
+  for (const { source, done, stats } of graph.sources) {
+    const next = () => source.next();
     for (;;) {
       checkCancelled(ctx);
-      if (done() || !source.next()) break;
+      if (done() || !stats.timeSource(next)) break;
     }
   }
   const barrier: BarrierMessage = { kind: "barrier", epoch: 1, final: true };
-  for (const { source } of graph.sources) source.push(0, barrier);
-  return sink.result();
+  for (const { source, stats } of graph.sources) stats.timeSource(() => source.push(0, barrier));
+  return { chunks: sink.result(), stats: graph.stats };
 }
