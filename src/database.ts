@@ -11,6 +11,8 @@ import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } fro
 import { DataDirectory, WriteAheadLog, type LogRecord } from "./storage/index.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
+import { collectEngineMetrics } from "./engine-metrics.js";
+import type { EngineMetrics } from "./server/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -136,6 +138,16 @@ export class Database implements RelationReader {
   }
 
   /** The sources (generators, files) feeding streams and tables, by relation id. */
+  /** the engine's figures for /metrics (see engine-metrics.ts) */
+  metrics(): EngineMetrics {
+    return collectEngineMetrics(this);
+  }
+
+  /** calls `listener` with each barrier's latency, ms */
+  onBarrier(listener: (ms: number) => void): () => void {
+    return this.streams.onBarrier(listener);
+  }
+
   sourceRunners(): ReadonlyMap<string, SourceTask> {
     return this.sources;
   }

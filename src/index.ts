@@ -14,4 +14,4 @@ export { splitStatements, KEYWORDS } from "./parser/index.js";
 export { Subscription } from "./executor/index.js";
 
 // ---- the Postgres wire-protocol server (src/server), for `sage-sql serve` and embedders
-export { PgServer, type ServerOptions, type TlsOptions, type HbaRule, type AuthMethod, type UserConfig } from "./server/index.js";
+export { PgServer, HttpServer, ServerMetrics, type ServerOptions, type TlsOptions, type HbaRule, type AuthMethod, type UserConfig, type HttpServerOptions } from "./server/index.js";
