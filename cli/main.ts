@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { registerShell } from "./commands/shell.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTest } from "./commands/test.js";
+import { registerConfig } from "./commands/config.js";
 import { packageVersion } from "./package-info.js";
 
 const program = new Command();
@@ -19,5 +20,6 @@ program
 registerShell(program);
 registerServe(program);
 registerTest(program);
+registerConfig(program);
 
 await program.parseAsync(process.argv);
