@@ -23,6 +23,7 @@ import { groupByModule } from "./incremental/groupby.js";
 import { nexmarkModule } from "./nexmark/nexmark.js";
 import { historyModule } from "./maintenance/history.js";
 import { latencyModule } from "./latency/subscribe.js";
+import { observeModule } from "./observe/metrics-scrape.js";
 
 /**
  * The registry. Hooks for figures still to come: a server module (pgbench over the wire
@@ -31,7 +32,7 @@ import { latencyModule } from "./latency/subscribe.js";
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
  */
-export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule];
+export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, observeModule];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");
