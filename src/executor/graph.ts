@@ -36,6 +36,8 @@ export interface GraphOptions {
   appendOnly: boolean;
   /** builds the source for a scan node (continuous queries read change feeds, not snapshots) */
   scanSource?: (node: ScanNode, emit: Emit) => SourceOperator;
+  /** measure each operator's time (default true); rows are counted either way */
+  timing?: boolean;
 }
 
 export interface GraphSource {
@@ -84,7 +86,8 @@ function build(
   ids: Map<PhysicalPlan, number>,
 ): void {
   // every operator emits through its counters, and its inputs push through them
-  const stats = new OperatorStats(ids.get(node) ?? -1, node);
+  const timed = options.timing ?? true;
+  const stats = new OperatorStats(ids.get(node) ?? -1, node, timed);
   graph.stats.push(stats);
   const emit = stats.countOutput(parentEmit);
   const input = (op: Operator, port: number): Emit => {
@@ -127,7 +130,7 @@ function build(
       if (node.input.kind === "sort" && options.appendOnly) {
         // ORDER BY ... LIMIT over a snapshot: the sort keeps only the rows the limit can pass (a
         // top-N); with retractions a dropped row could come back, so only for append-only input
-        const sortStats = new OperatorStats(ids.get(node.input) ?? -1, node.input);
+        const sortStats = new OperatorStats(ids.get(node.input) ?? -1, node.input, timed);
         graph.stats.push(sortStats);
         const sort = new Sort(node.input, env, sortStats.countOutput(input(op, 0)), op.bound);
         sortStats.operator = sort;

@@ -15,16 +15,20 @@ import type { OperatorStats } from "./operator-stats.js";
 
 /** Runs `plan` to completion; `outer` holds a correlated subquery's outer values. */
 export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): Chunk[] {
-  return runQueryWithStats(plan, ctx, outer).chunks;
+  return run(plan, ctx, outer, false).chunks;
 }
 
-/** Runs `plan` to completion and also returns each operator's counters (EXPLAIN ANALYZE). */
+/** Runs `plan` to completion and also returns each operator's counters and times (EXPLAIN ANALYZE). */
 export function runQueryWithStats(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): { chunks: Chunk[]; stats: OperatorStats[] } {
+  return run(plan, ctx, outer, true);
+}
+
+function run(plan: PhysicalPlan, ctx: ExecutionContext, outer: unknown[] | undefined, timing: boolean): { chunks: Chunk[]; stats: OperatorStats[] } {
   // A top-level run gets a context of its own: subquery results are cached per context, and must
   // not outlive the statement. Subqueries (outer given) share their statement's context.
   if (outer === undefined) ctx = { ...ctx };
   const sink = new Collect(plan.types, ctx);
-  const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true });
+  const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true, timing });
   for (const { source, done, stats } of graph.sources) {
     const next = () => source.next();
     for (;;) {
