@@ -97,6 +97,14 @@ async function serve(options: ServeOptions): Promise<number> {
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n`);
     return 2;
   }
+  try {
+    await createConfiguredModels(db, get<Record<string, Record<string, unknown>>>("models"));
+  } catch (e) {
+    process.stderr.write(`sage-sql serve: ${(e as Error).message}\n`);
+    await db.close();
+    return 2;
+  }
+  if (get<string[]>("plugins").length > 0) logger.warn({ event: "plugins_ignored", plugins: get<string[]>("plugins") }, "plugins are not loaded yet: sage-sql has no plugin interface");
   let server: PgServer | undefined;
   const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
   try {
@@ -145,4 +153,19 @@ async function serve(options: ServeOptions): Promise<number> {
   metrics.close();
   await db.close();
   return 0;
+}
+
+/** The models of the configuration (models: {name: {provider, ...}}), as CREATE MODEL IF NOT EXISTS. */
+async function createConfiguredModels(db: Database, models: Record<string, Record<string, unknown>>): Promise<void> {
+  for (const [name, options] of Object.entries(models)) {
+    const pairs = Object.entries(options).map(([k, v]) => {
+      if (!/^[a-z_][a-z0-9_.]*$/i.test(k)) throw new Error(`config models.${name}: invalid option name "${k}"`);
+      return `${k} = '${String(v).replace(/'/g, "''")}'`;
+    });
+    try {
+      await db.execute(`CREATE MODEL IF NOT EXISTS "${name.replace(/"/g, '""')}" WITH (${pairs.join(", ")})`);
+    } catch (e) {
+      throw new Error(`config models.${name}: ${(e as Error).message}`);
+    }
+  }
 }

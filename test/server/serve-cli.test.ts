@@ -90,6 +90,18 @@ describe("sage-sql serve with HTTP, config and logs", () => {
     expect(r.stderr).toContain(`${path} line 3: unknown configuration key "server.http_prot"`);
   });
 
+  it("creates the models of the configuration, and refuses a bad one", async () => {
+    const path = configFile("server: { port: 0 }\nmodels:\n  llm: { provider: openai, task: generation, endpoint: 'http://127.0.0.1:9/v1', model: tiny }\n");
+    const s = await serve([], { SAGE_CONFIG: path });
+    const res = await fetch(`http://127.0.0.1:${s.httpPort}/api/query`, { method: "POST", body: "SHOW MODELS" });
+    const body = (await res.json()) as { results: { rows: unknown[][] }[] };
+    expect(body.results[0].rows.some((r) => r[0] === "llm")).toBe(true);
+    const bad = configFile("server: { port: 0 }\nmodels:\n  llm: { provider: nosuch }\n");
+    const r = await cli(["serve", "--memory"], { SAGE_CONFIG: bad });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("config models.llm:");
+  }, 30_000);
+
   it("config show prints effective values and their sources", async () => {
     const path = configFile("server:\n  port: 6543\nsystem:\n  log_level: error\n");
     const r = await cli(["config", "show", "--http-port", "7000"], { SAGE_CONFIG: path, SAGE_SYSTEM_LOG_LEVEL: "debug" });
