@@ -227,6 +227,10 @@ export class Session {
 
   private explain(st: A.ExplainStatement, sql: string): StatementResult {
     const inner = st.statement;
+    if (st.analyze) {
+      // a SELECT went to explainAnalyzeStatement; running DML or DDL to measure it is not offered
+      throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ANALYZE runs queries only, not ${inner.kind.replace(/_/g, " ").toUpperCase()}`, { position: st.pos, hint: "For a running view's operators, SELECT * FROM sage_catalog.operators." });
+    }
     let plan: PhysicalPlan;
     const env = this.binderEnv(sql);
     if (inner.kind === "select") plan = bindQuery(inner.query, new QueryContext(env)).plan;
@@ -239,9 +243,6 @@ export class Session {
       const lines = explainDataflow(streaming, inner.name.parts.join("."));
       return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
     } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
-    if (st.analyze) {
-      throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
-    }
     const lines = explainPlan(pruneColumns(plan));
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }

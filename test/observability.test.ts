@@ -66,6 +66,11 @@ describe("EXPLAIN ANALYZE", () => {
     const err = await db.execute("EXPLAIN ANALYZE DELETE FROM t").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SqlError);
     expect((err as SqlError).code).toBe("0A000");
+    expect((err as SqlError).hint).toMatch(/sage_catalog.operators/);
+    const view = await db.execute("EXPLAIN ANALYZE CREATE MATERIALIZED VIEW v AS SELECT a FROM t").catch((e: unknown) => e);
+    expect((view as SqlError).code).toBe("0A000");
+    const [plain] = await db.execute("EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT count(*) FROM t");
+    expect(plain.rows.length).toBeGreaterThan(0);
     const bad = await db.execute("EXPLAIN ANALYZE SELECT nope FROM t").catch((e: unknown) => e);
     expect((bad as SqlError).code).toBe("42703");
     await db.close();
