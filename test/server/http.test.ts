@@ -117,6 +117,19 @@ describe("HTTP port", () => {
     await client.end();
   }, 30_000);
 
+  it("/metrics counts model requests and errors", async () => {
+    const { url } = await start();
+    // a provider nobody listens on: the request fails (connection refused), the row is NULL and counted
+    await query(url, { sql: "CREATE MODEL gone WITH (provider = 'openai', task = 'generation', endpoint = 'http://127.0.0.1:9/v1', model = 'x', max_retries = 0)" });
+    const r = await query(url, { sql: "SELECT GENERATE('hi', 'gone') IS NULL AS failed" });
+    expect(r.json.results[0].rows).toEqual([[true]]);
+    const { samples } = await scrape(url);
+    expect(samples.get('sage_model_requests_total{model="gone"}')).toBe(1);
+    expect(samples.get('sage_model_errors_total{model="gone"}')).toBe(1);
+    expect(samples.get('sage_model_calls_total{model="gone"}')).toBe(0);
+    expect(samples.get('sage_model_tokens_total{model="gone",kind="prompt"}')).toBe(0);
+  });
+
   it("POST /api/query returns rows and columns, JSON numbers where exact", async () => {
     const { url } = await start();
     const r = await query(url, { sql: "CREATE TABLE t (a INT, b TEXT, c BIGINT); INSERT INTO t VALUES (1, 'x', 9007199254740993), (2, NULL, 3); SELECT * FROM t ORDER BY a" });
