@@ -21,6 +21,7 @@ import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushFileSinks } from "./file-sink.js";
+import { explainAnalyzeStatement } from "./explain-analyze.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -194,6 +195,7 @@ export class Session {
         return result;
       }
       case "explain":
+        if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);
       case "set": {
         if (st.name === "role" || st.name === "session authorization") return commandResult("SET");
@@ -309,6 +311,10 @@ export class Session {
 
   private explain(st: A.ExplainStatement, sql: string): StatementResult {
     const inner = st.statement;
+    if (st.analyze) {
+      // a SELECT went to explainAnalyzeStatement; running DML or DDL to measure it is not offered
+      throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ANALYZE runs queries only, not ${inner.kind.replace(/_/g, " ").toUpperCase()}`, { position: st.pos, hint: "For a running view's operators, SELECT * FROM sage_catalog.operators." });
+    }
     let plan: PhysicalPlan;
     const env = this.binderEnv(sql);
     if (inner.kind === "select") plan = bindQuery(inner.query, new QueryContext(env)).plan;
@@ -321,9 +327,6 @@ export class Session {
       const lines = explainDataflow(streaming, inner.name.parts.join("."));
       return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
     } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
-    if (st.analyze) {
-      throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
-    }
     const lines = explainPlan(useKeyLookups(pruneColumns(plan), this.db.catalog));
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
