@@ -4,3 +4,4 @@ export { PgServer, type ServerOptions, type TlsOptions } from "./server.js";
 export { type HbaRule, type AuthMethod, type UserConfig, DEFAULT_HBA_RULES, formatScramVerifier, scramVerifierFromPassword } from "./auth/index.js";
 export { VECTOR_OID } from "./type-oids.js";
 export type { EngineDatabase, EngineSession, EngineSettings } from "./engine.js";
+export { serveStudio } from "./studio-assets.js";
