@@ -117,7 +117,10 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
   it("shows the catalog, completes names and draws a nexmark view's dataflow with live rates", async () => {
     await runSql(
       "CREATE STREAM bids (auction BIGINT, price BIGINT) WITH (connector = 'nexmark', nexmark.table = 'bid', nexmark.events_per_second = 400);\n" +
-        "CREATE MATERIALIZED VIEW hot AS SELECT auction % 10 AS bucket, count(*) AS bids, sum(price) AS volume FROM bids WHERE price > 10 GROUP BY auction % 10;",
+        "CREATE TABLE shards (id BIGINT PRIMARY KEY, name TEXT);\n" +
+        "INSERT INTO shards VALUES (0, 'a'), (1, 'b'), (2, 'c');\n" +
+        "CREATE MATERIALIZED VIEW hot AS SELECT b.auction % 10 AS bucket, count(*) AS bids, sum(b.price) AS volume\n" +
+        "  FROM bids b JOIN shards s ON s.id = b.auction % 3 WHERE b.price > 10 GROUP BY b.auction % 10;",
     );
     expect(await page.locator("#results .error").count()).toBe(0);
     // completion knows the new stream's columns once the catalog is re-read
@@ -142,10 +145,14 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
     await page.click("#catalog-detail button:has-text('Dataflow graph')");
     await page.waitForSelector("svg.dataflow [data-kind='operator']");
     const ops = await page.locator("svg.dataflow [data-kind='operator']").evaluateAll((els) => els.map((e) => e.getAttribute("data-node") ?? ""));
-    expect(ops.some((o) => o.includes("HashAggregate"))).toBe(true);
-    expect(ops.some((o) => o.includes("Filter"))).toBe(true);
-    expect(await page.locator("svg.dataflow [data-kind='source'][data-node='bids']").count()).toBe(1);
-    expect(await page.locator("svg.dataflow .edge").count()).toBeGreaterThanOrEqual(ops.length + 1);
+    // the plan's tree: aggregate over filter over a join of two change feeds, one per input
+    expect(ops[0]).toBe("HashAggregate");
+    expect(ops).toEqual(expect.arrayContaining(["Filter", "Hash Join"]));
+    expect(ops.filter((o) => o.startsWith("ChangeFeed from bids")).length).toBe(1);
+    expect(ops.filter((o) => o.startsWith("ChangeFeed from shards")).length).toBe(1);
+    expect(await page.locator("svg.dataflow [data-kind='source']").evaluateAll((els) => els.map((e) => e.getAttribute("data-node")).sort())).toEqual(["bids", "shards"]);
+    // one edge into each operator's parent, one into the view, one per input
+    expect(await page.locator("svg.dataflow .edge").count()).toBe(ops.length + 2);
     // the source's rate is measured between refreshes and is above zero while nexmark runs
     const rate = page.locator("svg.dataflow [data-node='bids'] .rate");
     await expect.poll(async () => Number((await rate.getAttribute("data-rate")) || 0), { timeout: 10_000, interval: 250 }).toBeGreaterThan(0);

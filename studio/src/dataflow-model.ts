@@ -74,18 +74,41 @@ async function sourceRows(): Promise<Map<string, number>> {
   return m;
 }
 
-/** The plan text of a view's definition, or null if the server cannot explain it. */
+/** The plan of a view's definition as EXPLAIN CREATE MATERIALIZED VIEW prints it (the same
+ *  operators, in the same preorder, as the running dataflow), or of its query if that fails. */
 async function explainView(view: string, definition: string): Promise<string[] | null> {
   const select = /\bAS\s+([\s\S]*)$/i.exec(definition.replace(/;\s*$/, ""));
   if (!select) return null;
-  const r = await query(`EXPLAIN ${select[1]}`);
-  return r.error || !r.results[0] ? null : r.results[0].rows.map((row) => String(row[0]));
+  for (const sql of [`EXPLAIN CREATE MATERIALIZED VIEW ${ident(view)} AS ${select[1]}`, `EXPLAIN ${select[1]}`]) {
+    const r = await query(sql);
+    if (!r.error && r.results[0]) return r.results[0].rows.map((row) => String(row[0]));
+  }
+  return null;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z]/g, "");
+
+/** Counters for each plan node: by position when the counts agree (both are preorder), otherwise
+ *  by operator name in order ("Hash Join" is the HashJoin operator). */
+function pairCounters(plan: PlanLine[], ops: OperatorRow[]): (OperatorRow | undefined)[] {
+  if (plan.length === ops.length) return ops;
+  let next = 0;
+  return plan.map((p) => {
+    for (let j = next; j < ops.length; j++) {
+      if (norm(p.label).startsWith(norm(ops[j].kind))) {
+        next = j + 1;
+        return ops[j];
+      }
+    }
+    return undefined;
+  });
 }
 
 export class DataflowSource {
   private plan: { nodes: PlanLine[]; parents: number[] } | null = null;
   private inputs: string[] = [];
   private chain: string[] = [];
+  private viewDetails: string[] = [];
 
   constructor(readonly view: string) {}
 
@@ -98,32 +121,37 @@ export class DataflowSource {
     const def = await query(`SHOW CREATE MATERIALIZED VIEW ${ident(this.view)}`);
     const text = def.error ? "" : String(def.results[0]?.rows[0]?.[1] ?? "");
     const lines = text ? await explainView(this.view, text) : null;
-    this.plan = lines ? parseExplain(lines) : null;
+    const parsed = lines ? parseExplain(lines) : null;
+    // "Materialize v" is the view itself, not an operator: its children feed the view node
+    if (parsed && parsed.nodes.length > 1 && /^Materialize\b/.test(parsed.nodes[0].label)) {
+      this.viewDetails = parsed.nodes[0].details;
+      this.plan = { nodes: parsed.nodes.slice(1), parents: parsed.parents.slice(1).map((p) => p - 1) };
+    } else {
+      this.plan = parsed;
+    }
+  }
+
+  private async stateRows(): Promise<number | null> {
+    const r = await query(`SELECT state_rows FROM sage_catalog.dataflows WHERE name = '${this.view.replace(/'/g, "''")}'`);
+    return r.error ? null : toNumber(r.results[0]?.rows[0]?.[0]);
   }
 
   /** The graph with current counters. */
   async snapshot(): Promise<FlowGraph> {
-    const [ops, sources] = await Promise.all([operatorRows(this.view), sourceRows()]);
+    const [ops, sources, state] = await Promise.all([operatorRows(this.view), sourceRows(), this.stateRows()]);
     const nodes: FlowNode[] = [];
     const edges: [string, string][] = [];
-    const viewNode: FlowNode = { id: "view", label: this.view, kind: "view", details: [], rowsOut: null, stateRows: null, watermark: null };
+    const viewNode: FlowNode = { id: "view", label: this.view, kind: "view", details: this.viewDetails, rowsOut: null, stateRows: null, watermark: null };
     const leaves: string[] = [];
-    if (this.plan && ops && ops.length > 0) {
-      // pair plan lines with operator counters in preorder, by kind name
-      let next = 0;
-      this.plan.nodes.forEach((p, i) => {
-        let stats: OperatorRow | undefined;
-        for (let j = next; j < ops.length; j++) {
-          if (p.label.toLowerCase().includes(ops[j].kind.toLowerCase())) {
-            stats = ops[j];
-            next = j + 1;
-            break;
-          }
-        }
+    if (this.plan) {
+      const plan = this.plan;
+      const counters = ops ? pairCounters(plan.nodes, ops) : [];
+      plan.nodes.forEach((p, i) => {
+        const stats = counters[i];
         nodes.push({ id: `op${i}`, label: p.label, kind: "operator", details: p.details, rowsOut: stats?.rowsOut ?? null, stateRows: stats?.stateRows ?? null, watermark: stats?.watermark ?? null });
-        const parent = this.plan!.parents[i];
+        const parent = plan.parents[i];
         edges.push([`op${i}`, parent < 0 ? "view" : `op${parent}`]);
-        if (!this.plan!.parents.includes(i)) leaves.push(`op${i}`);
+        if (!plan.parents.includes(i)) leaves.push(`op${i}`);
       });
     } else {
       // the chain is listed root first; data flows from its last operator to its first
@@ -136,7 +164,7 @@ export class DataflowSource {
     }
     const root = nodes.find((n) => edges.some(([f, t]) => f === n.id && t === "view"));
     viewNode.rowsOut = root?.rowsOut ?? null;
-    viewNode.stateRows = root?.stateRows ?? null;
+    viewNode.stateRows = state ?? root?.stateRows ?? null;
     nodes.push(viewNode);
     for (const input of this.inputs) {
       const id = `src:${input}`;
