@@ -45,12 +45,37 @@ function get(url: string, method = "GET"): Promise<{ status: number; type: strin
   });
 }
 
+beforeAll(async () => {
+  // the bundle under test is built from the current studio/ sources
+  execFileSync(process.execPath, [join(root, "studio", "build.mjs")], { stdio: "inherit" });
+  http = await startStudioHttp();
+}, 60_000);
+
+afterAll(async () => {
+  await http?.close();
+});
+
+describe("Studio files", () => {
+  it("serves the bundle with content types, and nothing outside it", async () => {
+    const html = await get(http.url);
+    expect(html.status).toBe(200);
+    expect(html.type).toMatch(/^text\/html/);
+    expect(html.body).toContain("studio.js");
+    const js = await get(http.url + "studio.js", "HEAD");
+    expect([js.status, js.type]).toEqual([200, "text/javascript; charset=utf-8"]);
+    expect((await get(http.url + "studio.css")).type).toMatch(/^text\/css/);
+    // no CDN: the page names no other origin
+    expect(html.body).not.toMatch(/https?:\/\//);
+    expect((await get(http.url + "..%2f..%2fpackage.json")).status).toBe(404);
+    expect((await get(http.url + "nope.js")).status).toBe(404);
+    // not a GET: left to the API
+    expect((await get(http.url + "studio.js", "DELETE")).status).toBe(404);
+  });
+});
+
 describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
   beforeAll(async () => {
-    // the bundle under test is built from the current studio/ sources
-    execFileSync(process.execPath, [join(root, "studio", "build.mjs")], { stdio: "inherit" });
     mkdirSync(shots, { recursive: true });
-    http = await startStudioHttp();
     profile = mkdtempSync(join(tmpdir(), "studio-chromium-"));
     // a throwaway profile (playwright passes it as --user-data-dir)
     browser = await chromium.launchPersistentContext(profile, {
@@ -71,22 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await http?.close();
     rmSync(profile, { recursive: true, force: true });
-  });
-
-  it("serves the bundle with content types, and nothing outside it", async () => {
-    const html = await get(http.url);
-    expect(html.status).toBe(200);
-    expect(html.type).toMatch(/^text\/html/);
-    expect(html.body).toContain("studio.js");
-    const js = await get(http.url + "studio.js", "HEAD");
-    expect([js.status, js.type]).toEqual([200, "text/javascript; charset=utf-8"]);
-    expect((await get(http.url + "studio.css")).type).toMatch(/^text\/css/);
-    // no CDN: the page names no other origin
-    expect(html.body).not.toMatch(/https?:\/\//);
-    expect((await get(http.url + "..%2f..%2fpackage.json")).status).toBe(404);
-    expect((await get(http.url + "nope.js")).status).toBe(404);
   });
 
   it("runs a query and shows its result", async () => {
@@ -107,6 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
     expect(await error.textContent()).toContain("line 2, column 9");
     expect(await page.locator(".cm-sql-error").textContent()).toBe("x");
     expect(await page.locator(".cm-sql-error-line").count()).toBe(1);
+    await page.screenshot({ path: join(shots, "studio-syntax-error-marked.png") });
     // an edit clears the mark
     await page.click(".cm-content");
     await page.keyboard.press("End");
@@ -172,5 +183,15 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
     const later = Number(await page.locator("#chart-status").getAttribute("data-last"));
     expect(later).toBeGreaterThan(first);
     expect(await page.locator("#chart canvas").count()).toBeGreaterThan(0);
+  });
+
+  it("monitors sources and dataflows", async () => {
+    await page.click("[data-tab='monitor']");
+    const sources = page.locator("[data-section='Sources']");
+    await sources.locator("td", { hasText: "nexmark" }).waitFor();
+    const produced = async () => Number(await sources.locator("tbody tr", { hasText: "bids" }).locator("td").nth(2).textContent());
+    const first = await produced();
+    await expect.poll(produced, { timeout: 10_000, interval: 500 }).toBeGreaterThan(first);
+    expect(await page.locator("[data-section='Dataflows'] td", { hasText: "HashAggregate" }).count()).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import { DataflowPanel } from "./dataflow-graph.js";
 import { el } from "./dom.js";
 import { SqlEditor } from "./editor.js";
 import { LiveChart } from "./live-chart.js";
+import { MonitorPanel } from "./monitor-panel.js";
 import { QueryHistory } from "./query-history.js";
 import { renderResults } from "./results-table.js";
 
@@ -20,6 +21,8 @@ function showTab(name: string): void {
   for (const t of document.querySelectorAll<HTMLElement>("[data-tab]")) t.classList.toggle("active", t.dataset.tab === name);
   for (const p of document.querySelectorAll<HTMLElement>("[data-panel]")) p.hidden = p.dataset.panel !== name;
   if (name !== "graph") graph.stop();
+  if (name === "monitor") monitor.start();
+  else monitor.stop();
 }
 
 const editor = new SqlEditor($("editor"), "SELECT 1 AS one;", () => void run());
@@ -29,6 +32,7 @@ const history = new QueryHistory($("history"), (sql) => {
 });
 const graph = new DataflowPanel($("graph"), $("graph-status"));
 const chart = new LiveChart($("chart"), $("chart-status"));
+const monitor = new MonitorPanel($("monitor"));
 const browser = new CatalogBrowser($("catalog-list"), $("catalog-detail"), {
   showGraph: (v) => void openGraph(v),
   showChart: (v) => void openChart(v),
