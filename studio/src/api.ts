@@ -42,7 +42,7 @@ export class QueryFailed extends Error {
 export async function query(sql: string): Promise<QueryResponse> {
   let res: Response;
   try {
-    res = await fetch("api/query", {
+    res = await fetch("/api/query", {
       method: "POST",
       headers: { "content-type": "application/json" },
       credentials: "same-origin",
