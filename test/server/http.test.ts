@@ -80,6 +80,11 @@ describe("HTTP port", () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: "ok" });
     expect((await fetch(`${url}/nope`)).status).toBe(404);
+    // the Studio is served at / from the built files (npm run build puts them in dist/studio)
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/studio\.js/);
     expect((await fetch(`${url}/metrics`, { method: "POST" })).status).toBe(405);
   });
 

@@ -9,6 +9,7 @@ import { SqlError, SqlState } from "../../types/index.js";
 import type { HbaRule, UserStore } from "../auth/index.js";
 import type { EngineDatabase } from "../engine.js";
 import { authenticateHttp } from "./http-auth.js";
+import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
 
@@ -63,6 +64,8 @@ export class HttpServer {
       if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET");
       return sendJson(res, 200, { status: "ok" });
     }
+    // the Studio's static files (no secrets in them; its API calls authenticate below)
+    if (path !== "/metrics" && path !== "/api/query" && serveStudio(req, res)) return;
     if (path !== "/metrics" && path !== "/api/query") return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
     const o = this.options;
     const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
