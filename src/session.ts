@@ -33,6 +33,8 @@ export interface RunOptions {
 export class Session {
   readonly settings = new SessionSettings();
   private inTransaction = false;
+  /** this session wrote since its last read waited for the views (read-your-writes, see readYourWrites) */
+  private wroteSinceRead = false;
   /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
   reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
   /** an error happened inside the transaction block: statements are refused until it ends */
@@ -168,6 +170,7 @@ export class Session {
     const values = (env: BinderEnv) => parameterValues(params, env.paramTypes, this.settings.get("timezone"));
     switch (st.kind) {
       case "select": {
+        await this.readYourWrites();
         const env = paramEnv();
         const q = bindQuery(st.query, new QueryContext(env));
         const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(q.plan), this.db.catalog), values(env));
@@ -331,7 +334,20 @@ export class Session {
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
 
+  /**
+   * visibility = 'strong' (the default): a read waits until this session's earlier writes are
+   * visible in every view — rows waiting for model answers in a view are the only ones that can be
+   * behind, since everything else is applied before a write returns. 'eventual' reads at once.
+   */
+  private async readYourWrites(): Promise<void> {
+    if (!this.wroteSinceRead) return;
+    this.wroteSinceRead = false;
+    if (this.settings.get("visibility") === "eventual" || this.db.streams.pendingRows === 0) return;
+    await this.db.streams.settle();
+  }
+
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
+    this.wroteSinceRead = true;
     const stored = this.db.relation(w.relation.id);
     const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params)).flatMap((c) => c.rows());
     let written: unknown[][];
