@@ -92,7 +92,9 @@ export class Session {
       this.interrupt = statementInterrupt(options.signal, Number(this.settings.get("statement_timeout")));
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
-        yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
+        const result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
+        await this.db.durable(); // group commit: success only once the log is fsync'd
+        yield result;
       } catch (e) {
         this.failTransaction();
         throw toPositionedSqlError(e, sql);
@@ -203,6 +205,7 @@ export class Session {
         }
         this.settings.set(st.name, st.values === null ? null : st.values.join(", "));
         if (st.name.toLowerCase() === "checkpoint_interval") this.db.checkpoints?.setInterval(Number(this.settings.get("checkpoint_interval")));
+        if (st.name.toLowerCase() === "group_commit") this.db.setGroupCommit(this.settings.get("group_commit") === "on");
         return commandResult("SET");
       }
       case "reset":
