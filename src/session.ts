@@ -7,7 +7,7 @@ import type { Database, SessionOptions } from "./database.js";
 import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup, type ExecutionContext } from "./executor/index.js";
 import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
-import type { WriteResult } from "./stored-relation.js";
+import type { StoredRelation, WriteResult } from "./stored-relation.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
@@ -340,20 +340,26 @@ export class Session {
       const seen = new Set<number>();
       return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
     };
-    let change: WriteResult;
+    let applied: ReturnType<StoredRelation["writeUndoable"]>;
     if (w.kind === "insert") {
-      change = stored.write([], rows, w.onConflict?.action === "nothing");
-      written = change.inserted;
+      applied = stored.writeUndoable([], rows, w.onConflict?.action === "nothing");
+      written = applied.change.inserted;
     } else if (w.kind === "update") {
       const matched = uniqueIds();
       written = matched.map((r) => r.slice(1));
-      change = stored.write(matched.map((r) => r[0] as number), written);
+      applied = stored.writeUndoable(matched.map((r) => r[0] as number), written);
     } else {
       const matched = uniqueIds();
       written = matched.map((r) => r.slice(1));
-      change = stored.write(matched.map((r) => r[0] as number), []);
+      applied = stored.writeUndoable(matched.map((r) => r[0] as number), []);
     }
-    this.db.logWrite(w.relation.id, change.deletedIds, change.inserted);
+    const change: WriteResult = applied.change;
+    try {
+      this.db.logWrite(w.relation.id, change.deletedIds, change.inserted);
+    } catch (e) {
+      applied.undo(); // not in the log (a full disk): no reader may see it
+      throw e;
+    }
     this.db.publishChanges(w.relation.id, change.inserted, change.deleted, change.watermark);
     const notices: string[] = [];
     if (change.late.length > 0) {
