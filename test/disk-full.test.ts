@@ -3,7 +3,7 @@
 // acknowledged row is there. The data directory lives on a 2 MB tmpfs (needs root and mount).
 import { describe, expect, it } from "vitest";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,8 +80,16 @@ describe.skipIf("skip" in fs)("a full disk", () => {
       c2.on("error", () => {});
       await c2.connect();
       expect((await c2.query("SELECT max(id) AS m FROM notes")).rows[0].m).toBe(acked[acked.length - 1]);
-      // further writes are refused with a clear error, not a crash
+      // further writes are refused with a clear error, not a crash, and leave nothing behind
       await expect(c2.query("INSERT INTO notes VALUES (-1, 'more')")).rejects.toThrow(/stopped accepting writes|No space left/);
+      const csv = join(tmpdir(), `sage-diskfull-${process.pid}.csv`);
+      writeFileSync(csv, "-2,a\n-3,b\n");
+      try {
+        await expect(c2.query(`COPY notes FROM '${csv}' WITH (FORMAT csv)`)).rejects.toThrow(/stopped accepting writes|No space left/);
+      } finally {
+        rmSync(csv, { force: true });
+      }
+      expect(Number((await c2.query("SELECT count(*) AS n FROM notes")).rows[0].n)).toBe(acked.length);
       await c.end();
       await c2.end();
       proc.kill("SIGKILL");
