@@ -8,6 +8,7 @@ import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup
 import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { StoredRelation, WriteResult } from "./stored-relation.js";
+import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
@@ -277,7 +278,7 @@ export class Session {
       startDataflow(db, id, plan, this.executionContext([]), sink);
       sub.onClose(() => db.streams.remove(id));
     }
-    return { command: "SUBSCRIBE", rowCount: 0, columns: sub.columns, rows: [], notices: [], subscription: sub };
+    return { command: "SUBSCRIBE", rowCount: 0, columns: sub.columns, rows: [], notices: [], subscription: durableFeed(db, sub) };
   }
 
   private transaction(st: A.TransactionStatement): StatementResult {

@@ -55,6 +55,26 @@ describe("group commit", () => {
     }
   });
 
+  it("hands a SUBSCRIBE a change only once the log records behind it are fsync'd", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-groupcommit-sub-"));
+    try {
+      const db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await db.execute("CREATE TABLE t (id INT PRIMARY KEY, s INT)");
+      const [r] = await db.connect().execute("SUBSCRIBE t");
+      const feed = r.subscription!;
+      const before = db.logStats()!.fsyncs;
+      const insert = db.connect().execute("INSERT INTO t VALUES (1, 1)");
+      const batch = await feed.next();
+      expect(batch!.map((row) => row.slice(0, 1).concat(row.slice(2)).map(String))).toEqual([["insert", "1", "1"]]);
+      expect(db.logStats()!.fsyncs).toBeGreaterThan(before);
+      await insert;
+      feed.cancel();
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps every row acknowledged to 16 concurrent pg clients across kill -9 of the server", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-groupcommit-kill-"));
     try {
