@@ -80,19 +80,27 @@ export class Checkpointer {
 
   /** Checkpoints every `ms` milliseconds (0 turns periodic checkpoints off). */
   setInterval(ms: number): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.intervalMs = ms;
-    if (ms > 0) {
-      this.timer = setInterval(() => {
-        try {
-          this.checkpoint();
-        } catch (e) {
-          this.lastError = e instanceof Error ? e.message : String(e);
-        }
-      }, ms);
-      this.timer.unref();
-    }
+    if (ms > 0) this.scheduleNext(ms);
+  }
+
+  /**
+   * The next periodic checkpoint comes `ms` after the last one ended (not started): statements
+   * yield while their log fsync runs (group commit), and a checkpoint slower than the interval
+   * must not run at every such yield and starve them.
+   */
+  private scheduleNext(ms: number): void {
+    this.timer = setTimeout(() => {
+      try {
+        this.checkpoint();
+      } catch (e) {
+        this.lastError = e instanceof Error ? e.message : String(e);
+      }
+      if (this.intervalMs === ms && this.timer !== null) this.scheduleNext(ms);
+    }, ms);
+    this.timer.unref();
   }
 
   get interval(): number {

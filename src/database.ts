@@ -30,6 +30,11 @@ export interface DatabaseOptions {
   beforeCheckpointCommit?: BeforeCommitHook;
   /** npm packages (or module paths) that add connectors and model providers (see src/plugins.ts) */
   plugins?: string[];
+  /**
+   * concurrent statements share log fsyncs (default true); false: each statement's records are
+   * fsync'd on their own (also `SET group_commit = off`)
+   */
+  groupCommit?: boolean;
 }
 
 export interface SessionOptions {
@@ -129,6 +134,7 @@ export class Database implements RelationReader {
       this.replaying = false;
     }
     this.wal = opened.log;
+    this.wal.groupCommit = this.options.groupCommit ?? true;
     for (const start of this.deferredStarts.splice(0)) start();
     checkpoints.setInterval(this.options.checkpointInterval ?? 1000);
   }
@@ -158,7 +164,10 @@ export class Database implements RelationReader {
     return entry.id;
   }
 
-  /** Makes records durable (fsync) before the statement that produced them reports success. */
+  /**
+   * Appends records to the log (in the order their changes were applied in memory); they are
+   * durable once durable() resolves, which every statement awaits before it reports (group commit).
+   */
   log(records: LogRecord[]): void {
     if (this.replaying || this.wal === null || records.length === 0) return;
     if (this.logFailure) throw this.logFailure;
@@ -172,9 +181,40 @@ export class Database implements RelationReader {
       for (const r of records) if (r.t === "ddl") this.checkpoints?.noteDdl(r.sql);
     } catch (e) {
       // memory now holds a change the log does not: refuse further writes until a restart recovers
-      this.logFailure = new SqlError(SqlState.IoError, "the database stopped accepting writes after a log write failed; restart it to recover", { detail: e instanceof Error ? e.message : String(e) });
+      this.stopWrites(e);
       throw e;
     }
+  }
+
+  /**
+   * Resolves once everything logged so far is durable (fsync'd). A statement awaits it before
+   * reporting, a read included: what it saw in memory was logged before it, so nothing a client
+   * is shown can vanish in a crash. A failed fsync stops the database: writes, and reads that
+   * would show what it may have lost, fail until a restart recovers from the log.
+   */
+  async durable(): Promise<void> {
+    if (this.replaying || this.wal === null) return;
+    if (this.wal.failed) throw this.logFailure ?? this.wal.failed;
+    try {
+      await this.wal.flush();
+    } catch (e) {
+      this.stopWrites(e);
+      throw e;
+    }
+  }
+
+  private stopWrites(e: unknown): void {
+    this.logFailure ??= new SqlError(SqlState.IoError, "the database stopped accepting writes after a log write failed; restart it to recover", { detail: e instanceof Error ? e.message : String(e) });
+  }
+
+  /** Log fsyncs so far and whether group commit is on (tests, benchmarks); null in memory. */
+  logStats(): { fsyncs: number; groupCommit: boolean } | null {
+    return this.wal ? { fsyncs: this.wal.fsyncs, groupCommit: this.wal.groupCommit } : null;
+  }
+
+  /** SET group_commit: on shares fsyncs among concurrent statements, off syncs each on its own. */
+  setGroupCommit(on: boolean): void {
+    if (this.wal) this.wal.groupCommit = on;
   }
 
   /** The log record of a write: deleted row ids and inserted rows in Postgres text form. */
@@ -240,7 +280,7 @@ export class Database implements RelationReader {
     for (const list of this.tasks.values()) for (const t of list) t.stop();
     this.tasks.clear();
     for (const df of this.streams.all()) df.close(); // model calls in flight are cancelled
-    this.wal?.close();
+    await this.wal?.close();
     this.wal = null;
     this.models.close();
     this.dataDir?.close();

@@ -15,13 +15,30 @@ export interface AppendResult {
 export function appendChunkTo(db: Database, id: string, chunk: Chunk, log: boolean): AppendResult {
   const stored = db.relation(id);
   if (stored.bulkAppendable) {
+    const before = stored.store.highWaterMark;
     const r = stored.appendChunk(chunk);
-    if (log && r.accepted.length > 0) db.logWrite(id, [], r.accepted.rows());
+    if (log && r.accepted.length > 0) {
+      try {
+        db.logWrite(id, [], r.accepted.rows());
+      } catch (e) {
+        // not in the log (a full disk): take the rows back so no reader sees them
+        stored.store.truncateTo(before);
+        stored.rebuildIndexes();
+        throw e;
+      }
+    }
     db.publishChunk(id, r.accepted);
     return { rows: r.accepted.length, watermark: r.watermark };
   }
-  const change = stored.write([], chunk.rows());
-  if (log) db.logWrite(id, change.deletedIds, change.inserted);
+  const { change, undo } = stored.writeUndoable([], chunk.rows());
+  if (log) {
+    try {
+      db.logWrite(id, change.deletedIds, change.inserted);
+    } catch (e) {
+      undo();
+      throw e;
+    }
+  }
   if (change.inserted.length > 0) db.publishChunk(id, stored.changes(change.inserted, []));
   return { rows: change.inserted.length, watermark: change.watermark };
 }

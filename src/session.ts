@@ -7,7 +7,8 @@ import type { Database, SessionOptions } from "./database.js";
 import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup, type ExecutionContext } from "./executor/index.js";
 import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
-import type { WriteResult } from "./stored-relation.js";
+import type { StoredRelation, WriteResult } from "./stored-relation.js";
+import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
 import { SessionSettings } from "./settings.js";
@@ -95,7 +96,9 @@ export class Session {
       this.interrupt = statementInterrupt(options.signal, Number(this.settings.get("statement_timeout")));
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
-        yield await this.executeStatement(st, sql, params, options.paramTypes ?? []);
+        const result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
+        await this.db.durable(); // group commit: success only once the log is fsync'd
+        yield result;
       } catch (e) {
         this.failTransaction();
         throw toPositionedSqlError(e, sql);
@@ -208,6 +211,7 @@ export class Session {
         }
         this.settings.set(st.name, st.values === null ? null : st.values.join(", "));
         if (st.name.toLowerCase() === "checkpoint_interval") this.db.checkpoints?.setInterval(Number(this.settings.get("checkpoint_interval")));
+        if (st.name.toLowerCase() === "group_commit") this.db.setGroupCommit(this.settings.get("group_commit") === "on");
         return commandResult("SET");
       }
       case "reset":
@@ -279,7 +283,7 @@ export class Session {
       startDataflow(db, id, plan, this.executionContext([]), sink);
       sub.onClose(() => db.streams.remove(id));
     }
-    return { command: "SUBSCRIBE", rowCount: 0, columns: sub.columns, rows: [], notices: [], subscription: sub };
+    return { command: "SUBSCRIBE", rowCount: 0, columns: sub.columns, rows: [], notices: [], subscription: durableFeed(db, sub) };
   }
 
   private transaction(st: A.TransactionStatement): StatementResult {
@@ -356,20 +360,26 @@ export class Session {
       const seen = new Set<number>();
       return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
     };
-    let change: WriteResult;
+    let applied: ReturnType<StoredRelation["writeUndoable"]>;
     if (w.kind === "insert") {
-      change = stored.write([], rows, w.onConflict?.action === "nothing");
-      written = change.inserted;
+      applied = stored.writeUndoable([], rows, w.onConflict?.action === "nothing");
+      written = applied.change.inserted;
     } else if (w.kind === "update") {
       const matched = uniqueIds();
       written = matched.map((r) => r.slice(1));
-      change = stored.write(matched.map((r) => r[0] as number), written);
+      applied = stored.writeUndoable(matched.map((r) => r[0] as number), written);
     } else {
       const matched = uniqueIds();
       written = matched.map((r) => r.slice(1));
-      change = stored.write(matched.map((r) => r[0] as number), []);
+      applied = stored.writeUndoable(matched.map((r) => r[0] as number), []);
     }
-    this.db.logWrite(w.relation.id, change.deletedIds, change.inserted);
+    const change: WriteResult = applied.change;
+    try {
+      this.db.logWrite(w.relation.id, change.deletedIds, change.inserted);
+    } catch (e) {
+      applied.undo(); // not in the log (a full disk): no reader may see it
+      throw e;
+    }
     this.db.publishChanges(w.relation.id, change.inserted, change.deleted, change.watermark);
     const notices: string[] = [];
     if (change.late.length > 0) {

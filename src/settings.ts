@@ -75,6 +75,7 @@ export const SETTINGS: Record<string, SettingDef> = {
   visibility: { default: "strong", description: "sage-sql: 'strong' gives read-your-writes; 'eventual' reads without waiting.", check: oneOf("visibility", ["strong", "eventual"]) },
   checkpoint_interval: { default: "1000", description: "sage-sql: milliseconds between checkpoints of streaming state.", check: nonNegativeInt("checkpoint_interval") },
   "hnsw.ef_search": { default: "0", description: "sage-sql: candidate list of HNSW index searches (pgvector's hnsw.ef_search); 0 = each index's self-tuned value.", check: efSearch },
+  group_commit: { default: "on", description: "sage-sql: concurrent statements share log fsyncs (on) or each fsyncs alone (off); database-wide.", check: boolSetting("group_commit") },
   enable_hashjoin: { default: "on", description: "Enables the planner's use of hash join plans.", check: boolSetting("enable_hashjoin") },
 };
 

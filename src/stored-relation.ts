@@ -173,6 +173,25 @@ export class StoredRelation {
     return { inserted: accepted, deleted: deletedRows, deletedIds, late, watermark };
   }
 
+  /**
+   * A write with the means to take it back: `undo` restores the rows as they were before it, for a
+   * write its statement could not log (a full disk), so no reader sees what a restart would lose.
+   * Only the rows and their indexes go back; a moved watermark stays (the database then refuses
+   * writes until a restart replays the log).
+   */
+  writeUndoable(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): { change: WriteResult; undo(): void } {
+    const before = this.store.highWaterMark;
+    const change = this.write(deletes, inserts, skipConflicts);
+    return {
+      change,
+      undo: () => {
+        this.store.truncateTo(before);
+        for (const id of change.deletedIds) this.store.undelete(id);
+        this.rebuildIndexes();
+      },
+    };
+  }
+
   /** Whether appendChunk may take bulk rows: no key or CHECK to enforce row by row. */
   get bulkAppendable(): boolean {
     return this.uniques.length === 0 && this.checks.length === 0;

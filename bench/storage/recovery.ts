@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "../../src/index.js";
 import { type BenchCase, type BenchContext, type BenchModule, type Contender, measure, probe, resultRow } from "../lib/harness.js";
+import { groupCommitCase } from "./group-commit.js";
 
 const VIEW = "SELECT g, count(*) AS n, sum(v) AS s FROM t GROUP BY g";
 const LOAD_BATCH = 500_000;
@@ -152,6 +153,6 @@ const ingestCase: BenchCase = {
 
 export const recoveryModule: BenchModule = {
   name: "storage",
-  description: "restart time from a checkpoint vs whole-log replay, and ingest throughput with checkpoints on vs off",
-  cases: [restartCase, ingestCase],
+  description: "restart time from a checkpoint vs whole-log replay, ingest throughput with checkpoints on vs off, and group commit vs an fsync per statement",
+  cases: [restartCase, ingestCase, groupCommitCase],
 };

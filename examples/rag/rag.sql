@@ -22,23 +22,33 @@ CREATE INDEX docs_body_emb ON docs USING hnsw ((EMBED(body)) vector_cosine_ops) 
 -- the questions arrive as a stream
 CREATE STREAM questions (qid INT, text TEXT);
 
--- a continuous view: each question joined, when it arrives, with the 3 nearest docs in the index
-CREATE MATERIALIZED VIEW retrieved AS
-  SELECT q.qid, q.text AS question, d.title, d.body, d.distance
-  FROM questions q
-  VECTOR JOIN docs d ON EMBED(d.body) <=> EMBED(q.text) TOP 3;
+-- the whole pipeline is one continuous view: each question, when it arrives, is joined with the 3
+-- nearest docs in the index (VECTOR JOIN), and GENERATE answers it with them as context (nearest
+-- first). The model call runs asynchronously inside the view: writers do not wait for it.
+CREATE MATERIALIZED VIEW answers AS
+  SELECT qid, question, context,
+         GENERATE('Answer ' || question || ' using: ' || context, 'llm') AS answer
+  FROM (
+    SELECT q.qid, q.text AS question, string_agg(d.body, ' | ' ORDER BY d.distance) AS context
+    FROM questions q
+    VECTOR JOIN docs d ON EMBED(d.body) <=> EMBED(q.text) TOP 3
+    GROUP BY q.qid, q.text
+  ) retrieved;
 
 INSERT INTO questions VALUES
   (1, 'where should my cat sleep'),
   (2, 'how do interest rates move the stock market'),
   (3, 'how long do I boil pasta');
 
--- the retrieved context per question, nearest first
-SELECT qid, title, round(distance::numeric, 3) AS distance FROM retrieved ORDER BY qid, distance;
+-- FLUSH waits for the answers the model is still working on
+FLUSH;
 
--- the answers: GENERATE with the retrieved docs as context (an ad-hoc query over the view: calling
--- a remote model inside a materialized view needs the async AI operator, which is not built yet)
-SELECT qid, GENERATE('Answer ' || question || ' using: ' || string_agg(body, ' | ' ORDER BY distance), 'llm') AS answer
-FROM retrieved
-GROUP BY qid, question
-ORDER BY qid;
+-- the retrieved context per question (nearest first), as the view sent it to the model
+SELECT qid, context FROM answers ORDER BY qid;
+
+-- a later question is answered as it arrives; the earlier answers stay (stored in the view)
+INSERT INTO questions VALUES (4, 'when does it snow');
+FLUSH;
+
+-- the answers, kept up to date as questions arrive
+SELECT qid, answer FROM answers ORDER BY qid;

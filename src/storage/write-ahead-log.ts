@@ -134,7 +134,16 @@ export class WriteAheadLog {
 
   /** Appends records and makes them durable (one fsync for the whole batch). */
   append(records: readonly LogRecord[]): void {
-    if (records.length === 0) return;
+    this.write(records);
+    this.sync();
+  }
+
+  /**
+   * Writes records after the last good one without fsync (group commit syncs later, see
+   * LogSegments); returns the bytes written. Throws 53100 on a full disk, 58030 otherwise.
+   */
+  write(records: readonly LogRecord[]): number {
+    if (records.length === 0) return 0;
     const parts: Buffer[] = [];
     for (const r of records) {
       const body = Buffer.from(JSON.stringify(r), "utf8");
@@ -145,15 +154,28 @@ export class WriteAheadLog {
     }
     const buf = Buffer.concat(parts);
     try {
-      writeSync(this.fd, buf, 0, buf.length, this.size);
-      fsyncSync(this.fd);
+      let done = 0;
+      while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done, this.size + done);
     } catch (e) {
       // nothing after this.size counts: a later append overwrites a partial write
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOSPC") throw new SqlError(SqlState.DiskFull, `could not write to the log: no space left on device`, { hint: `Free space where ${this.path} lives; nothing of this statement was applied.` });
-      throw new SqlError(SqlState.IoError, `could not write to the log ${this.path}: ${(e as Error).message}`);
+      throw logError(e, this.path, "write to");
     }
     this.size += buf.length;
+    return buf.length;
+  }
+
+  /** fsync: everything written so far is durable when this returns. */
+  sync(): void {
+    try {
+      fsyncSync(this.fd);
+    } catch (e) {
+      throw logError(e, this.path, "fsync");
+    }
+  }
+
+  /** The file descriptor, for an fsync off the main thread (LogSegments' group commit). */
+  get descriptor(): number {
+    return this.fd;
   }
 
   get bytes(): number {
@@ -163,4 +185,14 @@ export class WriteAheadLog {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/** The SqlError of a failed log write or fsync: 53100 for a full disk (naming the file), else 58030. */
+export function logError(e: unknown, path: string, what: "write to" | "fsync"): SqlError {
+  if (e instanceof SqlError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return new SqlError(SqlState.DiskFull, `could not ${what} the log "${path}": No space left on device`, { hint: `Free space where ${path} lives.` });
+  }
+  return new SqlError(SqlState.IoError, `could not ${what} the log "${path}": ${(e as Error).message}`);
 }
