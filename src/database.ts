@@ -39,6 +39,7 @@ export class Database implements RelationReader {
   private logFailure: SqlError | null = null;
   private deferredStarts: (() => void)[] = [];
   private closed = false;
+  private position = 0;
 
   /** EMBED / GENERATE: the models of this database */
   readonly models: ModelFunctions;
@@ -70,6 +71,7 @@ export class Database implements RelationReader {
     try {
       for (let i = 0; i < opened.records.length; i++) {
         const rec = opened.records[i];
+        this.position = i + 1;
         try {
           await this.replay(session, rec);
         } catch (e) {
@@ -106,7 +108,9 @@ export class Database implements RelationReader {
 
   /** Makes records durable (fsync) before the statement that produced them reports success. */
   log(records: LogRecord[]): void {
-    if (this.replaying || this.wal === null || records.length === 0) return;
+    if (this.replaying || records.length === 0) return;
+    this.position += records.length;
+    if (this.wal === null) return;
     if (this.logFailure) throw this.logFailure;
     try {
       this.wal.append(records);
@@ -138,6 +142,15 @@ export class Database implements RelationReader {
   /** The sources (generators, files) feeding streams and tables, by relation id. */
   sourceRunners(): ReadonlyMap<string, SourceTask> {
     return this.sources;
+  }
+
+  /**
+   * How many log records have been appended (or, while replaying, replayed up to and including the
+   * one being replayed): changes made by a record are made again at the same position on replay,
+   * so exactly-once sinks store it as their progress.
+   */
+  get logPosition(): number {
+    return this.position;
   }
 
   get isReplaying(): boolean {

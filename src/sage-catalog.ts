@@ -2,6 +2,7 @@
 
 import type { Database } from "./database.js";
 import { Types } from "./types/index.js";
+import { SINK_STATUS_COLUMNS, sinkStatusRows } from "./sink.js";
 
 export function registerSageCatalog(db: Database): void {
   const text = Types.text;
@@ -56,4 +57,6 @@ export function registerSageCatalog(db: Database): void {
         return [df.id, rel?.name ?? "(subscription)", inputs, ops, BigInt(state)];
       }),
   );
+  // sinks: state (running | retrying | failed), rows waiting, lag of the oldest, the last error
+  db.registerSystemRelation("sage_catalog", "sink_status", SINK_STATUS_COLUMNS, () => sinkStatusRows(db));
 }

@@ -16,7 +16,7 @@ import { showStatement } from "./show.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
-import { flushFileSinks } from "./file-sink.js";
+import { flushSinks } from "./sink.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -164,8 +164,8 @@ export class Session {
         return copyWithFile(this, st, sql);
       case "flush":
         // every accepted write is visible once its statement returns (single-node, synchronous);
-        // file sinks write what they have gathered
-        await flushFileSinks(this.db);
+        // sinks write what they have gathered
+        await flushSinks(this.db);
         return commandResult("FLUSH");
       default:
         if (isDdl(st)) {
