@@ -17,6 +17,7 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
+import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -168,6 +169,8 @@ export class Session {
         await flushSinks(this.db);
         return commandResult("FLUSH");
       default:
+        // Postgres CDC DDL checks the upstream server first (async), then creates as usual
+        if (isCdcStatement(st)) return await executeCdcStatement(this, st, sql);
         if (isDdl(st)) {
           const result = executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);

@@ -16,9 +16,10 @@ export type LogRecord =
   | { t: "write"; rel: string; del: number[]; ins: (string | null)[][] }
   /**
    * a source produced `n` more rows for relation `rel`: a generator regenerates them; a file
-   * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end)
+   * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end); a
+   * Postgres CDC source (its rows are in `write` records) has applied the upstream WAL up to `lsn`
    */
-  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean };
+  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean; lsn?: string };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
