@@ -207,9 +207,16 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       await running;
       db = await Database.open({ dataDir: dir });
       await converged(db);
-      // a restart with nothing new changes nothing
+      // a restart with nothing new applies nothing again: transactions at or before the logged LSN
+      // (even ones Postgres sends again because our last acknowledgement died with the process) are skipped
+      const produced = async () => (await rows(db, "SELECT rows_produced, error FROM sage_catalog.sources"))[0];
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = await produced();
+      expect(before).toMatch(/^\d+\|NULL$/);
       await db.close();
       db = await Database.open({ dataDir: dir });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await produced()).toBe(before);
       await converged(db);
       await db.close();
       await resetUpstream(3);
@@ -217,4 +224,37 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("clear errors naming the fix: publication, table not published, keys, columns, options, wal_level", async () => {
+    await server.query(`CREATE TABLE nopk (a int, b text); CREATE TABLE withpk (id int PRIMARY KEY, v text);
+      CREATE PUBLICATION pub9 FOR TABLE nopk; CREATE PUBLICATION pub10 FOR TABLE withpk;`);
+    const db = await Database.open({ memory: true });
+    await expect(db.execute(source("nopub", "slot8", "missing_pub"))).rejects.toMatchObject({ code: "42704", hint: expect.stringContaining("CREATE PUBLICATION") });
+    await expect(db.execute(`CREATE SOURCE bad WITH (connector = 'postgres-cdc', port = '${PORT}', slto = 'x')`)).rejects.toMatchObject({ code: "22023", message: expect.stringContaining("slto") });
+    await expect(db.execute(`CREATE SOURCE bad WITH (connector = 'kafka')`)).rejects.toMatchObject({ code: "0A000" });
+    await expect(db.execute(`CREATE SOURCE down WITH (connector = 'postgres-cdc', hostname = '127.0.0.1', port = '1', publication = 'p')`)).rejects.toMatchObject({ code: "08006", hint: expect.stringContaining("hostname") });
+    await db.execute(source("p9", "slot9", "pub9"));
+    await db.execute(source("p10", "slot10", "pub10"));
+    await expect(db.execute("CREATE TABLE m1 (a int, b text) FROM p9 TABLE 'public.nopk'")).rejects.toMatchObject({ code: "42P16", hint: expect.stringContaining("PRIMARY KEY") });
+    await expect(db.execute("CREATE TABLE m1 (a int PRIMARY KEY, b text) FROM p9 TABLE 'public.nopk'")).rejects.toMatchObject({ code: "55000", hint: expect.stringContaining("REPLICA IDENTITY FULL") });
+    await expect(db.execute("CREATE TABLE m2 (id int PRIMARY KEY, v text) FROM p9 TABLE 'public.withpk'")).rejects.toMatchObject({ code: "55000", hint: expect.stringContaining("ALTER PUBLICATION") });
+    await expect(db.execute("CREATE TABLE m2 (id int PRIMARY KEY, w text) FROM p10 TABLE 'public.withpk'")).rejects.toMatchObject({ code: "42703", message: expect.stringContaining('"w"') });
+    await expect(db.execute("CREATE TABLE m2 (id int PRIMARY KEY) FROM p10 TABLE 'public.nothere'")).rejects.toMatchObject({ code: "42P01" });
+    await expect(db.execute("CREATE TABLE m2 (id int PRIMARY KEY) FROM orders_missing TABLE 'public.withpk'")).rejects.toMatchObject({ code: "42P01" });
+    // with REPLICA IDENTITY FULL a table without a key upstream can be mirrored (the mirror declares one)
+    await server.query("ALTER TABLE nopk REPLICA IDENTITY FULL; INSERT INTO nopk VALUES (1, 'x')");
+    await db.execute("CREATE TABLE m1 (a int PRIMARY KEY, b text) FROM p9 TABLE 'public.nopk'");
+    expect(await rows(db, "SELECT * FROM m1")).toEqual(["1|x"]);
+    await expect(db.execute("DROP SOURCE p9")).rejects.toMatchObject({ code: "2BP01" });
+    await db.execute("DROP TABLE m1; DROP SOURCE p9; DROP SOURCE p10");
+    await db.close();
+    await server.query("SELECT pg_drop_replication_slot(s) FROM unnest(ARRAY['slot9', 'slot10']) AS s");
+    // a server without wal_level = logical
+    server.destroy();
+    server = startPostgres(PORT, ["wal_level=replica"]);
+    const db2 = await Database.open({ memory: true });
+    await server.query("CREATE PUBLICATION p FOR ALL TABLES");
+    await expect(db2.execute(source("w", "slotw", "p"))).rejects.toMatchObject({ code: "55000", hint: expect.stringContaining("wal_level = logical") });
+    await db2.close();
+  }, 60_000);
 });
