@@ -417,6 +417,8 @@ export async function executeCdcStatement(session: Session, st: A.Statement, sql
   entry.options = { ...(entry.options ?? {}), source: src.name, upstream };
   if (st.text) db.log([{ t: "ddl", sql: st.text }]);
   runner.addTable(upstream, entry.id);
+  // DROP TABLE: the stream stops feeding it
+  db.attachTask(entry.id, { stop: () => runner.removeTable(entry.id) });
   if (!db.isReplaying) await runner.snapshot(upstream, entry.id);
   return result;
 }

@@ -64,6 +64,11 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     await until(async () => JSON.stringify(await rows(db, q)) === JSON.stringify(want));
     expect((await rows(db, "SELECT length(note), amount FROM orders WHERE id = 3"))[0]).toBe("96000|99.500");
     expect(await rows(db, "SELECT md5(note) FROM orders WHERE id = 3")).toEqual(await pgRows("SELECT md5(note) FROM orders WHERE id = 3"));
+    // a dropped mirror is no longer fed; the source goes on without error
+    await db.execute("DROP TABLE orders");
+    await server.query("INSERT INTO orders (id) VALUES (100)");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await rows(db, "SELECT stream, connector, error FROM sage_catalog.sources")).toEqual(["pg1|postgres-cdc|NULL"]);
     await db.close();
   }, 60_000);
 
