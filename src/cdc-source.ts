@@ -4,9 +4,10 @@
 // (pgoutput). One slot feeds every table of the source.
 //
 // A table starts with a snapshot of its upstream rows (one REPEATABLE READ read while the stream
-// is paused), then follows the stream. Changes are applied by primary key (an INSERT or UPDATE
-// replaces the key's row, a DELETE removes it), so applying a change twice or one the snapshot
-// already holds converges to the upstream state.
+// is paused), then follows the stream, skipping the transactions that snapshot already includes
+// (by xid, against pg_current_snapshot()), so its rows move from one consistent upstream state to
+// the next. Changes are applied by primary key (an INSERT or UPDATE replaces the key's row, a
+// DELETE removes it), so even applying a change twice converges to the upstream state.
 //
 // Durability: whole upstream transactions are applied in batches; a batch's rows are logged as
 // `write` records, then a `source` record with the end LSN of its last transaction, and only then
@@ -31,6 +32,7 @@ import {
   prepareUpstream,
   readCdcOptions,
   readSnapshot,
+  snapshotIncludes,
   type CdcConfig,
   type PgOutputMessage,
   type RelationMessage,
@@ -53,6 +55,8 @@ interface MirrorTable {
   relation: string;
   /** our column index → upstream column position, per upstream relation message */
   positions: number[] | null;
+  /** the upstream snapshot its initial rows were read in: transactions it includes are skipped */
+  snapshot: string | null;
 }
 
 export class CdcSource implements SourceTask {
@@ -63,8 +67,8 @@ export class CdcSource implements SourceTask {
   private stream: ReplicationStream | null = null;
   /** the end LSN of the last upstream transaction applied and logged */
   private lsn = 0n;
-  private current: Change[] | null = null;
-  private completed: { endLsn: bigint; changes: Change[] }[] = [];
+  private current: { xid: number; changes: Change[] } | null = null;
+  private completed: { endLsn: bigint; xid: number; changes: Change[] }[] = [];
   private completedChanges = 0;
   private paused = 0;
   private queue: PgOutputMessage[] = [];
@@ -92,6 +96,10 @@ export class CdcSource implements SourceTask {
 
   replay(rec: SourceRecord): void {
     this.produced += rec.n;
+    if (rec.snapshot !== undefined) {
+      const t = [...this.tables.values()].find((m) => m.relation === rec.snapshot!.table);
+      if (t) t.snapshot = rec.snapshot.at;
+    }
     if (rec.lsn !== undefined) {
       const l = parseLsn(rec.lsn);
       if (l > this.lsn) this.lsn = l;
@@ -99,7 +107,7 @@ export class CdcSource implements SourceTask {
   }
 
   addTable(upstream: string, relation: string): void {
-    this.tables.set(normalName(upstream), { relation, positions: null });
+    this.tables.set(normalName(upstream), { relation, positions: null, snapshot: null });
     for (const r of this.relations.values()) this.mapRelation(r);
     this.db.whenRecovered(() => this.start());
   }
@@ -152,29 +160,30 @@ export class CdcSource implements SourceTask {
   private handle(m: PgOutputMessage): void {
     switch (m.tag) {
       case "begin":
-        this.current = [];
+        this.current = { xid: m.xid, changes: [] };
         return;
       case "relation":
         this.relations.set(m.relid, m);
         this.mapRelation(m);
         return;
       case "insert":
-        this.current?.push({ kind: "upsert", relid: m.relid, old: null, row: m.row });
+        this.current?.changes.push({ kind: "upsert", relid: m.relid, old: null, row: m.row });
         return;
       case "update":
-        this.current?.push({ kind: "upsert", relid: m.relid, old: m.old, row: m.row });
+        this.current?.changes.push({ kind: "upsert", relid: m.relid, old: m.old, row: m.row });
         return;
       case "delete":
-        this.current?.push({ kind: "delete", relid: m.relid, old: m.old });
+        this.current?.changes.push({ kind: "delete", relid: m.relid, old: m.old });
         return;
       case "truncate":
-        this.current?.push({ kind: "truncate", relids: m.relids });
+        this.current?.changes.push({ kind: "truncate", relids: m.relids });
         return;
       case "commit": {
-        const changes = this.current ?? [];
+        const txn = this.current;
         this.current = null;
-        if (m.endLsn <= this.lsn) return; // applied before a restart
-        this.completed.push({ endLsn: m.endLsn, changes });
+        if (txn === null || m.endLsn <= this.lsn) return; // applied before a restart
+        const changes = txn.changes;
+        this.completed.push({ endLsn: m.endLsn, xid: txn.xid, changes });
         this.completedChanges += changes.length;
         if (this.completedChanges >= BATCH_CHANGES) this.applyCompleted();
         else if (this.timer === null) {
@@ -220,12 +229,13 @@ export class CdcSource implements SourceTask {
           if (ch.kind === "truncate") {
             for (const relid of ch.relids) {
               const t = this.tableOf(relid);
-              if (t) edit(t).truncate();
+              if (t && !(t.snapshot && snapshotIncludes(t.snapshot, txn.xid))) edit(t).truncate();
             }
             continue;
           }
           const t = this.tableOf(ch.relid);
           if (!t || !t.positions) continue;
+          if (t.snapshot && snapshotIncludes(t.snapshot, txn.xid)) continue; // already in its snapshot
           const pick = (tuple: TupleValue[]) => t.positions!.map((p) => (p < 0 ? null : tuple[p]));
           if (ch.kind === "delete") edit(t).delete(pick(ch.old));
           else edit(t).upsert(ch.old ? pick(ch.old) : null, pick(ch.row));
@@ -252,12 +262,14 @@ export class CdcSource implements SourceTask {
     try {
       const entry = this.db.relation(relation).entry;
       let n = 0;
-      await readSnapshot(this.config, upstream, entry.columns.map((c) => c.name), (rows) => {
+      const { snapshot } = await readSnapshot(this.config, upstream, entry.columns.map((c) => c.name), (rows) => {
         const e = new TableEdit(this.db, relation);
         for (const r of rows) e.upsert(null, r);
         n = e.commit();
       });
-      this.db.log([{ t: "source", rel: this.relation, n }]);
+      const t = this.tables.get(normalName(upstream));
+      if (t) t.snapshot = snapshot;
+      this.db.log([{ t: "source", rel: this.relation, n, snapshot: { table: relation, at: snapshot } }]);
       this.produced += n;
       return n;
     } finally {

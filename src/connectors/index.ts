@@ -56,6 +56,6 @@ export { readPgTarget, type PgTarget } from "./postgres/pg-connection.js";
 export const PG_CONNECTOR = "postgres";
 
 // Postgres CDC: logical replication (pgoutput) over `pg`
-export { CDC_CONNECTOR, checkUpstreamTable, prepareUpstream, readCdcOptions, readSnapshot, type CdcConfig } from "./postgres/cdc-upstream.js";
+export { CDC_CONNECTOR, checkUpstreamTable, prepareUpstream, readCdcOptions, readSnapshot, snapshotIncludes, type CdcConfig } from "./postgres/cdc-upstream.js";
 export { ReplicationStream } from "./postgres/replication-stream.js";
 export { UNCHANGED, decodePgOutput, formatLsn, parseLsn, type PgOutputMessage, type RelationMessage, type TupleValue } from "./postgres/pgoutput-decoder.js";

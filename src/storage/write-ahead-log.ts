@@ -17,9 +17,10 @@ export type LogRecord =
   /**
    * a source produced `n` more rows for relation `rel`: a generator regenerates them; a file
    * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end); a
-   * Postgres CDC source (its rows are in `write` records) has applied the upstream WAL up to `lsn`
+   * Postgres CDC source (its rows are in `write` records) has applied the upstream WAL up to `lsn`,
+   * or loaded `snapshot.table` as of the upstream snapshot `snapshot.at`
    */
-  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean; lsn?: string };
+  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean; lsn?: string; snapshot?: { table: string; at: string } };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -102,14 +102,32 @@ export async function checkUpstreamTable(cfg: CdcConfig, table: string, columns:
   });
 }
 
-/** A table's rows as Postgres text, read in one REPEATABLE READ transaction, and the WAL position then. */
-export async function readSnapshot(cfg: CdcConfig, table: string, columns: string[], onRows: (rows: (string | null)[][]) => void): Promise<bigint> {
+/**
+ * A table's rows as Postgres text, read in one REPEATABLE READ transaction; returns the WAL
+ * position then and the transaction snapshot (pg_current_snapshot: "xmin:xmax:xip,..."), which
+ * says exactly which upstream transactions the rows include.
+ */
+export async function readSnapshot(cfg: CdcConfig, table: string, columns: string[], onRows: (rows: (string | null)[][]) => void): Promise<{ lsn: bigint; snapshot: string }> {
   return withClient(cfg.target, async (c) => {
     await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const lsn = parseLsn((await c.query("SELECT pg_current_wal_lsn() AS l")).rows[0].l);
+    const at = (await c.query("SELECT pg_current_wal_lsn() AS l, pg_current_snapshot()::text AS s")).rows[0];
     const r = await c.query({ text: `SELECT ${columns.map(quotePgIdent).join(", ")} FROM ${quotePgName(table)}`, rowMode: "array" });
     onRows(r.rows as (string | null)[][]);
     await c.query("COMMIT");
-    return lsn;
+    return { lsn: parseLsn(at.l), snapshot: at.s };
   });
+}
+
+/**
+ * Whether a streamed transaction (its 32-bit xid, as pgoutput's Begin carries it) is visible in a
+ * snapshot "xmin:xmax:xip,...": committed before the snapshot was taken, so its changes are
+ * already in the rows read. (Compared within one xid epoch: 64-bit snapshot ids are taken mod 2^32.)
+ */
+export function snapshotIncludes(snapshot: string, xid: number): boolean {
+  const [xmin, xmax, xip] = snapshot.split(":");
+  const lo = Number(BigInt(xmin) % 4294967296n);
+  const hi = Number(BigInt(xmax) % 4294967296n);
+  if (xid < lo) return true;
+  if (xid >= hi) return false;
+  return !(xip ?? "").split(",").some((x) => x !== "" && Number(BigInt(x) % 4294967296n) === xid);
 }
