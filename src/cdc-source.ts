@@ -90,7 +90,8 @@ export class CdcSource implements SourceTask {
     return this.produced;
   }
 
-  get confirmedLsn(): string {
+  /** the end LSN of the last upstream transaction applied and logged (and acknowledged) */
+  get position(): string {
     return formatLsn(this.lsn);
   }
 

@@ -31,11 +31,12 @@ export function registerSageCatalog(db: Database): void {
       { name: "rows_produced", type: bigint },
       { name: "exhausted", type: Types.boolean },
       { name: "error", type: text },
+      { name: "position", type: text },
     ],
     () =>
       [...db.sourceRunners()].map(([id, runner]) => {
         const rel = db.catalog.relationById(id);
-        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error];
+        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error, runner.position ?? null];
       }),
   );
   db.registerSystemRelation(

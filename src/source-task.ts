@@ -9,6 +9,8 @@ export interface SourceTask {
   readonly rowsProduced: number;
   readonly exhausted: boolean;
   readonly error: string | null;
+  /** where the source has durably got to, in its own terms (a CDC source: the upstream LSN) */
+  readonly position?: string;
   /** Re-produces what a log record says the source produced (recovery; the log is not appended). */
   replay(rec: SourceRecord): void | Promise<void>;
   stop(): void;

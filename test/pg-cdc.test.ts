@@ -235,6 +235,12 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       const produced = async () => (await rows(db, "SELECT rows_produced, error FROM sage_catalog.sources"))[0];
       await new Promise((r) => setTimeout(r, 1500));
       const before = await produced();
+      // the slot never runs ahead of what we logged: its confirmed LSN is at most ours
+      const [ours] = await rows(db, "SELECT position FROM sage_catalog.sources");
+      const [slot] = await pgRows("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'slot3'");
+      const lsn = (t: string) => t.split("/").reduce((a, h) => a * 4294967296n + BigInt(`0x${h}`), 0n);
+      expect(lsn(slot)).toBeLessThanOrEqual(lsn(ours));
+      expect(lsn(ours)).toBeGreaterThan(0n);
       expect(before).toMatch(/^\d+\|NULL$/);
       await db.close();
       db = await Database.open({ dataDir: dir });
