@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database, formatValue } from "../src/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
+import { psql, startTestServer } from "./server/fixture.js";
 
 const child = fileURLToPath(new URL("./fixtures/cdc-child.mjs", import.meta.url));
 const PORT = Number(process.env.PG_CDC_TEST_PORT ?? 55453);
@@ -88,6 +89,33 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     expect(await rows(db, "SELECT rows_produced, error FROM sage_catalog.sources")).toEqual(["3|NULL"]);
     await db.close();
     await server.query("DROP PUBLICATION pub4; SELECT pg_drop_replication_slot('slot4'); DROP TABLE snap");
+  }, 60_000);
+
+  it("from psql: Postgres table → CDC mirror → view → Postgres sink, equal to Postgres's own aggregate; errors carry their hint", async () => {
+    await server.query(`CREATE TABLE sales (id int PRIMARY KEY, region text, amount numeric(10,2));
+      INSERT INTO sales SELECT i, 'r' || (i % 4), i * 0.25 FROM generate_series(1, 200) AS i;
+      CREATE PUBLICATION pub5 FOR TABLE sales;`);
+    const t = await startTestServer();
+    try {
+      const setup = await psql(t.port, ["-v", "ON_ERROR_STOP=1"], {
+        input: `${source("p5", "slot5", "pub5")};
+          CREATE TABLE sales (id int PRIMARY KEY, region text, amount numeric(10,2)) FROM p5 TABLE 'public.sales';
+          CREATE MATERIALIZED VIEW by_region AS SELECT region, count(*) AS n, sum(amount) AS total FROM sales GROUP BY region;
+          CREATE SINK by_region_out FROM by_region WITH (connector = 'postgres', hostname = '127.0.0.1', port = '${PORT}', username = 'postgres', database = 'postgres', table = 'by_region', type = 'upsert', primary_key = 'region', flush_interval_ms = '50');\n`,
+      });
+      expect(setup.stderr).toBe("");
+      expect(setup.code).toBe(0);
+      await server.query("UPDATE sales SET region = 'r9' WHERE id % 10 = 0; DELETE FROM sales WHERE id > 190; INSERT INTO sales VALUES (500, 'r1', 1000.5)");
+      const want = await pgRows("SELECT region, count(*) AS n, sum(amount) AS total FROM sales GROUP BY region ORDER BY region");
+      await until(async () => JSON.stringify(await pgRows("SELECT region, n, total FROM by_region ORDER BY region").catch(() => [])) === JSON.stringify(want));
+      const status = await psql(t.port, ["-A", "-t", "-c", "SELECT state, error FROM sage_catalog.sink_status"]);
+      expect(status.stdout.trim()).toBe("running|");
+      const bad = await psql(t.port, ["-c", "CREATE TABLE s2 (id int, region text) FROM p5 TABLE 'public.sales'"]);
+      expect(bad.stderr).toMatch(/needs a PRIMARY KEY/);
+      expect(bad.stderr).toMatch(/HINT:.*PRIMARY KEY \(id\)/);
+    } finally {
+      await t.close();
+    }
   }, 60_000);
 
   // The differential workload: random INSERT (as upserts) / UPDATE (values, group, key) / DELETE
