@@ -57,6 +57,8 @@ interface MirrorTable {
   positions: number[] | null;
   /** the upstream snapshot its initial rows were read in: transactions it includes are skipped */
   snapshot: string | null;
+  /** its snapshot has been loaded (or is being loaded); false after a crash mid-snapshot */
+  loaded: boolean;
 }
 
 export class CdcSource implements SourceTask {
@@ -99,7 +101,10 @@ export class CdcSource implements SourceTask {
     this.produced += rec.n;
     if (rec.snapshot !== undefined) {
       const t = [...this.tables.values()].find((m) => m.relation === rec.snapshot!.table);
-      if (t) t.snapshot = rec.snapshot.at;
+      if (t) {
+        t.snapshot = rec.snapshot.at;
+        t.loaded = true;
+      }
     }
     if (rec.lsn !== undefined) {
       const l = parseLsn(rec.lsn);
@@ -107,8 +112,9 @@ export class CdcSource implements SourceTask {
     }
   }
 
-  addTable(upstream: string, relation: string): void {
-    this.tables.set(normalName(upstream), { relation, positions: null, snapshot: null });
+  /** A mirror table; `loaded`: its snapshot is loaded by the caller (false while the log replays: its record says). */
+  addTable(upstream: string, relation: string, loaded: boolean): void {
+    this.tables.set(normalName(upstream), { relation, positions: null, snapshot: null, loaded });
     for (const r of this.relations.values()) this.mapRelation(r);
     this.db.whenRecovered(() => this.start());
   }
@@ -130,12 +136,21 @@ export class CdcSource implements SourceTask {
     this.current = null;
     this.completed = [];
     this.completedChanges = 0;
+    // a table whose snapshot a crash interrupted is loaded again (emptied first) before streaming
+    const unloaded = [...this.tables].filter(([, t]) => !t.loaded);
+    if (unloaded.length > 0) {
+      void (async () => {
+        for (const [up, t] of unloaded) await this.snapshot(up, t.relation, true);
+      })().then(
+        () => this.connect(),
+        (e: Error) => this.retry(`cannot load the snapshot: ${e.message}`),
+      );
+      return;
+    }
     const stream = new ReplicationStream(this.config.target, this.config.slot, this.config.publication, (m) => this.onMessage(m), (e) => {
       if (this.stream !== stream || this.stopped) return;
       this.stream = null;
-      this.error = e ? `replication stream ended: ${e.message}` : "replication stream ended";
-      this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs === 0 ? 200 : this.retryMs * 2);
-      setTimeout(() => this.connect(), this.retryMs).unref();
+      this.retry(e ? `replication stream ended: ${e.message}` : "replication stream ended");
     });
     this.stream = stream;
     stream.start(this.lsn).then(
@@ -146,11 +161,17 @@ export class CdcSource implements SourceTask {
       (e: Error) => {
         if (this.stream !== stream) return;
         this.stream = null;
-        this.error = `cannot start replication from slot "${this.config.slot}": ${e.message}`;
-        this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs === 0 ? 200 : this.retryMs * 2);
-        setTimeout(() => this.connect(), this.retryMs).unref();
+        this.retry(`cannot start replication from slot "${this.config.slot}": ${e.message}`);
       },
     );
+  }
+
+  /** Connects again after a backoff; the error shows in sage_catalog.sources meanwhile. */
+  private retry(error: string): void {
+    if (this.stopped) return;
+    this.error = error;
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs === 0 ? 200 : this.retryMs * 2);
+    setTimeout(() => this.connect(), this.retryMs).unref();
   }
 
   private onMessage(m: PgOutputMessage): void {
@@ -258,21 +279,28 @@ export class CdcSource implements SourceTask {
   }
 
   /** The initial rows of a table just created FROM this source, read while the stream waits. */
-  async snapshot(upstream: string, relation: string): Promise<number> {
+  async snapshot(upstream: string, relation: string, again = false): Promise<number> {
     this.paused++;
+    const t = this.tables.get(normalName(upstream));
+    if (t) t.loaded = true;
     try {
       const entry = this.db.relation(relation).entry;
       let n = 0;
+      let first = true;
       const { snapshot } = await readSnapshot(this.config, upstream, entry.columns.map((c) => c.name), (rows) => {
         const e = new TableEdit(this.db, relation);
+        if (first && again) e.truncate(); // what a crash left of an earlier load
+        first = false;
         for (const r of rows) e.upsert(null, r);
-        n = e.commit();
+        n += e.commit();
       });
-      const t = this.tables.get(normalName(upstream));
       if (t) t.snapshot = snapshot;
       this.db.log([{ t: "source", rel: this.relation, n, snapshot: { table: relation, at: snapshot } }]);
       this.produced += n;
       return n;
+    } catch (e) {
+      if (t) t.loaded = false;
+      throw e;
     } finally {
       this.paused--;
       if (this.paused === 0) for (const m of this.queue.splice(0)) this.handle(m);
@@ -429,7 +457,7 @@ export async function executeCdcStatement(session: Session, st: A.Statement, sql
   entry.dependsOn = [...(entry.dependsOn ?? []), src.id];
   entry.options = { ...(entry.options ?? {}), source: src.name, upstream };
   if (st.text) db.log([{ t: "ddl", sql: st.text }]);
-  runner.addTable(upstream, entry.id);
+  runner.addTable(upstream, entry.id, !db.isReplaying);
   // DROP TABLE: the stream stops feeding it
   db.attachTask(entry.id, { stop: () => runner.removeTable(entry.id) });
   if (!db.isReplaying) await runner.snapshot(upstream, entry.id);

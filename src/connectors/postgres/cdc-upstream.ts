@@ -11,6 +11,8 @@ import { RAW_TEXT_TYPES } from "./replication-stream.js";
 import { parseLsn } from "./pgoutput-decoder.js";
 
 export const CDC_CONNECTOR = "postgres-cdc";
+/** rows per FETCH while reading a snapshot */
+const SNAPSHOT_BATCH = 10_000;
 export const CDC_SOURCE_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "database", "dbname", "slot", "slot.name", "publication", "publication.name"];
 
 export interface CdcConfig {
@@ -111,8 +113,13 @@ export async function readSnapshot(cfg: CdcConfig, table: string, columns: strin
   return withClient(cfg.target, async (c) => {
     await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const at = (await c.query("SELECT pg_current_wal_lsn() AS l, pg_current_snapshot()::text AS s")).rows[0];
-    const r = await c.query({ text: `SELECT ${columns.map(quotePgIdent).join(", ")} FROM ${quotePgName(table)}`, rowMode: "array" });
-    onRows(r.rows as (string | null)[][]);
+    // in batches through a cursor: a large table is not held in memory at once
+    await c.query(`DECLARE sage_snapshot NO SCROLL CURSOR FOR SELECT ${columns.map(quotePgIdent).join(", ")} FROM ${quotePgName(table)}`);
+    for (let first = true; ; first = false) {
+      const r = await c.query({ text: `FETCH ${SNAPSHOT_BATCH} FROM sage_snapshot`, rowMode: "array" });
+      if (r.rows.length > 0 || first) onRows(r.rows as (string | null)[][]);
+      if (r.rows.length < SNAPSHOT_BATCH) break;
+    }
     await c.query("COMMIT");
     return { lsn: parseLsn(at.l), snapshot: at.s };
   });
