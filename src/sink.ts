@@ -82,6 +82,9 @@ class Sink {
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => void) | null = null;
   private backoffMs = 0;
+  /** the batch whose write failed for a passing reason, to be tried again as it was */
+  private failed: { batch: SinkBatch; taken: Pending[] } | null = null;
+  private batchIds = 0;
   private nextAttemptAt = 0;
   /** a failure a retry cannot fix: the sink has stopped */
   error: SqlError | null = null;
@@ -135,34 +138,46 @@ class Sink {
 
   /** Hands the gathered changes to the writer as one batch (after any batch in flight). */
   flush(): Promise<void> {
-    const run = async () => {
+    /** writes one batch; true when it was a failed batch tried again */
+    const once = async (): Promise<boolean> => {
       if (this.error) throw this.error;
-      if (this.db.isReplaying) return; // the batch is cut once the log has replayed
-      const taken = this.pending;
-      if (taken.length === 0) return;
-      this.pending = [];
-      const upTo = this.db.logPosition;
-      const types = this.types;
-      const batch: SinkBatch = {
-        upTo,
-        epochs: (committed) => taken.filter((p) => p.replayed === null || p.replayed > committed).map((p) => p.chunk),
-        changes: (committed) => netChanges(types, batch.epochs(committed)),
-      };
+      if (this.db.isReplaying) return false; // the batch is cut once the log has replayed
+      const retried = this.failed !== null;
+      // a batch that failed is tried again as it was (its commit may have happened, unseen: the
+      // writer recognises its id), before anything gathered since
+      let attempt = this.failed;
+      if (attempt === null) {
+        const taken = this.pending;
+        if (taken.length === 0) return false;
+        this.pending = [];
+        const types = this.types;
+        const batch: SinkBatch = {
+          id: ++this.batchIds,
+          upTo: this.db.logPosition,
+          epochs: (committed) => taken.filter((p) => p.replayed === null || p.replayed > committed).map((p) => p.chunk),
+          changes: (committed) => netChanges(types, batch.epochs(committed)),
+        };
+        attempt = { batch, taken };
+      }
+      const { batch, taken } = attempt;
+      const upTo = batch.upTo;
       try {
         await this.writer.write(batch);
       } catch (e) {
         if (this.writer.retryable(e)) {
-          // keep the batch, in front of what gathered since; try again later
-          this.pending = [...taken, ...this.pending];
+          // keep the batch; try it again later
+          this.failed = attempt;
           this.retries++;
           this.lastFailure = e instanceof Error ? e.message : String(e);
           this.backoffMs = Math.min(this.retryMaxMs, this.backoffMs === 0 ? 100 : this.backoffMs * 2);
           this.nextAttemptAt = Date.now() + this.backoffMs;
           throw new SqlError("08006", `sink "${this.entry.name}" could not write (retrying in ${this.backoffMs} ms): ${this.lastFailure}`);
         }
+        this.failed = null;
         this.error = e instanceof SqlError ? e : new SqlError(SqlState.IoError, String(e));
         throw this.error;
       }
+      this.failed = null;
       this.backoffMs = 0;
       this.lastFailure = null;
       this.batchesWritten++;
@@ -170,6 +185,11 @@ class Sink {
       for (const p of taken) this.rowsWritten += p.chunk.length;
       for (const p of taken) this.pendingRows -= p.chunk.length;
       this.oldestPendingAt = this.pending.length > 0 ? Date.now() : null;
+      return retried;
+    };
+    // a retried batch succeeded: what gathered while it waited goes next
+    const run = async () => {
+      if ((await once()) && this.pending.length > 0) await once();
     };
     this.writing = this.writing.catch(() => undefined).then(run);
     return this.writing;

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database, formatValue } from "../src/index.js";
+import { PgSinkWriter } from "../src/connectors/index.js";
+import { Chunk, Types } from "../src/types/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
 
 const child = fileURLToPath(new URL("./fixtures/pg-sink-child.mjs", import.meta.url));
@@ -197,4 +199,25 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("a batch tried again after a COMMIT whose answer was lost is not written twice", async () => {
+    const target = { host: "127.0.0.1", port: PORT, user: "postgres", password: undefined, database: "postgres" };
+    const types = [Types.integer, Types.text];
+    const writer = new PgSinkWriter({ target, table: "retried", upsert: false, key: [], progressTable: "sage_sink_progress", sinkName: "retried_sink", fresh: true }, ["k", "v"], types);
+    const batch = (id: number, rows: unknown[][]) => {
+      const chunk = Chunk.fromRows(types, rows);
+      return { id, upTo: id, epochs: () => [chunk], changes: () => chunk };
+    };
+    await writer.write(batch(1, [[1, "a"], [2, "b"]]));
+    await writer.write(batch(1, [[1, "a"], [2, "b"]])); // the same batch again: recognised as committed
+    await writer.write(batch(2, [[3, "c"]]));
+    expect(await pgRows("SELECT k, v FROM retried ORDER BY k")).toEqual(["1|a", "2|b", "3|c"]);
+    expect(await pgRows("SELECT log_position, batch FROM sage_sink_progress WHERE sink = 'retried_sink'")).toEqual(["2|2"]);
+    // another process (another writer) with a new sink of the same name starts over
+    const again = new PgSinkWriter({ target, table: "retried", upsert: false, key: [], progressTable: "sage_sink_progress", sinkName: "retried_sink", fresh: true }, ["k", "v"], types);
+    await again.write(batch(1, [[4, "d"]]));
+    expect(await pgRows("SELECT count(*) AS n FROM retried")).toEqual(["4"]);
+    await writer.close();
+    await again.close();
+  }, 30_000);
 });

@@ -6,6 +6,8 @@
 import type { Chunk } from "../types/index.js";
 
 export interface SinkBatch {
+  /** increasing within the process; a batch tried again after a failure keeps its id */
+  readonly id: number;
   /** the database log position the batch covers: its changes come from log records up to here */
   readonly upTo: number;
   /**

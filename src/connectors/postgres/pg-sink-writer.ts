@@ -8,6 +8,7 @@
 // INSERTs rows (the runtime refuses deletions before they get here). A missing target table is
 // created with the relation's columns (and the primary key for upsert).
 
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { SqlError, SqlState, formatValue, typeName, type Chunk, type DataType } from "../../types/index.js";
 import type { SinkBatch, SinkWriter } from "../sink-writer.js";
@@ -38,6 +39,8 @@ export class PgSinkWriter implements SinkWriter {
   private fresh: boolean;
   rowsWritten = 0;
   committed = 0;
+  /** this process's writer: with a batch id in the progress row, it recognises a batch it committed */
+  private readonly token = randomUUID();
 
   constructor(
     private readonly config: PgSinkConfig,
@@ -52,7 +55,7 @@ export class PgSinkWriter implements SinkWriter {
     const c = this.config;
     const client = await connectPg(c.target, { application_name: `sage-sql sink ${c.sinkName}` });
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${quotePgName(c.progressTable)} (sink text PRIMARY KEY, log_position bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${quotePgName(c.progressTable)} (sink text PRIMARY KEY, log_position bigint NOT NULL, writer text, batch bigint, updated_at timestamptz NOT NULL DEFAULT now())`);
       this.targetTypes = await this.prepareTarget(client);
     } catch (e) {
       await client.end().catch(() => undefined);
@@ -91,14 +94,21 @@ export class PgSinkWriter implements SinkWriter {
     const progress = quotePgName(c.progressTable);
     try {
       await client.query("BEGIN");
-      if (this.fresh) await client.query(`INSERT INTO ${progress} (sink, log_position) VALUES ($1, 0) ON CONFLICT (sink) DO UPDATE SET log_position = 0, updated_at = now()`, [c.sinkName]);
+      // a new sink starts from nothing, whatever an earlier sink of its name left (but not what this writer did)
+      if (this.fresh) await client.query(`INSERT INTO ${progress} AS p (sink, log_position) VALUES ($1, 0) ON CONFLICT (sink) DO UPDATE SET log_position = 0, writer = NULL, batch = NULL, updated_at = now() WHERE p.writer IS DISTINCT FROM $2`, [c.sinkName, this.token]);
       else await client.query(`INSERT INTO ${progress} (sink, log_position) VALUES ($1, 0) ON CONFLICT (sink) DO NOTHING`, [c.sinkName]);
-      const row = await client.query(`SELECT log_position FROM ${progress} WHERE sink = $1 FOR UPDATE`, [c.sinkName]);
+      const row = await client.query(`SELECT log_position, writer, batch FROM ${progress} WHERE sink = $1 FOR UPDATE`, [c.sinkName]);
       const committed = Number(row.rows[0].log_position);
+      if (row.rows[0].writer === this.token && Number(row.rows[0].batch) >= batch.id) {
+        // a retry of a batch whose COMMIT went through though we did not hear back: done already
+        await client.query("COMMIT");
+        this.fresh = false;
+        return;
+      }
       // changes made while the log replayed come from positions <= committed when already written;
       // live changes are always new (some, like a clock's, come from no log record at all)
       const written = await this.apply(client, batch, committed);
-      if (batch.upTo > committed) await client.query(`UPDATE ${progress} SET log_position = $2, updated_at = now() WHERE sink = $1`, [c.sinkName, batch.upTo]);
+      await client.query(`UPDATE ${progress} SET log_position = greatest(log_position, $2), writer = $3, batch = $4, updated_at = now() WHERE sink = $1`, [c.sinkName, batch.upTo, this.token, batch.id]);
       await client.query("COMMIT");
       this.fresh = false;
       this.committed = Math.max(committed, batch.upTo);
