@@ -2,7 +2,7 @@
 // password, database), shared by the Postgres sink and the CDC source; and telling passing failures
 // (server down, connection lost) from ones a retry cannot fix.
 
-import pg from "pg";
+import type pg from "pg";
 import { SqlError, SqlState } from "../../types/index.js";
 import type { ConnectorOptions } from "../connector-options.js";
 
@@ -25,8 +25,13 @@ export function readPgTarget(o: ConnectorOptions): PgTarget {
   };
 }
 
+/** `pg`, loaded on first use (not at every process start) */
+let pgModule: Promise<typeof pg> | null = null;
+
 export async function connectPg(t: PgTarget, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
-  const client = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: 10_000, ...extra });
+  pgModule ??= import("pg").then((m) => m.default);
+  const { Client } = await pgModule;
+  const client = new Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: 10_000, ...extra });
   // an idle client's socket error must not crash the process: the next query sees it
   client.on("error", () => undefined);
   await client.connect();
