@@ -16,7 +16,7 @@ import { createHnswIndex } from "./ddl-vector-index.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
 import { FILE_CONNECTOR, GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
 import { prepareFileSource } from "./file-source-runner.js";
-import { createSink } from "./file-sink.js";
+import { createSink } from "./sink.js";
 import { WatermarkGenerator } from "./watermark.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 

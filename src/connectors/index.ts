@@ -66,3 +66,15 @@ export { FileReader, listFiles, type FileColumn } from "./file/file-reader.js";
 export { writeFile, type WriteSpec } from "./file/file-writer.js";
 export { ConnectorOptions } from "./connector-options.js";
 export const FILE_CONNECTOR = "file";
+
+// sinks: one runtime (src/sink.ts), a writer per target
+export type { SinkBatch, SinkWriter } from "./sink-writer.js";
+export { FileSinkWriter } from "./file/file-sink-writer.js";
+export { PgSinkWriter } from "./postgres/pg-sink-writer.js";
+export { readPgTarget, type PgTarget } from "./postgres/pg-connection.js";
+export const PG_CONNECTOR = "postgres";
+
+// Postgres CDC: logical replication (pgoutput) over `pg`
+export { CDC_CONNECTOR, checkUpstreamTable, prepareUpstream, readCdcOptions, readSnapshot, snapshotIncludes, type CdcConfig } from "./postgres/cdc-upstream.js";
+export { ReplicationStream } from "./postgres/replication-stream.js";
+export { UNCHANGED, decodePgOutput, formatLsn, parseLsn, type PgOutputMessage, type RelationMessage, type TupleValue } from "./postgres/pgoutput-decoder.js";
