@@ -9,6 +9,9 @@ export interface SourceTask {
   readonly rowsProduced: number;
   readonly exhausted: boolean;
   readonly error: string | null;
+  /** messages that did not decode and were dropped (message sources), and why the last one failed */
+  readonly badMessages?: number;
+  readonly lastBadMessage?: string | null;
   /** Re-produces what a log record says the source produced (recovery; the log is not appended). */
   replay(rec: SourceRecord): void | Promise<void>;
   stop(): void;

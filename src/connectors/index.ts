@@ -47,3 +47,17 @@ export { FileReader, listFiles, type FileColumn } from "./file/file-reader.js";
 export { writeFile, type WriteSpec } from "./file/file-writer.js";
 export { ConnectorOptions } from "./connector-options.js";
 export const FILE_CONNECTOR = "file";
+
+// NATS (core and JetStream): options and message formats; the client lives with the runners
+export { NATS_CONNECTOR, readNatsOptions, type NatsOptions } from "./nats/nats-options.js";
+export {
+  NATS_SINK_FORMATS,
+  NATS_SOURCE_FORMATS,
+  decodeMessage,
+  encodeChange,
+  readMessageFormat,
+  type DecodedMessage,
+  type MessageColumn,
+  type NatsSinkFormat,
+  type NatsSourceFormat,
+} from "./nats/message-format.js";

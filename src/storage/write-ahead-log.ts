@@ -16,9 +16,11 @@ export type LogRecord =
   | { t: "write"; rel: string; del: number[]; ins: (string | null)[][] }
   /**
    * a source produced `n` more rows for relation `rel`: a generator regenerates them; a file
-   * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end)
+   * source re-reads rows [at, at + n) of `file` (`done`: the file has been read to its end); a
+   * message source (NATS) carries the rows themselves (Postgres text, `ops` −1/+1 when it has
+   * deletions) and, from JetStream, the stream sequence of its last message (`seq`)
    */
-  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean };
+  | { t: "source"; rel: string; n: number; file?: string; at?: number; done?: boolean; rows?: (string | null)[][]; ops?: number[]; seq?: number };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
