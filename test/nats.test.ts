@@ -4,6 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Database, formatValue } from "../src/index.js";
 import { NatsServer } from "./nats-server.js";
 
@@ -128,5 +133,58 @@ describe("NATS source", () => {
     await eventually(db, "SELECT count(*) FROM ev WHERE n >= 2", ["10"]);
     expect(await rows(db, "SELECT count(*) FROM ev WHERE n = 0")).toEqual(["0"]);
     await db.close();
+  });
+});
+
+describe("JetStream source exactly-once", () => {
+  it("keeps every message exactly once across kill -9 of sage-sql (no duplicate, no gap)", async () => {
+    const child = fileURLToPath(new URL("./fixtures/nats-source-child.mjs", import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), "sage-nats-crash-"));
+    await addStream("ONCE", ["once.ev"]);
+    const TOTAL = 6000;
+    // a publisher writing in the background the whole time, across the kills
+    let published = 0;
+    const publisher = (async () => {
+      while (published < TOTAL) {
+        const batch = [];
+        for (let i = 0; i < 30 && published < TOTAL; i++, published++) batch.push(js.publish("once.ev", JSON.stringify({ id: published, grp: published % 7 })));
+        await Promise.all(batch);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      let maxSeen = 0;
+      let publishedAtFirstKill = 0;
+      for (let round = 0; round < 5; round++) {
+        const proc = spawn(process.execPath, [child, dir, server.url], { stdio: ["ignore", "pipe", "inherit"] });
+        let buf = "";
+        // kill it once it has read something new (mid-stream), a random while later
+        const before = maxSeen;
+        let reading: () => void = () => {};
+        const started = new Promise<void>((r) => (reading = r));
+        proc.stdout.on("data", (d: Buffer) => {
+          buf += d.toString();
+          const lines = buf.split("\n");
+          buf = lines.pop()!;
+          for (const l of lines) maxSeen = Math.max(maxSeen, Number(l));
+          if (maxSeen > before) reading();
+        });
+        await Promise.race([started, new Promise((r) => setTimeout(r, 30_000))]);
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
+        if (round === 0) publishedAtFirstKill = published;
+        proc.kill("SIGKILL");
+        await new Promise((r) => proc.on("exit", r));
+      }
+      await publisher;
+      expect(maxSeen).toBeGreaterThan(0);
+      expect(publishedAtFirstKill).toBeLessThan(TOTAL); // messages kept arriving across the kills
+      const db = await Database.open({ dataDir: dir });
+      await eventually(db, "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM ev", [`${TOTAL}|${TOTAL}|0|${TOTAL - 1}`], 30_000);
+      expect(await rows(db, "SELECT * FROM per_grp ORDER BY grp")).toEqual(await rows(db, "SELECT grp, count(*) FROM ev GROUP BY grp ORDER BY grp"));
+      await db.close();
+    } finally {
+      await publisher.catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
