@@ -1,5 +1,7 @@
-// CREATE SINK name FROM relation | AS query WITH (connector = 'file', path = '/dir', format = ...):
-// the changes of a materialized view (or table, stream, or query) written to rolling files in a
+// CREATE SINK name FROM relation | AS query WITH (connector = ..., ...): createSink wires a
+// relation's or query's changes to a SinkWriter of the connector (files here, NATS in nats-sink.ts).
+//
+// connector = 'file' (path = '/dir', format = ...): the changes of a materialized view (or table, stream, or query) written to rolling files in a
 // directory. Changes are gathered and, every `rollover_interval_ms` (and at FLUSH), their net
 // effect is written as one new file, under a hidden temporary name renamed into place, so every
 // file is complete when it appears (a file source may watch the directory). Files are named
@@ -23,7 +25,9 @@ import { continuousPlan, optionMap } from "./ddl.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { ChangeCollector, netChanges } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
-import { ConnectorOptions, FILE_CONNECTOR, readFileFormat, writeFile, type FileFormat } from "./connectors/index.js";
+import { ConnectorOptions, FILE_CONNECTOR, NATS_CONNECTOR, readFileFormat, writeFile, type FileFormat } from "./connectors/index.js";
+import type { SinkWriter } from "./sink-writer.js";
+import { prepareNatsSink } from "./nats-sink.js";
 import { QueryContext, bindQuery } from "./planner/index.js";
 import { Chunk, Column, SqlError, SqlState, Types, type DataType, type StatementResult } from "./types/index.js";
 
@@ -35,7 +39,7 @@ export async function flushFileSinks(db: Database): Promise<void> {
   for (const sink of sinksOf.get(db) ?? []) await sink.flush();
 }
 
-class FileSink {
+class FileSink implements SinkWriter {
   private pending: Chunk[] = [];
   private seq = 0;
   private writing: Promise<void> = Promise.resolve();
@@ -125,22 +129,15 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
   const options = optionMap(st.with);
   const o = new ConnectorOptions(options);
   const connector = o.raw("connector")?.value.trim().toLowerCase();
-  if (connector !== FILE_CONNECTOR) {
+  let makeWriter: (entry: RelationEntry, types: DataType[]) => SinkWriter;
+  if (connector === NATS_CONNECTOR) makeWriter = prepareNatsSink(db, options, st.format?.format);
+  else if (connector === FILE_CONNECTOR) makeWriter = prepareFileSink(db, options, st);
+  else {
     throw new SqlError(SqlState.FeatureNotSupported, connector === undefined ? "CREATE SINK needs a connector" : `sink connector "${connector}" is not supported yet`, {
       position: st.pos,
-      hint: "Built-in: connector = 'file' (path = a directory, format = 'parquet' | 'csv' | 'json').",
+      hint: "Built-in: connector = 'file' (path = a directory, format = 'parquet' | 'csv' | 'json'), connector = 'nats' (servers, subject, stream).",
     });
   }
-  const unknown = Object.keys(options).find((k) => !FILE_SINK_OPTIONS.includes(k.toLowerCase()));
-  if (unknown !== undefined) {
-    throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for a file sink`, { hint: `Options: ${FILE_SINK_OPTIONS.slice(1).join(", ")}.` });
-  }
-  const path = o.raw("path")?.value;
-  if (!path) throw new SqlError(SqlState.InvalidParameterValue, `option "path" is required for a file sink`, { hint: "Give the directory the files go to." });
-  const dir = resolve(path);
-  const format = readFileFormat({ format: "parquet", ...options }, dir, { header: true });
-  const type = o.choice("type", ["changes", "append-only"], "changes");
-  const rolloverMs = o.number("rollover_interval_ms", 1000, { min: 10, max: 86_400_000 });
 
   // what the sink reads: a stored relation's changes, or a query's (a plain view is a query)
   const from = st.from ? cat.getRelation(st.from.parts, st.from.pos) : undefined;
@@ -152,18 +149,14 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
     : (st.query ?? { kind: "query", body: { kind: "select", items: [{ expr: { kind: "star" } as A.Expr }], from: [{ kind: "table", name: st.from! }], groupBy: [], windows: [] }, orderBy: [] });
   const bound = query ? bindQuery(query, new QueryContext(env)) : undefined;
   const columns = from && stored ? from.columns.map((c) => ({ ...c })) : bound!.names.map((n, i) => ({ name: n, type: bound!.types[i].id === "unknown" ? Types.text : bound!.types[i], notNull: false }));
-  if (!(type === "append-only") && columns.some((c) => c.name === "__op")) {
-    throw new SqlError(SqlState.DuplicateColumn, `a changes sink adds column "__op", and its input already has one`, { position: st.pos });
-  }
-  mkdirSync(dir, { recursive: true });
 
   const entry: RelationEntry = { id: cat.newId("k"), kind: "sink", schema, name, columns, definition: st.text, options, dependsOn: stored ? [from!.id] : [...env.readRelations] };
   const types = columns.map((c) => c.type);
-  const sink = new FileSink(db, entry, dir, format, type === "append-only", types, rolloverMs);
+  const sink = makeWriter(entry, types);
   cat.addRelation(entry);
   if (stored) {
     // the relation's current rows first, then its changes as they commit
-    if (!db.isReplaying && db.relation(from!.id).entry.retain !== false) {
+    if ((!db.isReplaying || sink.replaysChanges) && db.relation(from!.id).entry.retain !== false) {
       for (const chunk of db.relation(from!.id).store.scan(columns.map((_, i) => i))) sink.accept(chunk);
     }
     sink.setSource(db.streams.listen(from!.id, (changes) => sink.accept(changes)));
@@ -174,8 +167,31 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
     sink.setSource(() => db.streams.remove(entry.id));
   }
   db.attachTask(entry.id, sink);
-  let set = sinksOf.get(db);
-  if (!set) sinksOf.set(db, (set = new Set()));
-  set.add(sink);
   return commandResult("CREATE SINK");
+}
+
+/** The file connector's options, checked; returns what makes the sink once its columns are known. */
+function prepareFileSink(db: Database, options: Record<string, string>, st: A.CreateSinkStatement): (entry: RelationEntry, types: DataType[]) => SinkWriter {
+  const o = new ConnectorOptions(options);
+  const unknown = Object.keys(options).find((k) => !FILE_SINK_OPTIONS.includes(k.toLowerCase()));
+  if (unknown !== undefined) {
+    throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for a file sink`, { hint: `Options: ${FILE_SINK_OPTIONS.slice(1).join(", ")}.` });
+  }
+  const path = o.raw("path")?.value;
+  if (!path) throw new SqlError(SqlState.InvalidParameterValue, `option "path" is required for a file sink`, { hint: "Give the directory the files go to." });
+  const dir = resolve(path);
+  const format = readFileFormat({ format: "parquet", ...options }, dir, { header: true });
+  const type = o.choice("type", ["changes", "append-only"], "changes");
+  const rolloverMs = o.number("rollover_interval_ms", 1000, { min: 10, max: 86_400_000 });
+  return (entry, types) => {
+    if (!(type === "append-only") && entry.columns.some((c) => c.name === "__op")) {
+      throw new SqlError(SqlState.DuplicateColumn, `a changes sink adds column "__op", and its input already has one`, { position: st.pos });
+    }
+    mkdirSync(dir, { recursive: true });
+    const sink = new FileSink(db, entry, dir, format, type === "append-only", types, rolloverMs);
+    let set = sinksOf.get(db);
+    if (!set) sinksOf.set(db, (set = new Set()));
+    set.add(sink);
+    return sink;
+  };
 }

@@ -61,7 +61,7 @@ export class NatsSourceRunner implements SourceTask {
     let backoff = 100;
     while (!this.stopped) {
       try {
-        this.nc ??= await connect({ servers: this.options.servers, maxReconnectAttempts: -1, waitOnFirstConnect: true, name: `sage-sql source ${this.relation}` });
+        this.nc ??= await connect({ servers: this.options.servers, maxReconnectAttempts: -1, name: `sage-sql source ${this.relation}` });
         if (this.stopped) break;
         if (this.options.stream !== undefined) await this.readJetStream(this.nc, this.options.stream);
         else await this.readCore(this.nc);

@@ -2,8 +2,10 @@
 
 import type { Database } from "./database.js";
 import { Types } from "./types/index.js";
+import { sinkStatuses } from "./sink-status.js";
 
 export function registerSageCatalog(db: Database): void {
+  registerSinkStatus(db);
   const text = Types.text;
   const bigint = Types.bigint;
   db.registerSystemRelation(
@@ -107,5 +109,24 @@ export function registerSageCatalog(db: Database): void {
         m.latencyP99Ms,
         BigInt(m.inFlight),
       ]),
+  );
+}
+
+/** sage_catalog.sink_status: each sink's progress, lag and current error (a sink retries, it never drops rows silently). */
+function registerSinkStatus(db: Database): void {
+  const bigint = Types.bigint;
+  db.registerSystemRelation(
+    "sage_catalog",
+    "sink_status",
+    [
+      { name: "sink", type: Types.text },
+      { name: "connector", type: Types.text },
+      { name: "rows_written", type: bigint },
+      { name: "last_epoch", type: bigint },
+      { name: "lag_rows", type: bigint },
+      { name: "error", type: Types.text },
+      { name: "retries", type: bigint },
+    ],
+    () => sinkStatuses(db).map((s) => [s.sink, s.connector, BigInt(s.rowsWritten), BigInt(s.lastEpoch), BigInt(s.lagRows), s.error, BigInt(s.retries)]),
   );
 }

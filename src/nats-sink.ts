@@ -1,0 +1,162 @@
+// CREATE SINK ... WITH (connector = 'nats', servers, subject, stream) FORMAT JSON | DEBEZIUM_JSON |
+// UPSERT: publishes each change of its input as one JetStream message on `subject`, in order.
+//
+// Every message carries the id <sink>:<definition hash>:<epoch>:<row> (Nats-Msg-Id), where epoch
+// counts the sink's input batches since its creation. Recovery replays the log, so the sink sees
+// the same batches again and numbers them the same: before publishing, it reads the last message
+// on the subject and skips everything up to its id, and JetStream's duplicate window drops any
+// repeat beyond that (publishes in flight at a crash). A replay therefore publishes nothing twice.
+//
+// While the server is down (or the stream refuses), messages wait in order and are retried with
+// backoff; the views keep computing, and sage_catalog.sink_status shows the lag and the error.
+// Nothing is dropped. The stream is created (for the subject) when it does not exist.
+
+import { createHash } from "node:crypto";
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import type { Database } from "./database.js";
+import type { RelationEntry } from "./catalog/index.js";
+import { encodeChange, NATS_SINK_FORMATS, readMessageFormat, readNatsOptions, type MessageColumn, type NatsOptions, type NatsSinkFormat } from "./connectors/index.js";
+import type { SinkWriter } from "./sink-writer.js";
+import { reportSinkStatus, type SinkStatus } from "./sink-status.js";
+import type { Chunk, DataType } from "./types/index.js";
+
+/** messages published before waiting for their acks */
+const WINDOW = 256;
+const PUBLISH_TIMEOUT_MS = 2000;
+const MAX_BACKOFF_MS = 5000;
+
+interface Outgoing {
+  epoch: number;
+  row: number;
+  data: string;
+  deleted: boolean;
+}
+
+class NatsSink implements SinkWriter {
+  readonly replaysChanges = true;
+  private readonly queue: Outgoing[] = [];
+  private epoch = 0;
+  private readonly idPrefix: string;
+  private nc: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
+  /** the last message id already on the subject has been read (once per start) */
+  private resumed = false;
+  private pumping = false;
+  private stopped = false;
+  private started = false;
+  private unlisten: (() => void) | null = null;
+  private readonly unreport: () => void;
+  private rowsWritten = 0;
+  private retries = 0;
+  private error: string | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly entry: RelationEntry,
+    private readonly columns: MessageColumn[],
+    private readonly options: NatsOptions & { stream: string },
+    private readonly format: NatsSinkFormat,
+  ) {
+    const hash = createHash("sha256").update(entry.definition ?? "").digest("hex").slice(0, 12);
+    this.idPrefix = `${entry.name}:${hash}:`;
+    this.unreport = reportSinkStatus(db, this);
+    db.whenRecovered(() => {
+      this.started = true;
+      void this.pump();
+    });
+  }
+
+  setSource(unlisten: () => void): void {
+    this.unlisten = unlisten;
+  }
+
+  accept(changes: Chunk | null): void {
+    if (changes === null || changes.length === 0 || this.stopped) return;
+    const epoch = ++this.epoch;
+    for (let i = 0; i < changes.length; i++) {
+      const { data, deleted } = encodeChange(this.format, this.columns, changes.row(i), changes.op(i));
+      this.queue.push({ epoch, row: i, data, deleted });
+    }
+    if (this.started) void this.pump();
+  }
+
+  /** Publishes what waits, in order, until the queue is empty; retries with backoff on failure. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    let backoff = 100;
+    try {
+      while (!this.stopped && (this.queue.length > 0 || !this.resumed)) {
+        try {
+          const js = await this.connection();
+          const window = this.queue.slice(0, WINDOW);
+          await Promise.all(
+            window.map((m) => {
+              const h = headers();
+              if (m.deleted) h.set("Sage-Op", "delete");
+              return js.publish(this.options.subject, m.data, { msgID: this.idPrefix + `${m.epoch}:${m.row}`, timeout: PUBLISH_TIMEOUT_MS, headers: h });
+            }),
+          );
+          this.queue.splice(0, window.length);
+          this.rowsWritten += window.length;
+          this.error = null;
+          backoff = 100;
+        } catch (e) {
+          if (this.stopped) return;
+          this.error = e instanceof Error ? e.message : String(e);
+          this.retries++;
+          await new Promise((r) => setTimeout(r, backoff).unref());
+          backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Connects (once), makes sure the stream exists, and skips what the subject already has from this sink. */
+  private async connection(): Promise<JetStreamClient> {
+    if (this.nc === null || this.nc.isClosed()) {
+      this.nc = await connect({ servers: this.options.servers, maxReconnectAttempts: -1, name: `sage-sql sink ${this.entry.name}` });
+      this.js = jetstream(this.nc);
+    }
+    if (!this.resumed) {
+      const jsm = await jetstreamManager(this.nc);
+      const stream = this.options.stream;
+      const info = await jsm.streams.info(stream).catch((e: Error) => (/not found/i.test(e.message) ? null : Promise.reject(e)));
+      if (info === null) await jsm.streams.add({ name: stream, subjects: [this.options.subject] });
+      const last = await jsm.streams.getMessage(stream, { last_by_subj: this.options.subject }).catch((e: Error) => (/not found/i.test(e.message) ? null : Promise.reject(e)));
+      const id = last?.header?.get("Nats-Msg-Id") ?? "";
+      if (id.startsWith(this.idPrefix)) {
+        const [epoch, row] = id.slice(this.idPrefix.length).split(":").map(Number);
+        let skip = 0;
+        while (skip < this.queue.length && (this.queue[skip].epoch < epoch || (this.queue[skip].epoch === epoch && this.queue[skip].row <= row))) skip++;
+        this.queue.splice(0, skip);
+        this.rowsWritten += skip;
+      }
+      this.resumed = true;
+    }
+    return this.js!;
+  }
+
+  status(): SinkStatus {
+    const lastEpoch = this.queue.length > 0 ? this.queue[0].epoch - 1 : this.epoch;
+    return { sink: this.entry.name, connector: "nats", rowsWritten: this.rowsWritten, lastEpoch, lagRows: this.queue.length, error: this.error, retries: this.retries };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unlisten?.();
+    this.unreport();
+    void this.nc?.close().catch(() => undefined);
+    this.nc = null;
+  }
+}
+
+/** The NATS sink's options and FORMAT, checked; returns what makes the sink once its columns are known. */
+export function prepareNatsSink(db: Database, options: Record<string, string>, format: string | undefined): (entry: RelationEntry, types: DataType[]) => SinkWriter {
+  const nats = readNatsOptions(options, "sink", ["format"]);
+  const fmt = readMessageFormat(format ?? options.format, NATS_SINK_FORMATS, "sink");
+  return (entry, types) => new NatsSink(db, entry, entry.columns.map((c, i) => ({ name: c.name, type: types[i] })), { ...nats, stream: nats.stream! }, fmt);
+}
