@@ -3,7 +3,7 @@
 // retries while the server is down.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -340,6 +340,30 @@ describe("NATS sink across kill -9", () => {
       const published = (await streamMessages("CRASH")).map((m) => (JSON.parse(m.data) as { id: number }).id);
       expect(published.length).toBe(new Set(published).size); // no duplicate
       expect([...published].sort((a, b) => a - b)).toEqual(inTable); // no gap: exactly the table's rows
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("JetStream durable consumer", () => {
+  it("reads through a named consumer and acks each message once its batch is logged", async () => {
+    await addStream("DUR", ["dur.in"]);
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add("DUR", { durable_name: "sage", ack_policy: AckPolicy.Explicit, filter_subject: "dur.in" });
+    for (let i = 0; i < 30; i++) await js.publish("dur.in", JSON.stringify({ n: i }));
+    const dir = mkdtempSync(join(tmpdir(), "sage-nats-dur-"));
+    try {
+      let db = await Database.open({ dataDir: dir });
+      await db.execute(`CREATE STREAM d (n INT) WITH (connector = 'nats', servers = '${server.url}', subject = 'dur.in', stream = 'DUR', consumer = 'sage', retention = 'all') FORMAT JSON`);
+      await eventually(db, "SELECT count(*), sum(n) FROM d", ["30|435"]);
+      await until(async () => (await jsm.consumers.info("DUR", "sage")).num_ack_pending === 0);
+      expect((await jsm.consumers.info("DUR", "sage")).ack_floor.stream_seq).toBe(30);
+      await db.close();
+      for (let i = 30; i < 40; i++) await js.publish("dur.in", JSON.stringify({ n: i }));
+      db = await Database.open({ dataDir: dir });
+      await eventually(db, "SELECT count(*), count(DISTINCT n), max(n) FROM d", ["40|40|39"]);
       await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
