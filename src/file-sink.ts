@@ -130,7 +130,7 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
   const o = new ConnectorOptions(options);
   const connector = o.raw("connector")?.value.trim().toLowerCase();
   let makeWriter: (entry: RelationEntry, types: DataType[]) => SinkWriter;
-  if (connector === NATS_CONNECTOR) makeWriter = prepareNatsSink(db, options, st.format?.format);
+  if (connector === NATS_CONNECTOR) makeWriter = prepareNatsSink(db, options, st.format?.format, st);
   else if (connector === FILE_CONNECTOR) makeWriter = prepareFileSink(db, options, st);
   else {
     throw new SqlError(SqlState.FeatureNotSupported, connector === undefined ? "CREATE SINK needs a connector" : `sink connector "${connector}" is not supported yet`, {

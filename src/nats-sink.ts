@@ -1,7 +1,8 @@
 // CREATE SINK ... WITH (connector = 'nats', servers, subject, stream) FORMAT JSON | DEBEZIUM_JSON |
 // UPSERT: publishes each change of its input as one JetStream message on `subject`, in order.
 //
-// Every message carries the id <sink>:<definition hash>:<epoch>:<row> (Nats-Msg-Id), where epoch
+// Every message carries the id <sink>:<definition hash>:<epoch>:<row> (Nats-Msg-Id; the definition
+// includes a comment naming the sink's instance, see prepareNatsSink), where epoch
 // counts the sink's input batches since its creation. Recovery replays the log, so the sink sees
 // the same batches again and numbers them the same: before publishing, it reads the last message
 // on the subject and skips everything up to its id, and JetStream's duplicate window drops any
@@ -11,7 +12,7 @@
 // backoff; the views keep computing, and sage_catalog.sink_status shows the lag and the error.
 // Nothing is dropped. The stream is created (for the subject) when it does not exist.
 
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
 import type { Database } from "./database.js";
@@ -154,9 +155,21 @@ class NatsSink implements SinkWriter {
   }
 }
 
-/** The NATS sink's options and FORMAT, checked; returns what makes the sink once its columns are known. */
-export function prepareNatsSink(db: Database, options: Record<string, string>, format: string | undefined): (entry: RelationEntry, types: DataType[]) => SinkWriter {
+const INSTANCE_MARK = / ?\/\* sage-sink-instance [0-9a-z]+ \*\//;
+
+/**
+ * The NATS sink's options and FORMAT, checked; returns what makes the sink once its columns are
+ * known. A sink created now (not replayed) gets a comment naming this instance put into its
+ * statement text, which the log keeps: its message ids (which hash the definition) differ from
+ * those of a dropped sink of the same name and definition, whose messages must not be taken as sent.
+ */
+export function prepareNatsSink(db: Database, options: Record<string, string>, format: string | undefined, st: { text?: string }): (entry: RelationEntry, types: DataType[]) => SinkWriter {
   const nats = readNatsOptions(options, "sink", ["format"]);
   const fmt = readMessageFormat(format ?? options.format, NATS_SINK_FORMATS, "sink");
+  if (!db.isReplaying && st.text !== undefined) {
+    const instance = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+    // inside the statement (after CREATE SINK), so that the replayed statement's text keeps it
+    st.text = st.text.replace(INSTANCE_MARK, "").replace(/^\s*CREATE\s+SINK\b/i, (m) => `${m} /* sage-sink-instance ${instance} */`);
+  }
   return (entry, types) => new NatsSink(db, entry, entry.columns.map((c, i) => ({ name: c.name, type: types[i] })), { ...nats, stream: nats.stream! }, fmt);
 }

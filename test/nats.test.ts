@@ -285,6 +285,19 @@ describe("NATS sink", () => {
     }
   });
 
+  it("a sink dropped and created again with the same definition publishes afresh", async () => {
+    const db = await Database.open({ memory: true });
+    const create = `CREATE SINK again_out FROM again WITH (connector = 'nats', servers = '${server.url}', subject = 'again.t', stream = 'AGAIN') FORMAT JSON`;
+    await db.execute(`CREATE TABLE again (id INT); INSERT INTO again VALUES (1), (2); ${create}`);
+    await until(async () => (await sinkStatus(db))[0] === "again_out|2|0|t");
+    await db.execute(`DROP SINK again_out; ${create}`);
+    await until(async () => (await sinkStatus(db))[0] === "again_out|2|0|t");
+    const msgs = await streamMessages("AGAIN");
+    expect(msgs.map((m) => (JSON.parse(m.data) as { id: number }).id)).toEqual([1, 2, 1, 2]);
+    expect(new Set(msgs.map((m) => m.id)).size).toBe(4);
+    await db.close();
+  });
+
   it("retries while the server is down, keeps computing, shows the error, then catches up", async () => {
     const db = await Database.open({ memory: true });
     await db.execute(`CREATE TABLE t (id INT);
