@@ -97,6 +97,7 @@ export class NatsSourceRunner implements SourceTask {
       }
       batch.push({ payload: m.string(), seq: m.seq, ack: this.options.consumer !== undefined ? () => m.ack() : undefined });
       if (batch.length >= BATCH_MESSAGES || msgs.getPending() === 0) {
+        await this.untilNotOverloaded();
         this.commit(batch);
         batch = [];
       }
@@ -112,14 +113,25 @@ export class NatsSourceRunner implements SourceTask {
       if (this.stopped) return;
       batch.push({ payload: m.string() });
       if (batch.length >= BATCH_MESSAGES || sub.getPending() === 0) {
+        await this.untilNotOverloaded();
         this.commit(batch);
         batch = [];
       }
     }
   }
 
+  /**
+   * Backpressure: while continuous views wait on a slow model, hold the batch. JetStream then
+   * stops delivering (the consumer's buffer is full); core NATS buffers in the client, and the
+   * server drops messages for a consumer too slow for too long (at-most-once).
+   */
+  private async untilNotOverloaded(): Promise<void> {
+    while (this.db.streams.overloaded && !this.stopped) await new Promise((r) => setTimeout(r, 20));
+  }
+
   /** Decodes a batch, logs it (durable), makes it visible (one epoch), then acks it. */
   private commit(batch: Incoming[]): void {
+    if (this.stopped) return; // DROP STREAM or close while the batch waited
     const rows: unknown[][] = [];
     const ops: number[] = [];
     let seq: number | undefined;

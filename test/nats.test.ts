@@ -118,6 +118,19 @@ describe("NATS source", () => {
     await db.close();
   });
 
+  it("shows why it cannot read (no server, no such JetStream stream) and starts once it can", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute(`CREATE STREAM nos (a INT) WITH (connector = 'nats', servers = 'nats://127.0.0.1:1', subject = 'a') FORMAT JSON;
+      CREATE STREAM late (a INT) WITH (connector = 'nats', servers = '${server.url}', subject = 'late.in', stream = 'LATE', retention = 'all') FORMAT JSON`);
+    await until(async () => (await rows(db, "SELECT stream FROM sage_catalog.sources WHERE error IS NOT NULL ORDER BY stream")).join() === "late,nos");
+    expect((await rows(db, "SELECT error FROM sage_catalog.sources WHERE stream = 'late'"))[0]).toMatch(/stream not found/i);
+    await addStream("LATE", ["late.in"]);
+    await js.publish("late.in", '{"a": 5}');
+    await eventually(db, "SELECT a FROM late", ["5"], 20_000);
+    expect(await rows(db, "SELECT error FROM sage_catalog.sources WHERE stream = 'late'")).toEqual(["NULL"]);
+    await db.close();
+  });
+
   it("core NATS is at-most-once: what is published while no one listens is lost", async () => {
     const db = await Database.open({ memory: true });
     nc.publish("core.ev", JSON.stringify({ n: 0 })); // before the stream exists: nobody receives it
