@@ -43,8 +43,12 @@ export class NatsServer {
 
   /** (Re)starts the server on the same port and store directory (JetStream data survives). */
   async restart(): Promise<void> {
-    this.proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(this.port), "-sd", this.storeDir], { stdio: "ignore" });
+    const proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(this.port), "-sd", this.storeDir], { stdio: "ignore" });
+    let failed: Error | null = null;
+    proc.once("error", (e) => (failed = new Error(`cannot start nats-server (Debian package nats-server; .ci/run installs it): ${e.message}`)));
+    this.proc = proc;
     for (let i = 0; i < 200; i++) {
+      if (failed) throw failed;
       if (await portOpen(this.port)) return;
       await new Promise((r) => setTimeout(r, 25));
     }
