@@ -304,7 +304,7 @@ describe("NATS sink", () => {
     await db.execute(`CREATE TABLE again (id INT); INSERT INTO again VALUES (1), (2); ${create}`);
     await until(async () => (await sinkStatus(db))[0] === "again_out|2|0|t");
     await db.execute(`DROP SINK again_out; ${create}`);
-    await until(async () => (await sinkStatus(db))[0] === "again_out|2|0|t");
+    await until(async () => (await sinkStatus(db)).join() === "again_out|2|0|t" && (await streamMessages("AGAIN")).length === 4);
     const msgs = await streamMessages("AGAIN");
     expect(msgs.map((m) => (JSON.parse(m.data) as { id: number }).id)).toEqual([1, 2, 1, 2]);
     expect(new Set(msgs.map((m) => m.id)).size).toBe(4);
