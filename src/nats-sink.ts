@@ -4,9 +4,9 @@
 // Every message carries the id <sink>:<definition hash>:<epoch>:<row> (Nats-Msg-Id; the definition
 // includes a comment naming the sink's instance, see prepareNatsSink), where epoch
 // counts the sink's input batches since its creation. Recovery replays the log, so the sink sees
-// the same batches again and numbers them the same: before publishing, it reads the last message
-// on the subject and skips everything up to its id, and JetStream's duplicate window drops any
-// repeat beyond that (publishes in flight at a crash). A replay therefore publishes nothing twice.
+// the same batches again and numbers them the same: before publishing, it reads the ids of the
+// subject's recent messages and skips what is there (see skipPublished); JetStream's duplicate
+// window drops any other repeat. A replay therefore publishes nothing twice and skips nothing.
 //
 // While the server is down (or the stream refuses), messages wait in order and are retried with
 // backoff; the views keep computing, and sage_catalog.sink_status shows the lag and the error.
@@ -14,7 +14,7 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { Database } from "./database.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { encodeChange, NATS_SINK_FORMATS, readMessageFormat, readNatsOptions, type MessageColumn, type NatsOptions, type NatsSinkFormat } from "./connectors/index.js";
@@ -26,6 +26,8 @@ import type { Chunk, DataType } from "./types/index.js";
 const WINDOW = 256;
 const PUBLISH_TIMEOUT_MS = 2000;
 const MAX_BACKOFF_MS = 5000;
+/** recent messages of the subject read after a restart to find what was published */
+const RESUME_SCAN = 4 * WINDOW;
 
 interface Outgoing {
   epoch: number;
@@ -96,7 +98,7 @@ class NatsSink implements SinkWriter {
             window.map((m) => {
               const h = headers();
               if (m.deleted) h.set("Sage-Op", "delete");
-              return js.publish(this.options.subject, m.data, { msgID: this.idPrefix + `${m.epoch}:${m.row}`, timeout: PUBLISH_TIMEOUT_MS, headers: h });
+              return js.publish(this.options.subject, m.data, { msgID: this.messageId(m), timeout: PUBLISH_TIMEOUT_MS, headers: h });
             }),
           );
           this.queue.splice(0, window.length);
@@ -127,18 +129,41 @@ class NatsSink implements SinkWriter {
       const stream = this.options.stream;
       const info = await jsm.streams.info(stream).catch((e: Error) => (/not found/i.test(e.message) ? null : Promise.reject(e)));
       if (info === null) await jsm.streams.add({ name: stream, subjects: [this.options.subject] });
-      const last = await jsm.streams.getMessage(stream, { last_by_subj: this.options.subject }).catch((e: Error) => (/not found/i.test(e.message) ? null : Promise.reject(e)));
-      const id = last?.header?.get("Nats-Msg-Id") ?? "";
-      if (id.startsWith(this.idPrefix)) {
-        const [epoch, row] = id.slice(this.idPrefix.length).split(":").map(Number);
-        let skip = 0;
-        while (skip < this.queue.length && (this.queue[skip].epoch < epoch || (this.queue[skip].epoch === epoch && this.queue[skip].row <= row))) skip++;
-        this.queue.splice(0, skip);
-        this.rowsWritten += skip;
-      }
+      await this.skipPublished(jsm, this.js!, stream);
       this.resumed = true;
     }
     return this.js!;
+  }
+
+  /**
+   * After a restart: drops from the queue what the subject already has. Windows are published one
+   * after the other, so everything older than the window of the newest message found is there;
+   * within that window (a connection may have dropped mid-window), only the ids found are.
+   */
+  private async skipPublished(jsm: JetStreamManager, js: JetStreamClient, stream: string): Promise<void> {
+    const subject = this.options.subject;
+    const last = await jsm.streams.getMessage(stream, { last_by_subj: subject }).catch((e: Error) => (/not found/i.test(e.message) ? null : Promise.reject(e)));
+    if (last === null || this.queue.length === 0) return;
+    // the ids of the subject's recent messages (headers only)
+    const found = new Set<string>();
+    const consumer = await js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, last.seq - RESUME_SCAN), headers_only: true });
+    const msgs = await consumer.fetch({ max_messages: RESUME_SCAN + 1, expires: PUBLISH_TIMEOUT_MS });
+    for await (const m of msgs) {
+      const id = m.headers?.get("Nats-Msg-Id");
+      if (id?.startsWith(this.idPrefix)) found.add(id);
+      if (m.seq >= last.seq) break;
+    }
+    let newest = -1;
+    for (let i = 0; i < this.queue.length; i++) if (found.has(this.messageId(this.queue[i]))) newest = i;
+    if (newest < 0) return;
+    const keep = this.queue.slice(Math.max(0, newest - WINDOW + 1), newest + 1).filter((m) => !found.has(this.messageId(m)));
+    const skipped = newest + 1 - keep.length;
+    this.queue.splice(0, newest + 1, ...keep);
+    this.rowsWritten += skipped;
+  }
+
+  private messageId(m: Outgoing): string {
+    return this.idPrefix + `${m.epoch}:${m.row}`;
   }
 
   status(): SinkStatus {

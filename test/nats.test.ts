@@ -298,6 +298,33 @@ describe("NATS sink", () => {
     }
   });
 
+  it("after a restart, republishes a message of the last window the server lost (no gap)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-nats-gap-"));
+    // a short duplicate window, so that the server's own de-dup does not hide what the sink skips
+    await (await jetstreamManager(nc)).streams.add({ name: "GAP", subjects: ["gap.g"], duplicate_window: 100_000_000 });
+    try {
+      let db = await Database.open({ dataDir: dir });
+      await db.execute(`CREATE TABLE g (id INT);
+        CREATE SINK g_out FROM g WITH (connector = 'nats', servers = '${server.url}', subject = 'gap.g', stream = 'GAP') FORMAT JSON;
+        INSERT INTO g SELECT * FROM generate_series(1, 10)`);
+      await until(async () => (await sinkStatus(db))[0] === "g_out|10|0|t");
+      await db.close();
+      // as if the connection had dropped mid-window: message 7 never reached the stream
+      const jsm = await jetstreamManager(nc);
+      const lost = (await streamMessages("GAP")).findIndex((m) => (JSON.parse(m.data) as { id: number }).id === 7);
+      await jsm.streams.deleteMessage("GAP", lost + 1);
+      await new Promise((r) => setTimeout(r, 200));
+      db = await Database.open({ dataDir: dir });
+      await until(async () => (await streamMessages("GAP")).length === 10);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await streamMessages("GAP")).map((m) => (JSON.parse(m.data) as { id: number }).id)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 7]);
+      expect(await sinkStatus(db)).toEqual(["g_out|10|0|t"]);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a sink dropped and created again with the same definition publishes afresh", async () => {
     const db = await Database.open({ memory: true });
     const create = `CREATE SINK again_out FROM again WITH (connector = 'nats', servers = '${server.url}', subject = 'again.t', stream = 'AGAIN') FORMAT JSON`;
