@@ -27,16 +27,17 @@ import { ChangeCollector, netChanges } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
 import { ConnectorOptions, FILE_CONNECTOR, NATS_CONNECTOR, readFileFormat, writeFile, type FileFormat } from "./connectors/index.js";
 import type { SinkWriter } from "./sink-writer.js";
-import { prepareNatsSink } from "./nats-sink.js";
+import { flushNatsSinks, prepareNatsSink } from "./nats-sink.js";
 import { QueryContext, bindQuery } from "./planner/index.js";
 import { Chunk, Column, SqlError, SqlState, Types, type DataType, type StatementResult } from "./types/index.js";
 
 const sinksOf = new WeakMap<Database, Set<FileSink>>();
 const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
 
-/** Writes what every file sink of `db` has gathered (FLUSH); throws a sink's failure. */
+/** Writes what every file sink of `db` has gathered (FLUSH), and waits for the NATS sinks; throws a sink's failure. */
 export async function flushFileSinks(db: Database): Promise<void> {
   for (const sink of sinksOf.get(db) ?? []) await sink.flush();
+  await flushNatsSinks(db);
 }
 
 class FileSink implements SinkWriter {

@@ -20,12 +20,14 @@ import type { RelationEntry } from "./catalog/index.js";
 import { encodeChange, NATS_SINK_FORMATS, readMessageFormat, readNatsOptions, type MessageColumn, type NatsOptions, type NatsSinkFormat } from "./connectors/index.js";
 import type { SinkWriter } from "./sink-writer.js";
 import { reportSinkStatus, type SinkStatus } from "./sink-status.js";
-import type { Chunk, DataType } from "./types/index.js";
+import { SqlError, SqlState, type Chunk, type DataType } from "./types/index.js";
 
 /** messages published before waiting for their acks */
 const WINDOW = 256;
 const PUBLISH_TIMEOUT_MS = 2000;
-const MAX_BACKOFF_MS = 5000;
+const MAX_BACKOFF_MS = 2000;
+/** how long FLUSH waits for a sink that cannot publish before it reports the error */
+const FLUSH_PATIENCE_MS = 5000;
 /** recent messages of the subject read after a restart to find what was published */
 const RESUME_SCAN = 4 * WINDOW;
 
@@ -34,6 +36,13 @@ interface Outgoing {
   row: number;
   data: string;
   deleted: boolean;
+}
+
+const sinksOf = new WeakMap<Database, Set<NatsSink>>();
+
+/** FLUSH: waits until every NATS sink of `db` has published what it holds; throws a sink's error. */
+export async function flushNatsSinks(db: Database): Promise<void> {
+  for (const sink of sinksOf.get(db) ?? []) await sink.flush();
 }
 
 class NatsSink implements SinkWriter {
@@ -64,6 +73,9 @@ class NatsSink implements SinkWriter {
     const hash = createHash("sha256").update(entry.definition ?? "").digest("hex").slice(0, 12);
     this.idPrefix = `${entry.name}:${hash}:`;
     this.unreport = reportSinkStatus(db, this);
+    let set = sinksOf.get(db);
+    if (!set) sinksOf.set(db, (set = new Set()));
+    set.add(this);
     db.whenRecovered(() => {
       this.started = true;
       void this.pump();
@@ -171,8 +183,27 @@ class NatsSink implements SinkWriter {
     return { sink: this.entry.name, connector: "nats", rowsWritten: this.rowsWritten, lastEpoch, lagRows: this.queue.length, error: this.error, retries: this.retries };
   }
 
+  /**
+   * Resolves once the messages queued now are published. While publishing fails it waits up to
+   * FLUSH_PATIENCE_MS (the sink keeps retrying meanwhile), then rejects (58030) saying why the
+   * messages wait: they stay queued and are retried.
+   */
+  async flush(): Promise<void> {
+    const target = this.epoch;
+    const started = Date.now();
+    while (!this.stopped && (!this.resumed || (this.queue.length > 0 && this.queue[0].epoch <= target))) {
+      if (this.error !== null && Date.now() - started >= FLUSH_PATIENCE_MS) {
+        throw new SqlError(SqlState.IoError, `sink "${this.entry.name}" cannot publish to NATS: ${this.error}`, {
+          detail: `${this.queue.length} messages wait; they are retried with backoff (see sage_catalog.sink_status).`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   stop(): void {
     this.stopped = true;
+    sinksOf.get(this.db)?.delete(this);
     this.unlisten?.();
     this.unreport();
     void this.nc?.close().catch(() => undefined);

@@ -350,10 +350,13 @@ describe("NATS sink", () => {
       for (let i = 2; i <= 50; i++) await db.execute(`INSERT INTO t VALUES (${i})`);
       expect(await rows(db, "SELECT n FROM c")).toEqual(["50"]); // the view keeps computing
       await until(async () => (await rows(db, "SELECT lag_rows, error IS NOT NULL, retries > 0 FROM sage_catalog.sink_status"))[0] === "49|t|t");
+      // FLUSH says why the rows wait (they stay queued)
+      await expect(db.execute("FLUSH")).rejects.toMatchObject({ code: "58030", message: expect.stringMatching(/sink "t_out" cannot publish to NATS/) });
     } finally {
       await server.restart();
     }
-    await until(async () => (await sinkStatus(db))[0] === "t_out|50|0|t", 30_000);
+    await db.execute("FLUSH"); // returns once everything is published
+    expect(await sinkStatus(db)).toEqual(["t_out|50|0|t"]);
     const got = (await streamMessages("DOWN")).map((m) => (JSON.parse(m.data) as { id: number }).id);
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i + 1)); // all, once, in order
     await db.close();
