@@ -33,11 +33,13 @@ export function registerSageCatalog(db: Database): void {
       { name: "exhausted", type: Types.boolean },
       { name: "error", type: text },
       { name: "position", type: text },
+      { name: "bad_messages", type: bigint },
+      { name: "last_bad_message", type: text },
     ],
     () =>
       [...db.sourceRunners()].map(([id, runner]) => {
         const rel = db.catalog.relationById(id);
-        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error, runner.upstreamPosition ?? null];
+        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error, runner.upstreamPosition ?? null, BigInt(runner.badMessages ?? 0), runner.lastBadMessage ?? null];
       }),
   );
   db.registerSystemRelation(

@@ -17,6 +17,7 @@
 // that does not (files) sees only changes made after the restart: what it had gathered but not
 // written when the process died (at most one flush interval) is not rewritten.
 
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as A from "./parser/index.js";
@@ -27,7 +28,22 @@ import { continuousPlan, optionMap } from "./ddl.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { ChangeCollector, netChanges } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
-import { ConnectorOptions, FILE_CONNECTOR, FileSinkWriter, PG_CONNECTOR, PgSinkWriter, readFileFormat, readPgTarget, type SinkBatch, type SinkWriter } from "./connectors/index.js";
+import {
+  ConnectorOptions,
+  FILE_CONNECTOR,
+  FileSinkWriter,
+  NATS_CONNECTOR,
+  NATS_SINK_FORMATS,
+  NatsSinkWriter,
+  PG_CONNECTOR,
+  PgSinkWriter,
+  readFileFormat,
+  readMessageFormat,
+  readNatsOptions,
+  readPgTarget,
+  type SinkBatch,
+  type SinkWriter,
+} from "./connectors/index.js";
 import { QueryContext, bindQuery } from "./planner/index.js";
 import { SqlError, SqlState, Types, type Chunk, type DataType, type StatementResult } from "./types/index.js";
 
@@ -97,6 +113,8 @@ class Sink {
   retries = 0;
   committedPosition = 0;
   private readonly unblock: () => void;
+  /** a batch is being written */
+  private busy = false;
 
   constructor(
     private readonly db: Database,
@@ -114,7 +132,8 @@ class Sink {
       ? db.addCheckpointBlocker(() => `${writer.connector} sink "${entry.name}" relies on replaying the whole log for exactly-once delivery (the log is kept whole while it exists)`)
       : () => undefined;
     this.timer = setInterval(() => {
-      if (Date.now() >= this.nextAttemptAt) void this.flush().catch(() => undefined);
+      // one attempt at a time: a slow failure (a publish timing out) must not queue more behind it
+      if (Date.now() >= this.nextAttemptAt && !this.busy) void this.flush().catch(() => undefined);
     }, flushMs);
     this.timer.unref();
   }
@@ -196,7 +215,12 @@ class Sink {
     };
     // a retried batch succeeded: what gathered while it waited goes next
     const run = async () => {
-      if ((await once()) && this.pending.length > 0) await once();
+      this.busy = true;
+      try {
+        if ((await once()) && this.pending.length > 0) await once();
+      } finally {
+        this.busy = false;
+      }
     };
     this.writing = this.writing.catch(() => undefined).then(run);
     return this.writing;
@@ -213,13 +237,14 @@ class Sink {
 }
 
 /** The sink's writer and settings from its WITH options; 22023 on an unknown or bad option. */
-function sinkWriter(db: Database, name: string, options: Record<string, string>, columns: { name: string; type: DataType }[]) {
+function sinkWriter(db: Database, name: string, options: Record<string, string>, columns: { name: string; type: DataType }[], st: A.CreateSinkStatement) {
   const o = new ConnectorOptions(options);
   const connector = o.raw("connector")?.value.trim().toLowerCase();
+  if (connector === NATS_CONNECTOR) return natsSinkWriter(db, name, options, columns, st);
   const allowed = connector === FILE_CONNECTOR ? FILE_SINK_OPTIONS : connector === PG_CONNECTOR ? PG_SINK_OPTIONS : null;
   if (allowed === null) {
     throw new SqlError(SqlState.FeatureNotSupported, connector === undefined ? "CREATE SINK needs a connector" : `sink connector "${connector}" is not supported yet`, {
-      hint: "Built-in: connector = 'file' (path = a directory, format = 'parquet' | 'csv' | 'json'), connector = 'postgres' (hostname, port, username, password, database, table).",
+      hint: "Built-in: connector = 'file' (path = a directory, format = 'parquet' | 'csv' | 'json'), connector = 'postgres' (hostname, port, username, password, database, table), connector = 'nats' (servers, subject, stream).",
     });
   }
   const unknown = Object.keys(options).find((k) => !allowed.includes(k.toLowerCase()));
@@ -259,6 +284,29 @@ function sinkWriter(db: Database, name: string, options: Record<string, string>,
   return { writer, appendOnly: type === "append-only", flushMs, retryMaxMs, prepare: () => undefined };
 }
 
+const INSTANCE_MARK = / ?\/\* sage-sink-instance [0-9a-z]+ \*\//;
+
+/**
+ * The NATS sink's writer from its options and FORMAT. A sink created now (not replayed) gets a
+ * comment naming this instance put into its statement text, which the log keeps: its message ids
+ * (which hash the definition) differ from those of a dropped sink of the same name and
+ * definition, whose messages must not be taken as sent.
+ */
+function natsSinkWriter(db: Database, name: string, options: Record<string, string>, columns: { name: string; type: DataType }[], st: A.CreateSinkStatement) {
+  const nats = readNatsOptions(options, "sink", ["format", "flush_interval_ms", "retry_max_ms"]);
+  const format = readMessageFormat(st.format?.format ?? options.format, NATS_SINK_FORMATS, "sink");
+  const o = new ConnectorOptions(options);
+  const flushMs = o.number("flush_interval_ms", 20, { min: 10, max: 86_400_000 });
+  const retryMaxMs = o.number("retry_max_ms", 2000, { min: 10, max: 3_600_000 });
+  if (!db.isReplaying && st.text !== undefined) {
+    const instance = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+    // inside the statement (after CREATE SINK), so that the replayed statement's text keeps it
+    st.text = st.text.replace(INSTANCE_MARK, "").replace(/^\s*CREATE\s+SINK\b/i, (m) => `${m} /* sage-sink-instance ${instance} */`);
+  }
+  const writer = new NatsSinkWriter(name, st.text ?? "", { ...nats, stream: nats.stream! /* readNatsOptions requires it for a sink */ }, columns, format);
+  return { writer, appendOnly: false, flushMs, retryMaxMs, prepare: () => undefined };
+}
+
 export function createSink(session: Session, st: A.CreateSinkStatement, sql: string): StatementResult {
   const db = session.db;
   const cat = db.catalog;
@@ -281,7 +329,7 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
   const columns = from && stored ? from.columns.map((c) => ({ ...c })) : bound!.names.map((n, i) => ({ name: n, type: bound!.types[i].id === "unknown" ? Types.text : bound!.types[i], notNull: false }));
   let made: ReturnType<typeof sinkWriter>;
   try {
-    made = sinkWriter(db, name, options, columns);
+    made = sinkWriter(db, name, options, columns, st);
   } catch (e) {
     if (e instanceof SqlError && e.position === undefined) e.position = st.pos;
     throw e;

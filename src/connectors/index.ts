@@ -78,3 +78,17 @@ export const PG_CONNECTOR = "postgres";
 export { CDC_CONNECTOR, checkUpstreamTable, prepareUpstream, readCdcOptions, readSnapshot, snapshotIncludes, type CdcConfig } from "./postgres/cdc-upstream.js";
 export { ReplicationStream } from "./postgres/replication-stream.js";
 export { UNCHANGED, decodePgOutput, formatLsn, parseLsn, type PgOutputMessage, type RelationMessage, type TupleValue } from "./postgres/pgoutput-decoder.js";
+// NATS (core and JetStream): options and message formats; the client lives with the runners
+export { NATS_CONNECTOR, readNatsOptions, type NatsOptions } from "./nats/nats-options.js";
+export { NatsSinkWriter } from "./nats/nats-sink-writer.js";
+export {
+  NATS_SINK_FORMATS,
+  NATS_SOURCE_FORMATS,
+  decodeMessage,
+  encodeChange,
+  readMessageFormat,
+  type DecodedMessage,
+  type MessageColumn,
+  type NatsSinkFormat,
+  type NatsSourceFormat,
+} from "./nats/message-format.js";
