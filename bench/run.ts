@@ -26,6 +26,7 @@ import { latencyModule } from "./latency/subscribe.js";
 import { aiModule } from "./ai/generate-view.js";
 import { serverModule } from "./server/pgbench-select.js";
 import { recoveryModule } from "./storage/recovery.js";
+import { observeModule } from "./observe/metrics-scrape.js";
 
 /**
  * The registry. Hooks for figures still to come: AI embedding
@@ -33,7 +34,7 @@ import { recoveryModule } from "./storage/recovery.js";
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
  */
-export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule];
+export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");

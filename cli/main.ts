@@ -9,6 +9,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerTest } from "./commands/test.js";
 import { registerDump } from "./commands/dump.js";
 import { registerRestore } from "./commands/restore.js";
+import { registerConfig } from "./commands/config.js";
 import { packageVersion } from "./package-info.js";
 
 const program = new Command();
@@ -24,5 +25,6 @@ registerServe(program);
 registerTest(program);
 registerDump(program);
 registerRestore(program);
+registerConfig(program);
 
 await program.parseAsync(process.argv);

@@ -16,6 +16,8 @@ import { Secrets } from "./secrets.js";
 import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
+import { collectEngineMetrics } from "./engine-metrics.js";
+import type { EngineMetrics } from "./server/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -224,6 +226,16 @@ export class Database implements RelationReader {
   }
 
   /** The sources (generators, files) feeding streams and tables, by relation id. */
+  /** the engine's figures for /metrics (see engine-metrics.ts) */
+  metrics(): EngineMetrics {
+    return collectEngineMetrics(this);
+  }
+
+  /** calls `listener` with each barrier's latency, ms */
+  onBarrier(listener: (ms: number) => void): () => void {
+    return this.streams.onBarrier(listener);
+  }
+
   sourceRunners(): ReadonlyMap<string, SourceTask> {
     return this.sources;
   }

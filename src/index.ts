@@ -14,7 +14,7 @@ export { splitStatements, KEYWORDS } from "./parser/index.js";
 export { Subscription } from "./executor/index.js";
 
 // ---- the Postgres wire-protocol server (src/server), for `sage-sql serve` and embedders
-export { PgServer, type ServerOptions, type TlsOptions, type HbaRule, type AuthMethod, type UserConfig } from "./server/index.js";
+export { PgServer, HttpServer, ServerMetrics, type ServerOptions, type TlsOptions, type HbaRule, type AuthMethod, type UserConfig, type HttpServerOptions } from "./server/index.js";
 
 // ---- plugins: the interfaces a third-party package implements (see src/plugins.ts)
 export { loadPlugins, type SagePlugin, type RowSource, type ConnectorPlugin, type ModelProviderPlugin } from "./plugins.js";

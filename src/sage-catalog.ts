@@ -1,7 +1,7 @@
 // sage_catalog: system views over the running engine (continuous queries, late rows, model calls).
 
 import type { Database } from "./database.js";
-import { Types } from "./types/index.js";
+import { Types, formatValue } from "./types/index.js";
 import { logicalDump } from "./logical-dump.js";
 import { SINK_STATUS_COLUMNS, sinkStatusRows } from "./sink.js";
 
@@ -126,4 +126,29 @@ export function registerSageCatalog(db: Database): void {
   );
   // sinks: state (running | retrying | failed), rows waiting, lag of the oldest, the last error
   db.registerSystemRelation("sage_catalog", "sink_status", SINK_STATUS_COLUMNS, () => sinkStatusRows(db));
+  db.registerSystemRelation(
+    "sage_catalog",
+    "operators",
+    [
+      { name: "dataflow", type: text },
+      { name: "name", type: text },
+      { name: "operator_id", type: Types.integer },
+      { name: "kind", type: text },
+      { name: "rows_in", type: bigint },
+      { name: "rows_out", type: bigint },
+      { name: "time_ms", type: Types.double },
+      { name: "state_rows", type: bigint },
+      { name: "state_bytes", type: bigint },
+      { name: "watermark", type: text },
+    ],
+    () =>
+      db.streams.all().flatMap((df) => {
+        const name = db.catalog.relationById(df.id)?.name ?? "(subscription)";
+        return df.stats.map((s) => {
+          const wmType = s.watermarkColumn >= 0 ? s.node.types[s.watermarkColumn] : undefined;
+          const wm = wmType && s.watermark !== undefined && s.watermark !== null ? formatValue(wmType, s.watermark) : null;
+          return [df.id, name, s.id, s.kind, BigInt(s.rowsIn), BigInt(s.rowsOut), s.selfMs, BigInt(s.stateRows), BigInt(s.stateBytes), wm];
+        });
+      }),
+  );
 }

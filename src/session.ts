@@ -22,6 +22,7 @@ import { parameterValues, prepareStatement, type PreparedShape } from "./prepare
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
+import { explainAnalyzeStatement } from "./explain-analyze.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -33,6 +34,8 @@ export interface RunOptions {
 export class Session {
   readonly settings = new SessionSettings();
   private inTransaction = false;
+  /** this session wrote since its last read waited for the views (read-your-writes, see readYourWrites) */
+  private wroteSinceRead = false;
   /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
   reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
   /** an error happened inside the transaction block: statements are refused until it ends */
@@ -168,6 +171,7 @@ export class Session {
     const values = (env: BinderEnv) => parameterValues(params, env.paramTypes, this.settings.get("timezone"));
     switch (st.kind) {
       case "select": {
+        await this.readYourWrites();
         const env = paramEnv();
         const q = bindQuery(st.query, new QueryContext(env));
         const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(q.plan), this.db.catalog), values(env));
@@ -195,6 +199,7 @@ export class Session {
         return result;
       }
       case "explain":
+        if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);
       case "set": {
         if (st.name === "role" || st.name === "session authorization") return commandResult("SET");
@@ -312,6 +317,10 @@ export class Session {
 
   private explain(st: A.ExplainStatement, sql: string): StatementResult {
     const inner = st.statement;
+    if (st.analyze) {
+      // a SELECT went to explainAnalyzeStatement; running DML or DDL to measure it is not offered
+      throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ANALYZE runs queries only, not ${inner.kind.replace(/_/g, " ").toUpperCase()}`, { position: st.pos, hint: "For a running view's operators, SELECT * FROM sage_catalog.operators." });
+    }
     let plan: PhysicalPlan;
     const env = this.binderEnv(sql);
     if (inner.kind === "select") plan = bindQuery(inner.query, new QueryContext(env)).plan;
@@ -324,14 +333,24 @@ export class Session {
       const lines = explainDataflow(streaming, inner.name.parts.join("."));
       return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
     } else throw new SqlError(SqlState.FeatureNotSupported, `EXPLAIN ${inner.kind.replace(/_/g, " ").toUpperCase()} is not supported yet`, { position: st.pos });
-    if (st.analyze) {
-      throw new SqlError(SqlState.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", { position: st.pos });
-    }
     const lines = explainPlan(useKeyLookups(pruneColumns(plan), this.db.catalog));
     return rowsResult("EXPLAIN", [{ name: "QUERY PLAN", type: Types.text }], lines.map((l) => [l]));
   }
 
+  /**
+   * visibility = 'strong' (the default): a read waits until this session's earlier writes are
+   * visible in every view — rows waiting for model answers in a view are the only ones that can be
+   * behind, since everything else is applied before a write returns. 'eventual' reads at once.
+   */
+  private async readYourWrites(): Promise<void> {
+    if (!this.wroteSinceRead) return;
+    this.wroteSinceRead = false;
+    if (this.settings.get("visibility") === "eventual" || this.db.streams.pendingRows === 0) return;
+    await this.db.streams.settle();
+  }
+
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
+    this.wroteSinceRead = true;
     const stored = this.db.relation(w.relation.id);
     const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params)).flatMap((c) => c.rows());
     let written: unknown[][];

@@ -25,6 +25,22 @@ describe("remote models in continuous views", () => {
     return db;
   }
 
+  it("reads its own writes: a SELECT after an INSERT waits for the view's model answers, unless visibility = 'eventual'", async () => {
+    const db = await withModels();
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+    const s = db.connect();
+    server.reset();
+    server.script({ delayMs: 300, then: "normal" as const }, { delayMs: 300, then: "normal" as const });
+    await s.execute("INSERT INTO q VALUES (1, 'one')");
+    expect((await s.execute("SELECT id, a FROM answers"))[0].rows).toEqual([[1, "echo: one"]]);
+    await s.execute("SET visibility = 'eventual'; INSERT INTO q VALUES (2, 'two')");
+    expect((await s.execute("SELECT id FROM answers ORDER BY id"))[0].rows).toEqual([[1]]); // the answer is 300 ms away
+    await s.execute("FLUSH");
+    expect((await s.execute("SELECT id FROM answers ORDER BY id"))[0].rows).toEqual([[1], [2]]);
+    await db.close();
+  });
+
   it("maintains a view with GENERATE and EMBED over a stream: in order, batched, deduplicated, FLUSH waits", async () => {
     const db = await withModels();
     await db.execute("CREATE STREAM q (id INT, text TEXT)");

@@ -20,7 +20,7 @@ import { formatValue } from "../../src/types/index.js";
 import { type BenchCase, type BenchContext, type BenchModule, type Contender, type Sample, measure, perSecond, probe, resultRow } from "../lib/harness.js";
 
 type Table = "person" | "auction" | "bid";
-const TABLES: Table[] = ["person", "auction", "bid"];
+export const TABLES: Table[] = ["person", "auction", "bid"];
 
 const COLUMNS: Record<Table, string> = {
   person: "id BIGINT, name VARCHAR, email_address VARCHAR, credit_card VARCHAR, city VARCHAR, state VARCHAR, date_time TIMESTAMP, extra VARCHAR",
@@ -106,7 +106,7 @@ function sourceOptions(table: Table, events: number): Record<string, string> {
   return { "nexmark.table": table, "nexmark.events_per_second": "0", "nexmark.max_events": String(events) };
 }
 
-async function createStreams(s: Session, tables: readonly Table[], retain: boolean): Promise<void> {
+export async function createStreams(s: Session, tables: readonly Table[], retain: boolean): Promise<void> {
   for (const t of tables) await s.execute(`CREATE STREAM ${t} (${COLUMNS[t]}) WITH (retention = '${retain ? "all" : "none"}')`);
 }
 
@@ -124,6 +124,15 @@ function generators(db: Database, tables: readonly Table[], events: number): Map
  * rows delivered and the milliseconds spent inside the generator.
  */
 function drive(db: Database, tables: readonly Table[], events: number): { rows: number; genMs: number } {
+  const ticks = driveTicks(db, tables, events);
+  for (;;) {
+    const r = ticks.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** drive(), yielding after each tick of 65,536 events (bench/observe scrapes /metrics there). */
+export function* driveTicks(db: Database, tables: readonly Table[], events: number): Generator<void, { rows: number; genMs: number }> {
   const gens = generators(db, tables, events);
   const ids = new Map(tables.map((t) => [t, db.catalog.findRelation(["public", t])!.id]));
   let rows = 0;
@@ -151,6 +160,7 @@ function drive(db: Database, tables: readonly Table[], events: number): { rows: 
       db.publishChanges(rel, [], [], watermark);
     }
     probe();
+    yield;
   }
   return { rows, genMs };
 }

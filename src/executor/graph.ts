@@ -5,7 +5,9 @@
 // the sources with periodic, non-final barriers.
 
 import type { PhysicalPlan, ScanNode } from "../planner/physical-plan.js";
+import { children } from "../planner/plan-walk.js";
 import type { Emit, Operator, OperatorEnv, SourceOperator } from "./message.js";
+import { OperatorStats } from "./operator-stats.js";
 import { DistinctOn } from "./operators/distinct-on.js";
 import { Empty } from "./operators/empty.js";
 import { Filter } from "./operators/filter.js";
@@ -37,43 +39,73 @@ export interface GraphOptions {
   appendOnly: boolean;
   /** builds the source for a scan node (continuous queries read change feeds, not snapshots) */
   scanSource?: (node: ScanNode, emit: Emit) => SourceOperator;
+  /** measure each operator's time (default true); rows are counted either way */
+  timing?: boolean;
 }
 
 export interface GraphSource {
   source: SourceOperator;
   /** true once nothing more from this source can change the result (a LIMIT above it is full) */
   done: () => boolean;
+  /** the source's counters: drivers time its `next()` and barriers through `stats.timeSource` */
+  stats: OperatorStats;
 }
 
 export interface Graph {
   sources: GraphSource[];
   operators: Operator[];
+  /** one entry per operator built, in plan preorder (EXPLAIN ANALYZE, sage_catalog.operators) */
+  stats: OperatorStats[];
 }
 
 const NEVER = (): boolean => false;
 
 /** Builds the operators of `plan`; its output goes to `emit`. */
 export function buildGraph(plan: PhysicalPlan, env: OperatorEnv, emit: Emit, options: GraphOptions): Graph {
-  const graph: Graph = { sources: [], operators: [] };
-  build(plan, env, emit, options, graph, NEVER);
+  const graph: Graph = { sources: [], operators: [], stats: [] };
+  build(plan, env, emit, options, graph, NEVER, preorderIds(plan));
+  graph.stats.sort((a, b) => a.id - b.id);
   return graph;
+}
+
+/** Preorder ids of plan nodes, so that stats name the same node EXPLAIN prints on the same line. */
+function preorderIds(plan: PhysicalPlan): Map<PhysicalPlan, number> {
+  const ids = new Map<PhysicalPlan, number>();
+  const visit = (p: PhysicalPlan): void => {
+    ids.set(p, ids.size);
+    for (const c of children(p)) visit(c);
+  };
+  visit(plan);
+  return ids;
 }
 
 function build(
   node: PhysicalPlan,
   env: OperatorEnv,
-  emit: Emit,
+  parentEmit: Emit,
   options: GraphOptions,
   graph: Graph,
   done: () => boolean,
+  ids: Map<PhysicalPlan, number>,
 ): void {
-  const source = (s: SourceOperator): void => {
-    graph.operators.push(s);
-    graph.sources.push({ source: s, done });
+  // every operator emits through its counters, and its inputs push through them
+  const timed = options.timing ?? true;
+  const stats = new OperatorStats(ids.get(node) ?? -1, node, timed);
+  graph.stats.push(stats);
+  const emit = stats.countOutput(parentEmit);
+  const input = (op: Operator, port: number): Emit => {
+    stats.operator = op;
+    return stats.countInput(op, port);
   };
-  const unary = (op: Operator, input: PhysicalPlan, inputDone: () => boolean): void => {
+  const child = (p: PhysicalPlan, into: Emit, childDone: () => boolean): void => build(p, env, into, options, graph, childDone, ids);
+  const source = (s: SourceOperator): void => {
+    stats.operator = s;
+    graph.operators.push(s);
+    graph.sources.push({ source: s, done, stats });
+  };
+  const unary = (op: Operator, inputNode: PhysicalPlan, inputDone: () => boolean): void => {
     graph.operators.push(op);
-    build(input, env, (m) => op.push(0, m), options, graph, inputDone);
+    child(inputNode, input(op, 0), inputDone);
   };
   switch (node.kind) {
     case "scan":
@@ -105,9 +137,12 @@ function build(
       if (node.input.kind === "sort" && options.appendOnly) {
         // ORDER BY ... LIMIT over a snapshot: the sort keeps only the rows the limit can pass (a
         // top-N); with retractions a dropped row could come back, so only for append-only input
-        const sort = new Sort(node.input, env, (m) => op.push(0, m), op.bound);
-        graph.operators.push(op);
-        return unary(sort, node.input.input, NEVER);
+        const sortStats = new OperatorStats(ids.get(node.input) ?? -1, node.input, timed);
+        graph.stats.push(sortStats);
+        const sort = new Sort(node.input, env, sortStats.countOutput(input(op, 0)), op.bound);
+        sortStats.operator = sort;
+        graph.operators.push(op, sort);
+        return child(node.input.input, sortStats.countInput(sort, 0), NEVER);
       }
       return unary(op, node.input, () => op.satisfied || done());
     }
@@ -130,22 +165,22 @@ function build(
       graph.operators.push(op);
       // the right (build) side's sources come first: a batch run stores it whole, then streams the
       // left side through it, so output comes in left-row order as from Postgres's joins
-      build(node.right, env, (m) => op.push(1, m), options, graph, NEVER);
-      build(node.left, env, (m) => op.push(0, m), options, graph, NEVER);
+      child(node.right, input(op, 1), NEVER);
+      child(node.left, input(op, 0), NEVER);
       return;
     }
     case "set_op": {
       const op = new SetOp(node, emit);
       graph.operators.push(op);
-      build(node.left, env, (m) => op.push(0, m), options, graph, NEVER);
-      build(node.right, env, (m) => op.push(1, m), options, graph, NEVER);
+      child(node.left, input(op, 0), NEVER);
+      child(node.right, input(op, 1), NEVER);
       return;
     }
     case "union_all": {
       if (node.inputs.length === 0) return source(new Empty(emit));
       const op = new UnionAll(node.types, node.inputs.length, emit);
       graph.operators.push(op);
-      node.inputs.forEach((input, i) => build(input, env, (m) => op.push(i, m), options, graph, done));
+      node.inputs.forEach((p, i) => child(p, input(op, i), done));
       return;
     }
   }

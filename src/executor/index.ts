@@ -17,7 +17,8 @@ export type {
 } from "./message.js";
 export { JavaScriptFunctions, jsParamNames, sqlValueFromJs, type JsFunctionDef, type FunctionErrorRecord } from "./javascript/index.js";
 export { CHUNK_SIZE } from "./message.js";
-export { runQuery, runQueryYielding } from "./run-query.js";
+export { runQuery, runQueryYielding, runQueryWithStats } from "./run-query.js";
+export { OperatorStats } from "./operator-stats.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";

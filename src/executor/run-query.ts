@@ -11,14 +11,29 @@ import type { Chunk } from "../types/index.js";
 import { buildGraph } from "./graph.js";
 import { type BarrierMessage, checkCancelled, type ExecutionContext } from "./message.js";
 import { Collect } from "./operators/collect.js";
+import type { OperatorStats } from "./operator-stats.js";
 
 /** Runs `plan` to completion; `outer` holds a correlated subquery's outer values. */
 export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): Chunk[] {
-  const run = startRun(plan, ctx, outer);
-  for (const { source, done } of run.graph.sources) {
+  const run = startRun(plan, ctx, outer, false);
+  for (const { source, done, stats } of run.graph.sources) {
+    const next = () => source.next();
     for (;;) {
       checkCancelled(run.ctx);
-      if (done() || !source.next()) break;
+      if (done() || !stats.timeSource(next)) break;
+    }
+  }
+  return run.finish().chunks;
+}
+
+/** Runs `plan` to completion and also returns each operator's counters and times (EXPLAIN ANALYZE). */
+export function runQueryWithStats(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): { chunks: Chunk[]; stats: OperatorStats[] } {
+  const run = startRun(plan, ctx, outer, true);
+  for (const { source, done, stats } of run.graph.sources) {
+    const next = () => source.next();
+    for (;;) {
+      checkCancelled(run.ctx);
+      if (done() || !stats.timeSource(next)) break;
     }
   }
   return run.finish();
@@ -32,34 +47,35 @@ export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unkn
  * may see, in relations it starts reading after a turn, writes committed during that turn.
  */
 export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext, sliceMs = 20): Promise<Chunk[]> {
-  const run = startRun(plan, ctx);
+  const run = startRun(plan, ctx, undefined, false);
   let sliceStart = Date.now();
-  for (const { source, done } of run.graph.sources) {
+  for (const { source, done, stats } of run.graph.sources) {
+    const next = () => source.next();
     for (;;) {
       if (Date.now() - sliceStart >= sliceMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = Date.now();
       }
       checkCancelled(run.ctx);
-      if (done() || !source.next()) break;
+      if (done() || !stats.timeSource(next)) break;
     }
   }
-  return run.finish();
+  return run.finish().chunks;
 }
 
-function startRun(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]) {
+function startRun(plan: PhysicalPlan, ctx: ExecutionContext, outer: unknown[] | undefined, timing: boolean) {
   // A top-level run gets a context of its own: subquery results are cached per context, and must
   // not outlive the statement. Subqueries (outer given) share their statement's context.
   if (outer === undefined) ctx = { ...ctx };
   const sink = new Collect(plan.types, ctx);
-  const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true });
+  const graph = buildGraph(plan, { ctx, outer }, (m) => sink.push(0, m), { appendOnly: true, timing });
   return {
     ctx,
     graph,
-    finish(): Chunk[] {
+    finish(): { chunks: Chunk[]; stats: OperatorStats[] } {
       const barrier: BarrierMessage = { kind: "barrier", epoch: 1, final: true };
-      for (const { source } of graph.sources) source.push(0, barrier);
-      return sink.result();
+      for (const { source, stats } of graph.sources) stats.timeSource(() => source.push(0, barrier));
+      return { chunks: sink.result(), stats: graph.stats };
     },
   };
 }

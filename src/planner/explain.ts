@@ -4,11 +4,17 @@ import { formatValue, typeName } from "../types/index.js";
 import type { BoundExpr, PhysicalPlan, SortKey } from "./physical-plan.js";
 import { children } from "./plan-walk.js";
 
-export function explainPlan(plan: PhysicalPlan): string[] {
+/**
+ * `annotate` (EXPLAIN ANALYZE) gives text to append to a node's head line, e.g. its actual rows
+ * and time, and extra detail lines under it.
+ */
+export function explainPlan(plan: PhysicalPlan, annotate?: PlanAnnotator): string[] {
   const lines: string[] = [];
-  walk(plan, 0, lines, false);
+  walk(plan, 0, lines, false, annotate);
   return lines;
 }
+
+export type PlanAnnotator = (node: PhysicalPlan) => { head: string; details: string[] } | undefined;
 
 /**
  * The dataflow of a continuous query: the same tree with the operators as they run incrementally
@@ -49,12 +55,14 @@ function stateOf(p: PhysicalPlan): string | undefined {
   }
 }
 
-function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean): void {
+function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean, annotate?: PlanAnnotator): void {
   const pad = depth === 0 ? "" : "  ".repeat(depth - 1) + "->  ";
   const detail = "  ".repeat(depth) + (depth === 0 ? "  " : "      ");
+  const note = annotate?.(p);
   const add = (head: string, ...details: string[]) => {
-    out.push(pad + head);
+    out.push(pad + head + (note ? `  ${note.head}` : ""));
     for (const d of details) out.push(detail + d);
+    for (const d of note?.details ?? []) out.push(detail + d);
   };
   switch (p.kind) {
     case "scan":
@@ -168,7 +176,7 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean)
     const state = stateOf(p);
     if (state) out.push(detail + state);
   }
-  for (const child of children(p)) walk(child, depth + 1, out, streaming);
+  for (const child of children(p)) walk(child, depth + 1, out, streaming, annotate);
 }
 
 function sortKey(k: SortKey): string {

@@ -38,6 +38,8 @@ export interface ConnectionHost {
   release(conn: Connection): void;
   cancel(processId: number, secretKey: number): void;
   log(event: string, fields: Record<string, unknown>): void;
+  /** told each query's duration and outcome (/metrics) */
+  observeQuery?(seconds: number, ok: boolean): void;
 }
 
 class ConnectionClosed extends Error {}
@@ -284,7 +286,7 @@ export class Connection implements WireOutput {
     this.session = session;
     applyStartupParameters(session, params);
     this.writer = new ResultWriter(this, () => session.settings.get("timezone"));
-    const runner = new QueryRunner(session, this.host.catalog);
+    const runner = new QueryRunner(session, this.host.catalog, this.host.observeQuery ? (sec, ok) => this.host.observeQuery!(sec, ok) : undefined);
     this.runner = runner;
     this.extended = new ExtendedQuery({
       out: this,

@@ -35,8 +35,53 @@ export interface EngineSession {
 
 export interface EngineDatabase {
   readonly catalog: Catalog;
+  /** the engine's figures for /metrics, read at scrape time */
+  metrics?(): EngineMetrics;
+  /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
+  onBarrier?(listener: (ms: number) => void): () => void;
   connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
   close(): Promise<void>;
+}
+
+// ---- what /metrics reads of the engine (src/engine-metrics.ts fills it)
+
+export interface OperatorMetric {
+  /** the view a dataflow maintains (or "(subscription)") */
+  dataflow: string;
+  operatorId: number;
+  kind: string;
+  rowsIn: number;
+  rowsOut: number;
+  seconds: number;
+  stateRows: number;
+  stateBytes: number;
+}
+
+export interface SourceMetric {
+  stream: string;
+  connector: string;
+  rowsProduced: number;
+  /** wall clock minus the stream's event-time watermark, s (null: the stream has none yet) */
+  lagSeconds: number | null;
+}
+
+export interface ModelMetric {
+  model: string;
+  requests: number;
+  calls: number;
+  errors: number;
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface EngineMetrics {
+  operators: OperatorMetric[];
+  sources: SourceMetric[];
+  lateRows: { stream: string; rows: number }[];
+  /** rows held by each materialized view */
+  viewRows: { view: string; rows: number }[];
+  models: ModelMetric[];
 }
 
 /** A fresh in-memory database of the same kind as `db` (the pg_catalog snapshot runs on one). */

@@ -28,6 +28,8 @@ export class QueryRunner {
   constructor(
     private readonly session: EngineSession,
     private readonly catalog: CatalogEmulation,
+    /** told each query's duration and outcome (/metrics) */
+    private readonly observe?: (seconds: number, ok: boolean) => void,
   ) {}
 
   /** Whether `sql` goes to the engine session whole (no catalog-emulated statement, no COPY). */
@@ -46,6 +48,18 @@ export class QueryRunner {
 
   /** Runs `sql`; `params` (with their types) go to the engine, for SQL that goesToEngine; `signal` cancels it. */
   async *run(sql: string, params: unknown[] = [], paramTypes: (DataType | undefined)[] = [], signal?: AbortSignal): AsyncGenerator<RunItem> {
+    if (!this.observe) return yield* this.runStatements(sql, params, paramTypes, signal);
+    const started = performance.now();
+    let ok = false;
+    try {
+      yield* this.runStatements(sql, params, paramTypes, signal);
+      ok = true;
+    } finally {
+      this.observe((performance.now() - started) / 1000, ok);
+    }
+  }
+
+  private async *runStatements(sql: string, params: unknown[], paramTypes: (DataType | undefined)[], signal?: AbortSignal): AsyncGenerator<RunItem> {
     const parts = splitStatements(sql).filter((p) => p.text !== "");
     if (!parts.some((p) => this.special(p.text))) {
       yield* this.session.run(sql, params, { paramTypes, signal });

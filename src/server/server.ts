@@ -40,6 +40,8 @@ export interface ServerOptions {
   authenticationTimeoutMs?: number;
   /** structured log sink (quiet by default) */
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** told each query's duration and outcome (ServerMetrics.queryDone for /metrics) */
+  onQuery?: (seconds: number, ok: boolean) => void;
 }
 
 export class PgServer implements ConnectionHost {
@@ -53,6 +55,7 @@ export class PgServer implements ConnectionHost {
   private readonly maxConnections: number;
   private readonly authTimeout: number;
   private readonly logSink: (event: string, fields: Record<string, unknown>) => void;
+  readonly observeQuery: ((seconds: number, ok: boolean) => void) | undefined;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly connections = new Set<Connection>();
@@ -72,6 +75,7 @@ export class PgServer implements ConnectionHost {
     this.maxConnections = options.maxConnections ?? 100;
     this.authTimeout = options.authenticationTimeoutMs ?? 60_000;
     this.logSink = options.log ?? (() => {});
+    this.observeQuery = options.onQuery;
     this.server = createServer((socket) => this.accept(socket));
   }
 

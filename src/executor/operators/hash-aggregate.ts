@@ -308,6 +308,11 @@ export class HashAggregate implements Operator {
     return false;
   }
 
+  /** groups held in state (sage_catalog.operators, EXPLAIN ANALYZE) */
+  get stateRows(): number {
+    return this.intIndex === null ? this.groups.size : this.intIndex.size + (this.nullSlot >= 0 ? 1 : 0);
+  }
+
   /** Drops a group's state (its rows are gone, or its window closed). */
   private evict(slot: number): void {
     const key = this.slotKey[slot];

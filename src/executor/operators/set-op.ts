@@ -45,6 +45,11 @@ export class SetOp extends AlignedOperator implements Operator {
     this.out = new ChunkBuilder(node.types, (chunk) => this.emit({ kind: "chunk", chunk }));
   }
 
+  /** distinct rows held in state (sage_catalog.operators, EXPLAIN ANALYZE) */
+  get stateRows(): number {
+    return this.ids.size;
+  }
+
   private ensure(id: number): void {
     if (id < this.left.length) return;
     const cap = Math.max(id + 1, this.left.length * 2);

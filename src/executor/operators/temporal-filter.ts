@@ -97,6 +97,11 @@ export class TemporalFilter implements Operator {
     this.out = new ChunkBuilder(node.types as DataType[], (c) => this.emit({ kind: "chunk", chunk: c }));
   }
 
+  /** rows held in state (sage_catalog.operators, EXPLAIN ANALYZE) */
+  get stateRows(): number {
+    return this.rows.size;
+  }
+
   /** Rows held (visible or still to become visible). */
   get storedRows(): number {
     let n = 0;

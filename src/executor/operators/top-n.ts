@@ -49,6 +49,13 @@ export class TopN implements Operator {
   }
 
   /** Rank order: the sort keys (with NULLS FIRST/LAST), then the row's key for a total order. */
+  /** input rows held in state (sage_catalog.operators, EXPLAIN ANALYZE) */
+  get stateRows(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.entries.length;
+    return n;
+  }
+
   private compare(a: Entry, b: Entry): number {
     const keys = this.node.keys;
     for (let k = 0; k < keys.length; k++) {

@@ -7,6 +7,7 @@ import type { PhysicalPlan } from "../../planner/physical-plan.js";
 import type { Chunk } from "../../types/index.js";
 import { buildGraph, type Graph } from "../graph.js";
 import { isAsyncOperator, type AsyncOperator, type ExecutionContext, type Operator } from "../message.js";
+import type { OperatorStats } from "../operator-stats.js";
 import { TemporalFilter } from "../operators/temporal-filter.js";
 import { ChangeFeed } from "./change-feed.js";
 import { restoreObjects, snapshotObjects, type HasState } from "../state/index.js";
@@ -63,6 +64,11 @@ export class Dataflow {
     return this.graph.operators;
   }
 
+  /** live counters of each operator, in plan preorder (sage_catalog.operators, /metrics) */
+  get stats(): readonly OperatorStats[] {
+    return this.graph.stats;
+  }
+
   deliver(relation: string, changes: Chunk): void {
     this.changedSinceSnapshot = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliver(changes);
@@ -92,7 +98,7 @@ export class Dataflow {
   }
 
   barrier(epoch: number): void {
-    for (const { source } of this.graph.sources) source.push(0, { kind: "barrier", epoch, final: false });
+    for (const { source, stats } of this.graph.sources) stats.timeSource(() => source.push(0, { kind: "barrier", epoch, final: false }));
   }
 
   /** The state of every operator and the sink (taken between barriers, when nothing is in flight). */

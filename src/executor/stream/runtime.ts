@@ -31,6 +31,16 @@ export class StreamRuntime {
   /** How often barriers tick while a dataflow reads the clock (temporal filters), ms. */
   tickMillis = 1000;
   private barrierScheduled = false;
+  /** told how long each barrier took to pass through every dataflow, ms (/metrics) */
+  private readonly barrierListeners = new Set<(ms: number) => void>();
+
+  /** Calls `listener` with the latency of every barrier; returns the function that stops it. */
+  onBarrier(listener: (ms: number) => void): () => void {
+    this.barrierListeners.add(listener);
+    return () => {
+      this.barrierListeners.delete(listener);
+    };
+  }
 
   /** The current epoch: a logical timestamp, increasing, close to wall-clock milliseconds. */
   get epoch(): number {
@@ -198,8 +208,13 @@ export class StreamRuntime {
     for (const [relation, chunks] of pending) {
       for (const c of chunks) for (const l of this.listeners.get(relation) ?? []) l(c, epoch);
     }
+    const started = this.barrierListeners.size > 0 ? performance.now() : 0;
     for (const df of this.dataflows) df.barrier(epoch);
     this.dirty = false;
+    if (this.barrierListeners.size > 0) {
+      const ms = performance.now() - started;
+      for (const l of this.barrierListeners) l(ms);
+    }
     return epoch;
   }
 }

@@ -54,11 +54,7 @@ export async function authenticate(channel: AuthChannel, method: AuthMethod, use
       const c = new MessageCursor(await channel.receive(), "password");
       const password = c.cstring();
       c.end();
-      const ok =
-        entry !== undefined &&
-        password !== "" &&
-        (entry.scram ? scramPasswordMatches(entry.scram, password) : entry.md5 !== null && safeEqual(entry.md5, md5PasswordHash(user, password)));
-      if (!ok) throw passwordFailed(user);
+      if (!passwordMatches(entry, user, password)) throw passwordFailed(user);
       break;
     }
     case "md5":
@@ -78,6 +74,15 @@ export async function authenticate(channel: AuthChannel, method: AuthMethod, use
       break;
   }
   channel.send(authenticationOk());
+}
+
+/** Whether a cleartext `password` is `user`'s (its SCRAM verifier or MD5 hash); also HTTP Basic's check. */
+export function passwordMatches(entry: UserEntry | undefined, user: string, password: string): boolean {
+  return (
+    entry !== undefined &&
+    password !== "" &&
+    (entry.scram ? scramPasswordMatches(entry.scram, password) : entry.md5 !== null && safeEqual(entry.md5, md5PasswordHash(user, password)))
+  );
 }
 
 function safeEqual(a: string, b: string): boolean {

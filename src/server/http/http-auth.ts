@@ -1,0 +1,34 @@
+// Who an HTTP request is, by the same rules as pgwire: the first HBA rule matching the client's
+// address and user decides. `trust` needs no credentials (the user is the Basic user if given,
+// else the server's default user); password methods (password, md5, scram-sha-256) take HTTP
+// Basic and check it against the same users; `reject` or no rule refuses.
+
+import { matchHbaRule, passwordMatches, type HbaRule, type UserStore } from "../auth/index.js";
+
+export type HttpAuthResult = { ok: true; user: string } | { ok: false; status: 401 | 403; message: string };
+
+export function authenticateHttp(
+  authorization: string | undefined,
+  address: string,
+  rules: readonly HbaRule[],
+  users: UserStore,
+  defaultUser: string,
+): HttpAuthResult {
+  let user = defaultUser;
+  let password: string | undefined;
+  if (authorization !== undefined) {
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+    if (!m) return { ok: false, status: 401, message: "only HTTP Basic authentication is supported" };
+    const decoded = Buffer.from(m[1], "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return { ok: false, status: 401, message: "malformed Basic credentials" };
+    user = decoded.slice(0, colon);
+    password = decoded.slice(colon + 1);
+  }
+  const rule = matchHbaRule(rules, { address, user, database: user });
+  if (!rule || rule.method === "reject") return { ok: false, status: 403, message: `no access for user "${user}" from ${address}` };
+  if (rule.method === "trust") return { ok: true, user };
+  if (password === undefined) return { ok: false, status: 401, message: "password authentication required" };
+  if (!passwordMatches(users.get(user), user, password)) return { ok: false, status: 401, message: `password authentication failed for user "${user}"` };
+  return { ok: true, user };
+}

@@ -1,0 +1,95 @@
+// POST /api/query: SQL in, results out as JSON. The body is {"sql": "...", "params": [...]} (or the
+// SQL itself as text/plain). Every statement's result comes back: command tag, row count,
+// columns (name and type) and rows; values are JSON booleans and numbers where they fit exactly,
+// otherwise their Postgres text form (BIGINT, NUMERIC, timestamps, vectors). A failing statement
+// gives a structured error: SQLSTATE, message, position (1-based, in characters, as pgwire's),
+// line and column, hint.
+
+import { SqlError, SqlState, formatValue, toSqlError, typeName, type DataType, type StatementResult } from "../../types/index.js";
+import type { EngineDatabase } from "../engine.js";
+
+export interface QueryRequest {
+  sql: string;
+  params: unknown[];
+}
+
+export interface QueryError {
+  code: string;
+  message: string;
+  position?: number;
+  line?: number;
+  column?: number;
+  hint?: string;
+}
+
+/** Reads a request body into SQL and parameters; throws SqlError 08P01/22P02 on a malformed one. */
+export function parseQueryRequest(body: string, contentType: string | undefined): QueryRequest {
+  if (!contentType || !/^application\/json\b/i.test(contentType)) return { sql: body, params: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    throw new SqlError(SqlState.InvalidTextRepresentation, `the request body is not JSON: ${(e as Error).message}`);
+  }
+  const o = parsed as { sql?: unknown; params?: unknown };
+  if (typeof o !== "object" || o === null || typeof o.sql !== "string") throw new SqlError(SqlState.ProtocolViolation, 'the request body must be {"sql": "...", "params": [...]}');
+  if (o.params !== undefined && !Array.isArray(o.params)) throw new SqlError(SqlState.ProtocolViolation, '"params" must be an array');
+  return { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
+}
+
+/** Runs the request as `user`; returns the JSON response body and its HTTP status. */
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
+  const session = db.connect({ user, applicationName: "sage-http" });
+  const results: unknown[] = [];
+  try {
+    for await (const r of session.run(req.sql, req.params)) {
+      if (r.subscription) {
+        r.subscription.cancel();
+        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use pgwire (psql) instead of /api/query");
+      }
+      results.push(resultJson(r));
+    }
+    return { status: 200, body: { results } };
+  } catch (e) {
+    const err = toSqlError(e);
+    return { status: err.code === SqlState.InternalError ? 500 : 400, body: { results, error: errorJson(err) } };
+  } finally {
+    session.close();
+  }
+}
+
+export function errorJson(e: SqlError): QueryError {
+  const out: QueryError = { code: e.code, message: e.message };
+  if (e.position !== undefined) out.position = e.position;
+  if (e.line !== undefined) out.line = e.line;
+  if (e.column !== undefined) out.column = e.column;
+  if (e.hint !== undefined) out.hint = e.hint;
+  return out;
+}
+
+function resultJson(r: StatementResult) {
+  const types = r.columns.map((c) => c.type);
+  return {
+    command: r.command,
+    rowCount: r.rowCount,
+    columns: r.columns.map((c) => ({ name: c.name, type: typeName(c.type) })),
+    rows: r.rows.map((row) => row.map((v, i) => valueJson(types[i], v))),
+    notices: r.notices,
+  };
+}
+
+
+function valueJson(type: DataType, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type.id) {
+    case "boolean":
+      return v;
+    case "smallint":
+    case "integer":
+    case "real":
+    case "double":
+      return typeof v === "number" && Number.isFinite(v) ? v : formatValue(type, v);
+    default:
+      return formatValue(type, v);
+  }
+}

@@ -1,0 +1,2 @@
+// esbuild bundles imported CSS into studio.css
+declare module "*.css";

@@ -1,0 +1,197 @@
+// The Studio in a real browser (Debian's chromium, headless, driven by playwright-core): run a
+// query, see a syntax error marked, browse the catalog, watch a nexmark view's dataflow graph and a
+// live chart. Each test saves a screenshot under test-results/.
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startStudioHttp, type StudioHttp } from "./studio/studio-http.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = join(import.meta.dirname, "..");
+const shots = join(root, "test-results");
+
+let http: StudioHttp;
+let browser: BrowserContext;
+let page: Page;
+let profile: string;
+
+async function typeSql(sql: string): Promise<void> {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(sql);
+}
+
+async function runSql(sql: string): Promise<void> {
+  await typeSql(sql);
+  await page.click("#run");
+  await page.waitForSelector("#results .timing");
+}
+
+function get(url: string, method = "GET"): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]), body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  // the bundle under test is built from the current studio/ sources
+  execFileSync(process.execPath, [join(root, "studio", "build.mjs")], { stdio: "inherit" });
+  http = await startStudioHttp();
+}, 60_000);
+
+afterAll(async () => {
+  await http?.close();
+});
+
+describe("Studio files", () => {
+  it("serves the bundle with content types, and nothing outside it", async () => {
+    const html = await get(http.url);
+    expect(html.status).toBe(200);
+    expect(html.type).toMatch(/^text\/html/);
+    expect(html.body).toContain("studio.js");
+    const js = await get(http.url + "studio.js", "HEAD");
+    expect([js.status, js.type]).toEqual([200, "text/javascript; charset=utf-8"]);
+    expect((await get(http.url + "studio.css")).type).toMatch(/^text\/css/);
+    // no CDN: the page names no other origin
+    expect(html.body).not.toMatch(/https?:\/\//);
+    expect((await get(http.url + "..%2f..%2fpackage.json")).status).toBe(404);
+    expect((await get(http.url + "nope.js")).status).toBe(404);
+    // not a GET: left to the API
+    expect((await get(http.url + "studio.js", "DELETE")).status).toBe(404);
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    profile = mkdtempSync(join(tmpdir(), "studio-chromium-"));
+    // a throwaway profile (playwright passes it as --user-data-dir)
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await page.goto(http.url);
+    await page.waitForSelector("body[data-ready='1']");
+  }, 60_000);
+
+  afterEach(async (ctx) => {
+    await page.screenshot({ path: join(shots, `studio-${ctx.task.name.replace(/[^a-z0-9]+/gi, "-")}.png`), fullPage: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("runs a query and shows its result", async () => {
+    await runSql("SELECT 41 + 1 AS answer, 'sage' AS name");
+    expect(await page.locator("#results th").allTextContents()).toEqual(["answer", "name"]);
+    expect(await page.locator("#results td").allTextContents()).toEqual(["42", "sage"]);
+    expect(await page.locator("#results .tag").textContent()).toBe("SELECT 1");
+    // the query went into the history; a click brings it back
+    await typeSql("SELECT 0");
+    await page.locator("#history li", { hasText: "41 + 1" }).click();
+    expect(await page.locator(".cm-content").textContent()).toContain("SELECT 41 + 1 AS answer");
+  });
+
+  it("marks a syntax error at its line and column", async () => {
+    await runSql("SELECT 1,\n  2 frm x");
+    const error = page.locator("#results .error");
+    expect(await error.getAttribute("data-sqlstate")).toBe("42601");
+    expect(await error.textContent()).toContain("line 2, column 9");
+    expect(await page.locator(".cm-sql-error").textContent()).toBe("x");
+    expect(await page.locator(".cm-sql-error-line").count()).toBe(1);
+    await page.screenshot({ path: join(shots, "studio-syntax-error-marked.png") });
+    // an edit clears the mark
+    await page.click(".cm-content");
+    await page.keyboard.press("End");
+    await page.keyboard.type(" ");
+    expect(await page.locator(".cm-sql-error").count()).toBe(0);
+  });
+
+  it("shows the catalog, completes names and draws a nexmark view's dataflow with live rates", async () => {
+    await runSql(
+      "CREATE STREAM bids (auction BIGINT, price BIGINT) WITH (connector = 'nexmark', nexmark.table = 'bid', nexmark.events_per_second = 400);\n" +
+        "CREATE TABLE shards (id BIGINT PRIMARY KEY, name TEXT);\n" +
+        "INSERT INTO shards VALUES (0, 'a'), (1, 'b'), (2, 'c');\n" +
+        "CREATE MATERIALIZED VIEW hot AS SELECT b.auction % 10 AS bucket, count(*) AS bids, sum(b.price) AS volume\n" +
+        "  FROM bids b JOIN shards s ON s.id = b.auction % 3 WHERE b.price > 10 GROUP BY b.auction % 10;",
+    );
+    expect(await page.locator("#results .error").count()).toBe(0);
+    // completion knows the new stream's columns once the catalog is re-read
+    await page.waitForSelector("body[data-completion-tables*='bids']", { state: "attached" });
+    await typeSql("SELECT pri");
+    await page.keyboard.press("Control+Space");
+    await page.waitForSelector(".cm-tooltip-autocomplete");
+    expect(await page.locator(".cm-tooltip-autocomplete li").allTextContents()).toContain("price");
+    await page.keyboard.press("Escape");
+    await typeSql("SELECT * FROM bi");
+    await page.keyboard.press("Control+Space");
+    await page.waitForSelector(".cm-tooltip-autocomplete");
+    expect(await page.locator(".cm-tooltip-autocomplete li").allTextContents()).toContain("bids");
+    await page.keyboard.press("Escape");
+
+    await page.click("[data-tab='catalog']");
+    await page.click("#catalog-list [data-object='hot']");
+    await page.waitForSelector("#catalog-detail table");
+    expect(await page.locator("#catalog-detail td").allTextContents()).toEqual(expect.arrayContaining(["bucket", "bids", "volume"]));
+    expect(await page.locator("#catalog-detail .definition").textContent()).toContain("GROUP BY");
+
+    await page.click("#catalog-detail button:has-text('Dataflow graph')");
+    await page.waitForSelector("svg.dataflow [data-kind='operator']");
+    const ops = await page.locator("svg.dataflow [data-kind='operator']").evaluateAll((els) => els.map((e) => e.getAttribute("data-node") ?? ""));
+    // the plan's tree: aggregate over filter over a join of two change feeds, one per input
+    expect(ops[0]).toBe("HashAggregate");
+    expect(ops).toEqual(expect.arrayContaining(["Filter", "Hash Join"]));
+    expect(ops.filter((o) => o.startsWith("ChangeFeed from bids")).length).toBe(1);
+    expect(ops.filter((o) => o.startsWith("ChangeFeed from shards")).length).toBe(1);
+    expect(await page.locator("svg.dataflow [data-kind='source']").evaluateAll((els) => els.map((e) => e.getAttribute("data-node")).sort())).toEqual(["bids", "shards"]);
+    // one edge into each operator's parent, one into the view, one per input
+    expect(await page.locator("svg.dataflow .edge").count()).toBe(ops.length + 2);
+    // the source's rate is measured between refreshes and is above zero while nexmark runs
+    const rate = page.locator("svg.dataflow [data-node='bids'] .rate");
+    await expect.poll(async () => Number((await rate.getAttribute("data-rate")) || 0), { timeout: 10_000, interval: 250 }).toBeGreaterThan(0);
+  });
+
+  it("charts a view's column and watches it grow", async () => {
+    await page.click("[data-tab='chart']");
+    await page.selectOption("#chart-view", "hot");
+    await page.waitForSelector("#chart-column option[value='bids']", { state: "attached" });
+    await page.selectOption("#chart-column", "bids");
+    await page.selectOption("#chart-aggregate", "sum");
+    await page.click("#chart-start");
+    const points = async () => Number((await page.locator("#chart-status").getAttribute("data-points")) ?? 0);
+    await expect.poll(points, { timeout: 10_000, interval: 200 }).toBeGreaterThanOrEqual(1);
+    const first = Number(await page.locator("#chart-status").getAttribute("data-last"));
+    await expect.poll(points, { timeout: 10_000, interval: 200 }).toBeGreaterThanOrEqual(3);
+    const later = Number(await page.locator("#chart-status").getAttribute("data-last"));
+    expect(later).toBeGreaterThan(first);
+    expect(await page.locator("#chart canvas").count()).toBeGreaterThan(0);
+  });
+
+  it("monitors sources and dataflows", async () => {
+    await page.click("[data-tab='monitor']");
+    const sources = page.locator("[data-section='Sources']");
+    await sources.locator("td", { hasText: "nexmark" }).waitFor();
+    const produced = async () => Number(await sources.locator("tbody tr", { hasText: "bids" }).locator("td").nth(2).textContent());
+    const first = await produced();
+    await expect.poll(produced, { timeout: 10_000, interval: 500 }).toBeGreaterThan(first);
+    expect(await page.locator("[data-section='Dataflows'] td", { hasText: "HashAggregate" }).count()).toBe(1);
+  });
+});
