@@ -19,7 +19,8 @@ import type * as A from "./parser/index.js";
 import type { Database } from "./database.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
-import { executeDdl, optionMap } from "./ddl.js";
+import { executeDdl } from "./ddl.js";
+import { connectorOptionMap, connectorSecrets } from "./secrets.js";
 import type { RelationEntry } from "./catalog/index.js";
 import {
   CDC_CONNECTOR,
@@ -429,7 +430,7 @@ export async function executeCdcStatement(session: Session, st: A.Statement, sql
       if (st.ifNotExists) return { ...commandResult("CREATE SOURCE"), notices: [`relation "${name}" already exists, skipping`] };
       throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
     }
-    const options = optionMap(st.with);
+    const options = connectorOptionMap(st.with);
     const o = new ConnectorOptions(options);
     const connector = o.raw("connector")?.value.trim().toLowerCase();
     if (connector !== CDC_CONNECTOR) {
@@ -439,7 +440,7 @@ export async function executeCdcStatement(session: Session, st: A.Statement, sql
       });
     }
     if (st.columns.length > 0) throw new SqlError(SqlState.InvalidTableDefinition, "a postgres-cdc source has no columns of its own", { position: st.pos, hint: "Declare columns on each CREATE TABLE ... FROM source TABLE '...'." });
-    const config = readCdcOptions(options, o, name);
+    const config = readCdcOptions(options, o, name, connectorSecrets(db, options));
     if (!db.isReplaying) await prepareUpstream(config);
     const entry: RelationEntry = { id: cat.newId("s"), kind: "source", schema, name, columns: [], definition: st.text, options };
     cat.addRelation(entry);

@@ -24,7 +24,8 @@ import type * as A from "./parser/index.js";
 import type { Database } from "./database.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
-import { continuousPlan, optionMap } from "./ddl.js";
+import { continuousPlan } from "./ddl.js";
+import { connectorOptionMap, connectorSecrets } from "./secrets.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { ChangeCollector, netChanges } from "./executor/index.js";
 import { startDataflow } from "./continuous-query.js";
@@ -49,7 +50,7 @@ import { SqlError, SqlState, Types, type Chunk, type DataType, type StatementRes
 
 const sinksOf = new WeakMap<Database, Set<Sink>>();
 const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
-const PG_SINK_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "database", "dbname", "table", "type", "primary_key", "progress_table", "flush_interval_ms", "retry_max_ms"];
+const PG_SINK_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "password_secret", "database", "dbname", "table", "type", "primary_key", "progress_table", "flush_interval_ms", "retry_max_ms"];
 
 /** Writes what every sink of `db` has gathered (FLUSH); throws a sink's failure or a failed attempt. */
 export async function flushSinks(db: Database): Promise<void> {
@@ -263,7 +264,7 @@ function sinkWriter(db: Database, name: string, options: Record<string, string>,
     if (type !== "append-only" && names.includes("__op")) throw new SqlError(SqlState.DuplicateColumn, `a changes sink adds column "__op", and its input already has one`);
     return { writer: new FileSinkWriter(dir, format, type === "append-only", names, types), appendOnly: type === "append-only", flushMs, retryMaxMs: 30_000, prepare: () => mkdirSync(dir, { recursive: true }) };
   }
-  const target = readPgTarget(o);
+  const target = readPgTarget(o, connectorSecrets(db, options));
   const table = o.raw("table")?.value.trim();
   if (!table) throw new SqlError(SqlState.InvalidParameterValue, `option "table" is required for a postgres sink`, { hint: "Name the target table, e.g. table = 'public.orders_summary' (created if missing)." });
   const type = o.choice("type", ["upsert", "append-only"], undefined);
@@ -315,7 +316,7 @@ export function createSink(session: Session, st: A.CreateSinkStatement, sql: str
     if (st.ifNotExists) return { ...commandResult("CREATE SINK"), notices: [`relation "${name}" already exists, skipping`] };
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
-  const options = optionMap(st.with);
+  const options = connectorOptionMap(st.with);
 
   // what the sink reads: a stored relation's changes, or a query's (a plain view is a query)
   const from = st.from ? cat.getRelation(st.from.parts, st.from.pos) : undefined;

@@ -325,6 +325,14 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     await expect(db.execute(`CREATE SOURCE bad WITH (connector = 'postgres-cdc', port = '${PORT}', slto = 'x')`)).rejects.toMatchObject({ code: "22023", message: expect.stringContaining("slto") });
     await expect(db.execute(`CREATE SOURCE bad WITH (connector = 'kafka')`)).rejects.toMatchObject({ code: "0A000" });
     await expect(db.execute(`CREATE SOURCE down WITH (connector = 'postgres-cdc', hostname = '127.0.0.1', port = '1', publication = 'p')`)).rejects.toMatchObject({ code: "08006", hint: expect.stringContaining("hostname") });
+    // password = SECRET name: the secret must exist, and is opened when connecting
+    const withPassword = (name: string, secret: string) => source(name, `slot_${name}`, "pub9").replace(/\)$/, `, password = SECRET ${secret})`);
+    await expect(db.execute(withPassword("s1", "nope"))).rejects.toMatchObject({ code: "42704", message: expect.stringContaining('secret "nope"') });
+    delete process.env.SAGE_TEST_UNSET_CDCPW;
+    await db.execute("CREATE SECRET envpw WITH (env = 'SAGE_TEST_UNSET_CDCPW'); CREATE SECRET cdcpw WITH (value = 'cdc-pw')");
+    await expect(db.execute(withPassword("s2", "envpw"))).rejects.toThrow(/SAGE_TEST_UNSET_CDCPW is not set/);
+    await db.execute(withPassword("s3", "cdcpw"));
+    await db.execute("DROP SOURCE s3");
     await db.execute(source("p9", "slot9", "pub9"));
     await db.execute(source("p10", "slot10", "pub10"));
     await expect(db.execute("CREATE TABLE m1 (a int, b text) FROM p9 TABLE 'public.nopk'")).rejects.toMatchObject({ code: "42P16", hint: expect.stringContaining("PRIMARY KEY") });

@@ -4,7 +4,7 @@
 // keeps computing, with the state in sage_catalog.sink_status; bad options fail with a SQLSTATE.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +42,65 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
     server = startPostgres(PORT);
   }, 60_000);
   afterAll(() => server?.destroy());
+
+  it("password = SECRET name: opened when connecting, never stored or logged in plain text", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-pg-secret-"));
+    const plain = "pw-plain-7f3a9c";
+    try {
+      const db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await db.execute(`CREATE SECRET pgpw WITH (value = '${plain}'); CREATE TABLE sec (id INT);
+        CREATE SINK sec_pg FROM sec WITH (${conn()}, password = SECRET pgpw, table = 'public.sec_out', type = 'append-only');
+        INSERT INTO sec VALUES (1), (2); FLUSH`);
+      expect(await pgRows("SELECT id FROM sec_out ORDER BY id")).toEqual(["1", "2"]);
+      // a secret that does not exist: refused at CREATE; SECRET on another option: refused
+      await expect(db.execute(`CREATE SINK bad FROM sec WITH (${conn()}, password = SECRET nope, table = 'x')`)).rejects.toMatchObject({ code: "42704" });
+      await expect(db.execute(`CREATE SINK bad FROM sec WITH (${conn()}, table = SECRET pgpw)`)).rejects.toMatchObject({ code: "0A000" });
+      // an env secret whose variable is unset: the failure comes when connecting (it is opened then)
+      delete process.env.SAGE_TEST_UNSET_PGPW;
+      await db.execute(`CREATE SECRET envpw WITH (env = 'SAGE_TEST_UNSET_PGPW'); CREATE TABLE sec2 (id INT);
+        CREATE SINK sec2_pg FROM sec2 WITH (${conn()}, password = SECRET envpw, table = 'public.sec2_out', type = 'append-only');
+        INSERT INTO sec2 VALUES (1)`);
+      await expect(db.execute("FLUSH")).rejects.toThrow(/SAGE_TEST_UNSET_PGPW is not set/);
+      expect((await rows(db, "SELECT sink FROM sage_catalog.sink_status WHERE error LIKE '%SAGE_TEST_UNSET_PGPW%'"))).toEqual(["sec2_pg"]);
+      await db.close();
+      // neither the log nor the catalog holds the value
+      const all = (readdirSync(dir, { recursive: true }) as string[])
+        .map((f) => join(dir, f))
+        .filter((f) => statSync(f).isFile())
+        .map((f) => readFileSync(f).toString("latin1"));
+      expect(all.some((b) => b.includes(plain))).toBe(false);
+      expect(all.some((b) => b.includes("SECRET pgpw"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a Postgres sink blocks checkpoints while it exists; log positions continue across a checkpoint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-pg-ckpt-"));
+    try {
+      let db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await db.execute(`CREATE TABLE ck (id INT); INSERT INTO ck VALUES (1);
+        CREATE SINK ck_pg FROM ck WITH (${conn()}, table = 'public.ck_out', type = 'append-only'); FLUSH`);
+      await db.execute("CHECKPOINT");
+      expect(db.checkpoints!.last).toBeNull();
+      expect(db.checkpoints!.lastError).toMatch(/postgres sink "ck_pg" relies on replaying the whole log/);
+      await db.execute("DROP SINK ck_pg; INSERT INTO ck VALUES (2); CHECKPOINT");
+      expect(db.checkpoints!.last).not.toBeNull();
+      expect(db.checkpoints!.lastError).toBeNull();
+      const position = db.logPosition;
+      expect(position).toBeGreaterThan(3);
+      await db.close();
+      db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      // the log before the checkpoint is gone, but positions do not restart low
+      expect(db.logPosition).toBeGreaterThanOrEqual(position);
+      await db.execute("INSERT INTO ck VALUES (3)");
+      expect(db.logPosition).toBeGreaterThan(position);
+      expect(await rows(db, "SELECT id FROM ck ORDER BY id")).toEqual(["1", "2", "3"]);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("upsert: a randomly updated aggregate view equals its Postgres table after each FLUSH", async () => {
     const db = await Database.open({ memory: true });

@@ -13,7 +13,7 @@ import { parseLsn } from "./pgoutput-decoder.js";
 export const CDC_CONNECTOR = "postgres-cdc";
 /** rows per FETCH while reading a snapshot */
 const SNAPSHOT_BATCH = 10_000;
-export const CDC_SOURCE_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "database", "dbname", "slot", "slot.name", "publication", "publication.name"];
+export const CDC_SOURCE_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "password_secret", "database", "dbname", "slot", "slot.name", "publication", "publication.name"];
 
 export interface CdcConfig {
   target: PgTarget;
@@ -21,14 +21,14 @@ export interface CdcConfig {
   publication: string;
 }
 
-export function readCdcOptions(options: Record<string, string>, o: ConnectorOptions, sourceName: string): CdcConfig {
+export function readCdcOptions(options: Record<string, string>, o: ConnectorOptions, sourceName: string, resolveSecret?: (name: string) => string): CdcConfig {
   const unknown = Object.keys(options).find((k) => !CDC_SOURCE_OPTIONS.includes(k.toLowerCase()));
   if (unknown !== undefined) {
     throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for connector '${CDC_CONNECTOR}'`, { hint: `Options: ${CDC_SOURCE_OPTIONS.slice(1).join(", ")}.` });
   }
   const slot = o.string(["slot", "slot.name"], `sage_${sourceName}`.toLowerCase().replace(/[^a-z0-9_]/g, "_"));
   if (!/^[a-z0-9_]{1,63}$/.test(slot)) throw new SqlError(SqlState.InvalidParameterValue, `invalid value for option "slot": "${slot}"`, { hint: "Slot names use lower-case letters, digits and underscores (at most 63)." });
-  return { target: readPgTarget(o), slot, publication: o.string(["publication", "publication.name"], "sage_publication") };
+  return { target: readPgTarget(o, resolveSecret), slot, publication: o.string(["publication", "publication.name"], "sage_publication") };
 }
 
 async function withClient<T>(t: PgTarget, f: (c: pg.Client) => Promise<T>): Promise<T> {

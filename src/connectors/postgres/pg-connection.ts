@@ -10,17 +10,24 @@ export interface PgTarget {
   host: string;
   port: number;
   user: string;
-  password: string | undefined;
+  /** the value, or (password = SECRET name) what reads the secret when connecting: never stored */
+  password: string | (() => string) | undefined;
   database: string;
 }
 
-/** The connection options; 22023 on a bad one. */
-export function readPgTarget(o: ConnectorOptions): PgTarget {
+/**
+ * The connection options; 22023 on a bad one. `password_secret` (from `password = SECRET name`)
+ * names a secret `resolveSecret` opens at each connect.
+ */
+export function readPgTarget(o: ConnectorOptions, resolveSecret?: (name: string) => string): PgTarget {
+  const secret = o.raw("password_secret")?.value;
+  if (secret !== undefined && o.raw("password") !== undefined) throw new SqlError(SqlState.InvalidParameterValue, `give option "password" once`);
+  if (secret !== undefined && resolveSecret === undefined) throw new SqlError(SqlState.FeatureNotSupported, `option "password" cannot take a SECRET here`);
   return {
     host: o.string(["hostname", "host"], "127.0.0.1"),
     port: o.number("port", 5432, { min: 1, max: 65535 }),
     user: o.string(["username", "user"], "postgres"),
-    password: o.raw("password")?.value,
+    password: secret !== undefined ? () => resolveSecret!(secret) : o.raw("password")?.value,
     database: o.string(["database", "dbname"], "postgres"),
   };
 }
@@ -31,7 +38,9 @@ let pgModule: Promise<typeof pg> | null = null;
 export async function connectPg(t: PgTarget, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
   pgModule ??= import("pg").then((m) => m.default);
   const { Client } = await pgModule;
-  const client = new Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: 10_000, ...extra });
+  // a secret is opened at each connect (a replaced or rotated one is picked up), never kept
+  const password = typeof t.password === "function" ? t.password() : t.password;
+  const client = new Client({ host: t.host, port: t.port, user: t.user, password, database: t.database, connectionTimeoutMillis: 10_000, ...extra });
   // an idle client's socket error must not crash the process: the next query sees it
   client.on("error", () => undefined);
   await client.connect();
