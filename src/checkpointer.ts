@@ -117,6 +117,12 @@ export class Checkpointer {
    */
   checkpoint(): CheckpointStats | null {
     if (this.running || this.db.isReplaying) return null;
+    // a connector that needs the whole log (no checkpointable position yet) keeps it whole
+    const blocker = this.db.checkpointBlocker();
+    if (blocker) {
+      this.lastError = `checkpoint skipped: ${blocker}`;
+      return null;
+    }
     this.running = true;
     const started = performance.now();
     try {
@@ -186,7 +192,7 @@ export class Checkpointer {
         const entry = db.catalog.relationById(id);
         if (entry) names[id] = [entry.schema, entry.name];
       }
-      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, names };
+      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, names, logPosition: db.logPosition };
       // the dataflows' flags are cleared now: if writing fails, everything is rewritten next time
       for (const df of db.streams.all()) df.changedSinceSnapshot = false;
       this.committedRelations = new Map();

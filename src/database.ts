@@ -53,6 +53,7 @@ export class Database implements RelationReader {
   private readonly systemRows = new Map<string, () => unknown[][]>();
   private readonly tasks = new Map<string, { stop(): void }[]>();
   private readonly sources = new Map<string, SourceTask>();
+  private readonly checkpointBlockers = new Set<() => string | null>();
   private dataDir: DataDirectory | null = null;
   private wal: LogSegments | null = null;
   /** periodic checkpoints of a data directory (null in memory) */
@@ -61,6 +62,7 @@ export class Database implements RelationReader {
   private logFailure: SqlError | null = null;
   private deferredStarts: (() => void)[] = [];
   private closed = false;
+  private position = 0;
 
   /** HNSW indexes (CREATE INDEX ... USING hnsw), by catalog index id */
   readonly vectorIndexes = new TableVectorIndexes();
@@ -116,8 +118,12 @@ export class Database implements RelationReader {
           throw new SqlError(SqlState.DataCorrupted, `the checkpoint in "${path}" (epoch ${manifest.epoch}) cannot be restored: ${why}`);
         }
       }
+      // log positions continue from the checkpoint's: they never restart lower than they were
+      const base = manifest?.logPosition ?? 0;
+      this.position = base;
       for (let i = 0; i < opened.records.length; i++) {
         const rec = opened.records[i];
+        this.position = base + i + 1;
         try {
           await this.replay(session, rec);
         } catch (e) {
@@ -169,7 +175,9 @@ export class Database implements RelationReader {
    * durable once durable() resolves, which every statement awaits before it reports (group commit).
    */
   log(records: LogRecord[]): void {
-    if (this.replaying || this.wal === null || records.length === 0) return;
+    if (this.replaying || records.length === 0) return;
+    this.position += records.length;
+    if (this.wal === null) return;
     if (this.logFailure) throw this.logFailure;
     for (const r of records) {
       if (r.t === "ddl" || r.name) continue;
@@ -235,6 +243,28 @@ export class Database implements RelationReader {
     this.sources.set(relation, runner);
   }
 
+  /**
+   * Registers a reason checkpoints must be skipped while it returns non-null (a connector whose
+   * exactly-once or position relies on the whole log); returns the unregister function.
+   */
+  addCheckpointBlocker(why: () => string | null): () => void {
+    this.checkpointBlockers.add(why);
+    return () => this.checkpointBlockers.delete(why);
+  }
+
+  /** Why a checkpoint cannot be taken now (a source or sink that needs the whole log), or null. */
+  checkpointBlocker(): string | null {
+    for (const runner of this.sources.values()) {
+      const why = runner.checkpointBlocker?.();
+      if (why) return why;
+    }
+    for (const why of this.checkpointBlockers) {
+      const w = why();
+      if (w) return w;
+    }
+    return null;
+  }
+
   /** The sources (generators, files) feeding streams and tables, by relation id. */
   /** the engine's figures for /metrics (see engine-metrics.ts) */
   metrics(): EngineMetrics {
@@ -248,6 +278,15 @@ export class Database implements RelationReader {
 
   sourceRunners(): ReadonlyMap<string, SourceTask> {
     return this.sources;
+  }
+
+  /**
+   * How many log records have been appended (or, while replaying, replayed up to and including the
+   * one being replayed): changes made by a record are made again at the same position on replay,
+   * so exactly-once sinks store it as their progress.
+   */
+  get logPosition(): number {
+    return this.position;
   }
 
   get isReplaying(): boolean {

@@ -14,9 +14,10 @@ import { alter } from "./ddl-alter.js";
 import { dropSecrets } from "./secrets.js";
 import { createHnswIndex } from "./ddl-vector-index.js";
 import { Chunk, Interval, SqlError, SqlState, Types, parseTypeName, parseValue, typeName, type DataType } from "./types/index.js";
-import { FILE_CONNECTOR, GENERATOR_CONNECTORS, createGeneratorSource } from "./connectors/index.js";
+import { FILE_CONNECTOR, GENERATOR_CONNECTORS, NATS_CONNECTOR, createGeneratorSource } from "./connectors/index.js";
 import { prepareFileSource } from "./file-source-runner.js";
-import { createSink } from "./file-sink.js";
+import { createSink } from "./sink.js";
+import { prepareNatsSource } from "./nats-source-runner.js";
 import { WatermarkGenerator } from "./watermark.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
@@ -196,8 +197,8 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   }
   const options = optionMap(st.with);
   const connector = options.connector?.toLowerCase();
-  if (connector !== undefined && !GENERATOR_CONNECTORS.includes(connector) && connector !== FILE_CONNECTOR) {
-    throw new SqlError(SqlState.FeatureNotSupported, `connector "${connector}" is not supported yet`, { hint: `Built-in: ${[...GENERATOR_CONNECTORS, FILE_CONNECTOR].join(", ")}.` });
+  if (connector !== undefined && !GENERATOR_CONNECTORS.includes(connector) && connector !== FILE_CONNECTOR && connector !== NATS_CONNECTOR) {
+    throw new SqlError(SqlState.FeatureNotSupported, `connector "${connector}" is not supported yet`, { hint: `Built-in: ${[...GENERATOR_CONNECTORS, FILE_CONNECTOR, NATS_CONNECTOR].join(", ")}.` });
   }
   const startFileSource = connector === FILE_CONNECTOR ? prepareFileSource(db, options) : undefined;
   const columns = buildColumns(st.columns);
@@ -231,7 +232,8 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   }
   const entry: RelationEntry = { id: cat.newId("s"), kind: "stream", schema, name, columns, definition: st.text, options, watermark, retain: retention === "all", lateRowsTarget };
   checkDefaults(session, entry, sql);
-  const source = connector && !startFileSource ? createGeneratorSource(connector, options, columns.map((c) => ({ name: c.name, type: c.type }))) : undefined;
+  const startNatsSource = connector === NATS_CONNECTOR ? prepareNatsSource(db, options, st.format?.format, entry) : undefined;
+  const source = connector && !startFileSource && !startNatsSource ? createGeneratorSource(connector, options, columns.map((c) => ({ name: c.name, type: c.type }))) : undefined;
   const idle = options["watermark.idle_timeout"] !== undefined ? intervalMillis(options["watermark.idle_timeout"], "watermark.idle_timeout") : undefined;
   if (idle !== undefined && !generator) throw new SqlError(SqlState.InvalidParameterValue, "watermark.idle_timeout needs a WATERMARK on the stream", { position: st.pos });
   const stored = new StoredRelation(entry);
@@ -245,6 +247,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
     db.whenRecovered(() => runner.start());
   }
   startFileSource?.(entry);
+  startNatsSource?.();
   if (idle !== undefined) {
     const clock = new IdleWatermark(db, entry.id, idle);
     db.attachTask(entry.id, clock);

@@ -3,6 +3,7 @@
 import type { Database } from "./database.js";
 import { Types, formatValue } from "./types/index.js";
 import { logicalDump } from "./logical-dump.js";
+import { SINK_STATUS_COLUMNS, sinkStatusRows } from "./sink.js";
 
 export function registerSageCatalog(db: Database): void {
   const text = Types.text;
@@ -31,11 +32,14 @@ export function registerSageCatalog(db: Database): void {
       { name: "rows_produced", type: bigint },
       { name: "exhausted", type: Types.boolean },
       { name: "error", type: text },
+      { name: "position", type: text },
+      { name: "bad_messages", type: bigint },
+      { name: "last_bad_message", type: text },
     ],
     () =>
       [...db.sourceRunners()].map(([id, runner]) => {
         const rel = db.catalog.relationById(id);
-        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error];
+        return [rel?.name ?? id, rel?.options?.connector ?? null, BigInt(runner.rowsProduced), runner.exhausted, runner.error, runner.upstreamPosition ?? null, BigInt(runner.badMessages ?? 0), runner.lastBadMessage ?? null];
       }),
   );
   db.registerSystemRelation(
@@ -120,6 +124,8 @@ export function registerSageCatalog(db: Database): void {
     () => logicalDump(db).map((sql, i) => [BigInt(i + 1), sql]),
     "sys_sage_catalog_dump",
   );
+  // sinks: state (running | retrying | failed), rows waiting, lag of the oldest, the last error
+  db.registerSystemRelation("sage_catalog", "sink_status", SINK_STATUS_COLUMNS, () => sinkStatusRows(db));
   db.registerSystemRelation(
     "sage_catalog",
     "operators",

@@ -6,6 +6,7 @@
 // value in a result, a notice, an error or the log.
 
 import type * as A from "./parser/index.js";
+import type { Database } from "./database.js";
 import type { Session } from "./session.js";
 import { commandResult, rowsResult } from "./session.js";
 import type { SecretCipher } from "./storage/index.js";
@@ -145,4 +146,40 @@ export function modelOptionMap(opts: A.WithOptions): Record<string, string> {
     out[key] = v.kind === "boolean" ? String(v.value) : v.value;
   }
   return out;
+}
+
+/**
+ * A connector's WITH list as text (as ddl.optionMap), where `password = SECRET name` becomes a
+ * reference (password_secret), never the value: the connector opens the secret when it connects.
+ */
+export function connectorOptionMap(opts: A.WithOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of opts) {
+    const key = o.key.toLowerCase();
+    const v = o.value;
+    if (v.kind === "secret") {
+      if (key !== "password") throw new SqlError(SqlState.FeatureNotSupported, `option "${o.key}" cannot take a SECRET`, { position: o.pos, hint: "Only password = SECRET name." });
+      out.password_secret = v.name;
+      continue;
+    }
+    out[key] = v.kind === "boolean" ? String(v.value) : v.value;
+  }
+  return out;
+}
+
+/**
+ * What opens a connector's secret at connect time (42704 when it has been dropped since). At
+ * CREATE (not while the log replays: a secret dropped later must not keep the database from
+ * opening) the secret must exist now.
+ */
+export function connectorSecrets(db: Database, options: Record<string, string>): (name: string) => string {
+  const named = options.password_secret;
+  if (named !== undefined && !db.isReplaying && !db.secrets.has(named)) {
+    throw new SqlError(SqlState.UndefinedObject, `secret "${named}" does not exist`, { hint: "CREATE SECRET name WITH (value = '...') or WITH (env = 'VARIABLE') first." });
+  }
+  return (name) => {
+    const v = db.secrets.resolve(name);
+    if (v === undefined) throw new SqlError(SqlState.UndefinedObject, `secret "${name}" does not exist`);
+    return v;
+  };
 }

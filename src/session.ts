@@ -21,7 +21,8 @@ import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
-import { flushFileSinks } from "./file-sink.js";
+import { flushSinks } from "./sink.js";
+import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
 
 export interface RunOptions {
@@ -234,10 +235,10 @@ export class Session {
         return commandResult("CHECKPOINT");
       case "flush":
         // writes are visible once their statement returns, except rows waiting for model answers;
-        // file sinks then write what they have gathered
+        // sinks then write what they have gathered
         await this.db.streams.settle();
         throwIfStopped(this.db);
-        await flushFileSinks(this.db);
+        await flushSinks(this.db);
         return commandResult("FLUSH");
       default:
         if (isRoleDdl(st)) {
@@ -245,6 +246,8 @@ export class Session {
           if (role.logged) this.db.log([{ t: "ddl", sql: role.logged }]);
           return role.result;
         }
+        // Postgres CDC DDL checks the upstream server first (async), then creates as usual
+        if (isCdcStatement(st)) return await executeCdcStatement(this, st, sql);
         if (isDdl(st)) {
           const result = await executeDdl(this, st, sql);
           if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);

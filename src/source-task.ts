@@ -9,11 +9,18 @@ export interface SourceTask {
   readonly rowsProduced: number;
   readonly exhausted: boolean;
   readonly error: string | null;
+  /** where the source has durably got to, in its own terms (a CDC source: the upstream LSN) */
+  readonly upstreamPosition?: string;
+  /** messages that did not decode and were dropped (message sources), and why the last one failed */
+  readonly badMessages?: number;
+  readonly lastBadMessage?: string | null;
   /** Re-produces what a log record says the source produced (recovery; the log is not appended). */
   replay(rec: SourceRecord): void | Promise<void>;
   /** Where the source is, as plain data a checkpoint stores (the rows before it are in the checkpoint). */
   position(): unknown;
   /** Resumes from a checkpointed position (before start()). */
   restorePosition(position: unknown): void;
+  /** why the checkpointer must skip while this source exists (its position cannot be checkpointed yet), or null */
+  checkpointBlocker?(): string | null;
   stop(): void;
 }

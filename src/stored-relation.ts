@@ -84,6 +84,14 @@ export class StoredRelation {
     return k;
   }
 
+  /** The live row with `row`'s primary key (only the key columns of `row` are read), if any. */
+  rowIdForKey(row: readonly unknown[]): number | undefined {
+    const pk = this.uniques.find((u) => u.primary);
+    if (!pk) return undefined;
+    const k = this.keyOf(pk, row);
+    return k === undefined ? undefined : pk.map.get(k);
+  }
+
   private describeKey(ix: UniqueIndex, row: readonly unknown[]): string {
     const names = ix.columns.map((c) => this.entry.columns[c].name).join(", ");
     const values = ix.columns.map((c) => formatValue(this.entry.columns[c].type, row[c])).join(", ");

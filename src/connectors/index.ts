@@ -66,3 +66,29 @@ export { FileReader, listFiles, type FileColumn } from "./file/file-reader.js";
 export { writeFile, type WriteSpec } from "./file/file-writer.js";
 export { ConnectorOptions } from "./connector-options.js";
 export const FILE_CONNECTOR = "file";
+
+// sinks: one runtime (src/sink.ts), a writer per target
+export type { SinkBatch, SinkWriter } from "./sink-writer.js";
+export { FileSinkWriter } from "./file/file-sink-writer.js";
+export { PgSinkWriter } from "./postgres/pg-sink-writer.js";
+export { readPgTarget, type PgTarget } from "./postgres/pg-connection.js";
+export const PG_CONNECTOR = "postgres";
+
+// Postgres CDC: logical replication (pgoutput) over `pg`
+export { CDC_CONNECTOR, checkUpstreamTable, prepareUpstream, readCdcOptions, readSnapshot, snapshotIncludes, type CdcConfig } from "./postgres/cdc-upstream.js";
+export { ReplicationStream } from "./postgres/replication-stream.js";
+export { UNCHANGED, decodePgOutput, formatLsn, parseLsn, type PgOutputMessage, type RelationMessage, type TupleValue } from "./postgres/pgoutput-decoder.js";
+// NATS (core and JetStream): options and message formats; the client lives with the runners
+export { NATS_CONNECTOR, readNatsOptions, type NatsOptions } from "./nats/nats-options.js";
+export { NatsSinkWriter } from "./nats/nats-sink-writer.js";
+export {
+  NATS_SINK_FORMATS,
+  NATS_SOURCE_FORMATS,
+  decodeMessage,
+  encodeChange,
+  readMessageFormat,
+  type DecodedMessage,
+  type MessageColumn,
+  type NatsSinkFormat,
+  type NatsSourceFormat,
+} from "./nats/message-format.js";

@@ -36,6 +36,8 @@ export interface CheckpointManifest {
    * or a SUBSCRIBE can use one up), names are; recovery finds the relations by name
    */
   names?: Record<string, [string, string]>;
+  /** Database.logPosition when taken: the records counted after it continue from here (sinks store it) */
+  logPosition?: number;
 }
 
 const MANIFEST = "MANIFEST";

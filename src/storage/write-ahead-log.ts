@@ -21,9 +21,13 @@ export type LogRecord =
    * a source produced `n` more rows for relation `rel` (named `name`): a generator regenerates them
    * (`from`: its position before them, in the first record of a run, so a replay also restores what
    * the source chose at creation, like datagen's base time); a file source re-reads rows
-   * [at, at + n) of `file` (`done`: the file has been read to its end)
+   * [at, at + n) of `file` (`done`: the file has been read to its end); a Postgres CDC source (its
+   * rows are in `write` records) has applied the upstream WAL up to `lsn`, or loaded
+   * `snapshot.table` as of the upstream snapshot `snapshot.at`; a
+   * message source (NATS) carries the rows themselves (Postgres text, `ops` −1/+1 when it has
+   * deletions) and, from JetStream, the stream sequence of its last message (`seq`)
    */
-  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean };
+  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean; lsn?: string; snapshot?: { table: string; at: string }; rows?: (string | null)[][]; ops?: number[]; seq?: number };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

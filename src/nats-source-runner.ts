@@ -1,0 +1,222 @@
+// Feeds a stream from a NATS subject (WITH (connector = 'nats', servers, subject [, stream,
+// consumer]) FORMAT JSON | CSV | PLAIN | DEBEZIUM_JSON). Messages are taken in batches (whatever
+// has arrived, up to BATCH_MESSAGES); each batch is decoded, logged as one `source` record carrying
+// its rows (and, from JetStream, the stream sequence of its last message), then made visible as
+// one epoch. Recovery re-applies the logged rows, and the JetStream consumer resumes at the next
+// sequence: no duplicate, no gap (exactly-once). A durable consumer is acked only after the log's
+// fsync, and messages it redelivers at or below the logged sequence are skipped. Core NATS has no
+// replay: messages published while sage-sql is down are lost (at-most-once).
+//
+// A message that does not decode (malformed JSON, a wrong value) is dropped and counted in
+// sage_catalog.sources.bad_messages, with the last reason in last_bad_message; the source goes on.
+
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { DeliverPolicy, jetstream, type JsMsg } from "@nats-io/jetstream";
+import type { Database } from "./database.js";
+import type { RelationEntry } from "./catalog/index.js";
+import { decodeMessage, NATS_SOURCE_FORMATS, readMessageFormat, readNatsOptions, type MessageColumn, type NatsOptions, type NatsSourceFormat } from "./connectors/index.js";
+import { appendChunkTo } from "./relation-append.js";
+import type { SourceRecord, SourceTask } from "./source-task.js";
+import { Chunk, SqlError, SqlState, formatValue, parseValue } from "./types/index.js";
+
+/** messages per batch at most (one epoch, one fsync) */
+const BATCH_MESSAGES = 4096;
+const MAX_BACKOFF_MS = 5000;
+
+interface Incoming {
+  payload: string;
+  seq?: number;
+  ack?: () => void;
+}
+
+export class NatsSourceRunner implements SourceTask {
+  private nc: NatsConnection | null = null;
+  private stopIterator: (() => void) | null = null;
+  private stopped = false;
+  private produced = 0;
+  /** JetStream: the stream sequence of the last message logged */
+  lastSeq = 0;
+  exhausted = false;
+  error: string | null = null;
+  badMessages = 0;
+  lastBadMessage: string | null = null;
+
+  constructor(
+    private readonly db: Database,
+    readonly relation: string,
+    private readonly columns: MessageColumn[],
+    private readonly options: NatsOptions,
+    private readonly format: NatsSourceFormat,
+  ) {}
+
+  get rowsProduced(): number {
+    return this.produced;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        this.nc ??= await connect({ servers: this.options.servers, maxReconnectAttempts: -1, name: `sage-sql source ${this.relation}` });
+        if (this.stopped) break;
+        if (this.options.stream !== undefined) await this.readJetStream(this.nc, this.options.stream);
+        else await this.readCore(this.nc);
+        backoff = 100;
+      } catch (e) {
+        if (this.stopped) break;
+        // the server is away or the stream is missing: say so and try again
+        this.error = e instanceof Error ? e.message : String(e);
+        await new Promise((r) => setTimeout(r, backoff).unref());
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      }
+    }
+  }
+
+  private async readJetStream(nc: NatsConnection, stream: string): Promise<void> {
+    const js = jetstream(nc);
+    const consumer =
+      this.options.consumer !== undefined
+        ? await js.consumers.get(stream, this.options.consumer)
+        : await js.consumers.get(stream, {
+            filter_subjects: this.options.subject,
+            ...(this.lastSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 } : { deliver_policy: DeliverPolicy.All }),
+          });
+    const msgs = await consumer.consume({ max_messages: BATCH_MESSAGES });
+    this.stopIterator = () => msgs.stop();
+    this.error = null;
+    let batch: Incoming[] = [];
+    for await (const m of msgs as AsyncIterable<JsMsg>) {
+      if (this.stopped) return;
+      if (m.seq <= this.lastSeq) {
+        m.ack(); // a durable consumer's redelivery of a message already logged
+        continue;
+      }
+      batch.push({ payload: m.string(), seq: m.seq, ack: this.options.consumer !== undefined ? () => m.ack() : undefined });
+      if (batch.length >= BATCH_MESSAGES || msgs.getPending() === 0) {
+        await this.untilNotOverloaded();
+        this.commit(batch);
+        batch = [];
+      }
+    }
+  }
+
+  private async readCore(nc: NatsConnection): Promise<void> {
+    const sub = nc.subscribe(this.options.subject);
+    this.stopIterator = () => sub.unsubscribe();
+    this.error = null;
+    let batch: Incoming[] = [];
+    for await (const m of sub) {
+      if (this.stopped) return;
+      batch.push({ payload: m.string() });
+      if (batch.length >= BATCH_MESSAGES || sub.getPending() === 0) {
+        await this.untilNotOverloaded();
+        this.commit(batch);
+        batch = [];
+      }
+    }
+  }
+
+  /**
+   * Backpressure: while continuous views wait on a slow model, hold the batch. JetStream then
+   * stops delivering (the consumer's buffer is full); core NATS buffers in the client, and the
+   * server drops messages for a consumer too slow for too long (at-most-once).
+   */
+  private async untilNotOverloaded(): Promise<void> {
+    while (this.db.streams.overloaded && !this.stopped) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Decodes a batch, logs it (durable), makes it visible (one epoch), then acks it. */
+  private commit(batch: Incoming[]): void {
+    if (this.stopped) return; // DROP STREAM or close while the batch waited
+    const rows: unknown[][] = [];
+    const ops: number[] = [];
+    let seq: number | undefined;
+    for (const m of batch) {
+      if (m.seq !== undefined) seq = m.seq;
+      try {
+        const d = decodeMessage(this.format, this.columns, m.payload);
+        rows.push(...d.rows);
+        ops.push(...d.ops);
+      } catch (e) {
+        this.badMessages++;
+        const why = e instanceof Error ? e.message : String(e);
+        this.lastBadMessage = m.seq !== undefined ? `${why} (stream sequence ${m.seq})` : why;
+      }
+    }
+    const hasDeletes = ops.some((o) => o < 0);
+    const text = rows.map((r) => r.map((v, i) => (v === null ? null : formatValue(this.columns[i].type, v))));
+    this.db.log([{ t: "source", rel: this.relation, n: rows.length, rows: text, ...(hasDeletes ? { ops } : {}), ...(seq !== undefined ? { seq } : {}) }]);
+    this.apply(rows, hasDeletes ? ops : null, seq);
+    for (const m of batch) m.ack?.();
+  }
+
+  private apply(rows: unknown[][], ops: number[] | null, seq: number | undefined): void {
+    const types = this.columns.map((c) => c.type);
+    let watermark: unknown = undefined;
+    if (rows.length > 0) {
+      if (ops === null) watermark = appendChunkTo(this.db, this.relation, Chunk.fromRows(types, rows), false).watermark;
+      // a changelog (Debezium): the stream keeps no rows, its views see the deletions
+      else this.db.publishChunk(this.relation, Chunk.fromRows(types, rows, ops));
+    }
+    this.produced += rows.length;
+    if (seq !== undefined) this.lastSeq = seq;
+    this.db.publishChanges(this.relation, [], [], watermark);
+  }
+
+  /**
+   * For a checkpoint: the JetStream sequence of the last logged message (its rows are in the
+   * checkpointed relations and views: rows are logged and applied in one synchronous step, so no
+   * checkpoint falls between them) and the counters.
+   */
+  position(): unknown {
+    return { seq: this.lastSeq, produced: this.produced, bad: this.badMessages };
+  }
+
+  /** Resumes after a checkpoint: JetStream reads from the sequence after the checkpointed one. */
+  restorePosition(position: unknown): void {
+    const p = position as { seq?: number; produced?: number; bad?: number } | null;
+    this.lastSeq = p?.seq ?? 0;
+    this.produced = p?.produced ?? 0;
+    this.badMessages = p?.bad ?? 0;
+  }
+
+  /** Recovery: re-applies the rows a log record carries; JetStream resumes after its sequence. */
+  replay(rec: SourceRecord): void {
+    const rows = (rec.rows ?? []).map((r) => r.map((v, i) => (v === null ? null : parseValue(this.columns[i].type, v))));
+    this.apply(rows, rec.ops ?? null, rec.seq);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.exhausted = true;
+    this.stopIterator?.();
+    void this.nc?.close().catch(() => undefined);
+    this.nc = null;
+  }
+}
+
+/**
+ * Checks a NATS source's options and FORMAT (before the stream is created) and returns what
+ * starts it once the stream exists: reading begins after recovery, where the log says.
+ */
+export function prepareNatsSource(db: Database, options: Record<string, string>, format: string | undefined, entry: RelationEntry): () => void {
+  const nats = readNatsOptions(options, "source", ["format"]);
+  const fmt = readMessageFormat(format ?? options.format, NATS_SOURCE_FORMATS, "source");
+  const columns = entry.columns.map((c) => ({ name: c.name, type: c.type }));
+  if (fmt === "plain" && columns.length !== 1) {
+      throw new SqlError(SqlState.InvalidTableDefinition, `FORMAT PLAIN gives each message as one value: the stream needs exactly one column, not ${columns.length}`);
+    }
+    if (fmt === "debezium_json" && (entry.retain !== false || entry.watermark !== undefined)) {
+    throw new SqlError(SqlState.FeatureNotSupported, `a DEBEZIUM_JSON stream carries deletions, so it cannot keep rows (retention = 'all') or have a WATERMARK`, { hint: "Leave retention at 'none' and aggregate it in a materialized view." });
+  }
+  return () => {
+    const runner = new NatsSourceRunner(db, entry.id, columns, nats, fmt);
+    db.attachTask(entry.id, runner);
+    db.registerSource(entry.id, runner);
+    db.whenRecovered(() => runner.start());
+  };
+}

@@ -1,0 +1,361 @@
+// CREATE SINK name FROM relation | AS query WITH (connector = ..., ...): the changes of a
+// materialized view (or table, stream, or query) delivered to an outside target. One runtime, one
+// writer per target (src/connectors: 'file' writes rolling files, 'postgres' a table):
+//
+// - changes are gathered and, every flush interval (and at FLUSH), their net effect is handed to
+//   the writer as one batch, after any batch in flight (batches are written in order);
+// - a batch whose write fails for a passing reason (target down) is kept and retried with
+//   exponential backoff, while the view keeps computing and new changes gather behind it; a
+//   failure a retry cannot fix stops the sink. Both show in sage_catalog.sink_status, and FLUSH
+//   reports them: nothing is dropped silently;
+// - type = 'append-only' refuses a deletion (the sink fails, naming the fix);
+// - a sink created over an existing relation starts with its current rows.
+//
+// Exactly-once: every change is tagged with the log position that made it (db.logPosition). A
+// writer that stores its progress with its data (Postgres) is also handed the changes re-made
+// while the log replays after a crash, and skips those at or before what it committed. A writer
+// that does not (files) sees only changes made after the restart: what it had gathered but not
+// written when the process died (at most one flush interval) is not rewritten.
+
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type * as A from "./parser/index.js";
+import type { Database } from "./database.js";
+import type { Session } from "./session.js";
+import { commandResult } from "./session.js";
+import { continuousPlan } from "./ddl.js";
+import { connectorOptionMap, connectorSecrets } from "./secrets.js";
+import type { RelationEntry } from "./catalog/index.js";
+import { ChangeCollector, netChanges } from "./executor/index.js";
+import { startDataflow } from "./continuous-query.js";
+import {
+  ConnectorOptions,
+  FILE_CONNECTOR,
+  FileSinkWriter,
+  NATS_CONNECTOR,
+  NATS_SINK_FORMATS,
+  NatsSinkWriter,
+  PG_CONNECTOR,
+  PgSinkWriter,
+  readFileFormat,
+  readMessageFormat,
+  readNatsOptions,
+  readPgTarget,
+  type SinkBatch,
+  type SinkWriter,
+} from "./connectors/index.js";
+import { QueryContext, bindQuery } from "./planner/index.js";
+import { SqlError, SqlState, Types, type Chunk, type DataType, type StatementResult } from "./types/index.js";
+
+const sinksOf = new WeakMap<Database, Set<Sink>>();
+const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
+const PG_SINK_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "password_secret", "database", "dbname", "table", "type", "primary_key", "progress_table", "flush_interval_ms", "retry_max_ms"];
+
+/** Writes what every sink of `db` has gathered (FLUSH); throws a sink's failure or a failed attempt. */
+export async function flushSinks(db: Database): Promise<void> {
+  for (const sink of sinksOf.get(db) ?? []) await sink.flush();
+}
+
+/** Rows of sage_catalog.sink_status. */
+export function sinkStatusRows(db: Database): unknown[][] {
+  const now = Date.now();
+  return [...(sinksOf.get(db) ?? [])].map((s) => [
+    s.entry.name,
+    s.writer.connector,
+    s.state,
+    BigInt(s.pendingRows),
+    s.oldestPendingAt === null ? 0n : BigInt(now - s.oldestPendingAt),
+    BigInt(s.batchesWritten),
+    BigInt(s.rowsWritten),
+    BigInt(s.retries),
+    BigInt(s.committedPosition),
+    s.error?.message ?? s.lastFailure,
+  ]);
+}
+
+export const SINK_STATUS_COLUMNS: { name: string; type: DataType }[] = [
+  { name: "sink", type: Types.text },
+  { name: "connector", type: Types.text },
+  { name: "state", type: Types.text },
+  { name: "pending_rows", type: Types.bigint },
+  { name: "lag_ms", type: Types.bigint },
+  { name: "batches_written", type: Types.bigint },
+  { name: "rows_written", type: Types.bigint },
+  { name: "retries", type: Types.bigint },
+  { name: "log_position", type: Types.bigint },
+  { name: "error", type: Types.text },
+];
+
+interface Pending {
+  /** the log position being replayed when the change was re-made; null for a live change */
+  replayed: number | null;
+  chunk: Chunk;
+}
+
+class Sink {
+  private pending: Pending[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private unlisten: (() => void) | null = null;
+  private backoffMs = 0;
+  /** the batch whose write failed for a passing reason, to be tried again as it was */
+  private failed: { batch: SinkBatch; taken: Pending[] } | null = null;
+  private batchIds = 0;
+  private nextAttemptAt = 0;
+  /** a failure a retry cannot fix: the sink has stopped */
+  error: SqlError | null = null;
+  /** the last passing failure, while retrying */
+  lastFailure: string | null = null;
+  pendingRows = 0;
+  oldestPendingAt: number | null = null;
+  batchesWritten = 0;
+  rowsWritten = 0;
+  retries = 0;
+  committedPosition = 0;
+  private readonly unblock: () => void;
+  /** a batch is being written */
+  private busy = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly entry: RelationEntry,
+    readonly writer: SinkWriter,
+    private readonly appendOnly: boolean,
+    private readonly types: DataType[],
+    flushMs: number,
+    private readonly retryMaxMs = 30_000,
+  ) {
+    // an exactly-once writer skips, after a restart, the changes re-made by replaying the log up to
+    // its stored progress: it needs every log record since it was created, so no checkpoint may
+    // drop them while it exists
+    this.unblock = writer.exactlyOnce
+      ? db.addCheckpointBlocker(() => `${writer.connector} sink "${entry.name}" relies on replaying the whole log for exactly-once delivery (the log is kept whole while it exists)`)
+      : () => undefined;
+    this.timer = setInterval(() => {
+      // one attempt at a time: a slow failure (a publish timing out) must not queue more behind it
+      if (Date.now() >= this.nextAttemptAt && !this.busy) void this.flush().catch(() => undefined);
+    }, flushMs);
+    this.timer.unref();
+  }
+
+  get state(): string {
+    return this.error ? "failed" : this.lastFailure ? "retrying" : "running";
+  }
+
+  setSource(unlisten: () => void): void {
+    this.unlisten = unlisten;
+  }
+
+  /** Changes of one epoch. */
+  accept(changes: Chunk | null): void {
+    if (changes === null || changes.length === 0 || this.error) return;
+    const replaying = this.db.isReplaying;
+    if (replaying && !this.writer.exactlyOnce) return;
+    if (this.appendOnly && changes.ops?.some((o) => o < 0)) {
+      this.error = new SqlError(SqlState.FeatureNotSupported, `sink "${this.entry.name}" is append-only, but its input deleted or updated a row`, {
+        hint: this.writer.connector === FILE_CONNECTOR ? "Use type = 'changes' (the default), which writes each change with its __op." : "Use type = 'upsert' with a primary_key, or an input that only inserts.",
+      });
+      return;
+    }
+    this.pending.push({ replayed: replaying ? this.db.logPosition : null, chunk: changes });
+    this.pendingRows += changes.length;
+    this.oldestPendingAt ??= Date.now();
+  }
+
+  /** Hands the gathered changes to the writer as one batch (after any batch in flight). */
+  flush(): Promise<void> {
+    /** writes one batch; true when it was a failed batch tried again */
+    const once = async (): Promise<boolean> => {
+      if (this.error) throw this.error;
+      if (this.db.isReplaying) return false; // the batch is cut once the log has replayed
+      const retried = this.failed !== null;
+      // a batch that failed is tried again as it was (its commit may have happened, unseen: the
+      // writer recognises its id), before anything gathered since
+      let attempt = this.failed;
+      if (attempt === null) {
+        const taken = this.pending;
+        if (taken.length === 0) return false;
+        this.pending = [];
+        const types = this.types;
+        const batch: SinkBatch = {
+          id: ++this.batchIds,
+          upTo: this.db.logPosition,
+          epochs: (committed) => taken.filter((p) => p.replayed === null || p.replayed > committed).map((p) => p.chunk),
+          changes: (committed) => netChanges(types, batch.epochs(committed)),
+        };
+        attempt = { batch, taken };
+      }
+      const { batch, taken } = attempt;
+      const upTo = batch.upTo;
+      try {
+        await this.writer.write(batch);
+      } catch (e) {
+        if (this.writer.retryable(e)) {
+          // keep the batch; try it again later
+          this.failed = attempt;
+          this.retries++;
+          this.lastFailure = e instanceof Error ? e.message : String(e);
+          this.backoffMs = Math.min(this.retryMaxMs, this.backoffMs === 0 ? 100 : this.backoffMs * 2);
+          this.nextAttemptAt = Date.now() + this.backoffMs;
+          throw new SqlError("08006", `sink "${this.entry.name}" could not write (retrying in ${this.backoffMs} ms): ${this.lastFailure}`);
+        }
+        this.failed = null;
+        this.error = e instanceof SqlError ? e : new SqlError(SqlState.IoError, String(e));
+        throw this.error;
+      }
+      this.failed = null;
+      this.backoffMs = 0;
+      this.lastFailure = null;
+      this.batchesWritten++;
+      this.committedPosition = upTo;
+      for (const p of taken) this.rowsWritten += p.chunk.length;
+      for (const p of taken) this.pendingRows -= p.chunk.length;
+      this.oldestPendingAt = this.pending.length > 0 ? Date.now() : null;
+      return retried;
+    };
+    // a retried batch succeeded: what gathered while it waited goes next
+    const run = async () => {
+      this.busy = true;
+      try {
+        if ((await once()) && this.pending.length > 0) await once();
+      } finally {
+        this.busy = false;
+      }
+    };
+    this.writing = this.writing.catch(() => undefined).then(run);
+    return this.writing;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unlisten?.();
+    this.unblock();
+    sinksOf.get(this.db)?.delete(this);
+    void this.writing.catch(() => undefined).then(() => this.writer.close());
+  }
+}
+
+/** The sink's writer and settings from its WITH options; 22023 on an unknown or bad option. */
+function sinkWriter(db: Database, name: string, options: Record<string, string>, columns: { name: string; type: DataType }[], st: A.CreateSinkStatement) {
+  const o = new ConnectorOptions(options);
+  const connector = o.raw("connector")?.value.trim().toLowerCase();
+  if (connector === NATS_CONNECTOR) return natsSinkWriter(db, name, options, columns, st);
+  const allowed = connector === FILE_CONNECTOR ? FILE_SINK_OPTIONS : connector === PG_CONNECTOR ? PG_SINK_OPTIONS : null;
+  if (allowed === null) {
+    throw new SqlError(SqlState.FeatureNotSupported, connector === undefined ? "CREATE SINK needs a connector" : `sink connector "${connector}" is not supported yet`, {
+      hint: "Built-in: connector = 'file' (path = a directory, format = 'parquet' | 'csv' | 'json'), connector = 'postgres' (hostname, port, username, password, database, table), connector = 'nats' (servers, subject, stream).",
+    });
+  }
+  const unknown = Object.keys(options).find((k) => !allowed.includes(k.toLowerCase()));
+  if (unknown !== undefined) {
+    throw new SqlError(SqlState.InvalidParameterValue, `unknown option "${unknown}" for a ${connector} sink`, { hint: `Options: ${allowed.slice(1).join(", ")}.` });
+  }
+  const names = columns.map((c) => c.name);
+  const types = columns.map((c) => c.type);
+  if (connector === FILE_CONNECTOR) {
+    const path = o.raw("path")?.value;
+    if (!path) throw new SqlError(SqlState.InvalidParameterValue, `option "path" is required for a file sink`, { hint: "Give the directory the files go to." });
+    const dir = resolve(path);
+    const format = readFileFormat({ format: "parquet", ...options }, dir, { header: true });
+    const type = o.choice("type", ["changes", "append-only"], "changes");
+    const flushMs = o.number("rollover_interval_ms", 1000, { min: 10, max: 86_400_000 });
+    if (type !== "append-only" && names.includes("__op")) throw new SqlError(SqlState.DuplicateColumn, `a changes sink adds column "__op", and its input already has one`);
+    return { writer: new FileSinkWriter(dir, format, type === "append-only", names, types), appendOnly: type === "append-only", flushMs, retryMaxMs: 30_000, prepare: () => mkdirSync(dir, { recursive: true }) };
+  }
+  const target = readPgTarget(o, connectorSecrets(db, options));
+  const table = o.raw("table")?.value.trim();
+  if (!table) throw new SqlError(SqlState.InvalidParameterValue, `option "table" is required for a postgres sink`, { hint: "Name the target table, e.g. table = 'public.orders_summary' (created if missing)." });
+  const type = o.choice("type", ["upsert", "append-only"], undefined);
+  const pk = o.raw("primary_key")?.value;
+  let key: number[] = [];
+  if (type === "upsert") {
+    if (!pk) throw new SqlError(SqlState.InvalidParameterValue, `a postgres sink of type 'upsert' needs option "primary_key"`, { hint: `Name the key columns, e.g. primary_key = '${names[0] ?? "id"}'.` });
+    key = pk.split(",").map((k) => {
+      const i = names.findIndex((n) => n.toLowerCase() === k.trim().toLowerCase());
+      if (i < 0) throw new SqlError(SqlState.UndefinedColumn, `primary_key column "${k.trim()}" is not a column of sink "${name}"`, { hint: `Columns: ${names.join(", ")}.` });
+      return i;
+    });
+  }
+  const flushMs = o.number("flush_interval_ms", 500, { min: 10, max: 86_400_000 });
+  const retryMaxMs = o.number("retry_max_ms", 30_000, { min: 10, max: 3_600_000 });
+  const progressTable = o.string("progress_table", "sage_sink_progress");
+  const writer = new PgSinkWriter({ target, table, upsert: type === "upsert", key, progressTable, sinkName: name, fresh: !db.isReplaying }, names, types);
+  return { writer, appendOnly: type === "append-only", flushMs, retryMaxMs, prepare: () => undefined };
+}
+
+const INSTANCE_MARK = / ?\/\* sage-sink-instance [0-9a-z]+ \*\//;
+
+/**
+ * The NATS sink's writer from its options and FORMAT. A sink created now (not replayed) gets a
+ * comment naming this instance put into its statement text, which the log keeps: its message ids
+ * (which hash the definition) differ from those of a dropped sink of the same name and
+ * definition, whose messages must not be taken as sent.
+ */
+function natsSinkWriter(db: Database, name: string, options: Record<string, string>, columns: { name: string; type: DataType }[], st: A.CreateSinkStatement) {
+  const nats = readNatsOptions(options, "sink", ["format", "flush_interval_ms", "retry_max_ms"]);
+  const format = readMessageFormat(st.format?.format ?? options.format, NATS_SINK_FORMATS, "sink");
+  const o = new ConnectorOptions(options);
+  const flushMs = o.number("flush_interval_ms", 20, { min: 10, max: 86_400_000 });
+  const retryMaxMs = o.number("retry_max_ms", 2000, { min: 10, max: 3_600_000 });
+  if (!db.isReplaying && st.text !== undefined) {
+    const instance = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+    // inside the statement (after CREATE SINK), so that the replayed statement's text keeps it
+    st.text = st.text.replace(INSTANCE_MARK, "").replace(/^\s*CREATE\s+SINK\b/i, (m) => `${m} /* sage-sink-instance ${instance} */`);
+  }
+  const writer = new NatsSinkWriter(name, st.text ?? "", { ...nats, stream: nats.stream! /* readNatsOptions requires it for a sink */ }, columns, format);
+  return { writer, appendOnly: false, flushMs, retryMaxMs, prepare: () => undefined };
+}
+
+export function createSink(session: Session, st: A.CreateSinkStatement, sql: string): StatementResult {
+  const db = session.db;
+  const cat = db.catalog;
+  const { schema, name } = cat.schemaFor(st.name.parts);
+  if (cat.nameTaken(schema, name)) {
+    if (st.ifNotExists) return { ...commandResult("CREATE SINK"), notices: [`relation "${name}" already exists, skipping`] };
+    throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
+  }
+  const options = connectorOptionMap(st.with);
+
+  // what the sink reads: a stored relation's changes, or a query's (a plain view is a query)
+  const from = st.from ? cat.getRelation(st.from.parts, st.from.pos) : undefined;
+  if (from?.kind === "sink") throw new SqlError(SqlState.WrongObjectType, `cannot create a sink from sink "${from.name}"`, { position: st.pos });
+  const env = session.binderEnv(sql);
+  const stored = from !== undefined && from.kind !== "view" && from.kind !== "system";
+  const query: A.Query | undefined = stored
+    ? undefined
+    : (st.query ?? { kind: "query", body: { kind: "select", items: [{ expr: { kind: "star" } as A.Expr }], from: [{ kind: "table", name: st.from! }], groupBy: [], windows: [] }, orderBy: [] });
+  const bound = query ? bindQuery(query, new QueryContext(env)) : undefined;
+  const columns = from && stored ? from.columns.map((c) => ({ ...c })) : bound!.names.map((n, i) => ({ name: n, type: bound!.types[i].id === "unknown" ? Types.text : bound!.types[i], notNull: false }));
+  let made: ReturnType<typeof sinkWriter>;
+  try {
+    made = sinkWriter(db, name, options, columns, st);
+  } catch (e) {
+    if (e instanceof SqlError && e.position === undefined) e.position = st.pos;
+    throw e;
+  }
+  made.prepare();
+
+  const entry: RelationEntry = { id: cat.newId("k"), kind: "sink", schema, name, columns, definition: st.text, options, dependsOn: stored ? [from!.id] : [...env.readRelations] };
+  const types = columns.map((c) => c.type);
+  const sink = new Sink(db, entry, made.writer, made.appendOnly, types, made.flushMs, made.retryMaxMs);
+  cat.addRelation(entry);
+  if (stored) {
+    // the relation's current rows first, then its changes as they commit
+    if (db.relation(from!.id).entry.retain !== false && (!db.isReplaying || made.writer.exactlyOnce)) {
+      for (const chunk of db.relation(from!.id).store.scan(columns.map((_, i) => i))) sink.accept(chunk);
+    }
+    sink.setSource(db.streams.listen(from!.id, (changes) => sink.accept(changes)));
+  } else {
+    const plan = continuousPlan(session, bound!.plan, false);
+    const collector = new ChangeCollector(plan.types, (changes) => sink.accept(changes));
+    startDataflow(db, entry.id, plan, session.executionContext([]), collector);
+    sink.setSource(() => db.streams.remove(entry.id));
+  }
+  db.attachTask(entry.id, sink);
+  let set = sinksOf.get(db);
+  if (!set) sinksOf.set(db, (set = new Set()));
+  set.add(sink);
+  return commandResult("CREATE SINK");
+}

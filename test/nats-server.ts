@@ -1,0 +1,70 @@
+// A throwaway nats-server (with JetStream) on a free loopback port, for the NATS connector tests.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("error", () => resolve(false));
+    s.connect(port, "127.0.0.1");
+  });
+}
+
+export class NatsServer {
+  private proc: ChildProcess | null = null;
+  readonly storeDir = mkdtempSync(join(tmpdir(), "sage-nats-"));
+
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<NatsServer> {
+    const s = new NatsServer(await freePort());
+    await s.restart();
+    return s;
+  }
+
+  /** (Re)starts the server on the same port and store directory (JetStream data survives). */
+  async restart(): Promise<void> {
+    const proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(this.port), "-sd", this.storeDir], { stdio: "ignore" });
+    let failed: Error | null = null;
+    proc.once("error", (e) => (failed = new Error(`cannot start nats-server (Debian package nats-server; .ci/run installs it): ${e.message}`)));
+    this.proc = proc;
+    for (let i = 0; i < 200; i++) {
+      if (failed) throw failed;
+      if (await portOpen(this.port)) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("nats-server did not start");
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    this.proc = null;
+    if (!p || p.exitCode !== null) return;
+    p.kill("SIGTERM");
+    await new Promise((r) => p.once("exit", r));
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,82 @@
+// A throwaway PostgreSQL 15 for connector tests: initdb in a temp directory (as a non-root user
+// when run as root: Postgres refuses root), started on loopback with wal_level = logical so that
+// logical replication (CDC) works, and removed on stop. Port: PG_TEST_PORT or the one given.
+
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+const BIN = process.env.PGBIN ?? "/usr/lib/postgresql/15/bin";
+const USER = process.env.PGSLT_USER ?? "pgtest";
+
+export const hasPostgres = (() => {
+  try {
+    execFileSync(`${BIN}/pg_ctl`, ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function asUser(cmd: string): string {
+  const root = process.getuid?.() === 0;
+  if (!root) return execFileSync("bash", ["-c", cmd], { encoding: "utf8" });
+  try {
+    execFileSync("id", [USER], { stdio: "ignore" });
+  } catch {
+    execFileSync("useradd", ["-m", USER]);
+  }
+  return execFileSync("su", [USER, "-s", "/bin/bash", "-c", cmd], { encoding: "utf8" });
+}
+
+export interface PgServer {
+  port: number;
+  dir: string;
+  config: { host: string; port: number; user: string; database: string };
+  query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /** stop (fast), keeping the data directory: start() brings it back */
+  stop(): void;
+  start(): void;
+  /** stop and remove the data directory */
+  destroy(): void;
+}
+
+export function startPostgres(port: number, settings: string[] = ["wal_level=logical", "max_replication_slots=10", "max_wal_senders=10"]): PgServer {
+  const dir = mkdtempSync(join(tmpdir(), "sage-pg-"));
+  chmodSync(dir, 0o777);
+  const data = join(dir, "data");
+  asUser(`${BIN}/initdb -D ${data} -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null`);
+  const opts = ["-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "timezone=UTC", "-c", "lc_messages=C", "-c", "fsync=off", ...settings.flatMap((s) => ["-c", s])].join(" ");
+  const start = () => asUser(`${BIN}/pg_ctl -D ${data} -l ${dir}/server.log -w -o '${opts}' start >/dev/null`);
+  const stop = () => {
+    try {
+      asUser(`${BIN}/pg_ctl -D ${data} -m fast -w stop >/dev/null`);
+    } catch {
+      /* already stopped */
+    }
+  };
+  start();
+  const config = { host: "127.0.0.1", port, user: "postgres", database: "postgres" };
+  return {
+    port,
+    dir,
+    config,
+    async query(sql, params) {
+      const c = new pg.Client(config);
+      await c.connect();
+      try {
+        return await c.query(sql, params);
+      } finally {
+        await c.end();
+      }
+    },
+    stop,
+    start,
+    destroy() {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
