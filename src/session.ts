@@ -21,6 +21,10 @@ import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushFileSinks } from "./file-sink.js";
+import { checkColumnReads, checkStatement, checkWrite, readAccess } from "./access-checks.js";
+import { isSuperuser } from "./privileges.js";
+import { executeGrant } from "./grant.js";
+import { alterOwner, creatingRole, recordOwnership, setRole } from "./ownership.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -49,6 +53,25 @@ export class Session {
 
   get user(): string {
     return this.options.user ?? "sage";
+  }
+
+  /** SET ROLE: the role whose privileges apply (current_user); undefined: the session user */
+  private currentRole: string | undefined;
+
+  /** current_user: the SET ROLE role, else the session user */
+  get role(): string {
+    return this.currentRole ?? this.user;
+  }
+
+  /** Whether statements are checked against privileges (not for superusers, nor while the log replays). */
+  get enforcesPrivileges(): boolean {
+    return !this.db.isReplaying && !isSuperuser(this.db.catalog, this.role);
+  }
+
+  /** Logs a DDL statement so that replay runs it as the role that ran it (ownership, grantors). */
+  logDdl(sql: string): void {
+    const role = creatingRole(this);
+    this.db.log([{ t: "ddl", sql: role === undefined ? sql : `SET ROLE "${role.replace(/"/g, '""')}"; ${sql}; RESET ROLE` }]);
   }
 
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (for the wire protocol's ReadyForQuery). */
@@ -124,7 +147,9 @@ export class Session {
   }
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
-    return { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
+    const env: BinderEnv = { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
+    if (this.enforcesPrivileges) env.access = readAccess(this, false).hook;
+    return env;
   }
 
   /** The context a plan runs in; `ai` answers model calls (by default: the embedded model only). */
@@ -132,7 +157,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, catalog: this.db.catalog },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
     };
@@ -151,7 +176,7 @@ export class Session {
     const now = this.db.streams.clock() * 1000;
     const cancelled = this.interrupt;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, catalog: this.db.catalog }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
     );
@@ -161,11 +186,16 @@ export class Session {
     // each statement binds with the declared parameter types; what binding infers settles the rest
     const paramEnv = () => this.binderEnv(sql, Array.from({ length: Math.max(params.length, declared.length) }, (_, i) => declared[i] ?? Types.unknown));
     const values = (env: BinderEnv) => parameterValues(params, env.paramTypes, this.settings.get("timezone"));
+    if (this.enforcesPrivileges) checkStatement(this, st);
     switch (st.kind) {
       case "select": {
         const env = paramEnv();
+        const access = env.access ? readAccess(this, true) : undefined;
+        if (access) env.access = access.hook;
         const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(q.plan), this.db.catalog), values(env));
+        const pruned = pruneColumns(q.plan);
+        if (access) checkColumnReads(this, access.pending, pruned);
+        const chunks = await this.runPlanWithModels(useKeyLookups(pruned, this.db.catalog), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
@@ -174,12 +204,15 @@ export class Session {
       case "delete": {
         const env = paramEnv();
         const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
+        if (env.access) checkWrite(this, st, w);
         return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
       }
       case "create_model": {
         const name = st.name.parts[st.name.parts.length - 1];
         const created = this.db.models.create(name, modelOptionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
-        if (created && st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+        const model = this.db.catalog.models.get(name);
+        if (created && model && creatingRole(this) !== undefined) model.owner = creatingRole(this);
+        if (created && st.text) this.logDdl(st.text);
         return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
       }
       case "create_secret":
@@ -187,7 +220,11 @@ export class Session {
       case "explain":
         return this.explain(st, sql);
       case "set": {
-        if (st.name === "role" || st.name === "session authorization") return commandResult("SET");
+        if (st.name === "role") {
+          this.currentRole = setRole(this, st.values?.[0]);
+          return commandResult("SET");
+        }
+        if (st.name === "session authorization") return commandResult("SET");
         if (st.name === "names") {
           this.settings.set("client_encoding", st.values?.[0] ?? "UTF8");
           return commandResult("SET");
@@ -196,6 +233,10 @@ export class Session {
         return commandResult("SET");
       }
       case "reset":
+        if (st.name === "role") {
+          this.currentRole = undefined;
+          return commandResult("RESET");
+        }
         if (st.name === "all") {
           for (const s of this.settings.all()) this.settings.set(s.name, null);
         } else {
@@ -217,15 +258,28 @@ export class Session {
         throwIfStopped(this.db);
         await flushFileSinks(this.db);
         return commandResult("FLUSH");
+      case "grant": {
+        const result = executeGrant(this, st);
+        if (st.text) this.logDdl(st.text);
+        return result;
+      }
       default:
         if (isRoleDdl(st)) {
           const role = executeRoleDdl(this, st);
-          if (role.logged) this.db.log([{ t: "ddl", sql: role.logged }]);
+          if (role.logged) this.logDdl(role.logged);
           return role.result;
         }
+        if (st.kind === "alter" && st.action.kind === "owner_to") {
+          const result = alterOwner(this, st as A.AlterStatement & { action: { kind: "owner_to" } });
+          if (st.text) this.logDdl(st.text);
+          return result;
+        }
         if (isDdl(st)) {
+          const before = new Set(this.db.catalog.listRelations().map((r) => r.id));
           const result = executeDdl(this, st, sql);
-          if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+          if (st.kind.startsWith("create")) recordOwnership(this, before);
+          if (st.kind === "create_schema" && creatingRole(this) !== undefined && result.notices.length === 0) this.db.catalog.access.schema(st.name).owner = creatingRole(this)!;
+          if (st.text) this.logDdl(st.text);
           // a new view's initial contents are complete when CREATE returns, model answers included
           if (st.kind === "create_view") {
             await this.db.streams.settle();
@@ -244,6 +298,7 @@ export class Session {
     let sub: Subscription;
     const rel = st.name ? db.catalog.getRelation(st.name.parts, st.name.pos) : undefined;
     if (rel && rel.kind !== "view") {
+      if (this.enforcesPrivileges) readAccess(this, false).hook.read(rel, undefined, st.name?.pos);
       if (rel.kind === "sink") throw new SqlError(SqlState.WrongObjectType, `cannot subscribe to sink "${rel.name}"`, { position: st.pos });
       sub = new Subscription(rel.columns.map((c) => ({ name: c.name, type: c.type })));
       // the snapshot, then changes as they commit

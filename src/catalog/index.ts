@@ -8,3 +8,4 @@ export {
   type ModelEntry,
   type RoleEntry,
 } from "./catalog.js";
+export * from "./acl.js";

@@ -4,6 +4,7 @@
 // along those equalities, so a many-way comma join never builds a cross product it can avoid).
 
 import type * as A from "../../parser/ast.js";
+import { BOOTSTRAP_SUPERUSER } from "../../catalog/index.js";
 import { DataType, SqlError, SqlState, Types, resolveOperator, typeEquals } from "../../types/index.js";
 import { columnsUsed, conjuncts, remapColumns } from "../bound-expr-walk.js";
 import type { BoundExpr, PhysicalPlan } from "../physical-plan.js";
@@ -259,9 +260,18 @@ function bindTableRef(item: A.TableRef, ctx: QueryContext): Bound {
   }
   const rel = ctx.env.catalog.getRelation(parts, item.pos);
   ctx.env.readRelations.add(rel.id);
+  // the target of UPDATE / DELETE is checked for its own privilege by the caller
+  if (ctx.env.rowIdRelation !== rel.id) ctx.env.access?.read(rel, ctx.env.viewOwner, item.pos);
   if (rel.kind === "view") {
     const vctx = new QueryContext(ctx.env);
-    const q = bindQuery(rel.query as A.Query, vctx);
+    const outer = ctx.env.viewOwner;
+    ctx.env.viewOwner = rel.owner ?? BOOTSTRAP_SUPERUSER;
+    let q: ReturnType<typeof bindQuery>;
+    try {
+      q = bindQuery(rel.query as A.Query, vctx);
+    } finally {
+      ctx.env.viewOwner = outer;
+    }
     const names = rel.columns.map((c) => c.name);
     return { plan: q.plan, scope: namesScope(names, q.types, alias, item.alias?.columns) };
   }

@@ -17,8 +17,12 @@ export interface EvalContext {
   /** session TimeZone (IANA name, 'UTC', or a POSIX offset) */
   timeZone: string;
   random(): number;
-  /** the session's user (current_user, session_user); 'sage' when unset */
+  /** the session's current role (current_user); 'sage' when unset */
   user?: string;
+  /** the session's login role (session_user); `user` when unset */
+  sessionUser?: string;
+  /** the catalog, for the privilege inquiry functions (has_table_privilege, ...); opaque here */
+  catalog?: unknown;
 }
 
 export interface ScalarFunction {

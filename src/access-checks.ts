@@ -1,0 +1,171 @@
+// Where each statement kind meets the privilege system: reads (through the binder's access hook;
+// a view's sources with its owner's rights), writes, TRUNCATE, COPY, CREATE in a schema, and DDL
+// on objects one does not own. Superusers (and log replay) skip all of it.
+
+import type * as A from "./parser/index.js";
+import type { BinderEnv, PhysicalPlan, WritePlan } from "./planner/index.js";
+import type { RelationEntry } from "./catalog/index.js";
+import { RoleRights, databaseAcl, ownerOf, permissionDenied, objectKindWord } from "./privileges.js";
+import type { Session } from "./session.js";
+import { SqlError, SqlState } from "./types/index.js";
+
+/** The binder's access hook for a session's role; `deferColumns`: a SELECT whose pruned plan settles column-level grants. */
+export function readAccess(session: Session, deferColumns: boolean): { hook: NonNullable<BinderEnv["access"]>; pending: RelationEntry[] } {
+  const cat = session.db.catalog;
+  const pending: RelationEntry[] = [];
+  const hook: NonNullable<BinderEnv["access"]> = {
+    read(rel, asRole, position) {
+      const rights = new RoleRights(cat, asRole ?? session.role);
+      if (rel.kind === "system") return;
+      if (rel.schema !== "public") rights.checkSchema(rel.schema, "U", position);
+      if (rights.hasRelation(rel, "r")) return;
+      // column grants only: which columns the query uses is known once the plan is pruned
+      if (deferColumns && asRole === undefined && rights.hasAnyColumnPrivilege(rel, "r")) {
+        pending.push(rel);
+        return;
+      }
+      throw permissionDenied(`${objectKindWord(rel)} ${rel.name}`);
+    },
+    model(model, position) {
+      new RoleRights(cat, session.role).checkModel(model, position);
+    },
+  };
+  return { hook, pending };
+}
+
+/** Column-level SELECT: every column the pruned plan scans of `pending` relations must be granted. */
+export function checkColumnReads(session: Session, pending: RelationEntry[], plan: PhysicalPlan): void {
+  if (pending.length === 0) return;
+  const used = new Map<string, Set<number>>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x);
+      return;
+    }
+    const n = node as { kind?: unknown; relation?: unknown; columns?: unknown };
+    if (n.kind === "scan" && typeof n.relation === "string" && Array.isArray(n.columns)) {
+      const set = used.get(n.relation) ?? new Set<number>();
+      for (const c of n.columns) if (typeof c === "number") set.add(c);
+      used.set(n.relation, set);
+    }
+    for (const v of Object.values(node)) if (v !== null && typeof v === "object") visit(v);
+  };
+  visit(plan);
+  const rights = new RoleRights(session.db.catalog, session.role);
+  for (const rel of pending) {
+    const cols = [...(used.get(rel.id) ?? [])].filter((c) => c >= 0 && c < rel.columns.length).map((c) => rel.columns[c].name);
+    rights.checkRelation(rel, "r", cols);
+  }
+}
+
+/** Column names an expression tree refers to (the last part of each column reference); "*" for a star. */
+function referencedColumns(node: unknown, out: Set<string>): Set<string> {
+  if (node === null || typeof node !== "object") return out;
+  if (Array.isArray(node)) {
+    for (const x of node) referencedColumns(x, out);
+    return out;
+  }
+  const n = node as { kind?: unknown; parts?: unknown };
+  if (n.kind === "column_ref" && Array.isArray(n.parts)) out.add(String(n.parts[n.parts.length - 1]));
+  if (n.kind === "star") out.add("*");
+  for (const v of Object.values(node)) if (v !== null && typeof v === "object") referencedColumns(v, out);
+  return out;
+}
+
+/** INSERT / UPDATE / DELETE: the target's privilege (per column for INSERT and UPDATE), and SELECT on what it reads of the target. */
+export function checkWrite(session: Session, st: A.InsertStatement | A.UpdateStatement | A.DeleteStatement, w: WritePlan): void {
+  const rel = w.relation;
+  const rights = new RoleRights(session.db.catalog, session.role);
+  if (rel.schema !== "public") rights.checkSchema(rel.schema, "U", st.table.pos);
+  const names = rel.columns.map((c) => c.name);
+  const reads = new Set<string>();
+  if (st.kind === "insert") {
+    rights.checkRelation(rel, "a", st.columns ?? names);
+    if (st.onConflict?.action === "update") rights.checkRelation(rel, "w", st.onConflict.set?.map((s) => s.column) ?? []);
+  } else if (st.kind === "update") {
+    rights.checkRelation(rel, "w", st.set.map((s) => s.column));
+    referencedColumns(st.set.map((s) => s.value), reads);
+    referencedColumns(st.where, reads);
+  } else {
+    rights.checkRelation(rel, "d");
+    referencedColumns(st.where, reads);
+  }
+  referencedColumns(st.returning, reads);
+  if (reads.size === 0) return;
+  const cols = reads.has("*") ? names : names.filter((n) => reads.has(n));
+  if (cols.length > 0) rights.checkRelation(rel, "r", cols);
+}
+
+function findRelationQuietly(session: Session, name: A.QualifiedName): RelationEntry | undefined {
+  return session.db.catalog.findRelation(name.parts);
+}
+
+/** The schema a CREATE puts its object in. */
+function targetSchema(name: A.QualifiedName): string {
+  return name.parts.length === 1 ? "public" : name.parts[name.parts.length - 2];
+}
+
+/** Checks made before a statement runs: TRUNCATE, COPY, CREATE in a schema, DROP / ALTER of objects one must own. */
+export function checkStatement(session: Session, st: A.Statement): void {
+  const cat = session.db.catalog;
+  const rights = new RoleRights(cat, session.role);
+  switch (st.kind) {
+    case "truncate":
+      for (const n of st.tables) {
+        const rel = findRelationQuietly(session, n);
+        if (rel) rights.checkRelation(rel, "D", undefined, n.pos);
+      }
+      return;
+    case "copy": {
+      if (!st.table) return; // COPY (query): the binder checks what it reads
+      const rel = findRelationQuietly(session, st.table);
+      if (!rel) return;
+      if (st.direction === "from") rights.checkRelation(rel, "a", st.columns ?? rel.columns.map((c) => c.name), st.table.pos);
+      else rights.checkRelation(rel, "r", st.columns ?? rel.columns.map((c) => c.name), st.table.pos);
+      return;
+    }
+    case "create_table":
+    case "create_view":
+    case "create_stream":
+    case "create_sink": {
+      const schema = targetSchema(st.name);
+      if (cat.schemas.has(schema)) rights.checkSchema(schema, "C", st.name.pos);
+      return;
+    }
+    case "create_index": {
+      const rel = findRelationQuietly(session, st.table);
+      if (rel) rights.checkOwner(rel, st.pos);
+      return;
+    }
+    case "create_schema":
+      if (!rights.has(databaseAcl(cat), "C")) throw permissionDenied("database sage", st.pos);
+      return;
+    case "alter": {
+      if (st.objectKind === "role" || st.objectKind === "user" || st.action.kind === "owner_to") return;
+      const rel = cat.findRelation(st.name.parts);
+      if (rel) rights.checkOwner(rel, st.name.pos);
+      return;
+    }
+    case "drop": {
+      for (const n of st.names) {
+        if (st.objectKind === "index") {
+          const ix = cat.findIndex(n.parts);
+          const rel = ix && cat.relationById(ix.relation);
+          if (ix && rel && !rights.isOwner(ownerOf(rel))) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of index ${ix.name}`, { position: n.pos });
+        } else if (st.objectKind === "model") {
+          const m = cat.models.get(n.parts[n.parts.length - 1]);
+          if (m && !rights.isOwner(ownerOf(m))) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of model ${m.name}`, { position: n.pos });
+        } else if (st.objectKind === "schema") {
+          const name = n.parts[n.parts.length - 1];
+          if (cat.schemas.has(name) && !rights.isOwner(cat.access.schema(name).owner)) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of schema ${name}`, { position: n.pos });
+        } else if (st.objectKind !== "role" && st.objectKind !== "user" && st.objectKind !== "secret") {
+          const rel = cat.findRelation(n.parts);
+          if (rel && rel.kind !== "system") rights.checkOwner(rel, n.pos);
+        }
+      }
+      return;
+    }
+    default:
+  }
+}
