@@ -73,8 +73,9 @@ export function alterOwner(session: Session, st: A.AlterStatement & { action: { 
   const name = st.name.parts[st.name.parts.length - 1];
   // Postgres's checks for a non-superuser: owns the object, may become the new owner, and the new owner may create in the schema
   const check = (owner: string, what: string, schema: string | undefined) => {
-    if (rights.superuser || owner === to) return;
+    if (rights.superuser) return;
     if (!rights.isOwner(owner)) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of ${what}`, { position: st.pos });
+    if (owner === to) return;
     if (!isMemberOf(cat, session.role, to)) throw new SqlError(SqlState.InsufficientPrivilege, `must be member of role "${to}"`, { position: st.pos });
     if (schema !== undefined && !new RoleRights(cat, to).has(schemaAclFor(cat, schema), "C")) throw permissionDenied(`schema ${schema}`, st.pos);
   };

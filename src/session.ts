@@ -23,6 +23,7 @@ import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushFileSinks } from "./file-sink.js";
 import { checkColumnReads, checkStatement, checkWrite, readAccess } from "./access-checks.js";
 import { isSuperuser } from "./privileges.js";
+import { privilegeInquiry } from "./privilege-inquiry.js";
 import { executeGrant } from "./grant.js";
 import { alterOwner, creatingRole, recordOwnership, setRole } from "./ownership.js";
 
@@ -54,6 +55,8 @@ export class Session {
   get user(): string {
     return this.options.user ?? "sage";
   }
+
+  private bindingViewDefinition = false;
 
   /** SET ROLE: the role whose privileges apply (current_user); undefined: the session user */
   private currentRole: string | undefined;
@@ -148,7 +151,7 @@ export class Session {
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
     const env: BinderEnv = { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
-    if (this.enforcesPrivileges) env.access = readAccess(this, false).hook;
+    if (this.enforcesPrivileges && !this.bindingViewDefinition) env.access = readAccess(this, false).hook;
     return env;
   }
 
@@ -157,7 +160,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, catalog: this.db.catalog },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, fn, args) },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
     };
@@ -176,7 +179,7 @@ export class Session {
     const now = this.db.streams.clock() * 1000;
     const cancelled = this.interrupt;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, catalog: this.db.catalog }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
     );
@@ -276,7 +279,14 @@ export class Session {
         }
         if (isDdl(st)) {
           const before = new Set(this.db.catalog.listRelations().map((r) => r.id));
-          const result = executeDdl(this, st, sql);
+          // a plain view's sources are checked when it is read, with its owner's rights (not at CREATE, as in Postgres)
+          this.bindingViewDefinition = st.kind === "create_view" && !st.materialized;
+          let result: StatementResult;
+          try {
+            result = executeDdl(this, st, sql);
+          } finally {
+            this.bindingViewDefinition = false;
+          }
           if (st.kind.startsWith("create")) recordOwnership(this, before);
           if (st.kind === "create_schema" && creatingRole(this) !== undefined && result.notices.length === 0) this.db.catalog.access.schema(st.name).owner = creatingRole(this)!;
           if (st.text) this.logDdl(st.text);

@@ -21,8 +21,8 @@ export interface EvalContext {
   user?: string;
   /** the session's login role (session_user); `user` when unset */
   sessionUser?: string;
-  /** the catalog, for the privilege inquiry functions (has_table_privilege, ...); opaque here */
-  catalog?: unknown;
+  /** answers has_table_privilege(role, ...) and its family (the session knows roles and ACLs) */
+  privileges?: (fn: string, args: string[]) => boolean;
 }
 
 export interface ScalarFunction {
