@@ -3,39 +3,63 @@
 // on objects one does not own. Superusers (and log replay) skip all of it.
 
 import type * as A from "./parser/index.js";
-import type { BinderEnv, PhysicalPlan, WritePlan } from "./planner/index.js";
+import { QueryContext, bindQuery, pruneColumns, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { RoleRights, databaseAcl, ownerOf, permissionDenied, objectKindWord } from "./privileges.js";
 import type { Session } from "./session.js";
 import { SqlError, SqlState } from "./types/index.js";
 
-/** The binder's access hook for a session's role; `deferColumns`: a SELECT whose pruned plan settles column-level grants. */
-export function readAccess(session: Session, deferColumns: boolean): { hook: NonNullable<BinderEnv["access"]>; pending: RelationEntry[] } {
+interface PendingRead {
+  rel: RelationEntry;
+  /** the role checked: a view's owner for what the view reads */
+  asRole: string | undefined;
+  position: number | undefined;
+  /** Postgres's checking order: views first, then the statement's own FROM, then the rest (subqueries, view bodies) */
+  rank: number;
+}
+
+/**
+ * The binder's access hook for a session's role. `top`: the statement's own query context; given,
+ * the reads are only recorded, and finish() checks them in Postgres's order once the plan is
+ * pruned (which also settles column-level grants); absent, each read is checked as it is bound.
+ */
+export function readAccess(session: Session, top?: QueryContext, schemaOnly = false): { hook: NonNullable<BinderEnv["access"]>; finish(plan: PhysicalPlan): void } {
   const cat = session.db.catalog;
-  const pending: RelationEntry[] = [];
+  const reads: PendingRead[] = [];
+  const check = (r: PendingRead, used: Map<string, Set<number>> | undefined) => {
+    const rights = new RoleRights(cat, r.asRole ?? session.role);
+    if (rights.hasRelation(r.rel, "r")) return;
+    // column grants only: every column the pruned plan reads of it must be granted
+    if (used && r.asRole === undefined && r.rel.kind !== "view") {
+      const cols = [...(used.get(r.rel.id) ?? [])].filter((c) => c >= 0 && c < r.rel.columns.length).map((c) => r.rel.columns[c].name);
+      if (rights.hasRelation(r.rel, "r", cols)) return;
+    }
+    throw permissionDenied(`${objectKindWord(r.rel)} ${r.rel.name}`);
+  };
   const hook: NonNullable<BinderEnv["access"]> = {
-    read(rel, asRole, position) {
-      const rights = new RoleRights(cat, asRole ?? session.role);
+    read(rel, asRole, position, ctx) {
       if (rel.kind === "system") return;
-      if (rel.schema !== "public") rights.checkSchema(rel.schema, "U", position);
-      if (rights.hasRelation(rel, "r")) return;
-      // column grants only: which columns the query uses is known once the plan is pruned
-      if (deferColumns && asRole === undefined && rights.hasAnyColumnPrivilege(rel, "r")) {
-        pending.push(rel);
-        return;
-      }
-      throw permissionDenied(`${objectKindWord(rel)} ${rel.name}`);
+      // the schema is checked when the name is looked up (Postgres: during parse analysis)
+      if (rel.schema !== "public") new RoleRights(cat, asRole ?? session.role).checkSchema(rel.schema, "U", position);
+      if (schemaOnly) return;
+      const r: PendingRead = { rel, asRole, position, rank: rel.kind === "view" ? 0 : ctx === top && asRole === undefined ? 1 : 2 };
+      if (top) reads.push(r);
+      else check(r, undefined);
     },
     model(model, position) {
       new RoleRights(cat, session.role).checkModel(model, position);
     },
   };
-  return { hook, pending };
+  const finish = (plan: PhysicalPlan) => {
+    if (reads.length === 0) return;
+    const used = scannedColumns(plan);
+    for (const r of [...reads].sort((a, b) => a.rank - b.rank)) check(r, used);
+  };
+  return { hook, finish };
 }
 
-/** Column-level SELECT: every column the pruned plan scans of `pending` relations must be granted. */
-export function checkColumnReads(session: Session, pending: RelationEntry[], plan: PhysicalPlan): void {
-  if (pending.length === 0) return;
+/** The columns each scan of the plan reads, by relation id. */
+function scannedColumns(plan: PhysicalPlan): Map<string, Set<number>> {
   const used = new Map<string, Set<number>>();
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== "object") return;
@@ -52,11 +76,7 @@ export function checkColumnReads(session: Session, pending: RelationEntry[], pla
     for (const v of Object.values(node)) if (v !== null && typeof v === "object") visit(v);
   };
   visit(plan);
-  const rights = new RoleRights(session.db.catalog, session.role);
-  for (const rel of pending) {
-    const cols = [...(used.get(rel.id) ?? [])].filter((c) => c >= 0 && c < rel.columns.length).map((c) => rel.columns[c].name);
-    rights.checkRelation(rel, "r", cols);
-  }
+  return used;
 }
 
 /** Column names an expression tree refers to (the last part of each column reference); "*" for a star. */
@@ -97,9 +117,17 @@ export function checkWrite(session: Session, st: A.InsertStatement | A.UpdateSta
   if (cols.length > 0) rights.checkRelation(rel, "r", cols);
 }
 
+/** Looks a name up as Postgres does: a qualified name needs USAGE on its schema first (denied even when the relation is missing). */
 function findRelationQuietly(session: Session, name: A.QualifiedName): RelationEntry | undefined {
-  return session.db.catalog.findRelation(name.parts);
+  const cat = session.db.catalog;
+  if (name.parts.length > 1) {
+    const schema = name.parts[name.parts.length - 2];
+    if (cat.schemas.has(schema)) new RoleRights(cat, session.role).checkSchema(schema, "U", name.pos);
+  }
+  return cat.findRelation(name.parts);
 }
+
+const WRITE_LETTER = { insert: "a", update: "w", delete: "d" } as const;
 
 /** The schema a CREATE puts its object in. */
 function targetSchema(name: A.QualifiedName): string {
@@ -125,10 +153,32 @@ export function checkStatement(session: Session, st: A.Statement): void {
       else rights.checkRelation(rel, "r", st.columns ?? rel.columns.map((c) => c.name), st.table.pos);
       return;
     }
+    case "insert":
+    case "update":
+    case "delete": {
+      // before the binder's checks of the target's kind (Postgres denies INSERT INTO a view one may not write first)
+      const rel = findRelationQuietly(session, st.table);
+      if (rel && rel.kind !== "system") rights.checkRelation(rel, WRITE_LETTER[st.kind], [], st.table.pos);
+      return;
+    }
     case "create_table":
     case "create_view":
     case "create_stream":
     case "create_sink": {
+      // a materialized view runs its query (as its creator) before the relation is created in the schema
+      if (st.kind === "create_view" && st.materialized) {
+        const env = session.binderEnv(st.text ?? "");
+        const top = new QueryContext(env);
+        const access = readAccess(session, top);
+        env.access = access.hook;
+        access.finish(pruneColumns(bindQuery(st.query, top).plan));
+      }
+      // a plain view's query: only its names are looked up now (USAGE on their schemas)
+      if (st.kind === "create_view" && !st.materialized) {
+        const env = session.binderEnv(st.text ?? "");
+        env.access = readAccess(session, undefined, true).hook;
+        bindQuery(st.query, new QueryContext(env));
+      }
       const schema = targetSchema(st.name);
       if (cat.schemas.has(schema)) rights.checkSchema(schema, "C", st.name.pos);
       return;
@@ -142,8 +192,9 @@ export function checkStatement(session: Session, st: A.Statement): void {
       if (!rights.has(databaseAcl(cat), "C")) throw permissionDenied("database sage", st.pos);
       return;
     case "alter": {
-      if (st.objectKind === "role" || st.objectKind === "user" || st.action.kind === "owner_to") return;
-      const rel = cat.findRelation(st.name.parts);
+      if (st.objectKind === "role" || st.objectKind === "user") return;
+      const rel = findRelationQuietly(session, st.name);
+      if (st.action.kind === "owner_to") return;
       if (rel) rights.checkOwner(rel, st.name.pos);
       return;
     }
@@ -160,7 +211,7 @@ export function checkStatement(session: Session, st: A.Statement): void {
           const name = n.parts[n.parts.length - 1];
           if (cat.schemas.has(name) && !rights.isOwner(cat.access.schema(name).owner)) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of schema ${name}`, { position: n.pos });
         } else if (st.objectKind !== "role" && st.objectKind !== "user" && st.objectKind !== "secret") {
-          const rel = cat.findRelation(n.parts);
+          const rel = findRelationQuietly(session, n);
           if (rel && rel.kind !== "system") rights.checkOwner(rel, n.pos);
         }
       }

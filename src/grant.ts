@@ -5,7 +5,7 @@
 
 import type * as A from "./parser/index.js";
 import { ALL_PRIVILEGES, PRIVILEGE_LETTER, PUBLIC, aclGrant, aclRevoke, type AclItem, type AclObjectKind, type Catalog, type RelationEntry } from "./catalog/index.js";
-import { RoleRights, databaseAcl, isMemberOf, isSuperuser, modelAcl, objectKindWord, ownerOf, permissionDenied, relationAcl, schemaAcl } from "./privileges.js";
+import { RoleRights, databaseAcl, isMemberOf, isSuperuser, modelAcl, ownerOf, permissionDenied, relationAcl, schemaAcl } from "./privileges.js";
 import type { Session } from "./session.js";
 import { SqlError, SqlState, type StatementResult } from "./types/index.js";
 
@@ -27,11 +27,12 @@ interface AclTarget {
   columnsWithAcl?(): string[];
 }
 
-function relationTarget(rel: RelationEntry): AclTarget {
+/** `word`: what GRANT ... ON <word> named it (Postgres's messages say "table" for views too). */
+function relationTarget(rel: RelationEntry, word: string): AclTarget {
   return {
     kind: "relation",
     owner: ownerOf(rel),
-    what: `${objectKindWord(rel)} ${rel.name}`,
+    what: `${word} ${rel.name}`,
     name: rel.name,
     get: () => relationAcl(rel).map((i) => ({ ...i })),
     set: (acl) => (rel.acl = acl),
@@ -50,19 +51,26 @@ function relationTarget(rel: RelationEntry): AclTarget {
   };
 }
 
-function targets(cat: Catalog, on: NonNullable<A.GrantStatement["on"]>): AclTarget[] {
+/** `rights`: the granting role's, for the schema lookups (absent: a superuser or log replay). */
+function targets(cat: Catalog, on: NonNullable<A.GrantStatement["on"]>, rights: RoleRights | undefined): AclTarget[] {
   const kind = on.objectKind;
   if (RELATION_KINDS.has(kind)) {
+    const word = kind === "stream" || kind === "sequence" ? kind : "table";
     if (on.allInSchema) {
       const out: AclTarget[] = [];
       for (const n of on.names) {
         const schema = n.parts[n.parts.length - 1];
         if (!cat.schemas.has(schema)) throw new SqlError(SqlState.InvalidSchemaName, `schema "${schema}" does not exist`, { position: n.pos });
-        for (const rel of cat.listRelations()) if (rel.schema === schema && rel.kind !== "system" && rel.kind !== "sink" && rel.kind !== "source") out.push(relationTarget(rel));
+        if (rights) rights.checkSchema(schema, "U", n.pos);
+        for (const rel of cat.listRelations()) if (rel.schema === schema && rel.kind !== "system" && rel.kind !== "sink" && rel.kind !== "source") out.push(relationTarget(rel, word));
       }
       return out;
     }
-    return on.names.map((n) => relationTarget(cat.getRelation(n.parts, n.pos)));
+    return on.names.map((n) => {
+      // a qualified name needs USAGE on its schema (checked before the name is looked up)
+      if (rights && n.parts.length > 1 && cat.schemas.has(n.parts[n.parts.length - 2])) rights.checkSchema(n.parts[n.parts.length - 2], "U", n.pos);
+      return relationTarget(cat.getRelation(n.parts, n.pos), word);
+    });
   }
   if (kind === "schema") {
     return on.names.map((n) => {
@@ -122,7 +130,7 @@ export function executeGrant(session: Session, st: A.GrantStatement): StatementR
   // REVOKE GRANT OPTION FOR: the parser keeps it in the statement text only
   const grantOptionOnly = st.revoke && /^\s*revoke\s+grant\s+option\s+for\b/i.test(st.text ?? "");
   const grantees = st.grantees.map((g) => granteeName(cat, session, g, st.pos));
-  for (const t of targets(cat, st.on)) {
+  for (const t of targets(cat, st.on, session.enforcesPrivileges ? rights : undefined)) {
     const privs = privilegeLetters(t.kind, st.privileges, st.pos);
     const all = privs.map((p) => p.letters).join("");
     // the grantor: the owner when we act as it, else the first inherited role holding grant options

@@ -39,13 +39,16 @@ function relationParts(text: string): string[] {
   return text.split(".").map((p) => (p.startsWith('"') && p.endsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
 }
 
-export function privilegeInquiry(cat: Catalog, fn: string, args: string[]): boolean {
+/** `caller`: current_user, who must be able to look the object's name up (USAGE on a named schema). */
+export function privilegeInquiry(cat: Catalog, caller: string, fn: string, args: string[]): boolean {
   const rights = rolePart(cat, args[0]);
   const anyOf = (acl: AclItem[], list: [string, boolean][]) => list.some(([l, g]) => rights.has(acl, l, g));
   switch (fn) {
     case "has_table_privilege":
     case "has_column_privilege": {
-      const rel = cat.getRelation(relationParts(args[1]));
+      const parts = relationParts(args[1]);
+      if (parts.length > 1 && cat.schemas.has(parts[parts.length - 2])) new RoleRights(cat, caller).checkSchema(parts[parts.length - 2], "U");
+      const rel = cat.getRelation(parts);
       if (fn === "has_table_privilege") return privilegeList(args[2], TABLE).some(([l, g]) => (g ? rights.has(rel.acl ?? [], l, true) || rights.isOwner(rel.owner ?? BOOTSTRAP_SUPERUSER) : rights.hasRelation(rel, l)));
       const column = args[2];
       if (!rel.columns.some((c) => c.name === column)) throw new SqlError(SqlState.UndefinedColumn, `column "${column}" of relation "${rel.name}" does not exist`);

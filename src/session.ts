@@ -21,7 +21,7 @@ import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushFileSinks } from "./file-sink.js";
-import { checkColumnReads, checkStatement, checkWrite, readAccess } from "./access-checks.js";
+import { checkStatement, checkWrite, readAccess } from "./access-checks.js";
 import { isSuperuser } from "./privileges.js";
 import { privilegeInquiry } from "./privilege-inquiry.js";
 import { executeGrant } from "./grant.js";
@@ -151,7 +151,7 @@ export class Session {
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
     const env: BinderEnv = { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
-    if (this.enforcesPrivileges && !this.bindingViewDefinition) env.access = readAccess(this, false).hook;
+    if (this.enforcesPrivileges && !this.bindingViewDefinition) env.access = readAccess(this).hook;
     return env;
   }
 
@@ -160,7 +160,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, fn, args) },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
     };
@@ -179,7 +179,7 @@ export class Session {
     const now = this.db.streams.clock() * 1000;
     const cancelled = this.interrupt;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, fn, args) }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
     );
@@ -193,11 +193,12 @@ export class Session {
     switch (st.kind) {
       case "select": {
         const env = paramEnv();
-        const access = env.access ? readAccess(this, true) : undefined;
+        const top = new QueryContext(env);
+        const access = env.access ? readAccess(this, top) : undefined;
         if (access) env.access = access.hook;
-        const q = bindQuery(st.query, new QueryContext(env));
+        const q = bindQuery(st.query, top);
         const pruned = pruneColumns(q.plan);
-        if (access) checkColumnReads(this, access.pending, pruned);
+        access?.finish(pruned);
         const chunks = await this.runPlanWithModels(useKeyLookups(pruned, this.db.catalog), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
@@ -279,8 +280,9 @@ export class Session {
         }
         if (isDdl(st)) {
           const before = new Set(this.db.catalog.listRelations().map((r) => r.id));
-          // a plain view's sources are checked when it is read, with its owner's rights (not at CREATE, as in Postgres)
-          this.bindingViewDefinition = st.kind === "create_view" && !st.materialized;
+          // a plain view's sources are checked when it is read, with its owner's rights (not at CREATE, as
+          // in Postgres); a materialized view's were checked by checkStatement, column grants included
+          this.bindingViewDefinition = st.kind === "create_view";
           let result: StatementResult;
           try {
             result = executeDdl(this, st, sql);
@@ -308,7 +310,7 @@ export class Session {
     let sub: Subscription;
     const rel = st.name ? db.catalog.getRelation(st.name.parts, st.name.pos) : undefined;
     if (rel && rel.kind !== "view") {
-      if (this.enforcesPrivileges) readAccess(this, false).hook.read(rel, undefined, st.name?.pos);
+      if (this.enforcesPrivileges) readAccess(this).hook.read(rel, undefined, st.name?.pos, new QueryContext(this.binderEnv(sql)));
       if (rel.kind === "sink") throw new SqlError(SqlState.WrongObjectType, `cannot subscribe to sink "${rel.name}"`, { position: st.pos });
       sub = new Subscription(rel.columns.map((c) => ({ name: c.name, type: c.type })));
       // the snapshot, then changes as they commit

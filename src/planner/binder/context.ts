@@ -23,7 +23,7 @@ export interface BinderEnv {
    * rights) or undefined (the session's role); and for each model EMBED / GENERATE uses.
    */
   access?: {
-    read(rel: RelationEntry, asRole: string | undefined, position: number | undefined): void;
+    read(rel: RelationEntry, asRole: string | undefined, position: number | undefined, ctx: QueryContext): void;
     model(model: ModelEntry, position: number | undefined): void;
   };
   /** while binding a view's query: its owner */

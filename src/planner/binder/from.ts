@@ -261,7 +261,7 @@ function bindTableRef(item: A.TableRef, ctx: QueryContext): Bound {
   const rel = ctx.env.catalog.getRelation(parts, item.pos);
   ctx.env.readRelations.add(rel.id);
   // the target of UPDATE / DELETE is checked for its own privilege by the caller
-  if (ctx.env.rowIdRelation !== rel.id) ctx.env.access?.read(rel, ctx.env.viewOwner, item.pos);
+  if (ctx.env.rowIdRelation !== rel.id) ctx.env.access?.read(rel, ctx.env.viewOwner, item.pos, ctx);
   if (rel.kind === "view") {
     const vctx = new QueryContext(ctx.env);
     const outer = ctx.env.viewOwner;
