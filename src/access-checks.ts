@@ -38,13 +38,14 @@ export function readAccess(session: Session, top?: QueryContext, schemaOnly = fa
   };
   const hook: NonNullable<BinderEnv["access"]> = {
     read(rel, asRole, position, ctx) {
-      if (rel.kind === "system") return;
-      // the schema is checked when the name is looked up (Postgres: during parse analysis)
-      if (rel.schema !== "public") new RoleRights(cat, asRole ?? session.role).checkSchema(rel.schema, "U", position);
-      if (schemaOnly) return;
+      if (rel.kind === "system" || schemaOnly) return;
       const r: PendingRead = { rel, asRole, position, rank: rel.kind === "view" ? 0 : ctx === top && asRole === undefined ? 1 : 2 };
       if (top) reads.push(r);
       else check(r, undefined);
+    },
+    schema(name, position) {
+      // checked when the name is looked up (Postgres: during parse analysis), even if the relation is missing
+      if (cat.schemas.has(name)) new RoleRights(cat, session.role).checkSchema(name, "U", position);
     },
     model(model, position) {
       new RoleRights(cat, session.role).checkModel(model, position);

@@ -25,6 +25,7 @@ import { checkStatement, checkWrite, readAccess } from "./access-checks.js";
 import { isSuperuser } from "./privileges.js";
 import { privilegeInquiry } from "./privilege-inquiry.js";
 import { executeGrant } from "./grant.js";
+import { alterDefaultPrivileges } from "./default-privileges.js";
 import { alterOwner, creatingRole, recordOwnership, setRole } from "./ownership.js";
 
 export interface RunOptions {
@@ -262,6 +263,11 @@ export class Session {
         throwIfStopped(this.db);
         await flushFileSinks(this.db);
         return commandResult("FLUSH");
+      case "alter_default_privileges": {
+        const result = alterDefaultPrivileges(this, st);
+        if (st.text) this.logDdl(st.text);
+        return result;
+      }
       case "grant": {
         const result = executeGrant(this, st);
         if (st.text) this.logDdl(st.text);

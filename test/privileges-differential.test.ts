@@ -27,6 +27,11 @@ const SETUP = [
   "GRANT r_grp TO r_member",
   "GRANT r_grp TO r_noinh",
   "GRANT r_reader TO r_admin WITH ADMIN OPTION",
+  "ALTER DEFAULT PRIVILEGES FOR ROLE r_owner GRANT SELECT ON TABLES TO r_nobody",
+  "ALTER DEFAULT PRIVILEGES FOR ROLE r_owner IN SCHEMA app GRANT INSERT, UPDATE ON TABLES TO r_reader",
+  "ALTER DEFAULT PRIVILEGES FOR ROLE r_col GRANT ALL ON TABLES TO r_grp WITH GRANT OPTION",
+  "ALTER DEFAULT PRIVILEGES FOR ROLE r_col REVOKE SELECT ON TABLES FROM r_col",
+  "GRANT CREATE ON SCHEMA public TO r_col",
   "SET ROLE r_owner",
   "CREATE TABLE t1 (id int, v int, secret text)",
   "INSERT INTO t1 VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c')",
@@ -78,6 +83,10 @@ function generate(seed: number, n: number): { role: string; sql: string }[] {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   let k = 0;
+  // tables the run creates (owners' default privileges apply to them); a failed CREATE fails alike on both
+  const created: string[] = ["t1"];
+  const rareOnes = new Set<() => string>();
+  const rare = (f: () => string) => (rareOnes.add(f), f);
   const templates: (() => string)[] = [
     () => `SELECT * FROM ${pick(RELS)}`,
     () => `SELECT id FROM ${pick(RELS)}`,
@@ -95,17 +104,25 @@ function generate(seed: number, n: number): { role: string; sql: string }[] {
     () => `DELETE FROM ${pick(TABLES)} WHERE id = -1`,
     () => `DELETE FROM ${pick(TABLES)} WHERE false`,
     () => `TRUNCATE ${pick(["t1", "t3", "t4", "app.t2"])}`,
-    () => `ALTER TABLE ${pick(TABLES)} RENAME COLUMN zz TO yy`,
-    () => `DROP TABLE ${pick(TABLES)}, zz_missing`,
-    () => `DROP VIEW ${pick(["v1", "v4"])}, zz_missing`,
-    () => `CREATE TABLE ${pick(["", "app."])}new_${k++} (a int)`,
+    rare(() => `ALTER TABLE ${pick(TABLES)} RENAME COLUMN zz TO yy`),
+    rare(() => `DROP TABLE ${pick(TABLES)}, zz_missing`),
+    rare(() => `DROP VIEW ${pick(["v1", "v4"])}, zz_missing`),
+    () => {
+      const name = `${pick(["", "app."])}new_${k++}`;
+      created.push(name);
+      return `CREATE TABLE ${name} (id int, v int)`;
+    },
+    () => `SELECT * FROM ${pick(created)}`,
+    () => `INSERT INTO ${pick(created)} (id, v) VALUES (1, 2)`,
+    () => `UPDATE ${pick(created)} SET v = 3 WHERE id = 1`,
+    rare(() => `GRANT SELECT ON ${pick(created)} TO ${pick(ROLES)}`),
     () => `CREATE VIEW new_v${k++} AS SELECT * FROM ${pick(RELS)}`,
     () => `CREATE MATERIALIZED VIEW new_m${k++} AS SELECT id FROM ${pick(RELS)}`,
-    () => `ALTER TABLE ${pick(TABLES)} OWNER TO ${pick(ROLES)}`,
-    () => `GRANT ${pick(PRIVS)} ON ${pick(RELS)} TO ${pick(ROLES)}`,
-    () => `REVOKE ${pick(PRIVS)} ON ${pick(RELS)} FROM ${pick(ROLES)}`,
-    () => `GRANT ${pick(["r_grp", "r_reader"])} TO ${pick(ROLES)}`,
-    () => `SET ROLE ${pick(ROLES)}`,
+    rare(() => `ALTER TABLE ${pick(TABLES)} OWNER TO ${pick(ROLES)}`),
+    rare(() => `GRANT ${pick(PRIVS)} ON ${pick(RELS)} TO ${pick(ROLES)}`),
+    rare(() => `REVOKE ${pick(PRIVS)} ON ${pick(RELS)} FROM ${pick(ROLES)}`),
+    rare(() => `GRANT ${pick(["r_grp", "r_reader"])} TO ${pick(ROLES)}`),
+    rare(() => `SET ROLE ${pick(ROLES)}`),
     () => `CREATE SCHEMA s_${k++}`,
     () => `SELECT has_table_privilege('${pick(ROLES)}', '${pick(RELS)}', '${pick(PRIVS)}')`,
     () => `SELECT has_column_privilege('${pick(ROLES)}', 't1', '${pick(["id", "v", "secret"])}', '${pick(["SELECT", "UPDATE", "INSERT"])}')`,
@@ -114,7 +131,7 @@ function generate(seed: number, n: number): { role: string; sql: string }[] {
     () => `SELECT current_user, session_user`,
   ];
   // ownership changes and grants are rarer than reads and writes, so the script keeps its shape
-  const weights = templates.map((_, i) => (i >= 21 && i <= 26 ? 0.4 : 1));
+  const weights = templates.map((t) => (rareOnes.has(t) ? 0.4 : 1));
   const total = weights.reduce((a, b) => a + b, 0);
   const out: { role: string; sql: string }[] = [];
   for (let i = 0; i < n; i++) {

@@ -54,6 +54,7 @@ export function defineUtilityRules($: SqlParser): void {
       { ALT: (): A.Statement => $.s(14, $.transactionStatement) },
       { ALT: (): A.Statement => $.s(15, $.grantStatement) },
       { ALT: (): A.Statement => $.s(16, $.cancelStatement) },
+      { ALT: (): A.Statement => $.s(17, $.alterDefaultPrivileges) },
     ]),
   );
 
@@ -553,6 +554,24 @@ export function defineUtilityRules($: SqlParser): void {
       true,
     ),
   );
+
+  $.alterDefaultPrivileges = $.rule("alterDefaultPrivileges", (): A.AlterDefaultPrivilegesStatement => {
+    $.c(0, K.ALTER);
+    $.c(0, K.DEFAULT);
+    $.c(0, K.PRIVILEGES);
+    const roles = $.opt(0, () => {
+      $.c(0, K.FOR);
+      $.alt(0, [{ ALT: () => $.c(0, K.ROLE) }, { ALT: () => $.c(0, K.USER) }]);
+      return $.sep(0, () => $.s(0, $.ident));
+    }) ?? [];
+    const schemas = $.opt(1, () => {
+      $.c(0, K.IN);
+      $.c(0, K.SCHEMA);
+      return $.sep(1, () => $.s(1, $.ident));
+    }) ?? [];
+    const action = $.s(2, $.grantStatement);
+    return { kind: "alter_default_privileges", roles, schemas, action };
+  });
 
   $.cancelStatement = $.rule("cancelStatement", (): A.CancelJobStatement => {
     $.c(0, K.CANCEL);

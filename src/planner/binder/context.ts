@@ -24,6 +24,8 @@ export interface BinderEnv {
    */
   access?: {
     read(rel: RelationEntry, asRole: string | undefined, position: number | undefined, ctx: QueryContext): void;
+    /** a schema-qualified name in the statement's own text is about to be looked up */
+    schema(name: string, position: number | undefined): void;
     model(model: ModelEntry, position: number | undefined): void;
   };
   /** while binding a view's query: its owner */

@@ -258,6 +258,8 @@ function bindTableRef(item: A.TableRef, ctx: QueryContext): Bound {
       return { plan: q.plan, scope: namesScope(names, q.types, alias, item.alias?.columns) };
     }
   }
+  // a view's stored query was looked up when it was created: only the statement's own names now
+  if (parts.length > 1 && ctx.env.viewOwner === undefined) ctx.env.access?.schema(parts[parts.length - 2], item.pos);
   const rel = ctx.env.catalog.getRelation(parts, item.pos);
   ctx.env.readRelations.add(rel.id);
   // the target of UPDATE / DELETE is checked for its own privilege by the caller
