@@ -20,6 +20,7 @@ const model: CatalogModel = {
   ],
   byOid: new Map(),
   owner: "sage",
+  memberships: [],
 };
 
 describe("rewriteCatalogQuery", () => {
