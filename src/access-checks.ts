@@ -30,7 +30,7 @@ export function readAccess(session: Session, top?: QueryContext, schemaOnly = fa
     const rights = new RoleRights(cat, r.asRole ?? session.role);
     if (rights.hasRelation(r.rel, "r")) return;
     // column grants only: every column the pruned plan reads of it must be granted
-    if (used && r.asRole === undefined && r.rel.kind !== "view") {
+    if (used && r.rel.kind !== "view") {
       const cols = [...(used.get(r.rel.id) ?? [])].filter((c) => c >= 0 && c < r.rel.columns.length).map((c) => r.rel.columns[c].name);
       if (rights.hasRelation(r.rel, "r", cols)) return;
     }
