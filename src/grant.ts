@@ -125,6 +125,10 @@ export function executeGrant(session: Session, st: A.GrantStatement): StatementR
   const cat = session.db.catalog;
   const tag = st.revoke ? "REVOKE" : "GRANT";
   if (!st.on) return grantRoles(session, st);
+  // Postgres 15 accepts GRANTED BY only naming the current role
+  if (st.grantedBy !== undefined && !["current_user", "current_role", session.role].includes(st.grantedBy)) {
+    throw new SqlError(SqlState.FeatureNotSupported, "grantor must be current user", { position: st.pos });
+  }
   const notices: string[] = [];
   const rights = new RoleRights(cat, session.role);
   // REVOKE GRANT OPTION FOR: the parser keeps it in the statement text only

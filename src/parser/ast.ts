@@ -800,6 +800,8 @@ export interface GrantStatement extends StatementBase {
   grantees: string[];
   withGrantOption: boolean;
   cascade?: boolean;
+  /** GRANTED BY role */
+  grantedBy?: string;
 }
 
 /** ALTER DEFAULT PRIVILEGES [FOR ROLE r, ...] [IN SCHEMA s, ...] GRANT|REVOKE ... ON TABLES ... */

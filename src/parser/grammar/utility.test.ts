@@ -132,6 +132,11 @@ describe("GRANT / REVOKE", () => {
     expect(stmt("GRANT USAGE ON SCHEMA s TO bob")).toMatchObject({ on: { objectKind: "schema" } });
   });
 
+  it("parses GRANTED BY", () => {
+    expect(stmt("GRANT SELECT ON t TO bob GRANTED BY alice")).toMatchObject({ grantees: ["bob"], grantedBy: "alice" });
+    expect(stmt("REVOKE SELECT ON t FROM bob GRANTED BY current_user CASCADE")).toMatchObject({ grantedBy: "current_user", cascade: true });
+  });
+
   it("parses ALTER DEFAULT PRIVILEGES", () => {
     expect(stmt("ALTER DEFAULT PRIVILEGES FOR ROLE a, b IN SCHEMA s GRANT SELECT ON TABLES TO c WITH GRANT OPTION")).toMatchObject({
       kind: "alter_default_privileges", roles: ["a", "b"], schemas: ["s"],

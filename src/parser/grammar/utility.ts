@@ -509,6 +509,12 @@ export function defineUtilityRules($: SqlParser): void {
       $.c(2, Ident);
       return true;
     }) ?? false;
+    // GRANTED BY role ("granted" is not a keyword)
+    const grantedBy = $.opt(7, () => {
+      $.c(3, Ident);
+      $.c(0, K.BY);
+      return $.s(4, $.colLabel);
+    }, () => $.isIdent($.la(1)) && $.la(1).image.toLowerCase() === "granted");
     const cascade = $.opt(6, () =>
       $.alt(4, [
         { ALT: () => { $.c(0, K.CASCADE); return true; } },
@@ -519,6 +525,7 @@ export function defineUtilityRules($: SqlParser): void {
     $.act(() => {
       if (on) g.on = on;
       if (cascade !== undefined) g.cascade = cascade;
+      if (grantedBy !== undefined) g.grantedBy = grantedBy;
     });
     return g;
   });
