@@ -174,6 +174,11 @@ export function checkStatement(session: Session, st: A.Statement): void {
         env.access = access.hook;
         access.finish(pruneColumns(bindQuery(st.query, top).plan));
       }
+      // a sink FROM a stored relation reads all of it (a query's reads are checked as it binds)
+      if (st.kind === "create_sink" && st.from) {
+        const rel = findRelationQuietly(session, st.from);
+        if (rel && rel.kind !== "view") rights.checkRelation(rel, "r", rel.columns.map((c) => c.name), st.from.pos);
+      }
       // a plain view's query: only its names are looked up now (USAGE on their schemas)
       if (st.kind === "create_view" && !st.materialized) {
         const env = session.binderEnv(st.text ?? "");

@@ -91,6 +91,8 @@ describe("roles and privileges", () => {
     cleanup.push(() => rmSync(join(file, ".."), { recursive: true, force: true }));
     expect(await fails(a, `COPY t TO '${file}'`)).toMatchObject({ code: "42501", message: "permission denied for table t" });
     expect(await fails(a, `COPY t FROM '${file}'`)).toMatchObject({ code: "42501", message: "permission denied for table t" });
+    await admin.execute("GRANT CREATE ON SCHEMA public TO a");
+    expect(await fails(a, `CREATE SINK s FROM t WITH (connector = 'file', path = '${join(file, "..", "sink")}')`)).toMatchObject({ code: "42501", message: "permission denied for table t" });
     await admin.execute("GRANT SELECT ON mv TO a");
     const sub = await a.execute("SUBSCRIBE mv");
     (sub[0].subscription as { cancel(): void } | undefined)?.cancel();

@@ -44,7 +44,6 @@ export const SqlState = {
   SyntaxError: "42601",
   InsufficientPrivilege: "42501",
   InvalidGrantOperation: "0LP01",
-  InvalidGrantor: "0L000",
   UndefinedColumn: "42703",
   UndefinedTable: "42P01",
   UndefinedFunction: "42883",
