@@ -8,7 +8,7 @@ import { Types, typeCategory, type DataType } from "../../types/index.js";
 import type { EngineSession } from "../engine.js";
 import { builtinTypes, VECTOR_OID } from "../type-oids.js";
 import type { CatalogModel, ModelRelation } from "./catalog-model.js";
-import { PRIVILEGE_NAME, PUBLIC, defaultAcl, formatAclItem, type AclItem } from "../../catalog/index.js";
+import { BOOTSTRAP_SUPERUSER, PRIVILEGE_NAME, PUBLIC, defaultAcl, formatAclItem, type AclItem } from "../../catalog/index.js";
 import { AM_OIDS, BOOTSTRAP_SUPERUSER_OID, DATABASE_OID, NAMESPACE_OIDS, TEXT_COLLATION_OID } from "./oid-registry.js";
 
 export interface SystemColumn {
@@ -69,8 +69,9 @@ function aclText(acl: AclItem[] | undefined): string[] | null {
 }
 
 function relationOwnerOid(ctx: CatalogContext, r: ModelRelation): number {
-  const owner = r.entry?.owner;
-  return owner && ctx.roles.includes(owner) ? ctx.roleOid(owner) : BOOTSTRAP_SUPERUSER_OID;
+  // (the emulation reports the session's user as the bootstrap superuser, OID 10)
+  const owner = r.entry?.owner ?? BOOTSTRAP_SUPERUSER;
+  return ctx.roles.includes(owner) ? ctx.roleOid(owner) : BOOTSTRAP_SUPERUSER_OID;
 }
 
 export const SYSTEM_RELATIONS: SystemRelation[] = [
@@ -255,7 +256,7 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
       ctx.model.relations
         .filter((r) => r.entry && r.entry.kind !== "system" && r.relkind !== "i")
         .flatMap((r) => {
-          const owner = r.entry!.owner ?? ctx.roles[0];
+          const owner = r.entry!.owner ?? BOOTSTRAP_SUPERUSER;
           return (r.entry!.acl ?? defaultAcl("relation", owner)).flatMap((i) =>
             [...i.privs].map((l) => [i.grantor, i.grantee === PUBLIC ? "PUBLIC" : i.grantee, ctx.database, r.schema, r.name, PRIVILEGE_NAME[l], i.grantable.includes(l) || i.grantee === owner ? "YES" : "NO", l === "r" ? "YES" : "NO"]),
           );
