@@ -76,7 +76,8 @@ export function alter(session: Session, st: A.AlterStatement, sql: string): Stat
     }
     case "rename_column": {
       const c = colIndex(a.column);
-      if (c < 0) throw noColumn(a.column);
+      // Postgres words this one without the relation
+      if (c < 0) throw new SqlError(SqlState.UndefinedColumn, `column "${a.column}" does not exist`, { position: st.pos });
       if (colIndex(a.newName) >= 0) {
         throw new SqlError(SqlState.DuplicateColumn, `column "${a.newName}" of relation "${rel.name}" already exists`, { position: st.pos });
       }

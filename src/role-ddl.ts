@@ -2,13 +2,15 @@
 // USER / DROP ROLE: the catalog's roles, which the server authenticates (with the password's
 // secret) and shows in pg_roles / pg_user / pg_authid. A password is stored as Postgres stores it
 // with password_encryption = scram-sha-256: as a SCRAM-SHA-256 secret (a given SCRAM or MD5
-// secret is kept as is), and the log records the secret, never the cleartext. Privileges and
-// role membership are not here (a later issue).
+// secret is kept as is), and the log records the secret, never the cleartext. Privileges and role
+// membership are in grant.ts; what keeps a role from being dropped is in ownership.ts.
 
 import type * as A from "./parser/index.js";
 import type { RoleEntry } from "./catalog/index.js";
 import { formatScramVerifier, scramVerifierFromPassword } from "./server/auth/index.js";
 import type { Session } from "./session.js";
+import { checkRoleDroppable, forgetRole, renameRoleReferences } from "./ownership.js";
+import { isSuperuser } from "./privileges.js";
 import { SqlError, SqlState, type StatementResult } from "./types/index.js";
 
 const RESERVED = new Set(["public", "none", "current_user", "session_user", "current_role"]);
@@ -45,7 +47,8 @@ function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: nu
       else if (o.name === "superuser") role.superuser = o.value;
       else if (o.name === "createdb") role.createdb = o.value;
       else if (o.name === "createrole") role.createrole = o.value;
-      // INHERIT, REPLICATION, BYPASSRLS: accepted, not kept
+      else if (o.name === "inherit") role.inherit = o.value;
+      // REPLICATION, BYPASSRLS: accepted, not kept
     } else if (o.kind === "in_role") {
       throw new SqlError(SqlState.FeatureNotSupported, "role membership (IN ROLE) is not supported yet", { position: pos });
     }
@@ -59,7 +62,7 @@ function quoteIdent(name: string): string {
 
 /** A statement that recreates `role` (what the log keeps: the secret, not the cleartext). */
 function roleDefinition(verb: "CREATE" | "ALTER", role: RoleEntry): string {
-  const flags = [role.login ? "LOGIN" : "NOLOGIN", role.superuser ? "SUPERUSER" : "NOSUPERUSER", role.createdb ? "CREATEDB" : "NOCREATEDB", role.createrole ? "CREATEROLE" : "NOCREATEROLE"];
+  const flags = [role.login ? "LOGIN" : "NOLOGIN", role.superuser ? "SUPERUSER" : "NOSUPERUSER", role.createdb ? "CREATEDB" : "NOCREATEDB", role.createrole ? "CREATEROLE" : "NOCREATEROLE", role.inherit === false ? "NOINHERIT" : "INHERIT"];
   const password = role.passwordSecret === null ? "PASSWORD NULL" : `PASSWORD '${role.passwordSecret.replace(/'/g, "''")}'`;
   return `${verb} ROLE ${quoteIdent(role.name)} WITH ${flags.join(" ")} ${password}`;
 }
@@ -67,12 +70,21 @@ function roleDefinition(verb: "CREATE" | "ALTER", role: RoleEntry): string {
 /** Runs a role statement; returns its result and the statement the log keeps for replay. */
 export function executeRoleDdl(session: Session, st: A.Statement): { result: StatementResult; logged: string } {
   const roles = session.db.catalog.roles;
+  // Postgres: CREATE / ALTER / DROP ROLE need CREATEROLE (superuser roles: a superuser); a role may change its own password
+  const actor = session.db.isReplaying ? undefined : roles.get(session.role);
+  const mayManage = actor === undefined || isSuperuser(session.db.catalog, session.role) || actor.createrole;
+  if (!mayManage) {
+    if (st.kind === "create_role") throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to create role", { position: st.pos });
+    if (isRoleDrop(st)) throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to drop role", { position: st.pos });
+    const own = isRoleAlter(st) && st.name.parts[st.name.parts.length - 1] === session.role && st.action.kind === "role_options" && st.action.options.every((o) => o.kind === "password");
+    if (isRoleAlter(st) && !own) throw new SqlError(SqlState.InsufficientPrivilege, "permission denied", { position: st.pos });
+  }
   if (st.kind === "create_role") {
     if (RESERVED.has(st.name.toLowerCase()) || st.name.startsWith("pg_")) {
       throw new SqlError(SqlState.ReservedName, `role name "${st.name}" is reserved`, { position: st.pos });
     }
     if (roles.has(st.name) || st.name === session.user) throw new SqlError(SqlState.DuplicateObject, `role "${st.name}" already exists`, { position: st.pos });
-    const role: RoleEntry = { name: st.name, login: st.user, superuser: false, createdb: false, createrole: false, passwordSecret: null };
+    const role: RoleEntry = { name: st.name, login: st.user, superuser: false, createdb: false, createrole: false, passwordSecret: null, inherit: true };
     applyOptions(role, st.options, st.pos);
     roles.set(role.name, role);
     session.db.catalog.version++;
@@ -91,6 +103,7 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
       const cleared = role.passwordSecret?.startsWith("md5") === true;
       if (cleared) role.passwordSecret = null;
       roles.set(role.name, role);
+      renameRoleReferences(session.db.catalog, name, role.name);
       session.db.catalog.version++;
       return { result: result("ALTER ROLE", cleared ? ["MD5 password cleared because of role rename"] : []), logged: st.text ?? "" };
     } else throw new SqlError(SqlState.FeatureNotSupported, `this form of ALTER ${st.objectKind.toUpperCase()} is not supported yet`, { position: st.pos });
@@ -102,6 +115,11 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
   for (const n of st.names) {
     const name = n.parts[n.parts.length - 1];
     if (name === session.user) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
+    if (name === session.role) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
+    if (roles.has(name)) {
+      checkRoleDroppable(session.db.catalog, name, n.pos);
+      forgetRole(session.db.catalog, name);
+    }
     if (!roles.delete(name)) {
       if (st.ifExists) notices.push(`role "${name}" does not exist, skipping`);
       else throw new SqlError(SqlState.UndefinedObject, `role "${name}" does not exist`, { position: n.pos });

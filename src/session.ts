@@ -24,6 +24,12 @@ import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
+import { checkStatement, checkWrite, readAccess } from "./access-checks.js";
+import { isSuperuser } from "./privileges.js";
+import { privilegeInquiry } from "./privilege-inquiry.js";
+import { executeGrant } from "./grant.js";
+import { alterDefaultPrivileges } from "./default-privileges.js";
+import { alterOwner, creatingRole, recordOwnership, setRole } from "./ownership.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -55,6 +61,27 @@ export class Session {
 
   get user(): string {
     return this.options.user ?? "sage";
+  }
+
+  private bindingViewDefinition = false;
+
+  /** SET ROLE: the role whose privileges apply (current_user); undefined: the session user */
+  private currentRole: string | undefined;
+
+  /** current_user: the SET ROLE role, else the session user */
+  get role(): string {
+    return this.currentRole ?? this.user;
+  }
+
+  /** Whether statements are checked against privileges (not for superusers, nor while the log replays). */
+  get enforcesPrivileges(): boolean {
+    return !this.db.isReplaying && !isSuperuser(this.db.catalog, this.role);
+  }
+
+  /** Logs a DDL statement so that replay runs it as the role that ran it (ownership, grantors). */
+  logDdl(sql: string): void {
+    const role = creatingRole(this);
+    this.db.log([{ t: "ddl", sql: role === undefined ? sql : `SET ROLE "${role.replace(/"/g, '""')}"; ${sql}; RESET ROLE` }]);
   }
 
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (for the wire protocol's ReadyForQuery). */
@@ -132,7 +159,9 @@ export class Session {
   }
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
-    return { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
+    const env: BinderEnv = { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
+    if (this.enforcesPrivileges && !this.bindingViewDefinition) env.access = readAccess(this).hook;
+    return env;
   }
 
   /** The context a plan runs in; `ai` answers model calls (by default: the embedded model only). */
@@ -141,7 +170,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
@@ -162,7 +191,7 @@ export class Session {
     const now = this.db.streams.clock() * 1000;
     const cancelled = this.interrupt;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.user }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
     );
@@ -172,12 +201,18 @@ export class Session {
     // each statement binds with the declared parameter types; what binding infers settles the rest
     const paramEnv = () => this.binderEnv(sql, Array.from({ length: Math.max(params.length, declared.length) }, (_, i) => declared[i] ?? Types.unknown));
     const values = (env: BinderEnv) => parameterValues(params, env.paramTypes, this.settings.get("timezone"));
+    if (this.enforcesPrivileges) checkStatement(this, st);
     switch (st.kind) {
       case "select": {
         await this.readYourWrites();
         const env = paramEnv();
-        const q = bindQuery(st.query, new QueryContext(env));
-        const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(q.plan), this.db.catalog), values(env));
+        const top = new QueryContext(env);
+        const access = env.access ? readAccess(this, top) : undefined;
+        if (access) env.access = access.hook;
+        const q = bindQuery(st.query, top);
+        const pruned = pruneColumns(q.plan);
+        access?.finish(pruned);
+        const chunks = await this.runPlanWithModels(useKeyLookups(pruned, this.db.catalog), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
       }
@@ -186,12 +221,15 @@ export class Session {
       case "delete": {
         const env = paramEnv();
         const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
+        if (env.access) checkWrite(this, st, w);
         return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
       }
       case "create_model": {
         const name = st.name.parts[st.name.parts.length - 1];
         const created = this.db.models.create(name, modelOptionMap(st.with), { orReplace: st.orReplace, ifNotExists: st.ifNotExists }, st.text);
-        if (created && st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+        const model = this.db.catalog.models.get(name);
+        if (created && model && creatingRole(this) !== undefined) model.owner = creatingRole(this);
+        if (created && st.text) this.logDdl(st.text);
         return { ...commandResult("CREATE MODEL"), notices: created ? [] : [`model "${name}" already exists, skipping`] };
       }
       case "create_secret":
@@ -205,7 +243,11 @@ export class Session {
         if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);
       case "set": {
-        if (st.name === "role" || st.name === "session authorization") return commandResult("SET");
+        if (st.name === "role") {
+          this.currentRole = setRole(this, st.values?.[0]);
+          return commandResult("SET");
+        }
+        if (st.name === "session authorization") return commandResult("SET");
         if (st.name === "names") {
           this.settings.set("client_encoding", st.values?.[0] ?? "UTF8");
           return commandResult("SET");
@@ -216,6 +258,10 @@ export class Session {
         return commandResult("SET");
       }
       case "reset":
+        if (st.name === "role") {
+          this.currentRole = undefined;
+          return commandResult("RESET");
+        }
         if (st.name === "all") {
           for (const s of this.settings.all()) this.settings.set(s.name, null);
         } else {
@@ -240,17 +286,43 @@ export class Session {
         throwIfStopped(this.db);
         await flushSinks(this.db);
         return commandResult("FLUSH");
+      case "alter_default_privileges": {
+        const result = alterDefaultPrivileges(this, st);
+        if (st.text) this.logDdl(st.text);
+        return result;
+      }
+      case "grant": {
+        const result = executeGrant(this, st);
+        if (st.text) this.logDdl(st.text);
+        return result;
+      }
       default:
         if (isRoleDdl(st)) {
           const role = executeRoleDdl(this, st);
-          if (role.logged) this.db.log([{ t: "ddl", sql: role.logged }]);
+          if (role.logged) this.logDdl(role.logged);
           return role.result;
         }
         // Postgres CDC DDL checks the upstream server first (async), then creates as usual
         if (isCdcStatement(st)) return await executeCdcStatement(this, st, sql);
+        if (st.kind === "alter" && st.action.kind === "owner_to") {
+          const result = alterOwner(this, st as A.AlterStatement & { action: { kind: "owner_to" } });
+          if (st.text) this.logDdl(st.text);
+          return result;
+        }
         if (isDdl(st)) {
-          const result = await executeDdl(this, st, sql);
-          if (st.text) this.db.log([{ t: "ddl", sql: st.text }]);
+          const before = new Set(this.db.catalog.listRelations().map((r) => r.id));
+          // a plain view's sources are checked when it is read, with its owner's rights (not at CREATE, as
+          // in Postgres); a materialized view's were checked by checkStatement, column grants included
+          this.bindingViewDefinition = st.kind === "create_view";
+          let result: StatementResult;
+          try {
+            result = await executeDdl(this, st, sql);
+          } finally {
+            this.bindingViewDefinition = false;
+          }
+          if (st.kind.startsWith("create")) recordOwnership(this, before);
+          if (st.kind === "create_schema" && creatingRole(this) !== undefined && result.notices.length === 0) this.db.catalog.access.schema(st.name).owner = creatingRole(this)!;
+          if (st.text) this.logDdl(st.text);
           // a new view's initial contents are complete when CREATE returns, model answers included
           if (st.kind === "create_view") {
             await this.db.streams.settle();
@@ -269,6 +341,7 @@ export class Session {
     let sub: Subscription;
     const rel = st.name ? db.catalog.getRelation(st.name.parts, st.name.pos) : undefined;
     if (rel && rel.kind !== "view") {
+      if (this.enforcesPrivileges) readAccess(this).hook.read(rel, undefined, st.name?.pos, new QueryContext(this.binderEnv(sql)));
       if (rel.kind === "sink") throw new SqlError(SqlState.WrongObjectType, `cannot subscribe to sink "${rel.name}"`, { position: st.pos });
       sub = new Subscription(rel.columns.map((c) => ({ name: c.name, type: c.type })));
       // the snapshot, then changes as they commit

@@ -4,6 +4,7 @@
 // statement produced (plain data), which the planner binds when it uses them.
 
 import { DataType, SqlError, SqlState } from "../types/index.js";
+import { AccessControl, type AclItem } from "./acl.js";
 
 export type RelationKind = "table" | "stream" | "view" | "materialized_view" | "source" | "sink" | "system";
 
@@ -40,6 +41,12 @@ export interface RelationEntry {
   retain?: boolean;
   /** streams: the stream late rows are sent to (WITH (late_rows = 'name')) */
   lateRowsTarget?: string;
+  /** the owning role (absent: the bootstrap superuser `sage`) */
+  owner?: string;
+  /** GRANTed privileges (absent: the default, the owner has all) */
+  acl?: AclItem[];
+  /** column-level privileges by column name */
+  columnAcl?: Record<string, AclItem[]>;
 }
 
 export interface IndexEntry {
@@ -92,6 +99,10 @@ export interface ModelEntry {
   /** the statement that created it (replayed on recovery) */
   definition?: string;
   isDefault?: boolean;
+  /** the owning role (absent: the bootstrap superuser `sage`) */
+  owner?: string;
+  /** GRANT USAGE ON MODEL (absent: the default, the owner only; the built-in model: PUBLIC too) */
+  acl?: AclItem[];
 }
 
 /** A role (CREATE USER / CREATE ROLE); its password is kept only as a SCRAM-SHA-256 or MD5 secret. */
@@ -103,6 +114,8 @@ export interface RoleEntry {
   createrole: boolean;
   /** `SCRAM-SHA-256$iter:salt$StoredKey:ServerKey` or `md5<hex>`; null: no password */
   passwordSecret: string | null;
+  /** INHERIT (the default): the role uses the privileges of the roles it is a member of */
+  inherit?: boolean;
 }
 
 /** A user-defined function (CREATE FUNCTION); overloads share a name and differ in parameter types. */
@@ -144,6 +157,8 @@ export class Catalog {
   readonly roles = new Map<string, RoleEntry>();
   /** user-defined functions by (schema-less, lower-case) name; each list holds the overloads */
   private readonly functions = new Map<string, FunctionEntry[]>();
+  /** schema and database ACLs, role memberships, default privileges (see acl.ts) */
+  readonly access = new AccessControl();
   private relations = new Map<string, RelationEntry>();
   private byName = new Map<string, string>();
   private indexes = new Map<string, IndexEntry>();

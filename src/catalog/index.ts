@@ -11,3 +11,4 @@ export {
   type FunctionEntry,
   functionSignature,
 } from "./catalog.js";
+export * from "./acl.js";

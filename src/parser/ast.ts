@@ -465,6 +465,7 @@ export type Statement =
   | ResetStatement
   | TransactionStatement
   | GrantStatement
+  | AlterDefaultPrivilegesStatement
   | CancelJobStatement;
 
 /** Every statement carries its text span so errors and logs can quote it. */
@@ -805,6 +806,17 @@ export interface GrantStatement extends StatementBase {
   grantees: string[];
   withGrantOption: boolean;
   cascade?: boolean;
+  /** GRANTED BY role */
+  grantedBy?: string;
+}
+
+/** ALTER DEFAULT PRIVILEGES [FOR ROLE r, ...] [IN SCHEMA s, ...] GRANT|REVOKE ... ON TABLES ... */
+export interface AlterDefaultPrivilegesStatement extends StatementBase {
+  kind: "alter_default_privileges";
+  roles: string[];
+  schemas: string[];
+  /** its `on` names the object class: { objectKind: "table", names: [tables] } */
+  action: GrantStatement;
 }
 
 /** CANCEL JOB n */

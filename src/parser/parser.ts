@@ -171,6 +171,7 @@ export class SqlParser extends EmbeddedActionsParser {
   transactionStatement!: Rule<[], A.TransactionStatement>;
   grantStatement!: Rule<[], A.GrantStatement>;
   grantTarget!: Rule<[], NonNullable<A.GrantStatement["on"]>>;
+  alterDefaultPrivileges!: Rule<[], A.AlterDefaultPrivilegesStatement>;
   cancelStatement!: Rule<[], A.CancelJobStatement>;
 
   constructor() {

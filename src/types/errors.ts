@@ -43,6 +43,7 @@ export const SqlState = {
   InvalidSchemaName: "3F000",
   SyntaxError: "42601",
   InsufficientPrivilege: "42501",
+  InvalidGrantOperation: "0LP01",
   UndefinedColumn: "42703",
   UndefinedTable: "42P01",
   UndefinedFunction: "42883",

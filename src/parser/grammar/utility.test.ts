@@ -132,6 +132,19 @@ describe("GRANT / REVOKE", () => {
     expect(stmt("GRANT USAGE ON SCHEMA s TO bob")).toMatchObject({ on: { objectKind: "schema" } });
   });
 
+  it("parses GRANTED BY", () => {
+    expect(stmt("GRANT SELECT ON t TO bob GRANTED BY alice")).toMatchObject({ grantees: ["bob"], grantedBy: "alice" });
+    expect(stmt("REVOKE SELECT ON t FROM bob GRANTED BY current_user CASCADE")).toMatchObject({ grantedBy: "current_user", cascade: true });
+  });
+
+  it("parses ALTER DEFAULT PRIVILEGES", () => {
+    expect(stmt("ALTER DEFAULT PRIVILEGES FOR ROLE a, b IN SCHEMA s GRANT SELECT ON TABLES TO c WITH GRANT OPTION")).toMatchObject({
+      kind: "alter_default_privileges", roles: ["a", "b"], schemas: ["s"],
+      action: { kind: "grant", revoke: false, privileges: [{ name: "select" }], grantees: ["c"], withGrantOption: true, on: { names: [{ parts: ["tables"] }] } },
+    });
+    expect(stmt("ALTER DEFAULT PRIVILEGES REVOKE ALL ON TABLES FROM PUBLIC")).toMatchObject({ roles: [], schemas: [], action: { revoke: true, grantees: ["public"] } });
+  });
+
   it("parses revokes and role grants", () => {
     expect(stmt("REVOKE SELECT ON t FROM bob CASCADE")).toEqual({
       kind: "grant", revoke: true, privileges: [{ name: "select" }], on: { objectKind: "table", names: [{ parts: ["t"] }] },

@@ -55,6 +55,7 @@ export function defineUtilityRules($: SqlParser): void {
       { ALT: (): A.Statement => $.s(14, $.transactionStatement) },
       { ALT: (): A.Statement => $.s(15, $.grantStatement) },
       { ALT: (): A.Statement => $.s(16, $.cancelStatement) },
+      { ALT: (): A.Statement => $.s(17, $.alterDefaultPrivileges) },
     ]),
   );
 
@@ -509,6 +510,12 @@ export function defineUtilityRules($: SqlParser): void {
       $.c(2, Ident);
       return true;
     }) ?? false;
+    // GRANTED BY role ("granted" is not a keyword)
+    const grantedBy = $.opt(7, () => {
+      $.c(3, Ident);
+      $.c(0, K.BY);
+      return $.s(4, $.colLabel);
+    }, () => $.isIdent($.la(1)) && $.la(1).image.toLowerCase() === "granted");
     const cascade = $.opt(6, () =>
       $.alt(4, [
         { ALT: () => { $.c(0, K.CASCADE); return true; } },
@@ -519,6 +526,7 @@ export function defineUtilityRules($: SqlParser): void {
     $.act(() => {
       if (on) g.on = on;
       if (cascade !== undefined) g.cascade = cascade;
+      if (grantedBy !== undefined) g.grantedBy = grantedBy;
     });
     return g;
   });
@@ -554,6 +562,24 @@ export function defineUtilityRules($: SqlParser): void {
       true,
     ),
   );
+
+  $.alterDefaultPrivileges = $.rule("alterDefaultPrivileges", (): A.AlterDefaultPrivilegesStatement => {
+    $.c(0, K.ALTER);
+    $.c(0, K.DEFAULT);
+    $.c(0, K.PRIVILEGES);
+    const roles = $.opt(0, () => {
+      $.c(0, K.FOR);
+      $.alt(0, [{ ALT: () => $.c(0, K.ROLE) }, { ALT: () => $.c(0, K.USER) }]);
+      return $.sep(0, () => $.s(0, $.ident));
+    }) ?? [];
+    const schemas = $.opt(1, () => {
+      $.c(0, K.IN);
+      $.c(0, K.SCHEMA);
+      return $.sep(1, () => $.s(1, $.ident));
+    }) ?? [];
+    const action = $.s(2, $.grantStatement);
+    return { kind: "alter_default_privileges", roles, schemas, action };
+  });
 
   $.cancelStatement = $.rule("cancelStatement", (): A.CancelJobStatement => {
     $.c(0, K.CANCEL);

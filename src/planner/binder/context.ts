@@ -1,7 +1,7 @@
 // Binding state shared across one statement: the catalog, $n parameter types, CTEs in scope, and
 // the chain of enclosing queries through which a correlated subquery reaches outer columns.
 
-import type { Catalog } from "../../catalog/index.js";
+import type { Catalog, ModelEntry, RelationEntry } from "../../catalog/index.js";
 import type { Query, WindowSpec } from "../../parser/ast.js";
 import { DataType, SqlError, SqlState, Types } from "../../types/index.js";
 import type { AggregateCall, BoundExpr, WindowCall } from "../physical-plan.js";
@@ -17,6 +17,19 @@ export interface BinderEnv {
   readRelations: Set<string>;
   /** UPDATE/DELETE: the target relation, whose scan also yields its row ids (as system column ctid) */
   rowIdRelation?: string;
+  /**
+   * Privilege checks (absent: none, e.g. superusers): called for each relation the statement
+   * reads, with `asRole` the owner of the view being expanded (views read with their owner's
+   * rights) or undefined (the session's role); and for each model EMBED / GENERATE uses.
+   */
+  access?: {
+    read(rel: RelationEntry, asRole: string | undefined, position: number | undefined, ctx: QueryContext): void;
+    /** a schema-qualified name in the statement's own text is about to be looked up */
+    schema(name: string, position: number | undefined): void;
+    model(model: ModelEntry, position: number | undefined): void;
+  };
+  /** while binding a view's query: its owner */
+  viewOwner?: string;
   /** counter for plan-unique ids (recursive CTE working tables) */
   nextId?: number;
 }

@@ -36,6 +36,7 @@ function col(index: number, type: DataType): BoundExpr {
 function writableTarget(env: BinderEnv, name: A.QualifiedName, verb: string): RelationEntry {
   const rel = env.catalog.getRelation(name.parts, name.pos);
   if (rel.kind === "table" || (rel.kind === "stream" && verb === "insert")) return rel;
+  if (rel.kind === "materialized_view") throw new SqlError(SqlState.WrongObjectType, `cannot change materialized view "${rel.name}"`, { position: name.pos });
   const what = rel.kind === "stream" ? "stream (streams are append-only)" : rel.kind.replace("_", " ");
   throw new SqlError(SqlState.WrongObjectType, `cannot ${verb} ${verb === "insert" ? "into" : ""} ${what} "${rel.name}"`.replace("  ", " "), { position: name.pos });
 }

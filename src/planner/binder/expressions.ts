@@ -548,6 +548,7 @@ function bindModelCall(name: "embed" | "generate", args: BoundExpr[], es: ExprSc
     });
   }
   if (model.task !== task) throw new SqlError(SqlState.WrongObjectType, `model "${model.name}" is a ${model.task} model, not a ${task} model`, { position: pos });
+  env.access?.model(model, pos);
   const callArgs: BoundExpr[] = [input, { kind: "const", type: Types.text, value: model.name }];
   if (args.length === 3) callArgs.push(coerce(env, args[2], Types.text, "implicit", pos));
   const type = name === "embed" ? Types.vector(model.dimensions) : asksForJson(callArgs[2]) ? Types.jsonb : Types.text;

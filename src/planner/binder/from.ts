@@ -5,6 +5,7 @@
 
 import { vectorJoinAsLateral } from "./vector-join.js";
 import type * as A from "../../parser/ast.js";
+import { BOOTSTRAP_SUPERUSER } from "../../catalog/index.js";
 import { DataType, SqlError, SqlState, Types, resolveOperator, typeEquals } from "../../types/index.js";
 import { columnsUsed, conjuncts, remapColumns } from "../bound-expr-walk.js";
 import type { BoundExpr, PhysicalPlan } from "../physical-plan.js";
@@ -265,11 +266,22 @@ function bindTableRef(item: A.TableRef, ctx: QueryContext): Bound {
       return { plan: q.plan, scope: namesScope(names, q.types, alias, item.alias?.columns) };
     }
   }
+  // a view's stored query was looked up when it was created: only the statement's own names now
+  if (parts.length > 1 && ctx.env.viewOwner === undefined) ctx.env.access?.schema(parts[parts.length - 2], item.pos);
   const rel = ctx.env.catalog.getRelation(parts, item.pos);
   ctx.env.readRelations.add(rel.id);
+  // the target of UPDATE / DELETE is checked for its own privilege by the caller
+  if (ctx.env.rowIdRelation !== rel.id) ctx.env.access?.read(rel, ctx.env.viewOwner, item.pos, ctx);
   if (rel.kind === "view") {
     const vctx = new QueryContext(ctx.env);
-    const q = bindQuery(rel.query as A.Query, vctx);
+    const outer = ctx.env.viewOwner;
+    ctx.env.viewOwner = rel.owner ?? BOOTSTRAP_SUPERUSER;
+    let q: ReturnType<typeof bindQuery>;
+    try {
+      q = bindQuery(rel.query as A.Query, vctx);
+    } finally {
+      ctx.env.viewOwner = outer;
+    }
     const names = rel.columns.map((c) => c.name);
     return { plan: q.plan, scope: namesScope(names, q.types, alias, item.alias?.columns) };
   }

@@ -3,7 +3,7 @@
 // and OIDs. Every pg_catalog relation and psql answer is computed from one of these.
 
 import { typeName, type DataType } from "../../types/index.js";
-import type { RelationEntry } from "../../catalog/index.js";
+import type { Membership, RelationEntry } from "../../catalog/index.js";
 import type { EngineDatabase } from "../engine.js";
 import { typeModifier, typeOid, wireType } from "../type-oids.js";
 import { AM_OIDS, OidRegistry } from "./oid-registry.js";
@@ -88,6 +88,8 @@ export interface CatalogModel {
   functions: ModelFunction[];
   byOid: Map<number, ModelRelation>;
   owner: string;
+  /** GRANT role TO member (pg_auth_members) */
+  memberships: readonly Membership[];
 }
 
 const RELKIND: Record<string, string> = { table: "r", stream: "r", view: "v", materialized_view: "m", source: "f", system: "v" };
@@ -222,5 +224,5 @@ export function buildCatalogModel(db: EngineDatabase, oids: OidRegistry, owner: 
     returnsSet: f.returnsTable !== undefined,
     source: f.body,
   }));
-  return { namespaces, relations, functions, byOid, owner };
+  return { namespaces, relations, functions, byOid, owner, memberships: [...db.catalog.access.memberships] };
 }

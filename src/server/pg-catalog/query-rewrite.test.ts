@@ -21,6 +21,7 @@ const model: CatalogModel = {
   ],
   byOid: new Map(),
   owner: "sage",
+  memberships: [],
 };
 
 describe("rewriteCatalogQuery", () => {

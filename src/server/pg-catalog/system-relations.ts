@@ -7,7 +7,8 @@
 import { Types, typeCategory, type DataType } from "../../types/index.js";
 import type { EngineSession } from "../engine.js";
 import { builtinTypes, VECTOR_OID } from "../type-oids.js";
-import { JAVASCRIPT_LANGUAGE_OID, type CatalogModel } from "./catalog-model.js";
+import { JAVASCRIPT_LANGUAGE_OID, type CatalogModel, type ModelRelation } from "./catalog-model.js";
+import { BOOTSTRAP_SUPERUSER, PRIVILEGE_NAME, PUBLIC, defaultAcl, formatAclItem, type AclItem } from "../../catalog/index.js";
 import { AM_OIDS, BOOTSTRAP_SUPERUSER_OID, DATABASE_OID, NAMESPACE_OIDS, TEXT_COLLATION_OID } from "./oid-registry.js";
 
 export interface SystemColumn {
@@ -62,6 +63,17 @@ function cols(spec: string): SystemColumn[] {
 
 const isString = (id: string) => id === "text" || id === "varchar" || id === "char";
 
+/** relacl / attacl: aclitems as text (null: the default, as Postgres shows it) */
+function aclText(acl: AclItem[] | undefined): string[] | null {
+  return acl ? acl.map((i) => formatAclItem(i, "relation")) : null;
+}
+
+function relationOwnerOid(ctx: CatalogContext, r: ModelRelation): number {
+  // (the emulation reports the session's user as the bootstrap superuser, OID 10)
+  const owner = r.entry?.owner ?? BOOTSTRAP_SUPERUSER;
+  return ctx.roles.includes(owner) ? ctx.roleOid(owner) : BOOTSTRAP_SUPERUSER_OID;
+}
+
 export const SYSTEM_RELATIONS: SystemRelation[] = [
   {
     schema: "pg_catalog",
@@ -78,10 +90,10 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
       relispopulated:b relreplident:t relispartition:b relrewrite:i relacl:ta reloptions:ta relpartbound:t`),
     rows: (ctx) =>
       ctx.model.relations.map((r) => [
-        r.oid, r.name, r.namespaceOid, 0, 0, BOOTSTRAP_SUPERUSER_OID, r.amOid,
+        r.oid, r.name, r.namespaceOid, 0, 0, relationOwnerOid(ctx, r), r.amOid,
         r.oid, 0, 0, -1, 0, 0, r.indexes.length > 0, false, "p", r.relkind,
         r.columns.length, 0, r.relkind === "v", false, false, false, false,
-        true, "d", false, 0, null, r.options ? Object.entries(r.options).map(([k, v]) => `${k}=${v}`) : null, null,
+        true, "d", false, 0, aclText(r.entry?.acl), r.options ? Object.entries(r.options).map(([k, v]) => `${k}=${v}`) : null, null,
       ]),
   },
   {
@@ -95,7 +107,7 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
         r.columns.map((c) => [
           r.oid, c.name, c.typeOid, -1, c.typlen, c.num, c.type.id === "array" ? 1 : 0, -1, c.typmod,
           c.typlen > 0, c.typlen === 8 ? "d" : c.typlen === 2 ? "s" : c.typlen === 1 ? "c" : "i", c.typlen > 0 ? "p" : "x", "", c.notNull, c.defaultText !== undefined, false, "",
-          "", false, true, 0, isString(c.type.id) ? TEXT_COLLATION_OID : 0, null, null, null,
+          "", false, true, 0, isString(c.type.id) ? TEXT_COLLATION_OID : 0, aclText(r.entry?.columnAcl?.[c.name]), null, null,
         ]),
       ),
   },
@@ -245,6 +257,20 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
   },
   {
     schema: "information_schema",
+    name: "table_privileges",
+    columns: cols("grantor:t grantee:t table_catalog:t table_schema:t table_name:t privilege_type:t is_grantable:t with_hierarchy:t"),
+    rows: (ctx) =>
+      ctx.model.relations
+        .filter((r) => r.entry && r.entry.kind !== "system" && r.relkind !== "i")
+        .flatMap((r) => {
+          const owner = r.entry!.owner ?? BOOTSTRAP_SUPERUSER;
+          return (r.entry!.acl ?? defaultAcl("relation", owner)).flatMap((i) =>
+            [...i.privs].map((l) => [i.grantor, i.grantee === PUBLIC ? "PUBLIC" : i.grantee, ctx.database, r.schema, r.name, PRIVILEGE_NAME[l], i.grantable.includes(l) || i.grantee === owner ? "YES" : "NO", l === "r" ? "YES" : "NO"]),
+          );
+        }),
+  },
+  {
+    schema: "information_schema",
     name: "tables",
     columns: cols("table_catalog:t table_schema:t table_name:t table_type:t self_referencing_column_name:t reference_generation:t user_defined_type_catalog:t user_defined_type_schema:t user_defined_type_name:t is_insertable_into:t is_typed:t commit_action:t"),
     rows: (ctx) =>
@@ -337,7 +363,15 @@ SYSTEM_RELATIONS.push(
     columns: cols("oid:i definition:t"),
     rows: (ctx) => ctx.model.relations.filter((r) => r.definition !== undefined).map((r) => [r.oid, r.definition]),
   },
-  emptyRelation("pg_auth_members", "roleid:i member:i grantor:i admin_option:b"),
+  {
+    schema: "pg_catalog",
+    name: "pg_auth_members",
+    columns: cols("roleid:i member:i grantor:i admin_option:b"),
+    rows: (ctx) =>
+      ctx.model.memberships
+        .filter((m) => ctx.roles.includes(m.role) && ctx.roles.includes(m.member))
+        .map((m) => [ctx.roleOid(m.role), ctx.roleOid(m.member), ctx.roles.includes(m.grantor) ? ctx.roleOid(m.grantor) : BOOTSTRAP_SUPERUSER_OID, m.admin]),
+  },
   emptyRelation("pg_inherits", "inhrelid:i inhparent:i inhseqno:i inhdetachpending:b"),
   emptyRelation("pg_policy", "oid:i polname:t polrelid:i polcmd:t polpermissive:b polroles:ia polqual:t polwithcheck:t"),
   emptyRelation("pg_statistic_ext", "oid:i stxrelid:i stxname:t stxnamespace:i stxowner:i stxstattarget:i stxkeys:sa stxkind:ta stxexprs:t"),

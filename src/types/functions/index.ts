@@ -30,6 +30,7 @@ import { registerJson } from "./json.js";
 import { registerVector } from "./vector.js";
 import { registerArrays } from "./array.js";
 import { registerMisc } from "./misc.js";
+import { registerPrivilegeInquiry } from "./privilege-inquiry.js";
 
 registerOperators();
 registerDatetime();
@@ -41,6 +42,7 @@ registerJson();
 registerVector();
 registerArrays();
 registerMisc();
+registerPrivilegeInquiry();
 
 export { resolveFunction, resolveOperator, resolveAmong } from "./resolve.js";
 export { getFunction, hasFunction, type EvalContext, type ScalarFunction, type FunctionResolution } from "./registry.js";

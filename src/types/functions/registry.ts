@@ -17,8 +17,12 @@ export interface EvalContext {
   /** session TimeZone (IANA name, 'UTC', or a POSIX offset) */
   timeZone: string;
   random(): number;
-  /** the session's user (current_user, session_user); 'sage' when unset */
+  /** the session's current role (current_user); 'sage' when unset */
   user?: string;
+  /** the session's login role (session_user); `user` when unset */
+  sessionUser?: string;
+  /** answers has_table_privilege(role, ...) and its family (the session knows roles and ACLs) */
+  privileges?: (fn: string, args: string[]) => boolean;
 }
 
 export interface ScalarFunction {
