@@ -26,7 +26,12 @@ function asUser(cmd: string): string {
   try {
     execFileSync("id", [USER], { stdio: "ignore" });
   } catch {
-    execFileSync("useradd", ["-m", USER]);
+    // another test file may be creating it at the same moment: fine if it exists afterwards
+    try {
+      execFileSync("useradd", ["-m", USER], { stdio: "ignore" });
+    } catch {
+      execFileSync("id", [USER], { stdio: "ignore" });
+    }
   }
   return execFileSync("su", [USER, "-s", "/bin/bash", "-c", cmd], { encoding: "utf8" });
 }
