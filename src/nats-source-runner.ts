@@ -21,6 +21,8 @@ import { Chunk, SqlError, SqlState, formatValue, parseValue } from "./types/inde
 
 /** messages per batch at most (one epoch, one fsync) */
 const BATCH_MESSAGES = 4096;
+/** how long a partial batch waits for more messages before it is committed, ms */
+const TAIL_MS = 20;
 const MAX_BACKOFF_MS = 5000;
 
 interface Incoming {
@@ -89,18 +91,35 @@ export class NatsSourceRunner implements SourceTask {
     this.stopIterator = () => msgs.stop();
     this.error = null;
     let batch: Incoming[] = [];
-    for await (const m of msgs as AsyncIterable<JsMsg>) {
-      if (this.stopped) return;
-      if (m.seq <= this.lastSeq) {
-        m.ack(); // a durable consumer's redelivery of a message already logged
-        continue;
+    // a partial batch is committed once no message has come for a moment: the iterator's pending
+    // count does not always reach 0 when the stream goes quiet, and a tail must not wait forever
+    let tail: ReturnType<typeof setTimeout> | null = null;
+    const commitTail = () => {
+      tail = null;
+      if (batch.length === 0 || this.stopped) return;
+      const b = batch;
+      batch = [];
+      this.commit(b);
+    };
+    try {
+      for await (const m of msgs as AsyncIterable<JsMsg>) {
+        if (this.stopped) return;
+        if (m.seq <= this.lastSeq) {
+          m.ack(); // a durable consumer's redelivery of a message already logged
+          continue;
+        }
+        batch.push({ payload: m.string(), seq: m.seq, ack: this.options.consumer !== undefined ? () => m.ack() : undefined });
+        if (tail !== null) clearTimeout(tail);
+        tail = null;
+        if (batch.length >= BATCH_MESSAGES || msgs.getPending() === 0) {
+          const b = batch; // taken before waiting, so the tail timer never commits it twice
+          batch = [];
+          await this.untilNotOverloaded();
+          this.commit(b);
+        } else tail = setTimeout(commitTail, TAIL_MS);
       }
-      batch.push({ payload: m.string(), seq: m.seq, ack: this.options.consumer !== undefined ? () => m.ack() : undefined });
-      if (batch.length >= BATCH_MESSAGES || msgs.getPending() === 0) {
-        await this.untilNotOverloaded();
-        this.commit(batch);
-        batch = [];
-      }
+    } finally {
+      if (tail !== null) clearTimeout(tail);
     }
   }
 
