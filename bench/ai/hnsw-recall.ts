@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exactSearch, MetricKind } from "usearch";
 import { VectorIndex, loadGloveModel } from "../../src/ai/index.js";
+import { uniformVectors } from "./random-vectors.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -20,20 +21,7 @@ const Q = arg("queries", 1000);
 const D = 100;
 const K = 10;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function uniform(n: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const out = new Float32Array(n * D);
-  for (let i = 0; i < out.length; i++) out[i] = r() * 2 - 1;
-  return out;
-}
+const uniform = (n: number, seed: number) => uniformVectors(n, D, seed);
 
 function exactTop(data: Float32Array, queries: Float32Array): Set<bigint>[] {
   const t0 = performance.now();

@@ -10,6 +10,7 @@
 
 import { exactSearch, MetricKind } from "usearch";
 import { Database } from "../../src/index.js";
+import { uniformVectors } from "./random-vectors.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -22,20 +23,7 @@ const Q = arg("queries", quick ? 200 : 500);
 const D = 100;
 const K = 10;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function uniform(n: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const out = new Float32Array(n * D);
-  for (let i = 0; i < out.length; i++) out[i] = r() * 2 - 1;
-  return out;
-}
+const uniform = (n: number, seed: number) => uniformVectors(n, D, seed);
 
 const text = (v: Float32Array) => `[${Array.from(v, (x) => x.toPrecision(7)).join(",")}]`;
 
