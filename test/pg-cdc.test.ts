@@ -22,11 +22,7 @@ async function rows(db: Database, sql: string): Promise<string[]> {
   return r.rows.map((row) => row.map((v, i) => (v === null ? "NULL" : formatValue(r.columns[i].type, v))).join("|"));
 }
 
-/** Postgres's own text for a query's rows (every value cast to text there). */
-async function pgRows(sql: string): Promise<string[]> {
-  const r = await server.query(sql);
-  return r.rows.map((row) => Object.values(row).map((v) => (v === null ? "NULL" : String(v))).join("|"));
-}
+const pgRows = (sql: string) => server.textRows(sql);
 
 async function until(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;

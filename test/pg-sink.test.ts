@@ -22,10 +22,7 @@ async function rows(db: Database, sql: string): Promise<string[]> {
   return r.rows.map((row) => row.map((v, i) => (v === null ? "NULL" : formatValue(r.columns[i].type, v))).join("|"));
 }
 
-async function pgRows(sql: string): Promise<string[]> {
-  const r = await server.query(sql);
-  return r.rows.map((row) => Object.values(row).map((v) => (v === null ? "NULL" : String(v))).join("|"));
-}
+const pgRows = (sql: string) => server.textRows(sql);
 
 const conn = () => `connector = 'postgres', hostname = '127.0.0.1', port = '${PORT}', username = 'postgres', database = 'postgres'`;
 

@@ -41,6 +41,8 @@ export interface PgServer {
   dir: string;
   config: { host: string; port: number; user: string; database: string };
   query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /** a query's rows as Postgres's own text, values joined by `|` (NULL as `NULL`), to compare with ours */
+  textRows(sql: string): Promise<string[]>;
   /** stop (fast), keeping the data directory: start() brings it back */
   stop(): void;
   start(): void;
@@ -76,6 +78,10 @@ export function startPostgres(port: number, settings: string[] = ["wal_level=log
       } finally {
         await c.end();
       }
+    },
+    async textRows(sql) {
+      const r = await this.query(sql);
+      return r.rows.map((row) => Object.values(row).map((v) => (v === null ? "NULL" : String(v))).join("|"));
     },
     stop,
     start,
