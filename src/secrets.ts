@@ -134,18 +134,7 @@ export function showSecrets(session: Session): StatementResult {
 
 /** CREATE MODEL's WITH list as text; `api_key = SECRET name` becomes a reference (api_key_secret), never the value. */
 export function modelOptionMap(opts: A.WithOptions): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const o of opts) {
-    const key = o.key.toLowerCase();
-    const v = o.value;
-    if (v.kind === "secret") {
-      if (key !== "api_key") throw new SqlError(SqlState.FeatureNotSupported, `option "${o.key}" cannot take a SECRET`, { position: o.pos });
-      out.api_key_secret = v.name;
-      continue;
-    }
-    out[key] = v.kind === "boolean" ? String(v.value) : v.value;
-  }
-  return out;
+  return optionsWithSecretReference(opts, "api_key");
 }
 
 /**
@@ -153,13 +142,18 @@ export function modelOptionMap(opts: A.WithOptions): Record<string, string> {
  * reference (password_secret), never the value: the connector opens the secret when it connects.
  */
 export function connectorOptionMap(opts: A.WithOptions): Record<string, string> {
+  return optionsWithSecretReference(opts, "password", "Only password = SECRET name.");
+}
+
+/** WITH options as text, where `<secretKey> = SECRET name` is kept as `<secretKey>_secret = name`; SECRET on any other key is refused. */
+function optionsWithSecretReference(opts: A.WithOptions, secretKey: string, hint?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const o of opts) {
     const key = o.key.toLowerCase();
     const v = o.value;
     if (v.kind === "secret") {
-      if (key !== "password") throw new SqlError(SqlState.FeatureNotSupported, `option "${o.key}" cannot take a SECRET`, { position: o.pos, hint: "Only password = SECRET name." });
-      out.password_secret = v.name;
+      if (key !== secretKey) throw new SqlError(SqlState.FeatureNotSupported, `option "${o.key}" cannot take a SECRET`, { position: o.pos, ...(hint ? { hint } : {}) });
+      out[`${secretKey}_secret`] = v.name;
       continue;
     }
     out[key] = v.kind === "boolean" ? String(v.value) : v.value;
