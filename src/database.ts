@@ -17,6 +17,8 @@ import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
+import { DatabaseCluster } from "./database-cluster.js";
+import type { DatabaseEntry } from "./catalog/index.js";
 import type { EngineMetrics } from "./server/index.js";
 
 export interface DatabaseOptions {
@@ -43,6 +45,8 @@ export interface SessionOptions {
   applicationName?: string;
   /** may create javascript functions and the like (default true: the built-in sage role is one) */
   superuser?: boolean;
+  /** called once when the session closes (a client session counts against its database's connection limit) */
+  onClose?: () => void;
 }
 
 export class Database implements RelationReader {
@@ -73,11 +77,17 @@ export class Database implements RelationReader {
   readonly secrets: Secrets;
   /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
   functions!: UserFunctions;
+  /** the process's databases (CREATE DATABASE); this one is among them */
+  readonly cluster: DatabaseCluster;
 
-  private constructor(readonly options: DatabaseOptions) {
+  private constructor(
+    readonly options: DatabaseOptions,
+    cluster?: DatabaseCluster,
+  ) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
     this.secrets = new Secrets(new SecretCipher(dir));
     this.models = new ModelFunctions(this.catalog, dir, (name) => this.secrets.resolve(name));
+    this.cluster = cluster ?? new DatabaseCluster(this, dir ?? null, (entry) => Database.openMember(this, entry));
   }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
@@ -87,7 +97,29 @@ export class Database implements RelationReader {
     registerSageCatalog(db);
     db.functions = new UserFunctions(db);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
+    await db.cluster.openAll();
     return db;
+  }
+
+  /** Another database of `root`'s cluster (CREATE DATABASE): its own catalog and log, the shared roles. */
+  private static async openMember(root: Database, entry: DatabaseEntry): Promise<Database> {
+    const dataDir = root.cluster.dataDir(entry);
+    const db = new Database({ ...root.options, dataDir, memory: dataDir === undefined }, root.cluster);
+    db.catalog.joinCluster(root.catalog, entry);
+    db.catalog.roles = DatabaseCluster.replayRoles(root.catalog.roles);
+    registerSageCatalog(db);
+    db.functions = new UserFunctions(db);
+    try {
+      if (dataDir !== undefined) await db.recover(dataDir);
+    } finally {
+      db.catalog.roles = root.catalog.roles;
+    }
+    return db;
+  }
+
+  /** This database's name (current_database()). */
+  get name(): string {
+    return this.cluster.entryOf(this).name;
   }
 
   /** Opens the data directory and replays its log: catalog, tables and views come back as they were. */
@@ -201,6 +233,8 @@ export class Database implements RelationReader {
    * would show what it may have lost, fail until a restart recovers from the log.
    */
   async durable(): Promise<void> {
+    // statements on the cluster's roles and databases are logged by the first database
+    if (this.cluster.root !== this) await this.cluster.root.durable();
     if (this.replaying || this.wal === null) return;
     if (this.wal.failed) throw this.logFailure ?? this.wal.failed;
     try {
@@ -296,6 +330,8 @@ export class Database implements RelationReader {
   /** A new session (one per client connection). */
   connect(options: SessionOptions = {}): Session {
     if (this.closed) throw new SqlError(SqlState.AdminShutdown, "the database is closed");
+    // a client naming a database: the cluster resolves it and checks CONNECT and the connection limit
+    if (options.database !== undefined) return this.cluster.connect(options);
     return new Session(this, options);
   }
 
@@ -305,7 +341,9 @@ export class Database implements RelationReader {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    if (this.cluster.root === this) for (const other of this.cluster.all()) if (other !== this) await other.close();
     // a clean close leaves a fresh checkpoint (when checkpoints are on), so the next open replays nothing
     try {
       if (this.checkpoints && this.checkpoints.interval > 0) this.checkpoints.checkpoint();

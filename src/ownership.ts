@@ -136,7 +136,11 @@ export function roleDependencies(cat: Catalog, role: string): string[] {
     if (s.owner === role) owns.push(`owner of schema ${schema}`);
     else if (mentions(s.acl)) privs.push(`privileges for schema ${schema}`);
   }
-  if (mentions(cat.access.database.acl)) privs.push("privileges for database sage");
+  // this catalog's own database (each database's catalog answers for its own)
+  const own = cat.access.database;
+  const dbName = cat.databases.list().find((e) => e.access === own)?.name ?? "sage";
+  if (own.owner === role) owns.push(`owner of database ${dbName}`);
+  else if (mentions(own.acl)) privs.push(`privileges for database ${dbName}`);
   for (const d of cat.access.defaults) if (d.owner === role || mentions(d.acl)) privs.push(`owner of default privileges on new relations belonging to role ${d.owner}${d.schema ? ` in schema ${d.schema}` : ""}`);
   return [...owns, ...privs];
 }
@@ -174,7 +178,11 @@ export function renameRoleReferences(cat: Catalog, from: string, to: string): vo
     if (s.owner === from) s.owner = to;
     fix(s.acl);
   }
-  fix(cat.access.database.acl);
+  // the cluster's databases (shared by every database's catalog: renaming twice finds nothing the second time)
+  for (const d of cat.databases.list()) {
+    if (d.access.owner === from) d.access.owner = to;
+    fix(d.access.acl);
+  }
   for (const m of cat.access.memberships) {
     if (m.role === from) m.role = to;
     if (m.member === from) m.member = to;

@@ -103,7 +103,7 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
       const cleared = role.passwordSecret?.startsWith("md5") === true;
       if (cleared) role.passwordSecret = null;
       roles.set(role.name, role);
-      renameRoleReferences(session.db.catalog, name, role.name);
+      for (const engine of session.db.cluster.all()) renameRoleReferences(engine.catalog, name, role.name);
       session.db.catalog.version++;
       return { result: result("ALTER ROLE", cleared ? ["MD5 password cleared because of role rename"] : []), logged: st.text ?? "" };
     } else throw new SqlError(SqlState.FeatureNotSupported, `this form of ALTER ${st.objectKind.toUpperCase()} is not supported yet`, { position: st.pos });
@@ -117,7 +117,8 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     if (name === session.user) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
     if (name === session.role) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
     if (roles.has(name)) {
-      checkRoleDroppable(session.db.catalog, name, n.pos);
+      // roles are the cluster's: what a role owns or was granted in any database keeps it
+      for (const engine of session.db.cluster.all()) checkRoleDroppable(engine.catalog, name, n.pos);
       forgetRole(session.db.catalog, name);
     }
     if (!roles.delete(name)) {

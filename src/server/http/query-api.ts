@@ -11,6 +11,8 @@ import type { EngineDatabase } from "../engine.js";
 export interface QueryRequest {
   sql: string;
   params: unknown[];
+  /** the database to run in (CREATE DATABASE); absent: the first one */
+  database?: string;
 }
 
 export interface QueryError {
@@ -31,15 +33,25 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
   } catch (e) {
     throw new SqlError(SqlState.InvalidTextRepresentation, `the request body is not JSON: ${(e as Error).message}`);
   }
-  const o = parsed as { sql?: unknown; params?: unknown };
+  const o = parsed as { sql?: unknown; params?: unknown; database?: unknown };
   if (typeof o !== "object" || o === null || typeof o.sql !== "string") throw new SqlError(SqlState.ProtocolViolation, 'the request body must be {"sql": "...", "params": [...]}');
   if (o.params !== undefined && !Array.isArray(o.params)) throw new SqlError(SqlState.ProtocolViolation, '"params" must be an array');
-  return { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
+  if (o.database !== undefined && typeof o.database !== "string") throw new SqlError(SqlState.ProtocolViolation, '"database" must be a string');
+  const req: QueryRequest = { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
+  if (typeof o.database === "string") req.database = o.database;
+  return req;
 }
 
 /** Runs the request as `user`; returns the JSON response body and its HTTP status. */
 export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+  let session: ReturnType<EngineDatabase["connect"]>;
+  try {
+    // a named database is checked as a pgwire connection's is (3D000, CONNECT, connection limit)
+    session = db.connect(req.database === undefined ? { user, applicationName: "sage-http" } : { user, database: req.database, applicationName: "sage-http" });
+  } catch (e) {
+    const err = toSqlError(e);
+    return { status: err.code === SqlState.InsufficientPrivilege ? 403 : 400, body: { results: [], error: errorJson(err) } };
+  }
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {
