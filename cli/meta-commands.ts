@@ -7,13 +7,16 @@ import type { RelationKind } from "./catalog-lookup.js";
 import { formatTable, toTable } from "./result-format.js";
 import { toErrorLike } from "./shell.js";
 
-export const META_COMMANDS = ["\\q", "\\?", "\\timing", "\\x", "\\d", "\\dt", "\\dv", "\\dm", "\\r", "\\p", "\\g", "\\i", "\\echo"];
+export const META_COMMANDS = ["\\c", "\\connect", "\\q", "\\?", "\\timing", "\\x", "\\d", "\\dt", "\\dv", "\\dm", "\\r", "\\p", "\\g", "\\i", "\\echo"];
 
 const HELP = `General
   \\q                     quit sage-sql
   \\?                     show this help
   \\timing [on|off]       toggle timing of statements
   \\x [on|off|auto]       toggle expanded output
+
+Connection
+  \\c[onnect] DBNAME       connect to another database (CREATE DATABASE)
 
 Query buffer
   \\g                     run the query buffer
@@ -86,6 +89,10 @@ export async function runMetaCommand(shell: Shell, line: string): Promise<LineOu
       return "continue";
     case "\\i":
       return includeFile(shell, args[0]);
+    case "\\c":
+    case "\\connect":
+      connectDatabase(shell, args[0]);
+      return "continue";
     case "\\d":
       if (args.length > 0) await describeRelation(shell, args[0]);
       else await listRelations(shell, null);
@@ -178,4 +185,21 @@ export function splitArgs(line: string): string[] {
     else words.push(m[3]);
   }
   return words;
+}
+
+/** `\c NAME`: psql's messages; a refused connection keeps the previous one. */
+function connectDatabase(shell: Shell, name: string | undefined): void {
+  const connect = shell.deps.connect;
+  if (!connect) {
+    shell.reportProblem("\\connect: not available here");
+    return;
+  }
+  if (name === undefined || name === "-") name = shell.database;
+  try {
+    const next = connect(name);
+    shell.useSessions(next.session, next.catalogSession, next.database);
+    shell.out.out(`You are now connected to database "${next.database}" as user "${next.user}".\n`);
+  } catch (e) {
+    shell.reportProblem(`\\connect: FATAL:  ${toErrorLike(e).message}\nPrevious connection kept`);
+  }
 }

@@ -47,8 +47,10 @@ export class DatabaseCluster {
 
   /** The database `engine` is (its directory entry). */
   entryOf(engine: Database): DatabaseEntry {
-    for (const [entry, e] of this.engines) if (e === engine) return entry;
-    throw new SqlError(SqlState.InternalError, "an engine outside its cluster");
+    // an engine's catalog holds its entry's access object (also while it opens, before it is listed here)
+    const entry = this.root.catalog.databases.list().find((e) => e.access === engine.catalog.access.database);
+    if (!entry) throw new SqlError(SqlState.InternalError, "an engine outside its cluster");
+    return entry;
   }
 
   /** Every open database's engine (DROP ROLE looks for what a role owns in each). */
