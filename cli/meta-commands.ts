@@ -7,7 +7,7 @@ import type { RelationKind } from "./catalog-lookup.js";
 import { formatTable, toTable } from "./result-format.js";
 import { toErrorLike } from "./shell.js";
 
-export const META_COMMANDS = ["\\c", "\\connect", "\\q", "\\?", "\\timing", "\\x", "\\d", "\\dt", "\\dv", "\\dm", "\\r", "\\p", "\\g", "\\i", "\\echo"];
+export const META_COMMANDS = ["\\c", "\\connect", "\\l", "\\q", "\\?", "\\timing", "\\x", "\\d", "\\dt", "\\dv", "\\dm", "\\r", "\\p", "\\g", "\\i", "\\echo"];
 
 const HELP = `General
   \\q                     quit sage-sql
@@ -28,6 +28,7 @@ Input/Output
   \\echo [STRING]         write string to standard output
 
 Informational
+  \\l                     list databases
   \\d                     list tables, views, materialized views and streams
   \\d NAME                describe table, view, materialized view or stream
   \\dt                    list tables
@@ -89,6 +90,9 @@ export async function runMetaCommand(shell: Shell, line: string): Promise<LineOu
       return "continue";
     case "\\i":
       return includeFile(shell, args[0]);
+    case "\\l":
+      await listDatabases(shell);
+      return "continue";
     case "\\c":
     case "\\connect":
       connectDatabase(shell, args[0]);
@@ -171,6 +175,18 @@ async function describeRelation(shell: Shell, name: string): Promise<void> {
   }
   const title = `${KIND_TITLES[relation?.kind ?? "table"]} "${relation?.name ?? bare}"`;
   const table = { ...toTable(result, shell.deps.formatValue), title, footers: [] };
+  shell.out.out(formatTable(table, { expanded: shell.settings.expanded }));
+}
+
+async function listDatabases(shell: Shell): Promise<void> {
+  let result;
+  try {
+    result = await shell.catalog.databases();
+  } catch (e) {
+    shell.reportError(toErrorLike(e));
+    return;
+  }
+  const table = { ...toTable(result, shell.deps.formatValue), title: "List of databases", footers: [] };
   shell.out.out(formatTable(table, { expanded: shell.settings.expanded }));
 }
 

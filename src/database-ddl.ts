@@ -75,6 +75,10 @@ function lookup(session: Session, name: string, pos: number | undefined): Databa
 export async function executeDatabaseDdl(session: Session, st: A.Statement): Promise<{ result: StatementResult; logged: string }> {
   const databases = session.db.catalog.databases;
   const replaying = session.db.isReplaying;
+  // creating or removing a database's files cannot be rolled back, so Postgres refuses both in a block
+  if (session.transactionStatus !== "I" && (st.kind === "create_database" || st.kind === "drop")) {
+    throw new SqlError(SqlState.ActiveSqlTransaction, `${st.kind === "drop" ? "DROP" : "CREATE"} DATABASE cannot run inside a transaction block`, { position: st.pos });
+  }
   if (st.kind === "create_database") {
     if (!replaying && !mayCreateDatabases(session)) throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to create database", { position: st.pos });
     let owner = session.role;

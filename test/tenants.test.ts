@@ -264,6 +264,40 @@ describe("database privileges", () => {
   });
 });
 
+describe("the sage-sql shell", () => {
+  it("\\l lists the databases and \\c switches between them; a refused \\c keeps the connection", async () => {
+    const input = [
+      "CREATE TABLE t (x INT); INSERT INTO t VALUES (1);",
+      "CREATE DATABASE other;",
+      "\\c other",
+      "CREATE TABLE t (x INT); INSERT INTO t VALUES (2), (3);",
+      "SELECT current_database(), count(*) FROM t;",
+      "\\c nosuchdb",
+      "SELECT current_database();",
+      "\\l",
+      "\\c sage",
+      "SELECT current_database(), count(*) FROM t;",
+      "BEGIN; DROP DATABASE other;",
+      "",
+    ].join("\n");
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, "--memory", "--no-history"], { stdio: ["pipe", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("exit", () => resolve({ stdout: out, stderr: err }));
+      child.stdin.end(input);
+    });
+    expect(stdout).toContain('You are now connected to database "other" as user "sage".');
+    expect(stdout).toMatch(/ other\s+\|\s+2\n/);
+    expect(stderr).toContain('\\connect: FATAL:  database "nosuchdb" does not exist\nPrevious connection kept');
+    expect(stdout).toMatch(/List of databases[\s\S]* sage +\| sage +\| +-1\n other +\| sage +\| +-1\n/);
+    expect(stdout).toMatch(/ sage\s+\|\s+1\n/);
+    expect(stderr).toContain("DROP DATABASE cannot run inside a transaction block");
+  }, 30_000);
+});
+
 describe("persistence", () => {
   it("a restart keeps both databases, their rows, views and grants", async () => {
     await stopServer();
