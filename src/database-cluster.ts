@@ -85,6 +85,16 @@ export class DatabaseCluster {
     return new ReplayRoles(shared);
   }
 
+  /**
+   * Logs `sql` in every database but the first and waits until it is durable: a role rename, so
+   * each database's replay renames its own objects' references at the right point of its log.
+   */
+  async logInMembers(sql: string): Promise<void> {
+    const members = this.all().filter((e) => e !== this.root);
+    for (const e of members) e.log([{ t: "ddl", sql }]);
+    for (const e of members) await e.durable();
+  }
+
   /** Client sessions open on `engine`. */
   clientCount(engine: Database): number {
     return this.clients.get(engine) ?? 0;

@@ -158,7 +158,7 @@ export function forgetRole(cat: Catalog, role: string): void {
 }
 
 /** ALTER ROLE ... RENAME TO: owners, ACL entries and memberships follow the new name. */
-export function renameRoleReferences(cat: Catalog, from: string, to: string): void {
+export function renameRoleReferences(cat: Catalog, from: string, to: string, shared = true): void {
   const fix = (acl: AclItem[] | null | undefined) => {
     for (const i of acl ?? []) {
       if (i.grantee === from) i.grantee = to;
@@ -178,6 +178,12 @@ export function renameRoleReferences(cat: Catalog, from: string, to: string): vo
     if (s.owner === from) s.owner = to;
     fix(s.acl);
   }
+  for (const d of cat.access.defaults) {
+    if (d.owner === from) d.owner = to;
+    fix(d.acl);
+  }
+  // `shared` false: only this database's own objects (another database replaying a rename in its log)
+  if (!shared) return;
   // the cluster's databases (shared by every database's catalog: renaming twice finds nothing the second time)
   for (const d of cat.databases.list()) {
     if (d.access.owner === from) d.access.owner = to;
@@ -187,10 +193,6 @@ export function renameRoleReferences(cat: Catalog, from: string, to: string): vo
     if (m.role === from) m.role = to;
     if (m.member === from) m.member = to;
     if (m.grantor === from) m.grantor = to;
-  }
-  for (const d of cat.access.defaults) {
-    if (d.owner === from) d.owner = to;
-    fix(d.acl);
   }
 }
 

@@ -306,6 +306,7 @@ export class Session {
         if (isRoleDdl(st)) {
           const role = executeRoleDdl(this, st);
           if (role.logged) this.logDdl(role.logged, true);
+          if (role.memberLog) await this.db.cluster.logInMembers(role.memberLog);
           return role.result;
         }
         if (isDatabaseDdl(st)) {

@@ -313,6 +313,46 @@ describe("persistence", () => {
     expect(await rows(frank, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'frank_s'")).toEqual([["1"]]);
   });
 
+  it("roles are the cluster's: a rename or drop after a role made objects in another database holds across restarts (embedded API)", async () => {
+    const roleDir = mkdtempSync(join(tmpdir(), "sage-tenants-roles-"));
+    // the owner as the catalog keeps it, and what that means: the owner reads, the other role is refused
+    const table = async (d: Database, name: string) => {
+      const owner = d.cluster.all().find((e) => e.name === "shop")!.catalog.findRelation([name])?.owner;
+      const reads = async (user: string) => d.connect({ user, database: "shop" }).execute(`SELECT * FROM ${name}`).then(() => "ok", (e: { code: string }) => e.code);
+      return [owner, await reads("alicia"), await reads("alice")];
+    };
+    try {
+      let d = await Database.open({ dataDir: roleDir });
+      await d.execute("CREATE ROLE alice LOGIN; CREATE ROLE temp LOGIN; CREATE DATABASE shop");
+      await d.connect({ database: "shop" }).execute("GRANT CREATE ON SCHEMA public TO alice");
+      const asAlice = d.connect({ user: "alice", database: "shop" });
+      await asAlice.execute("CREATE TABLE a1 (x INT)");
+      asAlice.close();
+      const asTemp = d.connect({ user: "temp", database: "shop" });
+      const shopAdmin = d.connect({ database: "shop" });
+      await shopAdmin.execute("GRANT CREATE ON SCHEMA public TO temp");
+      await asTemp.execute("CREATE TABLE t1 (x INT); DROP TABLE t1");
+      asTemp.close();
+      await shopAdmin.execute("REVOKE CREATE ON SCHEMA public FROM temp");
+      shopAdmin.close();
+      // the role that owns a table in shop cannot be dropped from the first database; the one that owns nothing can
+      await expect(d.execute("DROP ROLE alice")).rejects.toMatchObject({ code: "2BP01" });
+      await d.execute("DROP ROLE temp; ALTER ROLE alice RENAME TO alicia; CREATE ROLE alice LOGIN");
+      const asNewAlice = d.connect({ user: "alice", database: "shop" });
+      await d.connect({ database: "shop" }).execute("GRANT CREATE ON SCHEMA public TO alice");
+      await asNewAlice.execute("CREATE TABLE a2 (x INT)");
+      asNewAlice.close();
+      const before = [await table(d, "a1"), await table(d, "a2")];
+      expect(before).toEqual([["alicia", "ok", "42501"], ["alice", "42501", "ok"]]);
+      await d.close();
+      d = await Database.open({ dataDir: roleDir });
+      expect([await table(d, "a1"), await table(d, "a2")]).toEqual(before);
+      await d.close();
+    } finally {
+      rmSync(roleDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it("a database created just before a kill -9 is there after the restart", async () => {
     const killDir = mkdtempSync(join(tmpdir(), "sage-tenants-kill-"));
     const serve = async () => {
