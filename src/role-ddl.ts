@@ -1,8 +1,9 @@
 // CREATE USER / CREATE ROLE, ALTER USER / ALTER ROLE (attributes, PASSWORD, RENAME) and DROP
 // USER / DROP ROLE: the catalog's roles, which the server authenticates (with the password's
 // secret) and shows in pg_roles / pg_user / pg_authid. A password is stored as Postgres stores it
-// with password_encryption = scram-sha-256: as a SCRAM-SHA-256 secret (a given SCRAM or MD5
-// secret is kept as is), and the log records the secret, never the cleartext. Privileges and role
+// with password_encryption = scram-sha-256: as a SCRAM-SHA-256 secret (a given SCRAM secret is
+// kept as is; an MD5 hash is refused, since only SCRAM verifiers are stored — one already in an
+// older log still replays), and the log records the secret, never the cleartext. Privileges and role
 // membership are in grant.ts; what keeps a role from being dropped is in ownership.ts.
 
 import type * as A from "./parser/index.js";
@@ -32,16 +33,20 @@ export function isRoleDdl(st: A.Statement): boolean {
   return st.kind === "create_role" || isRoleDrop(st) || isRoleAlter(st);
 }
 
-/** The stored form of a password: a secret given as such, else its SCRAM-SHA-256 secret. */
-function passwordSecret(password: string | null): string | null {
+/** The stored form of a password: a SCRAM secret given as such, else its SCRAM-SHA-256 secret. */
+function passwordSecret(password: string | null, replaying: boolean, pos: number | undefined): string | null {
   if (password === null) return null;
-  if (password.startsWith("SCRAM-SHA-256$") || /^md5[0-9a-f]{32}$/.test(password)) return password;
+  if (/^md5[0-9a-f]{32}$/.test(password)) {
+    if (replaying) return password;
+    throw new SqlError(SqlState.InvalidParameterValue, "MD5 password hashes are not accepted: passwords are stored only as SCRAM-SHA-256 verifiers", { position: pos, hint: "Give the password itself (it is hashed with SCRAM-SHA-256) or a SCRAM-SHA-256 verifier." });
+  }
+  if (password.startsWith("SCRAM-SHA-256$")) return password;
   return formatScramVerifier(scramVerifierFromPassword(password));
 }
 
-function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: number | undefined): void {
+function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: number | undefined, replaying: boolean): void {
   for (const o of options) {
-    if (o.kind === "password") role.passwordSecret = passwordSecret(o.value);
+    if (o.kind === "password") role.passwordSecret = passwordSecret(o.value, replaying, pos);
     else if (o.kind === "flag") {
       if (o.name === "login") role.login = o.value;
       else if (o.name === "superuser") role.superuser = o.value;
@@ -85,7 +90,7 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     }
     if (roles.has(st.name) || st.name === session.user) throw new SqlError(SqlState.DuplicateObject, `role "${st.name}" already exists`, { position: st.pos });
     const role: RoleEntry = { name: st.name, login: st.user, superuser: false, createdb: false, createrole: false, passwordSecret: null, inherit: true };
-    applyOptions(role, st.options, st.pos);
+    applyOptions(role, st.options, st.pos, session.db.isReplaying);
     roles.set(role.name, role);
     session.db.catalog.version++;
     return { result: result("CREATE ROLE"), logged: roleDefinition("CREATE", role) };
@@ -94,7 +99,7 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     const name = st.name.parts[st.name.parts.length - 1];
     const role = roles.get(name);
     if (!role) throw new SqlError(SqlState.UndefinedObject, `role "${name}" does not exist`, { position: st.pos });
-    if (st.action.kind === "role_options") applyOptions(role, st.action.options, st.pos);
+    if (st.action.kind === "role_options") applyOptions(role, st.action.options, st.pos, session.db.isReplaying);
     else if (st.action.kind === "rename") {
       if (roles.has(st.action.newName)) throw new SqlError(SqlState.DuplicateObject, `role "${st.action.newName}" already exists`, { position: st.pos });
       roles.delete(name);

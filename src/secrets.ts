@@ -172,7 +172,7 @@ export function connectorSecrets(db: Database, options: Record<string, string>):
     throw new SqlError(SqlState.UndefinedObject, `secret "${named}" does not exist`, { hint: "CREATE SECRET name WITH (value = '...') or WITH (env = 'VARIABLE') first." });
   }
   return (name) => {
-    const v = db.secrets.resolve(name);
+    const v = db.openSecret(name, "connector");
     if (v === undefined) throw new SqlError(SqlState.UndefinedObject, `secret "${name}" does not exist`);
     return v;
   };

@@ -30,6 +30,8 @@ import { privilegeInquiry } from "./privilege-inquiry.js";
 import { executeGrant } from "./grant.js";
 import { alterDefaultPrivileges } from "./default-privileges.js";
 import { alterOwner, creatingRole, recordOwnership, setRole } from "./ownership.js";
+import { auditStatement, guardAuditLog } from "./audit-log.js";
+import { redactQuoted } from "./statement-redaction.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -117,19 +119,27 @@ export class Session {
       statements = this.parsed.get(sql);
     } catch (e) {
       this.failTransaction();
-      throw toSqlError(e).at(undefined, sql);
+      throw redactError(toSqlError(e).at(undefined, sql), sql);
     }
     for (const st of statements) {
       this.refuseInFailedTransaction(st);
       this.interrupt = statementInterrupt(options.signal, Number(this.settings.get("statement_timeout")));
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
-        const result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
-        await this.db.durable(); // group commit: success only once the log is fsync'd
+        let result: StatementResult;
+        try {
+          guardAuditLog(this, st);
+          result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
+          await this.db.durable(); // group commit: success only once the log is fsync'd
+        } catch (e) {
+          auditStatement(this, st, e);
+          throw e;
+        }
+        auditStatement(this, st);
         yield result;
       } catch (e) {
         this.failTransaction();
-        throw toPositionedSqlError(e, sql);
+        throw redactError(toPositionedSqlError(e, sql), sql);
       }
     }
   }
@@ -491,6 +501,13 @@ function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefine
   if (v === "null" || v === "fail") return v;
   if (v === "" || v === "default") return undefined;
   throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });
+}
+
+/** An error about `sql` with its passwords and secret values masked (a syntax error may quote them). */
+function redactError(e: SqlError, sql: string): SqlError {
+  e.message = redactQuoted(e.message, sql);
+  if (e.detail !== undefined) e.detail = redactQuoted(e.detail, sql);
+  return e;
 }
 
 export function rowsResult(command: string, columns: ResultColumn[], rows: unknown[][]): StatementResult {

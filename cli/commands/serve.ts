@@ -22,6 +22,7 @@ export interface ServeOptions {
   password?: string;
   tlsKey?: string;
   tlsCert?: string;
+  ssl?: string;
   maxConnections?: string;
   verbose?: boolean;
   logLevel?: string;
@@ -46,6 +47,7 @@ export function registerServe(program: Command): void {
     .option("--password <password>", "require this password (SCRAM-SHA-256) for --user on every connection; default $SAGE_PASSWORD, else loopback clients are trusted")
     .option("--tls-key <file>", "PEM private key: accept SSL connections")
     .option("--tls-cert <file>", "PEM certificate for --tls-key")
+    .option("--ssl <mode>", "prefer (default) or require: refuse connections without TLS (needs --tls-key and --tls-cert)")
     .option("--max-connections <n>", "sessions at once (default 100)")
     .option("--log-level <level>", "trace, debug, info, warn (default), error, fatal or silent")
     .option("--verbose", "log connections and errors to stderr (JSON lines): --log-level info")
@@ -64,6 +66,7 @@ export function serveFlags(o: ServeOptions) {
     "server.port": o.port === undefined ? undefined : { flag: "--port", value: o.port },
     "server.http_port": o.http === false ? { flag: "--no-http", value: "off" } : o.httpPort === undefined ? undefined : { flag: "--http-port", value: o.httpPort },
     "server.user": o.user === undefined ? undefined : { flag: "--user", value: o.user },
+    "server.ssl": o.ssl === undefined ? undefined : { flag: "--ssl", value: o.ssl },
     "server.max_connections": o.maxConnections === undefined ? undefined : { flag: "--max-connections", value: o.maxConnections },
     "system.data_dir": o.dataDir === undefined ? undefined : { flag: "--data-dir", value: o.dataDir },
     "runtime.checkpoint_interval": o.checkpointInterval === undefined ? undefined : { flag: "--checkpoint-interval", value: o.checkpointInterval },
@@ -84,6 +87,10 @@ async function serve(options: ServeOptions): Promise<number> {
   const get = <T>(key: string) => config.settings.get(key)!.value as T;
   if (Boolean(options.tlsKey) !== Boolean(options.tlsCert)) {
     process.stderr.write("sage-sql serve: --tls-key and --tls-cert go together\n");
+    return 2;
+  }
+  if (get<string>("server.ssl") === "require" && !options.tlsKey) {
+    process.stderr.write("sage-sql serve: ssl = require needs --tls-key and --tls-cert\n");
     return 2;
   }
   const logger = createLogger(get<string>("system.log_level"));
@@ -125,6 +132,8 @@ async function serve(options: ServeOptions): Promise<number> {
       hba,
       maxConnections: get<number>("server.max_connections"),
       tls: options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey), cert: readFileSync(options.tlsCert) } : undefined,
+      ssl: get<"prefer" | "require">("server.ssl"),
+      loginThrottle: { maxFailures: get<number>("auth.max_failed_logins"), windowMs: get<number>("auth.failed_login_window"), lockoutMs: get<number>("auth.lockout"), maxLockoutMs: get<number>("auth.max_lockout") },
       log: serverLogSink(logger),
       onQuery: (seconds, ok) => metrics.queryDone("pgwire", seconds, ok),
     });
@@ -137,7 +146,7 @@ async function serve(options: ServeOptions): Promise<number> {
   let http: HttpServer | null = null;
   if (httpPort !== "off") {
     try {
-      http = await HttpServer.start({ db, host, port: httpPort as number, hba: server.hba, users: server.users, defaultUser: user, metrics, log: serverLogSink(logger) });
+      http = await HttpServer.start({ db, host, port: httpPort as number, hba: server.hba, users: server.users, loginThrottle: server.loginThrottle, defaultUser: user, metrics, log: serverLogSink(logger) });
     } catch (e) {
       process.stderr.write(`sage-sql serve: cannot listen for HTTP on ${host}:${httpPort}: ${(e as Error).message ?? String(e)}\n`);
       await server.close();

@@ -112,6 +112,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: "server.http_port", description: 'HTTP port for /metrics and the API (0: any free port, "off": none)', default: 5480, read: portOrOff, fromEnv: true },
   { key: "server.max_connections", description: "pgwire sessions at once", default: 100, read: integer(1, 100_000), fromEnv: true },
   { key: "server.user", description: "the default user (shown in the connection URL)", default: "sage", read: text, fromEnv: true },
+  { key: "server.ssl", description: 'TLS for pgwire: "prefer" (offered when a key is set) or "require" (connections without TLS are refused)', default: "prefer", read: oneOf(["prefer", "require"]), fromEnv: true },
+  { key: "auth.max_failed_logins", description: "failed password checks from one address (within auth.failed_login_window) that lock it out", default: 10, read: integer(1, 1_000_000), fromEnv: true },
+  { key: "auth.failed_login_window", description: "time over which failed logins are counted", default: 60_000, read: duration, fromEnv: true },
+  { key: "auth.lockout", description: "the first lock-out of an address; each later one doubles (up to auth.max_lockout)", default: 1000, read: duration, fromEnv: true },
+  { key: "auth.max_lockout", description: "the longest lock-out of an address", default: 300_000, read: duration, fromEnv: true },
   {
     key: "auth.users",
     description: "users with passwords (name, password)",

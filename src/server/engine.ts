@@ -39,8 +39,23 @@ export interface EngineDatabase {
   metrics?(): EngineMetrics;
   /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
   onBarrier?(listener: (ms: number) => void): () => void;
-  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
+  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean; clientAddress?: string }): EngineSession;
   close(): Promise<void>;
+  /** records a login (or a failed, refused or throttled one) in the audit log */
+  recordAudit?(record: LoginAuditRecord): void;
+}
+
+/** What the server records of a login attempt (sage_catalog.audit_log's columns). */
+export interface LoginAuditRecord {
+  role: string | null;
+  sessionUser: string | null;
+  clientAddress: string | null;
+  database: string | null;
+  action: string;
+  object: string | null;
+  outcome: "ok" | "denied" | "failed" | "throttled";
+  sqlstate: string | null;
+  detail: string | null;
 }
 
 // ---- what /metrics reads of the engine (src/engine-metrics.ts fills it)

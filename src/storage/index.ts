@@ -5,3 +5,4 @@ export { CheckpointStore, type CheckpointManifest } from "./checkpoint-store.js"
 export { DataDirectory } from "./data-directory.js";
 export { SecretCipher, MASTER_KEY_FILE } from "./secret-cipher.js";
 export { KeyValueLog } from "./key-value-log.js";
+export { AuditFile, AUDIT_FILE, type AuditRecord } from "./audit-file.js";

@@ -3,13 +3,12 @@
 // server come first; then the engine's roles (`CREATE USER ... PASSWORD`), found through
 // `lookupRole` and read from their stored secret.
 
-import { md5PasswordHash } from "./md5.js";
 import { parseScramVerifier, scramVerifierFromPassword, type ScramVerifier } from "./scram.js";
 
 export interface UserConfig {
   name: string;
   /**
-   * a cleartext password (both secrets are derived from it), or a stored secret:
+   * a cleartext password (its SCRAM-SHA-256 verifier is derived and kept), or a stored secret:
    * `SCRAM-SHA-256$iter:salt$StoredKey:ServerKey` or `md5<32 hex>`
    */
   password: string;
@@ -86,8 +85,8 @@ function entryFor(config: UserConfig): UserEntry {
   } else if (/^md5[0-9a-f]{32}$/.test(password)) {
     md5 = password;
   } else {
+    // a cleartext password is kept only as its SCRAM verifier (an md5 rule then runs SCRAM, as Postgres does)
     scram = scramVerifierFromPassword(password);
-    md5 = md5PasswordHash(name, password);
   }
   return { name, scram, md5, superuser: config.superuser ?? true };
 }

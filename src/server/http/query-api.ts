@@ -38,8 +38,8 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
 }
 
 /** Runs the request as `user`; returns the JSON response body and its HTTP status. */
-export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, clientAddress?: string): Promise<{ status: number; body: unknown }> {
+  const session = db.connect({ user, applicationName: "sage-http", ...(clientAddress ? { clientAddress } : {}) });
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {

@@ -167,7 +167,9 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     rows: (ctx) =>
       ctx.roles.map((name) => {
         const r = ctx.roleAttributes(name);
-        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, r.superuser, -1, r.passwordSecret, null];
+        // (Postgres lets only superusers read pg_authid; here others see it with the verifier masked)
+        const secret = r.passwordSecret === null ? null : ctx.roleAttributes(ctx.session.user).superuser ? r.passwordSecret : "********";
+        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, r.superuser, -1, secret, null];
       }),
   },
   {
