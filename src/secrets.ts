@@ -90,6 +90,29 @@ export class Secrets {
     return this.entries.delete(name);
   }
 
+  /** Key rotation: seals every value again under `key` (values sealed before still open); returns how many. */
+  resealAll(key: Buffer): number {
+    this.cipher.useKey(key);
+    let n = 0;
+    for (const e of this.entries.values()) {
+      if (e.sealed === undefined) continue;
+      e.sealed = this.cipher.reseal(e.sealed);
+      n++;
+    }
+    return n;
+  }
+
+  /** Statement text (the log's CREATE SECRET ... encrypted = '...') with each sealed value sealed again under the current key. */
+  resealText(sql: string): string {
+    return sql.replace(/'(v1:[A-Za-z0-9+/=]+)'/g, (m, sealed: string) => {
+      try {
+        return `'${this.cipher.reseal(sealed)}'`;
+      } catch {
+        return m; // text that only looks sealed (no key of ours opens it)
+      }
+    });
+  }
+
   /** SHOW SECRETS: names and where the value lives, never the value. */
   list(): { name: string; source: string }[] {
     return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({ name: e.name, source: e.env !== undefined ? `environment variable ${e.env}` : "encrypted value" }));
