@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Database } from "../src/index.js";
+import { connectorSecrets } from "../src/secrets.js";
 
 const dirs: string[] = [];
 function dataDir(): string {
@@ -98,6 +99,24 @@ describe("sage_catalog.audit_log", () => {
       // nothing was removed; the refusals themselves are recorded as denials
       expect(after.length).toBe(before + 13);
       expect(after.slice(before).every((r) => r.outcome === "denied" && r.sqlstate === "42501")).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("records a connector opening a secret (once a minute), and a failed open", async () => {
+    const db = await Database.open({ memory: true });
+    try {
+      await db.execute("CREATE SECRET pg_pw WITH (value = 'pg-secret-41'); CREATE SECRET gone WITH (env = 'SAGE_TEST_UNSET_VARIABLE_X')");
+      const open = connectorSecrets(db, { password_secret: "pg_pw" });
+      expect(open("pg_pw")).toBe("pg-secret-41");
+      expect(open("pg_pw")).toBe("pg-secret-41");
+      expect(() => open("gone")).toThrow(/SAGE_TEST_UNSET_VARIABLE_X is not set/);
+      const uses = (await audit(db)).filter((r) => r.action === "SECRET USE").map((r) => [r.object, r.outcome, r.sqlstate, r.detail]);
+      expect(uses).toEqual([
+        ["pg_pw", "ok", null, "connector"],
+        ["gone", "failed", "22023", "connector"],
+      ]);
     } finally {
       await db.close();
     }
