@@ -27,6 +27,8 @@ export class AuditLog {
   private readonly kept: AuditRecord[] = [];
   private file: AuditFile | null = null;
   private readonly secretUses = new Map<string, number>();
+  /** set when a record could not be written (a full disk): audited statements are refused until a restart */
+  failure: SqlError | null = null;
 
   /** Opens the data directory's audit file (records already there become readable). */
   open(dir: string): void {
@@ -38,8 +40,13 @@ export class AuditLog {
   /** Appends a record (time now unless given); durable before it returns when there is a data directory. */
   record(r: Omit<AuditRecord, "time"> & { time?: number }): void {
     const rec: AuditRecord = { ...r, time: r.time ?? Date.now(), detail: r.detail === null ? null : redactStatement(r.detail) };
-    this.file?.append(rec);
     this.kept.push(rec);
+    try {
+      this.file?.append(rec);
+    } catch (e) {
+      this.failure = toSqlError(e);
+      throw e;
+    }
     if (this.kept.length > MAX_RECORDS + MAX_RECORDS / 10) this.kept.splice(0, this.kept.length - MAX_RECORDS);
   }
 
@@ -113,7 +120,13 @@ const CHANGES = new Set(["insert", "update", "delete", "truncate", "drop", "alte
  * any that reads it unless the role is a superuser. Runs before the statement.
  */
 export function guardAuditLog(session: Session, st: A.Statement): void {
-  if (session.db.isReplaying || !namesAuditLog(st)) return;
+  if (session.db.isReplaying) return;
+  // the audit log could not be written: statements it would record are refused rather than run unrecorded
+  const failure = session.db.audit.failure;
+  if (failure && !NOT_AUDITED.has(st.kind)) throw new SqlError(failure.code, `the audit log cannot be written, so this statement is refused: ${failure.message}`, { hint: "Free space for the data directory and restart the server." });
+  // a cheap look at the text first; the tree decides
+  if (st.text !== undefined && !/audit_log/i.test(st.text)) return;
+  if (!namesAuditLog(st)) return;
   const reads = st.kind === "copy" ? st.direction === "to" : !CHANGES.has(st.kind);
   if (!reads) {
     throw new SqlError(SqlState.InsufficientPrivilege, "permission denied for relation audit_log", { position: st.pos, detail: "sage_catalog.audit_log is append-only: no role may change or remove its records." });

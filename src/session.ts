@@ -135,7 +135,11 @@ export class Session {
           auditStatement(this, st, e);
           throw e;
         }
-        auditStatement(this, st);
+        try {
+          auditStatement(this, st);
+        } catch {
+          // the statement has taken effect; the audit log's failure refuses the next audited one (guardAuditLog)
+        }
         yield result;
       } catch (e) {
         this.failTransaction();
