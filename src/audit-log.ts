@@ -6,7 +6,8 @@
 // statement that changes or removes a record (UPDATE, DELETE, TRUNCATE, INSERT, DROP, ALTER of
 // it are refused with 42501 for every role, superusers included), and only superusers read it.
 // Records go to their own file in the data directory (storage/audit-file.ts) before the event is
-// reported; memory keeps the newest MAX_RECORDS for reading.
+// reported; memory keeps the newest `maxRecords` for reading (100,000 with a data directory,
+// 10,000 in memory: the server's scratch databases for pg_catalog queries run DDL too).
 
 import type * as A from "./parser/index.js";
 import type { Database } from "./database.js";
@@ -18,8 +19,6 @@ import { SqlError, SqlState, Types, toSqlError } from "./types/index.js";
 
 export type { AuditRecord };
 
-/** records kept in memory for reading (the file keeps more, see AuditFile's retention) */
-const MAX_RECORDS = 100_000;
 /** a secret opened again by the same user within this time is not recorded again */
 const SECRET_USE_QUIET_MS = 60_000;
 
@@ -30,11 +29,14 @@ export class AuditLog {
   /** set when a record could not be written (a full disk): audited statements are refused until a restart */
   failure: SqlError | null = null;
 
+  /** @param maxRecords records kept in memory for reading (the file keeps more, see AuditFile's retention) */
+  constructor(private readonly maxRecords = 100_000) {}
+
   /** Opens the data directory's audit file (records already there become readable). */
   open(dir: string): void {
     const { file, records } = AuditFile.open(dir);
     this.file = file;
-    this.kept.push(...records.slice(-MAX_RECORDS));
+    this.kept.push(...records.slice(-this.maxRecords));
   }
 
   /** Appends a record (time now unless given); durable before it returns when there is a data directory. */
@@ -47,7 +49,7 @@ export class AuditLog {
       this.failure = toSqlError(e);
       throw e;
     }
-    if (this.kept.length > MAX_RECORDS + MAX_RECORDS / 10) this.kept.splice(0, this.kept.length - MAX_RECORDS);
+    if (this.kept.length > this.maxRecords * 1.1) this.kept.splice(0, this.kept.length - this.maxRecords);
   }
 
   /** The kept records, oldest first. */

@@ -75,13 +75,14 @@ export class Database implements RelationReader {
   /** CREATE SECRET values, sealed with the master key */
   readonly secrets: Secrets;
   /** sage_catalog.audit_log (see audit-log.ts) */
-  readonly audit = new AuditLog();
+  readonly audit: AuditLog;
   /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
   functions!: UserFunctions;
 
   private constructor(readonly options: DatabaseOptions) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
     this.secrets = new Secrets(new SecretCipher(dir));
+    this.audit = new AuditLog(options.memory ? 10_000 : 100_000);
     this.models = new ModelFunctions(this.catalog, dir, (name) => this.openSecret(name, "model"));
   }
 
