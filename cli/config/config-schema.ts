@@ -126,9 +126,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: "auth.rules",
-    description: "HBA rules, first match wins (host, user, method, database)",
+    description: "HBA rules, first match wins (host, user, method, database, ssl: true = TLS connections only, false = plain only)",
     default: [],
-    read: list((v, i) => record(v, i, { host: text, user: text, database: text, method: oneOf(AUTH_METHODS) }, ["host", "method"])),
+    read: list((v, i) => record(v, i, { host: text, user: text, database: text, method: oneOf(AUTH_METHODS), ssl: (x) => Boolean(x) }, ["host", "method"])),
     fromEnv: false,
   },
   { key: "models", description: "models to register at start (name: {provider, ...})", default: {}, read: models, fromEnv: false },

@@ -316,7 +316,7 @@ export class Connection implements WireOutput {
   }
 
   private async authenticateClient(user: string, where: string): Promise<void> {
-    const rule = matchHbaRule(this.host.hba, { address: this.remoteAddress, user, database: this.database });
+    const rule = matchHbaRule(this.host.hba, { address: this.remoteAddress, user, database: this.database, ssl: this.secure });
     if (!rule) throw new AuthFailure("28000", `no pg_hba.conf entry for ${where}`);
     if (rule.method === "reject") throw new AuthFailure("28000", `pg_hba.conf rejects connection for ${where}`);
     await authenticate(
