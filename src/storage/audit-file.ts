@@ -5,7 +5,7 @@
 // `audit.log.1` (replacing an older one) and a new file begins, so at most two files' worth is
 // kept. A torn last line (a crash mid-write) is skipped when the file is read back.
 
-import { closeSync, existsSync, fdatasyncSync, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SqlError, SqlState } from "../types/index.js";
 
@@ -38,6 +38,11 @@ export class AuditFile {
   ) {
     this.fd = AuditFile.openForAppend(path);
     this.bytes = fstatSync(this.fd).size;
+    // a line torn by a crash is ended, so that the next record starts on a line of its own
+    if (this.bytes > 0 && !endsWithNewline(path, this.bytes)) {
+      writeSync(this.fd, "\n");
+      this.bytes += 1;
+    }
   }
 
   /** Opens (creating) `audit.log` in `dir`; also returns the records already there, oldest first. */
@@ -81,6 +86,17 @@ export class AuditFile {
     } catch {
       /* already closed */
     }
+  }
+}
+
+function endsWithNewline(path: string, size: number): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, size - 1);
+    return b[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }
 
