@@ -132,14 +132,11 @@ export class Session {
           result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
           await this.db.durable(); // group commit: success only once the log is fsync'd
         } catch (e) {
-          auditStatement(this, st, e);
+          auditQuietly(this, st, e);
           throw e;
         }
-        try {
-          auditStatement(this, st);
-        } catch {
-          // the statement has taken effect; the audit log's failure refuses the next audited one (guardAuditLog)
-        }
+        // the statement has taken effect even if recording it fails: the audit log's failure then refuses the next audited one (guardAuditLog)
+        auditQuietly(this, st);
         yield result;
       } catch (e) {
         this.failTransaction();
@@ -505,6 +502,15 @@ function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefine
   if (v === "null" || v === "fail") return v;
   if (v === "" || v === "default") return undefined;
   throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });
+}
+
+/** Records a statement in the audit log; a failure to write it does not replace the statement's own outcome. */
+function auditQuietly(session: Session, st: A.Statement, error?: unknown): void {
+  try {
+    auditStatement(session, st, error);
+  } catch {
+    // kept in AuditLog.failure
+  }
 }
 
 /** An error about `sql` with its passwords and secret values masked (a syntax error may quote them). */
