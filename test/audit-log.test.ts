@@ -122,6 +122,27 @@ describe("sage_catalog.audit_log", () => {
     }
   });
 
+  it("when a record cannot be written, the statement keeps its outcome and later audited statements are refused", async () => {
+    const dir = dataDir();
+    const db = await Database.open({ dataDir: dir });
+    try {
+      // the disk fills up under the audit file
+      const file = (db.audit as unknown as { file: { append(): void } }).file;
+      file.append = () => {
+        throw Object.assign(new Error("could not write the audit log: ENOSPC"), { code: "58030" });
+      };
+      await db.execute("CREATE TABLE a (x INT)"); // ran; its record could not be written
+      expect((await db.execute("SELECT count(*) FROM a"))[0].rows).toEqual([[0n]]);
+      await expect(db.execute("CREATE TABLE b (x INT)")).rejects.toMatchObject({ message: expect.stringMatching(/^the audit log cannot be written, so this statement is refused/) });
+      expect(await sqlState(db.execute("DROP TABLE a"))).not.toBe("ok");
+      // reads and writes go on
+      await db.execute("INSERT INTO a VALUES (1)");
+      expect((await db.execute("SELECT x FROM a"))[0].rows).toEqual([[1]]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("survives a restart, kept in its own file without secrets", async () => {
     const dir = dataDir();
     let db = await Database.open({ dataDir: dir });
