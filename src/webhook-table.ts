@@ -1,7 +1,7 @@
 // Webhook tables: CREATE TABLE t (...) WITH (connector = 'webhook' [, secret = SECRET name]) makes
 // t accept HTTP POSTs of JSON at /webhook/t (the server's HTTP port, src/server/http/webhook-api.ts).
 // A request is all-or-nothing: its body decodes as a whole (src/connectors/json-rows.ts, the same
-// mapping as NATS messages), is written as one INSERT would be (constraints, log, views), and is
+// mapping as NATS messages; a field left out takes its column's DEFAULT), is written as one INSERT would be (constraints, log, views), and is
 // acknowledged only once the log is fsync'd, so a 200 survives a crash. With a secret the body's
 // HMAC-SHA256 signature is the credential; without one the caller authenticates as a user and
 // needs INSERT on the table, as for SQL.
@@ -11,8 +11,11 @@ import type { RelationEntry } from "./catalog/index.js";
 import type { Database } from "./database.js";
 import { RoleRights, isSuperuser } from "./privileges.js";
 import { webhookOptionMap } from "./secrets.js";
+import type { Session } from "./session.js";
 import type { SourceTask } from "./source-task.js";
-import { SqlError, SqlState, toSqlError } from "./types/index.js";
+import { compileExpr } from "./executor/index.js";
+import { defaultExpr } from "./planner/index.js";
+import { Chunk, SqlError, SqlState, toSqlError } from "./types/index.js";
 import { WEBHOOK_CONNECTOR, jsonRows, readWebhookOptions, webhookSignatureMatches, type WebhookOptions } from "./connectors/index.js";
 
 /** Who is sending: the signature header's value (a table with a secret) or an authenticated user. */
@@ -123,6 +126,31 @@ export function webhookEndpoint(db: Database, path: readonly string[]): WebhookE
   };
 }
 
+/** Marks a field the request left out (its column's DEFAULT applies). */
+const MISSING = Symbol("missing field");
+
+/** Puts each column's DEFAULT where a row left the field out (NULL when it has none), evaluated per row as INSERT does. */
+function fillDefaults(db: Database, rel: RelationEntry, rows: unknown[][]): void {
+  let session: Session | undefined;
+  try {
+    rel.columns.forEach((col, c) => {
+      const at: number[] = [];
+      rows.forEach((r, i) => r[c] === MISSING && at.push(i));
+      if (at.length === 0) return;
+      if (col.default === undefined) {
+        for (const i of at) rows[i][c] = null;
+        return;
+      }
+      session ??= db.connect({ applicationName: "sage-webhook" });
+      const kernel = compileExpr(defaultExpr(session.binderEnv(""), rel, c));
+      const values = kernel(Chunk.fromRows([], at.map(() => [])), session.executionContext([]));
+      at.forEach((i, k) => (rows[i][c] = values.get(k)));
+    });
+  } finally {
+    session?.close();
+  }
+}
+
 async function ingest(db: Database, rel: RelationEntry, o: WebhookOptions, body: Buffer, caller: WebhookCaller): Promise<number> {
   if ("signature" in caller) {
     if (o.secretName === undefined) throw new SqlError(SqlState.InternalError, "an unsigned webhook table was given a signature");
@@ -139,8 +167,9 @@ async function ingest(db: Database, rel: RelationEntry, o: WebhookOptions, body:
       rights.checkRelation(rel, "a", rel.columns.map((c) => c.name));
     }
   }
-  const rows = jsonRows(rel.columns, body.toString("utf8"), "the request body");
+  const rows = jsonRows(rel.columns, body.toString("utf8"), "the request body", MISSING);
   if (rows.length === 0) return 0;
+  fillDefaults(db, rel, rows);
   // as INSERT: every row checked before any is applied, logged, published, then made durable
   const stored = db.relation(rel.id);
   const { change, undo } = stored.writeUndoable([], rows);

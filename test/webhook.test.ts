@@ -120,6 +120,18 @@ describe("webhook tables over HTTP", () => {
     expect(await count(db, "plain")).toBe(0);
   });
 
+  it("gives a field left out its column's DEFAULT, as INSERT does; an explicit null stays NULL", async () => {
+    const { db, url } = await start();
+    await db.execute("CREATE TABLE d (id INT, status TEXT DEFAULT 'new', n INT DEFAULT 7, at TIMESTAMPTZ DEFAULT now(), note TEXT) WITH (connector = 'webhook')");
+    const body = JSON.stringify([{ id: 1 }, { id: 2, status: null, n: 3, note: "x" }, { ID: 3, Status: "done" }]);
+    expect(await post(`${url}/webhook/d`, body)).toEqual({ status: 200, json: { inserted: 3 } });
+    expect(await rows(db, "SELECT id, status, n, at IS NOT NULL, note FROM d ORDER BY id")).toEqual([
+      [1, "new", 7, true, null],
+      [2, null, 3, true, "x"],
+      [3, "done", 7, true, null],
+    ]);
+  });
+
   it("refuses a body over max_body_bytes with 413", async () => {
     const { db, url } = await start();
     await db.execute("CREATE TABLE small (v TEXT) WITH (connector = 'webhook', max_body_bytes = 100)");

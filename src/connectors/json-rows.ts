@@ -30,20 +30,24 @@ function jsonValue(col: JsonColumn, v: unknown): unknown {
   return parseValue(col.type, text);
 }
 
-/** A JSON object's fields by column name (exact, then case-insensitive); a missing field is NULL. */
-export function objectRow(columns: readonly JsonColumn[], obj: unknown, what = "a JSON message"): unknown[] {
+/**
+ * A JSON object's fields by column name (exact, then case-insensitive); a missing field is NULL,
+ * or `missing` when given (so a caller can apply the column's DEFAULT, as INSERT does).
+ */
+export function objectRow(columns: readonly JsonColumn[], obj: unknown, what = "a JSON message", missing: unknown = null): unknown[] {
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw badJson(`${what} must be an object`);
   const rec = obj as Record<string, unknown>;
   let lower: Map<string, unknown> | null = null;
   return columns.map((c) => {
     if (c.name in rec) return jsonValue(c, rec[c.name]);
     lower ??= new Map(Object.entries(rec).map(([k, v]) => [k.toLowerCase(), v]));
-    return jsonValue(c, lower.get(c.name.toLowerCase()));
+    const key = c.name.toLowerCase();
+    return lower.has(key) ? jsonValue(c, lower.get(key)) : missing;
   });
 }
 
 /** One JSON object or an array of them into rows; throws a SqlError on the first that does not fit. */
-export function jsonRows(columns: readonly JsonColumn[], text: string, what = "a JSON message"): unknown[][] {
+export function jsonRows(columns: readonly JsonColumn[], text: string, what = "a JSON message", missing: unknown = null): unknown[][] {
   const v = parseJson(text);
-  return Array.isArray(v) ? v.map((o, i) => objectRow(columns, o, `element ${i} of ${what}`)) : [objectRow(columns, v, what)];
+  return Array.isArray(v) ? v.map((o, i) => objectRow(columns, o, `element ${i} of ${what}`, missing)) : [objectRow(columns, v, what, missing)];
 }
