@@ -17,8 +17,8 @@ import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
-import { webhookEndpoint, type WebhookEndpoint } from "./webhook-table.js";
-import type { EngineMetrics } from "./server/index.js";
+import { webhookEndpoint } from "./webhook-table.js";
+import type { EngineMetrics, WebhookEndpoint } from "./server/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */

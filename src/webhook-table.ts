@@ -1,8 +1,9 @@
 // Webhook tables: CREATE TABLE t (...) WITH (connector = 'webhook' [, secret = SECRET name]) makes
 // t accept HTTP POSTs of JSON at /webhook/t (the server's HTTP port, src/server/http/webhook-api.ts).
 // A request is all-or-nothing: its body decodes as a whole (src/connectors/json-rows.ts, the same
-// mapping as NATS messages; a field left out takes its column's DEFAULT), is written as one INSERT would be (constraints, log, views), and is
-// acknowledged only once the log is fsync'd, so a 200 survives a crash. With a secret the body's
+// mapping as NATS messages; a field left out takes its column's DEFAULT), is written as one INSERT
+// would be (constraints, log, views), and is acknowledged only once the log is fsync'd, so a 200
+// survives a crash. With a secret the body's
 // HMAC-SHA256 signature is the credential; without one the caller authenticates as a user and
 // needs INSERT on the table, as for SQL.
 
@@ -13,25 +14,14 @@ import { RoleRights, isSuperuser } from "./privileges.js";
 import { webhookOptionMap } from "./secrets.js";
 import type { Session } from "./session.js";
 import type { SourceTask } from "./source-task.js";
+import type { WebhookEndpoint } from "./server/index.js";
 import { compileExpr } from "./executor/index.js";
 import { defaultExpr } from "./planner/index.js";
 import { Chunk, SqlError, SqlState, toSqlError } from "./types/index.js";
 import { WEBHOOK_CONNECTOR, jsonRows, readWebhookOptions, webhookSignatureMatches, type WebhookOptions } from "./connectors/index.js";
 
 /** Who is sending: the signature header's value (a table with a secret) or an authenticated user. */
-export type WebhookCaller = { signature: string | undefined } | { user: string };
-
-/** What the HTTP side needs of one webhook table (structurally src/server/engine.ts's WebhookEndpoint). */
-export interface WebhookEndpoint {
-  /** schema.table, for logs and metrics */
-  readonly table: string;
-  /** whether requests prove themselves by signature (else by user credentials) */
-  readonly signed: boolean;
-  readonly signatureHeader: string;
-  readonly maxBodyBytes: number;
-  /** decodes, checks and writes the body; resolves with the rows inserted once they are durable */
-  ingest(body: Buffer, caller: WebhookCaller): Promise<number>;
-}
+type WebhookCaller = Parameters<WebhookEndpoint["ingest"]>[1];
 
 /** A webhook table's counters, listed with the sources (sage_catalog.sources, /metrics). */
 class WebhookTable implements SourceTask {
@@ -167,6 +157,8 @@ async function ingest(db: Database, rel: RelationEntry, o: WebhookOptions, body:
       rights.checkRelation(rel, "a", rel.columns.map((c) => c.name));
     }
   }
+  // dropped (or replaced) while the body was arriving
+  if (db.catalog.relationById(rel.id) !== rel) throw new SqlError(SqlState.UndefinedTable, `no webhook table "${rel.name}"`);
   const rows = jsonRows(rel.columns, body.toString("utf8"), "the request body", MISSING);
   if (rows.length === 0) return 0;
   fillDefaults(db, rel, rows);
