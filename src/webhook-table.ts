@@ -68,6 +68,7 @@ export function webhookTableOptions(db: Database, opts: A.WithOptions): Record<s
 export function refuseWebhookConnector(opts: A.WithOptions, what: string): void {
   if (connectorOf(opts) !== WEBHOOK_CONNECTOR) return;
   throw new SqlError(SqlState.FeatureNotSupported, `connector "webhook" cannot feed a ${what}`, {
+    position: opts.find((x) => x.key.toLowerCase() === "connector")?.pos,
     hint: "A webhook feeds a table: CREATE TABLE name (...) WITH (connector = 'webhook' [, secret = SECRET s]); build views over that table.",
   });
 }
