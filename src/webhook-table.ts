@@ -84,12 +84,15 @@ export function startWebhookTable(db: Database, entry: RelationEntry): void {
 }
 
 /**
- * The webhook table at /webhook/<table> or /webhook/<schema>/<table> (each part as given, then
- * lower-cased as an unquoted identifier would be); 42P01 when there is none.
+ * The webhook table at /webhook/<table>, /webhook/<schema>/<table> or (RisingWave's form)
+ * /webhook/<database>/<schema>/<table> (each part as given, then lower-cased as an unquoted
+ * identifier would be); 42P01 when there is none.
  */
-export function webhookEndpoint(db: Database, path: readonly string[]): WebhookEndpoint {
+export function webhookEndpoint(db: Database, given: readonly string[]): WebhookEndpoint {
   const m = tables.get(db);
-  const shown = path.join(".");
+  const shown = given.join(".");
+  // RisingWave's /webhook/<database>/<schema>/<table>: there is one database, so its name is not checked
+  const path = given.length === 3 ? given.slice(1) : given;
   const rel = path.length >= 1 && path.length <= 2 ? (db.catalog.findRelation(path) ?? db.catalog.findRelation(path.map((p) => p.toLowerCase()))) : undefined;
   const table = rel ? m?.get(rel.id) : undefined;
   if (!rel || !table) throw new SqlError(SqlState.UndefinedTable, `no webhook table "${shown}"`, { hint: "CREATE TABLE name (...) WITH (connector = 'webhook') makes one." });

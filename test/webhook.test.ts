@@ -113,8 +113,9 @@ describe("webhook tables over HTTP", () => {
     expect(await post(`${url}/webhook/T`, '{"id": 5, "v": "x"}')).toEqual({ status: 200, json: { inserted: 1 } });
     await db.execute("CREATE SCHEMA ops; CREATE TABLE ops.t (id INT) WITH (connector = 'webhook')");
     expect(await post(`${url}/webhook/ops/t`, '{"id": 6}')).toEqual({ status: 200, json: { inserted: 1 } });
-    expect(await rows(db, "SELECT id FROM ops.t")).toEqual([[6]]);
-    for (const path of ["nope", "plain", "other/t", "a/b/c", "%E0%A4%A"]) {
+    expect(await post(`${url}/webhook/sage/ops/t`, '{"id": 7}')).toEqual({ status: 200, json: { inserted: 1 } }); // RisingWave's form
+    expect(await rows(db, "SELECT id FROM ops.t ORDER BY id")).toEqual([[6], [7]]);
+    for (const path of ["nope", "plain", "other/t", "a/b/c", "a/b/c/d", "%E0%A4%A"]) {
       const r = await post(`${url}/webhook/${path}`, '{"id": 1}');
       expect(r.status, path).toBe(404);
       expect(r.json.error?.code).toBe("42P01");
