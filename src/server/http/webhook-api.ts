@@ -1,5 +1,6 @@
 // POST /webhook/<table>, /webhook/<schema>/<table> (and RisingWave's /webhook/<db>/<schema>/<table>):
-// JSON (one object or an array of them) into a webhook table (CREATE TABLE ... WITH (connector = 'webhook'), see src/webhook-table.ts).
+// JSON (one object or an array of them) into a webhook table (CREATE TABLE ... WITH (connector =
+// 'webhook'), see src/webhook-table.ts).
 // A table with a secret takes requests signed with it (HMAC-SHA256 of the raw body in its
 // signature header); one without authenticates the caller as /api/query does (HBA + users) and
 // the engine checks the role's INSERT right. Answers: 200 {"inserted": n} once the rows are
