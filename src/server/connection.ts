@@ -336,6 +336,8 @@ export class Connection implements WireOutput {
       this.host.users,
       this.host.mockSecret,
     );
+    // as Postgres: checked once the client has authenticated
+    if (!this.host.users.canLogin(user)) throw new AuthFailure("28000", `role "${user}" is not permitted to log in`);
   }
 
   private upgradeToTls(context: SecureContext): void {

@@ -56,14 +56,22 @@ export class UserStore {
     const configured = this.users.get(name);
     if (configured) return configured;
     const role = this.lookupRole(name);
-    // a role that cannot log in, or has no password, has no secret to check a password against
-    if (!role || !role.login || role.passwordSecret === null) return undefined;
+    // a role without a password has no secret to check a password against (one without LOGIN is
+    // still checked, and refused after: canLogin)
+    if (!role || role.passwordSecret === null) return undefined;
     const key = `${role.name}\0${role.passwordSecret}\0${role.superuser}`;
     const cached = this.fromRoles.get(name);
     if (cached?.key === key) return cached.entry;
     const entry = entryFor({ name: role.name, password: role.passwordSecret, superuser: role.superuser });
     this.fromRoles.set(name, { key, entry });
     return entry;
+  }
+
+  /** false for a catalog role without LOGIN (a group role): it may not log in, by any method, trust included */
+  canLogin(name: string): boolean {
+    if (this.users.has(name)) return true;
+    const role = this.lookupRole(name);
+    return role === undefined || role.login;
   }
 
   delete(name: string): void {

@@ -38,12 +38,14 @@ export function authenticateHttp(
   const rule = matchHbaRule(rules, { address, user, database: user });
   if (!rule || rule.method === "reject") return { ok: false, status: 403, message: `no access for user "${user}" from ${address}`, user, outcome: "denied" };
   const entry = users.get(user);
-  if (effectiveMethod(rule.method, entry) === "trust") return { ok: true, user, passwordChecked: false };
+  const noLogin = { ok: false as const, status: 403 as const, message: `role "${user}" is not permitted to log in`, user, outcome: "denied" as const };
+  if (effectiveMethod(rule.method, entry) === "trust") return users.canLogin(user) ? { ok: true, user, passwordChecked: false } : noLogin;
   if (password === undefined) return { ok: false, status: 401, message: "password authentication required", user, outcome: "denied" };
   if (!passwordMatches(entry, user, password)) {
     throttle?.failed(address);
     return { ok: false, status: 401, message: `password authentication failed for user "${user}"`, user, outcome: "failed" };
   }
   throttle?.succeeded(address);
+  if (!users.canLogin(user)) return noLogin;
   return { ok: true, user, passwordChecked: true };
 }
