@@ -35,6 +35,8 @@ export interface DatabaseOptions {
    * fsync'd on their own (also `SET group_commit = off`)
    */
   groupCommit?: boolean;
+  /** the server's default max_query_memory in bytes (config system.max_memory; absent: no limit) */
+  maxQueryMemory?: number;
 }
 
 export interface SessionOptions {
@@ -43,6 +45,11 @@ export interface SessionOptions {
   applicationName?: string;
   /** may create javascript functions and the like (default true: the built-in sage role is one) */
   superuser?: boolean;
+  /**
+   * a client logging in (pgwire, HTTP): the role must exist (or be vouched for with `superuser`),
+   * have LOGIN, and be under its CONNECTION LIMIT; see src/role-login.ts
+   */
+  login?: boolean;
 }
 
 export class Database implements RelationReader {

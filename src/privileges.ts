@@ -46,7 +46,7 @@ export class RoleRights {
     readonly role: string,
   ) {}
 
-  /** Superusers bypass every check; so do names the catalog does not know (trust logins from before roles existed). */
+  /** Superusers bypass every check (see isSuperuser). */
   get superuser(): boolean {
     return isSuperuser(this.cat, this.role);
   }
@@ -102,10 +102,21 @@ export class RoleRights {
   }
 }
 
+/** Names that are not roles of the catalog but that a caller vouched for as superusers (the server's configured users). */
+const vouchedSuperusers = new WeakMap<Catalog, Set<string>>();
+
+/** Records that `name`, not a role of `cat`, is a superuser (see role-login.ts). */
+export function vouchForSuperuser(cat: Catalog, name: string): void {
+  let s = vouchedSuperusers.get(cat);
+  if (!s) vouchedSuperusers.set(cat, (s = new Set()));
+  s.add(name);
+}
+
+/** The bootstrap superuser, a role with SUPERUSER, or a vouched-for name; an unknown name (a dropped role) is not. */
 export function isSuperuser(cat: Catalog, role: string): boolean {
   if (role === BOOTSTRAP_SUPERUSER) return true;
   const r = cat.roles.get(role);
-  return r === undefined || r.superuser;
+  return r === undefined ? vouchedSuperusers.get(cat)?.has(role) === true : r.superuser;
 }
 
 /** `role`, the roles it inherits privileges from (transitively), and PUBLIC. */

@@ -19,6 +19,7 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
+import { admitSession } from "./role-login.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
@@ -57,7 +58,11 @@ export class Session {
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
     if (options.superuser === false) this.settings.set("is_superuser", "off");
+    this.releaseLogin = admitSession(db, options, this.settings);
   }
+
+  /** gives this session's login slot back (CONNECTION LIMIT, see role-login.ts) */
+  private readonly releaseLogin: () => void;
 
   get user(): string {
     return this.options.user ?? "sage";
@@ -141,7 +146,9 @@ export class Session {
     return out;
   }
 
-  close(): void {}
+  close(): void {
+    this.releaseLogin();
+  }
 
   /**
    * Parses and binds one statement without running it: its parameter types (declared in

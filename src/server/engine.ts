@@ -39,7 +39,8 @@ export interface EngineDatabase {
   metrics?(): EngineMetrics;
   /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
   onBarrier?(listener: (ms: number) => void): () => void;
-  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
+  /** `login`: a client logging in (the role must exist, have LOGIN, be under its CONNECTION LIMIT); throws SqlError 28000 / 53300 */
+  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean; login?: boolean }): EngineSession;
   close(): Promise<void>;
 }
 

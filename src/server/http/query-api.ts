@@ -37,9 +37,12 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
   return { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
 }
 
-/** Runs the request as `user`; returns the JSON response body and its HTTP status. */
-export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+/**
+ * Runs the request as `user` (a login, as pgwire's: the role must exist and may log in;
+ * `superuser` is given for a configured user); returns the JSON response body and its HTTP status.
+ */
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean): Promise<{ status: number; body: unknown }> {
+  const session = db.connect({ user, applicationName: "sage-http", login: true, superuser });
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {
