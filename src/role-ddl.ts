@@ -141,7 +141,7 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
 /**
  * ALTER ROLE r SET name = value / RESET name / RESET ALL: the role's session defaults (applied at
  * login, see role-login.ts). A value is checked as SET checks it (unknown name: 42704, bad value:
- * 22023) and kept in its normal form.
+ * 22023) and kept as given, as Postgres keeps it in pg_db_role_setting.
  */
 function setRoleConfig(role: RoleEntry, rawName: string, value: string | null): void {
   const name = SessionSettings.normalizeName(rawName);
@@ -155,8 +155,8 @@ function setRoleConfig(role: RoleEntry, rawName: string, value: string | null): 
     probe.set(name, null); // an unknown name is an error for RESET too
     delete settings[name];
   } else {
-    probe.set(name, value);
-    settings[name] = probe.get(name);
+    probe.set(name, value); // validates; the value is kept as given and read again at each login
+    settings[name] = value;
   }
   if (Object.keys(settings).length === 0) delete role.settings;
   else role.settings = settings;

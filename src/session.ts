@@ -20,6 +20,8 @@ import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { admitSession } from "./role-login.js";
+import { sessionAiBudget } from "./ai-budget.js";
+import type { CallBudget } from "./ai/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
@@ -179,10 +181,16 @@ export class Session {
       params,
       eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
-      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
+      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings), this.aiBudget()),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
+      maxQueryMemory: Number(this.settings.get("max_query_memory")) || this.db.options.maxQueryMemory,
       udf: this.db.functions.js,
     };
+  }
+
+  /** The AI budget this session's model calls are charged to: its login role's (see ai-budget.ts). */
+  aiBudget(): CallBudget {
+    return sessionAiBudget(this.db, this.user, this.settings);
   }
 
   /** Runs a plan to completion (synchronously; remote model calls are refused). */
@@ -201,6 +209,7 @@ export class Session {
       (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
+      this.aiBudget(),
     );
   }
 
