@@ -150,12 +150,9 @@ function setRoleConfig(role: RoleEntry, rawName: string, value: string | null): 
     delete role.settings;
     return;
   }
-  const probe = new SessionSettings();
-  if (value === null) {
-    probe.set(name, null); // an unknown name is an error for RESET too
-    delete settings[name];
-  } else {
-    probe.set(name, value); // validates; the value is kept as given and read again at each login
+  if (value === null) delete settings[name]; // (Postgres accepts RESET of a name it does not know)
+  else {
+    new SessionSettings().set(name, value); // validates; the value is kept as given and read again at each login
     settings[name] = value;
   }
   if (Object.keys(settings).length === 0) delete role.settings;

@@ -42,7 +42,15 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
  * `superuser` is given for a configured user); returns the JSON response body and its HTTP status.
  */
 export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http", login: true, superuser });
+  let session: ReturnType<EngineDatabase["connect"]>;
+  try {
+    session = db.connect({ user, applicationName: "sage-http", login: true, superuser });
+  } catch (e) {
+    // refused logins: no such role / no LOGIN is 403, over the role's CONNECTION LIMIT is 429
+    const err = toSqlError(e);
+    const status = err.code === SqlState.InvalidAuthorizationSpecification ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
+    return { status, body: { results: [], error: errorJson(err) } };
+  }
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {
