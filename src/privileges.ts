@@ -26,6 +26,11 @@ export function schemaAcl(cat: Catalog, schema: string): AclItem[] {
   return s.acl ?? defaultAcl("schema", s.owner);
 }
 
+export function secretAcl(cat: Catalog, name: string): AclItem[] {
+  const s = cat.access.secrets.get(name);
+  return s?.acl ?? defaultAcl("secret", s?.owner ?? BOOTSTRAP_SUPERUSER);
+}
+
 export function databaseAcl(cat: Catalog): AclItem[] {
   return cat.access.database.acl ?? defaultAcl("database", cat.access.database.owner);
 }
@@ -99,6 +104,12 @@ export class RoleRights {
 
   checkModel(m: ModelEntry, position?: number): void {
     if (!this.has(modelAcl(m), "U")) throw permissionDenied(`model ${m.name}`, position);
+  }
+
+  /** USAGE on a secret (a name the catalog has no entry for is left to the statement: 42704 there). */
+  checkSecret(name: string, position?: number): void {
+    const s = this.cat.access.secrets.get(name);
+    if (s && !this.has(secretAcl(this.cat, name), "U")) throw permissionDenied(`secret ${name}`, position);
   }
 }
 

@@ -295,4 +295,36 @@ describe("AI budgets and USAGE on models", () => {
     expect((await fails(outsider, "SELECT GENERATE('hi', 'llm')")).code).toBe("42501");
     await db.close();
   });
+
+  it("a model or connector may use a secret only with USAGE on it; its owner alone replaces or drops it; it survives a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-secret-usage-"));
+    dirs.push(dir);
+    let db = await Database.open({ dataDir: dir });
+    await db.execute("CREATE ROLE keeper LOGIN; CREATE ROLE builder LOGIN");
+    const keeper = db.connect({ user: "keeper" });
+    const builder = db.connect({ user: "builder" });
+    await keeper.execute("CREATE SECRET api WITH (value = 'sk-test-123456')");
+    const model = `CREATE MODEL m1 WITH (provider = 'openai', task = 'embedding', endpoint = '${server.url}/v1', model = 'e', dimensions = 8, api_key = SECRET api)`;
+    expect(await fails(builder, model)).toMatchObject({ code: "42501", message: "permission denied for secret api" });
+    expect(await fails(builder, "CREATE SINK s1 FROM nothing WITH (connector = 'postgres', hostname = '127.0.0.1', password = SECRET api)")).toMatchObject({ code: "42501", message: "permission denied for secret api" });
+    expect(await fails(builder, "DROP SECRET api")).toMatchObject({ code: "42501", message: "must be owner of secret api" });
+    expect(await fails(builder, "CREATE OR REPLACE SECRET api WITH (value = 'stolen')")).toMatchObject({ code: "42501", message: "must be owner of secret api" });
+    expect(await fails(builder, "GRANT USAGE ON SECRET api TO builder")).toMatchObject({ code: "42501" });
+    await keeper.execute("GRANT USAGE ON SECRET api TO builder");
+    await builder.execute(model);
+    expect(await rows(builder, "SELECT vector_dims(EMBED('x', 'm1'))")).toEqual(["8"]);
+    // the owner still cannot read the value back
+    expect(JSON.stringify(await keeper.execute("SHOW SECRETS"))).not.toContain("sk-test-123456");
+    expect(await fails(db, "DROP ROLE keeper")).toMatchObject({ code: "2BP01", detail: expect.stringContaining("owner of secret api") });
+    await db.close();
+
+    db = await Database.open({ dataDir: dir });
+    expect(db.catalog.access.secrets.get("api")?.owner).toBe("keeper");
+    await db.execute("CREATE ROLE late LOGIN");
+    const late = db.connect({ user: "late" });
+    expect((await fails(late, model.replace("m1", "m2"))).code).toBe("42501");
+    await db.connect({ user: "keeper" }).execute("REVOKE USAGE ON SECRET api FROM builder");
+    expect((await fails(db.connect({ user: "builder" }), model.replace("m1", "m3"))).code).toBe("42501");
+    await db.close();
+  });
 });
