@@ -11,7 +11,7 @@ import type { StoredRelation, WriteResult } from "./stored-relation.js";
 import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
-import { SessionSettings } from "./settings.js";
+import { SessionSettings, memoryBytes } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { createSecretStatement, modelOptionMap } from "./secrets.js";
@@ -183,7 +183,7 @@ export class Session {
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings), this.aiBudget()),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
-      maxQueryMemory: Number(this.settings.get("max_query_memory")) || this.db.options.maxQueryMemory,
+      maxQueryMemory: memoryBytes(this.settings.get("max_query_memory")) || this.db.options.maxQueryMemory,
       udf: this.db.functions.js,
     };
   }

@@ -52,15 +52,24 @@ function nonNegativeInt(name: string) {
 
 const MEMORY_UNITS: Record<string, number> = { "": 1024, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
 
-/** A size as Postgres writes memory settings ('256MB', '1GB', '64kB'; a bare number is kB); stored in bytes. */
+/** The bytes of a memory setting as Postgres writes them ('256MB', '1GB', '64kB'; a bare number is kB); undefined when malformed. */
+export function memoryBytes(v: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
+  const unit = m ? MEMORY_UNITS[m[2].toLowerCase()] : undefined;
+  return m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : undefined;
+}
+
+/** A memory size setting, shown as Postgres shows one: in the largest unit that divides it ('256MB'). */
 function memorySize(name: string) {
   return (v: string) => {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
-    const unit = m ? MEMORY_UNITS[m[2].toLowerCase()] : undefined;
-    if (!m || unit === undefined) {
+    const bytes = memoryBytes(v);
+    if (bytes === undefined) {
       throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "${name}": "${v}"`, { hint: 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".' });
     }
-    return String(Math.floor(Number(m[1]) * unit));
+    for (const [unit, size] of [["TB", 1024 ** 4], ["GB", 1024 ** 3], ["MB", 1024 ** 2], ["kB", 1024]] as const) {
+      if (bytes > 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+    }
+    return bytes === 0 ? "0" : `${bytes}B`;
   };
 }
 

@@ -43,7 +43,9 @@ describe("ALTER ROLE ... SET", () => {
     expect(await rows(r, "SHOW statement_timeout")).toEqual(["250"]);
     expect(await rows(r, "SHOW search_path")).toEqual(["app, public"]);
     expect(await rows(r, "SHOW visibility")).toEqual(["eventual"]);
-    expect(await rows(r, "SHOW max_query_memory")).toEqual([String(64 * 1024 * 1024)]);
+    expect(await rows(r, "SHOW max_query_memory")).toEqual(["64MB"]);
+    expect(await rows(r, "SET max_query_memory = 2097152; SHOW max_query_memory")).toEqual(["2GB"]); // a bare number is kB, as in Postgres
+    expect(await rows(r, "SET max_query_memory = '1500B'; SHOW max_query_memory")).toEqual(["1500B"]);
     // another role's sessions are untouched
     expect(await rows(db, "SHOW statement_timeout")).toEqual(["0"]);
     // the session may still SET its own value
