@@ -169,6 +169,12 @@ describe("who may open a session", () => {
       const bosses = await Promise.all([connect("boss"), connect("boss")]);
       const many = await Promise.all([1, 2, 3, 4].map(() => connect("unlimited")));
       await Promise.all([...bosses, ...many].map((x) => x.end()));
+      // CONNECTION LIMIT 0: no logins at all, HTTP requests included (429)
+      await t.db.execute("CREATE ROLE zero LOGIN CONNECTION LIMIT 0");
+      expect(await loginError("zero")).toEqual({ code: "53300", message: 'too many connections for role "zero"' });
+      const res = await fetch(`http://127.0.0.1:${http.port}/api/query`, { method: "POST", headers: { authorization: `Basic ${Buffer.from("zero:").toString("base64")}` }, body: "SELECT 1" });
+      expect(res.status).toBe(429);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "53300", message: 'too many connections for role "zero"' });
     });
   });
 });
