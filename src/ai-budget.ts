@@ -6,8 +6,12 @@
 // (the usage figures model_usage adds up); a request that starts under the daily limit may end
 // past it, and the next one is refused. Over budget, the rows fail with 53400 by the model's error
 // policy: NULL and a row in sage_catalog.model_errors, or a statement error with on_error = 'fail'.
-// The counters live in memory: a restart starts them at zero (as model_usage's counters).
+// Each role's tokens of the day are kept in the data directory (ai/role-usage.json, rewritten
+// after each request that reported tokens), so a restart does not reset the daily budget; the
+// calls of the last minute are kept in memory only. An in-memory database keeps both in memory.
 
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { CallBudget } from "./ai/index.js";
 import type { Database } from "./database.js";
 import type { SessionSettings } from "./settings.js";
@@ -24,10 +28,43 @@ interface RoleUsage {
 
 const usageByDb = new WeakMap<Database, Map<string, RoleUsage>>();
 
+/** Where `db` keeps the roles' daily tokens (null: in memory only). */
+function usageFile(db: Database): string | null {
+  return db.options.memory || !db.options.dataDir ? null : join(db.options.dataDir, "ai", "role-usage.json");
+}
+
+/** The roles' daily tokens as the data directory has them (a damaged file counts from zero). */
+function loadUsage(db: Database): Map<string, RoleUsage> {
+  const out = new Map<string, RoleUsage>();
+  const file = usageFile(db);
+  if (file === null || !existsSync(file)) return out;
+  try {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as Record<string, { day: string; tokens: number }>;
+    for (const [role, u] of Object.entries(saved)) if (typeof u?.day === "string" && Number.isFinite(u.tokens)) out.set(role, { day: u.day, tokens: u.tokens, calls: [] });
+  } catch {
+    // unreadable: the budget starts over rather than keeping the database from working
+  }
+  return out;
+}
+
+function saveUsage(db: Database, byRole: Map<string, RoleUsage>): void {
+  const file = usageFile(db);
+  if (file === null) return;
+  const out: Record<string, { day: string; tokens: number }> = {};
+  for (const [role, u] of byRole) if (u.tokens > 0) out[role] = { day: u.day, tokens: u.tokens };
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(out));
+    renameSync(`${file}.tmp`, file); // whole or not at all
+  } catch {
+    // a full disk: the count stays right in memory
+  }
+}
+
 /** `role`'s usage on `db` (counters roll over at UTC midnight). */
 export function roleAiUsage(db: Database, role: string, now = Date.now()): RoleUsage {
   let byRole = usageByDb.get(db);
-  if (!byRole) usageByDb.set(db, (byRole = new Map()));
+  if (!byRole) usageByDb.set(db, (byRole = loadUsage(db)));
   const day = new Date(now).toISOString().slice(0, 10);
   let u = byRole.get(role);
   if (!u || u.day !== day) byRole.set(role, (u = { day, tokens: 0, calls: u?.calls ?? [] }));
@@ -67,7 +104,9 @@ export function sessionAiBudget(db: Database, role: string, settings: SessionSet
       return { granted, refusal: { code: OVER_BUDGET, message: `role "${role}" is over its AI budget: ai.max_calls_per_minute = ${calls}` } };
     },
     used(n: number) {
+      if (n <= 0) return;
       roleAiUsage(db, role).tokens += n;
+      saveUsage(db, usageByDb.get(db)!);
     },
   };
 }

@@ -287,6 +287,30 @@ describe("AI budgets and USAGE on models", () => {
     await db.close();
   });
 
+  it("a role's tokens of the day survive a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-ai-budget-"));
+    dirs.push(dir);
+    let db = await Database.open({ dataDir: dir });
+    await db.execute(`CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test');
+      CREATE ROLE bot LOGIN; GRANT USAGE ON MODEL llm TO bot`);
+    expect(await rows(db.connect({ user: "bot" }), "SELECT GENERATE('tokens before the restart', 'llm') IS NOT NULL")).toEqual(["t"]);
+    const used = Number((await rows(db, "SELECT prompt_tokens + completion_tokens FROM sage_catalog.model_usage WHERE model = 'llm'"))[0]);
+    expect(used).toBeGreaterThan(0);
+    await db.execute(`ALTER ROLE bot SET ai.max_tokens_per_day = ${used}`);
+    await db.close();
+
+    db = await Database.open({ dataDir: dir });
+    // model_usage starts over with the process; the role's budget does not
+    expect(await rows(db, "SELECT count(*) FROM sage_catalog.model_usage WHERE model = 'llm' AND prompt_tokens > 0")).toEqual(["0"]);
+    // the day's budget was used up before the restart: the first call after it is refused
+    const bot = db.connect({ user: "bot" });
+    expect(await rows(bot, "SELECT GENERATE('the first after the restart', 'llm') IS NULL")).toEqual(["t"]);
+    expect(await rows(db, "SELECT message FROM sage_catalog.model_errors")).toEqual([`model "llm": role "bot" is over its AI budget: used ${used} of ai.max_tokens_per_day = ${used} tokens today (UTC)`]);
+    // another role's budget is untouched
+    expect(await rows(db, "SELECT GENERATE('the first after the restart', 'llm') IS NOT NULL")).toEqual(["t"]);
+    await db.close();
+  });
+
   it("EMBED / GENERATE need USAGE on the model (42501), in queries and in views; REVOKE takes it away", async () => {
     const db = await setup();
     await db.execute(`CREATE MODEL emb WITH (provider = 'openai', task = 'embedding', endpoint = '${server.url}/v1', model = 'e', dimensions = 8);
