@@ -36,7 +36,8 @@ export function continuousQueriesUsingModel(db: Database, name: string): string[
 }
 
 export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator): Dataflow {
-  const dataflow = new Dataflow(id, plan, ctx, sink);
+  // the limit holds for the backfill below, not for the maintenance that follows (see docs/security.md)
+  const dataflow = new Dataflow(id, plan, { ...ctx, maxQueryMemory: undefined }, sink);
   for (const input of dataflow.inputs) {
     const rel = db.relation(input);
     if (rel.entry.retain === false) continue; // a stream that keeps nothing: the view starts from now

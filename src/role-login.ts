@@ -36,6 +36,8 @@ export function admitSession(db: Database, options: SessionOptions, settings: Se
     throw new SqlError(SqlState.InvalidAuthorizationSpecification, `role "${user}" does not exist`);
   }
   if (role === undefined && options.superuser === true) vouchForSuperuser(db.catalog, user);
+  // SHOW is_superuser (and the ParameterStatus clients read) tells the truth about a role
+  if (role !== undefined) settings.set("is_superuser", role.superuser ? "on" : "off");
   for (const [name, value] of Object.entries(role?.settings ?? {})) {
     try {
       settings.set(name, value);

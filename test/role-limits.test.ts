@@ -142,6 +142,9 @@ describe("who may open a session", () => {
       const c = await connect("tuned");
       try {
         expect((await c.query("SHOW statement_timeout")).rows).toEqual([{ statement_timeout: "2000" }]);
+        // a non-superuser role is no superuser over pgwire: is_superuser says so, untrusted languages are refused
+        expect((await c.query("SHOW is_superuser")).rows).toEqual([{ is_superuser: "off" }]);
+        expect(await c.query("CREATE FUNCTION f(x int) RETURNS int LANGUAGE javascript AS $$ return x $$").then(() => "ok", (e: { code: string }) => e.code)).toBe("42501");
         const r = await c.query("SELECT rolconnlimit, rolconfig FROM pg_catalog.pg_roles WHERE rolname = 'tuned'");
         expect(r.rows).toEqual([{ rolconnlimit: 5, rolconfig: ["statement_timeout=2s", "ai.max_tokens_per_day=500"] }]);
         const s = await c.query("SELECT setdatabase, setconfig FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole WHERE r.rolname = 'tuned'");
