@@ -41,7 +41,27 @@ export interface EngineDatabase {
   onBarrier?(listener: (ms: number) => void): () => void;
   /** `login`: a client logging in (the role must exist, have LOGIN, be under its CONNECTION LIMIT); throws SqlError 28000 / 53300 */
   connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean; login?: boolean }): EngineSession;
+  /** the webhook table a POST /webhook/<path> goes to; throws SqlError 42P01 when there is none */
+  webhook?(path: readonly string[]): WebhookEndpoint;
   close(): Promise<void>;
+}
+
+/** One webhook table, as the HTTP side sees it (src/webhook-table.ts makes them). */
+export interface WebhookEndpoint {
+  /** schema.table */
+  readonly table: string;
+  /** whether requests prove themselves by an HMAC signature header (else by user credentials) */
+  readonly signed: boolean;
+  readonly signatureHeader: string;
+  /** the largest body accepted, bytes */
+  readonly maxBodyBytes: number;
+  /**
+   * Checks the caller (the signature header's value, or the authenticated user's INSERT right),
+   * decodes the JSON body and writes it all or nothing; resolves with the rows inserted once they
+   * are durable. Throws SqlError: 28000 bad signature, 42501 no privilege, 22xxx/23xxx bad data.
+   * `superuser` is given for a user of the server's configuration (others are the catalog's roles).
+   */
+  ingest(body: Buffer, caller: { signature: string | undefined } | { user: string; superuser?: boolean }): Promise<number>;
 }
 
 // ---- what /metrics reads of the engine (src/engine-metrics.ts fills it)
