@@ -37,6 +37,8 @@ export interface DatabaseOptions {
    * fsync'd on their own (also `SET group_commit = off`)
    */
   groupCommit?: boolean;
+  /** the server's default max_query_memory in bytes (config system.max_memory; absent: no limit) */
+  maxQueryMemory?: number;
 }
 
 export interface SessionOptions {
@@ -47,6 +49,11 @@ export interface SessionOptions {
   superuser?: boolean;
   /** the client's address (the server's connections), recorded in sage_catalog.audit_log */
   clientAddress?: string;
+  /**
+   * a client logging in (pgwire, HTTP): the role must exist (or be vouched for with `superuser`),
+   * have LOGIN, and be under its CONNECTION LIMIT; see src/role-login.ts
+   */
+  login?: boolean;
 }
 
 export class Database implements RelationReader {

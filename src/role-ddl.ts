@@ -13,6 +13,7 @@ import type { Session } from "./session.js";
 import { checkRoleDroppable, forgetRole, renameRoleReferences } from "./ownership.js";
 import { isSuperuser } from "./privileges.js";
 import { SqlError, SqlState, type StatementResult } from "./types/index.js";
+import { SessionSettings } from "./settings.js";
 
 const RESERVED = new Set(["public", "none", "current_user", "session_user", "current_role"]);
 
@@ -54,10 +55,13 @@ function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: nu
       else if (o.name === "createrole") role.createrole = o.value;
       else if (o.name === "inherit") role.inherit = o.value;
       // REPLICATION, BYPASSRLS: accepted, not kept
+    } else if (o.kind === "connection_limit") {
+      if (o.value < -1) throw new SqlError(SqlState.InvalidParameterValue, `invalid connection limit: ${o.value}`, { position: pos });
+      role.connectionLimit = o.value;
     } else if (o.kind === "in_role") {
       throw new SqlError(SqlState.FeatureNotSupported, "role membership (IN ROLE) is not supported yet", { position: pos });
     }
-    // CONNECTION LIMIT, VALID UNTIL: accepted, not enforced
+    // VALID UNTIL: accepted, not enforced (CONNECTION LIMIT is, at login: see role-login.ts)
   }
 }
 
@@ -69,15 +73,15 @@ function quoteIdent(name: string): string {
 function roleDefinition(verb: "CREATE" | "ALTER", role: RoleEntry): string {
   const flags = [role.login ? "LOGIN" : "NOLOGIN", role.superuser ? "SUPERUSER" : "NOSUPERUSER", role.createdb ? "CREATEDB" : "NOCREATEDB", role.createrole ? "CREATEROLE" : "NOCREATEROLE", role.inherit === false ? "NOINHERIT" : "INHERIT"];
   const password = role.passwordSecret === null ? "PASSWORD NULL" : `PASSWORD '${role.passwordSecret.replace(/'/g, "''")}'`;
-  return `${verb} ROLE ${quoteIdent(role.name)} WITH ${flags.join(" ")} ${password}`;
+  const limit = role.connectionLimit !== undefined ? ` CONNECTION LIMIT ${role.connectionLimit}` : "";
+  return `${verb} ROLE ${quoteIdent(role.name)} WITH ${flags.join(" ")}${limit} ${password}`;
 }
 
 /** Runs a role statement; returns its result and the statement the log keeps for replay. */
 export function executeRoleDdl(session: Session, st: A.Statement): { result: StatementResult; logged: string } {
   const roles = session.db.catalog.roles;
   // Postgres: CREATE / ALTER / DROP ROLE need CREATEROLE (superuser roles: a superuser); a role may change its own password
-  const actor = session.db.isReplaying ? undefined : roles.get(session.role);
-  const mayManage = actor === undefined || isSuperuser(session.db.catalog, session.role) || actor.createrole;
+  const mayManage = session.db.isReplaying || isSuperuser(session.db.catalog, session.role) || roles.get(session.role)?.createrole === true;
   if (!mayManage) {
     if (st.kind === "create_role") throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to create role", { position: st.pos });
     if (isRoleDrop(st)) throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to drop role", { position: st.pos });
@@ -99,6 +103,11 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     const name = st.name.parts[st.name.parts.length - 1];
     const role = roles.get(name);
     if (!role) throw new SqlError(SqlState.UndefinedObject, `role "${name}" does not exist`, { position: st.pos });
+    if (st.action.kind === "set_config") {
+      setRoleConfig(role, st.action.name, st.action.value);
+      session.db.catalog.version++;
+      return { result: result("ALTER ROLE"), logged: st.text ?? "" };
+    }
     if (st.action.kind === "role_options") applyOptions(role, st.action.options, st.pos, session.db.isReplaying);
     else if (st.action.kind === "rename") {
       if (roles.has(st.action.newName)) throw new SqlError(SqlState.DuplicateObject, `role "${st.action.newName}" already exists`, { position: st.pos });
@@ -132,4 +141,25 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
   }
   session.db.catalog.version++;
   return { result: result("DROP ROLE", notices), logged: st.text ?? "" };
+}
+
+/**
+ * ALTER ROLE r SET name = value / RESET name / RESET ALL: the role's session defaults (applied at
+ * login, see role-login.ts). A value is checked as SET checks it (unknown name: 42704, bad value:
+ * 22023) and kept as given, as Postgres keeps it in pg_db_role_setting.
+ */
+function setRoleConfig(role: RoleEntry, rawName: string, value: string | null): void {
+  const name = SessionSettings.normalizeName(rawName);
+  const settings = { ...(role.settings ?? {}) };
+  if (name === "all" && value === null) {
+    delete role.settings;
+    return;
+  }
+  if (value === null) delete settings[name]; // (Postgres accepts RESET of a name it does not know)
+  else {
+    new SessionSettings().set(name, value); // validates; the value is kept as given and read again at each login
+    settings[name] = value;
+  }
+  if (Object.keys(settings).length === 0) delete role.settings;
+  else role.settings = settings;
 }

@@ -10,6 +10,8 @@ import type { Database } from "./database.js";
 import type { Session } from "./session.js";
 import { commandResult, rowsResult } from "./session.js";
 import type { SecretCipher } from "./storage/index.js";
+import { BOOTSTRAP_SUPERUSER } from "./catalog/index.js";
+import { creatingRole } from "./ownership.js";
 import { SqlError, SqlState, Types, type StatementResult } from "./types/index.js";
 
 interface SecretEntry {
@@ -122,9 +124,12 @@ export class Secrets {
 /** CREATE SECRET as a statement: logs the sealed form, and models using it pick up a replaced value. */
 export function createSecretStatement(session: Session, st: A.CreateSecretStatement): StatementResult {
   const db = session.db;
-  const { created, logText } = db.secrets.create(st);
-  if (logText) db.log([{ t: "ddl", sql: logText }]);
   const name = st.name.parts[st.name.parts.length - 1];
+  const existed = db.secrets.has(name);
+  const { created, logText } = db.secrets.create(st);
+  // a new secret belongs to its creator (replay runs the log as that role); OR REPLACE keeps owner and grants
+  if (created && !existed) db.catalog.access.secrets.set(name, { owner: creatingRole(session) ?? BOOTSTRAP_SUPERUSER, acl: null });
+  if (logText) session.logDdl(logText);
   if (created) db.models.secretChanged(name);
   return { ...commandResult("CREATE SECRET"), notices: created ? [] : [`secret "${name}" already exists, skipping`] };
 }
@@ -152,6 +157,7 @@ export function dropSecrets(session: Session, st: A.DropStatement): StatementRes
       throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop secret ${name} because webhook table ${table.name} uses it`, { position: n.pos, hint: "Drop the table first, or replace the secret with CREATE OR REPLACE SECRET." });
     }
     db.secrets.drop(name);
+    db.catalog.access.secrets.delete(name);
   }
   return { ...commandResult("DROP SECRET"), notices };
 }

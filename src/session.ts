@@ -11,7 +11,7 @@ import type { StoredRelation, WriteResult } from "./stored-relation.js";
 import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
-import { SessionSettings } from "./settings.js";
+import { SessionSettings, memoryBytes } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { createSecretStatement, modelOptionMap } from "./secrets.js";
@@ -19,6 +19,9 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
+import { admitSession } from "./role-login.js";
+import { sessionAiBudget } from "./ai-budget.js";
+import type { CallBudget } from "./ai/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
@@ -59,7 +62,11 @@ export class Session {
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
     if (options.superuser === false) this.settings.set("is_superuser", "off");
+    this.releaseLogin = admitSession(db, options, this.settings);
   }
+
+  /** gives this session's login slot back (CONNECTION LIMIT, see role-login.ts) */
+  private readonly releaseLogin: () => void;
 
   get user(): string {
     return this.options.user ?? "sage";
@@ -152,7 +159,9 @@ export class Session {
     return out;
   }
 
-  close(): void {}
+  close(): void {
+    this.releaseLogin();
+  }
 
   /**
    * Parses and binds one statement without running it: its parameter types (declared in
@@ -183,10 +192,16 @@ export class Session {
       params,
       eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
-      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
+      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings), this.aiBudget()),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
+      maxQueryMemory: memoryBytes(this.settings.get("max_query_memory")) || this.db.options.maxQueryMemory,
       udf: this.db.functions.js,
     };
+  }
+
+  /** The AI budget this session's model calls are charged to: its login role's (see ai-budget.ts). */
+  aiBudget(): CallBudget {
+    return sessionAiBudget(this.db, this.user, this.settings);
   }
 
   /** Runs a plan to completion (synchronously; remote model calls are refused). */
@@ -205,6 +220,7 @@ export class Session {
       (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
+      this.aiBudget(),
     );
   }
 

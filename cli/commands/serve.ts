@@ -108,7 +108,9 @@ async function serve(options: ServeOptions): Promise<number> {
   let db: Database;
   try {
     const durable = { dataDir: get<string>("system.data_dir"), checkpointInterval: get<number>("runtime.checkpoint_interval") };
-    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins") });
+    // system.max_memory is each query's default max_query_memory (a session or role may set its own)
+    const maxMemory = get<number | null>("system.max_memory");
+    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}) });
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);

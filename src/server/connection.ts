@@ -290,8 +290,10 @@ export class Connection implements WireOutput {
     this.host.loginThrottle?.succeeded(this.remoteAddress);
     audit("ok", null, null);
 
-    // roles from the user store carry their superuser flag (unknown users, e.g. trusted ones, are superusers as before)
-    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: this.host.users.get(user)?.superuser ?? true, clientAddress: this.remoteAddress });
+    // a configured user carries its superuser flag; any other user must be a role of the catalog
+    // with LOGIN and under its CONNECTION LIMIT (the engine refuses it otherwise: 28000 / 53300)
+    const configured = this.host.users.names().includes(user) ? this.host.users.get(user) : undefined;
+    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: configured?.superuser, login: true, clientAddress: this.remoteAddress });
     this.session = session;
     applyStartupParameters(session, params);
     this.writer = new ResultWriter(this, () => session.settings.get("timezone"));

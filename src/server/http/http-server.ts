@@ -103,7 +103,8 @@ export class HttpServer {
     const started = performance.now();
     let result: { status: number; body: unknown };
     try {
-      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]), address);
+      const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
+      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]), configured?.superuser, address);
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       result = { status: 400, body: { results: [], error: errorJson(e) } };

@@ -54,7 +54,7 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, re
     return fail(toSqlError(e));
   }
   table = endpoint.table;
-  let caller: { signature: string | undefined } | { user: string };
+  let caller: { signature: string | undefined } | { user: string; superuser?: boolean };
   if (endpoint.signed) {
     const h = req.headers[endpoint.signatureHeader];
     caller = { signature: Array.isArray(h) ? h[0] : h };
@@ -68,7 +68,8 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, re
       const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
       return answer(auth.status, { error: { code, message: auth.message } }, headers);
     }
-    caller = { user: auth.user };
+    const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
+    caller = { user: auth.user, superuser: configured?.superuser };
   }
   let body: Buffer;
   try {
