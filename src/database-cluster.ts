@@ -131,7 +131,9 @@ export class DatabaseCluster {
     const engine = this.engines.get(entry);
     if (!engine) throw new SqlError(SqlState.InvalidCatalogName, `database "${entry.name}" does not exist`);
     const cat = engine.catalog;
-    if (!isSuperuser(cat, user)) {
+    // a superuser the caller vouches for (a configured user who is no catalog role) passes, as catalog superusers do
+    const vouched = options.superuser === true && !cat.roles.has(user);
+    if (!vouched && !isSuperuser(cat, user)) {
       if (!new RoleRights(cat, user).has(databaseAcl(cat), "c")) {
         throw new SqlError(SqlState.InsufficientPrivilege, `permission denied for database "${entry.name}"`, { detail: "User does not have CONNECT privilege." });
       }
@@ -139,13 +141,16 @@ export class DatabaseCluster {
         throw new SqlError(SqlState.TooManyConnections, `too many connections for database "${entry.name}"`);
       }
     }
-    this.clients.set(engine, this.clientCount(engine) + 1);
-    let open = true;
+    let open = false;
     const onClose = () => {
       if (!open) return;
       open = false;
       if (this.engines.get(entry) === engine) this.clients.set(engine, this.clientCount(engine) - 1);
     };
-    return new Session(engine, { ...options, database: entry.name, onClose });
+    // the role's own checks (LOGIN, its CONNECTION LIMIT) run as the session opens; counted once it has
+    const session = new Session(engine, { ...options, database: entry.name, onClose });
+    open = true;
+    this.clients.set(engine, this.clientCount(engine) + 1);
+    return session;
   }
 }

@@ -13,13 +13,15 @@ import { TableVectorIndexes } from "./table-vector-index.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
+import { AuditLog, registerAuditLogRelation, type AuditRecord } from "./audit-log.js";
 import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
+import { webhookEndpoint } from "./webhook-table.js";
 import { DatabaseCluster } from "./database-cluster.js";
 import type { DatabaseEntry } from "./catalog/index.js";
-import type { EngineMetrics } from "./server/index.js";
+import type { EngineMetrics, WebhookEndpoint } from "./server/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -37,6 +39,8 @@ export interface DatabaseOptions {
    * fsync'd on their own (also `SET group_commit = off`)
    */
   groupCommit?: boolean;
+  /** the server's default max_query_memory in bytes (config system.max_memory; absent: no limit) */
+  maxQueryMemory?: number;
 }
 
 export interface SessionOptions {
@@ -45,6 +49,13 @@ export interface SessionOptions {
   applicationName?: string;
   /** may create javascript functions and the like (default true: the built-in sage role is one) */
   superuser?: boolean;
+  /** the client's address (the server's connections), recorded in sage_catalog.audit_log */
+  clientAddress?: string;
+  /**
+   * a client logging in (pgwire, HTTP): the role must exist (or be vouched for with `superuser`),
+   * have LOGIN, and be under its CONNECTION LIMIT; see src/role-login.ts
+   */
+  login?: boolean;
   /** called once when the session closes (a client session counts against its database's connection limit) */
   onClose?: () => void;
 }
@@ -75,6 +86,8 @@ export class Database implements RelationReader {
   readonly models: ModelFunctions;
   /** CREATE SECRET values, sealed with the master key */
   readonly secrets: Secrets;
+  /** sage_catalog.audit_log (see audit-log.ts) */
+  readonly audit: AuditLog;
   /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
   functions!: UserFunctions;
   /** the process's databases (CREATE DATABASE); this one is among them */
@@ -86,7 +99,8 @@ export class Database implements RelationReader {
   ) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
     this.secrets = new Secrets(new SecretCipher(dir));
-    this.models = new ModelFunctions(this.catalog, dir, (name) => this.secrets.resolve(name));
+    this.audit = new AuditLog(options.memory ? 10_000 : 100_000);
+    this.models = new ModelFunctions(this.catalog, dir, (name) => this.openSecret(name, "model"));
     this.cluster = cluster ?? new DatabaseCluster(this, dir ?? null, (entry) => Database.openMember(this, entry));
   }
 
@@ -95,6 +109,7 @@ export class Database implements RelationReader {
     if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
     registerSageCatalog(db);
+    registerAuditLogRelation(db);
     db.functions = new UserFunctions(db);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     await db.cluster.openAll();
@@ -171,6 +186,7 @@ export class Database implements RelationReader {
     } finally {
       this.replaying = false;
     }
+    this.audit.open(path);
     this.wal = opened.log;
     this.wal.groupCommit = this.options.groupCommit ?? true;
     for (const start of this.deferredStarts.splice(0)) start();
@@ -305,6 +321,11 @@ export class Database implements RelationReader {
     return collectEngineMetrics(this);
   }
 
+  /** the webhook table at POST /webhook/<path> (see webhook-table.ts); 42P01 when there is none */
+  webhook(path: readonly string[]): WebhookEndpoint {
+    return webhookEndpoint(this, path);
+  }
+
   /** calls `listener` with each barrier's latency, ms */
   onBarrier(listener: (ms: number) => void): () => void {
     return this.streams.onBarrier(listener);
@@ -325,6 +346,23 @@ export class Database implements RelationReader {
 
   get isReplaying(): boolean {
     return this.replaying;
+  }
+
+  /** A secret's value for a model or connector (`use`), recorded in the audit log; undefined when there is none. */
+  openSecret(name: string, use: string): string | undefined {
+    try {
+      const v = this.secrets.resolve(name);
+      if (v !== undefined) this.audit.secretOpened(name, use);
+      return v;
+    } catch (e) {
+      this.audit.secretOpened(name, use, e);
+      throw e;
+    }
+  }
+
+  /** Records a server event (a login, a failed or throttled one) in sage_catalog.audit_log. */
+  recordAudit(record: Omit<AuditRecord, "time">): void {
+    this.audit.record(record);
   }
 
   /** A new session (one per client connection). */
@@ -360,6 +398,7 @@ export class Database implements RelationReader {
     await this.wal?.close();
     this.wal = null;
     this.models.close();
+    this.audit.close();
     this.dataDir?.close();
     this.dataDir = null;
   }

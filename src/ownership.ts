@@ -136,6 +136,10 @@ export function roleDependencies(cat: Catalog, role: string): string[] {
     if (s.owner === role) owns.push(`owner of schema ${schema}`);
     else if (mentions(s.acl)) privs.push(`privileges for schema ${schema}`);
   }
+  for (const [name, s] of cat.access.secrets) {
+    if (s.owner === role) owns.push(`owner of secret ${name}`);
+    else if (mentions(s.acl)) privs.push(`privileges for secret ${name}`);
+  }
   // this catalog's own database (each database's catalog answers for its own)
   const own = cat.access.database;
   const dbName = cat.databases.list().find((e) => e.access === own)?.name ?? "sage";
@@ -174,7 +178,7 @@ export function renameRoleReferences(cat: Catalog, from: string, to: string, sha
     if (m.owner === from) m.owner = to;
     fix(m.acl);
   }
-  for (const s of cat.access.schemas.values()) {
+  for (const s of [...cat.access.schemas.values(), ...cat.access.secrets.values()]) {
     if (s.owner === from) s.owner = to;
     fix(s.acl);
   }

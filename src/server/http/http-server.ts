@@ -1,17 +1,19 @@
 // The HTTP port of a server, beside pgwire: GET /healthz (liveness), GET /metrics (Prometheus
 // text, see server-metrics.ts) and POST /api/query (SQL as JSON, see query-api.ts), with the same
-// users and HBA rules as pgwire (http-auth.ts). The Studio and webhooks will hang off the same
-// listener.
+// users and HBA rules as pgwire (http-auth.ts), POST /webhook/<table> (JSON rows into a webhook
+// table, see webhook-api.ts), and the Studio's static files.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SqlError, SqlState } from "../../types/index.js";
-import type { HbaRule, UserStore } from "../auth/index.js";
+import type { HbaRule, LoginThrottle, UserStore } from "../auth/index.js";
 import type { EngineDatabase } from "../engine.js";
 import { authenticateHttp } from "./http-auth.js";
 import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
+import { methodNotAllowed, readBody, sendJson } from "./http-io.js";
+import { WEBHOOK_PREFIX, serveWebhook } from "./webhook-api.js";
 
 export interface HttpServerOptions {
   db: EngineDatabase;
@@ -24,6 +26,8 @@ export interface HttpServerOptions {
   /** the user of trusted requests without credentials */
   defaultUser: string;
   metrics: ServerMetrics;
+  /** failed-login rate limiting per address (pass the pgwire server's: one count for both) */
+  loginThrottle?: LoginThrottle;
   /** largest request body accepted, bytes (default 16 MB) */
   maxBodyBytes?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
@@ -64,16 +68,24 @@ export class HttpServer {
       if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET");
       return sendJson(res, 200, { status: "ok" });
     }
+    if (path.startsWith(WEBHOOK_PREFIX)) return serveWebhook(req, res, path.slice(WEBHOOK_PREFIX.length), this.options);
     // the Studio's static files (no secrets in them; its API calls authenticate below)
     if (path !== "/metrics" && path !== "/api/query" && serveStudio(req, res)) return;
     if (path !== "/metrics" && path !== "/api/query") return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
     const o = this.options;
-    const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
+    const address = req.socket.remoteAddress ?? "";
+    const auth = authenticateHttp(req.headers.authorization, address, o.hba, o.users, o.defaultUser, o.loginThrottle);
+    const audit = (outcome: "ok" | "denied" | "failed" | "throttled", user: string, code: string | null) =>
+      o.db.recordAudit?.({ role: user, sessionUser: user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome, sqlstate: code, detail: `http ${path}` });
     if (!auth.ok) {
       const headers: Record<string, string> = auth.status === 401 ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {};
+      if (auth.retryAfterSeconds !== undefined) headers["retry-after"] = String(auth.retryAfterSeconds);
       const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
+      audit(auth.outcome, auth.user, code);
       return sendJson(res, auth.status, { error: { code, message: auth.message } }, headers);
     }
+    // a request that gave a password is a login; trusted ones (metrics scrapes on loopback) are not recorded
+    if (auth.passwordChecked) audit("ok", auth.user, null);
     if (path === "/metrics") {
       if (req.method !== "GET") return methodNotAllowed(res, "GET");
       const text = await o.metrics.scrape();
@@ -84,14 +96,15 @@ export class HttpServer {
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
     let body: string;
     try {
-      body = await readBody(req, o.maxBodyBytes ?? 16 * 1024 * 1024);
+      body = (await readBody(req, o.maxBodyBytes ?? 16 * 1024 * 1024)).toString("utf8");
     } catch (e) {
       return sendJson(res, 413, { error: errorJson(e as SqlError) });
     }
     const started = performance.now();
     let result: { status: number; body: unknown };
     try {
-      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]));
+      const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
+      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]), configured?.superuser, address);
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       result = { status: 400, body: { results: [], error: errorJson(e) } };
@@ -106,32 +119,4 @@ export class HttpServer {
       this.server.closeAllConnections();
     });
   }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on("data", (b: Buffer) => {
-      size += b.length;
-      if (size > limit) {
-        reject(new SqlError(SqlState.ProgramLimitExceeded, `the request body is larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      parts.push(b);
-    });
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendJson(res, 405, { error: { code: "405", message: `use ${allow}` } }, { allow });
 }

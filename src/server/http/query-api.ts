@@ -42,15 +42,20 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
   return req;
 }
 
-/** Runs the request as `user`; returns the JSON response body and its HTTP status. */
-export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
+/**
+ * Runs the request as `user` (a login, as pgwire's: the role must exist and may log in;
+ * `superuser` is given for a configured user) in the database the request names (checked as a
+ * pgwire connection's is: 3D000, CONNECT, connection limits); returns the JSON response body and its HTTP status.
+ */
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean, clientAddress?: string): Promise<{ status: number; body: unknown }> {
   let session: ReturnType<EngineDatabase["connect"]>;
   try {
-    // a named database is checked as a pgwire connection's is (3D000, CONNECT, connection limit)
-    session = db.connect(req.database === undefined ? { user, applicationName: "sage-http" } : { user, database: req.database, applicationName: "sage-http" });
+    session = db.connect({ user, applicationName: "sage-http", login: true, superuser, ...(clientAddress ? { clientAddress } : {}), ...(req.database !== undefined ? { database: req.database } : {}) });
   } catch (e) {
+    // refused logins: no such role / no LOGIN / no CONNECT on the database is 403, over a CONNECTION LIMIT is 429
     const err = toSqlError(e);
-    return { status: err.code === SqlState.InsufficientPrivilege ? 403 : 400, body: { results: [], error: errorJson(err) } };
+    const status = err.code === SqlState.InvalidAuthorizationSpecification || err.code === SqlState.InsufficientPrivilege ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
+    return { status, body: { results: [], error: errorJson(err) } };
   }
   const results: unknown[] = [];
   try {
