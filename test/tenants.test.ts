@@ -249,6 +249,38 @@ describe("database privileges", () => {
     expect(await rows(frank, "SELECT current_database()")).toEqual([["sage"]]);
   });
 
+  it("a role's own CONNECTION LIMIT counts its connections to every database", async () => {
+    const admin = await client("sage");
+    await admin.query("CREATE ROLE hank LOGIN CONNECTION LIMIT 1");
+    const first = await client("sage", "hank");
+    expect(await refusal("acme", "hank")).toEqual({ code: "53300", message: 'too many connections for role "hank"', detail: undefined });
+    await first.end();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await refusal("acme", "hank")).toBeNull();
+  });
+
+  it("a webhook at /webhook/<database>/<schema>/<table> writes to that database's table", async () => {
+    const acme = await client("acme");
+    await acme.query("CREATE TABLE hooks (id INT) WITH (connector = 'webhook')");
+    const main = await client("sage");
+    await main.query("CREATE TABLE hooks (id INT) WITH (connector = 'webhook')");
+    const metrics = new ServerMetrics(db, () => 0);
+    const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics });
+    try {
+      const post = (path: string, body: string) => fetch(`http://127.0.0.1:${http.port}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.status);
+      expect(await post("/webhook/acme/public/hooks", '{"id": 1}')).toBe(200);
+      expect(await post("/webhook/hooks", '{"id": 2}')).toBe(200);
+      expect(await post("/webhook/dev/public/hooks", '{"id": 3}')).toBe(200); // RisingWave's default name: the first database
+      expect(await rows(acme, "SELECT id FROM hooks")).toEqual([[1]]);
+      expect(await rows(main, "SELECT id FROM hooks ORDER BY id")).toEqual([[2], [3]]);
+    } finally {
+      await http.close();
+      metrics.close();
+    }
+    await acme.query("DROP TABLE hooks");
+    await main.query("DROP TABLE hooks");
+  });
+
   it("the HTTP API runs in the database its request names", async () => {
     const metrics = new ServerMetrics(db, () => 0);
     const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics });
