@@ -99,7 +99,8 @@ export class Database implements RelationReader {
   ) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
     this.secrets = new Secrets(new SecretCipher(dir));
-    this.audit = new AuditLog(options.memory ? 10_000 : 100_000);
+    // the audit log is the cluster's, as Postgres's server log is: one file, in the first database's directory
+    this.audit = cluster ? cluster.root.audit : new AuditLog(options.memory ? 10_000 : 100_000);
     this.models = new ModelFunctions(this.catalog, dir, (name) => this.openSecret(name, "model"));
     this.cluster = cluster ?? new DatabaseCluster(this, dir ?? null, (entry) => Database.openMember(this, entry));
   }
@@ -108,12 +109,17 @@ export class Database implements RelationReader {
     // before recovery: replayed CREATE STREAM / CREATE MODEL statements may name a plugin's kinds
     if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
-    registerSageCatalog(db);
-    registerAuditLogRelation(db);
-    db.functions = new UserFunctions(db);
+    Database.equip(db);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     await db.cluster.openAll();
     return db;
+  }
+
+  /** What every database has before its log replays (the first one and those CREATE DATABASE makes). */
+  private static equip(db: Database): void {
+    registerSageCatalog(db);
+    registerAuditLogRelation(db);
+    db.functions = new UserFunctions(db);
   }
 
   /** Another database of `root`'s cluster (CREATE DATABASE): its own catalog and log, the shared roles. */
@@ -122,8 +128,7 @@ export class Database implements RelationReader {
     const db = new Database({ ...root.options, dataDir, memory: dataDir === undefined }, root.cluster);
     db.catalog.joinCluster(root.catalog, entry);
     db.catalog.roles = DatabaseCluster.replayRoles(root.catalog.roles);
-    registerSageCatalog(db);
-    db.functions = new UserFunctions(db);
+    Database.equip(db);
     try {
       if (dataDir !== undefined) await db.recover(dataDir);
     } finally {
@@ -186,7 +191,7 @@ export class Database implements RelationReader {
     } finally {
       this.replaying = false;
     }
-    this.audit.open(path);
+    if (this.cluster.root === this) this.audit.open(path);
     this.wal = opened.log;
     this.wal.groupCommit = this.options.groupCommit ?? true;
     for (const start of this.deferredStarts.splice(0)) start();
@@ -398,7 +403,7 @@ export class Database implements RelationReader {
     await this.wal?.close();
     this.wal = null;
     this.models.close();
-    this.audit.close();
+    if (this.cluster.root === this) this.audit.close();
     this.dataDir?.close();
     this.dataDir = null;
   }

@@ -281,6 +281,17 @@ describe("database privileges", () => {
     await main.query("DROP TABLE hooks");
   });
 
+  it("the audit log is the cluster's: a superuser reads every database's statements, each with its database", async () => {
+    const main = await client("sage");
+    const acme = await client("acme");
+    const q = "SELECT database, action, object FROM sage_catalog.audit_log WHERE action IN ('CREATE TABLE', 'CREATE DATABASE') ORDER BY time";
+    const fromMain = await rows(main, q);
+    expect(fromMain).toEqual(expect.arrayContaining([["sage", "CREATE TABLE", "orders"], ["sage", "CREATE DATABASE", "acme"], ["acme", "CREATE TABLE", "orders"], ["acme", "CREATE TABLE", "acme_only"]]));
+    expect(await rows(acme, q)).toEqual(fromMain);
+    const frank = await client("acme", "frank");
+    expect(await errorOf(frank, "SELECT * FROM sage_catalog.audit_log")).toMatchObject({ code: "42501" });
+  });
+
   it("the HTTP API runs in the database its request names", async () => {
     const metrics = new ServerMetrics(db, () => 0);
     const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics });
