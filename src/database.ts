@@ -13,7 +13,7 @@ import { TableVectorIndexes } from "./table-vector-index.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
-import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
+import { Checkpointer, type BeforeCommitHook, type CheckpointEvent } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
@@ -269,6 +269,11 @@ export class Database implements RelationReader {
   /** the engine's figures for /metrics (see engine-metrics.ts) */
   metrics(): EngineMetrics {
     return collectEngineMetrics(this);
+  }
+
+  /** calls `listener` after each checkpoint or failed one (an in-memory database takes none) */
+  onCheckpoint(listener: (e: CheckpointEvent) => void): () => void {
+    return this.checkpoints ? this.checkpoints.onCheckpoint(listener) : () => {};
   }
 
   /** calls `listener` with each barrier's latency, ms */

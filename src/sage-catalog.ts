@@ -4,6 +4,7 @@ import type { Database } from "./database.js";
 import { Types, formatValue } from "./types/index.js";
 import { logicalDump } from "./logical-dump.js";
 import { SINK_STATUS_COLUMNS, sinkStatusRows } from "./sink.js";
+import { registerCheckpointCatalog } from "./checkpoint-catalog.js";
 
 export function registerSageCatalog(db: Database): void {
   const text = Types.text;
@@ -151,4 +152,5 @@ export function registerSageCatalog(db: Database): void {
         });
       }),
   );
+  registerCheckpointCatalog(db);
 }

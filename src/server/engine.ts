@@ -39,9 +39,14 @@ export interface EngineDatabase {
   metrics?(): EngineMetrics;
   /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
   onBarrier?(listener: (ms: number) => void): () => void;
+  /** calls `listener` after each checkpoint (or failed/skipped one); returns the function that stops it */
+  onCheckpoint?(listener: (e: CheckpointObservation) => void): () => void;
   connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
   close(): Promise<void>;
 }
+
+/** A checkpoint as /metrics hears of it (src/checkpointer.ts's CheckpointEvent). */
+export type CheckpointObservation = { ok: true; stats: { epoch: number; bytes: number; ms: number } } | { ok: false; error: string };
 
 // ---- what /metrics reads of the engine (src/engine-metrics.ts fills it)
 

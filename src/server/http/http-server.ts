@@ -8,7 +8,11 @@ import type { AddressInfo } from "node:net";
 import { SqlError, SqlState } from "../../types/index.js";
 import type { HbaRule, UserStore } from "../auth/index.js";
 import type { EngineDatabase } from "../engine.js";
-import { authenticateHttp } from "./http-auth.js";
+import { sendJson, methodNotAllowed, sendError } from "./http-response.js";
+import { handleLogin, handleLogout, handleSession } from "./login-api.js";
+import { LoginSessions } from "./login-sessions.js";
+import { authenticateRequest, type RequestAuthContext } from "./request-auth.js";
+import { HttpSubscriptions } from "./subscribe-api.js";
 import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
@@ -27,12 +31,23 @@ export interface HttpServerOptions {
   /** largest request body accepted, bytes (default 16 MB) */
   maxBodyBytes?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** a Studio login session unused this long ends (default 30 minutes) */
+  sessionIdleMs?: number;
 }
+
+/** endpoints behind authentication (the rest of the paths are the Studio's files) */
+const API_PATHS = new Set(["/metrics", "/api/query", "/api/subscribe", "/api/login", "/api/logout", "/api/session"]);
 
 export class HttpServer {
   private readonly server: Server;
+  /** who may call the API: login sessions (cookie), Basic, trust (request-auth.ts) */
+  private readonly authContext: RequestAuthContext;
+  readonly subscriptions: HttpSubscriptions;
 
   private constructor(private readonly options: HttpServerOptions) {
+    const { hba, users, defaultUser } = options;
+    this.authContext = { hba, users, defaultUser, sessions: new LoginSessions(options.sessionIdleMs) };
+    this.subscriptions = new HttpSubscriptions(options.db);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         options.log?.("http_error", { message: e instanceof Error ? e.message : String(e) });
@@ -64,16 +79,27 @@ export class HttpServer {
       if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET");
       return sendJson(res, 200, { status: "ok" });
     }
-    // the Studio's static files (no secrets in them; its API calls authenticate below)
-    if (path !== "/metrics" && path !== "/api/query" && serveStudio(req, res)) return;
-    if (path !== "/metrics" && path !== "/api/query") return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
     const o = this.options;
-    const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
-    if (!auth.ok) {
-      const headers: Record<string, string> = auth.status === 401 ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {};
-      const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
-      return sendJson(res, auth.status, { error: { code, message: auth.message } }, headers);
+    const api = API_PATHS.has(path);
+    // the Studio's static files (no secrets in them; its API calls authenticate below)
+    if (!api && serveStudio(req, res)) return;
+    if (!api) return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
+    // the Studio's login session (login-api.ts)
+    if (path === "/api/session") return req.method === "GET" ? handleSession(req, res, this.authContext) : methodNotAllowed(res, "GET");
+    if (path === "/api/logout") return req.method === "POST" ? handleLogout(req, res, this.authContext) : methodNotAllowed(res, "POST");
+    if (path === "/api/login") {
+      if (req.method !== "POST") return methodNotAllowed(res, "POST");
+      return handleLogin(req, res, this.authContext, await readBody(req, 64 * 1024).catch(() => ""));
     }
+    const auth = authenticateRequest(req, this.authContext);
+    if (!auth.ok) {
+      // the Studio (an XHR) gets no Basic challenge, so the browser shows no password dialog of its own
+      const challenge = auth.status === 401 && req.headers["x-requested-with"] === undefined;
+      return sendError(res, auth.status, auth.code, auth.message, challenge ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {});
+    }
+    // as pgwire: configured users carry their superuser flag, others (catalog roles, trusted names) the catalog's
+    const superuser = o.users.get(auth.user)?.superuser ?? true;
+    if (path === "/api/subscribe") return req.method === "GET" ? this.subscriptions.handle(req, res, auth.user, superuser) : methodNotAllowed(res, "GET");
     if (path === "/metrics") {
       if (req.method !== "GET") return methodNotAllowed(res, "GET");
       const text = await o.metrics.scrape();
@@ -91,7 +117,7 @@ export class HttpServer {
     const started = performance.now();
     let result: { status: number; body: unknown };
     try {
-      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]));
+      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]), superuser);
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       result = { status: 400, body: { results: [], error: errorJson(e) } };
@@ -126,12 +152,3 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendJson(res, 405, { error: { code: "405", message: `use ${allow}` } }, { allow });
-}

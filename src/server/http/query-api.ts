@@ -38,14 +38,14 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
 }
 
 /** Runs the request as `user`; returns the JSON response body and its HTTP status. */
-export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean): Promise<{ status: number; body: unknown }> {
+  const session = db.connect({ user, applicationName: "sage-http", superuser });
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {
       if (r.subscription) {
         r.subscription.cancel();
-        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use pgwire (psql) instead of /api/query");
+        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use GET /api/subscribe (Server-Sent Events) or pgwire instead of /api/query");
       }
       results.push(resultJson(r));
     }
@@ -79,7 +79,7 @@ function resultJson(r: StatementResult) {
 }
 
 
-function valueJson(type: DataType, v: unknown): unknown {
+export function valueJson(type: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (type.id) {
     case "boolean":

@@ -6,6 +6,7 @@
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { EngineDatabase, EngineMetrics } from "../engine.js";
+import { observeCheckpoints } from "./checkpoint-metrics.js";
 
 export type QueryProtocol = "pgwire" | "http";
 
@@ -15,6 +16,7 @@ export class ServerMetrics {
   private readonly queryErrors: Counter<"protocol">;
   private readonly barrierLatency: Histogram;
   private readonly stopBarriers: () => void;
+  private readonly stopCheckpoints: () => void;
   /** the engine's snapshot for the scrape in progress (taken once, read by every collector) */
   private snapshot: EngineMetrics | null = null;
 
@@ -39,6 +41,7 @@ export class ServerMetrics {
       registers: [r],
     });
     this.stopBarriers = db.onBarrier ? db.onBarrier((ms) => this.barrierLatency.observe(ms / 1000)) : () => {};
+    this.stopCheckpoints = observeCheckpoints(db, r);
     new Gauge({
       name: "sage_pgwire_connections",
       help: "Postgres wire-protocol sessions open now",
@@ -121,6 +124,7 @@ export class ServerMetrics {
 
   close(): void {
     this.stopBarriers();
+    this.stopCheckpoints();
     this.registry.clear();
   }
 }

@@ -1,0 +1,60 @@
+// The Studio's login: POST /api/login {"user", "password"} checks the role as pgwire would (HBA
+// rule for the client's address, then the role's SCRAM verifier or MD5 hash; a role the rule
+// trusts needs no password, and without a user the server's default user is meant), and starts
+// a login session: an HttpOnly SameSite=Strict cookie plus a CSRF token in the reply.
+// GET /api/session tells the page who it is logged in as (and the token again, after a reload);
+// POST /api/logout ends the session.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { SqlState } from "../../types/index.js";
+import { checkCredentials } from "./http-auth.js";
+import { sendError, sendJson } from "./http-response.js";
+import { readCookie, sessionCookie, SESSION_COOKIE } from "./login-sessions.js";
+import { authenticateRequest, isEncrypted, localHostHeader, sameOrigin, type RequestAuthContext } from "./request-auth.js";
+
+export async function handleLogin(req: IncomingMessage, res: ServerResponse, ctx: RequestAuthContext, body: string): Promise<void> {
+  // another site's page must not log the browser in (login CSRF)
+  if (!sameOrigin(req)) return sendError(res, 403, SqlState.InvalidAuthorizationSpecification, "cross-origin request refused");
+  if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) return sendError(res, 415, SqlState.ProtocolViolation, 'send {"user": "...", "password": "..."} as application/json');
+  let parsed: { user?: unknown; password?: unknown };
+  try {
+    parsed = JSON.parse(body === "" ? "{}" : body) as typeof parsed;
+  } catch {
+    return sendError(res, 400, SqlState.InvalidTextRepresentation, "the request body is not JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || (parsed.user !== undefined && typeof parsed.user !== "string") || (parsed.password !== undefined && typeof parsed.password !== "string")) {
+    return sendError(res, 400, SqlState.ProtocolViolation, '"user" and "password" must be strings');
+  }
+  const user = parsed.user || ctx.defaultUser;
+  const password = parsed.password as string | undefined;
+  const auth = checkCredentials(req.socket.remoteAddress ?? "", user, password, ctx.hba, ctx.users);
+  if (!auth.ok) {
+    const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
+    return sendError(res, auth.status, code, auth.message);
+  }
+  if (auth.method === "trust" && password === undefined && !localHostHeader(req)) {
+    return sendError(res, 403, SqlState.InvalidAuthorizationSpecification, "trusted access without credentials needs a Host of localhost or an IP address");
+  }
+  // a fresh id at every login (never one the client brought: no session fixation)
+  ctx.sessions.delete(readCookie(req.headers.cookie, SESSION_COOKIE));
+  const { id, session } = ctx.sessions.create(auth.user);
+  sendJson(res, 200, { user: session.user, csrfToken: session.csrfToken }, { "set-cookie": sessionCookie(id, isEncrypted(req)), "cache-control": "no-store" });
+}
+
+export function handleSession(req: IncomingMessage, res: ServerResponse, ctx: RequestAuthContext): void {
+  const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const session = id === undefined || !sameOrigin(req) ? undefined : ctx.sessions.get(id);
+  if (!session) return sendError(res, 401, SqlState.InvalidAuthorizationSpecification, "not logged in");
+  sendJson(res, 200, { user: session.user, csrfToken: session.csrfToken }, { "cache-control": "no-store" });
+}
+
+export function handleLogout(req: IncomingMessage, res: ServerResponse, ctx: RequestAuthContext): void {
+  const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const clear = { "set-cookie": sessionCookie("", isEncrypted(req), 0) };
+  if (id === undefined || ctx.sessions.get(id) === undefined) return sendJson(res, 200, { loggedOut: false }, clear);
+  // logging someone out is a state change too: the cookie alone is not enough
+  const auth = authenticateRequest(req, ctx);
+  if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
+  ctx.sessions.delete(id);
+  sendJson(res, 200, { loggedOut: true }, clear);
+}
