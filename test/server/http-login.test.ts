@@ -254,6 +254,14 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
     await expect.poll(() => db.streams.all().length, { timeout: 2000, interval: 20 }).toBe(dataflowsBefore);
   });
 
+  it("never sends a secret's value: SHOW SECRETS lists names and sources", async () => {
+    const { url } = await start();
+    await query(url, "CREATE SECRET api_key WITH (value = 'sk-very-secret-42')");
+    const r = await query(url, "SHOW SECRETS");
+    expect(r.json.results[0].rows.map((x: any[]) => x[0])).toEqual(["api_key"]);
+    expect(JSON.stringify(r.json)).not.toContain("sk-very-secret-42");
+  });
+
   it("runs only a single SUBSCRIBE, as the request's user, and reports bad SQL as JSON errors", async () => {
     const { url } = await start({ users: [{ name: "alice", password: "s3cret", superuser: false }], hba: SAGE_TRUSTED });
     await query(url, "CREATE TABLE t (a INT); CREATE USER carol PASSWORD 'pw9'");

@@ -4,7 +4,9 @@
 // Basic and check it against the same users; `reject` or no rule refuses. The Studio's login
 // (login-api.ts) checks its role and password with the same `checkCredentials`.
 
-import { matchHbaRule, passwordMatches, type HbaRule, type UserStore } from "../auth/index.js";
+import { matchHbaRule, passwordMatches, scramVerifierFromPassword, type HbaRule, type UserEntry, type UserStore } from "../auth/index.js";
+
+const UNKNOWN_USER: UserEntry = { name: "", scram: scramVerifierFromPassword("\0unknown"), md5: null, superuser: false };
 
 export type HttpAuthResult = { ok: true; user: string; method: "trust" | "password" } | { ok: false; status: 401 | 403; message: string };
 
@@ -35,7 +37,10 @@ export function checkCredentials(address: string, user: string, password: string
   if (!rule || rule.method === "reject") return { ok: false, status: 403, message: `no access for user "${user}" from ${address}` };
   if (rule.method === "trust") return { ok: true, user, method: "trust" };
   if (password === undefined) return { ok: false, status: 401, message: "password authentication required" };
-  if (!passwordMatches(users.get(user), user, password)) return { ok: false, status: 401, message: `password authentication failed for user "${user}"` };
+  const entry = users.get(user);
+  // an unknown role costs the same key derivation as a known one (the time does not tell which)
+  if (entry === undefined) passwordMatches(UNKNOWN_USER, user, password);
+  if (!passwordMatches(entry, user, password)) return { ok: false, status: 401, message: `password authentication failed for user "${user}"` };
   return { ok: true, user, method: "password" };
 }
 
