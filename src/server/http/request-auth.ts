@@ -6,9 +6,11 @@
 // - a state-changing request (POST/PUT/PATCH/DELETE) authenticated by the cookie must carry the
 //   session's CSRF token in x-csrf-token (the cookie is an ambient credential; Basic is not);
 // - trust without any credentials is granted only when the Host header is an address or
-//   localhost: a rebound DNS name pointing a foreign page at 127.0.0.1 gets no access.
+//   localhost (or this machine's host name): a rebound DNS name pointing a foreign page at
+//   127.0.0.1 gets no access.
 
 import { isIP } from "node:net";
+import { hostname } from "node:os";
 import type { IncomingMessage } from "node:http";
 import type { HbaRule, UserStore } from "../auth/index.js";
 import { authenticateHttp, stillAllowed } from "./http-auth.js";
@@ -75,7 +77,9 @@ export function localHostHeader(req: IncomingMessage): boolean {
   const host = req.headers.host;
   if (!host) return true; // HTTP/1.0 without Host: not a browser
   const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
-  return isIP(name) !== 0 || name.toLowerCase() === "localhost" || name.toLowerCase().endsWith(".localhost");
+  const n = name.toLowerCase();
+  // this machine's own name is not an attacker's DNS record either
+  return isIP(name) !== 0 || n === "localhost" || n.endsWith(".localhost") || n === hostname().toLowerCase();
 }
 
 export function isEncrypted(req: IncomingMessage): boolean {
