@@ -69,7 +69,13 @@ export function sameOrigin(req: IncomingMessage): boolean {
     return false; // includes "null" (sandboxed frames, file: pages)
   }
   const scheme = isEncrypted(req) ? "https:" : "http:";
-  return url.protocol === scheme && url.host.toLowerCase() === (req.headers.host ?? "").toLowerCase();
+  let host: string;
+  try {
+    host = new URL(`${scheme}//${req.headers.host ?? ""}`).host; // the same default-port normalisation as Origin's
+  } catch {
+    return false;
+  }
+  return url.protocol === scheme && url.host === host;
 }
 
 /** The Host header names this machine by address or as localhost (not a DNS name that could be rebound). */
