@@ -60,6 +60,8 @@ export interface OperatorMetric {
   seconds: number;
   stateRows: number;
   stateBytes: number;
+  /** rows waiting inside the operator (backpressure; optional: older engines do not report it) */
+  queuedRows?: number;
 }
 
 export interface SourceMetric {

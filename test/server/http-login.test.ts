@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Database } from "../../src/index.js";
+import { ModelTestServer } from "../../src/ai/testing/model-test-server.js";
 import { HttpServer, PgServer, ServerMetrics, type HbaRule, type UserConfig } from "../../src/server/index.js";
 
 interface Running {
@@ -332,5 +333,26 @@ describe("checkpoint metrics", () => {
     const { url } = await start();
     expect((await query(url, "SELECT count(*) AS n FROM sage_catalog.checkpoints")).json.results[0].rows).toEqual([["0"]]);
     expect((await scrape(url)).get("sage_checkpoints_total")).toBe(0);
+  });
+});
+
+describe("operator backpressure", () => {
+  it("/metrics shows rows queued in a view's model call until the answers come", async () => {
+    const model = await ModelTestServer.start("openai", 8);
+    try {
+      const { url } = await start();
+      await query(url, `CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${model.url}/v1', model = 'test')`);
+      await query(url, "CREATE STREAM q (id INT, text TEXT); CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
+      const queued = async () => (await scrape(url)).get('sage_operator_queued_rows{view="answers",operator_id="1",kind="AsyncAiMap"}');
+      expect(await queued()).toBe(0);
+      model.script({ delayMs: 800, then: "normal" as const });
+      // eventual visibility: the INSERT returns while the answer is still on its way
+      expect((await query(url, "SET visibility = 'eventual'; INSERT INTO q VALUES (1, 'one'), (2, 'two'), (3, 'three')")).status).toBe(200);
+      expect(await queued()).toBe(3);
+      await expect.poll(queued, { timeout: 5000, interval: 50 }).toBe(0);
+      expect((await query(url, "SELECT count(*) AS n FROM answers")).json.results[0].rows).toEqual([["3"]]);
+    } finally {
+      await model.close();
+    }
   });
 });

@@ -58,6 +58,7 @@ export class ServerMetrics {
     opValue("sage_operator_rows_out_total", "Rows out of each operator of each running dataflow", "counter", (o) => o.rowsOut);
     opValue("sage_operator_seconds_total", "Time spent inside each operator (not downstream of it)", "counter", (o) => o.seconds);
     opValue("sage_operator_state_rows", "Rows each stateful operator holds", "gauge", (o) => o.stateRows);
+    opValue("sage_operator_queued_rows", "Rows waiting inside each operator (an async model call's backlog): backpressure", "gauge", (o) => o.queuedRows ?? 0);
     opValue("sage_operator_state_bytes", "Estimated bytes of each stateful operator's state (rows x width)", "gauge", (o) => o.stateBytes);
     this.engineMetric("sage_source_rows_total", "Rows produced by each connector-fed stream", "counter", ["stream", "connector"], () =>
       engine().sources.map((s) => ({ labels: { stream: s.stream, connector: s.connector }, value: s.rowsProduced })),
