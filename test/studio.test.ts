@@ -203,7 +203,7 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
 
   it("logs in as a role with a password, runs a query, and charts a view live through SUBSCRIBE", async () => {
     // no role is trusted here: the page must ask (the first server's default role logs in by trust)
-    const guarded = await startStudioHttp({ users: [{ name: "analyst", password: "pa55-w0rd", superuser: true }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }] });
+    const guarded = await startStudioHttp({ users: [{ name: "analyst", password: "pa55-w0rd", superuser: true }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }], dataDir: true });
     // localhost, not 127.0.0.1: its own cookie jar, apart from the first server's session
     const url = guarded.url.replace("127.0.0.1", "localhost");
     const p2 = await browser.newPage();
@@ -250,6 +250,20 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
       expect(await p2.locator("#chart-status").getAttribute("data-feed")).toBe("subscribe");
       expect(Number(await p2.locator("#chart-status").getAttribute("data-points"))).toBeGreaterThanOrEqual(3);
       await p2.screenshot({ path: join(shots, "studio-login-live-chart-subscribe.png"), fullPage: true });
+
+      // a checkpoint shows in the monitor with its epoch, duration and size
+      await guarded.db.connect().execute("CHECKPOINT");
+      await p2.click("[data-tab='monitor']");
+      const checkpoint = p2.locator("[data-section='Checkpoints'] tbody tr").first();
+      await checkpoint.waitFor();
+      const header = await p2.locator("[data-section='Checkpoints'] th").allTextContents();
+      const cells = await checkpoint.locator("td").allTextContents();
+      const cell = (name: string) => cells[header.indexOf(name)];
+      expect(Number(cell("epoch"))).toBeGreaterThan(0);
+      expect(Number(cell("duration_ms"))).toBeGreaterThan(0);
+      expect(Number(cell("bytes"))).toBeGreaterThan(0);
+      expect(cell("ok")).toBe("true");
+      await p2.screenshot({ path: join(shots, "studio-monitor-checkpoints.png"), fullPage: true });
 
       await p2.click("#logout");
       await p2.waitForSelector("#login:not([hidden])");
