@@ -238,6 +238,7 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
     const snapshot = await sse.waitFor((e) => e.event === "rows");
     expect(snapshot.data.map((r: any[]) => [r[0], r[2], r[3]])).toEqual([["insert", 1, "one"]]);
     expect(http.subscriptions.active).toBe(1);
+    expect((await scrape(url)).get("sage_http_subscriptions")).toBe(1);
     expect(db.streams.all().length).toBe(dataflowsBefore + 1);
 
     const sent = performance.now();
@@ -253,6 +254,7 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
     sse.close();
     await expect.poll(() => http.subscriptions.active, { timeout: 2000, interval: 20 }).toBe(0);
     await expect.poll(() => db.streams.all().length, { timeout: 2000, interval: 20 }).toBe(dataflowsBefore);
+    expect((await scrape(url)).get("sage_http_subscriptions")).toBe(0);
   });
 
   it("never sends a secret's value: SHOW SECRETS lists names and sources", async () => {

@@ -13,6 +13,7 @@ import { handleLogin, handleLogout, handleSession } from "./login-api.js";
 import { LoginSessions } from "./login-sessions.js";
 import { authenticateRequest, type RequestAuthContext } from "./request-auth.js";
 import { HttpSubscriptions } from "./subscribe-api.js";
+import { registerHttpGauges } from "./http-gauges.js";
 import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
@@ -48,6 +49,7 @@ export class HttpServer {
     const { hba, users, defaultUser } = options;
     this.authContext = { hba, users, defaultUser, sessions: new LoginSessions(options.sessionIdleMs) };
     this.subscriptions = new HttpSubscriptions(options.db);
+    registerHttpGauges(options.metrics.registry, () => this.subscriptions.active, () => this.authContext.sessions.size);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         options.log?.("http_error", { message: e instanceof Error ? e.message : String(e) });
