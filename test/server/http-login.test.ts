@@ -1,6 +1,8 @@
 // The HTTP port's Studio login (cookie session, CSRF token, same-origin rule), SUBSCRIBE over
 // Server-Sent Events, and checkpoint metrics, against a real PgServer + HttpServer pair.
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { request, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -355,6 +357,45 @@ describe("operator backpressure", () => {
       expect((await query(url, "SELECT count(*) AS n FROM answers")).json.results[0].rows).toEqual([["3"]]);
     } finally {
       await model.close();
+    }
+  });
+});
+
+describe("login over HTTPS", () => {
+  it("serves HTTPS with pgwire's certificate and marks the session cookie Secure", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-https-"));
+    try {
+      const key = join(dir, "key.pem");
+      const cert = join(dir, "cert.pem");
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"], { stdio: "ignore" });
+      const db = await Database.open({ memory: true });
+      const metrics = new ServerMetrics(db, () => 0);
+      const pgServer = await PgServer.start({ db, port: 0 });
+      const http = await HttpServer.start({ db, port: 0, hba: pgServer.hba, users: pgServer.users, defaultUser: "sage", metrics, tls: { key: readFileSync(key), cert: readFileSync(cert) } });
+      running.push({ db, pg: pgServer, http, metrics, url: "" });
+      const origin = `https://127.0.0.1:${http.port}`;
+      const post = (path: string, headers: Record<string, string>, body: string) =>
+        new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+          const req = httpsRequest(origin + path, { method: "POST", rejectUnauthorized: false, headers: { "content-type": "application/json", ...headers } }, (res) => {
+            let text = "";
+            res.on("data", (d: Buffer) => (text += d.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+          });
+          req.on("error", reject);
+          req.end(body);
+        });
+      const loggedIn = await post("/api/login", { origin }, "{}");
+      expect(loggedIn.status).toBe(200);
+      const setCookie = String(loggedIn.headers["set-cookie"]);
+      expect(setCookie).toMatch(/; Secure$/);
+      const cookie = setCookie.split(";")[0];
+      const token = JSON.parse(loggedIn.body).csrfToken as string;
+      const r = await post("/api/query", { origin, cookie, "x-csrf-token": token }, JSON.stringify({ sql: "SELECT 1 AS one" }));
+      expect([r.status, JSON.parse(r.body).results[0].rows]).toEqual([200, [[1]]]);
+      // the same host over plain http is another origin
+      expect((await post("/api/query", { origin: `http://127.0.0.1:${http.port}`, cookie, "x-csrf-token": token }, JSON.stringify({ sql: "SELECT 1" }))).status).toBe(403);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

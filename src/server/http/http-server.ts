@@ -4,6 +4,7 @@
 // listener.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { SqlError, SqlState } from "../../types/index.js";
 import type { HbaRule, UserStore } from "../auth/index.js";
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   /** largest request body accepted, bytes (default 16 MB) */
   maxBodyBytes?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** serve HTTPS with this key and certificate (as pgwire's TLS) */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** a Studio login session unused this long ends (default 30 minutes) */
   sessionIdleMs?: number;
 }
@@ -50,13 +53,15 @@ export class HttpServer {
     this.authContext = { hba, users, defaultUser, sessions: new LoginSessions(options.sessionIdleMs) };
     this.subscriptions = new HttpSubscriptions(options.db);
     registerHttpGauges(options.metrics.registry, () => this.subscriptions.active, () => this.authContext.sessions.size);
-    this.server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((e: unknown) => {
         options.log?.("http_error", { message: e instanceof Error ? e.message : String(e) });
         if (!res.headersSent) sendJson(res, 500, { error: { code: SqlState.InternalError, message: "internal error" } });
         else res.destroy();
       });
-    });
+    };
+    // HTTPS with pgwire's certificate when it has one (the login cookie is then Secure)
+    this.server = options.tls ? (createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) as unknown as Server) : createServer(handler);
   }
 
   static async start(options: HttpServerOptions): Promise<HttpServer> {
