@@ -86,6 +86,10 @@ describe("Studio login over HTTP", () => {
     expect(bad.setCookie).toBe("");
     // a role with a password must give it even from loopback (its rule is not trust)
     expect((await login(url, { user: "alice" })).status).toBe(401);
+    // scripts get a Basic challenge on 401; the Studio (x-requested-with) none, so no browser dialog
+    const challenge = (h: Record<string, string>) => fetch(`${url}/api/query`, { method: "POST", headers: h, body: "SELECT 1" }).then((r) => [r.status, r.headers.get("www-authenticate")]);
+    expect(await challenge(basic("alice", "wrong"))).toEqual([401, 'Basic realm="sage-sql", charset="UTF-8"']);
+    expect(await challenge({ ...basic("alice", "wrong"), "x-requested-with": "sage-studio" })).toEqual([401, null]);
 
     const ok = await login(url, { user: "alice", password: "s3cret" });
     expect(ok.status).toBe(200);
