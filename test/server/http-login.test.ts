@@ -271,6 +271,24 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
     expect(JSON.stringify(r.json)).not.toContain("sk-very-secret-42");
   });
 
+  it("waits for a slow reader instead of buffering without bound, and delivers every change", async () => {
+    const { url } = await start();
+    await query(url, "CREATE TABLE big (id INT, pad TEXT)");
+    const sse = await openSse(url, "SUBSCRIBE big");
+    await sse.waitFor((e) => e.event === "columns");
+    sse.res.pause(); // the client stops reading: the server's writes must back up
+    for (let i = 0; i < 3; i++) {
+      expect((await query(url, `INSERT INTO big SELECT g, repeat('p', 200) FROM generate_series(${i * 10000 + 1}, ${(i + 1) * 10000}) g`)).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    sse.res.resume();
+    const seen = () => sse.events.filter((e) => e.event === "rows").reduce((n, e) => n + e.data.length, 0);
+    await expect.poll(seen, { timeout: 10_000, interval: 50 }).toBe(30_000);
+    const ids = new Set(sse.events.filter((e) => e.event === "rows").flatMap((e) => e.data.map((r: any[]) => r[2])));
+    expect(ids.size).toBe(30_000);
+    sse.close();
+  });
+
   it("runs only a single SUBSCRIBE, as the request's user, and reports bad SQL as JSON errors", async () => {
     const { url } = await start({ users: [{ name: "alice", password: "s3cret", superuser: false }], hba: SAGE_TRUSTED });
     await query(url, "CREATE TABLE t (a INT); CREATE USER carol PASSWORD 'pw9'");

@@ -77,10 +77,7 @@ export class HttpSubscriptions {
         if (batch === null || closed) break;
         const ok = res.write(event("rows", batch.map((row) => row.map((v, i) => valueJson(types[i], v)))));
         // a slow reader: wait for the socket before taking more changes
-        if (!ok && !closed) await new Promise<void>((resolve) => {
-          res.once("drain", resolve);
-          res.once("close", resolve);
-        });
+        if (!ok && !closed) await drained(res);
       }
     } catch (e) {
       if (!closed) res.write(event("error", errorJson(toSqlError(e))));
@@ -88,6 +85,19 @@ export class HttpSubscriptions {
     finish();
     res.end();
   }
+}
+
+/** Resolves when the socket takes writes again, or closes (listeners removed either way). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 function event(name: string, data: unknown): string {
