@@ -22,13 +22,13 @@ interface Running {
 
 const running: Running[] = [];
 
-async function start(options: { users?: UserConfig[]; hba?: HbaRule[]; sessionIdleMs?: number; dataDir?: boolean } = {}): Promise<Running> {
+async function start(options: { users?: UserConfig[]; hba?: HbaRule[]; sessionIdleMs?: number; dataDir?: boolean; loginFailures?: { max: number; windowMs: number } } = {}): Promise<Running> {
   const dir = options.dataDir ? mkdtempSync(join(tmpdir(), "sage-http-login-")) : undefined;
   const db = await Database.open(dir ? { dataDir: dir, checkpointInterval: 0 } : { memory: true });
   let server: PgServer | undefined;
   const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
   server = await PgServer.start({ db, port: 0, users: options.users, hba: options.hba });
-  const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics, sessionIdleMs: options.sessionIdleMs });
+  const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics, sessionIdleMs: options.sessionIdleMs, loginFailures: options.loginFailures });
   const r = { db, pg: server, http, metrics, url: `http://127.0.0.1:${http.port}`, dir };
   running.push(r);
   return r;
@@ -134,6 +134,17 @@ describe("Studio login over HTTP", () => {
     // without a session the request falls back to Basic/trust: no longer alice (here: the trusted default role)
     const after = await query(url, "SELECT current_user AS u", { cookie: ok.cookie, "x-csrf-token": token });
     expect(after.json.results[0].rows).toEqual([["sage"]]);
+  });
+
+  it("throttles an address after repeated failed logins, even for the right password", async () => {
+    const { url } = await start({ users: [{ name: "alice", password: "s3cret" }], hba: SAGE_TRUSTED, loginFailures: { max: 3, windowMs: 600 } });
+    for (let i = 0; i < 3; i++) expect((await login(url, { user: "alice", password: `guess${i}` })).status).toBe(401);
+    const refused = await fetch(`${url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "alice", password: "s3cret" }) });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await refused.json()) as any).error.code).toBe("53400");
+    await new Promise((r) => setTimeout(r, 700));
+    expect((await login(url, { user: "alice", password: "s3cret" })).status).toBe(200);
   });
 
   it("logs the default role in without a password on loopback, as psql does", async () => {

@@ -12,6 +12,7 @@ import type { EngineDatabase } from "../engine.js";
 import { sendJson, methodNotAllowed, sendError } from "./http-response.js";
 import { handleLogin, handleLogout, handleSession } from "./login-api.js";
 import { LoginSessions } from "./login-sessions.js";
+import { LoginThrottle } from "./login-throttle.js";
 import { authenticateRequest, type RequestAuthContext } from "./request-auth.js";
 import { HttpSubscriptions } from "./subscribe-api.js";
 import { registerHttpGauges } from "./http-gauges.js";
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   log?: (event: string, fields: Record<string, unknown>) => void;
   /** serve HTTPS with this key and certificate (as pgwire's TLS) */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** failed logins an address may make inside the window before it is refused (default 10 a minute) */
+  loginFailures?: { max: number; windowMs: number };
   /** a Studio login session unused this long ends (default 30 minutes) */
   sessionIdleMs?: number;
 }
@@ -47,11 +50,13 @@ export class HttpServer {
   /** who may call the API: login sessions (cookie), Basic, trust (request-auth.ts) */
   private readonly authContext: RequestAuthContext;
   readonly subscriptions: HttpSubscriptions;
+  private readonly loginThrottle: LoginThrottle;
 
   private constructor(private readonly options: HttpServerOptions) {
     const { hba, users, defaultUser } = options;
     this.authContext = { hba, users, defaultUser, sessions: new LoginSessions(options.sessionIdleMs) };
     this.subscriptions = new HttpSubscriptions(options.db);
+    this.loginThrottle = new LoginThrottle(options.loginFailures?.max, options.loginFailures?.windowMs);
     registerHttpGauges(options.metrics.registry, () => this.subscriptions.active, () => this.authContext.sessions.size);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -96,7 +101,7 @@ export class HttpServer {
     if (path === "/api/logout") return req.method === "POST" ? handleLogout(req, res, this.authContext) : methodNotAllowed(res, "POST");
     if (path === "/api/login") {
       if (req.method !== "POST") return methodNotAllowed(res, "POST");
-      return handleLogin(req, res, this.authContext, await readBody(req, 64 * 1024).catch(() => ""));
+      return handleLogin(req, res, { ...this.authContext, throttle: this.loginThrottle }, await readBody(req, 64 * 1024).catch(() => ""));
     }
     const auth = authenticateRequest(req, this.authContext);
     if (!auth.ok) {

@@ -3,16 +3,17 @@
 // trusts needs no password, and without a user the server's default user is meant), and starts
 // a login session: an HttpOnly SameSite=Strict cookie plus a CSRF token in the reply.
 // GET /api/session tells the page who it is logged in as (and the token again, after a reload);
-// POST /api/logout ends the session.
+// POST /api/logout ends the session. Repeated failures from one address are throttled (login-throttle.ts).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SqlState } from "../../types/index.js";
 import { checkCredentials } from "./http-auth.js";
 import { sendError, sendJson } from "./http-response.js";
 import { readCookie, sessionCookie, SESSION_COOKIE } from "./login-sessions.js";
+import type { LoginThrottle } from "./login-throttle.js";
 import { authenticateRequest, isEncrypted, localHostHeader, sameOrigin, type RequestAuthContext } from "./request-auth.js";
 
-export async function handleLogin(req: IncomingMessage, res: ServerResponse, ctx: RequestAuthContext, body: string): Promise<void> {
+export async function handleLogin(req: IncomingMessage, res: ServerResponse, ctx: RequestAuthContext & { throttle: LoginThrottle }, body: string): Promise<void> {
   // another site's page must not log the browser in (login CSRF)
   if (!sameOrigin(req)) return sendError(res, 403, SqlState.InvalidAuthorizationSpecification, "cross-origin request refused");
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) return sendError(res, 415, SqlState.ProtocolViolation, 'send {"user": "...", "password": "..."} as application/json');
@@ -27,8 +28,14 @@ export async function handleLogin(req: IncomingMessage, res: ServerResponse, ctx
   }
   const user = parsed.user || ctx.defaultUser;
   const password = parsed.password as string | undefined;
-  const auth = checkCredentials(req.socket.remoteAddress ?? "", user, password, ctx.hba, ctx.users);
+  const address = req.socket.remoteAddress ?? "";
+  const wait = ctx.throttle.retryAfterMs(address);
+  if (wait > 0) {
+    return sendError(res, 429, "53400", "too many failed logins from this address: try again later", { "retry-after": String(Math.ceil(wait / 1000)) });
+  }
+  const auth = checkCredentials(address, user, password, ctx.hba, ctx.users);
   if (!auth.ok) {
+    if (auth.status === 401) ctx.throttle.fail(address);
     const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
     return sendError(res, auth.status, code, auth.message);
   }
