@@ -1,7 +1,9 @@
 // The HTTP port of a server, beside pgwire: GET /healthz (liveness), GET /metrics (Prometheus
 // text, see server-metrics.ts) and POST /api/query (SQL as JSON, see query-api.ts), with the same
-// users and HBA rules as pgwire (http-auth.ts). The Studio and webhooks will hang off the same
-// listener.
+// users and HBA rules as pgwire (http-auth.ts), POST /webhook/<table> (JSON rows into a webhook
+// table, see webhook-api.ts), and the Studio's static files, its login (login-api.ts: cookie
+// sessions with a CSRF token, request-auth.ts) and SUBSCRIBE as Server-Sent Events
+// (GET /api/subscribe, subscribe-api.ts).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -9,7 +11,6 @@ import type { AddressInfo } from "node:net";
 import { SqlError, SqlState } from "../../types/index.js";
 import type { HbaRule, UserStore } from "../auth/index.js";
 import type { EngineDatabase } from "../engine.js";
-import { sendJson, methodNotAllowed, sendError } from "./http-response.js";
 import { handleLogin, handleLogout, handleSession } from "./login-api.js";
 import { LoginSessions } from "./login-sessions.js";
 import { LoginThrottle } from "./login-throttle.js";
@@ -19,6 +20,8 @@ import { registerHttpGauges } from "./http-gauges.js";
 import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
+import { methodNotAllowed, readBody, sendError, sendJson } from "./http-io.js";
+import { WEBHOOK_PREFIX, serveWebhook } from "./webhook-api.js";
 
 export interface HttpServerOptions {
   db: EngineDatabase;
@@ -91,6 +94,7 @@ export class HttpServer {
       if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET");
       return sendJson(res, 200, { status: "ok" });
     }
+    if (path.startsWith(WEBHOOK_PREFIX)) return serveWebhook(req, res, path.slice(WEBHOOK_PREFIX.length), this.options);
     const o = this.options;
     const api = API_PATHS.has(path);
     // the Studio's static files (no secrets in them; its API calls authenticate below)
@@ -101,7 +105,7 @@ export class HttpServer {
     if (path === "/api/logout") return req.method === "POST" ? handleLogout(req, res, this.authContext) : methodNotAllowed(res, "POST");
     if (path === "/api/login") {
       if (req.method !== "POST") return methodNotAllowed(res, "POST");
-      return handleLogin(req, res, { ...this.authContext, throttle: this.loginThrottle }, await readBody(req, 64 * 1024).catch(() => ""));
+      return handleLogin(req, res, { ...this.authContext, throttle: this.loginThrottle }, (await readBody(req, 64 * 1024).catch(() => Buffer.alloc(0))).toString("utf8"));
     }
     const auth = authenticateRequest(req, this.authContext);
     if (!auth.ok) {
@@ -122,7 +126,7 @@ export class HttpServer {
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
     let body: string;
     try {
-      body = await readBody(req, o.maxBodyBytes ?? 16 * 1024 * 1024);
+      body = (await readBody(req, o.maxBodyBytes ?? 16 * 1024 * 1024)).toString("utf8");
     } catch (e) {
       return sendJson(res, 413, { error: errorJson(e as SqlError) });
     }
@@ -145,22 +149,3 @@ export class HttpServer {
     });
   }
 }
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on("data", (b: Buffer) => {
-      size += b.length;
-      if (size > limit) {
-        reject(new SqlError(SqlState.ProgramLimitExceeded, `the request body is larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      parts.push(b);
-    });
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-

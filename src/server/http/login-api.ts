@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SqlState } from "../../types/index.js";
 import { checkCredentials } from "./http-auth.js";
-import { sendError, sendJson } from "./http-response.js";
+import { sendError, sendJson } from "./http-io.js";
 import { readCookie, sessionCookie, SESSION_COOKIE } from "./login-sessions.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { authenticateRequest, isEncrypted, localHostHeader, sameOrigin, type RequestAuthContext } from "./request-auth.js";

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse } from "../../parser/index.js";
 import { SqlError, SqlState, toSqlError, typeName, type StatementResult } from "../../types/index.js";
 import type { EngineDatabase } from "../engine.js";
-import { sendJson } from "./http-response.js";
+import { sendJson } from "./http-io.js";
 import { errorJson, valueJson } from "./query-api.js";
 
 const KEEPALIVE_MS = 15_000;
