@@ -242,6 +242,19 @@ function openSse(url: string, sql: string, headers: Record<string, string> = {})
   });
 }
 
+describe("webhooks and cross-site requests", () => {
+  it("an unsigned webhook refuses another site's page and a rebindable Host, and takes a server's post", async () => {
+    const { url } = await start();
+    await query(url, "CREATE TABLE hook (id INT) WITH (connector = 'webhook')");
+    const post = (headers: Record<string, string>) => rawRequest(url, "/webhook/hook", "POST", { "content-type": "application/json", ...headers }, JSON.stringify({ id: 1 }));
+    const port = new URL(url).port;
+    expect((await post({ origin: "http://evil.example" })).status).toBe(403);
+    expect((await post({ host: `evil.example:${port}` })).status).toBe(403);
+    expect((await post({})).status).toBe(200);
+    expect((await query(url, "SELECT count(*) AS n FROM hook")).json.results[0].rows).toEqual([["1"]]);
+  });
+});
+
 describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
   it("streams the snapshot and each insert within a second, and stops the subscription on disconnect", async () => {
     const { url, db, http } = await start();
