@@ -68,6 +68,11 @@ export class HttpSubscriptions {
     };
     // the client went away (or the server is closing its connections)
     res.on("close", finish);
+    // ...perhaps already, while the subscription was starting
+    if (req.socket.destroyed) {
+      finish();
+      return;
+    }
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" });
     const types = sub.columns.map((c) => c.type);
     res.write(event("columns", sub.columns.map((c) => ({ name: c.name, type: typeName(c.type) }))));
