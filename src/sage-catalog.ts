@@ -141,6 +141,8 @@ export function registerSageCatalog(db: Database): void {
       { name: "state_rows", type: bigint },
       { name: "state_bytes", type: bigint },
       { name: "watermark", type: text },
+      // rows waiting inside the operator (an async model call's backlog): backpressure
+      { name: "queued_rows", type: bigint },
     ],
     () =>
       db.streams.all().flatMap((df) => {
@@ -148,7 +150,7 @@ export function registerSageCatalog(db: Database): void {
         return df.stats.map((s) => {
           const wmType = s.watermarkColumn >= 0 ? s.node.types[s.watermarkColumn] : undefined;
           const wm = wmType && s.watermark !== undefined && s.watermark !== null ? formatValue(wmType, s.watermark) : null;
-          return [df.id, name, s.id, s.kind, BigInt(s.rowsIn), BigInt(s.rowsOut), s.selfMs, BigInt(s.stateRows), BigInt(s.stateBytes), wm];
+          return [df.id, name, s.id, s.kind, BigInt(s.rowsIn), BigInt(s.rowsOut), s.selfMs, BigInt(s.stateRows), BigInt(s.stateBytes), wm, BigInt(s.queuedRows)];
         });
       }),
   );

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ModelTestServer } from "../src/ai/testing/model-test-server.js";
 import { startStudioHttp, type StudioHttp } from "./studio/studio-http.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -199,6 +200,33 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
     // the checkpoint section is there (an in-memory database takes none: an empty table, no error)
     await page.locator("[data-section='Checkpoints'] th", { hasText: "duration_ms" }).waitFor();
     expect(await page.locator("[data-section='Checkpoints'] .error").count()).toBe(0);
+  });
+
+  it("shows an operator's backlog (backpressure) in the dataflow graph while a model answers slowly", async () => {
+    const model = await ModelTestServer.start("openai", 8);
+    try {
+      await page.click("[data-tab='sql']");
+      await runSql(
+        `CREATE MODEL slow WITH (provider = 'openai', task = 'generation', endpoint = '${model.url}/v1', model = 'test');\n` +
+          "CREATE STREAM asks (id INT, q TEXT);\nCREATE MATERIALIZED VIEW replies AS SELECT id, GENERATE(q, 'slow') AS a FROM asks;",
+      );
+      expect(await page.locator("#results .error").count()).toBe(0);
+      await page.waitForSelector("#graph-view option[value='replies']", { state: "attached" });
+      await page.click("[data-tab='graph']");
+      await page.selectOption("#graph-view", "replies");
+      await page.waitForSelector("svg.dataflow [data-kind='operator']");
+      const maxQueued = () => page.locator("svg.dataflow [data-kind='operator']").evaluateAll((els) => Math.max(0, ...els.map((e) => Number(e.getAttribute("data-queued") ?? 0))));
+      expect(await maxQueued()).toBe(0);
+      model.script({ delayMs: 4000, then: "normal" as const });
+      // eventual visibility: the INSERT returns while the model call is still out
+      await http.db.connect().execute("SET visibility = 'eventual'; INSERT INTO asks VALUES (1, 'a'), (2, 'b')");
+      await expect.poll(maxQueued, { timeout: 3000, interval: 100 }).toBe(2);
+      expect(await page.locator("svg.dataflow .node.backpressure .rate").textContent()).toContain("queued 2");
+      await page.screenshot({ path: join(shots, "studio-dataflow-backpressure.png"), fullPage: true });
+      await expect.poll(maxQueued, { timeout: 8000, interval: 200 }).toBe(0);
+    } finally {
+      await model.close();
+    }
   });
 
   it("logs in as a role with a password, runs a query, and charts a view live through SUBSCRIBE", async () => {

@@ -399,6 +399,8 @@ describe("operator backpressure", () => {
       // eventual visibility: the INSERT returns while the answer is still on its way
       expect((await query(url, "SET visibility = 'eventual'; INSERT INTO q VALUES (1, 'one'), (2, 'two'), (3, 'three')")).status).toBe(200);
       expect(await queued()).toBe(3);
+      const ops = await query(url, "SELECT kind, queued_rows FROM sage_catalog.operators WHERE name = 'answers' AND queued_rows > 0");
+      expect(ops.json.results[0].rows).toEqual([["AsyncAiMap", "3"]]);
       await expect.poll(queued, { timeout: 5000, interval: 50 }).toBe(0);
       expect((await query(url, "SELECT count(*) AS n FROM answers")).json.results[0].rows).toEqual([["3"]]);
     } finally {
