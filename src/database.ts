@@ -14,7 +14,7 @@ import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } fro
 import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
 import { AuditLog, registerAuditLogRelation, type AuditRecord } from "./audit-log.js";
-import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
+import { Checkpointer, type BeforeCommitHook, type CheckpointEvent } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
@@ -285,6 +285,11 @@ export class Database implements RelationReader {
   /** the engine's figures for /metrics (see engine-metrics.ts) */
   metrics(): EngineMetrics {
     return collectEngineMetrics(this);
+  }
+
+  /** calls `listener` after each checkpoint or failed one (an in-memory database takes none) */
+  onCheckpoint(listener: (e: CheckpointEvent) => void): () => void {
+    return this.checkpoints ? this.checkpoints.onCheckpoint(listener) : () => {};
   }
 
   /** the webhook table at POST /webhook/<path> (see webhook-table.ts); 42P01 when there is none */
