@@ -71,6 +71,8 @@ interface MirrorTable {
 /** What a checkpoint stores of a CDC source: its LSN, and per upstream table its snapshot state. */
 interface CdcPosition {
   lsn: string;
+  /** rows produced so far (sage_catalog.sources) */
+  produced: number;
   tables: Record<string, { loaded: boolean; snapshot: string | null }>;
 }
 
@@ -115,13 +117,14 @@ export class CdcSource implements SourceTask {
   position(): CdcPosition {
     const tables: CdcPosition["tables"] = {};
     for (const [up, t] of this.tables) tables[up] = { loaded: t.loaded && !t.loading, snapshot: t.loading ? null : t.snapshot };
-    return { lsn: formatLsn(this.lsn), tables };
+    return { lsn: formatLsn(this.lsn), produced: this.produced, tables };
   }
 
   restorePosition(position: unknown): void {
     const p = position as CdcPosition;
     this.lsn = parseLsn(p.lsn);
     this.confirmed = this.lsn;
+    this.produced = p.produced ?? 0;
     for (const [up, t] of this.tables) {
       const saved = p.tables[up];
       // a table the checkpoint has no finished snapshot of is loaded again (emptied first)
