@@ -441,9 +441,9 @@ describe("NATS sink across kill -9", () => {
         await new Promise((r) => proc.on("exit", r));
         next = Math.max(next, ...acked) + 1000; // fresh ids: a row written but not acknowledged may exist
         // checkpoints (every 200 ms) were taken while the sink ran: the next run restores one
+        // (the first run creates the sink: a checkpoint before that has none)
         const m = new CheckpointStore(join(dir, "checkpoints")).readManifest();
-        if (m) checkpointed.add(m.epoch);
-        expect(Object.keys(m?.sinks ?? {})).toHaveLength(1);
+        if (m && Object.keys(m.sinks ?? {}).length === 1) checkpointed.add(m.epoch);
       }
       expect(checkpointed.size).toBeGreaterThanOrEqual(3); // newer ones as the rounds went
       expect(acked.size).toBeGreaterThan(10);
