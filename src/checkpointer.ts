@@ -78,6 +78,11 @@ export class Checkpointer {
     this.ddl.push(sql);
   }
 
+  /** Rewrites the DDL history the next checkpoint keeps (master key rotation re-seals secrets in it). */
+  rewriteDdl(rewrite: (sql: string) => string): void {
+    for (let i = 0; i < this.ddl.length; i++) this.ddl[i] = rewrite(this.ddl[i]);
+  }
+
   /** Checkpoints every `ms` milliseconds (0 turns periodic checkpoints off). */
   setInterval(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
@@ -113,9 +118,10 @@ export class Checkpointer {
 
   /**
    * Takes a checkpoint now. Returns null when there was nothing new or when some state cannot be
-   * checkpointed (then the log is kept whole and `lastError` says why).
+   * checkpointed (then the log is kept whole and `lastError` says why). `force`: even when
+   * nothing changed (the DDL history was rewritten: a master key rotation).
    */
-  checkpoint(): CheckpointStats | null {
+  checkpoint(force = false): CheckpointStats | null {
     if (this.running || this.db.isReplaying) return null;
     // a connector that needs the whole log (no checkpointable position yet) keeps it whole
     const blocker = this.db.checkpointBlocker();
@@ -183,7 +189,7 @@ export class Checkpointer {
         }
         throw e;
       }
-      if (blobs.length === 0 && this.last !== null && this.log.bytes === 0) return null; // nothing new since the last one
+      if (!force && blobs.length === 0 && this.last !== null && this.log.bytes === 0) return null; // nothing new since the last one
       const sources: Record<string, unknown> = {};
       for (const [id, runner] of db.sourceRunners()) sources[id] = runner.position();
       const sinks: Record<string, unknown> = {};

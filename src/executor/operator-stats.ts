@@ -53,7 +53,12 @@ export class OperatorStats {
    * per-row overhead (hash entry, row object). Operators do not track exact bytes.
    */
   get stateBytes(): number {
-    return this.stateRows * (48 + 16 * this.node.types.length);
+    return this.stateRows * OperatorStats.rowBytes(this.node.types.length);
+  }
+
+  /** the estimated bytes of one held row `width` values wide */
+  static rowBytes(width: number): number {
+    return 48 + 16 * width;
   }
 
   /** `emit` with the output counted and the time downstream measured */

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SqlError, SqlState } from "../../types/index.js";
-import type { HbaRule, UserStore } from "../auth/index.js";
+import type { HbaRule, LoginThrottle, UserStore } from "../auth/index.js";
 import type { EngineDatabase } from "../engine.js";
 import { authenticateHttp } from "./http-auth.js";
 import { serveStudio } from "../studio-assets.js";
@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   /** the user of trusted requests without credentials */
   defaultUser: string;
   metrics: ServerMetrics;
+  /** failed-login rate limiting per address (pass the pgwire server's: one count for both) */
+  loginThrottle?: LoginThrottle;
   /** largest request body accepted, bytes (default 16 MB) */
   maxBodyBytes?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
@@ -71,12 +73,19 @@ export class HttpServer {
     if (path !== "/metrics" && path !== "/api/query" && serveStudio(req, res)) return;
     if (path !== "/metrics" && path !== "/api/query") return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
     const o = this.options;
-    const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
+    const address = req.socket.remoteAddress ?? "";
+    const auth = authenticateHttp(req.headers.authorization, address, o.hba, o.users, o.defaultUser, o.loginThrottle);
+    const audit = (outcome: "ok" | "denied" | "failed" | "throttled", user: string, code: string | null) =>
+      o.db.recordAudit?.({ role: user, sessionUser: user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome, sqlstate: code, detail: `http ${path}` });
     if (!auth.ok) {
       const headers: Record<string, string> = auth.status === 401 ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {};
+      if (auth.retryAfterSeconds !== undefined) headers["retry-after"] = String(auth.retryAfterSeconds);
       const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
+      audit(auth.outcome, auth.user, code);
       return sendJson(res, auth.status, { error: { code, message: auth.message } }, headers);
     }
+    // a request that gave a password is a login; trusted ones (metrics scrapes on loopback) are not recorded
+    if (auth.passwordChecked) audit("ok", auth.user, null);
     if (path === "/metrics") {
       if (req.method !== "GET") return methodNotAllowed(res, "GET");
       const text = await o.metrics.scrape();
@@ -94,7 +103,8 @@ export class HttpServer {
     const started = performance.now();
     let result: { status: number; body: unknown };
     try {
-      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]));
+      const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
+      result = await runQueryRequest(o.db, auth.user, parseQueryRequest(body, req.headers["content-type"]), configured?.superuser, address);
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       result = { status: 400, body: { results: [], error: errorJson(e) } };

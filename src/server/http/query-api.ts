@@ -37,9 +37,20 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
   return { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
 }
 
-/** Runs the request as `user`; returns the JSON response body and its HTTP status. */
-export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+/**
+ * Runs the request as `user` (a login, as pgwire's: the role must exist and may log in;
+ * `superuser` is given for a configured user); returns the JSON response body and its HTTP status.
+ */
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean, clientAddress?: string): Promise<{ status: number; body: unknown }> {
+  let session: ReturnType<EngineDatabase["connect"]>;
+  try {
+    session = db.connect({ user, applicationName: "sage-http", login: true, superuser, ...(clientAddress ? { clientAddress } : {}) });
+  } catch (e) {
+    // refused logins: no such role / no LOGIN is 403, over the role's CONNECTION LIMIT is 429
+    const err = toSqlError(e);
+    const status = err.code === SqlState.InvalidAuthorizationSpecification ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
+    return { status, body: { results: [], error: errorJson(err) } };
+  }
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {

@@ -54,18 +54,22 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, re
     return fail(toSqlError(e));
   }
   table = endpoint.table;
-  let caller: { signature: string | undefined } | { user: string };
+  let caller: { signature: string | undefined } | { user: string; superuser?: boolean };
   if (endpoint.signed) {
     const h = req.headers[endpoint.signatureHeader];
     caller = { signature: Array.isArray(h) ? h[0] : h };
   } else {
-    const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
+    const address = req.socket.remoteAddress ?? "";
+    const auth = authenticateHttp(req.headers.authorization, address, o.hba, o.users, o.defaultUser, o.loginThrottle);
     if (!auth.ok) {
+      o.db.recordAudit?.({ role: auth.user, sessionUser: auth.user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome: auth.outcome, sqlstate: auth.status === 401 ? "28P01" : "28000", detail: "http /webhook" });
+      if (auth.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(auth.retryAfterSeconds));
       const headers: Record<string, string> = auth.status === 401 ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {};
       const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
       return answer(auth.status, { error: { code, message: auth.message } }, headers);
     }
-    caller = { user: auth.user };
+    const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
+    caller = { user: auth.user, superuser: configured?.superuser };
   }
   let body: Buffer;
   try {
