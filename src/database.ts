@@ -14,8 +14,9 @@ import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } fro
 import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
 import { AuditLog, registerAuditLogRelation, type AuditRecord } from "./audit-log.js";
-import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
+import { Checkpointer, type BeforeCommitHook, type CheckpointEvent } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
+import type { CheckpointedTask } from "./checkpointed-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
 import { webhookEndpoint } from "./webhook-table.js";
@@ -69,6 +70,7 @@ export class Database implements RelationReader {
   private readonly tasks = new Map<string, { stop(): void }[]>();
   private readonly sources = new Map<string, SourceTask>();
   private readonly checkpointBlockers = new Set<() => string | null>();
+  private readonly checkpointed = new Map<string, CheckpointedTask>();
   private dataDir: DataDirectory | null = null;
   private wal: LogSegments | null = null;
   /** periodic checkpoints of a data directory (null in memory) */
@@ -307,6 +309,18 @@ export class Database implements RelationReader {
     return () => this.checkpointBlockers.delete(why);
   }
 
+  /** A task whose state each checkpoint stores (a sink), by relation id; returns the unregister function. */
+  addCheckpointedTask(relation: string, task: CheckpointedTask): () => void {
+    this.checkpointed.set(relation, task);
+    return () => {
+      if (this.checkpointed.get(relation) === task) this.checkpointed.delete(relation);
+    };
+  }
+
+  checkpointedTasks(): ReadonlyMap<string, CheckpointedTask> {
+    return this.checkpointed;
+  }
+
   /** Why a checkpoint cannot be taken now (a source or sink that needs the whole log), or null. */
   checkpointBlocker(): string | null {
     for (const runner of this.sources.values()) {
@@ -324,6 +338,11 @@ export class Database implements RelationReader {
   /** the engine's figures for /metrics (see engine-metrics.ts) */
   metrics(): EngineMetrics {
     return collectEngineMetrics(this);
+  }
+
+  /** calls `listener` after each checkpoint or failed one (an in-memory database takes none) */
+  onCheckpoint(listener: (e: CheckpointEvent) => void): () => void {
+    return this.checkpoints ? this.checkpoints.onCheckpoint(listener) : () => {};
   }
 
   /** the webhook table at POST /webhook/<path> (see webhook-table.ts); 42P01 when there is none */

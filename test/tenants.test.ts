@@ -300,6 +300,20 @@ describe("database privileges", () => {
       expect((await post({ sql: "SELECT current_database(), count(*) FROM orders", database: "acme" })).results[0].rows).toEqual([["acme", "2"]]);
       expect((await post({ sql: "SELECT current_database(), count(*) FROM orders" })).results[0].rows).toEqual([["sage", "4"]]);
       expect((await post({ sql: "SELECT 1", database: "nosuchdb" })).error).toEqual({ code: "3D000", message: 'database "nosuchdb" does not exist' });
+      // SUBSCRIBE over HTTP (Server-Sent Events) in the database ?database= names: its snapshot is acme's rows
+      const res = await fetch(`http://127.0.0.1:${http.port}/api/subscribe?sql=${encodeURIComponent("SUBSCRIBE orders")}&database=acme`, { signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let text = "";
+      while (!/event: rows\ndata: .*\n\n/.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await reader.cancel();
+      const snapshot = JSON.parse(/event: rows\ndata: (.*)\n\n/.exec(text)![1]) as unknown[][];
+      expect(snapshot.map((r) => r[2]).sort()).toEqual([10, 11]);
+      expect((await fetch(`http://127.0.0.1:${http.port}/api/subscribe?sql=${encodeURIComponent("SUBSCRIBE orders")}&database=nosuchdb`)).status).toBe(400);
     } finally {
       await http.close();
       metrics.close();

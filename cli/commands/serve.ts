@@ -125,7 +125,10 @@ async function serve(options: ServeOptions): Promise<number> {
   }
   let server: PgServer | undefined;
   const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
+  // the HTTP port serves HTTPS with the same certificate
+  let tls: { key: Buffer; cert: Buffer } | undefined;
   try {
+    tls = options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey), cert: readFileSync(options.tlsCert) } : undefined;
     server = await PgServer.start({
       db,
       host,
@@ -133,7 +136,7 @@ async function serve(options: ServeOptions): Promise<number> {
       users,
       hba,
       maxConnections: get<number>("server.max_connections"),
-      tls: options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey), cert: readFileSync(options.tlsCert) } : undefined,
+      tls,
       ssl: get<"prefer" | "require">("server.ssl"),
       loginThrottle: { maxFailures: get<number>("auth.max_failed_logins"), windowMs: get<number>("auth.failed_login_window"), lockoutMs: get<number>("auth.lockout"), maxLockoutMs: get<number>("auth.max_lockout") },
       log: serverLogSink(logger),
@@ -148,7 +151,7 @@ async function serve(options: ServeOptions): Promise<number> {
   let http: HttpServer | null = null;
   if (httpPort !== "off") {
     try {
-      http = await HttpServer.start({ db, host, port: httpPort as number, hba: server.hba, users: server.users, loginThrottle: server.loginThrottle, defaultUser: user, metrics, log: serverLogSink(logger) });
+      http = await HttpServer.start({ db, host, port: httpPort as number, hba: server.hba, users: server.users, loginThrottle: server.loginThrottle, defaultUser: user, metrics, tls, log: serverLogSink(logger) });
     } catch (e) {
       process.stderr.write(`sage-sql serve: cannot listen for HTTP on ${host}:${httpPort}: ${(e as Error).message ?? String(e)}\n`);
       await server.close();
@@ -160,7 +163,7 @@ async function serve(options: ServeOptions): Promise<number> {
   const shown = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].includes(host) ? "localhost" : host;
   process.stdout.write(`sage-sql listening on postgres://${user}@${shown}:${server.port}/${user}\n`);
   process.stdout.write(`connect: psql -h ${shown} -p ${server.port} -U ${user}\n`);
-  if (http) process.stdout.write(`http: http://${shown}:${http.port}/ (metrics: /metrics, API: POST /api/query)\n`);
+  if (http) process.stdout.write(`http: ${tls ? "https" : "http"}://${shown}:${http.port}/ (metrics: /metrics, API: POST /api/query)\n`);
   logger.info({ event: "server_started", port: server.port, httpPort: http?.port ?? null, config: config.file });
 
   await new Promise<void>((resolve) => {

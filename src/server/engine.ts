@@ -41,6 +41,8 @@ export interface EngineDatabase {
   metrics?(): EngineMetrics;
   /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
   onBarrier?(listener: (ms: number) => void): () => void;
+  /** calls `listener` after each checkpoint (or failed/skipped one); returns the function that stops it */
+  onCheckpoint?(listener: (e: CheckpointObservation) => void): () => void;
   /** `login`: a client logging in (the role must exist, have LOGIN, be under its CONNECTION LIMIT); throws SqlError 28000 / 53300 */
   connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean; login?: boolean; clientAddress?: string }): EngineSession;
   /** the webhook table a POST /webhook/<path> goes to; throws SqlError 42P01 when there is none */
@@ -62,6 +64,9 @@ export interface LoginAuditRecord {
   sqlstate: string | null;
   detail: string | null;
 }
+
+/** A checkpoint as /metrics hears of it (src/checkpointer.ts's CheckpointEvent). */
+export type CheckpointObservation = { ok: true; stats: { epoch: number; bytes: number; ms: number } } | { ok: false; error: string };
 
 /** One webhook table, as the HTTP side sees it (src/webhook-table.ts makes them). */
 export interface WebhookEndpoint {
@@ -93,6 +98,8 @@ export interface OperatorMetric {
   seconds: number;
   stateRows: number;
   stateBytes: number;
+  /** rows waiting inside the operator (backpressure; optional: older engines do not report it) */
+  queuedRows?: number;
 }
 
 export interface SourceMetric {

@@ -6,7 +6,7 @@
 // line and column, hint.
 
 import { SqlError, SqlState, formatValue, toSqlError, typeName, type DataType, type StatementResult } from "../../types/index.js";
-import type { EngineDatabase } from "../engine.js";
+import type { EngineDatabase, EngineSession } from "../engine.js";
 
 export interface QueryRequest {
   sql: string;
@@ -43,26 +43,36 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
 }
 
 /**
+ * Opens a session for an HTTP request as `user`: a login, as pgwire's (the role must exist and may
+ * log in, under its CONNECTION LIMIT; `superuser` is given for a configured user). A refusal comes
+ * back as its HTTP status: no such role / no LOGIN is 403, over the CONNECTION LIMIT 429.
+ */
+export function connectRequest(db: EngineDatabase, user: string, applicationName: string, superuser?: boolean, clientAddress?: string, database?: string): EngineSession | { refused: { status: number; error: ReturnType<typeof errorJson> } } {
+  try {
+    // a named database (CREATE DATABASE) is checked as a pgwire connection's is: 3D000, CONNECT, its connection limit
+    return db.connect({ user, applicationName, login: true, superuser, ...(clientAddress ? { clientAddress } : {}), ...(database !== undefined ? { database } : {}) });
+  } catch (e) {
+    // no such role / no LOGIN / no CONNECT on the database: 403; over a CONNECTION LIMIT: 429
+    const err = toSqlError(e);
+    const status = err.code === SqlState.InvalidAuthorizationSpecification || err.code === SqlState.InsufficientPrivilege ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
+    return { refused: { status, error: errorJson(err) } };
+  }
+}
+
+/**
  * Runs the request as `user` (a login, as pgwire's: the role must exist and may log in;
  * `superuser` is given for a configured user) in the database the request names (checked as a
  * pgwire connection's is: 3D000, CONNECT, connection limits); returns the JSON response body and its HTTP status.
  */
 export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean, clientAddress?: string): Promise<{ status: number; body: unknown }> {
-  let session: ReturnType<EngineDatabase["connect"]>;
-  try {
-    session = db.connect({ user, applicationName: "sage-http", login: true, superuser, ...(clientAddress ? { clientAddress } : {}), ...(req.database !== undefined ? { database: req.database } : {}) });
-  } catch (e) {
-    // refused logins: no such role / no LOGIN / no CONNECT on the database is 403, over a CONNECTION LIMIT is 429
-    const err = toSqlError(e);
-    const status = err.code === SqlState.InvalidAuthorizationSpecification || err.code === SqlState.InsufficientPrivilege ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
-    return { status, body: { results: [], error: errorJson(err) } };
-  }
+  const session = connectRequest(db, user, "sage-http", superuser, clientAddress, req.database);
+  if ("refused" in session) return { status: session.refused.status, body: { results: [], error: session.refused.error } };
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {
       if (r.subscription) {
         r.subscription.cancel();
-        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use pgwire (psql) instead of /api/query");
+        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use GET /api/subscribe (Server-Sent Events) or pgwire instead of /api/query");
       }
       results.push(resultJson(r));
     }
@@ -96,7 +106,7 @@ function resultJson(r: StatementResult) {
 }
 
 
-function valueJson(type: DataType, v: unknown): unknown {
+export function valueJson(type: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (type.id) {
     case "boolean":

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SqlError, SqlState, toSqlError } from "../../types/index.js";
 import type { WebhookEndpoint } from "../engine.js";
 import { authenticateHttp } from "./http-auth.js";
+import { localHostHeader, sameOrigin } from "./request-auth.js";
 import { methodNotAllowed, readBody, sendJson } from "./http-io.js";
 import type { HttpServerOptions } from "./http-server.js";
 import { errorJson } from "./query-api.js";
@@ -59,6 +60,10 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, re
     const h = req.headers[endpoint.signatureHeader];
     caller = { signature: Array.isArray(h) ? h[0] : h };
   } else {
+    // another site's page in a user's browser must not post as a trusted or remembered user (request-auth.ts)
+    if (!sameOrigin(req) || (req.headers.authorization === undefined && !localHostHeader(req))) {
+      return answer(403, { error: { code: SqlState.InvalidAuthorizationSpecification, message: "cross-site request refused: send credentials from a server, or a signed webhook" } });
+    }
     const address = req.socket.remoteAddress ?? "";
     const auth = authenticateHttp(req.headers.authorization, address, o.hba, o.users, o.defaultUser, o.loginThrottle);
     if (!auth.ok) {
