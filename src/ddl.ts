@@ -4,7 +4,8 @@ import type * as A from "./parser/index.js";
 import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
-import { continuousQueriesUsingModel, startDataflow } from "./continuous-query.js";
+import { backfillDataflow, continuousQueriesUsingModel, startDataflow } from "./continuous-query.js";
+import { runAsJob } from "./job-statements.js";
 import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, withIntervalJoinCleanup, type PhysicalPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
@@ -256,7 +257,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   return commandResult("CREATE STREAM");
 }
 
-function createMaterializedView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+async function createMaterializedView(session: Session, st: A.CreateViewStatement, sql: string): Promise<StatementResult> {
   const db = session.db;
   const cat = db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);
@@ -283,7 +284,10 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
   cat.addRelation(entry);
   db.addStored(stored);
   try {
-    startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+    await runAsJob(session, "backfill", st.text ?? sql, async (job) => {
+      if (job) await backfillDataflow(db, entry.id, plan, session.executionContext([]), sink, job);
+      else startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+    });
   } catch (e) {
     db.streams.remove(entry.id);
     cat.removeRelation(entry.id);
@@ -314,7 +318,7 @@ function viewColumnNames(queryNames: string[], st: A.CreateViewStatement): strin
   return names;
 }
 
-function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult | Promise<StatementResult> {
   if (st.materialized) return createMaterializedView(session, st, sql);
   const cat = session.db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);

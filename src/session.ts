@@ -20,7 +20,9 @@ import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
-import { copyWithFile, type CopyProgress } from "./copy-file.js";
+import { copyWithFile } from "./copy-file.js";
+import type { JobSnapshot } from "./jobs.js";
+import { cancelJob } from "./job-statements.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
@@ -43,8 +45,8 @@ export class Session {
   private inTransaction = false;
   /** this session wrote since its last read waited for the views (read-your-writes, see readYourWrites) */
   private wroteSinceRead = false;
-  /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
-  reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
+  /** set by a front end (the REPL) that shows the progress of this session's jobs (COPY, view backfill) */
+  reportProgress: ((job: JobSnapshot) => void) | undefined = undefined;
   /** an error happened inside the transaction block: statements are refused until it ends */
   private transactionFailed = false;
   private readonly parsed = new ParsedStatements();
@@ -57,6 +59,11 @@ export class Session {
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
     if (options.superuser === false) this.settings.set("is_superuser", "off");
+  }
+
+  /** Why the running statement must stop (client cancel, statement_timeout), or false: for jobs' checks between chunks. */
+  interrupted(): boolean | string {
+    return this.interrupt?.() ?? false;
   }
 
   get user(): string {
@@ -276,6 +283,8 @@ export class Session {
         return this.subscribe(st, sql);
       case "copy":
         return copyWithFile(this, st, sql);
+      case "cancel_job":
+        return cancelJob(this, st);
       case "checkpoint":
         this.db.checkpoints?.checkpoint();
         return commandResult("CHECKPOINT");

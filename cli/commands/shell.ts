@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { Database, KEYWORDS, formatValue, splitStatements } from "../../src/index.js";
 import { Shell } from "../shell.js";
 import { runRepl } from "../repl.js";
-import { loadProgressLine } from "../load-progress.js";
+import { jobProgressLine } from "../job-progress.js";
 import { defaultHistoryPath } from "../history.js";
 import type { StatementSplitter } from "../input-buffer.js";
 import { exitAfterFlush, ignoreBrokenPipes } from "../process-exit.js";
@@ -63,7 +63,7 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
   }
   const split: StatementSplitter = splitStatements;
   const session = db.connect({ applicationName: "sage-sql" });
-  if (process.stderr.isTTY) session.reportProgress = loadProgressLine((text) => void process.stderr.write(text));
+  if (process.stderr.isTTY) session.reportProgress = jobProgressLine((text) => void process.stderr.write(text));
   const shell = new Shell({
     session,
     catalogSession: db.connect({ applicationName: "sage-sql (catalog)" }),
