@@ -11,6 +11,7 @@ import type { EngineDatabase } from "../engine.js";
 import { authenticateHttp } from "./http-auth.js";
 import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
+import { jobsEndpoint, jobsMethod, runJobsRequest } from "./jobs-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
 
 export interface HttpServerOptions {
@@ -64,9 +65,10 @@ export class HttpServer {
       if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET");
       return sendJson(res, 200, { status: "ok" });
     }
+    const jobs = jobsEndpoint(path);
     // the Studio's static files (no secrets in them; its API calls authenticate below)
-    if (path !== "/metrics" && path !== "/api/query" && serveStudio(req, res)) return;
-    if (path !== "/metrics" && path !== "/api/query") return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
+    if (path !== "/metrics" && path !== "/api/query" && !jobs && serveStudio(req, res)) return;
+    if (path !== "/metrics" && path !== "/api/query" && !jobs) return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
     const o = this.options;
     const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
     if (!auth.ok) {
@@ -80,6 +82,11 @@ export class HttpServer {
       res.writeHead(200, { "content-type": o.metrics.contentType });
       res.end(text);
       return;
+    }
+    if (jobs) {
+      if (req.method !== jobsMethod(jobs)) return methodNotAllowed(res, jobsMethod(jobs));
+      const result = await runJobsRequest(o.db, auth.user, jobs);
+      return sendJson(res, result.status, result.body);
     }
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
     let body: string;
