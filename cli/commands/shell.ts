@@ -23,6 +23,8 @@ export interface ShellOptions {
   expanded?: boolean;
   onErrorStop?: boolean;
   history: boolean;
+  /** the progress bar of long statements (COPY, view backfill) on stderr: auto (on a terminal), always, never */
+  progress: string;
 }
 
 export function registerShell(program: Command): void {
@@ -45,6 +47,7 @@ export function registerShell(program: Command): void {
     .option("-x, --expanded", "expanded table output (like \\x)")
     .option("--on-error-stop", "stop a -f script at its first error")
     .option("--no-history", "keep no history file")
+    .option("--progress <when>", "progress bar of long statements on stderr: auto (on a terminal), always or never", "auto")
     .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
     .action(async (options: ShellOptions) => {
       const code = await runShell(actions, options);
@@ -63,7 +66,13 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
   }
   const split: StatementSplitter = splitStatements;
   const session = db.connect({ applicationName: "sage-sql" });
-  if (process.stderr.isTTY) session.reportProgress = jobProgressLine((text) => void process.stderr.write(text));
+  const progress = options.progress;
+  if (progress !== "auto" && progress !== "always" && progress !== "never") {
+    process.stderr.write(`sage-sql: error: --progress must be auto, always or never, not "${progress}"\n`);
+    await db.close();
+    return 2;
+  }
+  if (progress === "always" || (progress === "auto" && process.stderr.isTTY)) session.reportProgress = jobProgressLine((text) => void process.stderr.write(text));
   const shell = new Shell({
     session,
     catalogSession: db.connect({ applicationName: "sage-sql (catalog)" }),
