@@ -66,3 +66,12 @@ export function runAsJob<T>(session: Session, kind: JobKind, statement: string, 
   if (session.db.isReplaying) return work(undefined);
   return session.db.jobs.run(kind, statement, session.role, () => session.interrupted(), session.reportProgress, work);
 }
+
+/** A job whose work is driven from outside a statement (the wire server's COPY FROM STDIN); finish() ends it. */
+export function openJob(session: Session, kind: JobKind, statement: string): Job & { finish(error?: unknown): void } {
+  const jobs = session.db.jobs;
+  // the wire server watches its own cancel request and timeout; the session's interrupt belongs to its last statement
+  const job = jobs.start(kind, statement, session.role);
+  job.onProgress = session.reportProgress;
+  return Object.assign(job, { finish: (error?: unknown) => jobs.finish(job, error) });
+}

@@ -22,7 +22,7 @@ import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile } from "./copy-file.js";
 import type { JobSnapshot } from "./jobs.js";
-import { cancelJob } from "./job-statements.js";
+import { cancelJob, openJob } from "./job-statements.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
@@ -149,6 +149,11 @@ export class Session {
   }
 
   close(): void {}
+
+  /** Long work the wire server runs for this session (COPY FROM STDIN), as a job of SHOW JOBS / CANCEL JOB. */
+  startJob(kind: "copy", statement: string): ReturnType<typeof openJob> {
+    return openJob(this, kind, statement);
+  }
 
   /**
    * Parses and binds one statement without running it: its parameter types (declared in
