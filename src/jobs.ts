@@ -6,7 +6,7 @@
 
 import { SqlError, SqlState } from "./types/index.js";
 
-export type JobKind = "copy" | "backfill";
+export type JobKind = "copy" | "backfill" | "index build";
 export type JobState = "running" | "done" | "failed" | "cancelled";
 
 /** What the listings show of a job (all plain values: it travels as JSON to the Studio). */

@@ -150,4 +150,27 @@ describe("jobs", () => {
     const [count] = await other.execute("SELECT count(*) FROM t");
     expect(count.rows).toEqual([[300_000n]]);
   }, 120_000);
+
+  it("CREATE INDEX ... USING hnsw is a job: listed with its rows, cancelled with 57014 and no index left", async () => {
+    const db = await Database.open({ memory: true });
+    const dims = 16;
+    const vector = `ARRAY[${Array.from({ length: dims }, (_, d) => `sin(i * ${d + 1}.37)`).join(", ")}]::vector(${dims})`;
+    await db.execute(`CREATE TABLE docs (id INT, emb VECTOR(${dims}))`);
+    await db.execute(`INSERT INTO docs SELECT i, ${vector} FROM generate_series(1, 30000) AS s(i)`);
+    const builder = db.connect();
+    const other = db.connect();
+    const built = failure(builder.execute("CREATE INDEX docs_emb ON docs USING hnsw (emb vector_l2_ops)"));
+    const job = await until(async () => (await jobs(other)).find((j) => j.kind === "index build" && j.state === "running" && j.rows_done > 0n));
+    expect(job.rows_total).toBe(30000n);
+    expect(job.statement).toContain("CREATE INDEX docs_emb");
+    await other.execute(`CANCEL JOB ${job.id}`);
+    const e = await built;
+    expect(e.code).toBe("57014");
+    expect(e.message).toContain(`CANCEL JOB ${job.id}`);
+    expect(db.catalog.listIndexes().some((ix) => ix.name === "docs_emb")).toBe(false);
+    // the name is free: a build left to finish is listed as done with every row
+    await other.execute("CREATE INDEX docs_emb ON docs USING hnsw (emb vector_l2_ops)");
+    const done = (await jobs(other)).filter((j) => j.kind === "index build").pop()!;
+    expect([done.state, done.rows_done]).toEqual(["done", 30000n]);
+  }, 120_000);
 });
