@@ -86,6 +86,18 @@ describe("jobs", () => {
     expect(n.rows).toEqual([[1_000_001n]]);
   }, 120_000);
 
+  it("statement_timeout stops a backfill too, leaving no view", async () => {
+    const db = await Database.open({ memory: true });
+    await bigTable(db, 1_000_000);
+    const s = db.connect();
+    await s.execute("SET statement_timeout = 200");
+    const e = await failure(s.execute(VIEW));
+    expect(e.code).toBe("57014");
+    expect(e.message).toContain("statement timeout");
+    expect((await jobs(s)).find((j) => j.kind === "backfill")!.state).toBe("cancelled");
+    expect(db.catalog.findRelation(["per_g"])).toBeUndefined();
+  }, 120_000);
+
   it("writes made while a view backfills are in the view exactly once", async () => {
     const db = await Database.open({ memory: true });
     await bigTable(db, 1_000_000);
