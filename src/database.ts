@@ -19,7 +19,8 @@ import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
-import type { EngineMetrics } from "./server/index.js";
+import { webhookEndpoint } from "./webhook-table.js";
+import type { EngineMetrics, WebhookEndpoint } from "./server/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -274,6 +275,11 @@ export class Database implements RelationReader {
   /** the engine's figures for /metrics (see engine-metrics.ts) */
   metrics(): EngineMetrics {
     return collectEngineMetrics(this);
+  }
+
+  /** the webhook table at POST /webhook/<path> (see webhook-table.ts); 42P01 when there is none */
+  webhook(path: readonly string[]): WebhookEndpoint {
+    return webhookEndpoint(this, path);
   }
 
   /** calls `listener` with each barrier's latency, ms */

@@ -123,6 +123,11 @@ export function dropSecrets(session: Session, st: A.DropStatement): StatementRes
     if (users.length > 0) {
       throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop secret ${name} because model ${users[0]} uses it`, { position: n.pos, hint: "Drop the model first, or replace the secret with CREATE OR REPLACE SECRET." });
     }
+    // a webhook table signed with it would refuse every request
+    const table = db.catalog.listRelations("table").find((r) => r.options?.connector?.toLowerCase() === "webhook" && r.options.secret_secret === name);
+    if (table) {
+      throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop secret ${name} because webhook table ${table.name} uses it`, { position: n.pos, hint: "Drop the table first, or replace the secret with CREATE OR REPLACE SECRET." });
+    }
     db.secrets.drop(name);
   }
   return { ...commandResult("DROP SECRET"), notices };
@@ -159,6 +164,11 @@ function optionsWithSecretReference(opts: A.WithOptions, secretKey: string, hint
     out[key] = v.kind === "boolean" ? String(v.value) : v.value;
   }
   return out;
+}
+
+/** A webhook table's WITH list as text, where `secret = SECRET name` becomes a reference (secret_secret). */
+export function webhookOptionMap(opts: A.WithOptions): Record<string, string> {
+  return optionsWithSecretReference(opts, "secret", "Only secret = SECRET name.");
 }
 
 /**

@@ -55,7 +55,26 @@ export interface EngineDatabase {
   /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
   onBarrier?(listener: (ms: number) => void): () => void;
   connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
+  /** the webhook table a POST /webhook/<path> goes to; throws SqlError 42P01 when there is none */
+  webhook?(path: readonly string[]): WebhookEndpoint;
   close(): Promise<void>;
+}
+
+/** One webhook table, as the HTTP side sees it (src/webhook-table.ts makes them). */
+export interface WebhookEndpoint {
+  /** schema.table */
+  readonly table: string;
+  /** whether requests prove themselves by an HMAC signature header (else by user credentials) */
+  readonly signed: boolean;
+  readonly signatureHeader: string;
+  /** the largest body accepted, bytes */
+  readonly maxBodyBytes: number;
+  /**
+   * Checks the caller (the signature header's value, or the authenticated user's INSERT right),
+   * decodes the JSON body and writes it all or nothing; resolves with the rows inserted once they
+   * are durable. Throws SqlError: 28000 bad signature, 42501 no privilege, 22xxx/23xxx bad data.
+   */
+  ingest(body: Buffer, caller: { signature: string | undefined } | { user: string }): Promise<number>;
 }
 
 // ---- what /metrics reads of the engine (src/engine-metrics.ts fills it)

@@ -1,7 +1,7 @@
 // The HTTP port of a server, beside pgwire: GET /healthz (liveness), GET /metrics (Prometheus
 // text, see server-metrics.ts) and POST /api/query (SQL as JSON, see query-api.ts), with the same
-// users and HBA rules as pgwire (http-auth.ts). The Studio and webhooks will hang off the same
-// listener.
+// users and HBA rules as pgwire (http-auth.ts), POST /webhook/<table> (JSON rows into a webhook
+// table, see webhook-api.ts), and the Studio's static files.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +13,8 @@ import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
 import { jobsEndpoint, jobsMethod, runJobsRequest } from "./jobs-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
+import { methodNotAllowed, readBody, sendJson } from "./http-io.js";
+import { WEBHOOK_PREFIX, serveWebhook } from "./webhook-api.js";
 
 export interface HttpServerOptions {
   db: EngineDatabase;
@@ -65,6 +67,7 @@ export class HttpServer {
       if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET");
       return sendJson(res, 200, { status: "ok" });
     }
+    if (path.startsWith(WEBHOOK_PREFIX)) return serveWebhook(req, res, path.slice(WEBHOOK_PREFIX.length), this.options);
     const jobs = jobsEndpoint(path);
     // the Studio's static files (no secrets in them; its API calls authenticate below)
     if (path !== "/metrics" && path !== "/api/query" && !jobs && serveStudio(req, res)) return;
@@ -91,7 +94,7 @@ export class HttpServer {
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
     let body: string;
     try {
-      body = await readBody(req, o.maxBodyBytes ?? 16 * 1024 * 1024);
+      body = (await readBody(req, o.maxBodyBytes ?? 16 * 1024 * 1024)).toString("utf8");
     } catch (e) {
       return sendJson(res, 413, { error: errorJson(e as SqlError) });
     }
@@ -113,32 +116,4 @@ export class HttpServer {
       this.server.closeAllConnections();
     });
   }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on("data", (b: Buffer) => {
-      size += b.length;
-      if (size > limit) {
-        reject(new SqlError(SqlState.ProgramLimitExceeded, `the request body is larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      parts.push(b);
-    });
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendJson(res, 405, { error: { code: "405", message: `use ${allow}` } }, { allow });
 }

@@ -1,5 +1,5 @@
 // The Prometheus registry of a server (prom-client): pgwire and HTTP query latency and errors,
-// sessions, barrier latency, and the engine's figures (operators, sources, late rows, views,
+// webhook requests by status, sessions, barrier latency, and the engine's figures (operators, sources, late rows, views,
 // models) read from the database only when /metrics is scraped. The hot path pays one histogram
 // observation per statement and per barrier; operator counters are the graph's own
 // (OperatorStats), copied here at scrape time.
@@ -14,6 +14,7 @@ export class ServerMetrics {
   private readonly queryLatency: Histogram<"protocol">;
   private readonly queryErrors: Counter<"protocol">;
   private readonly barrierLatency: Histogram;
+  private readonly webhookRequests: Counter<"table" | "status">;
   private readonly stopBarriers: () => void;
   /** the engine's snapshot for the scrape in progress (taken once, read by every collector) */
   private snapshot: EngineMetrics | null = null;
@@ -38,6 +39,7 @@ export class ServerMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [r],
     });
+    this.webhookRequests = new Counter({ name: "sage_webhook_requests_total", help: "POST /webhook/... requests, by webhook table and HTTP status", labelNames: ["table", "status"], registers: [r] });
     this.stopBarriers = db.onBarrier ? db.onBarrier((ms) => this.barrierLatency.observe(ms / 1000)) : () => {};
     new Gauge({
       name: "sage_pgwire_connections",
@@ -103,6 +105,11 @@ export class ServerMetrics {
   queryDone(protocol: QueryProtocol, seconds: number, ok: boolean): void {
     this.queryLatency.observe({ protocol }, seconds);
     if (!ok) this.queryErrors.inc({ protocol });
+  }
+
+  /** Counts one webhook request ("(none)" for a path that names no webhook table). */
+  webhookDone(table: string, status: number): void {
+    this.webhookRequests.inc({ table, status: String(status) });
   }
 
   /** The exposition text for a scrape. */
