@@ -1,6 +1,6 @@
 // Jobs: a materialized view's backfill and COPY run as jobs that SHOW JOBS / sage_catalog.jobs list
 // from other sessions with rising progress, and that CANCEL JOB stops atomically (57014, nothing left).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -185,4 +185,29 @@ describe("jobs", () => {
     const done = (await jobs(other)).filter((j) => j.kind === "index build").pop()!;
     expect([done.state, done.rows_done]).toEqual(["done", 30000n]);
   }, 120_000);
+
+  it("with a data directory: no checkpoint during a backfill, and after a restart the cancelled view is gone and the finished one is back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-jobs-dir-"));
+    try {
+      let db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await bigTable(db, 1_000_000);
+      const s = db.connect();
+      const other = db.connect();
+      const cancelled = failure(s.execute(VIEW));
+      const job = await until(async () => (await jobs(other)).find((j) => j.kind === "backfill" && j.state === "running"));
+      await other.execute("CHECKPOINT");
+      expect(db.checkpoints!.lastError).toContain(`materialized view backfill (job ${job.id}) in progress`);
+      await other.execute(`CANCEL JOB ${job.id}`);
+      expect((await cancelled).code).toBe("57014");
+      await s.execute("CREATE MATERIALIZED VIEW total AS SELECT count(*) AS n FROM big");
+      await db.close();
+      db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      expect(db.catalog.findRelation(["per_g"])).toBeUndefined();
+      const [r] = await db.execute("SELECT n FROM total");
+      expect(r.rows).toEqual([[1_000_000n]]);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
