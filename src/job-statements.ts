@@ -62,9 +62,17 @@ export function cancelJob(session: Session, st: A.CancelJobStatement): Statement
  * front end (the REPL's bar), and the statement's own cancel / statement_timeout stop it too.
  * While the log replays there is no job: `work` gets undefined.
  */
-export function runAsJob<T>(session: Session, kind: JobKind, statement: string, work: (job: Job | undefined) => Promise<T>): Promise<T> {
+export function runAsJob<T>(session: Session, kind: JobKind, statement: string, work: (job: Job | undefined) => Promise<T>, quietMs = 0): Promise<T> {
   if (session.db.isReplaying) return work(undefined);
-  return session.db.jobs.run(kind, statement, session.role, () => session.interrupted(), session.reportProgress, work);
+  return session.db.jobs.run(kind, statement, session.role, () => session.interrupted(), session.reportProgress, work, quietMs);
+}
+
+/** INSERT ... SELECT is listed as a job once it has run this long (most are short). */
+export const INSERT_JOB_QUIET_MS = 1000;
+
+/** Whether an INSERT reads a query (INSERT ... SELECT) rather than VALUES rows or DEFAULT VALUES. */
+export function insertReadsQuery(st: A.InsertStatement): boolean {
+  return st.source !== undefined && st.source.body.kind !== "values";
 }
 
 /** A job whose work is driven from outside a statement (the wire server's COPY FROM STDIN); finish() ends it. */

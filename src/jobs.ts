@@ -6,7 +6,7 @@
 
 import { SqlError, SqlState } from "./types/index.js";
 
-export type JobKind = "copy" | "backfill" | "index build";
+export type JobKind = "copy" | "backfill" | "index build" | "insert";
 export type JobState = "running" | "done" | "failed" | "cancelled";
 
 /** What the listings show of a job (all plain values: it travels as JSON to the Studio). */
@@ -133,12 +133,19 @@ export class JobRegistry {
   private nextId = 1;
   private readonly running = new Map<number, Job>();
   private finished: Job[] = [];
+  /** jobs not listed before this time (see start) */
+  private readonly quietUntil = new WeakMap<Job, number>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  start(kind: JobKind, statement: string, role: string, interrupted?: () => boolean | string): Job {
+  /**
+   * A job listed from now on, or, with `quietMs`, only once it has run that long (work that is
+   * usually short, such as INSERT ... SELECT, shows only when it turns out long).
+   */
+  start(kind: JobKind, statement: string, role: string, interrupted?: () => boolean | string, quietMs = 0): Job {
     const job = new Job(this.nextId++, kind, trimStatement(statement), role, this.clock, interrupted);
     this.running.set(job.id, job);
+    if (quietMs > 0) this.quietUntil.set(job, job.startedAt + quietMs);
     return job;
   }
 
@@ -153,14 +160,15 @@ export class JobRegistry {
       job.error = error instanceof Error ? error.message : String(error);
     }
     job.onProgress?.(job.snapshot());
-    this.finished.push(job);
+    if (!this.isQuiet(job, job.finishedAt)) this.finished.push(job);
     this.prune();
   }
 
   /** Runs `work` as a job of `kind`, ending it with the work's outcome. */
-  async run<T>(kind: JobKind, statement: string, role: string, interrupted: (() => boolean | string) | undefined, onProgress: ((job: JobSnapshot) => void) | undefined, work: (job: Job) => Promise<T>): Promise<T> {
-    const job = this.start(kind, statement, role, interrupted);
-    job.onProgress = onProgress;
+  async run<T>(kind: JobKind, statement: string, role: string, interrupted: (() => boolean | string) | undefined, onProgress: ((job: JobSnapshot) => void) | undefined, work: (job: Job) => Promise<T>, quietMs = 0): Promise<T> {
+    const job = this.start(kind, statement, role, interrupted, quietMs);
+    // a quiet job shows no progress bar either until it is listed
+    job.onProgress = onProgress && quietMs > 0 ? (snap) => (snap.state !== "running" || !this.isQuiet(job, this.clock())) && onProgress(snap) : onProgress;
     try {
       const result = await work(job);
       this.finish(job);
@@ -174,7 +182,14 @@ export class JobRegistry {
   /** Running jobs, then the recently finished ones, by id. */
   list(): JobSnapshot[] {
     this.prune();
-    return [...this.running.values(), ...this.finished].sort((a, b) => a.id - b.id).map((j) => j.snapshot());
+    const now = this.clock();
+    const running = [...this.running.values()].filter((j) => !this.isQuiet(j, now));
+    return [...running, ...this.finished].sort((a, b) => a.id - b.id).map((j) => j.snapshot());
+  }
+
+  private isQuiet(job: Job, at: number): boolean {
+    const until = this.quietUntil.get(job);
+    return until !== undefined && at < until;
   }
 
   /**
@@ -183,7 +198,7 @@ export class JobRegistry {
    */
   cancel(id: number, role: string, superuser: boolean): void {
     const job = this.running.get(id);
-    if (!job) {
+    if (!job || this.isQuiet(job, this.clock())) {
       const done = this.finished.find((j) => j.id === id);
       if (done) throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `job ${id} is not running (it is ${done.state})`);
       throw new SqlError(SqlState.UndefinedObject, `job ${id} does not exist`, { hint: "SHOW JOBS lists the running jobs." });

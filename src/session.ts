@@ -22,7 +22,8 @@ import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile } from "./copy-file.js";
 import type { JobSnapshot } from "./jobs.js";
-import { cancelJob, openJob } from "./job-statements.js";
+import { INSERT_JOB_QUIET_MS, cancelJob, insertReadsQuery, openJob, runAsJob } from "./job-statements.js";
+import type { Job } from "./jobs.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
@@ -199,11 +200,13 @@ export class Session {
    * Runs a plan, fetching what its model calls need and running it again until complete. A long
    * run yields to the event loop between chunks, where a cancel request or statement_timeout stops it.
    */
-  async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
+  async runPlanWithModels(plan: PhysicalPlan, params: unknown[], job?: Job): Promise<Chunk[]> {
     const now = this.db.streams.clock() * 1000;
-    const cancelled = this.interrupt;
+    // a job's check covers the statement's interrupt too, and throws its own reason (CANCEL JOB n)
+    const cancelled = job ? () => (job.throwIfCancelled(), false) : this.interrupt;
+    const progress = job ? (rows: number) => rows > job.rowsDone && job.advance(rows - job.rowsDone) : undefined;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled, progress }),
       undefined,
       aiOnErrorSetting(this.settings),
     );
@@ -234,6 +237,8 @@ export class Session {
         const env = paramEnv();
         const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
         if (env.access) checkWrite(this, st, w);
+        // INSERT ... SELECT over a large input is a job (listed once it has run a while)
+        if (st.kind === "insert" && insertReadsQuery(st)) return runAsJob(this, "insert", st.text ?? sql, (job) => this.applyWrite(w, values(env), "INSERT", job), INSERT_JOB_QUIET_MS);
         return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
       }
       case "create_model": {
@@ -440,10 +445,11 @@ export class Session {
     await this.db.streams.settle();
   }
 
-  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
+  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", job?: Job): Promise<StatementResult> {
     this.wroteSinceRead = true;
     const stored = this.db.relation(w.relation.id);
-    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params)).flatMap((c) => c.rows());
+    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job)).flatMap((c) => c.rows());
+    job?.committing(); // the rows are read: writing them is not cut short
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once

@@ -210,4 +210,26 @@ describe("jobs", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it("INSERT ... SELECT over a large input is listed once it has run a second, and CANCEL JOB writes none of it", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE t (id INT, sq BIGINT)");
+    const s = db.connect();
+    const other = db.connect();
+    // a short one is never listed
+    await s.execute("INSERT INTO t SELECT i, i * i FROM generate_series(1, 1000) AS g(i)");
+    expect((await jobs(other)).filter((j) => j.kind === "insert")).toEqual([]);
+    const started = Date.now();
+    const inserted = failure(s.execute("INSERT INTO t SELECT i, i::bigint * i FROM generate_series(1, 50000000) AS g(i)"));
+    const job = await until(async () => (await jobs(other)).find((j) => j.kind === "insert" && j.state === "running"));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(job.rows_total).toBeNull();
+    expect(job.eta_seconds).toBeNull();
+    const later = await until(async () => (await jobs(other)).find((j) => j.id === job.id && j.rows_done > job.rows_done));
+    expect(later.rows_per_second).toBeGreaterThan(0);
+    await other.execute(`CANCEL JOB ${job.id}`);
+    expect((await inserted).code).toBe("57014");
+    const [n] = await other.execute("SELECT count(*) FROM t");
+    expect(n.rows).toEqual([[1000n]]);
+  }, 120_000);
 });

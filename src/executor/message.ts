@@ -63,6 +63,8 @@ export interface ExecutionContext {
    * executor throw SqlError 57014 'canceling statement due to user request' (or due to the reason)
    */
   cancelled?: () => boolean | string;
+  /** told, between chunks of a yielding run, how many rows its sources have produced so far (a long statement's job) */
+  progress?: (sourceRows: number) => void;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
   /** SET hnsw.ef_search: the candidate list of HNSW searches (absent: each index's tuned value) */

@@ -49,6 +49,7 @@ export function runQueryWithStats(plan: PhysicalPlan, ctx: ExecutionContext, out
 export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext, sliceMs = 20): Promise<Chunk[]> {
   const run = startRun(plan, ctx, undefined, false);
   let sliceStart = Date.now();
+  let before = 0; // rows of the sources already finished
   for (const { source, done, stats } of run.graph.sources) {
     const next = () => source.next();
     for (;;) {
@@ -57,8 +58,10 @@ export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext
         sliceStart = Date.now();
       }
       checkCancelled(run.ctx);
+      run.ctx.progress?.(before + stats.rowsOut);
       if (done() || !stats.timeSource(next)) break;
     }
+    before += stats.rowsOut;
   }
   return run.finish().chunks;
 }
