@@ -2,6 +2,7 @@
 // progress bar, rows, rate and ETA, refreshed every second while shown, and a Cancel button for
 // running ones. It reads GET /api/jobs and posts /api/jobs/<id>/cancel (src/server/http/jobs-api.ts).
 
+import { apiHeaders } from "./api.js";
 import { el } from "./dom.js";
 
 interface Job {
@@ -26,7 +27,8 @@ interface ApiError {
 
 async function callJobs(path: string, method: "GET" | "POST"): Promise<{ jobs?: Job[]; error?: ApiError }> {
   try {
-    const res = await fetch(path, { method, credentials: "same-origin", headers: { accept: "application/json" } });
+    // apiHeaders: the login session's CSRF token (the cancel is a POST) and no password dialog on 401
+    const res = await fetch(path, { method, credentials: "same-origin", headers: apiHeaders({ accept: "application/json" }) });
     const body = (await res.json()) as { jobs?: Job[]; error?: ApiError };
     return res.ok ? body : { error: body.error ?? { code: String(res.status), message: `HTTP ${res.status}` } };
   } catch (e) {

@@ -37,7 +37,7 @@ describe("HTTP jobs API", () => {
   it("lists a running backfill with rising progress and cancels it; the view is not created", async () => {
     const { db, url } = await start();
     expect(await listJobs(url)).toEqual([]);
-    await db.execute("CREATE TABLE big (id INT, g INT); CREATE ROLE bob");
+    await db.execute("CREATE TABLE big (id INT, g INT); CREATE ROLE bob LOGIN");
     await db.execute("INSERT INTO big SELECT i, i % 100 FROM generate_series(1, 1000000) AS s(i)");
     const outcome = db
       .connect()

@@ -35,6 +35,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message } }, headers);
+}
+
 export function methodNotAllowed(res: ServerResponse, allow: string): void {
   sendJson(res, 405, { error: { code: "405", message: `use ${allow}` } }, { allow });
 }

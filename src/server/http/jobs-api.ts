@@ -4,7 +4,7 @@
 
 import { SqlError, SqlState, toSqlError } from "../../types/index.js";
 import type { EngineDatabase } from "../engine.js";
-import { errorJson } from "./query-api.js";
+import { connectRequest, errorJson } from "./query-api.js";
 
 export interface JobJson {
   id: number;
@@ -39,8 +39,10 @@ export function jobsMethod(endpoint: JobsEndpoint): "GET" | "POST" {
 
 const STATUS: Record<string, number> = { [SqlState.InsufficientPrivilege]: 403, [SqlState.UndefinedObject]: 404, [SqlState.ObjectNotInPrerequisiteState]: 409 };
 
-export async function runJobsRequest(db: EngineDatabase, user: string, endpoint: JobsEndpoint): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+/** Runs a jobs request as `user`, a login as /api/query's (see connectRequest). */
+export async function runJobsRequest(db: EngineDatabase, user: string, endpoint: JobsEndpoint, superuser?: boolean, clientAddress?: string): Promise<{ status: number; body: unknown }> {
+  const session = connectRequest(db, user, "sage-http", superuser, clientAddress);
+  if ("refused" in session) return { status: session.refused.status, body: { error: session.refused.error } };
   try {
     if (endpoint.kind === "cancel") {
       await session.execute(`CANCEL JOB ${endpoint.id}`);

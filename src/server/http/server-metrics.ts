@@ -6,6 +6,7 @@
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { EngineDatabase, EngineMetrics } from "../engine.js";
+import { observeCheckpoints } from "./checkpoint-metrics.js";
 
 export type QueryProtocol = "pgwire" | "http";
 
@@ -16,6 +17,7 @@ export class ServerMetrics {
   private readonly barrierLatency: Histogram;
   private readonly webhookRequests: Counter<"table" | "status">;
   private readonly stopBarriers: () => void;
+  private readonly stopCheckpoints: () => void;
   /** the engine's snapshot for the scrape in progress (taken once, read by every collector) */
   private snapshot: EngineMetrics | null = null;
 
@@ -41,6 +43,7 @@ export class ServerMetrics {
     });
     this.webhookRequests = new Counter({ name: "sage_webhook_requests_total", help: "POST /webhook/... requests, by webhook table and HTTP status", labelNames: ["table", "status"], registers: [r] });
     this.stopBarriers = db.onBarrier ? db.onBarrier((ms) => this.barrierLatency.observe(ms / 1000)) : () => {};
+    this.stopCheckpoints = observeCheckpoints(db, r);
     new Gauge({
       name: "sage_pgwire_connections",
       help: "Postgres wire-protocol sessions open now",
@@ -57,6 +60,7 @@ export class ServerMetrics {
     opValue("sage_operator_rows_out_total", "Rows out of each operator of each running dataflow", "counter", (o) => o.rowsOut);
     opValue("sage_operator_seconds_total", "Time spent inside each operator (not downstream of it)", "counter", (o) => o.seconds);
     opValue("sage_operator_state_rows", "Rows each stateful operator holds", "gauge", (o) => o.stateRows);
+    opValue("sage_operator_queued_rows", "Rows waiting inside each operator (an async model call's backlog): backpressure", "gauge", (o) => o.queuedRows ?? 0);
     opValue("sage_operator_state_bytes", "Estimated bytes of each stateful operator's state (rows x width)", "gauge", (o) => o.stateBytes);
     this.engineMetric("sage_source_rows_total", "Rows produced by each connector-fed stream", "counter", ["stream", "connector"], () =>
       engine().sources.map((s) => ({ labels: { stream: s.stream, connector: s.connector }, value: s.rowsProduced })),
@@ -128,6 +132,7 @@ export class ServerMetrics {
 
   close(): void {
     this.stopBarriers();
+    this.stopCheckpoints();
     this.registry.clear();
   }
 }

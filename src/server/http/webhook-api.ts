@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SqlError, SqlState, toSqlError } from "../../types/index.js";
 import type { WebhookEndpoint } from "../engine.js";
 import { authenticateHttp } from "./http-auth.js";
+import { localHostHeader, sameOrigin } from "./request-auth.js";
 import { methodNotAllowed, readBody, sendJson } from "./http-io.js";
 import type { HttpServerOptions } from "./http-server.js";
 import { errorJson } from "./query-api.js";
@@ -54,18 +55,26 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, re
     return fail(toSqlError(e));
   }
   table = endpoint.table;
-  let caller: { signature: string | undefined } | { user: string };
+  let caller: { signature: string | undefined } | { user: string; superuser?: boolean };
   if (endpoint.signed) {
     const h = req.headers[endpoint.signatureHeader];
     caller = { signature: Array.isArray(h) ? h[0] : h };
   } else {
-    const auth = authenticateHttp(req.headers.authorization, req.socket.remoteAddress ?? "", o.hba, o.users, o.defaultUser);
+    // another site's page in a user's browser must not post as a trusted or remembered user (request-auth.ts)
+    if (!sameOrigin(req) || (req.headers.authorization === undefined && !localHostHeader(req))) {
+      return answer(403, { error: { code: SqlState.InvalidAuthorizationSpecification, message: "cross-site request refused: send credentials from a server, or a signed webhook" } });
+    }
+    const address = req.socket.remoteAddress ?? "";
+    const auth = authenticateHttp(req.headers.authorization, address, o.hba, o.users, o.defaultUser, o.loginThrottle);
     if (!auth.ok) {
+      o.db.recordAudit?.({ role: auth.user, sessionUser: auth.user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome: auth.outcome, sqlstate: auth.status === 401 ? "28P01" : "28000", detail: "http /webhook" });
+      if (auth.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(auth.retryAfterSeconds));
       const headers: Record<string, string> = auth.status === 401 ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {};
       const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
       return answer(auth.status, { error: { code, message: auth.message } }, headers);
     }
-    caller = { user: auth.user };
+    const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
+    caller = { user: auth.user, superuser: configured?.superuser };
   }
   let body: Buffer;
   try {
