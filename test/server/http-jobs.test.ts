@@ -64,4 +64,30 @@ describe("HTTP jobs API", () => {
     expect((await listJobs(url)).find((j) => j.id === job!.id)?.state).toBe("cancelled");
     expect(db.catalog.findRelation(["v"])).toBeUndefined();
   }, 60_000);
+
+  it("a cookie login must send its CSRF token to cancel", async () => {
+    const { db, url } = await start();
+    await db.execute("CREATE TABLE big (id INT, g INT)");
+    await db.execute("INSERT INTO big SELECT i, i % 100 FROM generate_series(1, 1000000) AS s(i)");
+    const login = await fetch(`${url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const outcome = db
+      .connect()
+      .execute("CREATE MATERIALIZED VIEW v AS SELECT a.g, count(*) FROM big a JOIN big b ON a.id = b.id GROUP BY a.g")
+      .then(() => null, (e: SqlError) => e);
+    let job: JobJson | undefined;
+    for (let i = 0; i < 2000 && !job; i++) {
+      const res = await fetch(`${url}/api/jobs`, { headers: { cookie } });
+      job = ((await res.json()) as { jobs: JobJson[] }).jobs.find((j) => j.state === "running");
+      if (!job) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(job).toBeDefined();
+    const forged = await fetch(`${url}/api/jobs/${job!.id}/cancel`, { method: "POST", headers: { cookie } });
+    expect(forged.status).toBe(403);
+    const ok = await fetch(`${url}/api/jobs/${job!.id}/cancel`, { method: "POST", headers: { cookie, "x-csrf-token": csrfToken } });
+    expect(ok.status).toBe(200);
+    expect((await outcome)?.code).toBe("57014");
+  }, 60_000);
 });
