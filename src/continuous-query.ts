@@ -73,9 +73,11 @@ export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx:
  * snapshot taken now and fed in slices, yielding to the event loop between them, so that other
  * connections go on (SHOW JOBS, CANCEL JOB, writes). What is published to the inputs meanwhile is
  * held and delivered after the snapshot, so the view misses nothing and counts nothing twice.
- * On cancel (57014) or failure nothing is registered: the caller removes the view.
+ * `publish` runs once the snapshot is in, in the same turn as the dataflow's start (the view
+ * enters the catalog there); it may refuse by throwing. On cancel (57014) or failure nothing is
+ * registered: the caller removes what it prepared.
  */
-export async function backfillDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator, job: Job): Promise<Dataflow> {
+export async function backfillDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator, job: Job, publish: () => void): Promise<Dataflow> {
   const dataflow = new Dataflow(id, plan, ctx, sink);
   const held = db.streams.hold(dataflow.inputs);
   // no checkpoint while the view exists without its dataflow
@@ -104,7 +106,7 @@ export async function backfillDataflow(db: Database, id: string, plan: PhysicalP
       }
     }
     job.committing();
-    if (!db.catalog.relationById(id)) throw new SqlError(SqlState.QueryCanceled, "canceling statement: the materialized view was dropped while it was being built");
+    publish();
     held.replayInto(dataflow);
     for (const input of dataflow.inputs) {
       const wm = db.relation(input).watermark;

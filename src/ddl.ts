@@ -286,12 +286,24 @@ async function createMaterializedView(session: Session, st: A.CreateViewStatemen
   };
   const stored = new StoredRelation(entry);
   const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch));
-  cat.addRelation(entry);
   db.addStored(stored);
+  const inputs = (entry.dependsOn ?? []).map((id) => cat.relationById(id));
   try {
     await runAsJob(session, "backfill", st.text ?? sql, async (job) => {
-      if (job) await backfillDataflow(db, entry.id, plan, session.executionContext([]), sink, job);
-      else startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+      if (!job) {
+        cat.addRelation(entry);
+        startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+        return;
+      }
+      // the view enters the catalog only once built: until then nothing can name it (a DDL naming
+      // it would reach the log before its CREATE), and its name is checked again
+      await backfillDataflow(db, entry.id, plan, session.executionContext([]), sink, job, () => {
+        if (cat.nameTaken(schema, name)) throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
+        if ((entry.dependsOn ?? []).some((id, i) => cat.relationById(id) !== inputs[i])) {
+          throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `a relation materialized view "${name}" reads was dropped or replaced while the view was being built`, { hint: "Run CREATE MATERIALIZED VIEW again." });
+        }
+        cat.addRelation(entry);
+      });
     });
   } catch (e) {
     db.streams.remove(entry.id);

@@ -232,4 +232,22 @@ describe("jobs", () => {
     const [n] = await other.execute("SELECT count(*) FROM t");
     expect(n.rows).toEqual([[1000n]]);
   }, 120_000);
+
+  it("a view being built cannot be named yet; dropping its input meanwhile fails the CREATE and leaves nothing", async () => {
+    const db = await Database.open({ memory: true });
+    await bigTable(db, 1_000_000);
+    const creator = db.connect();
+    const other = db.connect();
+    const created = failure(creator.execute(VIEW));
+    await until(async () => (await jobs(other)).find((j) => j.kind === "backfill" && j.state === "running"));
+    // not in the catalog until built: no DDL can reach the log before its CREATE
+    expect((await failure(other.execute("SELECT * FROM per_g"))).code).toBe("42P01");
+    expect((await failure(other.execute("DROP MATERIALIZED VIEW per_g"))).code).toBe("42P01");
+    await other.execute("DROP TABLE big");
+    const e = await created;
+    expect(e.code).toBe("55000");
+    expect(e.message).toContain("dropped or replaced while the view was being built");
+    expect(db.catalog.findRelation(["per_g"])).toBeUndefined();
+    expect((await jobs(other)).find((j) => j.kind === "backfill")!.state).toBe("failed");
+  }, 120_000);
 });
