@@ -5,7 +5,7 @@
 // checkpoint, as a delta blob chained to the earlier ones, until the deltas add up to half the
 // whole snapshot they follow: then it is rewritten whole) and the operator state of each materialized view's dataflow whose input changed
 // (unchanged ones keep their earlier blob),
-// the generator positions of sources, and the DDL history that rebuilds the catalog. The log is
+// the positions of sources, the changes each sink has not yet confirmed written, and the DDL history that rebuilds the catalog. The log is
 // rotated at the same instant, and once the manifest has committed the older segments go.
 //
 // Recovery (Database.recover): replay the checkpoint's DDL on an empty database (rebuilding
@@ -213,7 +213,9 @@ export class Checkpointer {
           nextRelations.set(id, next);
         }
         for (const df of db.streams.all()) {
-          if (db.catalog.relationById(df.id)?.kind !== "materialized_view") continue; // SUBSCRIBE: not durable
+          // a sink's query restarts from its state too (the log before the checkpoint is gone); SUBSCRIBE: not durable
+          const kind = db.catalog.relationById(df.id)?.kind;
+          if (kind !== "materialized_view" && kind !== "sink") continue;
           const prev = this.committedDataflows.get(df.id);
           let blob: string;
           if (prev && !df.changedSinceSnapshot) {
@@ -236,15 +238,17 @@ export class Checkpointer {
       if (!force && blobs.length === 0 && this.last !== null && this.log.bytes === 0) return null; // nothing new since the last one
       const sources: Record<string, unknown> = {};
       for (const [id, runner] of db.sourceRunners()) sources[id] = runner.position();
+      const sinks: Record<string, unknown> = {};
+      for (const [id, task] of db.checkpointedTasks()) sinks[id] = task.checkpointState();
       const walSegment = this.log.rotate();
       const relationRows: Record<string, [number, number]> = {};
       for (const [id, r] of nextRelations) relationRows[id] = [r.baseRows, r.deltaRows];
       const names: Record<string, [string, string]> = {};
-      for (const id of [...Object.keys(relations), ...Object.keys(dataflows), ...Object.keys(sources)]) {
+      for (const id of [...Object.keys(relations), ...Object.keys(dataflows), ...Object.keys(sources), ...Object.keys(sinks)]) {
         const entry = db.catalog.relationById(id);
         if (entry) names[id] = [entry.schema, entry.name];
       }
-      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, names, logPosition: db.logPosition };
+      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, sinks, names, logPosition: db.logPosition };
       // the dataflows' flags are cleared now: if writing fails, everything is rewritten next time
       for (const df of db.streams.all()) df.changedSinceSnapshot = false;
       this.committedRelations = new Map();
@@ -259,6 +263,8 @@ export class Checkpointer {
       this.committedRelations = nextRelations;
       for (const { stored } of nextRelations.values()) stored.store.markCheckpointed();
       this.committedDataflows = nextDataflows;
+      // only now may a source let go upstream of what this checkpoint holds (a CDC slot's confirmed LSN)
+      for (const [id, runner] of db.sourceRunners()) if (id in sources) runner.checkpointCommitted?.(sources[id]);
       this.log.dropBefore(walSegment);
       this.store.removeUnreferenced(manifest);
       this.lastError = null;
@@ -309,6 +315,9 @@ export class Checkpointer {
     }
     for (const [oldId, pos] of Object.entries(manifest.sources)) {
       db.sourceRunners().get(idOf(oldId))?.restorePosition(pos);
+    }
+    for (const [oldId, state] of Object.entries(manifest.sinks ?? {})) {
+      db.checkpointedTasks().get(idOf(oldId))?.restoreCheckpointState(state);
     }
     this.last = { epoch: manifest.epoch, written: 0, reused: 0, bytes: 0, ms: 0 };
   }

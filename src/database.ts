@@ -18,6 +18,7 @@ import { Secrets } from "./secrets.js";
 import { AuditLog, registerAuditLogRelation, type AuditRecord } from "./audit-log.js";
 import { Checkpointer, type BeforeCommitHook, type CheckpointEvent } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
+import type { CheckpointedTask } from "./checkpointed-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
 import { webhookEndpoint } from "./webhook-table.js";
@@ -69,6 +70,7 @@ export class Database implements RelationReader {
   private readonly tasks = new Map<string, { stop(): void }[]>();
   private readonly sources = new Map<string, SourceTask>();
   private readonly checkpointBlockers = new Set<() => string | null>();
+  private readonly checkpointed = new Map<string, CheckpointedTask>();
   private dataDir: DataDirectory | null = null;
   private wal: LogSegments | null = null;
   /** periodic checkpoints of a data directory (null in memory) */
@@ -271,6 +273,18 @@ export class Database implements RelationReader {
   addCheckpointBlocker(why: () => string | null): () => void {
     this.checkpointBlockers.add(why);
     return () => this.checkpointBlockers.delete(why);
+  }
+
+  /** A task whose state each checkpoint stores (a sink), by relation id; returns the unregister function. */
+  addCheckpointedTask(relation: string, task: CheckpointedTask): () => void {
+    this.checkpointed.set(relation, task);
+    return () => {
+      if (this.checkpointed.get(relation) === task) this.checkpointed.delete(relation);
+    };
+  }
+
+  checkpointedTasks(): ReadonlyMap<string, CheckpointedTask> {
+    return this.checkpointed;
   }
 
   /** Why a checkpoint cannot be taken now (a source or sink that needs the whole log), or null. */
