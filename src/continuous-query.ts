@@ -59,6 +59,11 @@ export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx:
       }
     }
   }
+  return startRunning(db, dataflow);
+}
+
+/** A filled dataflow joins the runtime: its inputs' current watermarks, then a first barrier. */
+function startRunning(db: Database, dataflow: Dataflow): Dataflow {
   for (const input of dataflow.inputs) {
     const wm = db.relation(input).watermark;
     if (wm !== null && wm.current !== undefined) dataflow.deliverWatermark(input, wm.column, wm.current);
@@ -108,13 +113,7 @@ export async function backfillDataflow(db: Database, id: string, plan: PhysicalP
     job.committing();
     publish();
     held.replayInto(dataflow);
-    for (const input of dataflow.inputs) {
-      const wm = db.relation(input).watermark;
-      if (wm !== null && wm.current !== undefined) dataflow.deliverWatermark(input, wm.column, wm.current);
-    }
-    db.streams.add(dataflow);
-    dataflow.barrier(db.streams.nextEpoch());
-    return dataflow;
+    return startRunning(db, dataflow);
   } catch (e) {
     dataflow.close();
     throw e;
