@@ -279,7 +279,7 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
     dependsOn: [...env.readRelations],
   };
   const stored = new StoredRelation(entry);
-  const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch));
+  const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch), () => db.streams.hasConsumers(entry.id));
   cat.addRelation(entry);
   db.addStored(stored);
   try {
