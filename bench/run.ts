@@ -27,6 +27,7 @@ import { aiModule } from "./ai/generate-view.js";
 import { serverModule } from "./server/pgbench-select.js";
 import { recoveryModule } from "./storage/recovery.js";
 import { observeModule } from "./observe/metrics-scrape.js";
+import { connectorsModule } from "./connectors/connectors.js";
 
 /**
  * The registry. Hooks for figures still to come: AI embedding
@@ -34,7 +35,7 @@ import { observeModule } from "./observe/metrics-scrape.js";
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
  */
-export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule];
+export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule, connectorsModule];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");

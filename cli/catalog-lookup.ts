@@ -64,6 +64,17 @@ export class CatalogLookup {
     return this.last(`SHOW COLUMNS FROM ${relation}`);
   }
 
+  /** The connector feeding a relation, as sage_catalog.sources shows it (undefined: none, or not known). */
+  async connector(relation: string): Promise<string | undefined> {
+    try {
+      const r = await this.last(`SELECT connector FROM sage_catalog.sources WHERE stream = '${relation.replace(/'/g, "''")}'`);
+      const v = r.rows[0]?.[0];
+      return v === null || v === undefined ? undefined : this.format(r.columns[0].type, v);
+    } catch {
+      return undefined;
+    }
+  }
+
   private async loadRelations(): Promise<Relation[]> {
     const seen = new Map<string, Relation>();
     for (const [kind, sql] of LISTINGS) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `sage-sql` command. Each command lives in its own file under commands/ and registers itself
 // here: the shell (no command: REPL, -c, -f), `serve`, `test` (the sqllogictest runner), and
-// `dump` / `restore` (logical backups).
+// `dump` / `restore` (logical backups), `secrets rotate-key`.
 
 import { Command } from "commander";
 import { registerShell } from "./commands/shell.js";
@@ -10,6 +10,7 @@ import { registerTest } from "./commands/test.js";
 import { registerDump } from "./commands/dump.js";
 import { registerRestore } from "./commands/restore.js";
 import { registerConfig } from "./commands/config.js";
+import { registerSecrets } from "./commands/secrets.js";
 import { packageVersion } from "./package-info.js";
 
 const program = new Command();
@@ -26,5 +27,6 @@ registerTest(program);
 registerDump(program);
 registerRestore(program);
 registerConfig(program);
+registerSecrets(program);
 
 await program.parseAsync(process.argv);

@@ -163,7 +163,9 @@ async function describeRelation(shell: Shell, name: string): Promise<void> {
     return;
   }
   const title = `${KIND_TITLES[relation?.kind ?? "table"]} "${relation?.name ?? bare}"`;
-  const table = { ...toTable(result, shell.deps.formatValue), title, footers: [] };
+  // a table or stream fed by a connector (webhook, file, NATS, a generator) says which, as psql's "Options:"
+  const connector = relation ? await shell.catalog.connector(relation.name) : undefined;
+  const table = { ...toTable(result, shell.deps.formatValue), title, footers: connector ? [`Connector: ${connector}`] : [] };
   shell.out.out(formatTable(table, { expanded: shell.settings.expanded }));
 }
 

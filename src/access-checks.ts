@@ -139,7 +139,17 @@ function targetSchema(name: A.QualifiedName): string {
 export function checkStatement(session: Session, st: A.Statement): void {
   const cat = session.db.catalog;
   const rights = new RoleRights(cat, session.role);
+  // `api_key = SECRET s` (models), `password = SECRET s` (connectors): USAGE on s
+  const withOptions = (st as { with?: unknown }).with;
+  if (Array.isArray(withOptions)) for (const o of withOptions as A.WithOptions) if (o.value.kind === "secret") rights.checkSecret(o.value.name, o.pos);
   switch (st.kind) {
+    case "create_secret": {
+      // OR REPLACE of an existing secret: its owner only
+      const name = st.name.parts[st.name.parts.length - 1];
+      const s = cat.access.secrets.get(name);
+      if (s && st.orReplace && !rights.isOwner(s.owner)) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of secret ${name}`, { position: st.name.pos });
+      return;
+    }
     case "truncate":
       for (const n of st.tables) {
         const rel = findRelationQuietly(session, n);
@@ -216,7 +226,11 @@ export function checkStatement(session: Session, st: A.Statement): void {
         } else if (st.objectKind === "schema") {
           const name = n.parts[n.parts.length - 1];
           if (cat.schemas.has(name) && !rights.isOwner(cat.access.schema(name).owner)) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of schema ${name}`, { position: n.pos });
-        } else if (st.objectKind !== "role" && st.objectKind !== "user" && st.objectKind !== "secret") {
+        } else if (st.objectKind === "secret") {
+          const name = n.parts[n.parts.length - 1];
+          const s = cat.access.secrets.get(name);
+          if (s && !rights.isOwner(s.owner)) throw new SqlError(SqlState.InsufficientPrivilege, `must be owner of secret ${name}`, { position: n.pos });
+        } else if (st.objectKind !== "role" && st.objectKind !== "user") {
           const rel = findRelationQuietly(session, n);
           if (rel && rel.kind !== "system") rights.checkOwner(rel, n.pos);
         }

@@ -10,10 +10,14 @@
 // DELETE removes it), so even applying a change twice converges to the upstream state.
 //
 // Durability: whole upstream transactions are applied in batches; a batch's rows are logged as
-// `write` records, then a `source` record with the end LSN of its last transaction, and only then
-// is that LSN acknowledged to Postgres (the slot keeps everything after it). After a crash the log
-// restores the rows and the LSN; the stream restarts there and transactions at or before it are
-// skipped: no gap, no duplicate.
+// `write` records, then a `source` record with the end LSN of its last transaction. Checkpoints
+// store the LSN up to which changes are applied and each table's snapshot state (position()), in
+// the same synchronous step as the rows themselves; only once such a checkpoint is durable is its
+// LSN acknowledged to Postgres (checkpointCommitted: the slot's confirmed_flush_lsn never passes
+// the last committed checkpoint, and the slot keeps everything after it). After a crash the
+// checkpoint restores the rows and its LSN, the log after it restores the rows and LSNs logged
+// since, and the stream restarts at the last of those; transactions at or before it are skipped:
+// no gap, no duplicate. (In memory, with no checkpoints, an applied batch is acknowledged at once.)
 
 import type * as A from "./parser/index.js";
 import type { Database } from "./database.js";
@@ -60,6 +64,16 @@ interface MirrorTable {
   snapshot: string | null;
   /** its snapshot has been loaded (or is being loaded); false after a crash mid-snapshot */
   loaded: boolean;
+  /** its snapshot is being read: a checkpoint now holds part of it, so records it as not loaded */
+  loading: boolean;
+}
+
+/** What a checkpoint stores of a CDC source: its LSN, and per upstream table its snapshot state. */
+interface CdcPosition {
+  lsn: string;
+  /** rows produced so far (sage_catalog.sources) */
+  produced: number;
+  tables: Record<string, { loaded: boolean; snapshot: string | null }>;
 }
 
 export class CdcSource implements SourceTask {
@@ -70,6 +84,8 @@ export class CdcSource implements SourceTask {
   private stream: ReplicationStream | null = null;
   /** the end LSN of the last upstream transaction applied and logged */
   private lsn = 0n;
+  /** the LSN of the last durable checkpoint: what the slot is told it may let go */
+  private confirmed = 0n;
   private current: { xid: number; changes: Change[] } | null = null;
   private completed: { endLsn: bigint; xid: number; changes: Change[] }[] = [];
   private completedChanges = 0;
@@ -98,25 +114,38 @@ export class CdcSource implements SourceTask {
     return formatLsn(this.lsn);
   }
 
-  // Not checkpointable yet: the LSN and each table's snapshot state live only in the log's
-  // `source` records, so while this source exists checkpoints are skipped and the log is kept whole.
-  checkpointBlocker(): string {
-    const name = this.db.catalog.relationById(this.relation)?.name ?? this.relation;
-    return `postgres-cdc source "${name}" cannot checkpoint its upstream LSN and snapshot state yet (the log is kept whole while it exists)`;
+  position(): CdcPosition {
+    const tables: CdcPosition["tables"] = {};
+    for (const [up, t] of this.tables) tables[up] = { loaded: t.loaded && !t.loading, snapshot: t.loading ? null : t.snapshot };
+    return { lsn: formatLsn(this.lsn), produced: this.produced, tables };
   }
 
-  position(): unknown {
-    return null;
+  restorePosition(position: unknown): void {
+    const p = position as CdcPosition;
+    this.lsn = parseLsn(p.lsn);
+    this.confirmed = this.lsn;
+    this.produced = p.produced ?? 0;
+    for (const [up, t] of this.tables) {
+      const saved = p.tables[up];
+      // a table the checkpoint has no finished snapshot of is loaded again (emptied first)
+      t.loaded = saved?.loaded ?? false;
+      t.snapshot = saved?.loaded ? saved.snapshot : null;
+    }
   }
 
-  restorePosition(): void {
-    throw new Error("a postgres-cdc source has no checkpointed position");
+  checkpointCommitted(position: unknown): void {
+    const l = parseLsn((position as CdcPosition).lsn);
+    if (l <= this.confirmed) return;
+    this.confirmed = l;
+    this.stream?.acknowledge(l);
   }
 
   replay(rec: SourceRecord): void {
     this.produced += rec.n;
     if (rec.snapshot !== undefined) {
-      const t = [...this.tables.values()].find((m) => m.relation === rec.snapshot!.table);
+      // by upstream name: relation ids written before a checkpoint may differ from this run's
+      const up = rec.snapshot.upstream;
+      const t = up !== undefined ? this.tables.get(up) : [...this.tables.values()].find((m) => m.relation === rec.snapshot!.table);
       if (t) {
         t.snapshot = rec.snapshot.at;
         t.loaded = true;
@@ -130,7 +159,7 @@ export class CdcSource implements SourceTask {
 
   /** A mirror table; `loaded`: its snapshot is loaded by the caller (false while the log replays: its record says). */
   addTable(upstream: string, relation: string, loaded: boolean): void {
-    this.tables.set(normalName(upstream), { relation, positions: null, snapshot: null, loaded });
+    this.tables.set(normalName(upstream), { relation, positions: null, snapshot: null, loaded, loading: false });
     for (const r of this.relations.values()) this.mapRelation(r);
     this.db.whenRecovered(() => this.start());
   }
@@ -169,7 +198,7 @@ export class CdcSource implements SourceTask {
       this.retry(e ? `replication stream ended: ${e.message}` : "replication stream ended");
     });
     this.stream = stream;
-    stream.start(this.lsn).then(
+    stream.start(this.lsn, this.db.checkpoints ? this.confirmed : this.lsn).then(
       () => {
         this.retryMs = 0;
         this.error = null;
@@ -285,7 +314,8 @@ export class CdcSource implements SourceTask {
       this.db.log([{ t: "source", rel: this.relation, n, lsn: formatLsn(endLsn) }]);
       this.lsn = endLsn;
       this.produced += n;
-      this.stream?.acknowledge(endLsn);
+      // with checkpoints, the LSN is acknowledged once a checkpoint holding it is durable
+      if (!this.db.checkpoints) this.stream?.acknowledge(endLsn);
     } catch (e) {
       // a row we cannot take (a value our type refuses): stop rather than skip it silently
       this.error = e instanceof Error ? e.message : String(e);
@@ -298,7 +328,10 @@ export class CdcSource implements SourceTask {
   async snapshot(upstream: string, relation: string, again = false): Promise<number> {
     this.paused++;
     const t = this.tables.get(normalName(upstream));
-    if (t) t.loaded = true;
+    if (t) {
+      t.loaded = true;
+      t.loading = true;
+    }
     try {
       const entry = this.db.relation(relation).entry;
       let n = 0;
@@ -310,12 +343,18 @@ export class CdcSource implements SourceTask {
         for (const r of rows) e.upsert(null, r);
         n += e.commit();
       });
-      if (t) t.snapshot = snapshot;
-      this.db.log([{ t: "source", rel: this.relation, n, snapshot: { table: relation, at: snapshot } }]);
+      if (t) {
+        t.snapshot = snapshot;
+        t.loading = false;
+      }
+      this.db.log([{ t: "source", rel: this.relation, n, snapshot: { table: relation, at: snapshot, upstream: normalName(upstream) } }]);
       this.produced += n;
       return n;
     } catch (e) {
-      if (t) t.loaded = false;
+      if (t) {
+        t.loaded = false;
+        t.loading = false;
+      }
       throw e;
     } finally {
       this.paused--;

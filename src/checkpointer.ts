@@ -5,7 +5,7 @@
 // checkpoint, as a delta blob chained to the earlier ones, until the deltas add up to half the
 // whole snapshot they follow: then it is rewritten whole) and the operator state of each materialized view's dataflow whose input changed
 // (unchanged ones keep their earlier blob),
-// the generator positions of sources, and the DDL history that rebuilds the catalog. The log is
+// the positions of sources, the changes each sink has not yet confirmed written, and the DDL history that rebuilds the catalog. The log is
 // rotated at the same instant, and once the manifest has committed the older segments go.
 //
 // Recovery (Database.recover): replay the checkpoint's DDL on an empty database (rebuilding
@@ -27,7 +27,15 @@ export interface CheckpointStats {
   reused: number;
   bytes: number;
   ms: number;
+  /** wall-clock time it finished, ms since the epoch */
+  at?: number;
 }
+
+/** What a checkpoint observer hears: each committed checkpoint, or why one failed or was skipped. */
+export type CheckpointEvent = { ok: true; stats: CheckpointStats } | { ok: false; error: string; at: number };
+
+/** how many recent checkpoints sage_catalog.checkpoints shows */
+const RECENT_CHECKPOINTS = 50;
 
 /** A test hook: called once the blobs are durable and before the manifest commits. */
 export type BeforeCommitHook = (epoch: number) => void;
@@ -66,6 +74,12 @@ export class Checkpointer {
   lastError: string | null = null;
   last: CheckpointStats | null = null;
   private running = false;
+  /** observers (the server's /metrics): told of each checkpoint, never able to fail it */
+  private readonly listeners = new Set<(e: CheckpointEvent) => void>();
+  /** the latest checkpoints and failures, oldest first */
+  readonly recent: CheckpointEvent[] = [];
+  /** why the checkpoint in progress was skipped (null: it was not) */
+  private skipped: string | null = null;
 
   constructor(
     private readonly db: Database,
@@ -76,6 +90,11 @@ export class Checkpointer {
 
   noteDdl(sql: string): void {
     this.ddl.push(sql);
+  }
+
+  /** Rewrites the DDL history the next checkpoint keeps (master key rotation re-seals secrets in it). */
+  rewriteDdl(rewrite: (sql: string) => string): void {
+    for (let i = 0; i < this.ddl.length; i++) this.ddl[i] = rewrite(this.ddl[i]);
   }
 
   /** Checkpoints every `ms` milliseconds (0 turns periodic checkpoints off). */
@@ -111,16 +130,49 @@ export class Checkpointer {
     this.setInterval(0);
   }
 
+  /** Calls `listener` after each checkpoint (or failed one); returns the function that stops it. */
+  onCheckpoint(listener: (e: CheckpointEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(e: CheckpointEvent): void {
+    this.recent.push(e);
+    if (this.recent.length > RECENT_CHECKPOINTS) this.recent.shift();
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // an observer's bug must not fail the checkpoint
+      }
+    }
+  }
+
   /**
    * Takes a checkpoint now. Returns null when there was nothing new or when some state cannot be
-   * checkpointed (then the log is kept whole and `lastError` says why).
+   * checkpointed (then the log is kept whole and `lastError` says why). `force`: even when
+   * nothing changed (the DDL history was rewritten: a master key rotation).
    */
-  checkpoint(): CheckpointStats | null {
+  checkpoint(force = false): CheckpointStats | null {
     if (this.running || this.db.isReplaying) return null;
+    let stats: CheckpointStats | null;
+    this.skipped = null;
+    try {
+      stats = this.take(force);
+    } catch (e) {
+      this.notify({ ok: false, error: e instanceof Error ? e.message : String(e), at: Date.now() });
+      throw e;
+    }
+    if (stats) this.notify({ ok: true, stats });
+    else if (this.skipped !== null) this.notify({ ok: false, error: this.skipped, at: Date.now() });
+    return stats;
+  }
+
+  private take(force: boolean): CheckpointStats | null {
     // a connector that needs the whole log (no checkpointable position yet) keeps it whole
     const blocker = this.db.checkpointBlocker();
     if (blocker) {
-      this.lastError = `checkpoint skipped: ${blocker}`;
+      this.lastError = this.skipped = `checkpoint skipped: ${blocker}`;
       return null;
     }
     this.running = true;
@@ -161,7 +213,9 @@ export class Checkpointer {
           nextRelations.set(id, next);
         }
         for (const df of db.streams.all()) {
-          if (db.catalog.relationById(df.id)?.kind !== "materialized_view") continue; // SUBSCRIBE: not durable
+          // a sink's query restarts from its state too (the log before the checkpoint is gone); SUBSCRIBE: not durable
+          const kind = db.catalog.relationById(df.id)?.kind;
+          if (kind !== "materialized_view" && kind !== "sink") continue;
           const prev = this.committedDataflows.get(df.id);
           let blob: string;
           if (prev && !df.changedSinceSnapshot) {
@@ -176,23 +230,25 @@ export class Checkpointer {
         }
       } catch (e) {
         if (e instanceof StateEncodeError) {
-          this.lastError = `checkpoint skipped: ${e.message}`;
+          this.lastError = this.skipped = `checkpoint skipped: ${e.message}`;
           return null;
         }
         throw e;
       }
-      if (blobs.length === 0 && this.last !== null && this.log.bytes === 0) return null; // nothing new since the last one
+      if (!force && blobs.length === 0 && this.last !== null && this.log.bytes === 0) return null; // nothing new since the last one
       const sources: Record<string, unknown> = {};
       for (const [id, runner] of db.sourceRunners()) sources[id] = runner.position();
+      const sinks: Record<string, unknown> = {};
+      for (const [id, task] of db.checkpointedTasks()) sinks[id] = task.checkpointState();
       const walSegment = this.log.rotate();
       const relationRows: Record<string, [number, number]> = {};
       for (const [id, r] of nextRelations) relationRows[id] = [r.baseRows, r.deltaRows];
       const names: Record<string, [string, string]> = {};
-      for (const id of [...Object.keys(relations), ...Object.keys(dataflows), ...Object.keys(sources)]) {
+      for (const id of [...Object.keys(relations), ...Object.keys(dataflows), ...Object.keys(sources), ...Object.keys(sinks)]) {
         const entry = db.catalog.relationById(id);
         if (entry) names[id] = [entry.schema, entry.name];
       }
-      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, names, logPosition: db.logPosition };
+      const manifest: CheckpointManifest = { format: 1, epoch, walSegment, ddl: [...this.ddl], relations, relationRows, dataflows, sources, sinks, names, logPosition: db.logPosition };
       // the dataflows' flags are cleared now: if writing fails, everything is rewritten next time
       for (const df of db.streams.all()) df.changedSinceSnapshot = false;
       this.committedRelations = new Map();
@@ -207,10 +263,12 @@ export class Checkpointer {
       this.committedRelations = nextRelations;
       for (const { stored } of nextRelations.values()) stored.store.markCheckpointed();
       this.committedDataflows = nextDataflows;
+      // only now may a source let go upstream of what this checkpoint holds (a CDC slot's confirmed LSN)
+      for (const [id, runner] of db.sourceRunners()) if (id in sources) runner.checkpointCommitted?.(sources[id]);
       this.log.dropBefore(walSegment);
       this.store.removeUnreferenced(manifest);
       this.lastError = null;
-      this.last = { epoch, written: blobs.length, reused, bytes, ms: performance.now() - started };
+      this.last = { epoch, written: blobs.length, reused, bytes, ms: performance.now() - started, at: Date.now() };
       return this.last;
     } finally {
       this.running = false;
@@ -257,6 +315,9 @@ export class Checkpointer {
     }
     for (const [oldId, pos] of Object.entries(manifest.sources)) {
       db.sourceRunners().get(idOf(oldId))?.restorePosition(pos);
+    }
+    for (const [oldId, state] of Object.entries(manifest.sinks ?? {})) {
+      db.checkpointedTasks().get(idOf(oldId))?.restoreCheckpointState(state);
     }
     this.last = { epoch: manifest.epoch, written: 0, reused: 0, bytes: 0, ms: 0 };
   }

@@ -5,7 +5,7 @@
 // complete before the statement returns.
 
 import type { Database } from "./database.js";
-import { Dataflow, type ExecutionContext, type Operator } from "./executor/index.js";
+import { Dataflow, checkQueryMemory, type ExecutionContext, type Operator } from "./executor/index.js";
 import { remoteModelsCalled, type PhysicalPlan } from "./planner/index.js";
 import { SqlError, SqlState } from "./types/index.js";
 
@@ -36,11 +36,24 @@ export function continuousQueriesUsingModel(db: Database, name: string): string[
 }
 
 export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator): Dataflow {
-  const dataflow = new Dataflow(id, plan, ctx, sink);
+  // the limit holds for the backfill below, not for the maintenance that follows (see docs/security.md)
+  const dataflow = new Dataflow(id, plan, { ...ctx, maxQueryMemory: undefined }, sink);
   for (const input of dataflow.inputs) {
     const rel = db.relation(input);
     if (rel.entry.retain === false) continue; // a stream that keeps nothing: the view starts from now
-    for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) dataflow.deliver(input, chunk);
+    for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) {
+      dataflow.deliver(input, chunk);
+      // max_query_memory holds for the backfill: a view whose state outgrows it fails its CREATE
+      // (afterwards its state may grow past it: see docs/security.md, "Limits and budgets")
+      if (ctx.maxQueryMemory && !db.isReplaying) {
+        try {
+          checkQueryMemory(ctx, dataflow.stats, 0, 0);
+        } catch (e) {
+          dataflow.close();
+          throw e;
+        }
+      }
+    }
   }
   for (const input of dataflow.inputs) {
     const wm = db.relation(input).watermark;

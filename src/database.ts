@@ -13,11 +13,14 @@ import { TableVectorIndexes } from "./table-vector-index.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue, type DataType } from "./types/index.js";
 import { CheckpointStore, DataDirectory, LogSegments, SecretCipher, type LogRecord } from "./storage/index.js";
 import { Secrets } from "./secrets.js";
-import { Checkpointer, type BeforeCommitHook } from "./checkpointer.js";
+import { AuditLog, registerAuditLogRelation, type AuditRecord } from "./audit-log.js";
+import { Checkpointer, type BeforeCommitHook, type CheckpointEvent } from "./checkpointer.js";
 import type { SourceTask } from "./source-task.js";
+import type { CheckpointedTask } from "./checkpointed-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
-import type { EngineMetrics } from "./server/index.js";
+import { webhookEndpoint } from "./webhook-table.js";
+import type { EngineMetrics, WebhookEndpoint } from "./server/index.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -35,6 +38,8 @@ export interface DatabaseOptions {
    * fsync'd on their own (also `SET group_commit = off`)
    */
   groupCommit?: boolean;
+  /** the server's default max_query_memory in bytes (config system.max_memory; absent: no limit) */
+  maxQueryMemory?: number;
 }
 
 export interface SessionOptions {
@@ -43,6 +48,13 @@ export interface SessionOptions {
   applicationName?: string;
   /** may create javascript functions and the like (default true: the built-in sage role is one) */
   superuser?: boolean;
+  /** the client's address (the server's connections), recorded in sage_catalog.audit_log */
+  clientAddress?: string;
+  /**
+   * a client logging in (pgwire, HTTP): the role must exist (or be vouched for with `superuser`),
+   * have LOGIN, and be under its CONNECTION LIMIT; see src/role-login.ts
+   */
+  login?: boolean;
 }
 
 export class Database implements RelationReader {
@@ -54,6 +66,7 @@ export class Database implements RelationReader {
   private readonly tasks = new Map<string, { stop(): void }[]>();
   private readonly sources = new Map<string, SourceTask>();
   private readonly checkpointBlockers = new Set<() => string | null>();
+  private readonly checkpointed = new Map<string, CheckpointedTask>();
   private dataDir: DataDirectory | null = null;
   private wal: LogSegments | null = null;
   /** periodic checkpoints of a data directory (null in memory) */
@@ -71,13 +84,16 @@ export class Database implements RelationReader {
   readonly models: ModelFunctions;
   /** CREATE SECRET values, sealed with the master key */
   readonly secrets: Secrets;
+  /** sage_catalog.audit_log (see audit-log.ts) */
+  readonly audit: AuditLog;
   /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
   functions!: UserFunctions;
 
   private constructor(readonly options: DatabaseOptions) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
     this.secrets = new Secrets(new SecretCipher(dir));
-    this.models = new ModelFunctions(this.catalog, dir, (name) => this.secrets.resolve(name));
+    this.audit = new AuditLog(options.memory ? 10_000 : 100_000);
+    this.models = new ModelFunctions(this.catalog, dir, (name) => this.openSecret(name, "model"));
   }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
@@ -85,6 +101,7 @@ export class Database implements RelationReader {
     if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
     registerSageCatalog(db);
+    registerAuditLogRelation(db);
     db.functions = new UserFunctions(db);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     return db;
@@ -139,6 +156,7 @@ export class Database implements RelationReader {
     } finally {
       this.replaying = false;
     }
+    this.audit.open(path);
     this.wal = opened.log;
     this.wal.groupCommit = this.options.groupCommit ?? true;
     for (const start of this.deferredStarts.splice(0)) start();
@@ -252,6 +270,18 @@ export class Database implements RelationReader {
     return () => this.checkpointBlockers.delete(why);
   }
 
+  /** A task whose state each checkpoint stores (a sink), by relation id; returns the unregister function. */
+  addCheckpointedTask(relation: string, task: CheckpointedTask): () => void {
+    this.checkpointed.set(relation, task);
+    return () => {
+      if (this.checkpointed.get(relation) === task) this.checkpointed.delete(relation);
+    };
+  }
+
+  checkpointedTasks(): ReadonlyMap<string, CheckpointedTask> {
+    return this.checkpointed;
+  }
+
   /** Why a checkpoint cannot be taken now (a source or sink that needs the whole log), or null. */
   checkpointBlocker(): string | null {
     for (const runner of this.sources.values()) {
@@ -269,6 +299,16 @@ export class Database implements RelationReader {
   /** the engine's figures for /metrics (see engine-metrics.ts) */
   metrics(): EngineMetrics {
     return collectEngineMetrics(this);
+  }
+
+  /** calls `listener` after each checkpoint or failed one (an in-memory database takes none) */
+  onCheckpoint(listener: (e: CheckpointEvent) => void): () => void {
+    return this.checkpoints ? this.checkpoints.onCheckpoint(listener) : () => {};
+  }
+
+  /** the webhook table at POST /webhook/<path> (see webhook-table.ts); 42P01 when there is none */
+  webhook(path: readonly string[]): WebhookEndpoint {
+    return webhookEndpoint(this, path);
   }
 
   /** calls `listener` with each barrier's latency, ms */
@@ -291,6 +331,23 @@ export class Database implements RelationReader {
 
   get isReplaying(): boolean {
     return this.replaying;
+  }
+
+  /** A secret's value for a model or connector (`use`), recorded in the audit log; undefined when there is none. */
+  openSecret(name: string, use: string): string | undefined {
+    try {
+      const v = this.secrets.resolve(name);
+      if (v !== undefined) this.audit.secretOpened(name, use);
+      return v;
+    } catch (e) {
+      this.audit.secretOpened(name, use, e);
+      throw e;
+    }
+  }
+
+  /** Records a server event (a login, a failed or throttled one) in sage_catalog.audit_log. */
+  recordAudit(record: Omit<AuditRecord, "time">): void {
+    this.audit.record(record);
   }
 
   /** A new session (one per client connection). */
@@ -322,6 +379,7 @@ export class Database implements RelationReader {
     await this.wal?.close();
     this.wal = null;
     this.models.close();
+    this.audit.close();
     this.dataDir?.close();
     this.dataDir = null;
   }

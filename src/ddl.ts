@@ -18,6 +18,7 @@ import { FILE_CONNECTOR, GENERATOR_CONNECTORS, NATS_CONNECTOR, createGeneratorSo
 import { prepareFileSource } from "./file-source-runner.js";
 import { createSink } from "./sink.js";
 import { prepareNatsSource } from "./nats-source-runner.js";
+import { refuseWebhookConnector, startWebhookTable, webhookTableOptions } from "./webhook-table.js";
 import { WatermarkGenerator } from "./watermark.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
@@ -98,9 +99,10 @@ function createTable(session: Session, st: A.CreateTableStatement, sql: string):
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
   if (st.fromSource) throw new SqlError(SqlState.FeatureNotSupported, "CREATE TABLE ... FROM source is not supported yet", { position: st.pos });
-  const tableOptions = optionMap(st.with);
+  const webhookOptions = webhookTableOptions(session.db, st.with);
+  const tableOptions = webhookOptions ?? optionMap(st.with);
   const tableConnector = tableOptions.connector?.toLowerCase();
-  if (tableConnector !== undefined && tableConnector !== FILE_CONNECTOR) throw new SqlError(SqlState.FeatureNotSupported, `tables with connector "${tableConnector}" are not supported yet`, { position: st.pos, hint: "Tables can be loaded from files: connector = 'file'." });
+  if (tableConnector !== undefined && tableConnector !== FILE_CONNECTOR && !webhookOptions) throw new SqlError(SqlState.FeatureNotSupported, `tables with connector "${tableConnector}" are not supported yet`, { position: st.pos, hint: "Tables take connector = 'file' (loaded from files) or connector = 'webhook' (HTTP POSTs)." });
   const startFileSource = tableConnector === FILE_CONNECTOR ? prepareFileSource(session.db, tableOptions) : undefined;
   const notices: string[] = [];
   let columns: ColumnSchema[];
@@ -141,7 +143,7 @@ function createTable(session: Session, st: A.CreateTableStatement, sql: string):
   if (primaryKey) for (const i of primaryKey) columns[i] = { ...columns[i], notNull: true };
   if (st.watermarks.length) throw new SqlError(SqlState.FeatureNotSupported, "WATERMARK belongs on a STREAM", { position: st.pos });
   const entry: RelationEntry = { id: cat.newId("t"), kind: "table", schema, name, columns, primaryKey, uniques, definition: st.text };
-  if (startFileSource) entry.options = tableOptions;
+  if (startFileSource || webhookOptions) entry.options = tableOptions;
   checkDefaults(session, entry, sql);
   const stored = new StoredRelation(entry);
   stored.checks = checks.map((c) => compileCheck(session, entry, c, sql));
@@ -149,6 +151,8 @@ function createTable(session: Session, st: A.CreateTableStatement, sql: string):
   session.db.addStored(stored);
   if (initialRows.length) stored.write([], initialRows);
   startFileSource?.(entry);
+  if (webhookOptions) startWebhookTable(session.db, entry);
+  if (webhookOptions) startWebhookTable(session.db, entry);
   return { command: st.asQuery ? "SELECT" : "CREATE TABLE", rowCount: initialRows.length, columns: [], rows: [], notices };
 }
 
@@ -195,6 +199,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
     if (st.ifNotExists) return { ...commandResult("CREATE STREAM"), notices: [`relation "${name}" already exists, skipping`] };
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
+  refuseWebhookConnector(st.with, "stream");
   const options = optionMap(st.with);
   const connector = options.connector?.toLowerCase();
   if (connector !== undefined && !GENERATOR_CONNECTORS.includes(connector) && connector !== FILE_CONNECTOR && connector !== NATS_CONNECTOR) {
@@ -315,6 +320,7 @@ function viewColumnNames(queryNames: string[], st: A.CreateViewStatement): strin
 }
 
 function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+  refuseWebhookConnector(st.with, st.materialized ? "materialized view" : "view");
   if (st.materialized) return createMaterializedView(session, st, sql);
   const cat = session.db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);

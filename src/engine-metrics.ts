@@ -11,7 +11,7 @@ export function collectEngineMetrics(db: Database): EngineMetrics {
   for (const df of db.streams.all()) {
     const dataflow = db.catalog.relationById(df.id)?.name ?? "(subscription)";
     for (const s of df.stats) {
-      operators.push({ dataflow, operatorId: s.id, kind: s.kind, rowsIn: s.rowsIn, rowsOut: s.rowsOut, seconds: s.selfMs / 1000, stateRows: s.stateRows, stateBytes: s.stateBytes });
+      operators.push({ dataflow, operatorId: s.id, kind: s.kind, rowsIn: s.rowsIn, rowsOut: s.rowsOut, seconds: s.selfMs / 1000, stateRows: s.stateRows, stateBytes: s.stateBytes, queuedRows: s.queuedRows });
     }
   }
   const nowMicros = db.streams.clock() * 1000;

@@ -32,7 +32,7 @@ export async function explainAnalyze(session: Session, plan: PhysicalPlan, param
   const started = performance.now();
   const ctx = session.executionContext(params);
   const now = ctx.eval.now;
-  const { chunks, stats } = await session.db.models.withModels((ai) => runQueryWithStats(plan, { ...session.executionContext(params, ai), eval: { ...ctx.eval, now } }));
+  const { chunks, stats } = await session.db.models.withModels((ai) => runQueryWithStats(plan, { ...session.executionContext(params, ai), eval: { ...ctx.eval, now } }), undefined, undefined, session.aiBudget());
   const elapsed = performance.now() - started;
   const heapDelta = process.memoryUsage().heapUsed - heapBefore;
   const byNode = new Map<PhysicalPlan, OperatorStats>();

@@ -5,7 +5,7 @@
 
 import type * as A from "./parser/index.js";
 import { ALL_PRIVILEGES, PRIVILEGE_LETTER, PUBLIC, aclGrant, aclRevoke, type AclItem, type AclObjectKind, type Catalog, type RelationEntry } from "./catalog/index.js";
-import { RoleRights, databaseAcl, isMemberOf, isSuperuser, modelAcl, ownerOf, permissionDenied, relationAcl, schemaAcl } from "./privileges.js";
+import { RoleRights, databaseAcl, isMemberOf, isSuperuser, modelAcl, ownerOf, permissionDenied, relationAcl, schemaAcl, secretAcl } from "./privileges.js";
 import type { Session } from "./session.js";
 import { SqlError, SqlState, type StatementResult } from "./types/index.js";
 
@@ -94,6 +94,14 @@ function targets(cat: Catalog, on: NonNullable<A.GrantStatement["on"]>, rights: 
       const m = cat.models.get(name);
       if (!m) throw new SqlError(SqlState.UndefinedObject, `model "${name}" does not exist`, { position: n.pos });
       return { kind: "model", owner: ownerOf(m), what: `model ${name}`, name, get: () => modelAcl(m).map((i) => ({ ...i })), set: (acl) => (m.acl = acl) };
+    });
+  }
+  if (kind === "secret") {
+    return on.names.map((n) => {
+      const name = n.parts[n.parts.length - 1];
+      const s = cat.access.secrets.get(name);
+      if (!s) throw new SqlError(SqlState.UndefinedObject, `secret "${name}" does not exist`, { position: n.pos });
+      return { kind: "secret", owner: s.owner, what: `secret ${name}`, name, get: () => secretAcl(cat, name).map((i) => ({ ...i })), set: (acl) => (s.acl = acl) };
     });
   }
   throw new SqlError(SqlState.FeatureNotSupported, `GRANT ON ${kind.toUpperCase()} is not supported yet`);

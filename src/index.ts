@@ -21,3 +21,6 @@ export { loadPlugins, type SagePlugin, type RowSource, type ConnectorPlugin, typ
 export type { SourceColumn, GeneratorSource } from "./connectors/index.js";
 export type { ModelProvider, ModelDefinition, EmbeddingResponse, GenerationResponse, GenerateOptions, ProviderContext, TokenUsage } from "./ai/index.js";
 export { ProviderError } from "./ai/index.js";
+
+// ---- `sage-sql secrets rotate-key` (see src/secret-key-rotation.ts)
+export { rotateMasterKey, type RotateKeyOptions, type RotateKeyResult } from "./secret-key-rotation.js";

@@ -18,6 +18,7 @@ import {
   parseGenerateOptions,
   type GenerateOptions,
   type OnErrorPolicy,
+  type CallBudget,
 } from "./ai/index.js";
 import type { Catalog } from "./catalog/index.js";
 import type { AiLookup, AsyncModelCalls } from "./executor/index.js";
@@ -42,6 +43,8 @@ export class ModelPass implements AiLookup {
     private readonly models: ModelFunctions,
     /** SET ai.on_error: overrides the models' own policy */
     private readonly onError?: OnErrorPolicy,
+    /** the session role's AI budget (see ai-budget.ts) */
+    private readonly budget?: CallBudget,
   ) {}
 
   lookup(kind: "embed" | "generate", model: string, input: string, options: string | null): unknown {
@@ -69,8 +72,8 @@ export class ModelPass implements AiLookup {
         const policy = this.onError ?? rt.caller(g.model, g.kind === "embed" ? "embedding" : "generation").definition.onError;
         const values =
           g.kind === "embed"
-            ? applyErrorPolicy(await rt.embed(g.model, inputs, { signal }), policy)
-            : applyErrorPolicy(await rt.generate(g.model, inputs, g.options === null ? undefined : parseGenerateOptions(g.options), { signal }), policy);
+            ? applyErrorPolicy(await rt.embed(g.model, inputs, { signal, budget: this.budget }), policy)
+            : applyErrorPolicy(await rt.generate(g.model, inputs, g.options === null ? undefined : parseGenerateOptions(g.options), { signal, budget: this.budget }), policy);
         inputs.forEach((input, i) => {
           const v = values[i];
           this.known.set(`${g.kind}\u0000${g.model}\u0000${g.options ?? ""}\u0000${input}`, v !== null && typeof v === "object" && !(v instanceof Float32Array) ? JSON.stringify(v) : v);
@@ -141,12 +144,12 @@ export class ModelFunctions {
    * the model's caller (dedup, cache, batching, concurrency, retries), its error policy applied —
    * or `onError` when the session set ai.on_error.
    */
-  asyncCalls(onError?: OnErrorPolicy): AsyncModelCalls {
+  asyncCalls(onError?: OnErrorPolicy, budget?: CallBudget): AsyncModelCalls {
     return {
       call: async (kind, model, inputs, options, signal) => {
         const caller = this.runtime.caller(model, kind === "embed" ? "embedding" : "generation");
         const policy = onError ?? caller.definition.onError;
-        if (kind === "embed") return applyErrorPolicy(await caller.embed(inputs, { signal }), policy);
+        if (kind === "embed") return applyErrorPolicy(await caller.embed(inputs, { signal, budget }), policy);
         // each distinct options text is parsed once
         const parsed = new Map<string, GenerateOptions>();
         const perRow = options.map((o) => {
@@ -158,7 +161,7 @@ export class ModelFunctions {
           }
           return p;
         });
-        const values = applyErrorPolicy(await caller.generate(inputs, perRow, { signal }), policy);
+        const values = applyErrorPolicy(await caller.generate(inputs, perRow, { signal, budget }), policy);
         // structured output (json_schema) is carried as its JSON text
         return values.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v));
       },
@@ -167,8 +170,8 @@ export class ModelFunctions {
   }
 
   /** Runs `run` with a pass; fetches what it missed and runs it again, until complete. */
-  async withModels<T>(run: (lookup: AiLookup) => T | Promise<T>, signal?: AbortSignal, onError?: OnErrorPolicy): Promise<T> {
-    const pass = new ModelPass(this, onError);
+  async withModels<T>(run: (lookup: AiLookup) => T | Promise<T>, signal?: AbortSignal, onError?: OnErrorPolicy, budget?: CallBudget): Promise<T> {
+    const pass = new ModelPass(this, onError, budget);
     for (let i = 0; ; i++) {
       const result = await run(pass);
       if (pass.missing.size === 0) return result;

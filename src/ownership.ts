@@ -136,6 +136,10 @@ export function roleDependencies(cat: Catalog, role: string): string[] {
     if (s.owner === role) owns.push(`owner of schema ${schema}`);
     else if (mentions(s.acl)) privs.push(`privileges for schema ${schema}`);
   }
+  for (const [name, s] of cat.access.secrets) {
+    if (s.owner === role) owns.push(`owner of secret ${name}`);
+    else if (mentions(s.acl)) privs.push(`privileges for secret ${name}`);
+  }
   if (mentions(cat.access.database.acl)) privs.push("privileges for database sage");
   for (const d of cat.access.defaults) if (d.owner === role || mentions(d.acl)) privs.push(`owner of default privileges on new relations belonging to role ${d.owner}${d.schema ? ` in schema ${d.schema}` : ""}`);
   return [...owns, ...privs];
@@ -170,7 +174,7 @@ export function renameRoleReferences(cat: Catalog, from: string, to: string): vo
     if (m.owner === from) m.owner = to;
     fix(m.acl);
   }
-  for (const s of cat.access.schemas.values()) {
+  for (const s of [...cat.access.schemas.values(), ...cat.access.secrets.values()]) {
     if (s.owner === from) s.owner = to;
     fix(s.acl);
   }

@@ -26,6 +26,11 @@ export function schemaAcl(cat: Catalog, schema: string): AclItem[] {
   return s.acl ?? defaultAcl("schema", s.owner);
 }
 
+export function secretAcl(cat: Catalog, name: string): AclItem[] {
+  const s = cat.access.secrets.get(name);
+  return s?.acl ?? defaultAcl("secret", s?.owner ?? BOOTSTRAP_SUPERUSER);
+}
+
 export function databaseAcl(cat: Catalog): AclItem[] {
   return cat.access.database.acl ?? defaultAcl("database", cat.access.database.owner);
 }
@@ -46,7 +51,7 @@ export class RoleRights {
     readonly role: string,
   ) {}
 
-  /** Superusers bypass every check; so do names the catalog does not know (trust logins from before roles existed). */
+  /** Superusers bypass every check (see isSuperuser). */
   get superuser(): boolean {
     return isSuperuser(this.cat, this.role);
   }
@@ -100,12 +105,29 @@ export class RoleRights {
   checkModel(m: ModelEntry, position?: number): void {
     if (!this.has(modelAcl(m), "U")) throw permissionDenied(`model ${m.name}`, position);
   }
+
+  /** USAGE on a secret (a name the catalog has no entry for is left to the statement: 42704 there). */
+  checkSecret(name: string, position?: number): void {
+    const s = this.cat.access.secrets.get(name);
+    if (s && !this.has(secretAcl(this.cat, name), "U")) throw permissionDenied(`secret ${name}`, position);
+  }
 }
 
+/** Names that are not roles of the catalog but that a caller vouched for as superusers (the server's configured users). */
+const vouchedSuperusers = new WeakMap<Catalog, Set<string>>();
+
+/** Records that `name`, not a role of `cat`, is a superuser (see role-login.ts). */
+export function vouchForSuperuser(cat: Catalog, name: string): void {
+  let s = vouchedSuperusers.get(cat);
+  if (!s) vouchedSuperusers.set(cat, (s = new Set()));
+  s.add(name);
+}
+
+/** The bootstrap superuser, a role with SUPERUSER, or a vouched-for name; an unknown name (a dropped role) is not. */
 export function isSuperuser(cat: Catalog, role: string): boolean {
   if (role === BOOTSTRAP_SUPERUSER) return true;
   const r = cat.roles.get(role);
-  return r === undefined || r.superuser;
+  return r === undefined ? vouchedSuperusers.get(cat)?.has(role) === true : r.superuser;
 }
 
 /** `role`, the roles it inherits privileges from (transitively), and PUBLIC. */

@@ -1,8 +1,9 @@
 // CREATE USER / CREATE ROLE, ALTER USER / ALTER ROLE (attributes, PASSWORD, RENAME) and DROP
 // USER / DROP ROLE: the catalog's roles, which the server authenticates (with the password's
 // secret) and shows in pg_roles / pg_user / pg_authid. A password is stored as Postgres stores it
-// with password_encryption = scram-sha-256: as a SCRAM-SHA-256 secret (a given SCRAM or MD5
-// secret is kept as is), and the log records the secret, never the cleartext. Privileges and role
+// with password_encryption = scram-sha-256: as a SCRAM-SHA-256 secret (a given SCRAM secret is
+// kept as is; an MD5 hash is refused, since only SCRAM verifiers are stored — one already in an
+// older log still replays), and the log records the secret, never the cleartext. Privileges and role
 // membership are in grant.ts; what keeps a role from being dropped is in ownership.ts.
 
 import type * as A from "./parser/index.js";
@@ -12,6 +13,7 @@ import type { Session } from "./session.js";
 import { checkRoleDroppable, forgetRole, renameRoleReferences } from "./ownership.js";
 import { isSuperuser } from "./privileges.js";
 import { SqlError, SqlState, type StatementResult } from "./types/index.js";
+import { SessionSettings } from "./settings.js";
 
 const RESERVED = new Set(["public", "none", "current_user", "session_user", "current_role"]);
 
@@ -32,16 +34,20 @@ export function isRoleDdl(st: A.Statement): boolean {
   return st.kind === "create_role" || isRoleDrop(st) || isRoleAlter(st);
 }
 
-/** The stored form of a password: a secret given as such, else its SCRAM-SHA-256 secret. */
-function passwordSecret(password: string | null): string | null {
+/** The stored form of a password: a SCRAM secret given as such, else its SCRAM-SHA-256 secret. */
+function passwordSecret(password: string | null, replaying: boolean, pos: number | undefined): string | null {
   if (password === null) return null;
-  if (password.startsWith("SCRAM-SHA-256$") || /^md5[0-9a-f]{32}$/.test(password)) return password;
+  if (/^md5[0-9a-f]{32}$/.test(password)) {
+    if (replaying) return password;
+    throw new SqlError(SqlState.InvalidParameterValue, "MD5 password hashes are not accepted: passwords are stored only as SCRAM-SHA-256 verifiers", { position: pos, hint: "Give the password itself (it is hashed with SCRAM-SHA-256) or a SCRAM-SHA-256 verifier." });
+  }
+  if (password.startsWith("SCRAM-SHA-256$")) return password;
   return formatScramVerifier(scramVerifierFromPassword(password));
 }
 
-function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: number | undefined): void {
+function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: number | undefined, replaying: boolean): void {
   for (const o of options) {
-    if (o.kind === "password") role.passwordSecret = passwordSecret(o.value);
+    if (o.kind === "password") role.passwordSecret = passwordSecret(o.value, replaying, pos);
     else if (o.kind === "flag") {
       if (o.name === "login") role.login = o.value;
       else if (o.name === "superuser") role.superuser = o.value;
@@ -49,10 +55,13 @@ function applyOptions(role: RoleEntry, options: readonly A.RoleOption[], pos: nu
       else if (o.name === "createrole") role.createrole = o.value;
       else if (o.name === "inherit") role.inherit = o.value;
       // REPLICATION, BYPASSRLS: accepted, not kept
+    } else if (o.kind === "connection_limit") {
+      if (o.value < -1) throw new SqlError(SqlState.InvalidParameterValue, `invalid connection limit: ${o.value}`, { position: pos });
+      role.connectionLimit = o.value;
     } else if (o.kind === "in_role") {
       throw new SqlError(SqlState.FeatureNotSupported, "role membership (IN ROLE) is not supported yet", { position: pos });
     }
-    // CONNECTION LIMIT, VALID UNTIL: accepted, not enforced
+    // VALID UNTIL: accepted, not enforced (CONNECTION LIMIT is, at login: see role-login.ts)
   }
 }
 
@@ -64,15 +73,15 @@ function quoteIdent(name: string): string {
 function roleDefinition(verb: "CREATE" | "ALTER", role: RoleEntry): string {
   const flags = [role.login ? "LOGIN" : "NOLOGIN", role.superuser ? "SUPERUSER" : "NOSUPERUSER", role.createdb ? "CREATEDB" : "NOCREATEDB", role.createrole ? "CREATEROLE" : "NOCREATEROLE", role.inherit === false ? "NOINHERIT" : "INHERIT"];
   const password = role.passwordSecret === null ? "PASSWORD NULL" : `PASSWORD '${role.passwordSecret.replace(/'/g, "''")}'`;
-  return `${verb} ROLE ${quoteIdent(role.name)} WITH ${flags.join(" ")} ${password}`;
+  const limit = role.connectionLimit !== undefined ? ` CONNECTION LIMIT ${role.connectionLimit}` : "";
+  return `${verb} ROLE ${quoteIdent(role.name)} WITH ${flags.join(" ")}${limit} ${password}`;
 }
 
 /** Runs a role statement; returns its result and the statement the log keeps for replay. */
 export function executeRoleDdl(session: Session, st: A.Statement): { result: StatementResult; logged: string } {
   const roles = session.db.catalog.roles;
   // Postgres: CREATE / ALTER / DROP ROLE need CREATEROLE (superuser roles: a superuser); a role may change its own password
-  const actor = session.db.isReplaying ? undefined : roles.get(session.role);
-  const mayManage = actor === undefined || isSuperuser(session.db.catalog, session.role) || actor.createrole;
+  const mayManage = session.db.isReplaying || isSuperuser(session.db.catalog, session.role) || roles.get(session.role)?.createrole === true;
   if (!mayManage) {
     if (st.kind === "create_role") throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to create role", { position: st.pos });
     if (isRoleDrop(st)) throw new SqlError(SqlState.InsufficientPrivilege, "permission denied to drop role", { position: st.pos });
@@ -85,7 +94,7 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     }
     if (roles.has(st.name) || st.name === session.user) throw new SqlError(SqlState.DuplicateObject, `role "${st.name}" already exists`, { position: st.pos });
     const role: RoleEntry = { name: st.name, login: st.user, superuser: false, createdb: false, createrole: false, passwordSecret: null, inherit: true };
-    applyOptions(role, st.options, st.pos);
+    applyOptions(role, st.options, st.pos, session.db.isReplaying);
     roles.set(role.name, role);
     session.db.catalog.version++;
     return { result: result("CREATE ROLE"), logged: roleDefinition("CREATE", role) };
@@ -94,7 +103,12 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     const name = st.name.parts[st.name.parts.length - 1];
     const role = roles.get(name);
     if (!role) throw new SqlError(SqlState.UndefinedObject, `role "${name}" does not exist`, { position: st.pos });
-    if (st.action.kind === "role_options") applyOptions(role, st.action.options, st.pos);
+    if (st.action.kind === "set_config") {
+      setRoleConfig(role, st.action.name, st.action.value);
+      session.db.catalog.version++;
+      return { result: result("ALTER ROLE"), logged: st.text ?? "" };
+    }
+    if (st.action.kind === "role_options") applyOptions(role, st.action.options, st.pos, session.db.isReplaying);
     else if (st.action.kind === "rename") {
       if (roles.has(st.action.newName)) throw new SqlError(SqlState.DuplicateObject, `role "${st.action.newName}" already exists`, { position: st.pos });
       roles.delete(name);
@@ -127,4 +141,25 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
   }
   session.db.catalog.version++;
   return { result: result("DROP ROLE", notices), logged: st.text ?? "" };
+}
+
+/**
+ * ALTER ROLE r SET name = value / RESET name / RESET ALL: the role's session defaults (applied at
+ * login, see role-login.ts). A value is checked as SET checks it (unknown name: 42704, bad value:
+ * 22023) and kept as given, as Postgres keeps it in pg_db_role_setting.
+ */
+function setRoleConfig(role: RoleEntry, rawName: string, value: string | null): void {
+  const name = SessionSettings.normalizeName(rawName);
+  const settings = { ...(role.settings ?? {}) };
+  if (name === "all" && value === null) {
+    delete role.settings;
+    return;
+  }
+  if (value === null) delete settings[name]; // (Postgres accepts RESET of a name it does not know)
+  else {
+    new SessionSettings().set(name, value); // validates; the value is kept as given and read again at each login
+    settings[name] = value;
+  }
+  if (Object.keys(settings).length === 0) delete role.settings;
+  else role.settings = settings;
 }

@@ -4,6 +4,7 @@ import type { Database } from "./database.js";
 import { Types, formatValue } from "./types/index.js";
 import { logicalDump } from "./logical-dump.js";
 import { SINK_STATUS_COLUMNS, sinkStatusRows } from "./sink.js";
+import { registerCheckpointCatalog } from "./checkpoint-catalog.js";
 
 export function registerSageCatalog(db: Database): void {
   const text = Types.text;
@@ -140,6 +141,8 @@ export function registerSageCatalog(db: Database): void {
       { name: "state_rows", type: bigint },
       { name: "state_bytes", type: bigint },
       { name: "watermark", type: text },
+      // rows waiting inside the operator (an async model call's backlog): backpressure
+      { name: "queued_rows", type: bigint },
     ],
     () =>
       db.streams.all().flatMap((df) => {
@@ -147,8 +150,9 @@ export function registerSageCatalog(db: Database): void {
         return df.stats.map((s) => {
           const wmType = s.watermarkColumn >= 0 ? s.node.types[s.watermarkColumn] : undefined;
           const wm = wmType && s.watermark !== undefined && s.watermark !== null ? formatValue(wmType, s.watermark) : null;
-          return [df.id, name, s.id, s.kind, BigInt(s.rowsIn), BigInt(s.rowsOut), s.selfMs, BigInt(s.stateRows), BigInt(s.stateBytes), wm];
+          return [df.id, name, s.id, s.kind, BigInt(s.rowsIn), BigInt(s.rowsOut), s.selfMs, BigInt(s.stateRows), BigInt(s.stateBytes), wm, BigInt(s.queuedRows)];
         });
       }),
   );
+  registerCheckpointCatalog(db);
 }

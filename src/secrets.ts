@@ -10,6 +10,8 @@ import type { Database } from "./database.js";
 import type { Session } from "./session.js";
 import { commandResult, rowsResult } from "./session.js";
 import type { SecretCipher } from "./storage/index.js";
+import { BOOTSTRAP_SUPERUSER } from "./catalog/index.js";
+import { creatingRole } from "./ownership.js";
 import { SqlError, SqlState, Types, type StatementResult } from "./types/index.js";
 
 interface SecretEntry {
@@ -90,6 +92,29 @@ export class Secrets {
     return this.entries.delete(name);
   }
 
+  /** Key rotation: seals every value again under `key` (values sealed before still open); returns how many. */
+  resealAll(key: Buffer): number {
+    this.cipher.useKey(key);
+    let n = 0;
+    for (const e of this.entries.values()) {
+      if (e.sealed === undefined) continue;
+      e.sealed = this.cipher.reseal(e.sealed);
+      n++;
+    }
+    return n;
+  }
+
+  /** Statement text (the log's CREATE SECRET ... encrypted = '...') with each sealed value sealed again under the current key. */
+  resealText(sql: string): string {
+    return sql.replace(/'(v1:[A-Za-z0-9+/=]+)'/g, (m, sealed: string) => {
+      try {
+        return `'${this.cipher.reseal(sealed)}'`;
+      } catch {
+        return m; // text that only looks sealed (no key of ours opens it)
+      }
+    });
+  }
+
   /** SHOW SECRETS: names and where the value lives, never the value. */
   list(): { name: string; source: string }[] {
     return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({ name: e.name, source: e.env !== undefined ? `environment variable ${e.env}` : "encrypted value" }));
@@ -99,9 +124,12 @@ export class Secrets {
 /** CREATE SECRET as a statement: logs the sealed form, and models using it pick up a replaced value. */
 export function createSecretStatement(session: Session, st: A.CreateSecretStatement): StatementResult {
   const db = session.db;
-  const { created, logText } = db.secrets.create(st);
-  if (logText) db.log([{ t: "ddl", sql: logText }]);
   const name = st.name.parts[st.name.parts.length - 1];
+  const existed = db.secrets.has(name);
+  const { created, logText } = db.secrets.create(st);
+  // a new secret belongs to its creator (replay runs the log as that role); OR REPLACE keeps owner and grants
+  if (created && !existed) db.catalog.access.secrets.set(name, { owner: creatingRole(session) ?? BOOTSTRAP_SUPERUSER, acl: null });
+  if (logText) session.logDdl(logText);
   if (created) db.models.secretChanged(name);
   return { ...commandResult("CREATE SECRET"), notices: created ? [] : [`secret "${name}" already exists, skipping`] };
 }
@@ -123,7 +151,13 @@ export function dropSecrets(session: Session, st: A.DropStatement): StatementRes
     if (users.length > 0) {
       throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop secret ${name} because model ${users[0]} uses it`, { position: n.pos, hint: "Drop the model first, or replace the secret with CREATE OR REPLACE SECRET." });
     }
+    // a webhook table signed with it would refuse every request
+    const table = db.catalog.listRelations("table").find((r) => r.options?.connector?.toLowerCase() === "webhook" && r.options.secret_secret === name);
+    if (table) {
+      throw new SqlError(SqlState.DependentObjectsStillExist, `cannot drop secret ${name} because webhook table ${table.name} uses it`, { position: n.pos, hint: "Drop the table first, or replace the secret with CREATE OR REPLACE SECRET." });
+    }
     db.secrets.drop(name);
+    db.catalog.access.secrets.delete(name);
   }
   return { ...commandResult("DROP SECRET"), notices };
 }
@@ -161,6 +195,11 @@ function optionsWithSecretReference(opts: A.WithOptions, secretKey: string, hint
   return out;
 }
 
+/** A webhook table's WITH list as text, where `secret = SECRET name` becomes a reference (secret_secret). */
+export function webhookOptionMap(opts: A.WithOptions): Record<string, string> {
+  return optionsWithSecretReference(opts, "secret", "Only secret = SECRET name.");
+}
+
 /**
  * What opens a connector's secret at connect time (42704 when it has been dropped since). At
  * CREATE (not while the log replays: a secret dropped later must not keep the database from
@@ -172,7 +211,7 @@ export function connectorSecrets(db: Database, options: Record<string, string>):
     throw new SqlError(SqlState.UndefinedObject, `secret "${named}" does not exist`, { hint: "CREATE SECRET name WITH (value = '...') or WITH (env = 'VARIABLE') first." });
   }
   return (name) => {
-    const v = db.secrets.resolve(name);
+    const v = db.openSecret(name, "connector");
     if (v === undefined) throw new SqlError(SqlState.UndefinedObject, `secret "${name}" does not exist`);
     return v;
   };

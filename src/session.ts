@@ -11,7 +11,7 @@ import type { StoredRelation, WriteResult } from "./stored-relation.js";
 import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
-import { SessionSettings } from "./settings.js";
+import { SessionSettings, memoryBytes } from "./settings.js";
 import { continuousPlan, executeDdl, isDdl, isEowcStatement, optionMap } from "./ddl.js";
 import { showStatement } from "./show.js";
 import { createSecretStatement, modelOptionMap } from "./secrets.js";
@@ -19,6 +19,9 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
+import { admitSession } from "./role-login.js";
+import { sessionAiBudget } from "./ai-budget.js";
+import type { CallBudget } from "./ai/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
 import { copyWithFile, type CopyProgress } from "./copy-file.js";
 import { flushSinks } from "./sink.js";
@@ -30,6 +33,8 @@ import { privilegeInquiry } from "./privilege-inquiry.js";
 import { executeGrant } from "./grant.js";
 import { alterDefaultPrivileges } from "./default-privileges.js";
 import { alterOwner, creatingRole, recordOwnership, setRole } from "./ownership.js";
+import { auditStatement, guardAuditLog } from "./audit-log.js";
+import { redactQuoted } from "./statement-redaction.js";
 
 export interface RunOptions {
   /** the types of `$1`, `$2`, ... the caller declares (others are inferred while binding) */
@@ -57,7 +62,11 @@ export class Session {
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
     if (options.superuser === false) this.settings.set("is_superuser", "off");
+    this.releaseLogin = admitSession(db, options, this.settings);
   }
+
+  /** gives this session's login slot back (CONNECTION LIMIT, see role-login.ts) */
+  private readonly releaseLogin: () => void;
 
   get user(): string {
     return this.options.user ?? "sage";
@@ -117,19 +126,28 @@ export class Session {
       statements = this.parsed.get(sql);
     } catch (e) {
       this.failTransaction();
-      throw toSqlError(e).at(undefined, sql);
+      throw redactError(toSqlError(e).at(undefined, sql), sql);
     }
     for (const st of statements) {
       this.refuseInFailedTransaction(st);
       this.interrupt = statementInterrupt(options.signal, Number(this.settings.get("statement_timeout")));
       try {
         if (st.text && /\bembed\s*\(/i.test(st.text)) await this.db.models.ensureEmbedded();
-        const result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
-        await this.db.durable(); // group commit: success only once the log is fsync'd
+        let result: StatementResult;
+        try {
+          guardAuditLog(this, st);
+          result = await this.executeStatement(st, sql, params, options.paramTypes ?? []);
+          await this.db.durable(); // group commit: success only once the log is fsync'd
+        } catch (e) {
+          auditQuietly(this, st, e);
+          throw e;
+        }
+        // the statement has taken effect even if recording it fails: the audit log's failure then refuses the next audited one (guardAuditLog)
+        auditQuietly(this, st);
         yield result;
       } catch (e) {
         this.failTransaction();
-        throw toPositionedSqlError(e, sql);
+        throw redactError(toPositionedSqlError(e, sql), sql);
       }
     }
   }
@@ -141,7 +159,9 @@ export class Session {
     return out;
   }
 
-  close(): void {}
+  close(): void {
+    this.releaseLogin();
+  }
 
   /**
    * Parses and binds one statement without running it: its parameter types (declared in
@@ -172,10 +192,16 @@ export class Session {
       params,
       eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
-      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings)),
+      models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings), this.aiBudget()),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
+      maxQueryMemory: memoryBytes(this.settings.get("max_query_memory")) || this.db.options.maxQueryMemory,
       udf: this.db.functions.js,
     };
+  }
+
+  /** The AI budget this session's model calls are charged to: its login role's (see ai-budget.ts). */
+  aiBudget(): CallBudget {
+    return sessionAiBudget(this.db, this.user, this.settings);
   }
 
   /** Runs a plan to completion (synchronously; remote model calls are refused). */
@@ -194,6 +220,7 @@ export class Session {
       (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
+      this.aiBudget(),
     );
   }
 
@@ -491,6 +518,22 @@ function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefine
   if (v === "null" || v === "fail") return v;
   if (v === "" || v === "default") return undefined;
   throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });
+}
+
+/** Records a statement in the audit log; a failure to write it does not replace the statement's own outcome. */
+function auditQuietly(session: Session, st: A.Statement, error?: unknown): void {
+  try {
+    auditStatement(session, st, error);
+  } catch {
+    // kept in AuditLog.failure
+  }
+}
+
+/** An error about `sql` with its passwords and secret values masked (a syntax error may quote them). */
+function redactError(e: SqlError, sql: string): SqlError {
+  e.message = redactQuoted(e.message, sql);
+  if (e.detail !== undefined) e.detail = redactQuoted(e.detail, sql);
+  return e;
 }
 
 export function rowsResult(command: string, columns: ResultColumn[], rows: unknown[][]): StatementResult {

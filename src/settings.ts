@@ -50,6 +50,36 @@ function nonNegativeInt(name: string) {
   };
 }
 
+const MEMORY_UNITS: Record<string, number> = { "": 1024, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+
+/** The bytes of a memory setting as Postgres writes them ('256MB', '1GB', '64kB'; a bare number is kB); undefined when malformed. */
+export function memoryBytes(v: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
+  const unit = m ? MEMORY_UNITS[m[2].toLowerCase()] : undefined;
+  return m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : undefined;
+}
+
+/** A memory size setting, shown as Postgres shows one: in the largest unit that divides it ('256MB'). */
+function memorySize(name: string) {
+  return (v: string) => {
+    const bytes = memoryBytes(v);
+    if (bytes === undefined) {
+      throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "${name}": "${v}"`, { hint: 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".' });
+    }
+    for (const [unit, size] of [["TB", 1024 ** 4], ["GB", 1024 ** 3], ["MB", 1024 ** 2], ["kB", 1024]] as const) {
+      if (bytes > 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+    }
+    return bytes === 0 ? "0" : `${bytes}B`;
+  };
+}
+
+function nonNegativeCount(name: string) {
+  return (v: string) => {
+    if (!/^\s*\d+\s*$/.test(v)) throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "${name}": "${v}"`, { hint: "Give a whole number (0 = no limit)." });
+    return String(Number(v));
+  };
+}
+
 export const SETTINGS: Record<string, SettingDef> = {
   server_version: { default: "15.0", description: "Shows the server version (Postgres-compatible)." },
   server_version_num: { default: "150000", description: "Shows the server version as an integer." },
@@ -76,6 +106,9 @@ export const SETTINGS: Record<string, SettingDef> = {
   checkpoint_interval: { default: "1000", description: "sage-sql: milliseconds between checkpoints of streaming state.", check: nonNegativeInt("checkpoint_interval") },
   "hnsw.ef_search": { default: "0", description: "sage-sql: candidate list of HNSW index searches (pgvector's hnsw.ef_search); 0 = each index's self-tuned value.", check: efSearch },
   group_commit: { default: "on", description: "sage-sql: concurrent statements share log fsyncs (on) or each fsyncs alone (off); database-wide.", check: boolSetting("group_commit") },
+  max_query_memory: { default: "0", description: "sage-sql: the most state a query may hold (hash tables, sorts, results), e.g. '256MB'; 0 = the server's system.max_memory, else none.", check: memorySize("max_query_memory") },
+  "ai.max_tokens_per_day": { default: "0", description: "sage-sql: model tokens this role may use per UTC day (0 = no limit); a session may lower, never raise, its role's limit.", check: nonNegativeCount("ai.max_tokens_per_day") },
+  "ai.max_calls_per_minute": { default: "0", description: "sage-sql: model calls this role may make per minute (0 = no limit); a session may lower, never raise, its role's limit.", check: nonNegativeCount("ai.max_calls_per_minute") },
   enable_hashjoin: { default: "on", description: "Enables the planner's use of hash join plans.", check: boolSetting("enable_hashjoin") },
 };
 

@@ -16,12 +16,19 @@
 // while the log replays after a crash, and skips those at or before what it committed. A writer
 // that does not (files) sees only changes made after the restart: what it had gathered but not
 // written when the process died (at most one flush interval) is not rewritten.
+//
+// Checkpoints: the log before a checkpoint is not replayed, so an exactly-once sink's changes not
+// yet confirmed written (the batch in flight or failed, and those gathered) are stored in each
+// checkpoint with their log positions and epoch numbers (checkpointState), and come back as
+// replayed changes when recovery restores it: the writer then skips what its target already has
+// (Postgres: by its progress row; NATS: by message id) and writes the rest.
 
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as A from "./parser/index.js";
 import type { Database } from "./database.js";
+import type { CheckpointedTask } from "./checkpointed-task.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import { continuousPlan } from "./ddl.js";
@@ -46,7 +53,7 @@ import {
   type SinkWriter,
 } from "./connectors/index.js";
 import { QueryContext, bindQuery } from "./planner/index.js";
-import { SqlError, SqlState, Types, type Chunk, type DataType, type StatementResult } from "./types/index.js";
+import { Chunk, SqlError, SqlState, Types, formatValue, parseValue, type DataType, type StatementResult } from "./types/index.js";
 
 const sinksOf = new WeakMap<Database, Set<Sink>>();
 const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
@@ -90,10 +97,23 @@ export const SINK_STATUS_COLUMNS: { name: string; type: DataType }[] = [
 interface Pending {
   /** the log position being replayed when the change was re-made; null for a live change */
   replayed: number | null;
+  /**
+   * the log position that made it, as a checkpoint stores it: null for a live change at a position
+   * a batch already cut covers (a clock's, made by no log record), which a restore always writes
+   */
+  at: number | null;
+  /** the sink's input epochs counted from its creation */
+  seq: number;
   chunk: Chunk;
 }
 
-class Sink {
+/** What a checkpoint stores of an exactly-once sink: its epoch count and the changes not yet confirmed written. */
+interface SinkCheckpoint {
+  seq: number;
+  pending: { at: number | null; seq: number; rows: (string | null)[][]; ops: number[] }[];
+}
+
+class Sink implements CheckpointedTask {
   private pending: Pending[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -113,9 +133,15 @@ class Sink {
   rowsWritten = 0;
   retries = 0;
   committedPosition = 0;
-  private readonly unblock: () => void;
+  private readonly unregister: () => void;
   /** a batch is being written */
   private busy = false;
+  /** the batch being written: until it is confirmed, a checkpoint keeps its changes */
+  private inFlight: { batch: SinkBatch; taken: Pending[] } | null = null;
+  /** input epochs so far (numbers the epochs: NATS message ids) */
+  private seq = 0;
+  /** the log position the last cut batch covers */
+  private cutUpTo = 0;
 
   constructor(
     private readonly db: Database,
@@ -126,12 +152,8 @@ class Sink {
     flushMs: number,
     private readonly retryMaxMs = 30_000,
   ) {
-    // an exactly-once writer skips, after a restart, the changes re-made by replaying the log up to
-    // its stored progress: it needs every log record since it was created, so no checkpoint may
-    // drop them while it exists
-    this.unblock = writer.exactlyOnce
-      ? db.addCheckpointBlocker(() => `${writer.connector} sink "${entry.name}" relies on replaying the whole log for exactly-once delivery (the log is kept whole while it exists)`)
-      : () => undefined;
+    // an exactly-once writer's unconfirmed changes are part of each checkpoint
+    this.unregister = writer.exactlyOnce ? db.addCheckpointedTask(entry.id, this) : () => undefined;
     this.timer = setInterval(() => {
       // one attempt at a time: a slow failure (a publish timing out) must not queue more behind it
       if (Date.now() >= this.nextAttemptAt && !this.busy) void this.flush().catch(() => undefined);
@@ -158,7 +180,8 @@ class Sink {
       });
       return;
     }
-    this.pending.push({ replayed: replaying ? this.db.logPosition : null, chunk: changes });
+    const position = this.db.logPosition;
+    this.pending.push({ replayed: replaying ? position : null, at: replaying || position > this.cutUpTo ? position : null, seq: ++this.seq, chunk: changes });
     this.pendingRows += changes.length;
     this.oldestPendingAt ??= Date.now();
   }
@@ -183,14 +206,18 @@ class Sink {
           upTo: this.db.logPosition,
           epochs: (committed) => taken.filter((p) => p.replayed === null || p.replayed > committed).map((p) => p.chunk),
           changes: (committed) => netChanges(types, batch.epochs(committed)),
+          numbered: () => taken.map((p) => ({ seq: p.seq, chunk: p.chunk })),
         };
+        this.cutUpTo = batch.upTo;
         attempt = { batch, taken };
       }
       const { batch, taken } = attempt;
       const upTo = batch.upTo;
+      this.inFlight = attempt;
       try {
         await this.writer.write(batch);
       } catch (e) {
+        this.inFlight = null;
         if (this.writer.retryable(e)) {
           // keep the batch; try it again later
           this.failed = attempt;
@@ -204,6 +231,7 @@ class Sink {
         this.error = e instanceof SqlError ? e : new SqlError(SqlState.IoError, String(e));
         throw this.error;
       }
+      this.inFlight = null;
       this.failed = null;
       this.backoffMs = 0;
       this.lastFailure = null;
@@ -227,11 +255,39 @@ class Sink {
     return this.writing;
   }
 
+  checkpointState(): SinkCheckpoint {
+    const unconfirmed = [...((this.inFlight ?? this.failed)?.taken ?? []), ...this.pending];
+    const pending = unconfirmed.map((p) => {
+      const rows: (string | null)[][] = [];
+      const ops: number[] = [];
+      for (let i = 0; i < p.chunk.length; i++) {
+        rows.push(p.chunk.row(i).map((v, c) => (v === null ? null : formatValue(this.types[c], v))));
+        ops.push(p.chunk.op(i));
+      }
+      return { at: p.at, seq: p.seq, rows, ops };
+    });
+    return { seq: this.seq, pending };
+  }
+
+  /** Recovery: the changes the checkpoint had not seen written go first, as replayed changes (the writer skips what its target has). */
+  restoreCheckpointState(state: unknown): void {
+    const s = state as SinkCheckpoint;
+    this.seq = s.seq;
+    const restored: Pending[] = s.pending.map((p) => {
+      const rows = p.rows.map((r) => r.map((v, c) => (v === null ? null : parseValue(this.types[c], v))));
+      // an untagged change (made by no log record) is always written again
+      return { replayed: p.at ?? Number.MAX_SAFE_INTEGER, at: p.at, seq: p.seq, chunk: Chunk.fromRows(this.types, rows, p.ops) };
+    });
+    for (const p of restored) this.pendingRows += p.chunk.length;
+    if (restored.length > 0) this.oldestPendingAt ??= Date.now();
+    this.pending = [...restored, ...this.pending];
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.unlisten?.();
-    this.unblock();
+    this.unregister();
     sinksOf.get(this.db)?.delete(this);
     void this.writing.catch(() => undefined).then(() => this.writer.close());
   }

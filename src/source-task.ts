@@ -20,6 +20,8 @@ export interface SourceTask {
   position(): unknown;
   /** Resumes from a checkpointed position (before start()). */
   restorePosition(position: unknown): void;
+  /** The checkpoint holding `position` (from position()) is durable: the source may release what it covers upstream. */
+  checkpointCommitted?(position: unknown): void;
   /** why the checkpointer must skip while this source exists (its position cannot be checkpointed yet), or null */
   checkpointBlocker?(): string | null;
   stop(): void;

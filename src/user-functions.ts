@@ -11,6 +11,7 @@ import { JavaScriptFunctions, jsParamNames, type FunctionErrorRecord } from "./e
 import { QueryContext, checkSqlFunctionBody, type SqlFunctionAst } from "./planner/index.js";
 import type { Database } from "./database.js";
 import type { Session } from "./session.js";
+import { isSuperuser } from "./privileges.js";
 import { commandResult, rowsResult } from "./session.js";
 import { optionMap } from "./ddl.js";
 import { SqlError, SqlState, Types, parseTypeName, toSqlError, typeName, type DataType, type StatementResult } from "./types/index.js";
@@ -79,7 +80,7 @@ export class UserFunctions {
     const { schema, name } = cat.schemaFor(st.name.parts);
     const language = LANGUAGES[st.language];
     if (!language) throw new SqlError(SqlState.UndefinedObject, `language "${st.language}" does not exist`, { position: st.pos, hint: "Use LANGUAGE sql or LANGUAGE javascript." });
-    if (language === "javascript" && session.options.superuser === false) {
+    if (language === "javascript" && (session.options.superuser === false || !isSuperuser(cat, session.role))) {
       throw new SqlError(SqlState.InsufficientPrivilege, "permission denied for language javascript", { position: st.pos, hint: "Only superusers can create functions in an untrusted language." });
     }
     const seen = new Set<string>();

@@ -275,8 +275,9 @@ describe("NATS sink", () => {
 
   it("a restart replays the log without publishing anything twice", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-nats-sink-"));
+    const open = () => Database.open({ dataDir: dir, checkpointInterval: 0 }); // the whole log replays
     try {
-      let db = await Database.open({ dataDir: dir });
+      let db = await open();
       await db.execute(`CREATE TABLE t (id INT, v INT);
         CREATE MATERIALIZED VIEW m AS SELECT v % 3 AS g, count(*) AS n FROM t GROUP BY 1;
         CREATE SINK m_out FROM m WITH (connector = 'nats', servers = '${server.url}', subject = 'replay.m', stream = 'REPLAY') FORMAT JSON`);
@@ -287,7 +288,7 @@ describe("NATS sink", () => {
       await db.close();
 
       // the replayed epochs carry the same ids: nothing new reaches the stream
-      db = await Database.open({ dataDir: dir });
+      db = await open();
       await until(async () => (await sinkStatus(db))[0] === `m_out|${before.length}|0|t`);
       await new Promise((r) => setTimeout(r, 300));
       expect((await streamMessages("REPLAY")).map((m) => m.id)).toEqual(before.map((m) => m.id));
@@ -309,8 +310,9 @@ describe("NATS sink", () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-nats-gap-"));
     // a short duplicate window, so that the server's own de-dup does not hide what the sink skips
     await (await jetstreamManager(nc)).streams.add({ name: "GAP", subjects: ["gap.g"], duplicate_window: 100_000_000 });
+    const open = () => Database.open({ dataDir: dir, checkpointInterval: 0 }); // the whole log replays
     try {
-      let db = await Database.open({ dataDir: dir });
+      let db = await open();
       await db.execute(`CREATE TABLE g (id INT);
         CREATE SINK g_out FROM g WITH (connector = 'nats', servers = '${server.url}', subject = 'gap.g', stream = 'GAP') FORMAT JSON;
         INSERT INTO g SELECT * FROM generate_series(1, 10)`);
@@ -321,11 +323,52 @@ describe("NATS sink", () => {
       const lost = (await streamMessages("GAP")).findIndex((m) => (JSON.parse(m.data) as { id: number }).id === 7);
       await jsm.streams.deleteMessage("GAP", lost + 1);
       await new Promise((r) => setTimeout(r, 200));
-      db = await Database.open({ dataDir: dir });
+      db = await open();
       await until(async () => (await streamMessages("GAP")).length === 10);
       await new Promise((r) => setTimeout(r, 300));
       expect((await streamMessages("GAP")).map((m) => (JSON.parse(m.data) as { id: number }).id)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 7]);
       expect(await sinkStatus(db)).toEqual(["g_out|10|0|t"]);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a restart from a checkpoint publishes what it held as unconfirmed with the same ids: nothing twice, nothing lost", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-nats-ckpt-"));
+    const open = () => Database.open({ dataDir: dir, checkpointInterval: 0 }); // checkpoints at CHECKPOINT only
+    const ids = async () => (await streamMessages("CKPT")).map((m) => (JSON.parse(m.data) as { id: number }).id);
+    try {
+      let db = await open();
+      await db.execute(`CREATE TABLE c (id INT);
+        CREATE SINK c_out FROM c WITH (connector = 'nats', servers = '${server.url}', subject = 'ckpt.c', stream = 'CKPT', retry_max_ms = '100') FORMAT JSON;
+        INSERT INTO c VALUES (1), (2); INSERT INTO c VALUES (3)`);
+      await until(async () => (await sinkStatus(db))[0] === "c_out|3|0|t");
+      await server.stop();
+      try {
+        await db.execute("INSERT INTO c VALUES (4); INSERT INTO c VALUES (5), (6)");
+        await until(async () => (await rows(db, "SELECT state FROM sage_catalog.sink_status"))[0] === "retrying");
+        await db.execute("CHECKPOINT"); // holds 4, 5, 6 as not yet published
+        const [held] = Object.values(new CheckpointStore(join(dir, "checkpoints")).readManifest()!.sinks!) as { seq: number; pending: { seq: number; rows: unknown[] }[] }[];
+        expect(held.pending.flatMap((p) => p.rows)).toEqual([["4"], ["5"], ["6"]]);
+        expect(held.pending.map((p) => p.seq)).toEqual([held.seq - 1, held.seq]);
+      } finally {
+        await server.restart();
+      }
+      // published after the checkpoint (once this test's own client has reconnected too)
+      await until(async () => (await ids().catch(() => [])).length === 6, 30_000);
+      await db.execute("INSERT INTO c VALUES (7)"); // in the log after the checkpoint
+      await until(async () => (await ids()).length === 7);
+      const before = (await streamMessages("CKPT")).map((m) => m.id);
+      await db.close(); // without a checkpoint: the next open restores the one above
+      db = await open();
+      await until(async () => (await sinkStatus(db))[0]?.split("|")[2] === "0", 30_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await streamMessages("CKPT")).map((m) => m.id)).toEqual(before); // 4..7 again, the same ids: nothing new
+      await db.execute("INSERT INTO c VALUES (8)");
+      await until(async () => (await ids()).length === 8);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await ids()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -378,9 +421,10 @@ describe("NATS sink across kill -9", () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-nats-sink-crash-"));
     try {
       const acked = new Set<number>();
+      const checkpointed = new Set<number>();
       let next = 0;
       for (let round = 0; round < 4; round++) {
-        const proc = spawn(process.execPath, [child, dir, server.url, String(next)], { stdio: ["ignore", "pipe", "inherit"] });
+        const proc = spawn(process.execPath, [child, dir, server.url, String(next)], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAGE_TEST_CHECKPOINT_MS: "200" } });
         let buf = "";
         let firstAck: () => void = () => {};
         const acking = new Promise<void>((r) => (firstAck = r));
@@ -392,11 +436,16 @@ describe("NATS sink across kill -9", () => {
           if (lines.length > 0) firstAck();
         });
         await Promise.race([acking, new Promise((r) => setTimeout(r, 30_000))]);
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 800)));
+        await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 1000)));
         proc.kill("SIGKILL");
         await new Promise((r) => proc.on("exit", r));
         next = Math.max(next, ...acked) + 1000; // fresh ids: a row written but not acknowledged may exist
+        // checkpoints (every 200 ms) were taken while the sink ran: the next run restores one
+        // (the first run creates the sink: a checkpoint before that has none)
+        const m = new CheckpointStore(join(dir, "checkpoints")).readManifest();
+        if (m && Object.keys(m.sinks ?? {}).length === 1) checkpointed.add(m.epoch);
       }
+      expect(checkpointed.size).toBeGreaterThanOrEqual(3); // newer ones as the rounds went
       expect(acked.size).toBeGreaterThan(10);
       const db = await Database.open({ dataDir: dir });
       await until(async () => (await rows(db, "SELECT pending_rows, error IS NULL FROM sage_catalog.sink_status"))[0] === "0|t", 30_000);

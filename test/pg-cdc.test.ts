@@ -4,12 +4,12 @@
 // repeats a change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database, formatValue } from "../src/index.js";
-import { WriteAheadLog, type LogRecord } from "../src/storage/index.js";
+import { CheckpointStore, WriteAheadLog, type LogRecord } from "../src/storage/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
 import { psql, startTestServer } from "./server/fixture.js";
 
@@ -23,6 +23,8 @@ async function rows(db: Database, sql: string): Promise<string[]> {
 }
 
 const pgRows = (sql: string) => server.textRows(sql);
+/** "X/Y" (pg_lsn text) as a number */
+const lsnOf = (t: string) => t.split("/").reduce((a, h) => a * 4294967296n + BigInt(`0x${h}`), 0n);
 
 async function until(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -120,7 +122,7 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       CREATE PUBLICATION pub6 FOR TABLE big;`);
     const dir = mkdtempSync(join(tmpdir(), "sage-cdc-"));
     try {
-      let db = await Database.open({ dataDir: dir });
+      let db = await Database.open({ dataDir: dir, checkpointInterval: 0 }); // the whole log, no checkpoint
       await db.execute(`${source("p6", "slot6", "pub6")}; CREATE TABLE big (id int PRIMARY KEY, v text) FROM p6 TABLE 'public.big'`);
       expect(await rows(db, "SELECT count(*) FROM big")).toEqual(["25000"]);
       await db.close();
@@ -144,6 +146,50 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       expect(want).toEqual(["24999|312512499|2"]);
       await db.close();
       await server.query("DROP PUBLICATION pub6; SELECT pg_drop_replication_slot('slot6'); DROP TABLE big");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a checkpoint taken in the middle of a table's snapshot: restored from it, the table is loaded again, emptied first", async () => {
+    await server.query(`CREATE TABLE big2 (id int PRIMARY KEY, v text); INSERT INTO big2 SELECT i, 'v' || i FROM generate_series(1, 25000) AS i;
+      CREATE PUBLICATION pub7 FOR TABLE big2;`);
+    const dir = mkdtempSync(join(tmpdir(), "sage-cdc-"));
+    try {
+      let db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await db.execute(source("p7", "slot7", "pub7"));
+      const creating = db.execute("CREATE TABLE big2 (id int PRIMARY KEY, v text) FROM p7 TABLE 'public.big2'");
+      // between two batches of the snapshot's rows (10,000 each), take a checkpoint
+      let partial = 0;
+      let done = false;
+      void creating.then(() => (done = true));
+      while (!done) {
+        const big = [...db.storedRelations().values()].find((r) => r.entry.name === "big2");
+        const n = big?.store.highWaterMark ?? 0;
+        if (n > 0 && n < 25000) {
+          partial = n;
+          expect(db.checkpoints!.checkpoint()).not.toBeNull();
+          break;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      await creating;
+      expect(partial).toBeGreaterThan(0);
+      const [pos] = Object.values(new CheckpointStore(join(dir, "checkpoints")).readManifest()!.sources) as { tables: Record<string, { loaded: boolean }> }[];
+      expect(pos.tables["public.big2"].loaded).toBe(false);
+      await db.close();
+      // a crash right after that checkpoint: the log after it is lost
+      const segments = readdirSync(dir).filter((f) => /^wal-/.test(f));
+      expect(segments).toEqual(["wal-00000001.log"]);
+      rmSync(join(dir, segments[0]));
+      await server.query("DELETE FROM big2 WHERE id = 1; UPDATE big2 SET v = 'new' WHERE id IN (2, 24999)");
+      db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      expect(await rows(db, "SELECT count(*) FROM big2")).toEqual([String(partial)]); // the partial load, from the checkpoint
+      const want = await pgRows("SELECT count(*) AS n, sum(id) AS s, count(*) FILTER (WHERE v = 'new') AS k FROM big2");
+      await until(async () => JSON.stringify(await rows(db, "SELECT count(*), sum(id), count(*) FILTER (WHERE v = 'new') FROM big2")) === JSON.stringify(want));
+      expect(want).toEqual(["24999|312512499|2"]);
+      await db.close();
+      await server.query("DROP PUBLICATION pub7; SELECT pg_drop_replication_slot('slot7'); DROP TABLE big2");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -275,7 +321,7 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       let db = await Database.open({ dataDir: dir });
       await mirror(db, 3);
       await db.close();
-      const proc = spawn(process.execPath, [child, dir], { stdio: ["ignore", "pipe", "inherit"] });
+      const proc = spawn(process.execPath, [child, dir], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAGE_TEST_CHECKPOINT_MS: "200" } });
       let applied = 0;
       proc.stdout.on("data", (d: Buffer) => {
         const last = d.toString().trim().split("\n").pop() ?? "";
@@ -287,6 +333,12 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       proc.kill("SIGKILL");
       await new Promise((r) => proc.once("exit", r));
       await running;
+      // the child checkpointed while it mirrored: the restart restores the checkpoint (rows and
+      // LSN), replays the log after it, and streams on from the last LSN that log holds
+      const ckpt = new CheckpointStore(join(dir, "checkpoints")).readManifest()!;
+      const [pos] = Object.values(ckpt.sources) as { lsn: string; tables: Record<string, { loaded: boolean }> }[];
+      expect(pos.lsn).not.toBe("0/0");
+      expect(pos.tables).toEqual({ "public.acct": expect.objectContaining({ loaded: true }), "public.grps": expect.objectContaining({ loaded: true }) });
       db = await Database.open({ dataDir: dir });
       await converged(db);
       // a restart with nothing new applies nothing again: transactions at or before the logged LSN
@@ -308,6 +360,63 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       await converged(db);
       await db.close();
       await resetUpstream(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("checkpoints run while a CDC source and a sink run: the log is cut, and the slot's confirmed LSN never passes the last committed checkpoint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-cdc-"));
+    const slotLsn = async () => lsnOf((await pgRows("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'slot11'"))[0]);
+    const checkpointLsn = () => {
+      const m = new CheckpointStore(join(dir, "checkpoints")).readManifest();
+      const [pos] = Object.values(m?.sources ?? {}) as { lsn: string }[];
+      return pos ? lsnOf(pos.lsn) : 0n;
+    };
+    try {
+      await setUpstream(11);
+      const db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await mirror(db, 11);
+      await db.execute(`CREATE SINK grp_out FROM per_grp WITH (connector = 'postgres', hostname = '127.0.0.1', port = '${PORT}', username = 'postgres', database = 'postgres', table = 'per_grp_out', type = 'upsert', primary_key = 'grp', flush_interval_ms = '50')`);
+      const created = await slotLsn();
+      // no checkpoint yet: what is applied is durable in our log, but the slot is not told
+      await run(workload(11, 1000));
+      await converged(db);
+      const [ours] = await rows(db, "SELECT position FROM sage_catalog.sources");
+      await new Promise((r) => setTimeout(r, 1300)); // past a status update
+      expect(await slotLsn()).toBe(created);
+      expect(lsnOf(ours)).toBeGreaterThan(created);
+      // a checkpoint commits it: then the slot may let it go
+      await db.execute("CHECKPOINT");
+      expect(db.checkpoints!.lastError).toBeNull();
+      expect(checkpointLsn()).toBe(lsnOf(ours));
+      await until(async () => (await slotLsn()) === lsnOf(ours));
+      // periodic checkpoints while changes stream: the slot is never ahead of the committed checkpoint
+      await db.execute("SET checkpoint_interval = 200");
+      const firstEpoch = db.checkpoints!.last!.epoch;
+      let done = false;
+      const load = run(workload(12, 4000)).finally(() => (done = true));
+      let samples = 0;
+      while (!done) {
+        const slot = await slotLsn(); // read first: the checkpoint read after it is at least as new
+        expect(slot).toBeLessThanOrEqual(checkpointLsn());
+        samples++;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await load;
+      await converged(db);
+      const want = await pgRows("SELECT grp, count(*) AS n, sum(bal) AS total FROM acct GROUP BY grp ORDER BY grp");
+      await until(async () => JSON.stringify(await pgRows("SELECT grp, n, total FROM per_grp_out ORDER BY grp").catch(() => [])) === JSON.stringify(want));
+      await until(async () => (await slotLsn()) === checkpointLsn() && checkpointLsn() === lsnOf((await rows(db, "SELECT position FROM sage_catalog.sources"))[0]), 10_000);
+      expect(samples).toBeGreaterThan(5);
+      expect(db.checkpoints!.lastError).toBeNull();
+      expect(db.checkpoints!.last!.epoch).toBeGreaterThan(firstEpoch);
+      // the log before the last checkpoint is gone: it does not grow without bound
+      expect(readdirSync(dir).filter((f) => /^wal/.test(f)).length).toBeLessThanOrEqual(2);
+      expect(readdirSync(dir)).not.toContain("wal.log");
+      await db.close();
+      await server.query("DROP TABLE per_grp_out");
+      await resetUpstream(11);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

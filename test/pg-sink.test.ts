@@ -1,6 +1,7 @@
 // The Postgres sink against a real PostgreSQL 15 started by the test: upsert and append-only
-// targets equal the view they mirror; a restart replays the log and skips what the progress table
-// says was committed (no duplicate, no gap); a target that goes down is retried while the view
+// targets equal the view they mirror; a restart restores the last checkpoint (with the changes the
+// sink had not confirmed written), replays the log after it and skips what the progress table says
+// was committed (no duplicate, no gap), also with checkpoints every 200 ms across kill -9; a target that goes down is retried while the view
 // keeps computing, with the state in sage_catalog.sink_status; bad options fail with a SQLSTATE.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database, formatValue } from "../src/index.js";
 import { PgSinkWriter } from "../src/connectors/index.js";
+import { CheckpointStore } from "../src/storage/index.js";
 import { Chunk, Types } from "../src/types/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
 
@@ -72,27 +74,40 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
     }
   });
 
-  it("a Postgres sink blocks checkpoints while it exists; log positions continue across a checkpoint", async () => {
+  it("a Postgres sink takes part in checkpoints: a restart from one writes what Postgres lacks, once, and skips what it has", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-pg-ckpt-"));
+    const manifest = () => new CheckpointStore(join(dir, "checkpoints")).readManifest()!;
     try {
+      // flush_interval_ms: the sinks write only at FLUSH; closing without a checkpoint (interval 0)
+      // then loses what they gathered in memory, as a crash would
       let db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
-      await db.execute(`CREATE TABLE ck (id INT); INSERT INTO ck VALUES (1);
-        CREATE SINK ck_pg FROM ck WITH (${conn()}, table = 'public.ck_out', type = 'append-only'); FLUSH`);
-      await db.execute("CHECKPOINT");
-      expect(db.checkpoints!.last).toBeNull();
-      expect(db.checkpoints!.lastError).toMatch(/postgres sink "ck_pg" relies on replaying the whole log/);
-      await db.execute("DROP SINK ck_pg; INSERT INTO ck VALUES (2); CHECKPOINT");
-      expect(db.checkpoints!.last).not.toBeNull();
+      await db.execute(`CREATE TABLE ck (id INT); INSERT INTO ck VALUES (1), (2);
+        CREATE SINK ck_pg FROM ck WITH (${conn()}, table = 'public.ck_out', type = 'append-only', flush_interval_ms = '86400000');
+        CREATE SINK ck_agg AS SELECT 1 AS k, count(*) AS n, sum(id) AS s FROM ck WITH (${conn()}, table = 'public.ck_agg', type = 'upsert', primary_key = 'k', flush_interval_ms = '86400000');
+        INSERT INTO ck VALUES (3); CHECKPOINT`);
       expect(db.checkpoints!.lastError).toBeNull();
+      expect(db.checkpoints!.last).not.toBeNull();
+      const sinks = Object.values(manifest().sinks ?? {}) as { pending: unknown[] }[];
+      expect(sinks.map((s) => s.pending.length).sort()).toEqual([2, 2]); // ck_pg: the rows at creation, then 3; ck_agg: two epochs
+      expect(readdirSync(dir).filter((f) => /^wal/.test(f))).toEqual(["wal-00000001.log"]); // the log before it is gone
+      await db.execute("INSERT INTO ck VALUES (4)"); // after the checkpoint: in the log only
       const position = db.logPosition;
-      expect(position).toBeGreaterThan(3);
       await db.close();
       db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
       // the log before the checkpoint is gone, but positions do not restart low
       expect(db.logPosition).toBeGreaterThanOrEqual(position);
-      await db.execute("INSERT INTO ck VALUES (3)");
-      expect(db.logPosition).toBeGreaterThan(position);
-      expect(await rows(db, "SELECT id FROM ck ORDER BY id")).toEqual(["1", "2", "3"]);
+      await db.execute("FLUSH");
+      expect(await pgRows("SELECT id FROM ck_out ORDER BY id")).toEqual(["1", "2", "3", "4"]);
+      expect(await pgRows("SELECT k, n, s FROM ck_agg")).toEqual(["1|4|10"]); // the query's state came back with the checkpoint
+      // written after a checkpoint that still holds them as unwritten: a restart from it skips them
+      await db.execute("INSERT INTO ck VALUES (5); CHECKPOINT; FLUSH; INSERT INTO ck VALUES (6)");
+      expect(await pgRows("SELECT id FROM ck_out ORDER BY id")).toEqual(["1", "2", "3", "4", "5"]);
+      await db.close();
+      db = await Database.open({ dataDir: dir, checkpointInterval: 0 });
+      await db.execute("INSERT INTO ck VALUES (7); FLUSH");
+      expect(await pgRows("SELECT id FROM ck_out ORDER BY id")).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+      expect(await pgRows("SELECT k, n, s FROM ck_agg")).toEqual(["1|7|28"]);
+      expect(await rows(db, "SELECT id FROM ck ORDER BY id")).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
       await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -226,8 +241,9 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
         CREATE SINK ev_out FROM ev WITH (${conn()}, table = 'ev_killed', type = 'append-only', flush_interval_ms = '20');`);
       await db.close();
       let acked = -1;
+      const checkpointedAt: number[] = [];
       for (let round = 0; round < 3; round++) {
-        const proc = spawn(process.execPath, [child, dir], { stdio: ["ignore", "pipe", "inherit"] });
+        const proc = spawn(process.execPath, [child, dir], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAGE_TEST_CHECKPOINT_MS: "200" } });
         let buf = "";
         proc.stdout.on("data", (d: Buffer) => {
           buf += d.toString();
@@ -239,8 +255,15 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
         await until(async () => acked >= target, 60_000);
         proc.kill("SIGKILL");
         await new Promise((r) => proc.once("exit", r));
+        // checkpoints were taken while the sink ran: the next run restores one, the log before it is gone
+        const m = new CheckpointStore(join(dir, "checkpoints")).readManifest();
+        expect(Object.keys(m?.sinks ?? {})).toHaveLength(1);
+        checkpointedAt.push(m!.logPosition ?? 0);
+        expect(readdirSync(dir).filter((f) => /^wal/.test(f)).length).toBeLessThanOrEqual(2);
       }
-      db = await Database.open({ dataDir: dir }); // the log replays; the sink skips what Postgres committed
+      expect(new Set(checkpointedAt).size).toBe(3); // a newer checkpoint each round
+      // the checkpoint restores the sink's unwritten changes, the log after it replays; the sink skips what Postgres committed
+      db = await Database.open({ dataDir: dir });
       await db.execute("FLUSH");
       const [{ n, d, lo, hi }] = (await server.query("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id) AS lo, max(id) AS hi FROM ev_killed")).rows;
       expect(n).toBe(d); // none twice
@@ -262,7 +285,7 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
     const writer = new PgSinkWriter({ target, table: "retried", upsert: false, key: [], progressTable: "sage_sink_progress", sinkName: "retried_sink", fresh: true }, ["k", "v"], types);
     const batch = (id: number, rows: unknown[][]) => {
       const chunk = Chunk.fromRows(types, rows);
-      return { id, upTo: id, epochs: () => [chunk], changes: () => chunk };
+      return { id, upTo: id, epochs: () => [chunk], changes: () => chunk, numbered: () => [{ seq: id, chunk }] };
     };
     await writer.write(batch(1, [[1, "a"], [2, "b"]]));
     await writer.write(batch(1, [[1, "a"], [2, "b"]])); // the same batch again: recognised as committed

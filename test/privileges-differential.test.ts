@@ -3,13 +3,15 @@
 // (role, statement) attempts run on both, each connected as the role itself, and whether each
 // is allowed, or denied with which SQLSTATE and message, must match. PRIV_SEED picks another
 // generated script (the seed is printed with any mismatch); PRIV_ALL=1 prints every mismatch.
+// The same attempts also run through the HTTP API (POST /api/query, HTTP Basic with each role's
+// password) against a second sage-sql database given the same script: it must agree too.
 
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { Database } from "../src/index.js";
+import { Database, HttpServer, PgServer, ServerMetrics } from "../src/index.js";
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";
 const SCRIPT = new URL("../sqltests/tools/pg-server.sh", import.meta.url).pathname;
@@ -170,6 +172,11 @@ describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {
   let port = 0;
   let db: Database;
   const clients = new Map<string, pg.Client>();
+  // the HTTP side: its own database (attempts change state), served with password logins only
+  let httpDb: Database;
+  let httpPg: PgServer;
+  let http: HttpServer;
+  let metrics: ServerMetrics;
 
   beforeAll(async () => {
     port = Number(process.env.PRIV_PGPORT ?? 0) || (await freePort());
@@ -180,11 +187,20 @@ describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {
     await admin.query("CREATE DATABASE sage");
     await admin.end();
     db = await Database.open({ memory: true });
+    httpDb = await Database.open({ memory: true });
+    const hba = [{ host: "all", user: "sage", method: "trust" as const }, { host: "all", user: "all", method: "scram-sha-256" as const }];
+    httpPg = await PgServer.start({ db: httpDb, host: "127.0.0.1", port: 0, hba });
+    metrics = new ServerMetrics(httpDb, () => httpPg.sessionCount);
+    http = await HttpServer.start({ db: httpDb, host: "127.0.0.1", port: 0, hba, users: httpPg.users, defaultUser: "sage", metrics });
   }, 60_000);
 
   afterAll(async () => {
     for (const c of clients.values()) await c.end().catch(() => {});
     await db?.close();
+    await http?.close();
+    metrics?.close();
+    await httpPg?.close();
+    await httpDb?.close();
     try {
       execFileSync("bash", [SCRIPT, "stop"], { env: { ...process.env, PGPORT: String(port), PGSLT_DIR: dir }, stdio: "pipe" });
     } finally {
@@ -199,10 +215,13 @@ describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {
     const pgAdmin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "sage" });
     await pgAdmin.connect();
     const sageAdmin = db.connect();
+    const httpAdmin = httpDb.connect();
     for (const sql of SETUP) {
       await pgAdmin.query(sql);
       await sageAdmin.execute(sql);
+      await httpAdmin.execute(sql);
     }
+    for (const r of ROLES) await httpAdmin.execute(`ALTER ROLE ${r} PASSWORD 'pw-${r}'`);
     await pgAdmin.end();
     const sessions = new Map(ROLES.map((r) => [r, db.connect({ user: r })]));
     for (const r of ROLES) {
@@ -212,6 +231,7 @@ describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {
     }
     const attempts = generate(seed, 700);
     const mismatches: string[] = [];
+    const httpMismatches: string[] = [];
     const counts = { allowed: 0, denied: 0, otherErrors: 0 };
     for (const { role, sql } of attempts) {
       let want: Outcome;
@@ -228,6 +248,17 @@ describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {
       } catch (e) {
         got = describeError(e);
       }
+      // the HTTP API: one request (a session of its own) per attempt
+      const res = await fetch(`http://127.0.0.1:${http.port}/api/query`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${role}:pw-${role}`).toString("base64")}`, "content-type": "application/json" },
+        body: JSON.stringify({ sql }),
+      });
+      const body = (await res.json()) as { results: { rows: unknown[][] }[]; error?: { code: string; message: string } };
+      const viaHttp: Outcome = body.error
+        ? `ERROR ${body.error.code} ${body.error.message}`
+        : `OK ${sql.startsWith("SELECT has_") || sql.startsWith("SELECT pg_has") || sql.startsWith("SELECT current_user") ? JSON.stringify(body.results[body.results.length - 1].rows) : ""}`;
+      if (want !== viaHttp) httpMismatches.push(`${role}: ${sql}\n  postgres: ${want}\n  http: ${viaHttp}`);
       // SET ROLE lasts for the next attempts of that role on both sides; put it back after one statement
       if (sql.startsWith("SET ROLE")) {
         await clients.get(role)!.query("RESET ROLE");
@@ -241,7 +272,10 @@ describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {
     const summary = `seed ${seed} (PRIV_SEED=${seed} replays it): ${attempts.length} attempts, ${counts.allowed} allowed, ${counts.denied} denied (42501), ${counts.otherErrors} other errors; ${mismatches.length} mismatches`;
     console.log(summary);
     if (process.env.PRIV_ALL) console.log(mismatches.join("\n"));
+    console.log(`HTTP API: ${attempts.length} attempts, ${httpMismatches.length} mismatches`);
+    if (process.env.PRIV_ALL) console.log(httpMismatches.join("\n"));
     expect(mismatches.slice(0, 15).join("\n"), summary).toBe("");
+    expect(httpMismatches.slice(0, 15).join("\n"), `HTTP API, ${summary}`).toBe("");
     expect(counts.allowed).toBeGreaterThan(100);
     expect(counts.denied).toBeGreaterThan(100);
   }, 120_000);

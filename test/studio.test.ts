@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ModelTestServer } from "../src/ai/testing/model-test-server.js";
 import { startStudioHttp, type StudioHttp } from "./studio/studio-http.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -192,6 +193,112 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
     const produced = async () => Number(await sources.locator("tbody tr", { hasText: "bids" }).locator("td").nth(2).textContent());
     const first = await produced();
     await expect.poll(produced, { timeout: 10_000, interval: 500 }).toBeGreaterThan(first);
-    expect(await page.locator("[data-section='Dataflows'] td", { hasText: "HashAggregate" }).count()).toBe(1);
+    const hotRow = page.locator("[data-section='Dataflows'] tbody tr:has(td:nth-child(1):text-is('hot'))");
+    expect(await hotRow.locator("td", { hasText: "HashAggregate" }).count()).toBe(1);
+    // the live chart's SUBSCRIBE (still open) runs as a dataflow of its own over the view
+    expect(await page.locator("[data-section='Dataflows'] tbody tr:has(td:nth-child(2):text-is('hot'))").count()).toBeGreaterThanOrEqual(1);
+    // the checkpoint section is there (an in-memory database takes none: an empty table, no error)
+    await page.locator("[data-section='Checkpoints'] th", { hasText: "duration_ms" }).waitFor();
+    expect(await page.locator("[data-section='Checkpoints'] .error").count()).toBe(0);
+  });
+
+  it("shows an operator's backlog (backpressure) in the dataflow graph while a model answers slowly", async () => {
+    const model = await ModelTestServer.start("openai", 8);
+    try {
+      await page.click("[data-tab='sql']");
+      await runSql(
+        `CREATE MODEL slow WITH (provider = 'openai', task = 'generation', endpoint = '${model.url}/v1', model = 'test');\n` +
+          "CREATE STREAM asks (id INT, q TEXT);\nCREATE MATERIALIZED VIEW replies AS SELECT id, GENERATE(q, 'slow') AS a FROM asks;",
+      );
+      expect(await page.locator("#results .error").count()).toBe(0);
+      await page.waitForSelector("#graph-view option[value='replies']", { state: "attached" });
+      await page.click("[data-tab='graph']");
+      await page.selectOption("#graph-view", "replies");
+      await page.waitForSelector("svg.dataflow [data-kind='operator']");
+      const maxQueued = () => page.locator("svg.dataflow [data-kind='operator']").evaluateAll((els) => Math.max(0, ...els.map((e) => Number(e.getAttribute("data-queued") ?? 0))));
+      expect(await maxQueued()).toBe(0);
+      model.script({ delayMs: 4000, then: "normal" as const });
+      // eventual visibility: the INSERT returns while the model call is still out
+      await http.db.connect().execute("SET visibility = 'eventual'; INSERT INTO asks VALUES (1, 'a'), (2, 'b')");
+      await expect.poll(maxQueued, { timeout: 3000, interval: 100 }).toBe(2);
+      expect(await page.locator("svg.dataflow .node.backpressure .rate").textContent()).toContain("queued 2");
+      await page.screenshot({ path: join(shots, "studio-dataflow-backpressure.png"), fullPage: true });
+      await expect.poll(maxQueued, { timeout: 8000, interval: 200 }).toBe(0);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("logs in as a role with a password, runs a query, and charts a view live through SUBSCRIBE", async () => {
+    // no role is trusted here: the page must ask (the first server's default role logs in by trust)
+    const guarded = await startStudioHttp({ users: [{ name: "analyst", password: "pa55-w0rd", superuser: true }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }], dataDir: true });
+    // localhost, not 127.0.0.1: its own cookie jar, apart from the first server's session
+    const url = guarded.url.replace("127.0.0.1", "localhost");
+    const p2 = await browser.newPage();
+    try {
+      p2.on("pageerror", (e) => console.error("page error:", e.message));
+      await p2.goto(url);
+      await p2.waitForSelector("#login:not([hidden])");
+      expect(await p2.locator("main").isVisible()).toBe(false);
+      await p2.fill("#login input[name='user']", "analyst");
+      await p2.fill("#login input[name='password']", "wrong");
+      await p2.click("#login button[type='submit']");
+      await expect.poll(() => p2.locator("#login-status").getAttribute("data-sqlstate")).toBe("28P01");
+      await p2.fill("#login input[name='password']", "pa55-w0rd");
+      await p2.click("#login button[type='submit']");
+      await p2.waitForSelector("body[data-ready='1']");
+      expect(await p2.locator("#user").textContent()).toBe("analyst");
+      const cookies = await browser.cookies(url);
+      expect(cookies.find((c) => c.name === "sage_session")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+
+      await p2.click(".cm-content");
+      await p2.keyboard.press("Control+A");
+      await p2.keyboard.press("Delete");
+      await p2.keyboard.insertText("CREATE TABLE readings (sensor INT, v BIGINT);\nCREATE MATERIALIZED VIEW totals AS SELECT sensor, sum(v) AS total FROM readings GROUP BY sensor;\nSELECT current_user AS who;");
+      await p2.click("#run");
+      await p2.waitForSelector("#results .timing");
+      expect(await p2.locator("#results .error").count()).toBe(0);
+      expect(await p2.locator("#results td").last().textContent()).toBe("analyst");
+
+      await p2.click("[data-tab='chart']");
+      await p2.selectOption("#chart-view", "totals");
+      await p2.waitForSelector("#chart-column option[value='total']", { state: "attached" });
+      await p2.selectOption("#chart-column", "total");
+      await p2.click("#chart-start");
+      const last = async () => Number((await p2.locator("#chart-status").getAttribute("data-last")) ?? NaN);
+      // each insert is pushed to the chart (no polling: the page reads the SUBSCRIBE feed)
+      for (const [i, v] of [[1, 5], [2, 7], [3, 30]] as const) {
+        const sent = Date.now();
+        await guarded.db.connect().execute(`INSERT INTO readings VALUES (${i}, ${v})`);
+        const expected = [5, 12, 42][i - 1];
+        await expect.poll(last, { timeout: 2000, interval: 25 }).toBe(expected);
+        expect(Date.now() - sent).toBeLessThan(1500);
+        await new Promise((r) => setTimeout(r, 30)); // separate change timestamps: one point each
+      }
+      expect(await p2.locator("#chart-status").getAttribute("data-feed")).toBe("subscribe");
+      expect(Number(await p2.locator("#chart-status").getAttribute("data-points"))).toBeGreaterThanOrEqual(3);
+      await p2.screenshot({ path: join(shots, "studio-login-live-chart-subscribe.png"), fullPage: true });
+
+      // a checkpoint shows in the monitor with its epoch, duration and size
+      await guarded.db.connect().execute("CHECKPOINT");
+      await p2.click("[data-tab='monitor']");
+      const checkpoint = p2.locator("[data-section='Checkpoints'] tbody tr").first();
+      await checkpoint.waitFor();
+      const header = await p2.locator("[data-section='Checkpoints'] th").allTextContents();
+      const cells = await checkpoint.locator("td").allTextContents();
+      const cell = (name: string) => cells[header.indexOf(name)];
+      expect(Number(cell("epoch"))).toBeGreaterThan(0);
+      expect(Number(cell("duration_ms"))).toBeGreaterThan(0);
+      expect(Number(cell("bytes"))).toBeGreaterThan(0);
+      expect(cell("ok")).toBe("true");
+      await p2.screenshot({ path: join(shots, "studio-monitor-checkpoints.png"), fullPage: true });
+
+      await p2.click("#logout");
+      await p2.waitForSelector("#login:not([hidden])");
+      expect((await browser.cookies(url)).find((c) => c.name === "sage_session")?.value ?? "").toBe("");
+    } finally {
+      await p2.close();
+      await guarded.close();
+    }
   });
 });

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { Database } from "../../src/index.js";
 import { type BenchCase, type BenchContext, type BenchModule, type Contender, measure, probe, resultRow } from "../lib/harness.js";
 import { groupCommitCase } from "./group-commit.js";
+import { cdcRecoveryCase } from "./cdc-recovery.js";
 
 const VIEW = "SELECT g, count(*) AS n, sum(v) AS s FROM t GROUP BY g";
 const LOAD_BATCH = 500_000;
@@ -153,6 +154,6 @@ const ingestCase: BenchCase = {
 
 export const recoveryModule: BenchModule = {
   name: "storage",
-  description: "restart time from a checkpoint vs whole-log replay, ingest throughput with checkpoints on vs off, and group commit vs an fsync per statement",
-  cases: [restartCase, ingestCase, groupCommitCase],
+  description: "restart time from a checkpoint vs whole-log replay, ingest throughput with checkpoints on vs off, group commit vs an fsync per statement, and restart time with a Postgres CDC source (checkpointed vs whole log)",
+  cases: [restartCase, ingestCase, groupCommitCase, cdcRecoveryCase],
 };

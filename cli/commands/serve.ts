@@ -22,6 +22,7 @@ export interface ServeOptions {
   password?: string;
   tlsKey?: string;
   tlsCert?: string;
+  ssl?: string;
   maxConnections?: string;
   verbose?: boolean;
   logLevel?: string;
@@ -46,6 +47,7 @@ export function registerServe(program: Command): void {
     .option("--password <password>", "require this password (SCRAM-SHA-256) for --user on every connection; default $SAGE_PASSWORD, else loopback clients are trusted")
     .option("--tls-key <file>", "PEM private key: accept SSL connections")
     .option("--tls-cert <file>", "PEM certificate for --tls-key")
+    .option("--ssl <mode>", "prefer (default) or require: refuse connections without TLS (needs --tls-key and --tls-cert)")
     .option("--max-connections <n>", "sessions at once (default 100)")
     .option("--log-level <level>", "trace, debug, info, warn (default), error, fatal or silent")
     .option("--verbose", "log connections and errors to stderr (JSON lines): --log-level info")
@@ -64,6 +66,7 @@ export function serveFlags(o: ServeOptions) {
     "server.port": o.port === undefined ? undefined : { flag: "--port", value: o.port },
     "server.http_port": o.http === false ? { flag: "--no-http", value: "off" } : o.httpPort === undefined ? undefined : { flag: "--http-port", value: o.httpPort },
     "server.user": o.user === undefined ? undefined : { flag: "--user", value: o.user },
+    "server.ssl": o.ssl === undefined ? undefined : { flag: "--ssl", value: o.ssl },
     "server.max_connections": o.maxConnections === undefined ? undefined : { flag: "--max-connections", value: o.maxConnections },
     "system.data_dir": o.dataDir === undefined ? undefined : { flag: "--data-dir", value: o.dataDir },
     "runtime.checkpoint_interval": o.checkpointInterval === undefined ? undefined : { flag: "--checkpoint-interval", value: o.checkpointInterval },
@@ -86,6 +89,10 @@ async function serve(options: ServeOptions): Promise<number> {
     process.stderr.write("sage-sql serve: --tls-key and --tls-cert go together\n");
     return 2;
   }
+  if (get<string>("server.ssl") === "require" && !options.tlsKey) {
+    process.stderr.write("sage-sql serve: ssl = require needs --tls-key and --tls-cert\n");
+    return 2;
+  }
   const logger = createLogger(get<string>("system.log_level"));
   const host = get<string>("server.host");
   const port = get<number>("server.port");
@@ -101,7 +108,9 @@ async function serve(options: ServeOptions): Promise<number> {
   let db: Database;
   try {
     const durable = { dataDir: get<string>("system.data_dir"), checkpointInterval: get<number>("runtime.checkpoint_interval") };
-    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins") });
+    // system.max_memory is each query's default max_query_memory (a session or role may set its own)
+    const maxMemory = get<number | null>("system.max_memory");
+    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}) });
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);
@@ -116,7 +125,10 @@ async function serve(options: ServeOptions): Promise<number> {
   }
   let server: PgServer | undefined;
   const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
+  // the HTTP port serves HTTPS with the same certificate
+  let tls: { key: Buffer; cert: Buffer } | undefined;
   try {
+    tls = options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey), cert: readFileSync(options.tlsCert) } : undefined;
     server = await PgServer.start({
       db,
       host,
@@ -124,7 +136,9 @@ async function serve(options: ServeOptions): Promise<number> {
       users,
       hba,
       maxConnections: get<number>("server.max_connections"),
-      tls: options.tlsKey && options.tlsCert ? { key: readFileSync(options.tlsKey), cert: readFileSync(options.tlsCert) } : undefined,
+      tls,
+      ssl: get<"prefer" | "require">("server.ssl"),
+      loginThrottle: { maxFailures: get<number>("auth.max_failed_logins"), windowMs: get<number>("auth.failed_login_window"), lockoutMs: get<number>("auth.lockout"), maxLockoutMs: get<number>("auth.max_lockout") },
       log: serverLogSink(logger),
       onQuery: (seconds, ok) => metrics.queryDone("pgwire", seconds, ok),
     });
@@ -137,7 +151,7 @@ async function serve(options: ServeOptions): Promise<number> {
   let http: HttpServer | null = null;
   if (httpPort !== "off") {
     try {
-      http = await HttpServer.start({ db, host, port: httpPort as number, hba: server.hba, users: server.users, defaultUser: user, metrics, log: serverLogSink(logger) });
+      http = await HttpServer.start({ db, host, port: httpPort as number, hba: server.hba, users: server.users, loginThrottle: server.loginThrottle, defaultUser: user, metrics, tls, log: serverLogSink(logger) });
     } catch (e) {
       process.stderr.write(`sage-sql serve: cannot listen for HTTP on ${host}:${httpPort}: ${(e as Error).message ?? String(e)}\n`);
       await server.close();
@@ -149,7 +163,7 @@ async function serve(options: ServeOptions): Promise<number> {
   const shown = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].includes(host) ? "localhost" : host;
   process.stdout.write(`sage-sql listening on postgres://${user}@${shown}:${server.port}/${user}\n`);
   process.stdout.write(`connect: psql -h ${shown} -p ${server.port} -U ${user}\n`);
-  if (http) process.stdout.write(`http: http://${shown}:${http.port}/ (metrics: /metrics, API: POST /api/query)\n`);
+  if (http) process.stdout.write(`http: ${tls ? "https" : "http"}://${shown}:${http.port}/ (metrics: /metrics, API: POST /api/query)\n`);
   logger.info({ event: "server_started", port: server.port, httpPort: http?.port ?? null, config: config.file });
 
   await new Promise<void>((resolve) => {

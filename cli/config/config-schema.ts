@@ -68,6 +68,13 @@ function duration(v: unknown): number {
   return Math.round(Number(m[1]) * DURATION_UNITS[(m[2] ?? "ms").toLowerCase()]);
 }
 
+/** a duration above zero */
+function positiveDuration(v: unknown): number {
+  const ms = duration(v);
+  if (ms <= 0) throw new Error("expected a duration above zero, such as 500ms, 10s or 1m");
+  return ms;
+}
+
 function list<T extends ConfigValue>(item: (v: unknown, i: number) => T) {
   return (v: unknown): T[] => {
     if (!Array.isArray(v)) throw new Error("expected a list");
@@ -112,6 +119,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: "server.http_port", description: 'HTTP port for /metrics and the API (0: any free port, "off": none)', default: 5480, read: portOrOff, fromEnv: true },
   { key: "server.max_connections", description: "pgwire sessions at once", default: 100, read: integer(1, 100_000), fromEnv: true },
   { key: "server.user", description: "the default user (shown in the connection URL)", default: "sage", read: text, fromEnv: true },
+  { key: "server.ssl", description: 'TLS for pgwire: "prefer" (offered when a key is set) or "require" (connections without TLS are refused)', default: "prefer", read: oneOf(["prefer", "require"]), fromEnv: true },
+  { key: "auth.max_failed_logins", description: "failed password checks from one address (within auth.failed_login_window) that lock it out", default: 10, read: integer(1, 1_000_000), fromEnv: true },
+  { key: "auth.failed_login_window", description: "time over which failed logins are counted", default: 60_000, read: positiveDuration, fromEnv: true },
+  { key: "auth.lockout", description: "the first lock-out of an address; each later one doubles (up to auth.max_lockout)", default: 1000, read: positiveDuration, fromEnv: true },
+  { key: "auth.max_lockout", description: "the longest lock-out of an address", default: 300_000, read: positiveDuration, fromEnv: true },
   {
     key: "auth.users",
     description: "users with passwords (name, password)",
@@ -121,9 +133,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     key: "auth.rules",
-    description: "HBA rules, first match wins (host, user, method, database)",
+    description: "HBA rules, first match wins (host, user, method, database, ssl: true = TLS connections only, false = plain only)",
     default: [],
-    read: list((v, i) => record(v, i, { host: text, user: text, database: text, method: oneOf(AUTH_METHODS) }, ["host", "method"])),
+    read: list((v, i) => record(v, i, { host: text, user: text, database: text, method: oneOf(AUTH_METHODS), ssl: (x) => Boolean(x) }, ["host", "method"])),
     fromEnv: false,
   },
   { key: "models", description: "models to register at start (name: {provider, ...})", default: {}, read: models, fromEnv: false },

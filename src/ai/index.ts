@@ -9,6 +9,7 @@ export {
   applyErrorPolicy,
   canceledError,
   type CallOptions,
+  type CallBudget,
   type CallResult,
   type GeneratedValue,
   type ModelCallerDeps,

@@ -41,6 +41,19 @@ export type CallResult<T> = { ok: true; value: T | null } | { ok: false; error: 
 export interface CallOptions {
   /** cancels the whole call: requests in flight are aborted and the promise rejects with 57014 */
   signal?: AbortSignal;
+  /** the caller's AI budget (a role's ai.max_calls_per_minute / ai.max_tokens_per_day) */
+  budget?: CallBudget;
+}
+
+/**
+ * A budget model calls are charged to. Every input the model must compute (not NULL, not a cache
+ * hit) is one call: `take` grants how many of them may go out now, and the rest fail with
+ * `refusal`, as any failed row does (recorded in model_errors; NULL or an error by on_error).
+ */
+export interface CallBudget {
+  take(calls: number): { granted: number; refusal?: AiError };
+  /** tokens a request used (prompt + completion) */
+  used(tokens: number): void;
 }
 
 export interface ModelCallerDeps extends Partial<ProviderEnvironment> {
@@ -197,13 +210,21 @@ export class ModelCaller {
     if (opts.signal?.aborted) throw canceledError();
 
     const call = new CallState(opts.signal, def.onError === "fail");
+    if (opts.budget && pending.length > 0) {
+      const { granted, refusal } = opts.budget.take(pending.length);
+      if (granted < pending.length) {
+        this.failItems(results, pending.slice(granted), new ProviderError(refusal?.code ?? "53400", refusal?.message ?? "over the AI budget", false), call);
+        pending = pending.slice(0, granted);
+      }
+    }
+    const budget = opts.budget;
     try {
       if (task === "embedding") {
         const batches: WorkItem[][] = [];
         for (let i = 0; i < pending.length; i += def.maxBatch) batches.push(pending.slice(i, i + def.maxBatch));
-        await Promise.all(batches.map((b) => this.embedBatch(b, call, results as CallResult<Float32Array>[])));
+        await Promise.all(batches.map((b) => this.embedBatch(b, call, results as CallResult<Float32Array>[], budget)));
       } else {
-        await Promise.all(pending.map((it) => this.generateOne(it, call, results as CallResult<GeneratedValue>[])));
+        await Promise.all(pending.map((it) => this.generateOne(it, call, results as CallResult<GeneratedValue>[], budget)));
       }
     } finally {
       call.dispose();
@@ -235,19 +256,19 @@ export class ModelCaller {
     for (const it of items) this.fill(results, it, { ok: false, error });
   }
 
-  private async embedBatch(items: WorkItem[], call: CallState, results: CallResult<Float32Array>[]): Promise<void> {
+  private async embedBatch(items: WorkItem[], call: CallState, results: CallResult<Float32Array>[], budget?: CallBudget): Promise<void> {
     const texts = items.map((it) => it.input);
     const outcome = await this.attempt(call, texts, (ctx) => this.provider.embed(texts, ctx));
     if (!outcome.ok) {
       if ("skipped" in outcome) return this.skipItems(results, items);
       if (outcome.error.inputRejected && items.length > 1 && !call.signal.aborted) {
         const mid = Math.ceil(items.length / 2);
-        await Promise.all([this.embedBatch(items.slice(0, mid), call, results), this.embedBatch(items.slice(mid), call, results)]);
+        await Promise.all([this.embedBatch(items.slice(0, mid), call, results, budget), this.embedBatch(items.slice(mid), call, results, budget)]);
         return;
       }
       return this.failItems(results, items, outcome.error, call);
     }
-    this.addUsage(outcome.value.usage);
+    this.addUsage(outcome.value.usage, budget);
     const dims = this.definition.dimensions;
     for (let j = 0; j < items.length; j++) {
       const v = outcome.value.vectors[j] ?? null;
@@ -261,14 +282,14 @@ export class ModelCaller {
     }
   }
 
-  private async generateOne(item: WorkItem, call: CallState, results: CallResult<GeneratedValue>[]): Promise<void> {
+  private async generateOne(item: WorkItem, call: CallState, results: CallResult<GeneratedValue>[], budget?: CallBudget): Promise<void> {
     const options = item.options ?? {};
     const outcome = await this.attempt(call, [item.input], (ctx) => this.provider.generate(item.input, options, ctx));
     if (!outcome.ok) {
       if ("skipped" in outcome) return this.skipItems(results, [item]);
       return this.failItems(results, [item], outcome.error, call);
     }
-    this.addUsage(outcome.value.usage);
+    this.addUsage(outcome.value.usage, budget);
     let value: GeneratedValue = outcome.value.text;
     if (options.jsonSchema !== undefined) {
       try {
@@ -282,8 +303,9 @@ export class ModelCaller {
     this.fill(results, item, { ok: true, value });
   }
 
-  private addUsage(usage: TokenUsage | undefined): void {
+  private addUsage(usage: TokenUsage | undefined, budget?: CallBudget): void {
     if (!usage) return;
+    budget?.used(usage.promptTokens + usage.completionTokens);
     this.counters.promptTokens += usage.promptTokens;
     this.counters.completionTokens += usage.completionTokens;
   }

@@ -18,10 +18,10 @@ export interface AclItem {
   grantable: string;
 }
 
-export type AclObjectKind = "relation" | "schema" | "database" | "model";
+export type AclObjectKind = "relation" | "schema" | "database" | "model" | "secret";
 
 /** Every privilege an object of the kind can carry, in aclitem order. */
-export const ALL_PRIVILEGES: Record<AclObjectKind, string> = { relation: "arwdDxt", schema: "UC", database: "CTc", model: "U" };
+export const ALL_PRIVILEGES: Record<AclObjectKind, string> = { relation: "arwdDxt", schema: "UC", database: "CTc", model: "U", secret: "U" };
 
 export const PRIVILEGE_LETTER: Record<string, string> = {
   select: "r", insert: "a", update: "w", delete: "d", truncate: "D", references: "x", trigger: "t",
@@ -77,6 +77,8 @@ export class AccessControl {
   database: SchemaAcl = { owner: BOOTSTRAP_SUPERUSER, acl: null };
   memberships: Membership[] = [];
   defaults: DefaultPrivilege[] = [];
+  /** each secret's owner and ACL, by name (its value lives sealed in src/secrets.ts); USAGE lets a model or connector use it */
+  readonly secrets = new Map<string, SchemaAcl>();
 
   /** A schema's entry; built-in schemas belong to the bootstrap superuser (`public`: USAGE for PUBLIC, as in PG15). */
   schema(name: string): SchemaAcl {

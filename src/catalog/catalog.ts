@@ -116,6 +116,10 @@ export interface RoleEntry {
   passwordSecret: string | null;
   /** INHERIT (the default): the role uses the privileges of the roles it is a member of */
   inherit?: boolean;
+  /** CONNECTION LIMIT: concurrent logins allowed (-1 or absent: no limit; see src/role-login.ts) */
+  connectionLimit?: number;
+  /** ALTER ROLE ... SET name = value: the role's session defaults, by setting name */
+  settings?: Record<string, string>;
 }
 
 /** A user-defined function (CREATE FUNCTION); overloads share a name and differ in parameter types. */

@@ -92,3 +92,8 @@ export {
   type NatsSinkFormat,
   type NatsSourceFormat,
 } from "./nats/message-format.js";
+// JSON documents -> rows (NATS messages, webhook bodies)
+export { jsonRows, type JsonColumn } from "./json-rows.js";
+// webhook tables: options and request signatures (the HTTP side lives in src/server/http)
+export { DEFAULT_SIGNATURE_HEADER, WEBHOOK_CONNECTOR, readWebhookOptions, type WebhookOptions } from "./webhook/webhook-options.js";
+export { signWebhookBody, webhookSignatureMatches } from "./webhook/webhook-signature.js";

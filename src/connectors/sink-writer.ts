@@ -18,6 +18,11 @@ export interface SinkBatch {
   changes(committed: number): Chunk | null;
   /** The same changes epoch by epoch, in order (each chunk an epoch's net changes). */
   epochs(committed: number): Chunk[];
+  /**
+   * Every epoch of the batch with its number: the sink's input epochs counted from its creation,
+   * the same for an epoch re-made by a replay or restored from a checkpoint (message ids).
+   */
+  numbered(): { seq: number; chunk: Chunk }[];
 }
 
 export interface SinkWriter {

@@ -19,6 +19,7 @@ export { JavaScriptFunctions, jsParamNames, sqlValueFromJs, type JsFunctionDef, 
 export { CHUNK_SIZE } from "./message.js";
 export { runQuery, runQueryYielding, runQueryWithStats } from "./run-query.js";
 export { OperatorStats } from "./operator-stats.js";
+export { checkQueryMemory, formatBytes } from "./memory-limit.js";
 export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.js";
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";

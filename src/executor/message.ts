@@ -63,6 +63,11 @@ export interface ExecutionContext {
    * executor throw SqlError 57014 'canceling statement due to user request' (or due to the reason)
    */
   cancelled?: () => boolean | string;
+  /**
+   * max_query_memory in bytes (absent or 0: none): an ad-hoc run whose operators' state and
+   * gathered result pass it stops with 53200 (see memory-limit.ts)
+   */
+  maxQueryMemory?: number;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
   /** SET hnsw.ef_search: the candidate list of HNSW searches (absent: each index's tuned value) */

@@ -48,12 +48,23 @@ export class OperatorStats {
     return typeof n === "number" ? n : 0;
   }
 
+  /** rows that arrived but wait inside the operator (an async model call's backlog); 0 for the rest */
+  get queuedRows(): number {
+    const n = (this.operator as { queuedRows?: unknown } | null)?.queuedRows;
+    return typeof n === "number" ? n : 0;
+  }
+
   /**
    * An estimate of the state's size: 16 bytes per value of the node's output width plus 48 bytes of
    * per-row overhead (hash entry, row object). Operators do not track exact bytes.
    */
   get stateBytes(): number {
-    return this.stateRows * (48 + 16 * this.node.types.length);
+    return this.stateRows * OperatorStats.rowBytes(this.node.types.length);
+  }
+
+  /** the estimated bytes of one held row `width` values wide */
+  static rowBytes(width: number): number {
+    return 48 + 16 * width;
   }
 
   /** `emit` with the output counted and the time downstream measured */

@@ -12,6 +12,7 @@ import { buildGraph } from "./graph.js";
 import { type BarrierMessage, checkCancelled, type ExecutionContext } from "./message.js";
 import { Collect } from "./operators/collect.js";
 import type { OperatorStats } from "./operator-stats.js";
+import { checkQueryMemory } from "./memory-limit.js";
 
 /** Runs `plan` to completion; `outer` holds a correlated subquery's outer values. */
 export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unknown[]): Chunk[] {
@@ -20,6 +21,7 @@ export function runQuery(plan: PhysicalPlan, ctx: ExecutionContext, outer?: unkn
     const next = () => source.next();
     for (;;) {
       checkCancelled(run.ctx);
+      run.checkMemory();
       if (done() || !stats.timeSource(next)) break;
     }
   }
@@ -33,6 +35,7 @@ export function runQueryWithStats(plan: PhysicalPlan, ctx: ExecutionContext, out
     const next = () => source.next();
     for (;;) {
       checkCancelled(run.ctx);
+      run.checkMemory();
       if (done() || !stats.timeSource(next)) break;
     }
   }
@@ -57,6 +60,7 @@ export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext
         sliceStart = Date.now();
       }
       checkCancelled(run.ctx);
+      run.checkMemory();
       if (done() || !stats.timeSource(next)) break;
     }
   }
@@ -72,9 +76,15 @@ function startRun(plan: PhysicalPlan, ctx: ExecutionContext, outer: unknown[] | 
   return {
     ctx,
     graph,
+    /** 53200 once the query holds more than max_query_memory (see memory-limit.ts) */
+    checkMemory(): void {
+      if (ctx.maxQueryMemory) checkQueryMemory(ctx, graph.stats, sink.rows, plan.types.length);
+    },
     finish(): { chunks: Chunk[]; stats: OperatorStats[] } {
       const barrier: BarrierMessage = { kind: "barrier", epoch: 1, final: true };
       for (const { source, stats } of graph.sources) stats.timeSource(() => source.push(0, barrier));
+      // what the final barrier released (a sort's output, a window's rows) counts too
+      if (ctx.maxQueryMemory) checkQueryMemory(ctx, graph.stats, sink.rows, plan.types.length);
       return { chunks: sink.result(), stats: graph.stats };
     },
   };

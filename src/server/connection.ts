@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import { TLSSocket, type SecureContext } from "node:tls";
 import { SqlError, type StatementResult } from "../types/index.js";
 import type { EngineDatabase, EngineSession } from "./engine.js";
-import { AuthFailure, authenticate, matchHbaRule, type HbaRule, type UserStore } from "./auth/index.js";
+import { AuthFailure, authenticate, matchHbaRule, type HbaRule, type LoginThrottle, type UserStore } from "./auth/index.js";
 import { FrameReader, decodeFrontendMessage, decodeStartupPacket, type FrontendMessage } from "./codec/index.js";
 import { canceledError, errorFields } from "./error-fields.js";
 import { ExtendedQuery } from "./extended-query.js";
@@ -29,6 +29,10 @@ export interface ConnectionHost {
   readonly hba: readonly HbaRule[];
   readonly users: UserStore;
   readonly tls: SecureContext | null;
+  /** ssl = require: connections without TLS are refused */
+  readonly sslRequired?: boolean;
+  /** failed-login rate limiting per client address */
+  readonly loginThrottle?: LoginThrottle;
   readonly catalog: CatalogEmulation;
   /** server secret for SCRAM mock exchanges */
   readonly mockSecret: Buffer;
@@ -256,33 +260,40 @@ export class Connection implements WireOutput {
     const unsupported = [...params.keys()].filter((k) => k.startsWith("_pq_."));
     if (packet.minorVersion > 0 || unsupported.length > 0) this.send(negotiateProtocolVersion(0, unsupported));
 
+    const where = `host "${this.remoteAddress}", user "${user}", database "${this.database}", ${this.secure ? "SSL encryption" : "no encryption"}`;
+    const audit = (outcome: "ok" | "denied" | "failed" | "throttled", code: string | null, detail: string | null) =>
+      this.host.db.recordAudit?.({ role: user, sessionUser: user, clientAddress: this.remoteAddress, database: this.database, action: "LOGIN", object: null, outcome, sqlstate: code, detail });
+    // refused before anything else (and before taking a session slot): no TLS under ssl = require, a locked-out address
+    if (this.host.sslRequired && !this.secure) {
+      audit("denied", "28000", "SSL required");
+      throw new AuthFailure("28000", `SSL connection is required: no encryption for ${where}`);
+    }
+    const wait = this.host.loginThrottle?.retryAfter(this.remoteAddress) ?? 0;
+    if (wait > 0) {
+      audit("throttled", "28000", `locked out for ${Math.ceil(wait / 1000)} s more after repeated failed logins`);
+      throw new AuthFailure("28000", `too many failed login attempts from host "${this.remoteAddress}"; try again in ${Math.ceil(wait / 1000)} s`);
+    }
+
     const key = this.host.admit(this);
     if (!key) throw new AuthFailure("53300", "sorry, too many clients already");
 
-    const where = `host "${this.remoteAddress}", user "${user}", database "${this.database}", ${this.secure ? "SSL encryption" : "no encryption"}`;
-    const rule = matchHbaRule(this.host.hba, { address: this.remoteAddress, user, database: this.database });
-    if (!rule) throw new AuthFailure("28000", `no pg_hba.conf entry for ${where}`);
-    if (rule.method === "reject") throw new AuthFailure("28000", `pg_hba.conf rejects connection for ${where}`);
-    await authenticate(
-      {
-        send: (m) => {
-          this.send(m);
-          this.flush();
-        },
-        receive: async () => {
-          const m = await this.readMessage();
-          if (m.type !== "AuthResponse") throw new ProtocolError(`expected password response, got message type ${m.type}`);
-          return m.body;
-        },
-      },
-      rule.method,
-      user,
-      this.host.users,
-      this.host.mockSecret,
-    );
+    try {
+      await this.authenticateClient(user, where);
+    } catch (e) {
+      if (e instanceof AuthFailure) {
+        const lockout = e.code === "28P01" ? (this.host.loginThrottle?.failed(this.remoteAddress) ?? 0) : 0;
+        audit(e.code === "28P01" ? "failed" : "denied", e.code, lockout > 0 ? `address locked out for ${Math.ceil(lockout / 1000)} s` : null);
+        if (lockout > 0) this.host.log("login_lockout", { address: this.remoteAddress, user, seconds: lockout / 1000 });
+      }
+      throw e;
+    }
+    this.host.loginThrottle?.succeeded(this.remoteAddress);
+    audit("ok", null, null);
 
-    // roles from the user store carry their superuser flag (unknown users, e.g. trusted ones, are superusers as before)
-    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: this.host.users.get(user)?.superuser ?? true });
+    // a configured user carries its superuser flag; any other user must be a role of the catalog
+    // with LOGIN and under its CONNECTION LIMIT (the engine refuses it otherwise: 28000 / 53300)
+    const configured = this.host.users.names().includes(user) ? this.host.users.get(user) : undefined;
+    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: configured?.superuser, login: true, clientAddress: this.remoteAddress });
     this.session = session;
     applyStartupParameters(session, params);
     this.writer = new ResultWriter(this, () => session.settings.get("timezone"));
@@ -304,6 +315,31 @@ export class Connection implements WireOutput {
     this.onReady?.();
     this.host.log("connection_ready", { user, database: this.database, address: this.remoteAddress });
     return true;
+  }
+
+  private async authenticateClient(user: string, where: string): Promise<void> {
+    const rule = matchHbaRule(this.host.hba, { address: this.remoteAddress, user, database: this.database, ssl: this.secure });
+    if (!rule) throw new AuthFailure("28000", `no pg_hba.conf entry for ${where}`);
+    if (rule.method === "reject") throw new AuthFailure("28000", `pg_hba.conf rejects connection for ${where}`);
+    await authenticate(
+      {
+        send: (m) => {
+          this.send(m);
+          this.flush();
+        },
+        receive: async () => {
+          const m = await this.readMessage();
+          if (m.type !== "AuthResponse") throw new ProtocolError(`expected password response, got message type ${m.type}`);
+          return m.body;
+        },
+      },
+      rule.method,
+      user,
+      this.host.users,
+      this.host.mockSecret,
+    );
+    // as Postgres: checked once the client has authenticated
+    if (!this.host.users.canLogin(user)) throw new AuthFailure("28000", `role "${user}" is not permitted to log in`);
   }
 
   private upgradeToTls(context: SecureContext): void {

@@ -39,8 +39,49 @@ export interface EngineDatabase {
   metrics?(): EngineMetrics;
   /** calls `listener` with each barrier's latency in ms; returns the function that stops it */
   onBarrier?(listener: (ms: number) => void): () => void;
-  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean }): EngineSession;
+  /** calls `listener` after each checkpoint (or failed/skipped one); returns the function that stops it */
+  onCheckpoint?(listener: (e: CheckpointObservation) => void): () => void;
+  /** `login`: a client logging in (the role must exist, have LOGIN, be under its CONNECTION LIMIT); throws SqlError 28000 / 53300 */
+  connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean; login?: boolean; clientAddress?: string }): EngineSession;
+  /** the webhook table a POST /webhook/<path> goes to; throws SqlError 42P01 when there is none */
+  webhook?(path: readonly string[]): WebhookEndpoint;
   close(): Promise<void>;
+  /** records a login (or a failed, refused or throttled one) in the audit log */
+  recordAudit?(record: LoginAuditRecord): void;
+}
+
+/** What the server records of a login attempt (sage_catalog.audit_log's columns). */
+export interface LoginAuditRecord {
+  role: string | null;
+  sessionUser: string | null;
+  clientAddress: string | null;
+  database: string | null;
+  action: string;
+  object: string | null;
+  outcome: "ok" | "denied" | "failed" | "throttled";
+  sqlstate: string | null;
+  detail: string | null;
+}
+
+/** A checkpoint as /metrics hears of it (src/checkpointer.ts's CheckpointEvent). */
+export type CheckpointObservation = { ok: true; stats: { epoch: number; bytes: number; ms: number } } | { ok: false; error: string };
+
+/** One webhook table, as the HTTP side sees it (src/webhook-table.ts makes them). */
+export interface WebhookEndpoint {
+  /** schema.table */
+  readonly table: string;
+  /** whether requests prove themselves by an HMAC signature header (else by user credentials) */
+  readonly signed: boolean;
+  readonly signatureHeader: string;
+  /** the largest body accepted, bytes */
+  readonly maxBodyBytes: number;
+  /**
+   * Checks the caller (the signature header's value, or the authenticated user's INSERT right),
+   * decodes the JSON body and writes it all or nothing; resolves with the rows inserted once they
+   * are durable. Throws SqlError: 28000 bad signature, 42501 no privilege, 22xxx/23xxx bad data.
+   * `superuser` is given for a user of the server's configuration (others are the catalog's roles).
+   */
+  ingest(body: Buffer, caller: { signature: string | undefined } | { user: string; superuser?: boolean }): Promise<number>;
 }
 
 // ---- what /metrics reads of the engine (src/engine-metrics.ts fills it)
@@ -55,6 +96,8 @@ export interface OperatorMetric {
   seconds: number;
   stateRows: number;
   stateBytes: number;
+  /** rows waiting inside the operator (backpressure; optional: older engines do not report it) */
+  queuedRows?: number;
 }
 
 export interface SourceMetric {

@@ -8,7 +8,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import type { EngineDatabase } from "./engine.js";
-import { DEFAULT_HBA_RULES, UserStore, validateHbaRules, type HbaRule, type UserConfig } from "./auth/index.js";
+import { DEFAULT_HBA_RULES, LoginThrottle, UserStore, validateHbaRules, type HbaRule, type LoginThrottleOptions, type UserConfig } from "./auth/index.js";
 import { MAX_MESSAGE_SIZE } from "./codec/index.js";
 import { Connection, type ConnectionHost } from "./connection.js";
 import { createCatalogEmulation, type CatalogEmulation } from "./pg-catalog/index.js";
@@ -32,6 +32,10 @@ export interface ServerOptions {
   hba?: readonly HbaRule[];
   /** with a key and certificate, SSLRequest is accepted */
   tls?: TlsOptions;
+  /** "require": connections without TLS are refused (needs `tls`); default "prefer" */
+  ssl?: "prefer" | "require";
+  /** failed-login rate limiting per client address (shared with the HTTP server) */
+  loginThrottle?: LoginThrottle | LoginThrottleOptions;
   /** sessions at once (default 100); more are refused with 53300 */
   maxConnections?: number;
   /** largest message body accepted (default 1 GB) */
@@ -49,6 +53,8 @@ export class PgServer implements ConnectionHost {
   readonly hba: readonly HbaRule[];
   readonly users: UserStore;
   readonly tls: SecureContext | null;
+  readonly sslRequired: boolean;
+  readonly loginThrottle: LoginThrottle;
   readonly catalog: CatalogEmulation;
   readonly mockSecret = randomBytes(32);
   readonly maxMessageSize: number;
@@ -70,6 +76,9 @@ export class PgServer implements ConnectionHost {
     validateHbaRules(this.hba);
     this.users = new UserStore(options.users ?? [], (name) => options.db.catalog.roles.get(name));
     this.tls = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert }) : null;
+    this.sslRequired = options.ssl === "require";
+    if (this.sslRequired && !this.tls) throw new Error('ssl = require needs a TLS key and certificate');
+    this.loginThrottle = options.loginThrottle instanceof LoginThrottle ? options.loginThrottle : new LoginThrottle(options.loginThrottle);
     this.catalog = createCatalogEmulation(options.db, () => this.users.names());
     this.maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
     this.maxConnections = options.maxConnections ?? 100;

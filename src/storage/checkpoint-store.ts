@@ -36,6 +36,8 @@ export interface CheckpointManifest {
    * or a SUBSCRIBE can use one up), names are; recovery finds the relations by name
    */
   names?: Record<string, [string, string]>;
+  /** sink id -> its changes not yet confirmed written, and its epoch numbering (see src/sink.ts) */
+  sinks?: Record<string, unknown>;
   /** Database.logPosition when taken: the records counted after it continue from here (sinks store it) */
   logPosition?: number;
 }

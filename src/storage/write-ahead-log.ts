@@ -27,7 +27,7 @@ export type LogRecord =
    * message source (NATS) carries the rows themselves (Postgres text, `ops` −1/+1 when it has
    * deletions) and, from JetStream, the stream sequence of its last message (`seq`)
    */
-  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean; lsn?: string; snapshot?: { table: string; at: string }; rows?: (string | null)[][]; ops?: number[]; seq?: number };
+  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean; lsn?: string; snapshot?: { table: string; at: string; upstream?: string }; rows?: (string | null)[][]; ops?: number[]; seq?: number };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -38,16 +38,35 @@ export class QueryFailed extends Error {
   }
 }
 
+/** The login session's CSRF token (login.ts sets it): sent on every POST the cookie authenticates. */
+let csrfToken = "";
+/** Called when the server says the login is gone (expired, logged out elsewhere). */
+let onUnauthorized: () => void = () => {};
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+export function whenUnauthorized(f: () => void): void {
+  onUnauthorized = f;
+}
+
+/** Headers of every API call: the CSRF token, and a marker so a 401 brings no browser password dialog. */
+export function apiHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { "x-requested-with": "sage-studio", ...(csrfToken ? { "x-csrf-token": csrfToken } : {}), ...extra };
+}
+
 /** Runs SQL (one or more statements); resolves with every result, including the error if one failed. */
 export async function query(sql: string): Promise<QueryResponse> {
   let res: Response;
   try {
     res = await fetch("/api/query", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: apiHeaders({ "content-type": "application/json" }),
       credentials: "same-origin",
       body: JSON.stringify({ sql }),
     });
+    if (res.status === 401) onUnauthorized();
   } catch (e) {
     return { results: [], error: { code: "08006", message: `cannot reach the server: ${(e as Error).message}` } };
   }

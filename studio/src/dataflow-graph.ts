@@ -84,12 +84,13 @@ export class DataflowPanel {
     for (const n of graph.nodes) {
       const box = g.node(n.id);
       const rate = this.rate(n, now);
-      const group = svg("g", { class: `node ${n.kind}`, "data-node": n.label, "data-kind": n.kind, transform: `translate(${box.x - NODE_W / 2},${box.y - NODE_H / 2})` });
+      const group = svg("g", { class: `node ${n.kind}${n.queued ? " backpressure" : ""}`, "data-node": n.label, "data-kind": n.kind, "data-queued": String(n.queued ?? 0), transform: `translate(${box.x - NODE_W / 2},${box.y - NODE_H / 2})` });
       const title = svg("title", {}, [n.label, ...n.details].join("\n"));
       group.append(title, svg("rect", { width: NODE_W, height: NODE_H, rx: 6 }), svg("text", { x: 8, y: 18, class: "label" }, short(n.label)));
       // no counter at all (a server without sage_catalog.operators) vs. the first poll
       const stats = [n.rowsOut === null ? "no counters" : rate === null ? "… rows/s" : `${rate.toFixed(0)} rows/s`];
       if (n.stateRows !== null && n.stateRows > 0) stats.push(`state ${n.stateRows}`);
+      if (n.queued) stats.push(`queued ${n.queued}`);
       group.append(svg("text", { x: 8, y: 36, class: "rate", "data-rate": rate === null ? "" : rate.toFixed(1) }, stats.join(" · ")));
       if (n.watermark) group.append(svg("text", { x: 8, y: 51, class: "watermark" }, `wm ${n.watermark}`));
       root.append(group);

@@ -15,6 +15,8 @@ export interface FlowNode {
   rowsOut: number | null;
   stateRows: number | null;
   watermark: string | null;
+  /** rows waiting inside the operator (backpressure) */
+  queued?: number | null;
 }
 
 export interface FlowGraph {
@@ -57,14 +59,15 @@ interface OperatorRow {
   rowsOut: number | null;
   stateRows: number | null;
   watermark: string | null;
+  queued: number | null;
 }
 
 async function operatorRows(view: string): Promise<OperatorRow[] | null> {
   const r = await query(
-    `SELECT operator_id, kind, rows_out, state_rows, watermark FROM sage_catalog.operators WHERE name = '${view.replace(/'/g, "''")}' ORDER BY operator_id`,
+    `SELECT operator_id, kind, rows_out, state_rows, watermark, queued_rows FROM sage_catalog.operators WHERE name = '${view.replace(/'/g, "''")}' ORDER BY operator_id`,
   );
   if (r.error || !r.results[0]) return null;
-  return r.results[0].rows.map((row) => ({ id: Number(row[0]), kind: String(row[1]), rowsOut: toNumber(row[2]), stateRows: toNumber(row[3]), watermark: row[4] === null ? null : String(row[4]) }));
+  return r.results[0].rows.map((row) => ({ id: Number(row[0]), kind: String(row[1]), rowsOut: toNumber(row[2]), stateRows: toNumber(row[3]), watermark: row[4] === null ? null : String(row[4]), queued: toNumber(row[5]) }));
 }
 
 async function sourceRows(): Promise<Map<string, number>> {
@@ -148,7 +151,7 @@ export class DataflowSource {
       const counters = ops ? pairCounters(plan.nodes, ops) : [];
       plan.nodes.forEach((p, i) => {
         const stats = counters[i];
-        nodes.push({ id: `op${i}`, label: p.label, kind: "operator", details: p.details, rowsOut: stats?.rowsOut ?? null, stateRows: stats?.stateRows ?? null, watermark: stats?.watermark ?? null });
+        nodes.push({ id: `op${i}`, label: p.label, kind: "operator", details: p.details, rowsOut: stats?.rowsOut ?? null, stateRows: stats?.stateRows ?? null, watermark: stats?.watermark ?? null, queued: stats?.queued ?? null });
         const parent = plan.parents[i];
         edges.push([`op${i}`, parent < 0 ? "view" : `op${parent}`]);
         if (!plan.parents.includes(i)) leaves.push(`op${i}`);
@@ -157,7 +160,7 @@ export class DataflowSource {
       // the chain is listed root first; data flows from its last operator to its first
       this.chain.forEach((name, i) => {
         const stats = ops?.[i];
-        nodes.push({ id: `op${i}`, label: name, kind: "operator", details: [], rowsOut: stats?.rowsOut ?? null, stateRows: stats?.stateRows ?? null, watermark: stats?.watermark ?? null });
+        nodes.push({ id: `op${i}`, label: name, kind: "operator", details: [], rowsOut: stats?.rowsOut ?? null, stateRows: stats?.stateRows ?? null, watermark: stats?.watermark ?? null, queued: stats?.queued ?? null });
         edges.push([`op${i}`, i === 0 ? "view" : `op${i - 1}`]);
       });
       if (this.chain.length > 0) leaves.push(`op${this.chain.length - 1}`);

@@ -9,6 +9,7 @@ import { DataflowPanel } from "./dataflow-graph.js";
 import { el } from "./dom.js";
 import { SqlEditor } from "./editor.js";
 import { LiveChart } from "./live-chart.js";
+import { Login } from "./login.js";
 import { MonitorPanel } from "./monitor-panel.js";
 import { QueryHistory } from "./query-history.js";
 import { renderResults } from "./results-table.js";
@@ -111,4 +112,8 @@ for (const t of document.querySelectorAll<HTMLElement>("[data-tab]")) {
 }
 
 showTab("sql");
-void refreshCatalog().then(() => document.body.setAttribute("data-ready", "1"));
+const login = new Login($("login") as HTMLFormElement, $("login-status"), $("user"), $("logout"));
+void login
+  .ensure()
+  .then(() => refreshCatalog())
+  .then(() => document.body.setAttribute("data-ready", "1"));

@@ -44,6 +44,8 @@ describe("catalog snapshot", () => {
 
   it("answers concurrent sessions each with their own user", async () => {
     const users = ["sage", "ann", "ben"];
+    // a login must be a role (an unknown user is refused with 28000)
+    await t.db.execute("CREATE ROLE ann LOGIN; CREATE ROLE ben LOGIN");
     const clients = await Promise.all(users.map(client));
     try {
       // the three sessions' catalog queries interleave on the server

@@ -68,9 +68,9 @@ describe("roles", () => {
       expect(await login("alice", "wrong")).toBe("28P01");
       // an md5 rule with a SCRAM-stored password runs SCRAM (as in Postgres)
       expect(await login("md5user", "md5pass")).toBe("ok");
-      // a stored MD5 secret is kept as given, and answers the MD5 challenge
-      await admin.query("ALTER USER md5user WITH PASSWORD 'md57541d4e65fae11bd07f18dc6fe2b02bc'");
-      expect((await admin.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'md5user'")).rows[0].rolpassword).toBe("md57541d4e65fae11bd07f18dc6fe2b02bc");
+      // only SCRAM verifiers are stored: an MD5 hash is refused and the SCRAM secret stays
+      await expect(admin.query("ALTER USER md5user WITH PASSWORD 'md57541d4e65fae11bd07f18dc6fe2b02bc'")).rejects.toMatchObject({ code: "22023" });
+      expect((await admin.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'md5user'")).rows[0].rolpassword).toMatch(/^SCRAM-SHA-256\$/);
       expect(await login("md5user", "md5pass")).toBe("ok");
       expect(await login("md5user", "other")).toBe("28P01");
       expect(await login("auditors", "x")).toBe("28P01");

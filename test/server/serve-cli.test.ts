@@ -83,6 +83,24 @@ describe("sage-sql serve with HTTP, config and logs", () => {
     expect(s.stderr()).toBe("");
   }, 30_000);
 
+  it("system.max_memory is each query's default max_query_memory: 53200, and the server and connection go on", async () => {
+    const path = configFile("system:\n  max_memory: 2MB\nserver:\n  port: 0\n  http_port: 0\n");
+    const s = await serve([], { SAGE_CONFIG: path });
+    const client = new pg.Client({ host: "127.0.0.1", port: s.pgPort, user: "sage", database: "sage" });
+    await client.connect();
+    try {
+      const e = await client.query("SELECT g, count(*) FROM generate_series(1, 300000) g GROUP BY g").then(() => null, (x: { code: string; message: string; detail: string }) => x);
+      expect(e).toMatchObject({ code: "53200", message: "out of memory", detail: expect.stringMatching(/^query needed more than 2\.0 MB/) });
+      expect((await client.query("SELECT count(*) AS n FROM generate_series(1, 300000) g")).rows).toEqual([{ n: "300000" }]);
+      // a session may allow itself more
+      await client.query("SET max_query_memory = '256MB'");
+      expect((await client.query("SELECT count(*) AS n FROM (SELECT g, count(*) FROM generate_series(1, 300000) g GROUP BY g) x")).rows).toEqual([{ n: "300000" }]);
+    } finally {
+      await client.end();
+    }
+    expect(s.proc.exitCode).toBeNull();
+  }, 30_000);
+
   it("refuses a bad config file naming the key and line", async () => {
     const path = configFile("server:\n  port: 0\n  http_prot: 5\n");
     const r = await cli(["serve", "--memory"], { SAGE_CONFIG: path });

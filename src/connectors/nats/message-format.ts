@@ -4,6 +4,8 @@
 // Postgres text through our own input/output functions, so a message parses as INSERT would.
 
 import { SqlError, SqlState, formatValue, parseValue, type DataType } from "../../types/index.js";
+// JSON decoding is shared with the webhook connector
+import { badJson as badMessage, jsonRows, objectRow, parseJson } from "../json-rows.js";
 
 export const NATS_SOURCE_FORMATS = ["json", "csv", "plain", "debezium_json"] as const;
 export const NATS_SINK_FORMATS = ["json", "debezium_json", "upsert"] as const;
@@ -30,29 +32,6 @@ export function readMessageFormat<T extends string>(given: string | undefined, a
     });
   }
   return f;
-}
-
-function badMessage(why: string): SqlError {
-  return new SqlError(SqlState.BadCopyFileFormat, why);
-}
-
-/** A JSON value into a column's type (strings through the type's input function). */
-function jsonValue(col: MessageColumn, v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  const text = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
-  return parseValue(col.type, text);
-}
-
-/** A JSON object's fields by column name (exact, then case-insensitive); a missing field is NULL. */
-function objectRow(columns: readonly MessageColumn[], obj: unknown): unknown[] {
-  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw badMessage("a JSON message must be an object");
-  const rec = obj as Record<string, unknown>;
-  let lower: Map<string, unknown> | null = null;
-  return columns.map((c) => {
-    if (c.name in rec) return jsonValue(c, rec[c.name]);
-    lower ??= new Map(Object.entries(rec).map(([k, v]) => [k.toLowerCase(), v]));
-    return jsonValue(c, lower.get(c.name.toLowerCase()));
-  });
 }
 
 /** One CSV record (RFC 4180 quoting); an unquoted empty field is NULL, as COPY's CSV. */
@@ -90,21 +69,12 @@ function csvFields(line: string): (string | null)[] {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badMessage(`malformed JSON: ${(e as Error).message}`);
-  }
-}
-
 /** Decodes one message; a message that does not fit throws a SqlError saying why. */
 export function decodeMessage(format: NatsSourceFormat, columns: readonly MessageColumn[], payload: string): DecodedMessage {
   switch (format) {
     case "json": {
-      const v = parseJson(payload);
       // a message may carry one object or an array of them
-      const rows = Array.isArray(v) ? v.map((o) => objectRow(columns, o)) : [objectRow(columns, v)];
+      const rows = jsonRows(columns, payload);
       return { rows, ops: rows.map(() => 1) };
     }
     case "csv": {

@@ -5,11 +5,12 @@
 // Every message carries the id <sink>:<definition hash>:<epoch>:<row> (Nats-Msg-Id; the definition
 // includes a comment naming the sink's instance), where epoch counts the sink's input epochs since
 // its creation. The writer is exactly-once in the runtime's sense: recovery replays the log and
-// hands it the same epochs again, numbered the same; before its first publish it reads the ids of
-// the subject's recent messages and skips what is there (see skipPublished); JetStream's duplicate
-// window drops any other repeat. A replay therefore publishes nothing twice and skips nothing.
-// (Because the numbering starts at the sink's creation, the sink needs the whole log: it blocks
-// checkpoints while it exists.) The stream is created for the subject when it does not exist.
+// hands it the same epochs again, numbered the same (a checkpoint stores the count and the epochs
+// not yet confirmed published, with their numbers: src/sink.ts); before its first publish it reads
+// the ids of the subject's recent messages and skips what is there (see skipPublished), which does
+// not depend on JetStream's duplicate window; the window drops any other repeat. A replay
+// therefore publishes nothing twice and skips nothing. The stream is created for the subject when
+// it does not exist.
 
 import { createHash } from "node:crypto";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
@@ -39,8 +40,6 @@ export class NatsSinkWriter implements SinkWriter {
   private js: JetStreamClient | null = null;
   /** the ids already on the subject have been read (once per process, before the first publish) */
   private resumed = false;
-  /** epochs numbered so far (since the sink's creation, replayed ones included) */
-  private epoch = 0;
   /** the batch being written: its messages (numbered once) and how many are published */
   private current: { id: number; messages: Outgoing[]; sent: number } | null = null;
 
@@ -73,11 +72,10 @@ export class NatsSinkWriter implements SinkWriter {
     this.current = null;
   }
 
-  /** The batch's changes as messages, each epoch numbered after the last one. */
+  /** The batch's changes as messages, each with its epoch's number (the runtime numbers them; checkpoints keep it). */
   private number(batch: SinkBatch): Outgoing[] {
     const out: Outgoing[] = [];
-    for (const chunk of batch.epochs(0)) {
-      const epoch = ++this.epoch;
+    for (const { seq: epoch, chunk } of batch.numbered()) {
       for (let i = 0; i < chunk.length; i++) {
         const { data, deleted } = encodeChange(this.format, this.columns, chunk.row(i), chunk.op(i));
         out.push({ id: `${this.idPrefix}${epoch}:${i}`, data, deleted });

@@ -31,8 +31,9 @@ export class ReplicationStream {
     private readonly onEnd: (error: Error | null) => void,
   ) {}
 
-  async start(fromLsn: bigint): Promise<void> {
-    this.acked = fromLsn;
+  /** Streams transactions after `fromLsn`; `confirmed` (at most fromLsn) is what status updates report until acknowledge() says more. */
+  async start(fromLsn: bigint, confirmed = fromLsn): Promise<void> {
+    this.acked = confirmed;
     const client = await connectPg(this.target, { replication: "database", types: RAW_TEXT_TYPES, application_name: `sage-sql cdc ${this.slot}` } as Partial<pg.ClientConfig>);
     this.client = client;
     const con = (client as unknown as { connection: { on(e: string, f: (m: { chunk: Buffer }) => void): void; sendCopyFromChunk(b: Buffer): void } }).connection;

@@ -211,6 +211,11 @@ export class AsyncAiMap implements AsyncOperator {
     }
   }
 
+  /** Rows waiting for model answers: this operator's backpressure (OperatorStats.queuedRows). */
+  get queuedRows(): number {
+    return this.pendingRows;
+  }
+
   /** Distinct input rows whose answers are kept for their deletes. */
   get stateRows(): number {
     return this.emitted.size;

@@ -11,6 +11,8 @@ export class Collect implements Operator {
   readonly name = "Collect";
   private chunks: Chunk[] = [];
   private anyDelete = false;
+  /** rows received so far (max_query_memory counts them) */
+  rows = 0;
   done = false;
 
   constructor(
@@ -24,6 +26,7 @@ export class Collect implements Operator {
       if (msg.chunk.length === 0) return;
       if (msg.chunk.ops !== null && msg.chunk.ops.some((o) => o !== 1)) this.anyDelete = true;
       this.chunks.push(msg.chunk);
+      this.rows += msg.chunk.length;
     } else if (msg.kind === "barrier" && msg.final) {
       this.done = true;
     }

@@ -23,6 +23,11 @@ export class DistinctOn implements Operator {
     this.keys = node.keys.map(compileExpr);
   }
 
+  /** distinct keys seen (EXPLAIN ANALYZE, max_query_memory) */
+  get stateRows(): number {
+    return this.seen.size;
+  }
+
   push(_port: number, msg: Message): void {
     if (msg.kind !== "chunk") {
       if (msg.kind === "barrier") this.emit(msg);

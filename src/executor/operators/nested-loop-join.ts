@@ -18,6 +18,11 @@ export class NestedLoopJoin implements Operator {
     this.join = new HashJoin({ ...node, leftKeys: [], rightKeys: [] }, env, emit);
   }
 
+  /** both sides' rows held (EXPLAIN ANALYZE, max_query_memory) */
+  get stateRows(): number {
+    return this.join.stateRows;
+  }
+
   push(port: number, msg: Message): void {
     this.join.push(port, msg);
   }

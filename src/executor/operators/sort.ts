@@ -46,6 +46,11 @@ export class Sort implements Operator {
     }
   }
 
+  /** rows buffered until the final barrier (EXPLAIN ANALYZE, max_query_memory) */
+  get stateRows(): number {
+    return this.buffered;
+  }
+
   /** All buffered rows, in order (at most topN). */
   private sorted(): { all: Chunk; order: Int32Array } {
     const all = consolidate(concatChunks(this.node.types, this.chunks));

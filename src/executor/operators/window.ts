@@ -54,6 +54,13 @@ export class Window implements Operator {
     });
   }
 
+  /** rows buffered until the final barrier (EXPLAIN ANALYZE, max_query_memory) */
+  get stateRows(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
   push(_port: number, msg: Message): void {
     if (msg.kind === "chunk") {
       if (msg.chunk.length > 0) this.chunks.push(msg.chunk);

@@ -131,7 +131,22 @@ export function defineAlterDropRules($: SqlParser): void {
           GATE: isRole,
           ALT: (): A.AlterAction => {
             $.c(0, K.RESET);
-            return { kind: "set_config", name: $.s(13, $.ident), value: null };
+            // RESET ALL clears every per-role setting; a dotted name is a custom one (ai.max_tokens_per_day)
+            const name = $.alt(4, [
+              { ALT: () => { $.c(0, K.ALL); return "all"; } },
+              {
+                ALT: () => {
+                  let n = $.s(13, $.ident);
+                  $.rep(1, () => {
+                    $.c(1, Dot);
+                    const part = $.s(14, $.colLabel);
+                    n = `${n}.${part}`;
+                  });
+                  return n;
+                },
+              },
+            ]);
+            return { kind: "set_config", name, value: null };
           },
         },
         {

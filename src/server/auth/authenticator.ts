@@ -44,7 +44,7 @@ function passwordFailed(user: string): AuthFailure {
 
 export async function authenticate(channel: AuthChannel, method: AuthMethod, user: string, users: UserStore, mockSecret: Buffer): Promise<void> {
   const entry = users.get(user);
-  switch (method) {
+  switch (effectiveMethod(method, entry)) {
     case "trust":
       break;
     case "reject":
@@ -74,6 +74,14 @@ export async function authenticate(channel: AuthChannel, method: AuthMethod, use
       break;
   }
   channel.send(authenticationOk());
+}
+
+/**
+ * The method a rule's method comes to for a user: `trust` serves only users without a password
+ * (a user that has one must give it, from loopback too), so for them it becomes SCRAM-SHA-256.
+ */
+export function effectiveMethod(method: AuthMethod, entry: UserEntry | undefined): AuthMethod {
+  return method === "trust" && entry !== undefined ? "scram-sha-256" : method;
 }
 
 /** Whether a cleartext `password` is `user`'s (its SCRAM verifier or MD5 hash); also HTTP Basic's check. */

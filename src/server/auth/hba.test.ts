@@ -34,6 +34,17 @@ describe("HBA rules", () => {
     expect(matchHbaRule([{ host: "all", user: "all", method: "trust", database: "other" }], { address: "::1", user: "x", database: "d" })).toBeUndefined();
   });
 
+  it("matches ssl rules only to TLS connections (hostssl) or only to plain ones (hostnossl)", () => {
+    const rules: HbaRule[] = [
+      { host: "all", user: "all", method: "scram-sha-256", ssl: true },
+      { host: "local", user: "all", method: "trust", ssl: false },
+    ];
+    expect(matchHbaRule(rules, { address: "10.0.0.1", user: "u", database: "d", ssl: true })?.method).toBe("scram-sha-256");
+    expect(matchHbaRule(rules, { address: "10.0.0.1", user: "u", database: "d", ssl: false })).toBeUndefined();
+    expect(matchHbaRule(rules, { address: "10.0.0.1", user: "u", database: "d" })).toBeUndefined();
+    expect(matchHbaRule(rules, { address: "127.0.0.1", user: "u", database: "d" })?.method).toBe("trust");
+  });
+
   it("validates rules", () => {
     expect(() => validateHbaRules([{ host: "10.0.0.0/99", user: "all", method: "trust" }])).toThrow();
     expect(() => validateHbaRules([{ host: "all", user: "all", method: "kerberos" as never }])).toThrow();

@@ -13,6 +13,8 @@ export interface HbaRule {
   method: AuthMethod;
   /** a database name or 'all' (default 'all') */
   database?: string;
+  /** true: the rule matches only TLS connections (Postgres's `hostssl`); false: only plain ones (`hostnossl`) */
+  ssl?: boolean;
 }
 
 /** Loopback connections are trusted; everything else must use SCRAM-SHA-256 with a configured user. */
@@ -95,8 +97,9 @@ export function isLoopback(address: string): boolean {
 }
 
 /** The first matching rule, or undefined (the connection is refused). */
-export function matchHbaRule(rules: readonly HbaRule[], conn: { address: string; user: string; database: string }): HbaRule | undefined {
+export function matchHbaRule(rules: readonly HbaRule[], conn: { address: string; user: string; database: string; ssl?: boolean }): HbaRule | undefined {
   return rules.find((r) => {
+    if (r.ssl !== undefined && r.ssl !== (conn.ssl ?? false)) return false;
     if (r.user !== "all" && r.user !== conn.user) return false;
     if (r.database !== undefined && r.database !== "all" && r.database !== conn.database) return false;
     if (r.host === "all") return true;

@@ -3,13 +3,12 @@
 // server come first; then the engine's roles (`CREATE USER ... PASSWORD`), found through
 // `lookupRole` and read from their stored secret.
 
-import { md5PasswordHash } from "./md5.js";
 import { parseScramVerifier, scramVerifierFromPassword, type ScramVerifier } from "./scram.js";
 
 export interface UserConfig {
   name: string;
   /**
-   * a cleartext password (both secrets are derived from it), or a stored secret:
+   * a cleartext password (its SCRAM-SHA-256 verifier is derived and kept), or a stored secret:
    * `SCRAM-SHA-256$iter:salt$StoredKey:ServerKey` or `md5<32 hex>`
    */
   password: string;
@@ -57,14 +56,22 @@ export class UserStore {
     const configured = this.users.get(name);
     if (configured) return configured;
     const role = this.lookupRole(name);
-    // a role that cannot log in, or has no password, has no secret to check a password against
-    if (!role || !role.login || role.passwordSecret === null) return undefined;
+    // a role without a password has no secret to check a password against (one without LOGIN is
+    // still checked, and refused after: canLogin)
+    if (!role || role.passwordSecret === null) return undefined;
     const key = `${role.name}\0${role.passwordSecret}\0${role.superuser}`;
     const cached = this.fromRoles.get(name);
     if (cached?.key === key) return cached.entry;
     const entry = entryFor({ name: role.name, password: role.passwordSecret, superuser: role.superuser });
     this.fromRoles.set(name, { key, entry });
     return entry;
+  }
+
+  /** false for a catalog role without LOGIN (a group role): it may not log in, by any method, trust included */
+  canLogin(name: string): boolean {
+    if (this.users.has(name)) return true;
+    const role = this.lookupRole(name);
+    return role === undefined || role.login;
   }
 
   delete(name: string): void {
@@ -86,8 +93,8 @@ function entryFor(config: UserConfig): UserEntry {
   } else if (/^md5[0-9a-f]{32}$/.test(password)) {
     md5 = password;
   } else {
+    // a cleartext password is kept only as its SCRAM verifier (an md5 rule then runs SCRAM, as Postgres does)
     scram = scramVerifierFromPassword(password);
-    md5 = md5PasswordHash(name, password);
   }
   return { name, scram, md5, superuser: config.superuser ?? true };
 }

@@ -6,7 +6,7 @@
 // line and column, hint.
 
 import { SqlError, SqlState, formatValue, toSqlError, typeName, type DataType, type StatementResult } from "../../types/index.js";
-import type { EngineDatabase } from "../engine.js";
+import type { EngineDatabase, EngineSession } from "../engine.js";
 
 export interface QueryRequest {
   sql: string;
@@ -37,15 +37,34 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
   return { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
 }
 
-/** Runs the request as `user`; returns the JSON response body and its HTTP status. */
-export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest): Promise<{ status: number; body: unknown }> {
-  const session = db.connect({ user, applicationName: "sage-http" });
+/**
+ * Opens a session for an HTTP request as `user`: a login, as pgwire's (the role must exist and may
+ * log in, under its CONNECTION LIMIT; `superuser` is given for a configured user). A refusal comes
+ * back as its HTTP status: no such role / no LOGIN is 403, over the CONNECTION LIMIT 429.
+ */
+export function connectRequest(db: EngineDatabase, user: string, applicationName: string, superuser?: boolean, clientAddress?: string): EngineSession | { refused: { status: number; error: ReturnType<typeof errorJson> } } {
+  try {
+    return db.connect({ user, applicationName, login: true, superuser, ...(clientAddress ? { clientAddress } : {}) });
+  } catch (e) {
+    const err = toSqlError(e);
+    const status = err.code === SqlState.InvalidAuthorizationSpecification ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
+    return { refused: { status, error: errorJson(err) } };
+  }
+}
+
+/**
+ * Runs the request as `user` (a login, as pgwire's: the role must exist and may log in;
+ * `superuser` is given for a configured user); returns the JSON response body and its HTTP status.
+ */
+export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean, clientAddress?: string): Promise<{ status: number; body: unknown }> {
+  const session = connectRequest(db, user, "sage-http", superuser, clientAddress);
+  if ("refused" in session) return { status: session.refused.status, body: { results: [], error: session.refused.error } };
   const results: unknown[] = [];
   try {
     for await (const r of session.run(req.sql, req.params)) {
       if (r.subscription) {
         r.subscription.cancel();
-        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use pgwire (psql) instead of /api/query");
+        throw new SqlError(SqlState.FeatureNotSupported, "SUBSCRIBE needs a connection that stays open: use GET /api/subscribe (Server-Sent Events) or pgwire instead of /api/query");
       }
       results.push(resultJson(r));
     }
@@ -79,7 +98,7 @@ function resultJson(r: StatementResult) {
 }
 
 
-function valueJson(type: DataType, v: unknown): unknown {
+export function valueJson(type: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (type.id) {
     case "boolean":

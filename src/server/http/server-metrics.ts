@@ -1,11 +1,12 @@
 // The Prometheus registry of a server (prom-client): pgwire and HTTP query latency and errors,
-// sessions, barrier latency, and the engine's figures (operators, sources, late rows, views,
+// webhook requests by status, sessions, barrier latency, and the engine's figures (operators, sources, late rows, views,
 // models) read from the database only when /metrics is scraped. The hot path pays one histogram
 // observation per statement and per barrier; operator counters are the graph's own
 // (OperatorStats), copied here at scrape time.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { EngineDatabase, EngineMetrics } from "../engine.js";
+import { observeCheckpoints } from "./checkpoint-metrics.js";
 
 export type QueryProtocol = "pgwire" | "http";
 
@@ -14,7 +15,9 @@ export class ServerMetrics {
   private readonly queryLatency: Histogram<"protocol">;
   private readonly queryErrors: Counter<"protocol">;
   private readonly barrierLatency: Histogram;
+  private readonly webhookRequests: Counter<"table" | "status">;
   private readonly stopBarriers: () => void;
+  private readonly stopCheckpoints: () => void;
   /** the engine's snapshot for the scrape in progress (taken once, read by every collector) */
   private snapshot: EngineMetrics | null = null;
 
@@ -38,7 +41,9 @@ export class ServerMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [r],
     });
+    this.webhookRequests = new Counter({ name: "sage_webhook_requests_total", help: "POST /webhook/... requests, by webhook table and HTTP status", labelNames: ["table", "status"], registers: [r] });
     this.stopBarriers = db.onBarrier ? db.onBarrier((ms) => this.barrierLatency.observe(ms / 1000)) : () => {};
+    this.stopCheckpoints = observeCheckpoints(db, r);
     new Gauge({
       name: "sage_pgwire_connections",
       help: "Postgres wire-protocol sessions open now",
@@ -55,6 +60,7 @@ export class ServerMetrics {
     opValue("sage_operator_rows_out_total", "Rows out of each operator of each running dataflow", "counter", (o) => o.rowsOut);
     opValue("sage_operator_seconds_total", "Time spent inside each operator (not downstream of it)", "counter", (o) => o.seconds);
     opValue("sage_operator_state_rows", "Rows each stateful operator holds", "gauge", (o) => o.stateRows);
+    opValue("sage_operator_queued_rows", "Rows waiting inside each operator (an async model call's backlog): backpressure", "gauge", (o) => o.queuedRows ?? 0);
     opValue("sage_operator_state_bytes", "Estimated bytes of each stateful operator's state (rows x width)", "gauge", (o) => o.stateBytes);
     this.engineMetric("sage_source_rows_total", "Rows produced by each connector-fed stream", "counter", ["stream", "connector"], () =>
       engine().sources.map((s) => ({ labels: { stream: s.stream, connector: s.connector }, value: s.rowsProduced })),
@@ -105,6 +111,11 @@ export class ServerMetrics {
     if (!ok) this.queryErrors.inc({ protocol });
   }
 
+  /** Counts one webhook request ("(none)" for a path that names no webhook table). */
+  webhookDone(table: string, status: number): void {
+    this.webhookRequests.inc({ table, status: String(status) });
+  }
+
   /** The exposition text for a scrape. */
   async scrape(): Promise<string> {
     this.snapshot = null;
@@ -121,6 +132,7 @@ export class ServerMetrics {
 
   close(): void {
     this.stopBarriers();
+    this.stopCheckpoints();
     this.registry.clear();
   }
 }

@@ -86,7 +86,7 @@ export class CatalogSnapshot {
       this.scratch = null;
       throw e;
     }
-    const session = db.connect({ user: ctx.roles[0], database: ctx.database });
+    const session = db.connect({ user: ctx.roles[0], database: ctx.database, superuser: true }); // a scratch database that knows no roles
     try {
       for (const rel of relations) {
         const rows = rel.rows(ctx);

@@ -41,7 +41,8 @@ export function createCatalogEmulation(db: EngineDatabase, roles: () => string[]
       roleAttributes: (name) => {
         const r = catalogRoles.get(name);
         if (!r) return { superuser: true, login: true, createdb: true, createrole: true, passwordSecret: null };
-        return { superuser: r.superuser, login: r.login, createdb: r.createdb, createrole: r.createrole, passwordSecret: r.passwordSecret };
+        const config = r.settings ? Object.entries(r.settings).map(([k, v]) => `${k}=${v}`) : undefined;
+        return { superuser: r.superuser, login: r.login, createdb: r.createdb, createrole: r.createrole, passwordSecret: r.passwordSecret, connectionLimit: r.connectionLimit, config };
       },
       database: session.options.database ?? user,
       roleOid: (name) => oids.role(name, user),

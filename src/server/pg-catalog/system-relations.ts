@@ -23,6 +23,10 @@ export interface RoleAttributes {
   createrole: boolean;
   /** the stored SCRAM / MD5 secret (pg_authid.rolpassword) */
   passwordSecret: string | null;
+  /** CONNECTION LIMIT (-1: none) */
+  connectionLimit?: number;
+  /** ALTER ROLE ... SET values, as `name=value` (rolconfig, pg_db_role_setting.setconfig) */
+  config?: string[];
 }
 
 export interface CatalogContext {
@@ -157,7 +161,18 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     rows: (ctx) =>
       ctx.roles.map((name) => {
         const r = ctx.roleAttributes(name);
-        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, -1, "********", null, r.superuser, null];
+        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, r.connectionLimit ?? -1, "********", null, r.superuser, r.config ?? null];
+      }),
+  },
+  {
+    schema: "pg_catalog",
+    name: "pg_db_role_setting",
+    // per-role settings (ALTER ROLE ... SET); setdatabase 0: every database (IN DATABASE is not offered)
+    columns: cols("setdatabase:i setrole:i setconfig:ta"),
+    rows: (ctx) =>
+      ctx.roles.flatMap((name) => {
+        const config = ctx.roleAttributes(name).config;
+        return config ? [[0, ctx.roleOid(name), config]] : [];
       }),
   },
   {
@@ -167,7 +182,9 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     rows: (ctx) =>
       ctx.roles.map((name) => {
         const r = ctx.roleAttributes(name);
-        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, r.superuser, -1, r.passwordSecret, null];
+        // (Postgres lets only superusers read pg_authid; here others see it with the verifier masked)
+        const secret = r.passwordSecret === null ? null : ctx.roleAttributes(ctx.session.user).superuser ? r.passwordSecret : "********";
+        return [ctx.roleOid(name), name, r.superuser, true, r.createrole, r.createdb, r.login, false, r.superuser, r.connectionLimit ?? -1, secret, null];
       }),
   },
   {
