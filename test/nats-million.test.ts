@@ -38,12 +38,11 @@ afterAll(async () => {
 async function publishAll(url: string): Promise<void> {
   const nc = await connect({ servers: url });
   try {
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: STREAM, subjects: [SUBJECT] });
     for (let i = 0; i < TOTAL; i += 10_000) {
       for (let j = i; j < Math.min(TOTAL, i + 10_000); j++) nc.publish(SUBJECT, JSON.stringify(message(j)));
       await nc.flush();
     }
+    const jsm = await jetstreamManager(nc);
     const until = Date.now() + 30_000;
     let stored = 0;
     while (Date.now() < until && (stored = (await jsm.streams.info(STREAM)).state.messages) < TOTAL) await new Promise((r) => setTimeout(r, 50));
@@ -54,7 +53,7 @@ async function publishAll(url: string): Promise<void> {
 }
 
 function spawnServer(dir: string): { proc: ChildProcess; port: Promise<number>; exited: Promise<void> } {
-  const proc = spawn(process.execPath, [CLI, "serve", "--port", "0", "--no-http", "--data-dir", dir, "--checkpoint-interval", "500"], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [CLI, "serve", "--port", "0", "--no-http", "--data-dir", dir, "--checkpoint-interval", "1000"], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
@@ -86,8 +85,12 @@ async function produced(c: pg.Client): Promise<number> {
 describe("JetStream source, 1M messages", () => {
   it("ends exact (count, distinct, sums, grouped sums) across two kill -9 while ingesting", async () => {
     const t0 = Date.now();
-    await publishAll(nats.url);
-    const publishSeconds = (Date.now() - t0) / 1000;
+    const admin = await connect({ servers: nats.url });
+    await (await jetstreamManager(admin)).streams.add({ name: STREAM, subjects: [SUBJECT] });
+    await admin.close();
+    // published once sage-sql reads the stream: a view sees only rows that arrive after it exists
+    let publishing: Promise<void> | null = null;
+    let publishSeconds = 0;
 
     // the figures the views must show, from what was published
     let sum = 0;
@@ -103,16 +106,22 @@ describe("JetStream source, 1M messages", () => {
 
     const dir = mkdtempSync(join(tmpdir(), "sage-nats-million-"));
     const kills: number[] = [];
+    const phases: string[] = [];
     try {
       // run 1 creates the stream and views; runs 1 and 2 are killed mid-ingest; run 3 finishes
       for (let run = 0; run < 3; run++) {
         const s = spawnServer(dir);
+        const tStart = Date.now();
         try {
           const c = await client(await s.port);
+          phases.push(`run ${run}: listening after ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
           if (run === 0) {
             await c.query(`CREATE STREAM ev (id BIGINT, k INT, v BIGINT) WITH (connector = 'nats', servers = '${nats.url}', subject = '${SUBJECT}', stream = '${STREAM}') FORMAT JSON`);
             await c.query("CREATE MATERIALIZED VIEW totals AS SELECT count(*) AS n, count(DISTINCT id) AS d, sum(v) AS s FROM ev");
             await c.query("CREATE MATERIALIZED VIEW per_k AS SELECT k, count(*) AS n, sum(v) AS s FROM ev GROUP BY k");
+            const p0 = Date.now();
+            publishing = publishAll(nats.url).then(() => void (publishSeconds = (Date.now() - p0) / 1000));
+            publishing.catch(() => {});
           }
           if (run < 2) {
             // kill it mid-ingest: once it has read a further ~third of the messages since it started
@@ -124,6 +133,7 @@ describe("JetStream source, 1M messages", () => {
             expect(n).toBeLessThan(TOTAL); // still ingesting when killed
             expect(n).toBeGreaterThan(start);
             kills.push(n);
+            phases.push(`run ${run}: read ${n - start} rows in ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
             s.proc.kill("SIGKILL");
             await s.exited;
             continue;
@@ -132,6 +142,7 @@ describe("JetStream source, 1M messages", () => {
           const until = Date.now() + 180_000;
           let n = 0;
           while ((n = Number((await c.query("SELECT n FROM totals")).rows[0]?.n ?? 0)) < TOTAL && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+          phases.push(`run ${run}: all counted after ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
           await new Promise((r) => setTimeout(r, 300)); // anything still arriving would be a duplicate
           const t = (await c.query("SELECT n::text, d::text, s::text FROM totals")).rows[0];
           expect(t).toEqual({ n: String(TOTAL), d: String(TOTAL), s: String(sum) });
@@ -149,9 +160,10 @@ describe("JetStream source, 1M messages", () => {
           }
         }
       }
+      await publishing;
       expect(kills.length).toBe(2);
       expect(kills[0]).toBeLessThan(kills[1]);
-      process.stderr.write(`nats-million: published ${TOTAL} in ${publishSeconds.toFixed(1)} s; killed at ${kills.join(", ")} rows; total ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`nats-million: published ${TOTAL} in ${publishSeconds.toFixed(1)} s; killed at ${kills.join(", ")} rows; total ${((Date.now() - t0) / 1000).toFixed(1)} s; ${phases.join("; ")}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
