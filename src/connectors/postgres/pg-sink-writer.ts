@@ -3,15 +3,17 @@
 // progress table. After a crash the log replays, the same changes are made again, and the writer
 // skips those at or before the committed position: each change reaches Postgres exactly once.
 //
-// type = 'upsert': deletions are DELETEs by primary key, insertions INSERT ... ON CONFLICT DO UPDATE
-// (an update is a deletion and an insertion of the same key: the upsert alone). type = 'append-only'
-// INSERTs rows (the runtime refuses deletions before they get here). A missing target table is
+// type = 'upsert': deletions are DELETEs by primary key, insertions are COPYed into a staging table
+// and applied by one INSERT ... SELECT ... ON CONFLICT DO UPDATE (an update is a deletion and an
+// insertion of the same key: the upsert alone). type = 'append-only' COPYs rows straight into the
+// table (the runtime refuses deletions before they get here). A missing target table is
 // created with the relation's columns (and the primary key for upsert).
 
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { SqlError, SqlState, formatValue, typeName, type Chunk, type DataType } from "../../types/index.js";
 import type { SinkBatch, SinkWriter } from "../sink-writer.js";
+import { copyRows } from "./pg-copy-rows.js";
 import { connectPg, pgError, pgRetryable, quotePgIdent, quotePgName, type PgTarget } from "./pg-connection.js";
 
 export interface PgSinkConfig {
@@ -185,16 +187,17 @@ export class PgSinkWriter implements SinkWriter {
   private async insertRows(client: pg.Client, rows: (string | null)[][]): Promise<void> {
     if (rows.length === 0) return;
     const names = this.names.map(quotePgIdent);
-    const per = Math.max(1, Math.floor(MAX_PARAMS / names.length));
-    const conflict = this.config.upsert
-      ? ` ON CONFLICT (${this.config.key.map((k) => names[k]).join(", ")}) DO ${names.length > this.config.key.length ? `UPDATE SET ${names.filter((_, i) => !this.config.key.includes(i)).map((n) => `${n} = EXCLUDED.${n}`).join(", ")}` : "NOTHING"}`
-      : "";
-    for (let s = 0; s < rows.length; s += per) {
-      const part = rows.slice(s, s + per);
-      const params: (string | null)[] = [];
-      const tuples = part.map((r) => `(${r.map((v, j) => (params.push(v), `$${params.length}::${this.targetTypes![j]}`)).join(", ")})`);
-      await client.query(`INSERT INTO ${quotePgName(this.config.table)} (${names.join(", ")}) VALUES ${tuples.join(", ")}${conflict}`, params);
-    }
+    const table = quotePgName(this.config.table);
+    // COPY, in the batch's transaction (with its progress row), so still exactly-once. Append-only
+    // copies straight into the target; upsert copies into a staging table dropped at COMMIT, then
+    // one INSERT ... SELECT ... ON CONFLICT applies it (COPY itself cannot resolve conflicts)
+    if (!this.config.upsert) return copyRows(client, table, names, rows);
+    await client.query(`CREATE TEMP TABLE sage_sink_stage (LIKE ${table}) ON COMMIT DROP`);
+    await copyRows(client, "sage_sink_stage", names, rows);
+    const key = this.config.key.map((k) => names[k]).join(", ");
+    const rest = names.filter((_, i) => !this.config.key.includes(i));
+    const action = rest.length > 0 ? `UPDATE SET ${rest.map((n) => `${n} = EXCLUDED.${n}`).join(", ")}` : "NOTHING";
+    await client.query(`INSERT INTO ${table} (${names.join(", ")}) SELECT ${names.join(", ")} FROM sage_sink_stage ON CONFLICT (${key}) DO ${action}`);
   }
 
   retryable(error: unknown): boolean {
