@@ -130,7 +130,7 @@ describe("EXPLAIN (LOGICAL) and (PHYSICAL)", () => {
     expect(err).toBeInstanceOf(SqlError);
     expect(err).toMatchObject({ code: "42601", message: 'unrecognized EXPLAIN option "bogus"', position: sql.indexOf("bogus") + 1 });
     expect(await planLines(db, "EXPLAIN (COSTS false, VERBOSE, FORMAT TEXT, BUFFERS off, TIMING, SUMMARY) SELECT 1")).toEqual(await planLines(db, "EXPLAIN SELECT 1"));
-    expect(await db.execute("EXPLAIN (FORMAT csv) SELECT 1").catch((e: unknown) => e)).toMatchObject({ code: "22023", message: 'unrecognized value for EXPLAIN option "format": "csv"' });
+    expect(await db.execute("EXPLAIN (FORMAT csv) SELECT 1").catch((e: unknown) => e)).toMatchObject({ code: "22023", message: 'unrecognized value for EXPLAIN option "format": "csv"', position: 10 });
     expect(await db.execute("EXPLAIN (ANALYZE, LOGICAL) SELECT 1").catch((e: unknown) => e)).toMatchObject({ code: "0A000" });
     await db.close();
   });

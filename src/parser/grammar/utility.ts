@@ -14,10 +14,10 @@ import { SqlError, SqlState } from "../../types/index.js";
 const POSTGRES_EXPLAIN_OPTIONS = new Set(["costs", "settings", "generic_plan", "buffers", "wal", "timing", "summary", "memory", "serialize"]);
 
 /** FORMAT's value, checked against Postgres's list (22023 otherwise, as Postgres says). */
-function explainFormat(value: string | undefined): string {
+function explainFormat(value: string | undefined, position: number): string {
   const f = (value ?? "text").toLowerCase();
   if (!["text", "json", "xml", "yaml"].includes(f)) {
-    throw new SqlError(SqlState.InvalidParameterValue, `unrecognized value for EXPLAIN option "format": "${value ?? ""}"`);
+    throw new SqlError(SqlState.InvalidParameterValue, `unrecognized value for EXPLAIN option "format": "${value ?? ""}"`, { position });
   }
   return f;
 }
@@ -232,7 +232,7 @@ export function defineUtilityRules($: SqlParser): void {
             const on = value === undefined || !/^(false|off|0)$/.test(value);
             if (key === "analyze" || key === "analyse") analyze = on;
             else if (key === "verbose") verbose = on;
-            else if (key === "format") format = explainFormat(value);
+            else if (key === "format") format = explainFormat(value, keyToken.pos);
             else if (key === "logical" || key === "physical") plan = on === (key === "logical") ? "logical" : "physical";
             else if (!POSTGRES_EXPLAIN_OPTIONS.has(key)) {
               throw new SqlError(SqlState.SyntaxError, `unrecognized EXPLAIN option "${key}"`, { position: keyToken.pos });
