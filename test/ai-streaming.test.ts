@@ -89,14 +89,14 @@ describe("remote models in continuous views", () => {
     expect(llm[3]).toBeCloseTo((Number(llm[1]) * 0.5 + Number(llm[2]) * 2) / 1000, 12);
     expect(Number(byModel.get("emb")![1])).toBeGreaterThan(0); // the embedding model used tokens but has no price
     expect(byModel.get("emb")![3]).toBeNull();
-    // a new price applies from then on; what was spent stays
-    await db.execute(`CREATE OR REPLACE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test', price_per_1k_input_tokens = 10)`);
+    // a new price (all else unchanged) applies from then on; what was spent stays
+    await db.execute(`CREATE OR REPLACE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test', max_retries = 2, price_per_1k_input_tokens = 10)`);
     await db.execute("SELECT GENERATE('five six seven eight', 'llm')");
     const [after] = await db.execute("SELECT prompt_tokens, completion_tokens, spend FROM sage_catalog.model_usage WHERE model = 'llm'");
     const [p2, c2, s2] = after.rows[0].map(Number);
     expect(p2).toBeGreaterThan(Number(llm[1]));
     expect(s2).toBeCloseTo((llm[3] as number) + ((p2 - Number(llm[1])) * 10) / 1000, 12);
-    expect(c2).toBeGreaterThan(Number(llm[2])); // completion tokens now cost nothing: the spend above holds only if they were not priced
+    expect(c2).toBeGreaterThan(Number(llm[2])); // and completion tokens, now unpriced, added nothing
     for (const bad of ["-1", "'lots'", "''"]) {
       await expect(db.execute(`CREATE MODEL p WITH (provider = 'openai', task = 'generation', model = 'x', price_per_1k_output_tokens = ${bad})`)).rejects.toMatchObject({
         code: "22023",
