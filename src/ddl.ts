@@ -285,7 +285,7 @@ async function createMaterializedView(session: Session, st: A.CreateViewStatemen
     dependsOn: [...env.readRelations],
   };
   const stored = new StoredRelation(entry);
-  const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch));
+  const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch), () => db.streams.hasConsumers(entry.id));
   db.addStored(stored);
   const inputs = (entry.dependsOn ?? []).map((id) => cat.relationById(id));
   try {

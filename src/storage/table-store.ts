@@ -36,9 +36,7 @@ export class TableStore {
     const first = this.rowCount;
     this.version++;
     for (let c = 0; c < this.builders.length; c++) {
-      const col = chunk.columns[c];
-      const b = this.builders[c];
-      for (let i = 0; i < chunk.length; i++) b.pushFrom(col, i);
+      this.builders[c].pushRange(chunk.columns[c], 0, chunk.length);
     }
     this.rowCount += chunk.length;
     this.ensureDeletedCapacity();

@@ -186,6 +186,57 @@ export class ColumnBuilder {
     else this.push((col.data as ArrayLike<unknown>)[i]);
   }
 
+  /**
+   * Copies rows [from, from + count) of `col` (same physical kind) in bulk: one typed-array copy
+   * instead of a push per value, for paths that append whole chunks (stores, view sinks).
+   */
+  pushRange(col: Column, from: number, count: number): void {
+    if (count <= 0) return;
+    if (col.kind !== this.kind || (this.kind !== "object" && !ArrayBuffer.isView(col.data))) {
+      for (let i = from; i < from + count; i++) this.pushFrom(col, i);
+      return;
+    }
+    const start = this.n;
+    const need = start + count;
+    const srcNulls = col.nulls;
+    let anyNull = false;
+    if (srcNulls !== null) {
+      for (let i = from; i < from + count; i++) {
+        if (srcNulls[i] === 1) {
+          anyNull = true;
+          break;
+        }
+      }
+    }
+    if (this.kind === "object") {
+      const d = this.data as unknown[];
+      const src = col.data as unknown[];
+      // a NULL's slot holds null (what push stores), whatever the source left there
+      for (let j = 0; j < count; j++) d[start + j] = anyNull && srcNulls![from + j] === 1 ? null : src[from + j];
+    } else {
+      let cap = (this.data as Int32Array).length;
+      if (cap < need) {
+        while (cap < need) cap *= 2;
+        const next = allocData(this.kind, cap) as Int32Array;
+        next.set(this.data as Int32Array);
+        this.data = next;
+      }
+      (this.data as Int32Array).set((col.data as Int32Array).subarray(from, from + count), start);
+    }
+    if (anyNull || this.nulls !== null) {
+      // the mask covers at least every pushed row (push and get rely on that once it exists)
+      if (this.nulls === null || this.nulls.length < need) {
+        const cap = this.kind === "object" ? Math.max(16, need * 2) : (this.data as Int32Array).length;
+        const nn = new Uint8Array(cap);
+        if (this.nulls !== null) nn.set(this.nulls.subarray(0, start));
+        this.nulls = nn;
+      }
+      const nulls = this.nulls;
+      for (let j = 0; j < count; j++) nulls[start + j] = anyNull ? srcNulls![from + j] : 0;
+    }
+    this.n = need;
+  }
+
   build(): Column {
     const n = this.n;
     let data: ColumnData;

@@ -23,6 +23,7 @@ import {
   compileNullif,
 } from "./logic.js";
 import { referencedColumns } from "./selection.js";
+import { timeWindowKernel } from "./time-window-kernels.js";
 import { compileSubquery } from "./subquery.js";
 
 export type { CompiledExpr } from "./compiled.js";
@@ -121,6 +122,8 @@ function compileCall(expr: CallExpr, args: Compiled[]): { fn: CompiledExpr; safe
       }
     }
   }
+  const windowKernel = timeWindowKernel(expr, args);
+  if (windowKernel !== null) return { fn: windowKernel, safe: false };
   return { fn: genericCall(expr, args.map((a) => a.fn)), safe: false };
 }
 

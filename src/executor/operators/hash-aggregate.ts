@@ -27,9 +27,10 @@ import { EmittedValues } from "../aggregate/emitted-values.js";
 import { type SlotAggregate, slotAggregate } from "../aggregate/slot-aggregates.js";
 import { ChunkBuilder } from "../chunk-builder.js";
 import { IntHashTable } from "../int-hash-table.js";
+import { NumericTupleIndex } from "../aggregate/numeric-tuple-index.js";
 import { compileExpr, type CompiledExpr } from "../expression/compile.js";
 import { CHUNK_SIZE, type Emit, type Message, type Operator, type OperatorEnv } from "../message.js";
-import { columnKeys, exactValueKey, exactValuesKey, int64Key, int64Words, type KeyPrimitive, rowKeys, sameKey } from "../row-key.js";
+import { columnKeys, encodeKeyPart, exactValueKey, exactValuesKey, int64Key, int64Words, type KeyPrimitive, rowKeys, sameKey } from "../row-key.js";
 import { RowStore } from "../row-store.js";
 
 interface AggSlot {
@@ -70,6 +71,9 @@ export class HashAggregate implements Operator {
   private capacity = 16;
   /** for a single integer (int32) key: the typed index, and the slot of the NULL group */
   private readonly intIndex: IntHashTable | null;
+  /** composite all-numeric keys: a cache in front of `groups` (not state: rebuilt by lookups) */
+  private readonly tupleIndex: NumericTupleIndex | null;
+  private readonly tupleParts: Float64Array;
   private nullSlot = -1;
   private readonly out: ChunkBuilder;
   /** per group-by column: the watermark seen on it (groups with a smaller key value are closed) */
@@ -90,6 +94,10 @@ export class HashAggregate implements Operator {
     this.keys = node.groupBy.map(compileExpr);
     this.intIndex =
       node.groupBy.length === 1 && physicalKind(node.groupBy[0].type) === "int32" ? new IntHashTable(1024) : null;
+    const numericKey = (k: string) => k === "int32" || k === "int64" || k === "float64";
+    this.tupleIndex =
+      node.groupBy.length >= 2 && node.groupBy.every((g) => numericKey(physicalKind(g.type))) ? new NumericTupleIndex(node.groupBy.length) : null;
+    this.tupleParts = new Float64Array(node.groupBy.length);
     this.keyStore = new RowStore(
       node.groupBy.map((g) => g.type),
       16,
@@ -196,6 +204,7 @@ export class HashAggregate implements Operator {
       }
       return slots;
     }
+    if (this.tupleIndex !== null) return this.assignTupleSlots(keyCols, n, slots);
     const keys = keyCols.length === 1 ? columnKeys(keyCols[0], n) : rowKeys(keyCols, n);
     for (let i = 0; i < n; i++) {
       const k = keys[i];
@@ -204,6 +213,51 @@ export class HashAggregate implements Operator {
       slots[i] = s;
     }
     return slots;
+  }
+
+  /**
+   * assignSlots for all-numeric composite keys: rows found in the tuple index skip the string
+   * key; the others take the `groups` path (the same key rowKeys gives) and fill the index.
+   * Tuples with a NULL or an int64 beyond 2^53 are not indexed (always the string path).
+   */
+  private assignTupleSlots(keyCols: Column[], n: number, slots: Int32Array): Int32Array {
+    const index = this.tupleIndex!;
+    const parts = this.tupleParts;
+    const width = keyCols.length;
+    const keyParts: KeyPrimitive[][] = keyCols.map((c) => columnKeys(c, n));
+    for (let i = 0; i < n; i++) {
+      let plain = true;
+      for (let c = 0; c < width; c++) {
+        const k = keyParts[c][i];
+        if (typeof k !== "number") {
+          plain = false;
+          break;
+        }
+        parts[c] = k;
+      }
+      let s = plain ? index.get(parts) : -1;
+      if (s < 0) {
+        let key = "";
+        for (let c = 0; c < width; c++) key += encodeKeyPart(keyParts[c][i]);
+        const found = this.groups.get(key);
+        s = found === undefined ? this.newSlot(keyCols, i, key) : found;
+        if (plain) index.set(parts, s);
+      }
+      slots[i] = s;
+    }
+    return slots;
+  }
+
+  /** Drops an evicted group's tuple from the tuple index. */
+  private forgetTuple(slot: number): void {
+    const parts = this.tupleParts;
+    for (let c = 0; c < parts.length; c++) {
+      const v = this.keyStore.value(c, slot);
+      if (typeof v === "number") parts[c] = v;
+      else if (typeof v === "bigint" && v >= -9007199254740991n && v <= 9007199254740991n) parts[c] = Number(v);
+      else return; // NULL or a large int64: never indexed
+    }
+    this.tupleIndex!.delete(parts);
   }
 
   private onChunk(msg: Extract<Message, { kind: "chunk" }>): void {
@@ -316,6 +370,7 @@ export class HashAggregate implements Operator {
   /** Drops a group's state (its rows are gone, or its window closed). */
   private evict(slot: number): void {
     const key = this.slotKey[slot];
+    if (this.tupleIndex !== null) this.forgetTuple(slot);
     if (this.intIndex === null) this.groups.delete(key);
     else if (key === null) this.nullSlot = -1;
     else this.intIndex.delete(key as number);

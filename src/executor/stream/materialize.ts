@@ -4,6 +4,11 @@
 // State: the stored rows, and an index from row value to the row ids holding it (so a -1 finds a
 // copy to delete; keyed by representation, so a -1 of numeric 1.00 never deletes a 1.0); the
 // changes of the epoch in progress.
+// Why the index is built lazily: most views over streams only ever receive inserts (projections
+// and filters), and keying every row was their main cost. Until the first delete, inserts are
+// appended to the store a chunk at a time and no index is kept; the first chunk holding a delete
+// builds it once from the stored rows (the same way a restore does). The store alone is what
+// checkpoints capture, so the index being absent changes nothing there.
 
 import { Chunk, type DataType, SqlError, SqlState } from "../../types/index.js";
 import { ROW_ID_COLUMN, type TableStore } from "../../storage/index.js";
@@ -18,6 +23,8 @@ export class Materialize implements Operator {
   /** what checkpoints capture (see executor/state) */
   readonly stateFields = [] as const;
   private readonly index = new Map<KeyPrimitive, number[]>();
+  /** whether `index` covers the stored rows (false until a delete needs it) */
+  private indexed = false;
   private pending: Chunk[] = [];
   rowsIn = 0;
 
@@ -25,6 +32,8 @@ export class Materialize implements Operator {
     readonly types: readonly DataType[],
     readonly store: TableStore,
     private readonly onEpoch: EpochChanges,
+    /** whether anything reads the view's changes (views on it, SUBSCRIBE); when not, they are not computed */
+    private readonly hasConsumers: () => boolean = () => true,
   ) {}
 
   push(_port: number, msg: Message): void {
@@ -42,6 +51,14 @@ export class Materialize implements Operator {
     const n = chunk.length;
     if (n === 0) return;
     this.rowsIn += n;
+    if (!this.indexed) {
+      if (insertsOnly(chunk)) {
+        this.store.appendChunk(chunk);
+        this.pending.push(chunk);
+        return;
+      }
+      this.buildIndex();
+    }
     const keys = exactRowKeys(chunk.columns, n);
     for (let i = 0; i < n; i++) {
       const k = keys[i];
@@ -63,9 +80,15 @@ export class Materialize implements Operator {
     this.pending.push(chunk);
   }
 
-  /** After a checkpoint restored the store (the view's relation): the index is rebuilt from its rows. */
+  /** After a checkpoint restored the store (the view's relation): the index is rebuilt when a delete needs it. */
   afterRestore(): void {
     this.index.clear();
+    this.indexed = false;
+  }
+
+  private buildIndex(): void {
+    this.index.clear();
+    this.indexed = true;
     const all = this.types.map((_, i) => i);
     for (const chunk of this.store.scan([ROW_ID_COLUMN, ...all])) {
       const ids = chunk.columns[0];
@@ -83,6 +106,14 @@ export class Materialize implements Operator {
   private drainChanges(): Chunk | null {
     const chunks = this.pending;
     this.pending = [];
+    if (chunks.length === 0 || !this.hasConsumers()) return null;
     return netChanges(this.types, chunks);
   }
+}
+
+function insertsOnly(chunk: Chunk): boolean {
+  const ops = chunk.ops;
+  if (ops === null) return true;
+  for (let i = 0; i < chunk.length; i++) if (ops[i] < 0) return false;
+  return true;
 }

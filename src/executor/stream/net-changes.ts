@@ -8,6 +8,8 @@ import { exactRowKeys, type KeyPrimitive } from "../row-key.js";
 
 export function netChanges(types: readonly DataType[], chunks: readonly Chunk[]): Chunk | null {
   if (chunks.length === 0) return null;
+  // inserts only (append-only inputs): nothing can cancel, the net is the chunks themselves
+  if (chunks.every((c) => c.ops === null)) return concatChunks(types, chunks);
   const net = new Map<KeyPrimitive, { chunk: Chunk; row: number; count: number }>();
   for (const chunk of chunks) {
     const keys = exactRowKeys(chunk.columns, chunk.length);
