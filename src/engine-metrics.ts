@@ -38,6 +38,7 @@ export function collectEngineMetrics(db: Database): EngineMetrics {
     cacheHits: m.cacheHits,
     promptTokens: m.promptTokens,
     completionTokens: m.completionTokens,
+    spend: m.spend,
   }));
   return { operators, sources, lateRows, viewRows, models };
 }

@@ -94,6 +94,8 @@ export function registerSageCatalog(db: Database): void {
       { name: "p50_latency_ms", type: double },
       { name: "p99_latency_ms", type: double },
       { name: "in_flight", type: bigint },
+      // tokens × the prices in CREATE MODEL (price_per_1k_*_tokens); NULL without a price
+      { name: "spend", type: double },
     ],
     () =>
       db.models.runtime.metrics().map((m) => [
@@ -110,6 +112,7 @@ export function registerSageCatalog(db: Database): void {
         m.latencyP50Ms,
         m.latencyP99Ms,
         BigInt(m.inFlight),
+        m.spend,
       ]),
   );
   // the whole database as SQL statements, read in one pass (what `sage-sql dump` prints); its own

@@ -31,6 +31,7 @@ import type { Job } from "./jobs.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
+import { explainLogicalStatement } from "./explain-logical.js";
 import { checkStatement, checkWrite, readAccess } from "./access-checks.js";
 import { isSuperuser } from "./privileges.js";
 import { privilegeInquiry } from "./privilege-inquiry.js";
@@ -288,6 +289,7 @@ export class Session {
         return result;
       }
       case "explain":
+        if (st.plan === "logical") return explainLogicalStatement(this, st, sql);
         if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);
       case "set": {

@@ -75,6 +75,37 @@ describe("remote models in continuous views", () => {
     await db.close();
   });
 
+  it("model_usage.spend is the tokens times the model's prices; NULL without a price; a bad price is 22023", async () => {
+    const db = await withModels(", price_per_1k_input_tokens = 0.5, price_per_1k_output_tokens = 2");
+    await db.execute("CREATE STREAM q (id INT, text TEXT)");
+    await db.execute("CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a, EMBED(text, 'emb') AS e FROM q");
+    await db.execute("INSERT INTO q VALUES (1, 'one two three'), (2, 'four five')");
+    await db.execute("FLUSH");
+    const [u] = await db.execute("SELECT model, prompt_tokens, completion_tokens, spend FROM sage_catalog.model_usage ORDER BY model");
+    const byModel = new Map(u.rows.map((r) => [r[0] as string, r]));
+    const llm = byModel.get("llm")!;
+    expect(Number(llm[1])).toBeGreaterThan(0);
+    expect(Number(llm[2])).toBeGreaterThan(0);
+    expect(llm[3]).toBeCloseTo((Number(llm[1]) * 0.5 + Number(llm[2]) * 2) / 1000, 12);
+    expect(Number(byModel.get("emb")![1])).toBeGreaterThan(0); // the embedding model used tokens but has no price
+    expect(byModel.get("emb")![3]).toBeNull();
+    // a new price (all else unchanged) applies from then on; what was spent stays
+    await db.execute(`CREATE OR REPLACE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${server.url}/v1', model = 'test', max_retries = 2, price_per_1k_input_tokens = 10)`);
+    await db.execute("SELECT GENERATE('five six seven eight', 'llm')");
+    const [after] = await db.execute("SELECT prompt_tokens, completion_tokens, spend FROM sage_catalog.model_usage WHERE model = 'llm'");
+    const [p2, c2, s2] = after.rows[0].map(Number);
+    expect(p2).toBeGreaterThan(Number(llm[1]));
+    expect(s2).toBeCloseTo((llm[3] as number) + ((p2 - Number(llm[1])) * 10) / 1000, 12);
+    expect(c2).toBeGreaterThan(Number(llm[2])); // and completion tokens, now unpriced, added nothing
+    for (const bad of ["-1", "'lots'", "''"]) {
+      await expect(db.execute(`CREATE MODEL p WITH (provider = 'openai', task = 'generation', model = 'x', price_per_1k_output_tokens = ${bad})`)).rejects.toMatchObject({
+        code: "22023",
+        message: expect.stringContaining('"price_per_1k_output_tokens"'),
+      });
+    }
+    await db.close();
+  });
+
   it("backfills existing rows before CREATE returns, and views on the view follow", async () => {
     const db = await withModels();
     await db.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT); INSERT INTO docs VALUES (1, 'a'), (2, 'b')");

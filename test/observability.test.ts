@@ -77,6 +77,65 @@ describe("EXPLAIN ANALYZE", () => {
   });
 });
 
+describe("EXPLAIN (LOGICAL) and (PHYSICAL)", () => {
+  it("LOGICAL prints the bound plan before optimization; PHYSICAL is the default plan", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE t (a INT PRIMARY KEY, b TEXT, c INT)");
+    const sql = "SELECT b FROM t WHERE a = 1";
+    const logical = await planLines(db, `EXPLAIN (LOGICAL) ${sql}`);
+    const physical = await planLines(db, `EXPLAIN (PHYSICAL) ${sql}`);
+    expect(physical).toEqual(await planLines(db, `EXPLAIN ${sql}`));
+    expect(await planLines(db, `EXPLAIN (LOGICAL false) ${sql}`)).toEqual(physical);
+    // the optimizer turned filter + scan into a key lookup of the needed columns; the logical plan still scans every column
+    expect(physical.join("\n")).toMatch(/Key Lookup on t/);
+    expect(logical.join("\n")).not.toMatch(/Key Lookup/);
+    expect(logical.some((l) => /Filter/.test(l))).toBe(true);
+    expect(logical.some((l) => /Scan on t \(columns #0, #1, #2\)/.test(l))).toBe(true);
+    await db.close();
+  });
+
+  it("LOGICAL works for CREATE MATERIALIZED VIEW (the query before it becomes a dataflow) and DML", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE t (a INT, b TEXT, c INT)");
+    const cmv = "CREATE MATERIALIZED VIEW v AS SELECT c, count(*) FROM t GROUP BY c";
+    const logical = await planLines(db, `EXPLAIN (LOGICAL) ${cmv}`);
+    const dataflow = await planLines(db, `EXPLAIN ${cmv}`);
+    expect(logical[0]).toBe("Materialized View v");
+    expect(logical.some((l) => /HashAggregate/.test(l))).toBe(true);
+    expect(logical.some((l) => /Scan on t/.test(l))).toBe(true);
+    expect(logical.some((l) => /State:|ChangeFeed/.test(l))).toBe(false);
+    expect(dataflow.some((l) => /ChangeFeed from t/.test(l))).toBe(true);
+    expect(await db.execute("SELECT * FROM v").catch((e: unknown) => e)).toMatchObject({ code: "42P01" }); // nothing was created
+    expect((await planLines(db, "EXPLAIN (LOGICAL) DELETE FROM t WHERE c > 3")).some((l) => /Filter/.test(l))).toBe(true);
+    await db.close();
+  });
+
+  it("LOGICAL leaves out the vector index scan the optimizer picks", async () => {
+    const db = await Database.open({ memory: true });
+    await db.execute("CREATE TABLE docs (id INT PRIMARY KEY, emb VECTOR(3))");
+    await db.execute("INSERT INTO docs SELECT g, ('[' || g || ', 1, ' || (g % 5) || ']')::vector FROM generate_series(1, 50) g");
+    await db.execute("CREATE INDEX docs_emb ON docs USING hnsw (emb vector_l2_ops)");
+    const sql = "SELECT id FROM docs ORDER BY emb <-> '[1, 1, 1]' LIMIT 3";
+    expect((await planLines(db, `EXPLAIN ${sql}`)).join("\n")).toContain("Index Scan using docs_emb on docs (hnsw)");
+    const logical = (await planLines(db, `EXPLAIN (LOGICAL) ${sql}`)).join("\n");
+    expect(logical).not.toContain("Index Scan");
+    expect(logical).toMatch(/Limit[\s\S]*Sort[\s\S]*Scan on docs/);
+    await db.close();
+  });
+
+  it("an unknown option is 42601 at its position; Postgres's options still work", async () => {
+    const db = await Database.open({ memory: true });
+    const sql = "EXPLAIN (LOGICAL, bogus) SELECT 1";
+    const err = await db.execute(sql).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SqlError);
+    expect(err).toMatchObject({ code: "42601", message: 'unrecognized EXPLAIN option "bogus"', position: sql.indexOf("bogus") + 1 });
+    expect(await planLines(db, "EXPLAIN (COSTS false, VERBOSE, FORMAT TEXT, BUFFERS off, TIMING, SUMMARY) SELECT 1")).toEqual(await planLines(db, "EXPLAIN SELECT 1"));
+    expect(await db.execute("EXPLAIN (FORMAT csv) SELECT 1").catch((e: unknown) => e)).toMatchObject({ code: "22023", message: 'unrecognized value for EXPLAIN option "format": "csv"', position: 10 });
+    expect(await db.execute("EXPLAIN (ANALYZE, LOGICAL) SELECT 1").catch((e: unknown) => e)).toMatchObject({ code: "0A000" });
+    await db.close();
+  });
+});
+
 describe("sage_catalog.operators", () => {
   it("shows live counters of a running nexmark view", async () => {
     const db = await Database.open({ memory: true });

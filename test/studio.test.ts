@@ -207,7 +207,7 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
     try {
       await page.click("[data-tab='sql']");
       await runSql(
-        `CREATE MODEL slow WITH (provider = 'openai', task = 'generation', endpoint = '${model.url}/v1', model = 'test');\n` +
+        `CREATE MODEL slow WITH (provider = 'openai', task = 'generation', endpoint = '${model.url}/v1', model = 'test', price_per_1k_input_tokens = 0.5, price_per_1k_output_tokens = 1.5);\n` +
           "CREATE STREAM asks (id INT, q TEXT);\nCREATE MATERIALIZED VIEW replies AS SELECT id, GENERATE(q, 'slow') AS a FROM asks;",
       );
       expect(await page.locator("#results .error").count()).toBe(0);
@@ -224,6 +224,16 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
       expect(await page.locator("svg.dataflow .node.backpressure .rate").textContent()).toContain("queued 2");
       await page.screenshot({ path: join(shots, "studio-dataflow-backpressure.png"), fullPage: true });
       await expect.poll(maxQueued, { timeout: 8000, interval: 200 }).toBe(0);
+      // the monitor's Models section shows what the answers cost (tokens × the model's prices)
+      const [usage] = await http.db.execute("SELECT spend FROM sage_catalog.model_usage WHERE model = 'slow'");
+      const spend = Number(usage.rows[0][0]);
+      expect(spend).toBeGreaterThan(0);
+      await page.click("[data-tab='monitor']");
+      const models = page.locator("[data-section='Models']");
+      await models.locator("th", { hasText: "spend" }).waitFor();
+      const spendColumn = (await models.locator("th").allTextContents()).indexOf("spend");
+      const shown = async () => Number(await models.locator("tbody tr", { hasText: "slow" }).locator("td").nth(spendColumn).textContent());
+      await expect.poll(shown, { timeout: 5000, interval: 200 }).toBeCloseTo(spend, 9);
     } finally {
       await model.close();
     }

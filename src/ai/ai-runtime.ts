@@ -45,7 +45,7 @@ export class AiRuntime {
 
   /** The caller of a definition; a changed definition (CREATE OR REPLACE) gets a fresh caller. */
   callerFor(def: ModelDefinition): ModelCaller {
-    const identity = `${modelFingerprint(def)}|${def.maxConcurrency}|${def.maxBatch}|${def.timeoutMs}|${def.maxRetries}|${def.onError}|${def.apiKey ?? ""}`;
+    const identity = `${modelFingerprint(def)}|${def.maxConcurrency}|${def.maxBatch}|${def.timeoutMs}|${def.maxRetries}|${def.onError}|${def.apiKey ?? ""}|${def.pricePer1kInputTokens ?? ""}|${def.pricePer1kOutputTokens ?? ""}`;
     const known = this.callers.get(def.name);
     if (known && known.identity === identity) return known.caller;
     const caller = new ModelCaller(def, { ...this.options, cache: this.cache, meter: this.meter, errorLog: this.errorLog });

@@ -1,4 +1,4 @@
-// Per-model counters (calls, rows, tokens, cache hits, errors, retries, latency percentiles) and the
+// Per-model counters (calls, rows, tokens, spend, cache hits, errors, retries, latency percentiles) and the
 // ring buffer of recent failures behind sage_catalog.model_errors. Nothing here holds an input or a
 // secret: failures are recorded with a hash of the input and a message that was already redacted.
 
@@ -20,6 +20,8 @@ export interface ModelMetricsSnapshot {
   retries: number;
   promptTokens: number;
   completionTokens: number;
+  /** tokens × the model's prices, in the price's currency unit; null while the model has no price */
+  spend: number | null;
   /** request latency over the recent window, in milliseconds */
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
@@ -39,6 +41,8 @@ export class ModelCounters {
   retries = 0;
   promptTokens = 0;
   completionTokens = 0;
+  /** stays null until a priced definition of the model is in use (see ModelCaller) */
+  spend: number | null = null;
   inFlight = 0;
   readonly latencies = new Float64Array(LATENCY_WINDOW);
   latencyCount = 0;
@@ -86,6 +90,7 @@ export class ModelMeter {
           retries: c.retries,
           promptTokens: c.promptTokens,
           completionTokens: c.completionTokens,
+          spend: c.spend,
           latencyP50Ms: percentile(sample, 50),
           latencyP99Ms: percentile(sample, 99),
           latencySamples: n,

@@ -19,7 +19,7 @@ import { aiCacheKey } from "./ai-cache.js";
 import type { AiCache, AiValue } from "./ai-cache.js";
 import { ModelErrorLog, ModelMeter } from "./metering.js";
 import type { ModelCounters } from "./metering.js";
-import { modelFingerprint } from "./model-registry.js";
+import { hasPrice, modelFingerprint, tokenSpend } from "./model-registry.js";
 import type { JsonValue, ModelDefinition, OnErrorPolicy } from "./model-registry.js";
 import { createProvider } from "./providers/create-provider.js";
 import type { ProviderEnvironment } from "./providers/create-provider.js";
@@ -130,6 +130,8 @@ export class ModelCaller {
     this.limit = new ConcurrencyLimit(def.maxConcurrency);
     this.cache = deps.cache;
     this.counters = (deps.meter ?? new ModelMeter()).counters(def.name);
+    // a priced model shows 0 spend before its first answer; an unpriced one NULL
+    if (hasPrice(def) && this.counters.spend === null) this.counters.spend = 0;
     this.errorLog = deps.errorLog;
     this.timing = { ...DEFAULT_RETRY_TIMING, ...deps.retryTiming };
     this.random = deps.random ?? Math.random;
@@ -308,6 +310,7 @@ export class ModelCaller {
     budget?.used(usage.promptTokens + usage.completionTokens);
     this.counters.promptTokens += usage.promptTokens;
     this.counters.completionTokens += usage.completionTokens;
+    if (hasPrice(this.definition)) this.counters.spend = (this.counters.spend ?? 0) + tokenSpend(this.definition, usage.promptTokens, usage.completionTokens);
   }
 
   /** One request with its retries. Never rejects. */

@@ -7,9 +7,11 @@ import {
   ModelRegistry,
   defineModel,
   describeModel,
+  hasPrice,
   modelFingerprint,
   modelFromSqlOptions,
   noGenerationModelError,
+  tokenSpend,
 } from "./model-registry.js";
 import type { ModelDefinitionInput } from "./model-registry.js";
 
@@ -48,6 +50,10 @@ describe("defineModel", () => {
     [{ model: "" }, "model"],
     [{ options: { nope: 1 } }, "options.nope"],
     [{ options: { send_dimensions: "yes" } }, "options.send_dimensions"],
+    [{ pricePer1kInputTokens: "-0.1" }, "price_per_1k_input_tokens"],
+    [{ pricePer1kInputTokens: "cheap" }, "price_per_1k_input_tokens"],
+    [{ pricePer1kOutputTokens: "" }, "price_per_1k_output_tokens"],
+    [{ pricePer1kOutputTokens: "Infinity" }, "price_per_1k_output_tokens"],
   ] as [Partial<ModelDefinitionInput>, string][])("rejects %j naming %s (22023)", (over, option) => {
     const e = error(() => defineModel({ ...openaiEmb, ...over }));
     expect(e.code).toBe("22023");
@@ -76,6 +82,20 @@ describe("modelFromSqlOptions", () => {
     expect(makeDefault).toBe(true);
     const s = modelFromSqlOptions("c2", { provider: "openai", task: "generation", model: "m", api_key_secret: "openai" }, { secret: (n) => (n === "openai" ? "sk-secret" : undefined) });
     expect(s.definition.apiKey).toBe("sk-secret");
+  });
+
+  it("reads prices; spend is tokens × price per 1,000, and a model without a price has none", () => {
+    const { definition } = modelFromSqlOptions("p", { provider: "openai", task: "generation", model: "m", price_per_1k_input_tokens: "0.0005", price_per_1k_output_tokens: "0.0015" });
+    expect(definition).toMatchObject({ pricePer1kInputTokens: 0.0005, pricePer1kOutputTokens: 0.0015 });
+    expect(hasPrice(definition)).toBe(true);
+    expect(tokenSpend(definition, 2000, 1000)).toBeCloseTo(0.0025, 12);
+    const inputOnly = modelFromSqlOptions("q", { provider: "openai", task: "generation", model: "m", price_per_1k_input_tokens: "2" }).definition;
+    expect(tokenSpend(inputOnly, 500, 700)).toBe(1);
+    const free = modelFromSqlOptions("r", { provider: "openai", task: "generation", model: "m" }).definition;
+    expect(hasPrice(free)).toBe(false);
+    expect("pricePer1kInputTokens" in free).toBe(false);
+    // the price does not change the answers, so it is not part of the cache identity
+    expect(modelFingerprint(definition)).toBe(modelFingerprint(modelFromSqlOptions("p", { provider: "openai", task: "generation", model: "m" }).definition));
   });
 
   it("raises clear errors", () => {

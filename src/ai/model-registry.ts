@@ -5,7 +5,8 @@
 //                           api_key_env = 'OPENAI_API_KEY' | api_key_secret = 'name' | api_key = '...',
 //                           dimensions = 768, max_batch = 32, max_concurrency = 4, timeout_ms = 30000,
 //                           max_retries = 3, on_error = 'null' | 'fail', version = '...',
-//                           default = true, options = '{"truncate": true}')
+//                           default = true, options = '{"truncate": true}',
+//                           price_per_1k_input_tokens = 0.0005, price_per_1k_output_tokens = 0.0015)
 //
 // Every bad value raises 22023 (invalid_parameter_value) naming the option, as Postgres does for a
 // bad reloption. The registry holds definitions by exact name (the binder folds identifiers before
@@ -47,6 +48,9 @@ export interface ModelDefinition {
   readonly version?: string;
   /** provider-specific settings (see PROVIDER_OPTIONS) */
   readonly options: Readonly<Record<string, JsonValue>>;
+  /** what 1,000 tokens cost, in the price's currency unit; with neither set the model has no spend */
+  readonly pricePer1kInputTokens?: number;
+  readonly pricePer1kOutputTokens?: number;
 }
 
 /** What defineModel accepts: the definition with its defaults left out. */
@@ -65,6 +69,8 @@ export interface ModelDefinitionInput {
   onError?: string;
   version?: string;
   options?: Record<string, unknown>;
+  pricePer1kInputTokens?: unknown;
+  pricePer1kOutputTokens?: unknown;
 }
 
 export const EMBEDDED_MODEL_NAME = "glove_100d";
@@ -89,6 +95,16 @@ function intIn(option: string, v: unknown, lo: number, hi: number): number {
   const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < lo || n > hi) {
     throw invalid(option, `${JSON.stringify(v)} is not an integer between ${lo} and ${hi}`);
+  }
+  return n;
+}
+
+/** A price: a finite number >= 0 (a numeric literal or its text). */
+function price(option: string, v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : typeof v === "bigint" ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
+    throw invalid(option, `${JSON.stringify(typeof v === "bigint" ? String(v) : v)} is not a price (a number >= 0)`, "for example price_per_1k_input_tokens = 0.0005");
   }
   return n;
 }
@@ -131,6 +147,8 @@ export function defineModel(input: ModelDefinitionInput): ModelDefinition {
   const timeoutMs = intIn("timeout_ms", input.timeoutMs ?? DEFAULTS.timeoutMs, 1, 3_600_000);
   const maxRetries = intIn("max_retries", input.maxRetries ?? DEFAULTS.maxRetries, 0, 10);
   const options = checkOptions(provider, input.options ?? {});
+  const pricePer1kInputTokens = price("price_per_1k_input_tokens", input.pricePer1kInputTokens);
+  const pricePer1kOutputTokens = price("price_per_1k_output_tokens", input.pricePer1kOutputTokens);
 
   if (provider === "local") {
     if (task !== "embedding") {
@@ -160,7 +178,20 @@ export function defineModel(input: ModelDefinitionInput): ModelDefinition {
   }
   if (task === "generation" && dimensions !== undefined) throw invalid("dimensions", "only embedding models have dimensions");
   const version = input.version === undefined ? undefined : String(input.version);
-  return { name, provider, task, model, endpoint, apiKey, dimensions, maxBatch, maxConcurrency, timeoutMs, maxRetries, onError, version, options };
+  const def: ModelDefinition = { name, provider, task, model, endpoint, apiKey, dimensions, maxBatch, maxConcurrency, timeoutMs, maxRetries, onError, version, options };
+  // only when given, so that a definition without prices reads (and dumps) as before
+  if (pricePer1kInputTokens === undefined && pricePer1kOutputTokens === undefined) return def;
+  return { ...def, pricePer1kInputTokens, pricePer1kOutputTokens };
+}
+
+/** Whether the model has a price, i.e. whether its spend is counted (otherwise spend is NULL). */
+export function hasPrice(def: ModelDefinition): boolean {
+  return def.pricePer1kInputTokens !== undefined || def.pricePer1kOutputTokens !== undefined;
+}
+
+/** What a request's tokens cost at the model's prices (a price left out counts as 0). */
+export function tokenSpend(def: ModelDefinition, promptTokens: number, completionTokens: number): number {
+  return (promptTokens * (def.pricePer1kInputTokens ?? 0) + completionTokens * (def.pricePer1kOutputTokens ?? 0)) / 1000;
 }
 
 function checkOptions(provider: ModelProviderKind, raw: Record<string, unknown>): Record<string, JsonValue> {
@@ -208,6 +239,8 @@ const SQL_KEYS: Record<string, keyof ModelDefinitionInput | "api_key_env" | "api
   version: "version",
   options: "options",
   default: "default",
+  price_per_1k_input_tokens: "pricePer1kInputTokens",
+  price_per_1k_output_tokens: "pricePer1kOutputTokens",
 };
 
 /**

@@ -344,6 +344,8 @@ export interface ExplainStatement extends StatementBase {
   verbose: boolean;
   /** EXPLAIN (FORMAT JSON) */
   format?: string;
+  /** EXPLAIN (LOGICAL): the bound plan before optimization; PHYSICAL (the default) the plan that runs */
+  plan?: "logical" | "physical";
   statement: Statement;
 }
 

@@ -26,6 +26,16 @@ export function explainDataflow(plan: PhysicalPlan, sinkName: string): string[] 
   return lines;
 }
 
+/**
+ * The logical plan (EXPLAIN (LOGICAL)): the bound tree before optimization, in the same style;
+ * for a materialized view headed by the view it would fill.
+ */
+export function explainLogicalPlan(plan: PhysicalPlan, viewName?: string): string[] {
+  const lines = viewName === undefined ? [] : [`Materialized View ${viewName}`];
+  walk(plan, viewName === undefined ? 0 : 1, lines, false);
+  return lines;
+}
+
 function stateOf(p: PhysicalPlan): string | undefined {
   switch (p.kind) {
     case "aggregate":

@@ -6,7 +6,7 @@ export { bindExpr, bindCondition } from "./binder/expressions.js";
 export { coerce } from "./binder/coerce.js";
 export { QueryContext, type BinderEnv } from "./binder/context.js";
 export { Scope } from "./binder/scope.js";
-export { explainPlan, explainDataflow, type PlanAnnotator } from "./explain.js";
+export { explainPlan, explainDataflow, explainLogicalPlan, type PlanAnnotator } from "./explain.js";
 export { ROW_ID_COLUMN } from "./binder/from.js";
 export { toStreamingPlan } from "./streaming-plan.js";
 export { remoteModelsCalled } from "./ai-map.js";

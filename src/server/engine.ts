@@ -133,6 +133,8 @@ export interface ModelMetric {
   cacheHits: number;
   promptTokens: number;
   completionTokens: number;
+  /** tokens × the model's prices; null: the model has no price (no sample is exported) */
+  spend?: number | null;
 }
 
 export interface EngineMetrics {

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { startServers, stopServers } from "./http-harness.js";
+import { ModelTestServer } from "../../src/ai/testing/model-test-server.js";
 
 
 
@@ -106,6 +107,30 @@ describe("HTTP port", () => {
     expect(samples.get('sage_model_errors_total{model="gone"}')).toBe(1);
     expect(samples.get('sage_model_calls_total{model="gone"}')).toBe(0);
     expect(samples.get('sage_model_tokens_total{model="gone",kind="prompt"}')).toBe(0);
+  });
+
+  it("/metrics reports a priced model's spend (tokens × price), and none for an unpriced one", async () => {
+    const models = await ModelTestServer.start("openai", 4);
+    try {
+      const { url } = await startServers();
+      const create = (name: string, prices: string) =>
+        query(url, { sql: `CREATE MODEL ${name} WITH (provider = 'openai', task = 'generation', endpoint = '${models.url}/v1', model = 'test'${prices})` });
+      await create("priced", ", price_per_1k_input_tokens = 0.25, price_per_1k_output_tokens = 1.5");
+      await create("free", "");
+      const r = await query(url, { sql: "SELECT GENERATE('how many tokens is this', 'priced') IS NOT NULL, GENERATE('and this', 'free') IS NOT NULL" });
+      expect(r.json.results[0].rows).toEqual([[true, true]]);
+      const { samples, types } = await scrape(url);
+      const prompt = samples.get('sage_model_tokens_total{model="priced",kind="prompt"}')!;
+      const completion = samples.get('sage_model_tokens_total{model="priced",kind="completion"}')!;
+      expect(prompt).toBeGreaterThan(0);
+      expect(completion).toBeGreaterThan(0);
+      expect(types.get("sage_model_spend_total")).toBe("counter");
+      expect(samples.get('sage_model_spend_total{model="priced"}')).toBeCloseTo((prompt * 0.25 + completion * 1.5) / 1000, 9);
+      expect(samples.get('sage_model_tokens_total{model="free",kind="prompt"}')).toBeGreaterThan(0);
+      expect(samples.has('sage_model_spend_total{model="free"}')).toBe(false);
+    } finally {
+      await models.close();
+    }
   });
 
   it("POST /api/query returns rows and columns, JSON numbers where exact", async () => {

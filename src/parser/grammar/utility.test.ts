@@ -62,6 +62,9 @@ describe("SHOW / EXPLAIN", () => {
     });
     expect(stmt("EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT 1")).toMatchObject({ statement: { kind: "create_view", materialized: true } });
     expect(stmt("EXPLAIN (SELECT 1)")).toMatchObject({ analyze: false, statement: { kind: "select" } });
+    expect(stmt("EXPLAIN (LOGICAL) SELECT 1")).toMatchObject({ plan: "logical", statement: { kind: "select" } });
+    expect(stmt("EXPLAIN (LOGICAL, PHYSICAL) SELECT 1")).toMatchObject({ plan: "physical" });
+    expect(stmt("EXPLAIN SELECT 1")).not.toHaveProperty("plan");
   });
 });
 

@@ -8,6 +8,19 @@ import {
   Comma, DecimalLiteral, Dot, Eq, Ident, IntegerLiteral, K, LParen, Minus, Plus, RParen,
   ReservedKeyword, StringLiteral,
 } from "../tokens.js";
+import { SqlError, SqlState } from "../../types/index.js";
+
+/** Postgres's EXPLAIN options other than ANALYZE, VERBOSE and FORMAT: accepted, with no effect here. */
+const POSTGRES_EXPLAIN_OPTIONS = new Set(["costs", "settings", "generic_plan", "buffers", "wal", "timing", "summary", "memory", "serialize"]);
+
+/** FORMAT's value, checked against Postgres's list (22023 otherwise, as Postgres says). */
+function explainFormat(value: string | undefined, position: number): string {
+  const f = (value ?? "text").toLowerCase();
+  if (!["text", "json", "xml", "yaml"].includes(f)) {
+    throw new SqlError(SqlState.InvalidParameterValue, `unrecognized value for EXPLAIN option "format": "${value ?? ""}"`, { position });
+  }
+  return f;
+}
 
 const TXN_MODES = [
   /^isolation level (serializable|repeatable read|read committed|read uncommitted)$/,
@@ -200,11 +213,13 @@ export function defineUtilityRules($: SqlParser): void {
     let analyze = false;
     let verbose = false;
     let format: string | undefined;
+    let plan: "logical" | "physical" | undefined;
     $.opt(
       0,
       () => {
         $.c(0, LParen);
         $.sep(0, () => {
+          const keyToken = $.la(1);
           const key = $.s(0, $.colLabel);
           const value = $.opt(1, () =>
             $.alt(0, [
@@ -217,7 +232,11 @@ export function defineUtilityRules($: SqlParser): void {
             const on = value === undefined || !/^(false|off|0)$/.test(value);
             if (key === "analyze" || key === "analyse") analyze = on;
             else if (key === "verbose") verbose = on;
-            else if (key === "format") format = (value ?? "text").toLowerCase();
+            else if (key === "format") format = explainFormat(value, keyToken.pos);
+            else if (key === "logical" || key === "physical") plan = on === (key === "logical") ? "logical" : "physical";
+            else if (!POSTGRES_EXPLAIN_OPTIONS.has(key)) {
+              throw new SqlError(SqlState.SyntaxError, `unrecognized EXPLAIN option "${key}"`, { position: keyToken.pos });
+            }
           });
         });
         $.c(0, RParen);
@@ -240,6 +259,7 @@ export function defineUtilityRules($: SqlParser): void {
     const e: A.ExplainStatement = { kind: "explain", analyze, verbose, statement };
     $.act(() => {
       if (format) e.format = format;
+      if (plan) e.plan = plan;
     });
     return e;
   });

@@ -32,6 +32,8 @@ export interface BinderEnv {
   viewOwner?: string;
   /** counter for plan-unique ids (recursive CTE working tables) */
   nextId?: number;
+  /** EXPLAIN (LOGICAL): bind only, leaving out the rewrites the binder otherwise applies (vector index scans) */
+  logicalOnly?: boolean;
 }
 
 export interface CteBinding {

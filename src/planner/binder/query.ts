@@ -100,7 +100,7 @@ export function bindQuery(q: A.Query, ctx: QueryContext): BoundQuery {
   const limit = bindLimitValue(q.limit, ctx, "LIMIT");
   const offset = bindLimitValue(q.offset, ctx, "OFFSET");
   if (limit || offset) plan = { kind: "limit", input: plan, limit, offset, types: plan.types };
-  plan = useVectorIndexes(plan, ctx.env.catalog);
+  if (!ctx.env.logicalOnly) plan = useVectorIndexes(plan, ctx.env.catalog);
   if (visible < plan.types.length) plan = project(plan, types.map((t, i) => col(i, t)));
   return { plan, names, types };
 }

@@ -84,6 +84,10 @@ export class ServerMetrics {
         { labels: { model: m.model, kind: "completion" }, value: m.completionTokens },
       ]),
     );
+    // only priced models have a sample: an unpriced model's spend is unknown, not 0
+    this.engineMetric("sage_model_spend_total", "What model calls cost: tokens x the model's prices (price_per_1k_*_tokens), in the price's currency unit", "counter", ["model"], () =>
+      engine().models.flatMap((m) => (m.spend === null || m.spend === undefined ? [] : [{ labels: { model: m.model }, value: m.spend }])),
+    );
   }
 
   /** A counter or gauge whose values are read from the engine at scrape time. */
