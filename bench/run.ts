@@ -3,7 +3,7 @@
 // BENCHMARKS.md.
 //
 //   npm run bench                    full sizes
-//   npm run bench -- --quick         reduced sizes of everything (a few minutes)
+//   npm run bench -- --quick         reduced sizes of everything, 2 rounds per case (under 3 minutes)
 //   npm run bench -- --only NAME     one module or case (e.g. incremental, groupby-insert, nexmark-q3)
 //   npm run bench -- --list          the registry
 //   npm run bench -- --render        only regenerate BENCHMARKS.md from bench/results/
@@ -17,7 +17,7 @@ import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchCase, BenchContext, BenchModule, BenchResult } from "./lib/harness.js";
-import { peakHeapMB, peakRssMB } from "./lib/harness.js";
+import { QUICK_RUNS, peakHeapMB, peakRssMB } from "./lib/harness.js";
 import { renderMarkdown, renderTable, type RunMeta } from "./lib/report.js";
 import { groupByModule } from "./incremental/groupby.js";
 import { nexmarkModule } from "./nexmark/nexmark.js";
@@ -36,6 +36,9 @@ import { connectorsModule } from "./connectors/connectors.js";
  * description and cases that each return result rows.
  */
 export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule, connectorsModule];
+
+/** A whole `--quick` run should finish within this (about 2 minutes on an idle 2-core machine). */
+const QUICK_BUDGET_SECONDS = 180;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");
@@ -184,8 +187,11 @@ async function main(): Promise<void> {
     log(`✓ ${c.name} in ${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`);
   }
   const seconds = (performance.now() - t0) / 1000;
+  if (args.quick) console.log(`quick run: reduced sizes, warm-up then ${QUICK_RUNS} rounds per case (full runs: >= 5)`);
   console.log(renderTable(rows));
   console.log(`\n${selected.length} case(s) in ${seconds.toFixed(0)} s${failures.length ? `; FAILED: ${failures.join("; ")}` : ""}`);
+  // issue 7: the whole quick suite must stay a few-minute smoke test
+  if (args.quick && !args.only && seconds > QUICK_BUDGET_SECONDS) log(`warning: the quick run took ${seconds.toFixed(0)} s, over its ${QUICK_BUDGET_SECONDS} s budget (load average now ${loadavg()[0].toFixed(1)}); shrink the slowest quick sizes`);
   if (args.noWrite) return;
   mkdirSync(resultsDir, { recursive: true });
   const suffix = args.quick ? "-quick" : "";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "../../src/index.js";
 import { ModelTestServer } from "../../src/ai/testing/model-test-server.js";
-import { type BenchCase, type BenchContext, type BenchModule, type BenchResult, type Measurement, collectGarbage, median, probe, resultRow } from "../lib/harness.js";
+import { type BenchCase, type BenchContext, type BenchModule, type BenchResult, type Measurement, collectGarbage, median, probe, resultRow, roundsFor } from "../lib/harness.js";
 
 interface RunStats {
   cold: number;
@@ -55,16 +55,17 @@ async function oneRun(server: ModelTestServer, n: number): Promise<RunStats> {
 const generateViewCase: BenchCase = {
   name: "ai-generate-view",
   async run(ctx: BenchContext): Promise<BenchResult[]> {
-    const n = ctx.quick ? 2_000 : 10_000;
+    const n = ctx.quick ? 1_000 : 10_000;
+    const runs = roundsFor(ctx, 5);
     const server = await ModelTestServer.start("openai", 8);
     try {
       const stats: RunStats[] = [];
-      await oneRun(server, Math.min(n, 1_000)); // warm-up
-      for (let r = 0; r < 5; r++) {
+      await oneRun(server, Math.min(n, ctx.quick ? 300 : 1_000)); // warm-up
+      for (let r = 0; r < runs; r++) {
         collectGarbage();
         const x = await oneRun(server, n);
         stats.push(x);
-        ctx.log(`  ai-generate-view: run ${r + 1}/5 cold ${Math.round(x.cold)} rows/s (${x.coldRequests} requests), warm ${Math.round(x.warm)} rows/s (${x.warmRequests} requests)`);
+        ctx.log(`  ai-generate-view: run ${r + 1}/${runs} cold ${Math.round(x.cold)} rows/s (${x.coldRequests} requests), warm ${Math.round(x.warm)} rows/s (${x.warmRequests} requests)`);
       }
       const m: Measurement = {
         values: new Map([

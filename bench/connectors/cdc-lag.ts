@@ -13,7 +13,7 @@ import pg from "pg";
 import { Database, type ChangeFeedHandle } from "../../src/index.js";
 import { freePort } from "../../test/nats-server.js";
 import { hasPostgres, startPostgres, type PgServer } from "../../test/pg/pg-server.js";
-import { type BenchCase, type Measurement, collectGarbage, median, probe, resultRow } from "../lib/harness.js";
+import { type BenchCase, type Measurement, collectGarbage, median, probe, resultRow, roundsFor } from "../lib/harness.js";
 
 const ROWS_PER_TX = 20;
 const TX_EVERY_MS = 10;
@@ -96,7 +96,7 @@ export const cdcLagCase: BenchCase = {
       return [];
     }
     const seconds = ctx.quick ? 2 : 8;
-    const runs = ctx.quick ? 3 : 5;
+    const runs = roundsFor(ctx, 5);
     const server = startPostgres(await freePort());
     try {
       await oneRun(server, -1, Math.min(seconds, 2)); // warm-up

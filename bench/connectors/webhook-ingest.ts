@@ -57,7 +57,7 @@ const event = (id: number) => JSON.stringify({ id, kind: `k${id % 10}`, amount: 
 export const webhookIngestCase: BenchCase = {
   name: "connectors-webhook",
   async run(ctx) {
-    const perSender = ctx.quick ? 50 : 100;
+    const perSender = ctx.quick ? 20 : 100;
     const m = await measure({
       name: "connectors-webhook",
       contenders: [

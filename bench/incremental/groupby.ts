@@ -299,7 +299,7 @@ function groupByCase(label: string, deleteFraction: number): BenchCase {
   return {
     name: `groupby-${label}`,
     async run(ctx: BenchContext) {
-      const total = ctx.quick ? 50_000 : 1_000_000;
+      const total = ctx.quick ? 20_000 : 1_000_000;
       const input = makeInput(total, 10_000, deleteFraction);
       ctx.log(`groupby-${label}: ${input.description}`);
       const contenders: Contender[] = [

@@ -102,6 +102,17 @@ export function collectGarbage(): void {
   }
 }
 
+/**
+ * Rounds per case in --quick mode: quick runs are a smoke test of every case at a reduced size
+ * (the whole suite in about two minutes), so they take 2 rounds; full runs keep their >= 5.
+ */
+export const QUICK_RUNS = 2;
+
+/** The rounds a case runs: its full-size `runs`, capped at QUICK_RUNS under --quick. */
+export function roundsFor(ctx: BenchContext, runs: number): number {
+  return ctx.quick ? Math.min(runs, QUICK_RUNS) : runs;
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -141,6 +152,7 @@ export interface Measurement {
  */
 export async function measure(o: MeasureOptions): Promise<Measurement> {
   const m: Measurement = { values: new Map(), checks: new Map(), heap: new Map(), failed: new Map(), single: new Map() };
+  const runs = roundsFor(o.ctx, o.runs);
   const active = [...o.contenders];
   const runOne = async (c: Contender, i: number): Promise<Sample | null> => {
     collectGarbage();
@@ -163,7 +175,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const budget = o.budgetSeconds ?? Infinity;
   // warm-up: at least `warmups` runs, and for a cheap contender more, until it has run for
   // minWarmupSeconds (a run of a few milliseconds is not yet optimized code after one run)
-  const minWarm = o.minWarmupSeconds ?? (o.ctx.quick ? 0.5 : 1);
+  const minWarm = o.minWarmupSeconds ?? (o.ctx.quick ? 0.25 : 1);
   for (const c of [...active]) {
     let spent = 0;
     for (let w = 0; w < Math.max(1, o.warmups ?? 1) || (spent < minWarm && w < 50); w++) {
@@ -185,7 +197,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       }
     }
   }
-  for (let r = 0; r < o.runs; r++) {
+  for (let r = 0; r < runs; r++) {
     const order = active.map((_, i) => active[(i + r) % active.length]);
     for (const c of order) {
       if (m.failed.has(c.name)) continue;
@@ -195,7 +207,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       m.values.get(c.name)!.push(s.value);
       if (!m.checks.has(c.name)) m.checks.set(c.name, s.check);
     }
-    o.ctx.log(`  ${o.name}: round ${r + 1}/${o.runs} ${active.map((c) => `${c.name}=${fmt(m.values.get(c.name)?.at(-1) ?? NaN)}`).join(" ")}`);
+    o.ctx.log(`  ${o.name}: round ${r + 1}/${runs} ${active.map((c) => `${c.name}=${fmt(m.values.get(c.name)?.at(-1) ?? NaN)}`).join(" ")}`);
   }
   return m;
 }

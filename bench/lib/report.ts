@@ -123,11 +123,11 @@ export function renderMarkdown(o: {
     "```sh",
     "npm install                      # builds dist/, installs the peers (devDependencies)",
     "npm run build && npm run bench   # full sizes; writes bench/results/<date>.json and this file",
-    "npm run bench -- --quick         # reduced sizes of everything, a few minutes",
+    "npm run bench -- --quick         # reduced sizes of everything, 2 rounds per case, under 3 minutes",
     "npm run bench -- --only nexmark  # one module, or one case: --only nexmark-q3; --list shows them",
     "```",
     "",
-    "Every case runs in its own child process (`node --expose-gc`), warms up, then runs ≥ 5 rounds; each round runs every contender once " +
+    "Every case runs in its own child process (`node --expose-gc`), warms up, then runs ≥ 5 rounds (`--quick`: 2 rounds, a smoke test of every case); each round runs every contender once " +
       "(in rotating order), so ratios pair runs made under the same conditions. Figures are medians with [min–max] over the rounds. " +
       "Peak RSS and peak heap are those of the case's process (all its contenders); the per-contender heap held during a run is in the notes.",
     "",

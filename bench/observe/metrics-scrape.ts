@@ -48,7 +48,7 @@ function contender(name: string, events: number, scrape: boolean, scrapes: numbe
 const scrapeCase: BenchCase = {
   name: "observe-q5-scraped",
   async run(ctx: BenchContext) {
-    const events = ctx.quick ? 200_000 : 2_000_000;
+    const events = ctx.quick ? 100_000 : 2_000_000;
     const sizes: number[] = [];
     const m = await measure({ name: "observe-q5-scraped", contenders: [contender("sage", events, false, sizes), contender("scraped", events, true, sizes)], runs: 5, warmups: 1, ctx });
     const avg = sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0;

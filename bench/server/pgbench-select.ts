@@ -99,7 +99,7 @@ function selectCase(): BenchCase {
     name: "pgbench-select",
     async run(ctx: BenchContext) {
       const clients = ctx.quick ? 4 : 16;
-      const seconds = ctx.quick ? 3 : 10;
+      const seconds = ctx.quick ? 1 : 10;
       const db = await Database.open({ memory: true });
       const server = await PgServer.start({ db, host: "127.0.0.1", port: 0 });
       let postgres: { port: number; stop(): Promise<void> } | null = null;

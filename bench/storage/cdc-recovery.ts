@@ -101,7 +101,7 @@ export const cdcRecoveryCase: BenchCase = {
   name: "cdc-recovery",
   async run(ctx) {
     if (!hasPostgres) throw new Error("cdc-recovery needs PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin)");
-    const rows = ctx.quick ? 20_000 : 100_000;
+    const rows = ctx.quick ? 10_000 : 100_000;
     const server = startPostgres(PORT);
     const ckpt = mkdtempSync(join(tmpdir(), "sage-bench-cdc-ckpt-"));
     const log = mkdtempSync(join(tmpdir(), "sage-bench-cdc-log-"));

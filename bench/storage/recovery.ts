@@ -68,7 +68,7 @@ function restartContender(name: string, pristine: string): Contender {
 const restartCase: BenchCase = {
   name: "recovery-restart",
   async run(ctx) {
-    const rows = ctx.quick ? 1_000_000 : 10_000_000;
+    const rows = ctx.quick ? 500_000 : 10_000_000;
     const ckpt = mkdtempSync(join(tmpdir(), "sage-bench-ckpt-"));
     const log = mkdtempSync(join(tmpdir(), "sage-bench-log-"));
     try {
@@ -131,7 +131,7 @@ function ingestContender(name: string, intervalMs: number, batches: number): Con
 const ingestCase: BenchCase = {
   name: "checkpoint-ingest",
   async run(ctx) {
-    const batches = ctx.quick ? 100 : 300;
+    const batches = ctx.quick ? 50 : 300;
     const m = await measure({
       name: "checkpoint-ingest",
       contenders: [ingestContender("sage", 1000, batches), ingestContender("checkpoints-off", 0, batches)],
