@@ -10,7 +10,7 @@
 
 import { Database } from "../../src/index.js";
 import type { ChangeFeedHandle } from "../../src/index.js";
-import { type BenchCase, type BenchContext, type BenchModule, type BenchResult, type Measurement, collectGarbage, median, probe, resultRow } from "../lib/harness.js";
+import { type BenchCase, type BenchContext, type BenchModule, type BenchResult, type Measurement, collectGarbage, median, probe, resultRow, roundsFor } from "../lib/harness.js";
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -78,13 +78,14 @@ function latencyCase(rate: number, label: string): BenchCase {
     name: `latency-${label}`,
     async run(ctx: BenchContext): Promise<BenchResult[]> {
       const seconds = ctx.quick ? 1 : 5;
+      const runs = roundsFor(ctx, 5);
       const stats: RunStats[] = [];
       await oneRun(rate, seconds); // warm-up
-      for (let r = 0; r < 5; r++) {
+      for (let r = 0; r < runs; r++) {
         collectGarbage();
         const x = await oneRun(rate, seconds);
         stats.push(x);
-        ctx.log(`  latency-${label}: run ${r + 1}/5 p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, max ${x.max.toFixed(2)} ms, ${Math.round(x.achieved)} events/s`);
+        ctx.log(`  latency-${label}: run ${r + 1}/${runs} p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms, max ${x.max.toFixed(2)} ms, ${Math.round(x.achieved)} events/s`);
       }
       const m: Measurement = {
         values: new Map([
