@@ -15,7 +15,8 @@ import { isBlankSql } from "./sql-text.js";
 
 /** What the shell needs of a session (the engine's Session has it). */
 export interface ShellSession {
-  run(sql: string): AsyncGenerator<StatementResult>;
+  /** `signal`: aborted by Ctrl-C, which stops the running statement (a backfill, a COPY) with 57014 */
+  run(sql: string, params?: unknown[], options?: { signal?: AbortSignal }): AsyncGenerator<StatementResult>;
 }
 
 export interface ShellOutput {
@@ -35,6 +36,8 @@ export interface ShellDeps {
   columns?: () => number | undefined;
   /** reads a file for `\i` */
   readFile?: (path: string) => string;
+  /** `\c NAME`: sessions on another database (throws like a refused connection: 3D000, 42501) */
+  connect?: (database: string) => { session: ShellSession; catalogSession: ShellSession; database: string; user: string };
 }
 
 export interface ShellSettings {
@@ -57,7 +60,9 @@ Type:  \\? for help with sage-sql commands
 export class Shell {
   readonly settings: ShellSettings = { timing: false, expanded: "off", onErrorStop: false };
   readonly buffer: InputBuffer;
-  readonly catalog: CatalogLookup;
+  catalog: CatalogLookup;
+  /** the database the sessions run in (the prompt names it; `\c` changes it) */
+  database = "sage";
   /** statements that failed so far */
   errorCount = 0;
   /** set by a failing statement when onErrorStop is on: the script should end */
@@ -67,6 +72,8 @@ export class Shell {
   private lineNumber = 0;
   private cancelRequested = false;
   private running = false;
+  /** aborts the running statement (Ctrl-C) */
+  private abort: AbortController | undefined;
 
   constructor(readonly deps: ShellDeps) {
     this.buffer = new InputBuffer(deps.split);
@@ -79,7 +86,15 @@ export class Shell {
 
   /** psql's prompt: `sage=> ` when the buffer is empty, `sage-> ` while a statement continues. */
   get prompt(): string {
-    return this.buffer.isEmpty ? "sage=> " : "sage-> ";
+    return this.buffer.isEmpty ? `${this.database}=> ` : `${this.database}-> `;
+  }
+
+  /** `\c`: statements and catalog look-ups go to another database's sessions from now on. */
+  useSessions(session: ShellSession, catalogSession: ShellSession, database: string): void {
+    this.deps.session = session;
+    this.deps.catalogSession = catalogSession;
+    this.catalog = new CatalogLookup(catalogSession, this.deps.formatValue);
+    this.database = database;
   }
 
   get isRunning(): boolean {
@@ -93,6 +108,7 @@ export class Shell {
     if (!this.running) return false;
     this.cancelRequested = true;
     this.subscription?.cancel();
+    this.abort?.abort();
     return true;
   }
 
@@ -175,7 +191,8 @@ export class Shell {
     const started = performance.now();
     this.running = true;
     this.cancelRequested = false;
-    const results = this.deps.session.run(text);
+    this.abort = new AbortController();
+    const results = this.deps.session.run(text, [], { signal: this.abort.signal });
     try {
       for (;;) {
         const next = await results.next();
@@ -198,6 +215,7 @@ export class Shell {
       return false;
     } finally {
       this.running = false;
+      this.abort = undefined;
       if (this.settings.timing) this.out.out(formatTiming(performance.now() - started));
     }
     return true;

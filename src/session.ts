@@ -19,11 +19,15 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
+import { executeDatabaseDdl, isDatabaseDdl } from "./database-ddl.js";
 import { admitSession } from "./role-login.js";
 import { sessionAiBudget } from "./ai-budget.js";
 import type { CallBudget } from "./ai/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
-import { copyWithFile, type CopyProgress } from "./copy-file.js";
+import { copyWithFile } from "./copy-file.js";
+import type { JobSnapshot } from "./jobs.js";
+import { INSERT_JOB_QUIET_MS, cancelJob, insertReadsQuery, openJob, runAsJob } from "./job-statements.js";
+import type { Job } from "./jobs.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
@@ -48,8 +52,8 @@ export class Session {
   private inTransaction = false;
   /** this session wrote since its last read waited for the views (read-your-writes, see readYourWrites) */
   private wroteSinceRead = false;
-  /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
-  reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
+  /** set by a front end (the REPL) that shows the progress of this session's jobs (COPY, view backfill) */
+  reportProgress: ((job: JobSnapshot) => void) | undefined = undefined;
   /** an error happened inside the transaction block: statements are refused until it ends */
   private transactionFailed = false;
   private readonly parsed = new ParsedStatements();
@@ -67,6 +71,10 @@ export class Session {
 
   /** gives this session's login slot back (CONNECTION LIMIT, see role-login.ts) */
   private readonly releaseLogin: () => void;
+  /** Why the running statement must stop (client cancel, statement_timeout), or false: for jobs' checks between chunks. */
+  interrupted(): boolean | string {
+    return this.interrupt?.() ?? false;
+  }
 
   get user(): string {
     return this.options.user ?? "sage";
@@ -87,10 +95,13 @@ export class Session {
     return !this.db.isReplaying && !isSuperuser(this.db.catalog, this.role);
   }
 
-  /** Logs a DDL statement so that replay runs it as the role that ran it (ownership, grantors). */
-  logDdl(sql: string): void {
+  /**
+   * Logs a DDL statement so that replay runs it as the role that ran it (ownership, grantors);
+   * `shared`: a statement on the cluster's roles or databases, which the first database logs.
+   */
+  logDdl(sql: string, shared = false): void {
     const role = creatingRole(this);
-    this.db.log([{ t: "ddl", sql: role === undefined ? sql : `SET ROLE "${role.replace(/"/g, '""')}"; ${sql}; RESET ROLE` }]);
+    (shared ? this.db.cluster.root : this.db).log([{ t: "ddl", sql: role === undefined ? sql : `SET ROLE "${role.replace(/"/g, '""')}"; ${sql}; RESET ROLE` }]);
   }
 
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (for the wire protocol's ReadyForQuery). */
@@ -161,6 +172,12 @@ export class Session {
 
   close(): void {
     this.releaseLogin();
+    this.options.onClose?.();
+  }
+
+  /** Long work the wire server runs for this session (COPY FROM STDIN), as a job of SHOW JOBS / CANCEL JOB. */
+  startJob(kind: "copy", statement: string): ReturnType<typeof openJob> {
+    return openJob(this, kind, statement);
   }
 
   /**
@@ -190,7 +207,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, database: this.db.name, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings), this.aiBudget()),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
@@ -213,11 +230,13 @@ export class Session {
    * Runs a plan, fetching what its model calls need and running it again until complete. A long
    * run yields to the event loop between chunks, where a cancel request or statement_timeout stops it.
    */
-  async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
+  async runPlanWithModels(plan: PhysicalPlan, params: unknown[], job?: Job): Promise<Chunk[]> {
     const now = this.db.streams.clock() * 1000;
-    const cancelled = this.interrupt;
+    // a job's check covers the statement's interrupt too, and throws its own reason (CANCEL JOB n)
+    const cancelled = job ? () => (job.throwIfCancelled(), false) : this.interrupt;
+    const progress = job ? (rows: number) => rows > job.rowsDone && job.advance(rows - job.rowsDone) : undefined;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, database: this.db.name, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled, progress }),
       undefined,
       aiOnErrorSetting(this.settings),
       this.aiBudget(),
@@ -249,6 +268,8 @@ export class Session {
         const env = paramEnv();
         const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
         if (env.access) checkWrite(this, st, w);
+        // INSERT ... SELECT over a large input is a job (listed once it has run a while)
+        if (st.kind === "insert" && insertReadsQuery(st)) return runAsJob(this, "insert", st.text ?? sql, (job) => this.applyWrite(w, values(env), "INSERT", job), INSERT_JOB_QUIET_MS);
         return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
       }
       case "create_model": {
@@ -303,6 +324,8 @@ export class Session {
         return this.subscribe(st, sql);
       case "copy":
         return copyWithFile(this, st, sql);
+      case "cancel_job":
+        return cancelJob(this, st);
       case "checkpoint":
         this.db.checkpoints?.checkpoint();
         return commandResult("CHECKPOINT");
@@ -320,14 +343,20 @@ export class Session {
       }
       case "grant": {
         const result = executeGrant(this, st);
-        if (st.text) this.logDdl(st.text);
+        if (st.text) this.logDdl(st.text, !st.on || st.on.objectKind === "database");
         return result;
       }
       default:
         if (isRoleDdl(st)) {
           const role = executeRoleDdl(this, st);
-          if (role.logged) this.logDdl(role.logged);
+          if (role.logged) this.logDdl(role.logged, true);
+          if (role.memberLog) await this.db.cluster.logInMembers(role.memberLog);
           return role.result;
+        }
+        if (isDatabaseDdl(st)) {
+          const done = await executeDatabaseDdl(this, st);
+          if (done.logged) this.logDdl(done.logged, true);
+          return done.result;
         }
         // Postgres CDC DDL checks the upstream server first (async), then creates as usual
         if (isCdcStatement(st)) return await executeCdcStatement(this, st, sql);
@@ -453,10 +482,11 @@ export class Session {
     await this.db.streams.settle();
   }
 
-  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
+  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", job?: Job): Promise<StatementResult> {
     this.wroteSinceRead = true;
     const stored = this.db.relation(w.relation.id);
-    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params)).flatMap((c) => c.rows());
+    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job)).flatMap((c) => c.rows());
+    job?.committing(); // the rows are read: writing them is not cut short
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once

@@ -6,6 +6,7 @@ import type { RelationKind } from "./catalog/index.js";
 import type { Session } from "./session.js";
 import { rowsResult } from "./session.js";
 import { showSecrets } from "./secrets.js";
+import { showJobs } from "./job-statements.js";
 import { SessionSettings, displayName } from "./settings.js";
 import type { StatementResult } from "./types/index.js";
 import { SqlError, SqlState, Types, typeName } from "./types/index.js";
@@ -48,6 +49,14 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
     );
   }
   if (what === "secrets") return showSecrets(session);
+  if (what === "databases") {
+    return rowsResult(
+      "SHOW",
+      [{ name: "Name", type: text }, { name: "Owner", type: text }, { name: "Connection Limit", type: Types.integer }],
+      cat.databases.list().map((d) => [d.name, d.access.owner, d.connectionLimit]),
+    );
+  }
+  if (what === "jobs") return showJobs(session);
   if (what === "functions") return session.db.functions.show();
   if (what === "create function" && st.target) return session.db.functions.showCreate(st.target.parts[st.target.parts.length - 1], st.target.pos);
   if (what === "columns") {
