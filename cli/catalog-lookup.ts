@@ -59,6 +59,11 @@ export class CatalogLookup {
     return cached;
   }
 
+  /** SHOW DATABASES: name, owner, connection limit (`\l`). */
+  async databases(): Promise<StatementResult> {
+    return this.last("SHOW DATABASES");
+  }
+
   /** SHOW COLUMNS FROM relation (throws the engine's error). */
   async describe(relation: string): Promise<StatementResult> {
     return this.last(`SHOW COLUMNS FROM ${relation}`);

@@ -7,13 +7,16 @@ import type { RelationKind } from "./catalog-lookup.js";
 import { formatTable, toTable } from "./result-format.js";
 import { toErrorLike } from "./shell.js";
 
-export const META_COMMANDS = ["\\q", "\\?", "\\timing", "\\x", "\\d", "\\dt", "\\dv", "\\dm", "\\r", "\\p", "\\g", "\\i", "\\echo"];
+export const META_COMMANDS = ["\\c", "\\connect", "\\l", "\\q", "\\?", "\\timing", "\\x", "\\d", "\\dt", "\\dv", "\\dm", "\\r", "\\p", "\\g", "\\i", "\\echo"];
 
 const HELP = `General
   \\q                     quit sage-sql
   \\?                     show this help
   \\timing [on|off]       toggle timing of statements
   \\x [on|off|auto]       toggle expanded output
+
+Connection
+  \\c[onnect] DBNAME       connect to another database (CREATE DATABASE)
 
 Query buffer
   \\g                     run the query buffer
@@ -25,6 +28,7 @@ Input/Output
   \\echo [STRING]         write string to standard output
 
 Informational
+  \\l                     list databases
   \\d                     list tables, views, materialized views and streams
   \\d NAME                describe table, view, materialized view or stream
   \\dt                    list tables
@@ -86,6 +90,13 @@ export async function runMetaCommand(shell: Shell, line: string): Promise<LineOu
       return "continue";
     case "\\i":
       return includeFile(shell, args[0]);
+    case "\\l":
+      await listDatabases(shell);
+      return "continue";
+    case "\\c":
+    case "\\connect":
+      connectDatabase(shell, args[0]);
+      return "continue";
     case "\\d":
       if (args.length > 0) await describeRelation(shell, args[0]);
       else await listRelations(shell, null);
@@ -169,6 +180,18 @@ async function describeRelation(shell: Shell, name: string): Promise<void> {
   shell.out.out(formatTable(table, { expanded: shell.settings.expanded }));
 }
 
+async function listDatabases(shell: Shell): Promise<void> {
+  let result;
+  try {
+    result = await shell.catalog.databases();
+  } catch (e) {
+    shell.reportError(toErrorLike(e));
+    return;
+  }
+  const table = { ...toTable(result, shell.deps.formatValue), title: "List of databases", footers: [] };
+  shell.out.out(formatTable(table, { expanded: shell.settings.expanded }));
+}
+
 /** Splits a backslash command line into words; single or double quotes group a word. */
 export function splitArgs(line: string): string[] {
   const words: string[] = [];
@@ -180,4 +203,21 @@ export function splitArgs(line: string): string[] {
     else words.push(m[3]);
   }
   return words;
+}
+
+/** `\c NAME`: psql's messages; a refused connection keeps the previous one. */
+function connectDatabase(shell: Shell, name: string | undefined): void {
+  const connect = shell.deps.connect;
+  if (!connect) {
+    shell.reportProblem("\\connect: not available here");
+    return;
+  }
+  if (name === undefined || name === "-") name = shell.database;
+  try {
+    const next = connect(name);
+    shell.useSessions(next.session, next.catalogSession, next.database);
+    shell.out.out(`You are now connected to database "${next.database}" as user "${next.user}".\n`);
+  } catch (e) {
+    shell.reportProblem(`\\connect: FATAL:  ${toErrorLike(e).message}\nPrevious connection kept`);
+  }
 }

@@ -35,6 +35,8 @@ export interface ShellDeps {
   columns?: () => number | undefined;
   /** reads a file for `\i` */
   readFile?: (path: string) => string;
+  /** `\c NAME`: sessions on another database (throws like a refused connection: 3D000, 42501) */
+  connect?: (database: string) => { session: ShellSession; catalogSession: ShellSession; database: string; user: string };
 }
 
 export interface ShellSettings {
@@ -57,7 +59,9 @@ Type:  \\? for help with sage-sql commands
 export class Shell {
   readonly settings: ShellSettings = { timing: false, expanded: "off", onErrorStop: false };
   readonly buffer: InputBuffer;
-  readonly catalog: CatalogLookup;
+  catalog: CatalogLookup;
+  /** the database the sessions run in (the prompt names it; `\c` changes it) */
+  database = "sage";
   /** statements that failed so far */
   errorCount = 0;
   /** set by a failing statement when onErrorStop is on: the script should end */
@@ -79,7 +83,15 @@ export class Shell {
 
   /** psql's prompt: `sage=> ` when the buffer is empty, `sage-> ` while a statement continues. */
   get prompt(): string {
-    return this.buffer.isEmpty ? "sage=> " : "sage-> ";
+    return this.buffer.isEmpty ? `${this.database}=> ` : `${this.database}-> `;
+  }
+
+  /** `\c`: statements and catalog look-ups go to another database's sessions from now on. */
+  useSessions(session: ShellSession, catalogSession: ShellSession, database: string): void {
+    this.deps.session = session;
+    this.deps.catalogSession = catalogSession;
+    this.catalog = new CatalogLookup(catalogSession, this.deps.formatValue);
+    this.database = database;
   }
 
   get isRunning(): boolean {

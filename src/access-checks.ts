@@ -205,7 +205,7 @@ export function checkStatement(session: Session, st: A.Statement): void {
       return;
     }
     case "create_schema":
-      if (!rights.has(databaseAcl(cat), "C")) throw permissionDenied("database sage", st.pos);
+      if (!rights.has(databaseAcl(cat), "C")) throw permissionDenied(`database ${session.db.name}`, st.pos);
       return;
     case "alter": {
       if (st.objectKind === "role" || st.objectKind === "user") return;

@@ -20,6 +20,8 @@ import type { CheckpointedTask } from "./checkpointed-task.js";
 import type { RelationEntry } from "./catalog/index.js";
 import { collectEngineMetrics } from "./engine-metrics.js";
 import { webhookEndpoint } from "./webhook-table.js";
+import { DatabaseCluster } from "./database-cluster.js";
+import type { DatabaseEntry } from "./catalog/index.js";
 import type { EngineMetrics, WebhookEndpoint } from "./server/index.js";
 
 export interface DatabaseOptions {
@@ -55,6 +57,8 @@ export interface SessionOptions {
    * have LOGIN, and be under its CONNECTION LIMIT; see src/role-login.ts
    */
   login?: boolean;
+  /** called once when the session closes (a client session counts against its database's connection limit) */
+  onClose?: () => void;
 }
 
 export class Database implements RelationReader {
@@ -88,23 +92,56 @@ export class Database implements RelationReader {
   readonly audit: AuditLog;
   /** CREATE FUNCTION: user-defined functions and the JavaScript worker pool */
   functions!: UserFunctions;
+  /** the process's databases (CREATE DATABASE); this one is among them */
+  readonly cluster: DatabaseCluster;
 
-  private constructor(readonly options: DatabaseOptions) {
+  private constructor(
+    readonly options: DatabaseOptions,
+    cluster?: DatabaseCluster,
+  ) {
     const dir = options.memory ? undefined : (options.dataDir ?? "./sage-data");
     this.secrets = new Secrets(new SecretCipher(dir));
-    this.audit = new AuditLog(options.memory ? 10_000 : 100_000);
+    // the audit log is the cluster's, as Postgres's server log is: one file, in the first database's directory
+    this.audit = cluster ? cluster.root.audit : new AuditLog(options.memory ? 10_000 : 100_000);
     this.models = new ModelFunctions(this.catalog, dir, (name) => this.openSecret(name, "model"));
+    this.cluster = cluster ?? new DatabaseCluster(this, dir ?? null, (entry) => Database.openMember(this, entry));
   }
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
     // before recovery: replayed CREATE STREAM / CREATE MODEL statements may name a plugin's kinds
     if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
+    Database.equip(db);
+    if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
+    await db.cluster.openAll();
+    return db;
+  }
+
+  /** What every database has before its log replays (the first one and those CREATE DATABASE makes). */
+  private static equip(db: Database): void {
     registerSageCatalog(db);
     registerAuditLogRelation(db);
     db.functions = new UserFunctions(db);
-    if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
+  }
+
+  /** Another database of `root`'s cluster (CREATE DATABASE): its own catalog and log, the shared roles. */
+  private static async openMember(root: Database, entry: DatabaseEntry): Promise<Database> {
+    const dataDir = root.cluster.dataDir(entry);
+    const db = new Database({ ...root.options, dataDir, memory: dataDir === undefined }, root.cluster);
+    db.catalog.joinCluster(root.catalog, entry);
+    db.catalog.roles = DatabaseCluster.replayRoles(root.catalog.roles);
+    Database.equip(db);
+    try {
+      if (dataDir !== undefined) await db.recover(dataDir);
+    } finally {
+      db.catalog.roles = root.catalog.roles;
+    }
     return db;
+  }
+
+  /** This database's name (current_database()). */
+  get name(): string {
+    return this.cluster.entryOf(this).name;
   }
 
   /** Opens the data directory and replays its log: catalog, tables and views come back as they were. */
@@ -156,7 +193,7 @@ export class Database implements RelationReader {
     } finally {
       this.replaying = false;
     }
-    this.audit.open(path);
+    if (this.cluster.root === this) this.audit.open(path);
     this.wal = opened.log;
     this.wal.groupCommit = this.options.groupCommit ?? true;
     for (const start of this.deferredStarts.splice(0)) start();
@@ -219,6 +256,8 @@ export class Database implements RelationReader {
    * would show what it may have lost, fail until a restart recovers from the log.
    */
   async durable(): Promise<void> {
+    // statements on the cluster's roles and databases are logged by the first database
+    if (this.cluster.root !== this) await this.cluster.root.durable();
     if (this.replaying || this.wal === null) return;
     if (this.wal.failed) throw this.logFailure ?? this.wal.failed;
     try {
@@ -368,6 +407,8 @@ export class Database implements RelationReader {
   /** A new session (one per client connection). */
   connect(options: SessionOptions = {}): Session {
     if (this.closed) throw new SqlError(SqlState.AdminShutdown, "the database is closed");
+    // a client naming a database: the cluster resolves it and checks CONNECT and the connection limit
+    if (options.database !== undefined) return this.cluster.connect(options);
     return new Session(this, options);
   }
 
@@ -377,7 +418,9 @@ export class Database implements RelationReader {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    if (this.cluster.root === this) for (const other of this.cluster.all()) if (other !== this) await other.close();
     // a clean close leaves a fresh checkpoint (when checkpoints are on), so the next open replays nothing
     try {
       if (this.checkpoints && this.checkpoints.interval > 0) this.checkpoints.checkpoint();
@@ -394,7 +437,7 @@ export class Database implements RelationReader {
     await this.wal?.close();
     this.wal = null;
     this.models.close();
-    this.audit.close();
+    if (this.cluster.root === this) this.audit.close();
     this.dataDir?.close();
     this.dataDir = null;
   }

@@ -83,9 +83,9 @@ function targets(cat: Catalog, on: NonNullable<A.GrantStatement["on"]>, rights: 
   if (kind === "database") {
     return on.names.map((n) => {
       const name = n.parts[n.parts.length - 1];
-      if (name !== "sage") throw new SqlError(SqlState.InvalidCatalogName, `database "${name}" does not exist`, { position: n.pos });
-      const d = cat.access.database;
-      return { kind: "database", owner: d.owner, what: `database ${name}`, name, get: () => databaseAcl(cat).map((i) => ({ ...i })), set: (acl) => (d.acl = acl) };
+      const d = cat.databases.get(name)?.access;
+      if (!d) throw new SqlError(SqlState.InvalidCatalogName, `database "${name}" does not exist`, { position: n.pos });
+      return { kind: "database", owner: d.owner, what: `database ${name}`, name, get: () => databaseAcl(cat, name).map((i) => ({ ...i })), set: (acl) => (d.acl = acl) };
     });
   }
   if (kind === "model") {

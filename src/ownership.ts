@@ -140,7 +140,11 @@ export function roleDependencies(cat: Catalog, role: string): string[] {
     if (s.owner === role) owns.push(`owner of secret ${name}`);
     else if (mentions(s.acl)) privs.push(`privileges for secret ${name}`);
   }
-  if (mentions(cat.access.database.acl)) privs.push("privileges for database sage");
+  // this catalog's own database (each database's catalog answers for its own)
+  const own = cat.access.database;
+  const dbName = cat.databases.list().find((e) => e.access === own)?.name ?? "sage";
+  if (own.owner === role) owns.push(`owner of database ${dbName}`);
+  else if (mentions(own.acl)) privs.push(`privileges for database ${dbName}`);
   for (const d of cat.access.defaults) if (d.owner === role || mentions(d.acl)) privs.push(`owner of default privileges on new relations belonging to role ${d.owner}${d.schema ? ` in schema ${d.schema}` : ""}`);
   return [...owns, ...privs];
 }
@@ -158,7 +162,7 @@ export function forgetRole(cat: Catalog, role: string): void {
 }
 
 /** ALTER ROLE ... RENAME TO: owners, ACL entries and memberships follow the new name. */
-export function renameRoleReferences(cat: Catalog, from: string, to: string): void {
+export function renameRoleReferences(cat: Catalog, from: string, to: string, shared = true): void {
   const fix = (acl: AclItem[] | null | undefined) => {
     for (const i of acl ?? []) {
       if (i.grantee === from) i.grantee = to;
@@ -178,15 +182,21 @@ export function renameRoleReferences(cat: Catalog, from: string, to: string): vo
     if (s.owner === from) s.owner = to;
     fix(s.acl);
   }
-  fix(cat.access.database.acl);
+  for (const d of cat.access.defaults) {
+    if (d.owner === from) d.owner = to;
+    fix(d.acl);
+  }
+  // `shared` false: only this database's own objects (another database replaying a rename in its log)
+  if (!shared) return;
+  // the cluster's databases (shared by every database's catalog: renaming twice finds nothing the second time)
+  for (const d of cat.databases.list()) {
+    if (d.access.owner === from) d.access.owner = to;
+    fix(d.access.acl);
+  }
   for (const m of cat.access.memberships) {
     if (m.role === from) m.role = to;
     if (m.member === from) m.member = to;
     if (m.grantor === from) m.grantor = to;
-  }
-  for (const d of cat.access.defaults) {
-    if (d.owner === from) d.owner = to;
-    fix(d.acl);
   }
 }
 

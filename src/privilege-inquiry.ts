@@ -59,8 +59,8 @@ export function privilegeInquiry(cat: Catalog, caller: string, fn: string, args:
       return anyOf(schemaAcl(cat, args[1]), privilegeList(args[2], SCHEMA));
     }
     case "has_database_privilege": {
-      if (args[1] !== "sage") throw new SqlError(SqlState.InvalidCatalogName, `database "${args[1]}" does not exist`);
-      return anyOf(databaseAcl(cat), privilegeList(args[2], DATABASE));
+      if (!cat.databases.get(args[1])) throw new SqlError(SqlState.InvalidCatalogName, `database "${args[1]}" does not exist`);
+      return anyOf(databaseAcl(cat, args[1]), privilegeList(args[2], DATABASE));
     }
     case "pg_has_role": {
       const target = args[1];

@@ -31,8 +31,10 @@ export function secretAcl(cat: Catalog, name: string): AclItem[] {
   return s?.acl ?? defaultAcl("secret", s?.owner ?? BOOTSTRAP_SUPERUSER);
 }
 
-export function databaseAcl(cat: Catalog): AclItem[] {
-  return cat.access.database.acl ?? defaultAcl("database", cat.access.database.owner);
+/** The ACL of the catalog's own database, or of the database `name` (databases are shared by the cluster). */
+export function databaseAcl(cat: Catalog, name?: string): AclItem[] {
+  const d = (name === undefined ? undefined : cat.databases.get(name)?.access) ?? cat.access.database;
+  return d.acl ?? defaultAcl("database", d.owner);
 }
 
 /** What the message names an object of this kind ("table", "view", "materialized view", ...). */

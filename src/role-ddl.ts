@@ -78,8 +78,14 @@ function roleDefinition(verb: "CREATE" | "ALTER", role: RoleEntry): string {
 }
 
 /** Runs a role statement; returns its result and the statement the log keeps for replay. */
-export function executeRoleDdl(session: Session, st: A.Statement): { result: StatementResult; logged: string } {
+export function executeRoleDdl(session: Session, st: A.Statement): { result: StatementResult; logged: string; memberLog?: string } {
   const roles = session.db.catalog.roles;
+  // a database other than the first replays a rename the cluster logged into it too (roles themselves
+  // are the first database's, already final): its own objects follow the name from this point of its log
+  if (session.db.isReplaying && session.db.cluster.root !== session.db) {
+    if (isRoleAlter(st) && st.action.kind === "rename") renameRoleReferences(session.db.catalog, st.name.parts[st.name.parts.length - 1], st.action.newName, false);
+    return { result: result("ALTER ROLE"), logged: "" };
+  }
   // Postgres: CREATE / ALTER / DROP ROLE need CREATEROLE (superuser roles: a superuser); a role may change its own password
   const mayManage = session.db.isReplaying || isSuperuser(session.db.catalog, session.role) || roles.get(session.role)?.createrole === true;
   if (!mayManage) {
@@ -117,9 +123,9 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
       const cleared = role.passwordSecret?.startsWith("md5") === true;
       if (cleared) role.passwordSecret = null;
       roles.set(role.name, role);
-      renameRoleReferences(session.db.catalog, name, role.name);
+      for (const engine of session.db.cluster.all()) renameRoleReferences(engine.catalog, name, role.name);
       session.db.catalog.version++;
-      return { result: result("ALTER ROLE", cleared ? ["MD5 password cleared because of role rename"] : []), logged: st.text ?? "" };
+      return { result: result("ALTER ROLE", cleared ? ["MD5 password cleared because of role rename"] : []), logged: st.text ?? "", memberLog: st.text };
     } else throw new SqlError(SqlState.FeatureNotSupported, `this form of ALTER ${st.objectKind.toUpperCase()} is not supported yet`, { position: st.pos });
     session.db.catalog.version++;
     return { result: result("ALTER ROLE"), logged: roleDefinition("ALTER", role) };
@@ -131,7 +137,8 @@ export function executeRoleDdl(session: Session, st: A.Statement): { result: Sta
     if (name === session.user) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
     if (name === session.role) throw new SqlError(SqlState.ObjectInUse, "current user cannot be dropped", { position: n.pos });
     if (roles.has(name)) {
-      checkRoleDroppable(session.db.catalog, name, n.pos);
+      // roles are the cluster's: what a role owns or was granted in any database keeps it
+      for (const engine of session.db.cluster.all()) checkRoleDroppable(engine.catalog, name, n.pos);
       forgetRole(session.db.catalog, name);
     }
     if (!roles.delete(name)) {

@@ -10,12 +10,14 @@ import type { SessionSettings } from "./settings.js";
 import { vouchForSuperuser } from "./privileges.js";
 import { SqlError, SqlState } from "./types/index.js";
 
-/** open logins per role, per database */
+/** open logins per role, per cluster of databases (keyed by its first database) */
 const openLogins = new WeakMap<Database, Map<string, number>>();
 
 function logins(db: Database): Map<string, number> {
-  let m = openLogins.get(db);
-  if (!m) openLogins.set(db, (m = new Map()));
+  // roles are the cluster's: a role's logins to every database count against its limit
+  const root = db.cluster.root;
+  let m = openLogins.get(root);
+  if (!m) openLogins.set(root, (m = new Map()));
   return m;
 }
 

@@ -20,6 +20,7 @@ import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, typ
 import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
+import { executeDatabaseDdl, isDatabaseDdl } from "./database-ddl.js";
 import { admitSession } from "./role-login.js";
 import { sessionAiBudget } from "./ai-budget.js";
 import type { CallBudget } from "./ai/index.js";
@@ -88,10 +89,13 @@ export class Session {
     return !this.db.isReplaying && !isSuperuser(this.db.catalog, this.role);
   }
 
-  /** Logs a DDL statement so that replay runs it as the role that ran it (ownership, grantors). */
-  logDdl(sql: string): void {
+  /**
+   * Logs a DDL statement so that replay runs it as the role that ran it (ownership, grantors);
+   * `shared`: a statement on the cluster's roles or databases, which the first database logs.
+   */
+  logDdl(sql: string, shared = false): void {
     const role = creatingRole(this);
-    this.db.log([{ t: "ddl", sql: role === undefined ? sql : `SET ROLE "${role.replace(/"/g, '""')}"; ${sql}; RESET ROLE` }]);
+    (shared ? this.db.cluster.root : this.db).log([{ t: "ddl", sql: role === undefined ? sql : `SET ROLE "${role.replace(/"/g, '""')}"; ${sql}; RESET ROLE` }]);
   }
 
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (for the wire protocol's ReadyForQuery). */
@@ -162,6 +166,7 @@ export class Session {
 
   close(): void {
     this.releaseLogin();
+    this.options.onClose?.();
   }
 
   /**
@@ -191,7 +196,7 @@ export class Session {
     return {
       relations: this.db,
       params,
-      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
+      eval: { now: this.db.streams.clock() * 1000, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, database: this.db.name, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) },
       ai,
       models: this.db.models.asyncCalls(aiOnErrorSetting(this.settings), this.aiBudget()),
       ...(ef > 0 ? { hnswEfSearch: ef } : {}),
@@ -218,7 +223,7 @@ export class Session {
     const now = this.db.streams.clock() * 1000;
     const cancelled = this.interrupt;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, database: this.db.name, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
       undefined,
       aiOnErrorSetting(this.settings),
       this.aiBudget(),
@@ -321,14 +326,20 @@ export class Session {
       }
       case "grant": {
         const result = executeGrant(this, st);
-        if (st.text) this.logDdl(st.text);
+        if (st.text) this.logDdl(st.text, !st.on || st.on.objectKind === "database");
         return result;
       }
       default:
         if (isRoleDdl(st)) {
           const role = executeRoleDdl(this, st);
-          if (role.logged) this.logDdl(role.logged);
+          if (role.logged) this.logDdl(role.logged, true);
+          if (role.memberLog) await this.db.cluster.logInMembers(role.memberLog);
           return role.result;
+        }
+        if (isDatabaseDdl(st)) {
+          const done = await executeDatabaseDdl(this, st);
+          if (done.logged) this.logDdl(done.logged, true);
+          return done.result;
         }
         // Postgres CDC DDL checks the upstream server first (async), then creates as usual
         if (isCdcStatement(st)) return await executeCdcStatement(this, st, sql);

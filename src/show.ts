@@ -48,6 +48,13 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
     );
   }
   if (what === "secrets") return showSecrets(session);
+  if (what === "databases") {
+    return rowsResult(
+      "SHOW",
+      [{ name: "Name", type: text }, { name: "Owner", type: text }, { name: "Connection Limit", type: Types.integer }],
+      cat.databases.list().map((d) => [d.name, d.access.owner, d.connectionLimit]),
+    );
+  }
   if (what === "functions") return session.db.functions.show();
   if (what === "create function" && st.target) return session.db.functions.showCreate(st.target.parts[st.target.parts.length - 1], st.target.pos);
   if (what === "columns") {

@@ -89,9 +89,14 @@ export function startWebhookTable(db: Database, entry: RelationEntry): void {
  * identifier would be); 42P01 when there is none.
  */
 export function webhookEndpoint(db: Database, given: readonly string[]): WebhookEndpoint {
+  // RisingWave's /webhook/<database>/<schema>/<table>: the table of the database so named (CREATE
+  // DATABASE); a name no database has (RisingWave's default `dev`) means the first one
+  if (given.length === 3 && db.cluster.root === db) {
+    const named = db.cluster.all().find((e) => e.name === given[0] || e.name === given[0].toLowerCase());
+    if (named && named !== db) return webhookEndpoint(named, given);
+  }
   const m = tables.get(db);
   const shown = given.join(".");
-  // RisingWave's /webhook/<database>/<schema>/<table>: there is one database, so its name is not checked
   const path = given.length === 3 ? given.slice(1) : given;
   const rel = path.length >= 1 && path.length <= 2 ? (db.catalog.findRelation(path) ?? db.catalog.findRelation(path.map((p) => p.toLowerCase()))) : undefined;
   const table = rel ? m?.get(rel.id) : undefined;

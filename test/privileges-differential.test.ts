@@ -63,6 +63,9 @@ const SETUP = [
   "CREATE VIEW v4 AS SELECT id FROM t4",
   "ALTER VIEW v4 OWNER TO r_reader",
   "GRANT SELECT ON v4 TO r_nobody",
+  // the database: CREATE (what CREATE SCHEMA needs) through a group, CONNECT with grant option
+  "GRANT CREATE ON DATABASE sage TO r_grp",
+  "GRANT CONNECT ON DATABASE sage TO r_admin WITH GRANT OPTION",
 ];
 
 const RELS = ["t1", "app.t2", "v1", "m1", "t3", "t4", "v4"];
@@ -133,6 +136,12 @@ function generate(seed: number, n: number): { role: string; sql: string }[] {
     () => `SELECT has_column_privilege('${pick(ROLES)}', 't1', '${pick(["id", "v", "secret"])}', '${pick(["SELECT", "UPDATE", "INSERT"])}')`,
     () => `SELECT has_schema_privilege('${pick(ROLES)}', '${pick(["public", "app"])}', '${pick(["USAGE", "CREATE"])}')`,
     () => `SELECT pg_has_role('${pick(ROLES)}', '${pick(ROLES)}', '${pick(["MEMBER", "USAGE"])}')`,
+    () => `SELECT has_database_privilege('${pick(ROLES)}', 'sage', '${pick(["CONNECT", "CREATE", "TEMP", "CREATE WITH GRANT OPTION", "CONNECT WITH GRANT OPTION"])}')`,
+    rare(() => `GRANT ${pick(["CREATE", "CONNECT", "ALL"])} ON DATABASE sage TO ${pick(ROLES)}`),
+    rare(() => `REVOKE ${pick(["CREATE", "CONNECT"])} ON DATABASE sage FROM ${pick(ROLES)}`),
+    // no role here has CREATEDB or owns the database: each is refused, with Postgres's words
+    rare(() => `CREATE DATABASE d_${k++}`),
+    rare(() => pick(["DROP DATABASE sage", "ALTER DATABASE sage CONNECTION LIMIT 5", "ALTER DATABASE sage RENAME TO d_new", "ALTER DATABASE sage OWNER TO r_owner"])),
     () => `SELECT current_user, session_user`,
   ];
   // ownership changes and grants are rarer than reads and writes, so the script keeps its shape

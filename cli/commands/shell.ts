@@ -64,9 +64,12 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
   const split: StatementSplitter = splitStatements;
   const session = db.connect({ applicationName: "sage-sql" });
   if (process.stderr.isTTY) session.reportProgress = loadProgressLine((text) => void process.stderr.write(text));
+  const catalogSession = db.connect({ applicationName: "sage-sql (catalog)" });
+  // the sessions \c replaces (a database's sessions count against its connection limit)
+  let current = [session, catalogSession];
   const shell = new Shell({
     session,
-    catalogSession: db.connect({ applicationName: "sage-sql (catalog)" }),
+    catalogSession,
     formatValue,
     split,
     output: {
@@ -75,6 +78,20 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
     },
     columns: () => (process.stdout.isTTY ? process.stdout.columns : undefined),
     readFile: (path) => readFileSync(path, "utf8"),
+    connect: (database) => {
+      const next = db.connect({ user: "sage", database, applicationName: "sage-sql" });
+      let nextCatalog;
+      try {
+        nextCatalog = db.connect({ user: "sage", database, applicationName: "sage-sql (catalog)" });
+      } catch (e) {
+        next.close();
+        throw e;
+      }
+      for (const s of current) s.close();
+      current = [next, nextCatalog];
+      if (process.stderr.isTTY) next.reportProgress = loadProgressLine((text) => void process.stderr.write(text));
+      return { session: next, catalogSession: nextCatalog, database: next.db.name, user: "sage" };
+    },
   });
   shell.settings.expanded = options.expanded ? "on" : "off";
   shell.settings.onErrorStop = options.onErrorStop === true;

@@ -4,7 +4,8 @@
 // statement produced (plain data), which the planner binds when it uses them.
 
 import { DataType, SqlError, SqlState } from "../types/index.js";
-import { AccessControl, type AclItem } from "./acl.js";
+import { AccessControl, type AclItem, type Membership } from "./acl.js";
+import { DatabaseDirectory, type DatabaseEntry } from "./database-directory.js";
 
 export type RelationKind = "table" | "stream" | "view" | "materialized_view" | "source" | "sink" | "system";
 
@@ -158,11 +159,13 @@ export function functionSignature(types: readonly DataType[]): string {
 export class Catalog {
   readonly models = new Map<string, ModelEntry>();
   /** roles by name (see src/role-ddl.ts) */
-  readonly roles = new Map<string, RoleEntry>();
+  roles = new Map<string, RoleEntry>();
   /** user-defined functions by (schema-less, lower-case) name; each list holds the overloads */
   private readonly functions = new Map<string, FunctionEntry[]>();
   /** schema and database ACLs, role memberships, default privileges (see acl.ts) */
   readonly access = new AccessControl();
+  /** the process's databases, shared by every database's catalog (see database-directory.ts) */
+  databases = new DatabaseDirectory(this.access.database);
   private relations = new Map<string, RelationEntry>();
   private byName = new Map<string, string>();
   private indexes = new Map<string, IndexEntry>();
@@ -170,6 +173,20 @@ export class Catalog {
   readonly schemas = new Set<string>(["public", "pg_catalog", "information_schema", "sage_catalog"]);
   /** bumped on every DDL change (the planner's caches and the server's prepared statements check it) */
   version = 0;
+
+  /**
+   * Makes this (another database's) catalog share `root`'s cluster-wide parts: roles, role
+   * memberships and the database directory; its own database entry is `entry`.
+   */
+  joinCluster(root: Catalog, entry: DatabaseEntry): void {
+    this.roles = root.roles;
+    this.databases = root.databases;
+    this.access.database = entry.access;
+    Object.defineProperty(this.access, "memberships", {
+      get: () => root.access.memberships,
+      set: (v: Membership[]) => (root.access.memberships = v),
+    });
+  }
 
   newId(prefix: string): string {
     return `${prefix}${this.nextId++}`;

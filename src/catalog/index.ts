@@ -12,3 +12,4 @@ export {
   functionSignature,
 } from "./catalog.js";
 export * from "./acl.js";
+export { DatabaseDirectory, DEFAULT_DATABASE, type DatabaseEntry } from "./database-directory.js";

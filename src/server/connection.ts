@@ -303,7 +303,7 @@ export class Connection implements WireOutput {
       out: this,
       writer: this.writer,
       runner,
-      catalogVersion: () => this.host.db.catalog.version,
+      catalogVersion: () => (session.db ?? this.host.db).catalog.version,
       afterStatement: (r) => this.afterStatement(r),
       copy: (statement, signal) => this.copy(statement, signal),
     });

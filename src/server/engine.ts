@@ -15,6 +15,8 @@ export interface EngineSession {
   readonly settings: EngineSettings;
   readonly user: string;
   readonly options: { user?: string; database?: string; applicationName?: string };
+  /** the database the session runs in (CREATE DATABASE: one of several); absent: the server's */
+  readonly db?: EngineDatabase;
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block */
   readonly transactionStatus: "I" | "T" | "E";
   /** marks the transaction block failed (an error the engine did not raise itself: a cancel while sending rows, a COPY) */

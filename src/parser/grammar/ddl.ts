@@ -684,7 +684,18 @@ export function defineDdlRules($: SqlParser): void {
           const list: A.WithOptions = [];
           $.rep(0, () => {
             const pos = $.act(() => $.la(1).pos);
-            const key = $.s(3, $.colLabel);
+            // CONNECTION LIMIT n: the one option spelled with two words
+            const key = $.alt(1, [
+              {
+                GATE: () => $.la(1).tokenType === K.CONNECTION,
+                ALT: () => {
+                  $.c(1, K.CONNECTION);
+                  $.c(1, K.LIMIT);
+                  return "connection_limit";
+                },
+              },
+              { ALT: () => $.s(3, $.colLabel) },
+            ]);
             $.opt(2, () => $.c(0, Eq));
             const value = $.s(4, $.optionValue);
             list.push({ key, value, pos });

@@ -11,6 +11,8 @@ import type { EngineDatabase, EngineSession } from "../engine.js";
 export interface QueryRequest {
   sql: string;
   params: unknown[];
+  /** the database to run in (CREATE DATABASE); absent: the first one */
+  database?: string;
 }
 
 export interface QueryError {
@@ -31,10 +33,13 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
   } catch (e) {
     throw new SqlError(SqlState.InvalidTextRepresentation, `the request body is not JSON: ${(e as Error).message}`);
   }
-  const o = parsed as { sql?: unknown; params?: unknown };
+  const o = parsed as { sql?: unknown; params?: unknown; database?: unknown };
   if (typeof o !== "object" || o === null || typeof o.sql !== "string") throw new SqlError(SqlState.ProtocolViolation, 'the request body must be {"sql": "...", "params": [...]}');
   if (o.params !== undefined && !Array.isArray(o.params)) throw new SqlError(SqlState.ProtocolViolation, '"params" must be an array');
-  return { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
+  if (o.database !== undefined && typeof o.database !== "string") throw new SqlError(SqlState.ProtocolViolation, '"database" must be a string');
+  const req: QueryRequest = { sql: o.sql, params: (o.params as unknown[] | undefined) ?? [] };
+  if (typeof o.database === "string") req.database = o.database;
+  return req;
 }
 
 /**
@@ -42,22 +47,25 @@ export function parseQueryRequest(body: string, contentType: string | undefined)
  * log in, under its CONNECTION LIMIT; `superuser` is given for a configured user). A refusal comes
  * back as its HTTP status: no such role / no LOGIN is 403, over the CONNECTION LIMIT 429.
  */
-export function connectRequest(db: EngineDatabase, user: string, applicationName: string, superuser?: boolean, clientAddress?: string): EngineSession | { refused: { status: number; error: ReturnType<typeof errorJson> } } {
+export function connectRequest(db: EngineDatabase, user: string, applicationName: string, superuser?: boolean, clientAddress?: string, database?: string): EngineSession | { refused: { status: number; error: ReturnType<typeof errorJson> } } {
   try {
-    return db.connect({ user, applicationName, login: true, superuser, ...(clientAddress ? { clientAddress } : {}) });
+    // a named database (CREATE DATABASE) is checked as a pgwire connection's is: 3D000, CONNECT, its connection limit
+    return db.connect({ user, applicationName, login: true, superuser, ...(clientAddress ? { clientAddress } : {}), ...(database !== undefined ? { database } : {}) });
   } catch (e) {
+    // no such role / no LOGIN / no CONNECT on the database: 403; over a CONNECTION LIMIT: 429
     const err = toSqlError(e);
-    const status = err.code === SqlState.InvalidAuthorizationSpecification ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
+    const status = err.code === SqlState.InvalidAuthorizationSpecification || err.code === SqlState.InsufficientPrivilege ? 403 : err.code === SqlState.TooManyConnections ? 429 : 400;
     return { refused: { status, error: errorJson(err) } };
   }
 }
 
 /**
  * Runs the request as `user` (a login, as pgwire's: the role must exist and may log in;
- * `superuser` is given for a configured user); returns the JSON response body and its HTTP status.
+ * `superuser` is given for a configured user) in the database the request names (checked as a
+ * pgwire connection's is: 3D000, CONNECT, connection limits); returns the JSON response body and its HTTP status.
  */
 export async function runQueryRequest(db: EngineDatabase, user: string, req: QueryRequest, superuser?: boolean, clientAddress?: string): Promise<{ status: number; body: unknown }> {
-  const session = connectRequest(db, user, "sage-http", superuser, clientAddress);
+  const session = connectRequest(db, user, "sage-http", superuser, clientAddress, req.database);
   if ("refused" in session) return { status: session.refused.status, body: { results: [], error: session.refused.error } };
   const results: unknown[] = [];
   try {

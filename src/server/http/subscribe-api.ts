@@ -1,4 +1,4 @@
-// SUBSCRIBE over HTTP: GET /api/subscribe?sql=SUBSCRIBE ... answers with Server-Sent Events. The
+// SUBSCRIBE over HTTP: GET /api/subscribe?sql=SUBSCRIBE ...[&database=name] answers with Server-Sent Events. The
 // statement runs in its own session as the request's user; the stream carries
 //   event: columns  data: [{"name", "type"}, ...]     (op, ts, then the query's columns, as pgwire's SUBSCRIBE)
 //   event: rows     data: [[op, ts, ...values], ...]  (one event per batch of changes)
@@ -30,7 +30,8 @@ export class HttpSubscriptions {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, user: string, superuser?: boolean): Promise<void> {
-    const sql = new URL(req.url ?? "/", "http://x").searchParams.get("sql");
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
+    const sql = query.get("sql");
     try {
       if (sql === null) throw new SqlError(SqlState.ProtocolViolation, "give the statement as ?sql=SUBSCRIBE ...");
       const statements = parse(sql);
@@ -39,7 +40,7 @@ export class HttpSubscriptions {
       return sendJson(res, 400, { error: errorJson(toSqlError(e)) });
     }
     if (this.open >= this.max) return sendJson(res, 503, { error: { code: SqlState.TooManyConnections, message: `too many subscriptions over HTTP (at most ${this.max})` } });
-    const session = connectRequest(this.db, user, "sage-http-subscribe", superuser, req.socket.remoteAddress);
+    const session = connectRequest(this.db, user, "sage-http-subscribe", superuser, req.socket.remoteAddress, query.get("database") ?? undefined);
     if ("refused" in session) return sendJson(res, session.refused.status, { error: session.refused.error });
     const results = session.run(sql);
     let first: StatementResult | undefined;

@@ -86,7 +86,7 @@ export class CatalogSnapshot {
       this.scratch = null;
       throw e;
     }
-    const session = db.connect({ user: ctx.roles[0], database: ctx.database, superuser: true }); // a scratch database that knows no roles
+    const session = db.connect({ user: ctx.roles[0], superuser: true }); // a scratch database that knows no roles (nor the session's database: it answers for any)
     try {
       for (const rel of relations) {
         const rows = rel.rows(ctx);

@@ -10,6 +10,8 @@ import { OidRegistry } from "./oid-registry.js";
 import { rewriteCatalogQuery, usesCatalogFunctions } from "./query-rewrite.js";
 import { rewriteExpandArray } from "./expand-array-rewrite.js";
 import type { CatalogContext } from "./system-relations.js";
+import { DATABASE_OID } from "./oid-registry.js";
+import { formatAclItem } from "../../catalog/index.js";
 
 export { SYSTEM_RELATIONS, type SystemRelation, type SystemColumn, type CatalogContext } from "./system-relations.js";
 export { buildCatalogModel, type CatalogModel } from "./catalog-model.js";
@@ -32,10 +34,19 @@ export function createCatalogEmulation(db: EngineDatabase, roles: () => string[]
   const snapshot = new CatalogSnapshot(openScratch);
   const context = (session: EngineSession): CatalogContext => {
     const user = session.user;
-    const catalogRoles = db.catalog.roles;
+    // a session shows its own database's objects (CREATE DATABASE: each database has its engine)
+    const engine = session.db ?? db;
+    const catalogRoles = engine.catalog.roles;
     const all = [...new Set([user, ...roles(), ...catalogRoles.keys()])];
+    const databases = engine.catalog.databases.list().map((d, i) => ({
+      oid: i === 0 ? DATABASE_OID : oids.oid(`database:${d.dir}`),
+      name: d.name,
+      owner: d.access.owner,
+      connectionLimit: d.connectionLimit,
+      acl: d.access.acl === null ? null : d.access.acl.map((item) => formatAclItem(item, "database")),
+    }));
     return {
-      model: buildCatalogModel(db, oids, user),
+      model: buildCatalogModel(engine, oids, user),
       session,
       roles: all,
       roleAttributes: (name) => {
@@ -44,8 +55,9 @@ export function createCatalogEmulation(db: EngineDatabase, roles: () => string[]
         const config = r.settings ? Object.entries(r.settings).map(([k, v]) => `${k}=${v}`) : undefined;
         return { superuser: r.superuser, login: r.login, createdb: r.createdb, createrole: r.createrole, passwordSecret: r.passwordSecret, connectionLimit: r.connectionLimit, config };
       },
-      database: session.options.database ?? user,
+      database: session.options.database ?? "sage",
       roleOid: (name) => oids.role(name, user),
+      databases,
     };
   };
   return {

@@ -226,7 +226,11 @@ function castReplacement(kind: string, operand: string, model: CatalogModel): st
   }
 }
 
-const CATALOG_CALL_RE = new RegExp(`\\b(?:${Object.keys(FUNCTIONS).join("|")})\\s*\\(|::\\s*(?:pg_catalog\\s*\\.\\s*)?(?:regclass|regtype|regnamespace|regproc|regprocedure|regrole)\\b|::\\s*pg_catalog\\s*\\.\\s*oid\\b`, "i");
+// the privilege inquiries the engine answers itself (with the real ACLs): a statement calling only
+// them, over no system relation, goes to the engine; inside a catalog query they are rewritten
+const ENGINE_INQUIRIES = new Set(["has_table_privilege", "has_column_privilege", "has_schema_privilege", "has_database_privilege", "pg_has_role"]);
+
+const CATALOG_CALL_RE = new RegExp(`\\b(?:${Object.keys(FUNCTIONS).filter((f) => !ENGINE_INQUIRIES.has(f)).join("|")})\\s*\\(|::\\s*(?:pg_catalog\\s*\\.\\s*)?(?:regclass|regtype|regnamespace|regproc|regprocedure|regrole)\\b|::\\s*pg_catalog\\s*\\.\\s*oid\\b`, "i");
 
 /** Whether the statement uses Postgres catalog functions or reg* casts (so it needs the rewrite). */
 export function usesCatalogFunctions(sql: string): boolean {

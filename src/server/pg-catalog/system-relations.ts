@@ -38,6 +38,8 @@ export interface CatalogContext {
   roleAttributes(name: string): RoleAttributes;
   database: string;
   roleOid(name: string): number;
+  /** pg_database: the cluster's databases (all of them, as in Postgres; only the session's own objects are shown elsewhere) */
+  databases?: { oid: number; name: string; owner: string; connectionLimit: number; acl: string[] | null }[];
 }
 
 export interface SystemRelation {
@@ -152,7 +154,10 @@ export const SYSTEM_RELATIONS: SystemRelation[] = [
     schema: "pg_catalog",
     name: "pg_database",
     columns: cols("oid:i datname:t datdba:i encoding:i datlocprovider:t datistemplate:b datallowconn:b datconnlimit:i datcollate:t datctype:t daticulocale:t datacl:ta"),
-    rows: (ctx) => [[DATABASE_OID, ctx.database, BOOTSTRAP_SUPERUSER_OID, 6, "c", false, true, -1, "C", "C", null, null]],
+    rows: (ctx) =>
+      (ctx.databases ?? [{ oid: DATABASE_OID, name: ctx.database, owner: "", connectionLimit: -1, acl: null }]).map((d) => [
+        d.oid, d.name, ctx.roles.includes(d.owner) ? ctx.roleOid(d.owner) : BOOTSTRAP_SUPERUSER_OID, 6, "c", false, true, d.connectionLimit, "C", "C", null, d.acl,
+      ]),
   },
   {
     schema: "pg_catalog",

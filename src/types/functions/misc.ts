@@ -18,7 +18,7 @@ export function registerMisc(): void {
     },
   });
   defineFunction({ name: "version", params: [], ret: T, id: "version", impl: () => SERVER_VERSION });
-  for (const name of ["current_database", "current_catalog"]) defineFunction({ name, params: [], ret: T, id: name, impl: () => "sage" });
+  for (const name of ["current_database", "current_catalog"]) defineFunction({ name, params: [], ret: T, id: name, volatile: true, impl: (_, ctx) => ctx.database ?? "sage" }); // volatile: the session decides
   defineFunction({ name: "current_schema", params: [], ret: T, id: "current_schema", impl: () => "public" });
   for (const name of ["current_user", "user", "current_role"]) defineFunction({ name, params: [], ret: T, id: name, volatile: true, impl: (_, ctx) => ctx.user ?? "sage" }); // volatile: not folded at bind time, the session decides
   defineFunction({ name: "session_user", params: [], ret: T, id: "session_user", volatile: true, impl: (_, ctx) => ctx.sessionUser ?? ctx.user ?? "sage" });

@@ -19,6 +19,8 @@ export interface EvalContext {
   random(): number;
   /** the session's current role (current_user); 'sage' when unset */
   user?: string;
+  /** the session's database (current_database()); 'sage' when unset */
+  database?: string;
   /** the session's login role (session_user); `user` when unset */
   sessionUser?: string;
   /** answers has_table_privilege(role, ...) and its family (the session knows roles and ACLs) */
