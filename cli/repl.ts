@@ -94,7 +94,8 @@ export function runRepl(options: ReplOptions): Promise<void> {
 
     rl.on("SIGINT", () => {
       if (shell.cancel()) {
-        output.write("Cancel request sent\n");
+        // at the start of the line: a job's progress bar may be drawn there (cli/job-progress.ts)
+        output.write("\r\x1b[KCancel request sent\n");
         return;
       }
       // like psql: leave what was typed on screen, mark it ^C, start afresh on a new line

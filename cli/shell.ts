@@ -15,7 +15,8 @@ import { isBlankSql } from "./sql-text.js";
 
 /** What the shell needs of a session (the engine's Session has it). */
 export interface ShellSession {
-  run(sql: string): AsyncGenerator<StatementResult>;
+  /** `signal`: aborted by Ctrl-C, which stops the running statement (a backfill, a COPY) with 57014 */
+  run(sql: string, params?: unknown[], options?: { signal?: AbortSignal }): AsyncGenerator<StatementResult>;
 }
 
 export interface ShellOutput {
@@ -71,6 +72,8 @@ export class Shell {
   private lineNumber = 0;
   private cancelRequested = false;
   private running = false;
+  /** aborts the running statement (Ctrl-C) */
+  private abort: AbortController | undefined;
 
   constructor(readonly deps: ShellDeps) {
     this.buffer = new InputBuffer(deps.split);
@@ -105,6 +108,7 @@ export class Shell {
     if (!this.running) return false;
     this.cancelRequested = true;
     this.subscription?.cancel();
+    this.abort?.abort();
     return true;
   }
 
@@ -187,7 +191,8 @@ export class Shell {
     const started = performance.now();
     this.running = true;
     this.cancelRequested = false;
-    const results = this.deps.session.run(text);
+    this.abort = new AbortController();
+    const results = this.deps.session.run(text, [], { signal: this.abort.signal });
     try {
       for (;;) {
         const next = await results.next();
@@ -210,6 +215,7 @@ export class Shell {
       return false;
     } finally {
       this.running = false;
+      this.abort = undefined;
       if (this.settings.timing) this.out.out(formatTiming(performance.now() - started));
     }
     return true;

@@ -8,7 +8,6 @@
 // COPY FROM STDIN / TO STDOUT are the wire server's (src/server/copy/).
 
 import { isAbsolute, resolve } from "node:path";
-import { statSync } from "node:fs";
 import type * as A from "./parser/index.js";
 import type { Session } from "./session.js";
 import { optionMap } from "./ddl.js";
@@ -17,18 +16,8 @@ import { FileReader, listFiles, readFileFormat, writeFile } from "./connectors/i
 import { QueryContext, bindQuery, pruneColumns } from "./planner/index.js";
 import { Chunk, Column, SqlError, SqlState, Types, type DataType, type StatementResult } from "./types/index.js";
 import { appendChunkTo } from "./relation-append.js";
-
-/** Progress of a long COPY, for the REPL's progress line. */
-export interface CopyProgress {
-  rows: number;
-  file: string;
-  fileIndex: number;
-  files: number;
-  /** bytes of the files fully read, and of all files */
-  bytesDone: number;
-  bytesTotal: number;
-  finished: boolean;
-}
+import type { Job } from "./jobs.js";
+import { runAsJob } from "./job-statements.js";
 
 export async function copyWithFile(session: Session, st: A.CopyStatement, sql: string): Promise<StatementResult> {
   if (st.target.kind !== "file") {
@@ -37,11 +26,12 @@ export async function copyWithFile(session: Session, st: A.CopyStatement, sql: s
     });
   }
   const options = optionMap(st.options);
-  if (st.direction === "from") return copyFromFile(session, st, st.target.path, options);
+  const path = st.target.path;
+  if (st.direction === "from") return runAsJob(session, "copy", st.text ?? sql, (job) => copyFromFile(session, st, path, options, job));
   return copyToFile(session, st, st.target.path, options, sql);
 }
 
-async function copyFromFile(session: Session, st: A.CopyStatement, path: string, options: Record<string, string>): Promise<StatementResult> {
+async function copyFromFile(session: Session, st: A.CopyStatement, path: string, options: Record<string, string>, job: Job | undefined): Promise<StatementResult> {
   const db = session.db;
   const rel = db.catalog.getRelation(st.table!.parts, st.table!.pos);
   if (rel.kind !== "table" && rel.kind !== "stream") {
@@ -59,20 +49,16 @@ async function copyFromFile(session: Session, st: A.CopyStatement, path: string,
     format,
   );
   const files = await listFiles(full);
-  const sizes = files.map((f) => statSync(f, { throwIfNoEntry: false })?.size ?? 0);
-  const progress: CopyProgress = { rows: 0, file: "", fileIndex: 0, files: files.length, bytesDone: 0, bytesTotal: sizes.reduce((a, b) => a + b, 0), finished: false };
-  // read and check everything first: a bad row fails the COPY with nothing loaded
+  // read and check everything first: a bad row (or CANCEL JOB) fails the COPY with nothing loaded
   const chunks: Chunk[] = [];
   for (let f = 0; f < files.length; f++) {
-    progress.file = files[f];
-    progress.fileIndex = f + 1;
     for await (const chunk of reader.read(files[f])) {
       chunks.push(widen(chunk, targets, rel.columns.map((c) => c.type)));
-      progress.rows += chunk.length;
-      session.reportProgress?.(progress);
+      job?.advance(chunk.length);
+      job?.throwIfCancelled();
     }
-    progress.bytesDone += sizes[f];
   }
+  job?.committing();
   let rows = 0;
   let watermark: unknown = undefined;
   for (const chunk of chunks) {
@@ -81,8 +67,6 @@ async function copyFromFile(session: Session, st: A.CopyStatement, path: string,
     if (r.watermark !== undefined) watermark = r.watermark;
   }
   db.publishChanges(rel.id, [], [], watermark);
-  progress.finished = true;
-  session.reportProgress?.(progress);
   return commandResult("COPY", rows);
 }
 

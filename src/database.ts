@@ -5,6 +5,8 @@ import { Catalog } from "./catalog/index.js";
 import { StreamRuntime, type RelationReader, type VectorIndexReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
+import { JobRegistry } from "./jobs.js";
+import { registerJobsCatalog } from "./job-statements.js";
 import { ModelFunctions } from "./model-functions.js";
 import { UserFunctions } from "./user-functions.js";
 import { loadPlugins } from "./plugins.js";
@@ -65,6 +67,8 @@ export class Database implements RelationReader {
   readonly catalog = new Catalog();
   /** running continuous queries (materialized views, subscriptions) */
   readonly streams = new StreamRuntime();
+  /** long work of statements (COPY, view backfill): SHOW JOBS, CANCEL JOB */
+  readonly jobs = new JobRegistry();
   private readonly stored = new Map<string, StoredRelation>();
   private readonly systemRows = new Map<string, () => unknown[][]>();
   private readonly tasks = new Map<string, { stop(): void }[]>();
@@ -121,6 +125,7 @@ export class Database implements RelationReader {
   private static equip(db: Database): void {
     registerSageCatalog(db);
     registerAuditLogRelation(db);
+    registerJobsCatalog(db);
     db.functions = new UserFunctions(db);
   }
 

@@ -10,6 +10,7 @@ import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
 import { optionMap } from "./ddl.js";
 import { TableVectorIndex } from "./table-vector-index.js";
+import { runAsJob } from "./job-statements.js";
 import { SqlError, SqlState, type StatementResult } from "./types/index.js";
 
 /** pgvector's operator classes and the distance operator each serves */
@@ -88,7 +89,14 @@ export async function createHnswIndex(session: Session, st: A.CreateIndexStateme
   }
   const spec: VectorIndexSpec = { expr, operator, opclass, dims: expr.type.dims, m, efConstruction };
   const entry: IndexEntry = { id: cat.newId("i"), schema: rel.schema, name, relation: rel.id, method: "hnsw", unique: false, columns: [indexedText(st.text) ?? `${colName} ${opclass}`], options, vector: spec };
-  const built = await TableVectorIndex.build(entry, spec, db.relation(rel.id), session.executionContext([]));
+  const stored = db.relation(rel.id);
+  const built = await runAsJob(session, "index build", st.text ?? `CREATE INDEX ${name}`, (job) => {
+    if (job) job.rowsTotal = stored.store.size;
+    return TableVectorIndex.build(entry, spec, stored, session.executionContext([]), job?.signal, (rows) => {
+      job?.advance(rows);
+      job?.throwIfCancelled(); // the statement's own cancel and statement_timeout too
+    });
+  });
   // the table may have been dropped while the index was building
   if (cat.relationById(rel.id) !== rel) {
     built.detach();

@@ -4,7 +4,8 @@ import type * as A from "./parser/index.js";
 import type { ColumnSchema, RelationEntry, RelationKind } from "./catalog/index.js";
 import { relationKindName } from "./catalog/index.js";
 import { Materialize, compileExpr } from "./executor/index.js";
-import { continuousQueriesUsingModel, startDataflow } from "./continuous-query.js";
+import { backfillDataflow, continuousQueriesUsingModel, startDataflow } from "./continuous-query.js";
+import { runAsJob } from "./job-statements.js";
 import { QueryContext, Scope, bindCondition, bindQuery, coerce, defaultExpr, bindExpr, toStreamingPlan, pruneColumns, withIntervalJoinCleanup, type PhysicalPlan } from "./planner/index.js";
 import type { Session } from "./session.js";
 import { commandResult } from "./session.js";
@@ -261,7 +262,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
   return commandResult("CREATE STREAM");
 }
 
-function createMaterializedView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+async function createMaterializedView(session: Session, st: A.CreateViewStatement, sql: string): Promise<StatementResult> {
   const db = session.db;
   const cat = db.catalog;
   const { schema, name } = cat.schemaFor(st.name.parts);
@@ -285,10 +286,25 @@ function createMaterializedView(session: Session, st: A.CreateViewStatement, sql
   };
   const stored = new StoredRelation(entry);
   const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch));
-  cat.addRelation(entry);
   db.addStored(stored);
+  const inputs = (entry.dependsOn ?? []).map((id) => cat.relationById(id));
   try {
-    startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+    await runAsJob(session, "backfill", st.text ?? sql, async (job) => {
+      if (!job) {
+        cat.addRelation(entry);
+        startDataflow(db, entry.id, plan, session.executionContext([]), sink);
+        return;
+      }
+      // the view enters the catalog only once built: until then nothing can name it (a DDL naming
+      // it would reach the log before its CREATE), and its name is checked again
+      await backfillDataflow(db, entry.id, plan, session.executionContext([]), sink, job, () => {
+        if (cat.nameTaken(schema, name)) throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
+        if ((entry.dependsOn ?? []).some((id, i) => cat.relationById(id) !== inputs[i])) {
+          throw new SqlError(SqlState.ObjectNotInPrerequisiteState, `a relation materialized view "${name}" reads was dropped or replaced while the view was being built`, { hint: "Run CREATE MATERIALIZED VIEW again." });
+        }
+        cat.addRelation(entry);
+      });
+    });
   } catch (e) {
     db.streams.remove(entry.id);
     cat.removeRelation(entry.id);
@@ -319,7 +335,7 @@ function viewColumnNames(queryNames: string[], st: A.CreateViewStatement): strin
   return names;
 }
 
-function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult {
+function createView(session: Session, st: A.CreateViewStatement, sql: string): StatementResult | Promise<StatementResult> {
   refuseWebhookConnector(st.with, st.materialized ? "materialized view" : "view");
   if (st.materialized) return createMaterializedView(session, st, sql);
   const cat = session.db.catalog;

@@ -1,6 +1,6 @@
 // The public surface of sage-sql: open a Database, connect Sessions, run SQL.
 export { Database, Session, type DatabaseOptions, type SessionOptions } from "./database.js";
-export type { CopyProgress } from "./copy-file.js";
+export type { JobSnapshot, JobState, JobKind } from "./jobs.js";
 export type { StatementResult, ResultColumn, ChangeFeedHandle } from "./types/index.js";
 export {
   SqlError,

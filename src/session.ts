@@ -25,7 +25,10 @@ import { admitSession } from "./role-login.js";
 import { sessionAiBudget } from "./ai-budget.js";
 import type { CallBudget } from "./ai/index.js";
 import { parameterValues, prepareStatement, type PreparedShape } from "./prepared-statement.js";
-import { copyWithFile, type CopyProgress } from "./copy-file.js";
+import { copyWithFile } from "./copy-file.js";
+import type { JobSnapshot } from "./jobs.js";
+import { INSERT_JOB_QUIET_MS, cancelJob, insertReadsQuery, openJob, runAsJob } from "./job-statements.js";
+import type { Job } from "./jobs.js";
 import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
@@ -50,8 +53,8 @@ export class Session {
   private inTransaction = false;
   /** this session wrote since its last read waited for the views (read-your-writes, see readYourWrites) */
   private wroteSinceRead = false;
-  /** set by a front end (the REPL) that shows the progress of long loads (COPY FROM a file) */
-  reportProgress: ((progress: CopyProgress) => void) | undefined = undefined;
+  /** set by a front end (the REPL) that shows the progress of this session's jobs (COPY, view backfill) */
+  reportProgress: ((job: JobSnapshot) => void) | undefined = undefined;
   /** an error happened inside the transaction block: statements are refused until it ends */
   private transactionFailed = false;
   private readonly parsed = new ParsedStatements();
@@ -69,6 +72,10 @@ export class Session {
 
   /** gives this session's login slot back (CONNECTION LIMIT, see role-login.ts) */
   private readonly releaseLogin: () => void;
+  /** Why the running statement must stop (client cancel, statement_timeout), or false: for jobs' checks between chunks. */
+  interrupted(): boolean | string {
+    return this.interrupt?.() ?? false;
+  }
 
   get user(): string {
     return this.options.user ?? "sage";
@@ -169,6 +176,11 @@ export class Session {
     this.options.onClose?.();
   }
 
+  /** Long work the wire server runs for this session (COPY FROM STDIN), as a job of SHOW JOBS / CANCEL JOB. */
+  startJob(kind: "copy", statement: string): ReturnType<typeof openJob> {
+    return openJob(this, kind, statement);
+  }
+
   /**
    * Parses and binds one statement without running it: its parameter types (declared in
    * `paramTypes`, else inferred, else text) and result columns (SELECT, and INSERT / UPDATE /
@@ -219,11 +231,13 @@ export class Session {
    * Runs a plan, fetching what its model calls need and running it again until complete. A long
    * run yields to the event loop between chunks, where a cancel request or statement_timeout stops it.
    */
-  async runPlanWithModels(plan: PhysicalPlan, params: unknown[]): Promise<Chunk[]> {
+  async runPlanWithModels(plan: PhysicalPlan, params: unknown[], job?: Job): Promise<Chunk[]> {
     const now = this.db.streams.clock() * 1000;
-    const cancelled = this.interrupt;
+    // a job's check covers the statement's interrupt too, and throws its own reason (CANCEL JOB n)
+    const cancelled = job ? () => (job.throwIfCancelled(), false) : this.interrupt;
+    const progress = job ? (rows: number) => rows > job.rowsDone && job.advance(rows - job.rowsDone) : undefined;
     return this.db.models.withModels(
-      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, database: this.db.name, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled }),
+      (ai) => runQueryYielding(plan, { ...this.executionContext(params, ai), eval: { now, timeZone: this.settings.get("timezone"), random: Math.random, user: this.role, sessionUser: this.user, database: this.db.name, privileges: (fn, args) => privilegeInquiry(this.db.catalog, this.role, fn, args) }, cancelled, progress }),
       undefined,
       aiOnErrorSetting(this.settings),
       this.aiBudget(),
@@ -255,6 +269,8 @@ export class Session {
         const env = paramEnv();
         const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
         if (env.access) checkWrite(this, st, w);
+        // INSERT ... SELECT over a large input is a job (listed once it has run a while)
+        if (st.kind === "insert" && insertReadsQuery(st)) return runAsJob(this, "insert", st.text ?? sql, (job) => this.applyWrite(w, values(env), "INSERT", job), INSERT_JOB_QUIET_MS);
         return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
       }
       case "create_model": {
@@ -309,6 +325,8 @@ export class Session {
         return this.subscribe(st, sql);
       case "copy":
         return copyWithFile(this, st, sql);
+      case "cancel_job":
+        return cancelJob(this, st);
       case "checkpoint":
         this.db.checkpoints?.checkpoint();
         return commandResult("CHECKPOINT");
@@ -465,10 +483,11 @@ export class Session {
     await this.db.streams.settle();
   }
 
-  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE"): Promise<StatementResult> {
+  private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", job?: Job): Promise<StatementResult> {
     this.wroteSinceRead = true;
     const stored = this.db.relation(w.relation.id);
-    const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params);
+    const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job);
+    job?.committing(); // the rows are read: writing them is not cut short
     const columnar = w.kind === "insert" && stored.chunkInsertable ? tableChunk(stored.entry, chunks) : null;
     if (columnar) {
       const r = insertChunkInto(this.db, stored, columnar, w.onConflict?.action === "nothing");

@@ -6,6 +6,7 @@ import type { RelationKind } from "./catalog/index.js";
 import type { Session } from "./session.js";
 import { rowsResult } from "./session.js";
 import { showSecrets } from "./secrets.js";
+import { showJobs } from "./job-statements.js";
 import { SessionSettings, displayName } from "./settings.js";
 import type { StatementResult } from "./types/index.js";
 import { SqlError, SqlState, Types, typeName } from "./types/index.js";
@@ -55,6 +56,7 @@ export function showStatement(session: Session, st: A.ShowStatement): StatementR
       cat.databases.list().map((d) => [d.name, d.access.owner, d.connectionLimit]),
     );
   }
+  if (what === "jobs") return showJobs(session);
   if (what === "functions") return session.db.functions.show();
   if (what === "create function" && st.target) return session.db.functions.showCreate(st.target.parts[st.target.parts.length - 1], st.target.pos);
   if (what === "columns") {

@@ -53,7 +53,7 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
    * them; writes during the build are applied as they happen (it listens from the start, and a
    * slice skips rows deleted meanwhile). Returns once built and its ef_search tuned.
    */
-  static async build(entry: IndexEntry, spec: VectorIndexSpec, stored: StoredRelation, ctx: ExecutionContext, signal?: AbortSignal): Promise<TableVectorIndex> {
+  static async build(entry: IndexEntry, spec: VectorIndexSpec, stored: StoredRelation, ctx: ExecutionContext, signal?: AbortSignal, progress?: (rows: number) => void): Promise<TableVectorIndex> {
     const t = new TableVectorIndex(entry, spec, stored, ctx);
     stored.listeners.add(t);
     try {
@@ -68,9 +68,10 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
         const vectors = t.kernel(chunk, ctx);
         const ids = chunk.columns[width];
         for (let from = 0; from < chunk.length; ) {
-          if (signal?.aborted) throw new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
+          if (signal?.aborted) throw signal.reason instanceof SqlError ? signal.reason : new SqlError(SqlState.QueryCanceled, "canceling statement due to user request");
           if (t.generation !== generation) break;
           const to = Math.min(chunk.length, from + slice);
+          progress?.(to - from);
           const keys: number[] = [];
           const vecs: Float32Array[] = [];
           for (let i = from; i < to; i++) {

@@ -1,6 +1,7 @@
 // The columnar INSERT path (src/table-insert.ts) against the row path it replaces: every statement
 // runs on a table that takes chunks and on its twin with a CHECK (TRUE), which keeps the row path;
-// results, errors, table contents, views over them and recovery from the log must agree.
+// results, errors, table contents, views over them and recovery from the log must agree. Also the
+// literal VALUES scanner (src/parser/literal-insert.ts) as reached through SQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,6 +110,24 @@ describe("columnar INSERT", () => {
       await d.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is reached through SQL: a literal INSERT's errors keep the positions the parsed path reports", async () => {
+    const db = await Database.open({ memory: true });
+    try {
+      const s = db.connect();
+      await s.execute("CREATE TABLE lt (id INT PRIMARY KEY, name TEXT, v NUMERIC)");
+      const [r] = await s.execute("INSERT INTO lt VALUES (1, 'a', 1.5), (2, NULL, -3)");
+      expect(r.rowCount).toBe(2);
+      await expect(s.execute("INSERT INTO lt VALUES (3, 'b', 1), (4, 'c', 'x')")).rejects.toMatchObject({ code: "22P02", position: 16 });
+      await expect(s.execute("INSERT INTO lt VALUES (5, 'b', 1, 9)")).rejects.toMatchObject({ code: "42601" });
+      await expect(s.execute("INSERT INTO lt VALUES (99999999999, 'b', 1)")).rejects.toMatchObject({ code: "22003", position: 16 });
+      await expect(s.execute("INSERT INTO nosuch VALUES (1)")).rejects.toMatchObject({ code: "42P01", position: 13 });
+      const [rows] = await s.execute("SELECT * FROM lt ORDER BY id");
+      expect(rows.rows.map((x) => x[0])).toEqual([1, 2]);
+    } finally {
+      await db.close();
     }
   });
 });

@@ -11,38 +11,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { Database, SqlError } from "../src/index.js";
-import { HttpServer, PgServer, ServerMetrics, type HbaRule, type UserConfig } from "../src/server/index.js";
+import { startServers, stopServers } from "./server/http-harness.js";
 
-interface Running {
-  db: Database;
-  pg: PgServer;
-  http: HttpServer;
-  metrics: ServerMetrics;
-  url: string;
-}
-
-const running: Running[] = [];
 const children: ChildProcess[] = [];
 
-async function start(auth: { users?: UserConfig[]; hba?: HbaRule[] } = {}): Promise<Running> {
-  const db = await Database.open({ memory: true });
-  let server: PgServer | undefined;
-  const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
-  server = await PgServer.start({ db, port: 0, users: auth.users, hba: auth.hba });
-  const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics });
-  const r = { db, pg: server, http, metrics, url: `http://127.0.0.1:${http.port}` };
-  running.push(r);
-  return r;
-}
 
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
-  for (const r of running.splice(0)) {
-    await r.http.close();
-    await r.pg.close();
-    r.metrics.close();
-    await r.db.close();
-  }
+  await stopServers();
 });
 
 const sign = (secret: string, body: string) => createHmac("sha256", secret).update(body).digest("hex");
@@ -63,7 +39,7 @@ async function count(db: Database, table: string): Promise<number> {
 
 describe("webhook tables over HTTP", () => {
   it("takes signed JSON into the table and its views; a missing or wrong signature is 401 and changes nothing", async () => {
-    const { db, url } = await start();
+    const { db, url } = await startServers();
     await db.execute("CREATE SECRET hook_key WITH (value = 'topsecret')");
     await db.execute("CREATE TABLE events (id INT, kind TEXT, amount NUMERIC, at TIMESTAMPTZ) WITH (connector = 'webhook', secret = SECRET hook_key)");
     await db.execute("CREATE MATERIALIZED VIEW by_kind AS SELECT kind, count(*) AS n, sum(amount) AS total FROM events GROUP BY kind");
@@ -98,7 +74,7 @@ describe("webhook tables over HTTP", () => {
   });
 
   it("refuses bad JSON or values with 400 and inserts nothing of the request; unknown tables are 404", async () => {
-    const { db, url } = await start();
+    const { db, url } = await startServers();
     await db.execute("CREATE TABLE t (id INT NOT NULL, v TEXT) WITH (connector = 'webhook')");
     await db.execute("CREATE TABLE plain (id INT)");
     const cases = ["{not json", "42", '[{"id": 1}, "x"]', '[{"id": 1}, {"id": "seven"}]', '[{"id": 1}, {"v": "no id"}]'];
@@ -125,7 +101,7 @@ describe("webhook tables over HTTP", () => {
   });
 
   it("gives a field left out its column's DEFAULT, as INSERT does; an explicit null stays NULL", async () => {
-    const { db, url } = await start();
+    const { db, url } = await startServers();
     await db.execute("CREATE TABLE d (id INT, status TEXT DEFAULT 'new', n INT DEFAULT 7, at TIMESTAMPTZ DEFAULT now(), note TEXT) WITH (connector = 'webhook')");
     const body = JSON.stringify([{ id: 1 }, { id: 2, status: null, n: 3, note: "x" }, { ID: 3, Status: "done" }]);
     expect(await post(`${url}/webhook/d`, body)).toEqual({ status: 200, json: { inserted: 3 } });
@@ -137,7 +113,7 @@ describe("webhook tables over HTTP", () => {
   });
 
   it("refuses a body over max_body_bytes with 413", async () => {
-    const { db, url } = await start();
+    const { db, url } = await startServers();
     await db.execute("CREATE TABLE small (v TEXT) WITH (connector = 'webhook', max_body_bytes = 100)");
     const r = await post(`${url}/webhook/small`, JSON.stringify({ v: "x".repeat(200) }));
     expect(r.status).toBe(413);
@@ -146,7 +122,7 @@ describe("webhook tables over HTTP", () => {
   });
 
   it("without a secret, authenticates like /api/query and needs INSERT on the table", async () => {
-    const { db, url } = await start({ users: [{ name: "sage", password: "admin" }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }] });
+    const { db, url } = await startServers({ users: [{ name: "sage", password: "admin" }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }] });
     await db.execute("CREATE TABLE inbox (msg TEXT) WITH (connector = 'webhook')");
     await db.execute("CREATE ROLE alice LOGIN PASSWORD 'pw'");
     const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}` });

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { Database, KEYWORDS, formatValue, splitStatements } from "../../src/index.js";
 import { Shell } from "../shell.js";
 import { runRepl } from "../repl.js";
-import { loadProgressLine } from "../load-progress.js";
+import { jobProgressLine } from "../job-progress.js";
 import { defaultHistoryPath } from "../history.js";
 import type { StatementSplitter } from "../input-buffer.js";
 import { exitAfterFlush, ignoreBrokenPipes } from "../process-exit.js";
@@ -23,6 +23,8 @@ export interface ShellOptions {
   expanded?: boolean;
   onErrorStop?: boolean;
   history: boolean;
+  /** the progress bar of long statements (COPY, view backfill) on stderr: auto (on a terminal), always, never */
+  progress: string;
 }
 
 export function registerShell(program: Command): void {
@@ -45,6 +47,7 @@ export function registerShell(program: Command): void {
     .option("-x, --expanded", "expanded table output (like \\x)")
     .option("--on-error-stop", "stop a -f script at its first error")
     .option("--no-history", "keep no history file")
+    .option("--progress <when>", "progress bar of long statements on stderr: auto (on a terminal), always or never", "auto")
     .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
     .action(async (options: ShellOptions) => {
       const code = await runShell(actions, options);
@@ -63,7 +66,14 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
   }
   const split: StatementSplitter = splitStatements;
   const session = db.connect({ applicationName: "sage-sql" });
-  if (process.stderr.isTTY) session.reportProgress = loadProgressLine((text) => void process.stderr.write(text));
+  const progress = options.progress;
+  if (progress !== "auto" && progress !== "always" && progress !== "never") {
+    process.stderr.write(`sage-sql: error: --progress must be auto, always or never, not "${progress}"\n`);
+    await db.close();
+    return 2;
+  }
+  const showProgress = progress === "always" || (progress === "auto" && process.stderr.isTTY);
+  if (showProgress) session.reportProgress = jobProgressLine((text) => void process.stderr.write(text));
   const catalogSession = db.connect({ applicationName: "sage-sql (catalog)" });
   // the sessions \c replaces (a database's sessions count against its connection limit)
   let current = [session, catalogSession];
@@ -89,7 +99,7 @@ async function runShell(actions: ScriptAction[], options: ShellOptions): Promise
       }
       for (const s of current) s.close();
       current = [next, nextCatalog];
-      if (process.stderr.isTTY) next.reportProgress = loadProgressLine((text) => void process.stderr.write(text));
+      if (showProgress) next.reportProgress = jobProgressLine((text) => void process.stderr.write(text));
       return { session: next, catalogSession: nextCatalog, database: next.db.name, user: "sage" };
     },
   });

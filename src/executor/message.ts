@@ -68,6 +68,8 @@ export interface ExecutionContext {
    * gathered result pass it stops with 53200 (see memory-limit.ts)
    */
   maxQueryMemory?: number;
+  /** told, between chunks of a yielding run, how many rows its sources have produced so far (a long statement's job) */
+  progress?: (sourceRows: number) => void;
   /** answers EMBED / GENERATE calls (see AiLookup) */
   ai?: AiLookup;
   /** SET hnsw.ef_search: the candidate list of HNSW searches (absent: each index's tuned value) */

@@ -52,6 +52,7 @@ export function runQueryWithStats(plan: PhysicalPlan, ctx: ExecutionContext, out
 export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext, sliceMs = 20): Promise<Chunk[]> {
   const run = startRun(plan, ctx, undefined, false);
   let sliceStart = Date.now();
+  let before = 0; // rows of the sources already finished
   for (const { source, done, stats } of run.graph.sources) {
     const next = () => source.next();
     for (;;) {
@@ -61,8 +62,10 @@ export async function runQueryYielding(plan: PhysicalPlan, ctx: ExecutionContext
       }
       checkCancelled(run.ctx);
       run.checkMemory();
+      run.ctx.progress?.(before + stats.rowsOut);
       if (done() || !stats.timeSource(next)) break;
     }
+    before += stats.rowsOut;
   }
   return run.finish().chunks;
 }

@@ -75,22 +75,4 @@ describe("scanLiteralInsert", () => {
     for (const sql of others) expect(scanLiteralInsert(sql), sql).toBeNull();
   });
 
-  it("is reached through SQL: a literal INSERT's errors keep the positions the parsed path reports", async () => {
-    const { Database } = await import("../index.js");
-    const db = await Database.open({ memory: true });
-    try {
-      const s = db.connect();
-      await s.execute("CREATE TABLE lt (id INT PRIMARY KEY, name TEXT, v NUMERIC)");
-      const [r] = await s.execute("INSERT INTO lt VALUES (1, 'a', 1.5), (2, NULL, -3)");
-      expect(r.rowCount).toBe(2);
-      await expect(s.execute("INSERT INTO lt VALUES (3, 'b', 1), (4, 'c', 'x')")).rejects.toMatchObject({ code: "22P02", position: 16 });
-      await expect(s.execute("INSERT INTO lt VALUES (5, 'b', 1, 9)")).rejects.toMatchObject({ code: "42601" });
-      await expect(s.execute("INSERT INTO lt VALUES (99999999999, 'b', 1)")).rejects.toMatchObject({ code: "22003", position: 16 });
-      await expect(s.execute("INSERT INTO nosuch VALUES (1)")).rejects.toMatchObject({ code: "42P01", position: 13 });
-      const [rows] = await s.execute("SELECT * FROM lt ORDER BY id");
-      expect(rows.rows.map((x) => x[0])).toEqual([1, 2]);
-    } finally {
-      await db.close();
-    }
-  });
 });

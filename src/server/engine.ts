@@ -33,6 +33,21 @@ export interface EngineSession {
   prepare(sql: string, paramTypes?: (DataType | undefined)[]): { paramTypes: DataType[]; columns: ResultColumn[] | null };
   execute(sql: string, params?: unknown[]): Promise<StatementResult[]>;
   close(): void;
+  /** registers long work the server does itself (COPY FROM STDIN) as a job of SHOW JOBS / CANCEL JOB */
+  startJob?(kind: "copy", statement: string): EngineJob;
+}
+
+/** A job the server runs (see src/jobs.ts): progress per batch, stopped by CANCEL JOB. */
+export interface EngineJob {
+  /** aborted by CANCEL JOB (for waits on the client) */
+  readonly signal: AbortSignal;
+  advance(rows: number): void;
+  /** throws 57014 when cancelled */
+  throwIfCancelled(): void;
+  /** the work commits from here on: CANCEL JOB is refused */
+  committing(): void;
+  /** ends the job: done, or cancelled / failed with `error` */
+  finish(error?: unknown): void;
 }
 
 export interface EngineDatabase {

@@ -11,6 +11,7 @@ import { SqlEditor } from "./editor.js";
 import { LiveChart } from "./live-chart.js";
 import { Login } from "./login.js";
 import { MonitorPanel } from "./monitor-panel.js";
+import { JobsPanel } from "./jobs-panel.js";
 import { QueryHistory } from "./query-history.js";
 import { renderResults } from "./results-table.js";
 
@@ -24,6 +25,8 @@ function showTab(name: string): void {
   if (name !== "graph") graph.stop();
   if (name === "monitor") monitor.start();
   else monitor.stop();
+  if (name === "jobs") jobs.start();
+  else jobs.stop();
 }
 
 const editor = new SqlEditor($("editor"), "SELECT 1 AS one;", () => void run());
@@ -34,6 +37,7 @@ const history = new QueryHistory($("history"), (sql) => {
 const graph = new DataflowPanel($("graph"), $("graph-status"));
 const chart = new LiveChart($("chart"), $("chart-status"));
 const monitor = new MonitorPanel($("monitor"));
+const jobs = new JobsPanel($("jobs"), $("jobs-status"));
 const browser = new CatalogBrowser($("catalog-list"), $("catalog-detail"), {
   showGraph: (v) => void openGraph(v),
   showChart: (v) => void openChart(v),

@@ -7,42 +7,13 @@ import { request, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Database } from "../../src/index.js";
 import { ModelTestServer } from "../../src/ai/testing/model-test-server.js";
-import { HttpServer, PgServer, ServerMetrics, type HbaRule, type UserConfig } from "../../src/server/index.js";
+import { HttpServer, PgServer, type HbaRule } from "../../src/server/index.js";
+import { startServers, stopServers } from "./http-harness.js";
 
-interface Running {
-  db: Database;
-  pg: PgServer;
-  http: HttpServer;
-  metrics: ServerMetrics;
-  url: string;
-  dir?: string;
-}
 
-const running: Running[] = [];
 
-async function start(options: { users?: UserConfig[]; hba?: HbaRule[]; sessionIdleMs?: number; dataDir?: boolean; loginFailures?: { max: number; windowMs: number } } = {}): Promise<Running> {
-  const dir = options.dataDir ? mkdtempSync(join(tmpdir(), "sage-http-login-")) : undefined;
-  const db = await Database.open(dir ? { dataDir: dir, checkpointInterval: 0 } : { memory: true });
-  let server: PgServer | undefined;
-  const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
-  server = await PgServer.start({ db, port: 0, users: options.users, hba: options.hba });
-  const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics, sessionIdleMs: options.sessionIdleMs, loginFailures: options.loginFailures });
-  const r = { db, pg: server, http, metrics, url: `http://127.0.0.1:${http.port}`, dir };
-  running.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  for (const r of running.splice(0)) {
-    await r.http.close();
-    await r.pg.close();
-    r.metrics.close();
-    await r.db.close();
-    if (r.dir) rmSync(r.dir, { recursive: true, force: true });
-  }
-});
+afterEach(stopServers);
 
 /** Only `sage` is trusted on loopback; every other role gives its password (as the brief's HBA). */
 const SAGE_TRUSTED: HbaRule[] = [
@@ -79,7 +50,7 @@ function rawRequest(url: string, path: string, method: string, headers: Record<s
 
 describe("Studio login over HTTP", () => {
   it("logs in with a password, uses the cookie with its CSRF token, and logs out", async () => {
-    const { url } = await start({ users: [{ name: "alice", password: "s3cret", superuser: true }], hba: SAGE_TRUSTED });
+    const { url } = await startServers({ users: [{ name: "alice", password: "s3cret", superuser: true }], hba: SAGE_TRUSTED });
     const bad = await login(url, { user: "alice", password: "wrong" });
     expect(bad.status).toBe(401);
     expect(bad.json.error.code).toBe("28P01");
@@ -137,7 +108,7 @@ describe("Studio login over HTTP", () => {
   });
 
   it("throttles an address after repeated failed logins, even for the right password", async () => {
-    const { url } = await start({ users: [{ name: "alice", password: "s3cret" }], hba: SAGE_TRUSTED, loginFailures: { max: 3, windowMs: 600 } });
+    const { url } = await startServers({ users: [{ name: "alice", password: "s3cret" }], hba: SAGE_TRUSTED, loginFailures: { max: 3, windowMs: 600 } });
     for (let i = 0; i < 3; i++) expect((await login(url, { user: "alice", password: `guess${i}` })).status).toBe(401);
     const refused = await fetch(`${url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "alice", password: "s3cret" }) });
     expect(refused.status).toBe(429);
@@ -148,7 +119,7 @@ describe("Studio login over HTTP", () => {
   });
 
   it("logs the default role in without a password on loopback, as psql does", async () => {
-    const { url } = await start({ hba: SAGE_TRUSTED });
+    const { url } = await startServers({ hba: SAGE_TRUSTED });
     const ok = await login(url, {});
     expect(ok.status).toBe(200);
     expect(ok.json.user).toBe("sage");
@@ -170,7 +141,7 @@ describe("Studio login over HTTP", () => {
   });
 
   it("logs in a role made with CREATE USER and ends its sessions when it is dropped or idle", async () => {
-    const { url } = await start({ hba: SAGE_TRUSTED, sessionIdleMs: 400 });
+    const { url } = await startServers({ hba: SAGE_TRUSTED, sessionIdleMs: 400 });
     expect((await query(url, "CREATE USER carol PASSWORD 'pw9'")).status).toBe(200);
     const carol = await login(url, { user: "carol", password: "pw9" });
     expect(carol.status).toBe(200);
@@ -244,7 +215,7 @@ function openSse(url: string, sql: string, headers: Record<string, string> = {})
 
 describe("webhooks and cross-site requests", () => {
   it("an unsigned webhook refuses another site's page and a rebindable Host, and takes a server's post", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     await query(url, "CREATE TABLE hook (id INT) WITH (connector = 'webhook')");
     const post = (headers: Record<string, string>) => rawRequest(url, "/webhook/hook", "POST", { "content-type": "application/json", ...headers }, JSON.stringify({ id: 1 }));
     const port = new URL(url).port;
@@ -257,7 +228,7 @@ describe("webhooks and cross-site requests", () => {
 
 describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
   it("streams the snapshot and each insert within a second, and stops the subscription on disconnect", async () => {
-    const { url, db, http } = await start();
+    const { url, db, http } = await startServers();
     await query(url, "CREATE TABLE t (id INT, v TEXT); INSERT INTO t VALUES (1, 'one')");
     const dataflowsBefore = db.streams.all().length;
     const sse = await openSse(url, "SUBSCRIBE (SELECT id, v FROM t)");
@@ -288,7 +259,7 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
   });
 
   it("never sends a secret's value: SHOW SECRETS lists names and sources", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     await query(url, "CREATE SECRET api_key WITH (value = 'sk-very-secret-42')");
     const r = await query(url, "SHOW SECRETS");
     expect(r.json.results[0].rows.map((x: any[]) => x[0])).toEqual(["api_key"]);
@@ -296,7 +267,7 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
   });
 
   it("waits for a slow reader instead of buffering without bound, and delivers every change", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     await query(url, "CREATE TABLE big (id INT, pad TEXT)");
     const sse = await openSse(url, "SUBSCRIBE big");
     await sse.waitFor((e) => e.event === "columns");
@@ -314,7 +285,7 @@ describe("SUBSCRIBE over HTTP (Server-Sent Events)", () => {
   });
 
   it("runs only a single SUBSCRIBE, as the request's user, and reports bad SQL as JSON errors", async () => {
-    const { url } = await start({ users: [{ name: "alice", password: "s3cret", superuser: false }], hba: SAGE_TRUSTED });
+    const { url } = await startServers({ users: [{ name: "alice", password: "s3cret", superuser: false }], hba: SAGE_TRUSTED });
     await query(url, "CREATE TABLE t (a INT); CREATE USER carol PASSWORD 'pw9'");
     const get = async (sql: string, headers: Record<string, string> = {}) => {
       const res = await fetch(`${url}/api/subscribe?sql=${encodeURIComponent(sql)}`, { headers, signal: AbortSignal.timeout(3000) });
@@ -350,7 +321,7 @@ async function scrape(url: string): Promise<Map<string, number>> {
 
 describe("checkpoint metrics", () => {
   it("/metrics and sage_catalog.checkpoints move after CHECKPOINT", async () => {
-    const { url } = await start({ dataDir: true });
+    const { url } = await startServers({ dataDir: true });
     const before = await scrape(url);
     expect(before.get("sage_checkpoint_failures_total{reason=\"error\"}")).toBe(0);
     const taken0 = before.get("sage_checkpoints_total") ?? 0;
@@ -380,7 +351,7 @@ describe("checkpoint metrics", () => {
   });
 
   it("an in-memory database shows no checkpoints", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     expect((await query(url, "SELECT count(*) AS n FROM sage_catalog.checkpoints")).json.results[0].rows).toEqual([["0"]]);
     expect((await scrape(url)).get("sage_checkpoints_total")).toBe(0);
   });
@@ -390,7 +361,7 @@ describe("operator backpressure", () => {
   it("/metrics shows rows queued in a view's model call until the answers come", async () => {
     const model = await ModelTestServer.start("openai", 8);
     try {
-      const { url } = await start();
+      const { url } = await startServers();
       await query(url, `CREATE MODEL llm WITH (provider = 'openai', task = 'generation', endpoint = '${model.url}/v1', model = 'test')`);
       await query(url, "CREATE STREAM q (id INT, text TEXT); CREATE MATERIALIZED VIEW answers AS SELECT id, GENERATE(text, 'llm') AS a FROM q");
       const queued = async () => (await scrape(url)).get('sage_operator_queued_rows{view="answers",operator_id="1",kind="AsyncAiMap"}');
@@ -416,11 +387,7 @@ describe("login over HTTPS", () => {
       const key = join(dir, "key.pem");
       const cert = join(dir, "cert.pem");
       execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"], { stdio: "ignore" });
-      const db = await Database.open({ memory: true });
-      const metrics = new ServerMetrics(db, () => 0);
-      const pgServer = await PgServer.start({ db, port: 0 });
-      const http = await HttpServer.start({ db, port: 0, hba: pgServer.hba, users: pgServer.users, defaultUser: "sage", metrics, tls: { key: readFileSync(key), cert: readFileSync(cert) } });
-      running.push({ db, pg: pgServer, http, metrics, url: "" });
+      const { http } = await startServers({ tls: { key: readFileSync(key), cert: readFileSync(cert) } });
       const origin = `https://127.0.0.1:${http.port}`;
       const post = (path: string, headers: Record<string, string>, body: string) =>
         new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {

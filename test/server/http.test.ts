@@ -3,38 +3,11 @@
 // same authentication rules as pgwire).
 import { afterEach, describe, expect, it } from "vitest";
 import pg from "pg";
-import { Database } from "../../src/index.js";
-import { HttpServer, PgServer, ServerMetrics, type HbaRule, type UserConfig } from "../../src/server/index.js";
+import { startServers, stopServers } from "./http-harness.js";
 
-interface Running {
-  db: Database;
-  pg: PgServer;
-  http: HttpServer;
-  metrics: ServerMetrics;
-  url: string;
-}
 
-const running: Running[] = [];
 
-async function start(auth: { users?: UserConfig[]; hba?: HbaRule[] } = {}): Promise<Running> {
-  const db = await Database.open({ memory: true });
-  let server: PgServer | undefined;
-  const metrics = new ServerMetrics(db, () => server?.sessionCount ?? 0);
-  server = await PgServer.start({ db, port: 0, users: auth.users, hba: auth.hba, onQuery: (s, ok) => metrics.queryDone("pgwire", s, ok) });
-  const http = await HttpServer.start({ db, port: 0, hba: server.hba, users: server.users, defaultUser: "sage", metrics });
-  const r = { db, pg: server, http, metrics, url: `http://127.0.0.1:${http.port}` };
-  running.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  for (const r of running.splice(0)) {
-    await r.http.close();
-    await r.pg.close();
-    r.metrics.close();
-    await r.db.close();
-  }
-});
+afterEach(stopServers);
 
 /** Prometheus text exposition → sample name{labels} → value (HELP/TYPE lines checked for shape). */
 function parseProm(text: string): { samples: Map<string, number>; types: Map<string, string> } {
@@ -75,7 +48,7 @@ async function query(url: string, body: unknown, headers: Record<string, string>
 
 describe("HTTP port", () => {
   it("answers /healthz and 404s unknown paths", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     const ok = await fetch(`${url}/healthz`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: "ok" });
@@ -89,7 +62,7 @@ describe("HTTP port", () => {
   });
 
   it("/metrics under load: counters move and histograms have samples", async () => {
-    const { url, pg: server } = await start();
+    const { url, pg: server } = await startServers();
     const client = new pg.Client({ host: "127.0.0.1", port: server.port, user: "sage", database: "sage" });
     await client.connect();
     await client.query(`
@@ -123,7 +96,7 @@ describe("HTTP port", () => {
   }, 30_000);
 
   it("/metrics counts model requests and errors", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     // a provider nobody listens on: the request fails (connection refused), the row is NULL and counted
     await query(url, { sql: "CREATE MODEL gone WITH (provider = 'openai', task = 'generation', endpoint = 'http://127.0.0.1:9/v1', model = 'x', max_retries = 0)" });
     const r = await query(url, { sql: "SELECT GENERATE('hi', 'gone') IS NULL AS failed" });
@@ -136,7 +109,7 @@ describe("HTTP port", () => {
   });
 
   it("POST /api/query returns rows and columns, JSON numbers where exact", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     const r = await query(url, { sql: "CREATE TABLE t (a INT, b TEXT, c BIGINT); INSERT INTO t VALUES (1, 'x', 9007199254740993), (2, NULL, 3); SELECT * FROM t ORDER BY a" });
     expect(r.status).toBe(200);
     expect(r.json.results.map((x: any) => x.command)).toEqual(["CREATE TABLE", "INSERT", "SELECT"]);
@@ -159,7 +132,7 @@ describe("HTTP port", () => {
   });
 
   it("POST /api/query gives structured errors with SQLSTATE and position", async () => {
-    const { url } = await start();
+    const { url } = await startServers();
     const syntax = await query(url, { sql: "SELECT 1;\nSELEC 2" });
     expect(syntax.status).toBe(400);
     expect(syntax.json.error).toMatchObject({ code: "42601", line: 2, column: 1 });
@@ -178,7 +151,7 @@ describe("HTTP port", () => {
   });
 
   it("uses pgwire's users and rules: Basic auth where a password is required", async () => {
-    const { url } = await start({ users: [{ name: "alice", password: "s3cret" }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }] });
+    const { url } = await startServers({ users: [{ name: "alice", password: "s3cret" }], hba: [{ host: "all", user: "all", method: "scram-sha-256" }] });
     const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}` });
     const none = await query(url, { sql: "SELECT 1" });
     expect(none.status).toBe(401);
@@ -197,7 +170,7 @@ describe("HTTP port", () => {
   });
 
   it("refuses a user a reject rule names", async () => {
-    const { url } = await start({ hba: [{ host: "all", user: "bob", method: "reject" }, { host: "local", user: "all", method: "trust" }] });
+    const { url } = await startServers({ hba: [{ host: "all", user: "bob", method: "reject" }, { host: "local", user: "all", method: "trust" }] });
     expect((await query(url, { sql: "SELECT 1" })).status).toBe(200);
     const bob = await query(url, { sql: "SELECT 1" }, { authorization: `Basic ${Buffer.from("bob:x").toString("base64")}` });
     expect(bob.status).toBe(403);

@@ -15,8 +15,28 @@ export type ChangeListener = (changes: Chunk, epoch: number) => void;
 /** Unanswered rows the dataflows may hold before writers wait (backpressure). */
 export const MAX_PENDING_MODEL_ROWS = 10_000;
 
+/**
+ * What a dataflow being backfilled missed: the changes and watermarks published to its inputs
+ * since its snapshot was taken, in order, to deliver once the snapshot is in (see hold()).
+ */
+export class HeldInputs {
+  readonly messages: ({ relation: string; changes: Chunk } | { relation: string; column: number; value: unknown })[] = [];
+  constructor(readonly inputs: ReadonlySet<string>) {}
+
+  /** Delivers what was held to `df`, in publication order. */
+  replayInto(df: Dataflow): void {
+    for (const m of this.messages) {
+      if ("changes" in m) df.deliver(m.relation, m.changes);
+      else df.deliverWatermark(m.relation, m.column, m.value);
+    }
+    this.messages.length = 0;
+  }
+}
+
 export class StreamRuntime {
   private dataflows: Dataflow[] = [];
+  /** inputs of dataflows being backfilled: their changes are kept until the dataflow is added */
+  private readonly holds = new Set<HeldInputs>();
   private readonly listeners = new Map<string, Set<ChangeListener>>();
   /** changes of base relations published since the last barrier, for their subscribers */
   private pendingForListeners = new Map<string, Chunk[]>();
@@ -154,7 +174,19 @@ export class StreamRuntime {
 
   /** Whether anything consumes the changes of `relation` (writes skip building change chunks otherwise). */
   hasConsumers(relation: string): boolean {
+    for (const h of this.holds) if (h.inputs.has(relation)) return true;
     return (this.listeners.get(relation)?.size ?? 0) > 0 || this.dataflows.some((d) => d.inputs.includes(relation));
+  }
+
+  /**
+   * Keeps what is published to `inputs` from now on, for a dataflow whose backfill from a snapshot
+   * taken now yields to the event loop (writes go on meanwhile). Call release() when it is added
+   * (after replayInto) or abandoned.
+   */
+  hold(inputs: Iterable<string>): HeldInputs & { release(): void } {
+    const held = Object.assign(new HeldInputs(new Set(inputs)), { release: () => void this.holds.delete(held) });
+    this.holds.add(held);
+    return held;
   }
 
   listen(relation: string, listener: ChangeListener): () => void {
@@ -174,6 +206,7 @@ export class StreamRuntime {
     if (changes.length === 0) return;
     this.dirty = true;
     for (const df of this.dataflows) if (df.id !== relation) df.deliver(relation, changes);
+    for (const h of this.holds) if (h.inputs.has(relation)) h.messages.push({ relation, changes });
     if (!fromDataflow && this.listeners.has(relation)) {
       const list = this.pendingForListeners.get(relation);
       if (list) list.push(changes);
@@ -185,6 +218,7 @@ export class StreamRuntime {
   publishWatermark(relation: string, column: number, value: unknown): void {
     this.dirty = true;
     for (const df of this.dataflows) df.deliverWatermark(relation, column, value);
+    for (const h of this.holds) if (h.inputs.has(relation)) h.messages.push({ relation, column, value });
   }
 
   /** Called by a materialized view's sink at a barrier with its net changes for the epoch. */

@@ -6,7 +6,7 @@
 
 import { SqlError, parseValue, type DataType, type ResultColumn, type StatementResult } from "../../types/index.js";
 import type { ColumnSchema } from "../../catalog/index.js";
-import type { EngineDatabase, EngineSession } from "../engine.js";
+import type { EngineDatabase, EngineJob, EngineSession } from "../engine.js";
 import type { FrontendMessage } from "../codec/index.js";
 import { canceledError } from "../error-fields.js";
 import { copyData, copyDone, copyInResponse, copyOutResponse } from "../messages.js";
@@ -61,6 +61,21 @@ const INSERT_BATCH_PARAMS = 10_000;
 
 export async function copyIn(stmt: CopyStatement, host: CopyHost, signal: AbortSignal): Promise<StatementResult> {
   const { qualified, relation, columns } = tableColumns(stmt, host.db);
+  // a job of SHOW JOBS: rows received so far; CANCEL JOB stops it before anything is written
+  const job = host.session.startJob?.("copy", `COPY ${qualified}${stmt.columns ? ` (${stmt.columns.map(quoteIdent).join(", ")})` : ""} FROM STDIN`);
+  try {
+    const result = await receiveAndInsert(qualified, relation, columns, stmt, host, job ? AbortSignal.any([signal, job.signal]) : signal, job);
+    job?.finish();
+    return result;
+  } catch (e) {
+    // the job's own reason (CANCEL JOB n) rather than the wait's generic one
+    const error = job?.signal.aborted ? job.signal.reason : e;
+    job?.finish(error);
+    throw error;
+  }
+}
+
+async function receiveAndInsert(qualified: string, relation: string, columns: ColumnSchema[], stmt: CopyStatement, host: CopyHost, signal: AbortSignal, job: EngineJob | undefined): Promise<StatementResult> {
   const types = columns.map((c) => c.type);
   const binary = stmt.options.format === "binary";
   host.out.send(copyInResponse(binary, columns.length));
@@ -73,6 +88,7 @@ export async function copyIn(stmt: CopyStatement, host: CopyHost, signal: AbortS
   const accept = (input: CopyRow[]) => {
     for (const r of input) rows.push(parseRow(r.fields, columns, types, relation, r.line, timeZone));
   };
+  let counted = 0;
   let failure: unknown = null;
   for (;;) {
     const m = await host.readMessage(signal);
@@ -83,6 +99,10 @@ export async function copyIn(stmt: CopyStatement, host: CopyHost, signal: AbortS
         else accept(text!.push(m.data));
       } catch (e) {
         failure = e;
+      }
+      if (job && rows.length - counted >= 1000) {
+        job.advance(rows.length - counted);
+        counted = rows.length;
       }
     } else if (m.type === "CopyDone") {
       if (failure) throw failure;
@@ -98,6 +118,9 @@ export async function copyIn(stmt: CopyStatement, host: CopyHost, signal: AbortS
     }
   }
   if (signal.aborted) throw canceledError();
+  job?.advance(rows.length - counted);
+  // the batches below commit one by one: from here CANCEL JOB is refused rather than leaving part of the rows
+  job?.committing();
   const perBatch = Math.max(1, Math.floor(INSERT_BATCH_PARAMS / Math.max(1, columns.length)));
   const colList = columns.map((c) => quoteIdent(c.name)).join(", ");
   for (let start = 0; start < rows.length; start += perBatch) {

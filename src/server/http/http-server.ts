@@ -18,6 +18,7 @@ import { HttpSubscriptions } from "./subscribe-api.js";
 import { registerHttpGauges } from "./http-gauges.js";
 import { serveStudio } from "../studio-assets.js";
 import { errorJson, parseQueryRequest, runQueryRequest } from "./query-api.js";
+import { jobsEndpoint, jobsMethod, runJobsRequest } from "./jobs-api.js";
 import type { ServerMetrics } from "./server-metrics.js";
 import { methodNotAllowed, readBody, sendError, sendJson } from "./http-io.js";
 import { WEBHOOK_PREFIX, serveWebhook } from "./webhook-api.js";
@@ -98,7 +99,8 @@ export class HttpServer {
     }
     if (path.startsWith(WEBHOOK_PREFIX)) return serveWebhook(req, res, path.slice(WEBHOOK_PREFIX.length), this.options);
     const o = this.options;
-    const api = API_PATHS.has(path);
+    const jobs = jobsEndpoint(path);
+    const api = API_PATHS.has(path) || jobs !== null;
     // the Studio's static files (no secrets in them; its API calls authenticate below)
     if (!api && serveStudio(req, res)) return;
     if (!api) return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
@@ -133,6 +135,11 @@ export class HttpServer {
       res.writeHead(200, { "content-type": o.metrics.contentType });
       res.end(text);
       return;
+    }
+    if (jobs) {
+      if (req.method !== jobsMethod(jobs)) return methodNotAllowed(res, jobsMethod(jobs));
+      const result = await runJobsRequest(o.db, auth.user, jobs, superuser, address);
+      return sendJson(res, result.status, result.body);
     }
     if (req.method !== "POST") return methodNotAllowed(res, "POST");
     let body: string;

@@ -2,3 +2,4 @@
 
 export { HttpServer, type HttpServerOptions } from "./http-server.js";
 export { ServerMetrics, type QueryProtocol } from "./server-metrics.js";
+export { jobsEndpoint, jobsMethod, runJobsRequest, type JobJson, type JobsEndpoint } from "./jobs-api.js";
