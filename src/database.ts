@@ -295,6 +295,21 @@ export class Database implements RelationReader {
     this.log([{ t: "write", rel: relation, del: [...deletedIds], ins }]);
   }
 
+  /** logWrite for an INSERT's rows held as a chunk: the same record, formatted column by column. */
+  logInsertChunk(relation: string, chunk: Chunk): void {
+    if (this.replaying || this.wal === null) return;
+    const types = this.relation(relation).entry.columns.map((c) => c.type);
+    const ins: (string | null)[][] = Array.from({ length: chunk.length }, () => new Array<string | null>(types.length));
+    for (let c = 0; c < types.length; c++) {
+      const col = chunk.columns[c];
+      for (let i = 0; i < chunk.length; i++) {
+        const v = col.get(i);
+        ins[i][c] = v === null ? null : formatValue(types[c], v);
+      }
+    }
+    this.log([{ t: "write", rel: relation, del: [], ins }]);
+  }
+
   /** Runs `start` now, or after recovery when the log is being replayed (connectors resume then). */
   whenRecovered(start: () => void): void {
     if (this.replaying) this.deferredStarts.push(start);
@@ -464,6 +479,15 @@ export class Database implements RelationReader {
     if (!this.streams.hasConsumers(relation)) return;
     const stored = this.relation(relation);
     if (inserted.length + deleted.length > 0) this.streams.publish(relation, stored.changes(inserted, deleted));
+    if (watermark !== undefined && stored.watermark) this.streams.publishWatermark(relation, stored.watermark.column, watermark);
+    this.streams.barrier();
+  }
+
+  /** publishChanges for an INSERT's rows held as a chunk (inserts only): published as they are, no row arrays. */
+  publishInsertedChunk(relation: string, chunk: Chunk, watermark?: unknown): void {
+    if (!this.streams.hasConsumers(relation)) return;
+    const stored = this.relation(relation);
+    if (chunk.length > 0) this.streams.publish(relation, chunk);
     if (watermark !== undefined && stored.watermark) this.streams.publishWatermark(relation, stored.watermark.column, watermark);
     this.streams.barrier();
   }

@@ -4,7 +4,7 @@
 // recently used text goes first; long texts (bulk INSERTs) are not kept.
 
 import type * as A from "./parser/index.js";
-import { parse } from "./parser/index.js";
+import { parse, scanLiteralInsert } from "./parser/index.js";
 
 const CAPACITY = 128;
 const MAX_TEXT = 4096;
@@ -14,6 +14,9 @@ export class ParsedStatements {
 
   /** The statements of `sql` (throws the parser's error, which is not kept). */
   get(sql: string): A.Statement[] {
+    // a plain literal INSERT ... VALUES: scanned by hand (the same tree), not parsed nor kept
+    const insert = scanLiteralInsert(sql);
+    if (insert !== null) return [insert];
     const hit = this.byText.get(sql);
     if (hit !== undefined) {
       this.byText.delete(sql);

@@ -8,6 +8,7 @@ import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup
 import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
 import type { StoredRelation, WriteResult } from "./stored-relation.js";
+import { insertChunkInto, tableChunk } from "./table-insert.js";
 import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
@@ -487,8 +488,14 @@ export class Session {
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", job?: Job): Promise<StatementResult> {
     this.wroteSinceRead = true;
     const stored = this.db.relation(w.relation.id);
-    const rows = (await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job)).flatMap((c) => c.rows());
+    const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job);
     job?.committing(); // the rows are read: writing them is not cut short
+    const columnar = w.kind === "insert" && stored.chunkInsertable ? tableChunk(stored.entry, chunks) : null;
+    if (columnar) {
+      const r = insertChunkInto(this.db, stored, columnar, w.onConflict?.action === "nothing");
+      return this.finishWrite(w, params, verb, r.inserted.length, () => r.inserted, r.late);
+    }
+    const rows = chunks.flatMap((c) => c.rows());
     let written: unknown[][];
     const uniqueIds = () => {
       // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once
@@ -516,12 +523,17 @@ export class Session {
       throw e;
     }
     this.db.publishChanges(w.relation.id, change.inserted, change.deleted, change.watermark);
+    return this.finishWrite(w, params, verb, written.length, () => Chunk.fromRows(w.relation.columns.map((c) => c.type), written), change.late);
+  }
+
+  /** The end of a write: late rows to their stream, backpressure, the command tag and RETURNING. */
+  private async finishWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", count: number, writtenChunk: () => Chunk, lateRows: unknown[][]): Promise<StatementResult> {
     const notices: string[] = [];
-    if (change.late.length > 0) {
+    if (lateRows.length > 0) {
       const target = w.relation.lateRowsTarget ? this.db.catalog.relationById(w.relation.lateRowsTarget) : undefined;
-      notices.push(`${change.late.length} row${change.late.length === 1 ? " was" : "s were"} behind the watermark of stream "${w.relation.name}" and ${target ? `went to stream "${target.name}"` : "were dropped (see sage_catalog.late_rows)"}`);
+      notices.push(`${lateRows.length} row${lateRows.length === 1 ? " was" : "s were"} behind the watermark of stream "${w.relation.name}" and ${target ? `went to stream "${target.name}"` : "were dropped (see sage_catalog.late_rows)"}`);
       if (target) {
-        const late = this.db.relation(target.id).write([], change.late);
+        const late = this.db.relation(target.id).write([], lateRows);
         this.db.logWrite(target.id, [], late.inserted);
         this.db.publishChanges(target.id, late.inserted, [], late.watermark);
       }
@@ -529,13 +541,12 @@ export class Session {
     // backpressure: a slow model behind a continuous view slows its writers
     await this.db.streams.admit();
     const tag = verb === "INSERT" ? "INSERT" : verb;
-    if (!w.returning) return { command: tag, rowCount: written.length, columns: [], rows: [], notices };
-    const types = w.relation.columns.map((c) => c.type);
-    const chunk = Chunk.fromRows(types, written);
+    if (!w.returning) return { command: tag, rowCount: count, columns: [], rows: [], notices };
+    const chunk = writtenChunk();
     const ctx = this.executionContext(params);
     const cols = w.returning.exprs.map((e) => compileExpr(e)(chunk, ctx));
-    const out = written.map((_, i) => cols.map((c) => c.get(i)));
-    return { command: tag, rowCount: written.length, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices };
+    const out = Array.from({ length: count }, (_, i) => cols.map((c) => c.get(i)));
+    return { command: tag, rowCount: count, columns: w.returning.names.map((name, i) => ({ name, type: w.returning!.types[i] })), rows: out, notices };
   }
 }
 

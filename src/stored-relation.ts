@@ -200,6 +200,115 @@ export class StoredRelation {
     };
   }
 
+  /**
+   * Whether insertChunk can take a statement's rows column-wise: CHECK constraints and row
+   * listeners (vector indexes) read row arrays, so those relations keep the row path (write).
+   */
+  get chunkInsertable(): boolean {
+    return this.checks.length === 0 && this.listeners.size === 0;
+  }
+
+  /**
+   * An INSERT's rows as a chunk (columns in table order), checked and appended column-wise: the
+   * same checks, errors and ON CONFLICT DO NOTHING semantics as write([], rows), without turning
+   * the rows into arrays. Returns the inserted rows as a chunk, the first new row id, the late
+   * rows (behind a stream's watermark) and the watermark if it moved. Only when chunkInsertable.
+   */
+  insertChunk(chunk: Chunk, skipConflicts = false): { inserted: Chunk; late: unknown[][]; watermark?: unknown; undo(): void } {
+    const e = this.entry;
+    let rows = chunk;
+    let late: unknown[][] = [];
+    const wm = this.watermark;
+    if (wm && wm.current !== undefined) {
+      const keep = wm.onTimeIndices(chunk);
+      if (keep.length < chunk.length) {
+        const lateIdx: number[] = [];
+        for (let i = 0, k = 0; i < chunk.length; i++) {
+          if (k < keep.length && keep[k] === i) k++;
+          else lateIdx.push(i);
+        }
+        late = chunk.take(lateIdx).rows();
+        rows = chunk.take(keep);
+      }
+    }
+    // NOT NULL: the first failing row wins, and within it the first column (as the row path reports)
+    let badRow = -1;
+    let badCol = -1;
+    for (let c = 0; c < e.columns.length; c++) {
+      const nulls = rows.columns[c].nulls;
+      if (nulls === null || !(e.columns[c].notNull || e.primaryKey?.includes(c))) continue;
+      const i = nulls.subarray(0, rows.length).indexOf(1);
+      if (i >= 0 && (badRow < 0 || i < badRow)) [badRow, badCol] = [i, c];
+    }
+    if (badRow >= 0) {
+      throw new SqlError(SqlState.NotNullViolation, `null value in column "${e.columns[badCol].name}" of relation "${e.name}" violates not-null constraint`, { detail: this.failingRow(rows.row(badRow)) });
+    }
+    let accepted = rows;
+    let keys: unknown[][] = [];
+    if (this.uniques.length > 0) {
+      keys = this.uniques.map((ix) => this.chunkKeys(ix, rows));
+      const keep: number[] = [];
+      const staged = this.uniques.map(() => new Set<unknown>());
+      for (let i = 0; i < rows.length; i++) {
+        let conflict: UniqueIndex | undefined;
+        for (let u = 0; u < this.uniques.length && !conflict; u++) {
+          const k = keys[u][i];
+          if (k !== undefined && (this.uniques[u].map.has(k) || staged[u].has(k))) conflict = this.uniques[u];
+        }
+        if (conflict) {
+          if (skipConflicts) continue;
+          throw new SqlError(SqlState.UniqueViolation, `duplicate key value violates unique constraint "${conflict.name}"`, { detail: this.describeKey(conflict, rows.row(i)) });
+        }
+        for (let u = 0; u < this.uniques.length; u++) if (keys[u][i] !== undefined) staged[u].add(keys[u][i]);
+        keep.push(i);
+      }
+      if (keep.length < rows.length) {
+        accepted = rows.take(keep);
+        keys = keys.map((ks) => keep.map((i) => ks[i]));
+      }
+    }
+    // apply: nothing below can fail on user input
+    const before = this.store.highWaterMark;
+    if (e.retain !== false && accepted.length > 0) {
+      const first = this.store.appendChunk(accepted);
+      for (let u = 0; u < this.uniques.length; u++) {
+        const map = this.uniques[u].map;
+        const ks = keys[u];
+        for (let j = 0; j < accepted.length; j++) if (ks[j] !== undefined) map.set(ks[j], first + j);
+      }
+    }
+    const watermark = wm?.advanceChunk(accepted);
+    return {
+      inserted: accepted,
+      late,
+      watermark,
+      undo: () => {
+        this.store.truncateTo(before);
+        this.rebuildIndexes();
+      },
+    };
+  }
+
+  /** The unique index keys of a chunk's rows (undefined where a key column is NULL), as keyOf computes them. */
+  private chunkKeys(ix: UniqueIndex, chunk: Chunk): unknown[] {
+    const out = new Array<unknown>(chunk.length);
+    if (ix.columns.length === 1) {
+      const col = chunk.columns[ix.columns[0]];
+      const type = this.entry.columns[ix.columns[0]].type;
+      for (let i = 0; i < chunk.length; i++) {
+        const v = col.get(i);
+        out[i] = v === null ? undefined : keyOf(type, v);
+      }
+      return out;
+    }
+    const row = new Array<unknown>(this.entry.columns.length).fill(null);
+    for (let i = 0; i < chunk.length; i++) {
+      for (const c of ix.columns) row[c] = chunk.columns[c].get(i);
+      out[i] = this.keyOf(ix, row);
+    }
+    return out;
+  }
+
   /** Whether appendChunk may take bulk rows: no key or CHECK to enforce row by row. */
   get bulkAppendable(): boolean {
     return this.uniques.length === 0 && this.checks.length === 0;

@@ -14,6 +14,7 @@ import { SqlError, toSqlError } from "../types/errors.js";
 
 export * from "./ast.js";
 export { splitStatements, type SplitStatement } from "./split.js";
+export { scanLiteralInsert } from "./literal-insert.js";
 
 /** Keywords for completion (upper case, sorted). */
 export const KEYWORDS: string[] = [...new Set([...RESERVED_KEYWORDS, ...NON_RESERVED_KEYWORDS, ...SOFT_KEYWORDS])].sort();

@@ -60,6 +60,22 @@ function fastCast(from: DataType, to: DataType): ColumnCast | null {
       return new Column(to, out, c.nulls, n);
     };
   }
+  if (f === "bigint" && (t === "integer" || t === "smallint")) {
+    // range-checked narrowing on the int64 words, as castValue does it (no BigInt per row)
+    const lo = t === "integer" ? -2147483648 : -32768;
+    const hi = t === "integer" ? 2147483647 : 32767;
+    return (c, n) => {
+      const w = words(c.data as BigInt64Array);
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        if (c.nulls !== null && c.nulls[i] === 1) continue;
+        const v = readSafe(w, i); // NaN beyond 2^53: out of range either way
+        if (!(v >= lo && v <= hi)) throw outOfRange(to);
+        out[i] = v;
+      }
+      return new Column(to, out, c.nulls, n);
+    };
+  }
   if (f === "double" && t === "real") {
     return (c, n) => {
       const d = c.data as Float64Array;
@@ -85,7 +101,7 @@ export function compileCast(
 ): { fn: CompiledExpr; widening: boolean } {
   const fast = fastCast(from, to);
   if (fast !== null) {
-    const widening = !(from.id === "integer" && to.id === "smallint") && !(from.id === "double" && to.id === "real");
+    const widening = !(from.id === "integer" && to.id === "smallint") && !(from.id === "double" && to.id === "real") && !(from.id === "bigint" && (to.id === "integer" || to.id === "smallint"));
     return { fn: (chunk, ctx, outer) => fast(arg(chunk, ctx, outer), chunk.length), widening };
   }
   return {

@@ -107,6 +107,13 @@ describe("compileExpr", () => {
       expect.objectContaining({ code: "22003", message: "smallint out of range" }),
     );
     expect(evalOn({ kind: "cast", expr: col(0, I32), type: TEXT }, [I32], [[12], [null]])).toEqual(["12", null]);
+    // bigint narrowing: a typed kernel with castValue's range checks
+    expect(evalOn({ kind: "cast", expr: col(0, I64), type: I32 }, [I64], [[2147483647n], [null], [-2147483648n], [-5n]])).toEqual([2147483647, null, -2147483648, -5]);
+    expect(evalOn({ kind: "cast", expr: col(0, I64), type: Types.smallint }, [I64], [[-32768n], [32767n]])).toEqual([-32768, 32767]);
+    for (const v of [2147483648n, -2147483649n, 2n ** 62n, -(2n ** 63n)]) {
+      expect(() => evalOn({ kind: "cast", expr: col(0, I64), type: I32 }, [I64], [[1n], [v]])).toThrow(expect.objectContaining({ code: "22003", message: "integer out of range" }));
+    }
+    expect(() => evalOn({ kind: "cast", expr: col(0, I64), type: Types.smallint }, [I64], [[32768n]])).toThrow(expect.objectContaining({ code: "22003", message: "smallint out of range" }));
   });
 
   it("params, outer columns, constants and evalConst", () => {
