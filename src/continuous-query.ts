@@ -47,19 +47,23 @@ export function startDataflow(db: Database, id: string, plan: PhysicalPlan, ctx:
     if (rel.entry.retain === false) continue; // a stream that keeps nothing: the view starts from now
     for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) {
       dataflow.deliver(input, chunk);
-      // max_query_memory holds for the backfill: a view whose state outgrows it fails its CREATE
-      // (afterwards its state may grow past it: see docs/security.md, "Limits and budgets")
-      if (ctx.maxQueryMemory && !db.isReplaying) {
-        try {
-          checkQueryMemory(ctx, dataflow.stats, 0, 0);
-        } catch (e) {
-          dataflow.close();
-          throw e;
-        }
+      try {
+        checkBackfillMemory(db, ctx, dataflow);
+      } catch (e) {
+        dataflow.close();
+        throw e;
       }
     }
   }
   return startRunning(db, dataflow);
+}
+
+/**
+ * max_query_memory holds for a view's backfill: a view whose state outgrows it fails its CREATE
+ * (afterwards its state may grow past it: see docs/security.md, "Limits and budgets").
+ */
+function checkBackfillMemory(db: Database, ctx: ExecutionContext, dataflow: Dataflow): void {
+  if (ctx.maxQueryMemory && !db.isReplaying) checkQueryMemory(ctx, dataflow.stats, 0, 0);
 }
 
 /** A filled dataflow joins the runtime: its inputs' current watermarks, then a first barrier. */
@@ -83,7 +87,7 @@ function startRunning(db: Database, dataflow: Dataflow): Dataflow {
  * registered: the caller removes what it prepared.
  */
 export async function backfillDataflow(db: Database, id: string, plan: PhysicalPlan, ctx: ExecutionContext, sink: Operator, job: Job, publish: () => void): Promise<Dataflow> {
-  const dataflow = new Dataflow(id, plan, ctx, sink);
+  const dataflow = new Dataflow(id, plan, { ...ctx, maxQueryMemory: undefined }, sink);
   const held = db.streams.hold(dataflow.inputs);
   // no checkpoint while the view exists without its dataflow
   const unblock = db.addCheckpointBlocker(() => `materialized view backfill (job ${job.id}) in progress`);
@@ -102,6 +106,7 @@ export async function backfillDataflow(db: Database, id: string, plan: PhysicalP
     for (const { input, chunks } of snapshots) {
       for (let r = chunks.next(); !r.done; r = chunks.next()) {
         dataflow.deliver(input, r.value);
+        checkBackfillMemory(db, ctx, dataflow);
         job.advance(r.value.length);
         if (performance.now() - sliceStart >= BACKFILL_SLICE_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve));
