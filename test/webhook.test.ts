@@ -3,7 +3,7 @@
 // 401 and changes nothing; bad JSON or values are 400 and nothing of the request is inserted; an
 // unsigned table takes users with INSERT; a 200 survives kill -9 of `sage-sql serve` (the built
 // CLI, dist/: run `npx tsc` first).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { Database, SqlError } from "../src/index.js";
 import { startServers, stopServers } from "./server/http-harness.js";
+import { startServe } from "./server/serve-process.js";
 
 const children: ChildProcess[] = [];
 
@@ -167,31 +168,11 @@ describe("webhook DDL", () => {
   });
 });
 
-const CLI = join(import.meta.dirname, "../dist/cli/main.js");
-
 /** `sage-sql serve` on a data directory; resolves with its ports once both are up. */
-function serve(dataDir: string): Promise<{ proc: ChildProcess; pgPort: number; httpPort: number }> {
-  const proc = spawn(process.execPath, [CLI, "serve", "--data-dir", dataDir, "--port", "0", "--http-port", "0"], { env: { ...process.env, HOME: tmpdir()}, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(proc);
-  let out = "";
-  let err = "";
-  proc.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 30_000);
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited ${code}: ${err}`));
-    });
-    proc.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const pgPort = /psql -h \S+ -p (\d+)/.exec(out);
-      const http = /http: http:\/\/\S+:(\d+)\//.exec(out);
-      if (pgPort && http) {
-        clearTimeout(timer);
-        resolve({ proc, pgPort: Number(pgPort[1]), httpPort: Number(http[1]) });
-      }
-    });
-  });
+async function serve(dataDir: string): Promise<{ proc: ChildProcess; pgPort: number; httpPort: number }> {
+  const s = await startServe(["--data-dir", dataDir, "--port", "0", "--http-port", "0"]);
+  children.push(s.proc);
+  return { ...s, httpPort: s.httpPort! };
 }
 
 async function query(port: number, sql: string): Promise<unknown[][]> {

@@ -5,15 +5,15 @@
 // every byte the run produced — the server's log output, every result and error message, and
 // every file of the data directory — is searched for each value.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelTestServer } from "../../src/ai/testing/model-test-server.js";
+import { startServe } from "./serve-process.js";
 
-const CLI = join(import.meta.dirname, "..", "..", "dist", "cli", "main.js");
 const SECRET = "sk-grep-4c1d8e7f2a9b";
 const PASSWORD = "pw-grep-93kd71x";
 const PASSWORD_2 = "pw-grep-second-55z";
@@ -24,7 +24,8 @@ let model: ModelTestServer;
 let dir: string;
 let proc: ChildProcess;
 let port = 0;
-let logs = "";
+/** the server's stderr (its logs) so far */
+let logs: () => string = () => "";
 
 function filesUnder(d: string): string[] {
   return readdirSync(d).flatMap((f) => {
@@ -36,20 +37,10 @@ function filesUnder(d: string): string[] {
 beforeAll(async () => {
   model = await ModelTestServer.start("openai", 8);
   dir = mkdtempSync(join(tmpdir(), "sage-leak-"));
-  proc = spawn(process.execPath, [CLI, "serve", "--data-dir", join(dir, "data"), "--port", "0", "--no-http", "--log-level", "trace"], { env: { ...process.env, HOME: dir, SAGE_MASTER_KEY: "" }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  proc.stderr!.on("data", (b: Buffer) => (logs += b.toString()));
-  port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${logs}`)), 30_000);
-    proc.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /psql -h \S+ -p (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
+  const served = await startServe(["--data-dir", join(dir, "data"), "--port", "0", "--no-http", "--log-level", "trace"], { env: { HOME: dir, SAGE_MASTER_KEY: "" } });
+  proc = served.proc;
+  port = served.pgPort;
+  logs = served.stderr;
 });
 
 afterAll(async () => {
@@ -124,14 +115,14 @@ describe("no secret or password leaks", () => {
     proc.kill("SIGTERM");
     await new Promise((r) => proc.once("exit", r));
     // the log at trace level did log the run (so the search below is not vacuous)
-    expect(logs).toMatch(/connection_ready/);
+    expect(logs()).toMatch(/connection_ready/);
 
     const outputs = seen.join("\n");
     const files = filesUnder(join(dir, "data"));
     expect(files.some((f) => f.endsWith("audit.log"))).toBe(true);
     for (const v of VALUES) {
       expect(outputs.includes(v), `results/errors contain ${v}`).toBe(false);
-      expect(logs.includes(v), `logs contain ${v}`).toBe(false);
+      expect(logs().includes(v), `logs contain ${v}`).toBe(false);
       for (const f of files) expect(readFileSync(f).includes(v), `${f} contains ${v}`).toBe(false);
     }
     // and the values went where they belong: the model got the key, the audit log the events

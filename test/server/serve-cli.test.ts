@@ -1,14 +1,14 @@
 // `sage-sql serve` (the built CLI, dist/: run `npx tsc` first) with its HTTP port, its layered
 // configuration (a config file via SAGE_CONFIG, so the real home is never read) and its logs, and
 // `sage-sql config show`.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import pg from "pg";
+import { CLI, startServe } from "./serve-process.js";
 
-const CLI = join(import.meta.dirname, "../../dist/cli/main.js");
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -21,29 +21,11 @@ function configFile(text: string): string {
   return join(dir, "config.yaml");
 }
 
-/** Starts serve; resolves with its printed pgwire and HTTP ports once both are up. */
-function serve(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; pgPort: number; httpPort: number; stderr: () => string }> {
-  const proc = spawn(process.execPath, [CLI, "serve", "--memory", ...args], { env: { ...process.env, HOME: tmpdir(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(proc);
-  let out = "";
-  let err = "";
-  proc.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 20_000);
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited ${code}: ${err}`));
-    });
-    proc.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const pgPort = /psql -h \S+ -p (\d+)/.exec(out);
-      const http = /http: http:\/\/\S+:(\d+)\//.exec(out);
-      if (pgPort && http) {
-        clearTimeout(timer);
-        resolve({ proc, pgPort: Number(pgPort[1]), httpPort: Number(http[1]), stderr: () => err });
-      }
-    });
-  });
+/** Starts serve in memory; resolves with its printed pgwire and HTTP ports once both are up. */
+async function serve(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; pgPort: number; httpPort: number; stderr: () => string }> {
+  const s = await startServe(["--memory", ...args], { env, timeoutMs: 20_000 });
+  children.push(s.proc);
+  return { ...s, httpPort: s.httpPort! };
 }
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
