@@ -292,8 +292,7 @@ export class Connection implements WireOutput {
 
     // a configured user carries its superuser flag; any other user must be a role of the catalog
     // with LOGIN and under its CONNECTION LIMIT (the engine refuses it otherwise: 28000 / 53300)
-    const configured = this.host.users.names().includes(user) ? this.host.users.get(user) : undefined;
-    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: configured?.superuser, login: true, clientAddress: this.remoteAddress });
+    const session = this.host.db.connect({ user, database: this.database, applicationName: params.get("application_name"), superuser: this.host.users.configuredSuperuser(user), login: true, clientAddress: this.remoteAddress });
     this.session = session;
     applyStartupParameters(session, params);
     this.writer = new ResultWriter(this, () => session.settings.get("timezone"));

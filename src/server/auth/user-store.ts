@@ -48,6 +48,14 @@ export class UserStore {
     return [...this.users.keys()];
   }
 
+  /**
+   * The superuser flag of a user from the server's configuration; undefined for any other name (a
+   * catalog role: the engine decides from the catalog, and refuses names that are no role).
+   */
+  configuredSuperuser(name: string): boolean | undefined {
+    return this.users.get(name)?.superuser;
+  }
+
   set(config: UserConfig): void {
     this.users.set(config.name, entryFor(config));
   }

@@ -6,6 +6,7 @@
 // pgwire) gets 429 at once, before any password check. The Studio's login (login-api.ts) checks
 // its role and password with the same `checkCredentials`.
 
+import type { EngineDatabase } from "../engine.js";
 import { effectiveMethod, matchHbaRule, passwordMatches, scramVerifierFromPassword, type HbaRule, type LoginThrottle, type UserEntry, type UserStore } from "../auth/index.js";
 
 const UNKNOWN_USER: UserEntry = { name: "", scram: scramVerifierFromPassword("\0unknown"), md5: null, superuser: false };
@@ -65,4 +66,9 @@ export function stillAllowed(address: string, user: string, rules: readonly HbaR
   const rule = matchHbaRule(rules, { address, user, database: user });
   if (!rule || rule.method === "reject" || !users.canLogin(user)) return false;
   return rule.method === "trust" || users.get(user) !== undefined;
+}
+
+/** Records an HTTP login attempt (`path` tells which endpoint) in the audit log, as pgwire records its logins. */
+export function auditHttpLogin(db: EngineDatabase, address: string, user: string, outcome: "ok" | "denied" | "failed" | "throttled", sqlstate: string | null, path: string): void {
+  db.recordAudit?.({ role: user, sessionUser: user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome, sqlstate, detail: `http ${path}` });
 }

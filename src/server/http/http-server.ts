@@ -13,6 +13,7 @@ import { LoginThrottle, type HbaRule, type UserStore } from "../auth/index.js";
 import type { EngineDatabase } from "../engine.js";
 import { handleLogin, handleLogout, handleSession } from "./login-api.js";
 import { LoginSessions } from "./login-sessions.js";
+import { auditHttpLogin } from "./http-auth.js";
 import { authenticateRequest, type RequestAuthContext } from "./request-auth.js";
 import { HttpSubscriptions } from "./subscribe-api.js";
 import { registerHttpGauges } from "./http-gauges.js";
@@ -105,8 +106,7 @@ export class HttpServer {
     if (!api && serveStudio(req, res)) return;
     if (!api) return sendJson(res, 404, { error: { code: "404", message: `no such endpoint: ${path}` } });
     const address = req.socket.remoteAddress ?? "";
-    const audit = (outcome: "ok" | "denied" | "failed" | "throttled", user: string, code: string | null) =>
-      o.db.recordAudit?.({ role: user, sessionUser: user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome, sqlstate: code, detail: `http ${path}` });
+    const audit = (outcome: "ok" | "denied" | "failed" | "throttled", user: string, code: string | null) => auditHttpLogin(o.db, address, user, outcome, code, path);
     // the Studio's login session (login-api.ts)
     if (path === "/api/session") return req.method === "GET" ? handleSession(req, res, this.authContext) : methodNotAllowed(res, "GET");
     if (path === "/api/logout") return req.method === "POST" ? handleLogout(req, res, this.authContext) : methodNotAllowed(res, "POST");
@@ -126,8 +126,7 @@ export class HttpServer {
     // a request that gave a password is a login; trusted ones (metrics scrapes on loopback) and cookie ones are not recorded
     if (auth.passwordChecked) audit("ok", auth.user, null);
     // as pgwire: a configured user carries its superuser flag; any other must be a catalog role (the engine checks)
-    const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
-    const superuser = configured?.superuser;
+    const superuser = o.users.configuredSuperuser(auth.user);
     if (path === "/api/subscribe") return req.method === "GET" ? this.subscriptions.handle(req, res, auth.user, superuser) : methodNotAllowed(res, "GET");
     if (path === "/metrics") {
       if (req.method !== "GET") return methodNotAllowed(res, "GET");

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SqlError, SqlState, toSqlError } from "../../types/index.js";
 import type { WebhookEndpoint } from "../engine.js";
-import { authenticateHttp } from "./http-auth.js";
+import { auditHttpLogin, authenticateHttp } from "./http-auth.js";
 import { localHostHeader, sameOrigin } from "./request-auth.js";
 import { methodNotAllowed, readBody, sendJson } from "./http-io.js";
 import type { HttpServerOptions } from "./http-server.js";
@@ -67,14 +67,13 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, re
     const address = req.socket.remoteAddress ?? "";
     const auth = authenticateHttp(req.headers.authorization, address, o.hba, o.users, o.defaultUser, o.loginThrottle);
     if (!auth.ok) {
-      o.db.recordAudit?.({ role: auth.user, sessionUser: auth.user, clientAddress: address, database: null, action: "LOGIN", object: null, outcome: auth.outcome, sqlstate: auth.status === 401 ? "28P01" : "28000", detail: "http /webhook" });
+      auditHttpLogin(o.db, address, auth.user, auth.outcome, auth.status === 401 ? "28P01" : "28000", "/webhook");
       if (auth.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(auth.retryAfterSeconds));
       const headers: Record<string, string> = auth.status === 401 ? { "www-authenticate": 'Basic realm="sage-sql", charset="UTF-8"' } : {};
       const code = auth.status === 401 ? SqlState.InvalidPassword : SqlState.InvalidAuthorizationSpecification;
       return answer(auth.status, { error: { code, message: auth.message } }, headers);
     }
-    const configured = o.users.names().includes(auth.user) ? o.users.get(auth.user) : undefined;
-    caller = { user: auth.user, superuser: configured?.superuser };
+    caller = { user: auth.user, superuser: o.users.configuredSuperuser(auth.user) };
   }
   let body: Buffer;
   try {
