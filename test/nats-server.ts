@@ -1,21 +1,12 @@
 // A throwaway nats-server (with JetStream) on a free loopback port, for the NATS connector tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
+import { freePort } from "./free-port.js";
+
+export { freePort };
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/** A port nobody listens on now (loopback). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

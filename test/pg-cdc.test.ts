@@ -11,10 +11,12 @@ import { join } from "node:path";
 import { Database, formatValue } from "../src/index.js";
 import { CheckpointStore, WriteAheadLog, type LogRecord } from "../src/storage/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
+import { freePort } from "./free-port.js";
 import { psql, startTestServer } from "./server/fixture.js";
 
 const child = fileURLToPath(new URL("./fixtures/cdc-child.mjs", import.meta.url));
-const PORT = Number(process.env.PG_CDC_TEST_PORT ?? 55453);
+// a fixed port collided once in CI (a loopback client had it as its ephemeral port): a free one
+let PORT = Number(process.env.PG_CDC_TEST_PORT ?? 0);
 let server: PgServer;
 
 async function rows(db: Database, sql: string): Promise<string[]> {
@@ -38,9 +40,10 @@ const source = (name: string, slot: string, pub: string) =>
   `CREATE SOURCE ${name} WITH (connector = 'postgres-cdc', hostname = '127.0.0.1', port = '${PORT}', username = 'postgres', database = 'postgres', slot = '${slot}', publication = '${pub}')`;
 
 describe.skipIf(!hasPostgres)("postgres cdc", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
+    PORT ||= await freePort();
     server = startPostgres(PORT);
-  }, 60_000);
+  }, 200_000);
   afterAll(() => server?.destroy());
 
   it("mirrors a snapshot, then inserts, updates and deletes, with faithful types", async () => {

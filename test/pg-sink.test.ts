@@ -14,9 +14,11 @@ import { PgSinkWriter } from "../src/connectors/index.js";
 import { CheckpointStore } from "../src/storage/index.js";
 import { Chunk, Types } from "../src/types/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
+import { freePort } from "./free-port.js";
 
 const child = fileURLToPath(new URL("./fixtures/pg-sink-child.mjs", import.meta.url));
-const PORT = Number(process.env.PG_TEST_PORT ?? 55452);
+// a fixed port collided once in CI (a loopback client had it as its ephemeral port): a free one
+let PORT = Number(process.env.PG_TEST_PORT ?? 0);
 let server: PgServer;
 
 async function rows(db: Database, sql: string): Promise<string[]> {
@@ -37,9 +39,10 @@ async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> 
 }
 
 describe.skipIf(!hasPostgres)("postgres sink", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
+    PORT ||= await freePort();
     server = startPostgres(PORT);
-  }, 60_000);
+  }, 200_000);
   afterAll(() => server?.destroy());
 
   it("password = SECRET name: opened when connecting, never stored or logged in plain text", async () => {

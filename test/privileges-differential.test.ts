@@ -8,7 +8,7 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "./free-port.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { Database, HttpServer, PgServer, ServerMetrics } from "../src/index.js";
@@ -163,17 +163,6 @@ type Outcome = string;
 function describeError(e: unknown): Outcome {
   const err = e as { code?: string; message?: string };
   return `ERROR ${err.code} ${err.message}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe.skipIf(!havePg)("privileges against PostgreSQL 15", () => {

@@ -11,7 +11,7 @@
 
 import pg from "pg";
 import { Database, type ChangeFeedHandle } from "../../src/index.js";
-import { freePort } from "../../test/nats-server.js";
+import { freePort } from "../../test/free-port.js";
 import { hasPostgres, startPostgres, type PgServer } from "../../test/pg/pg-server.js";
 import { type BenchCase, type Measurement, collectGarbage, median, probe, resultRow, roundsFor } from "../lib/harness.js";
 

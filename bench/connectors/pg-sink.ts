@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Database } from "../../src/index.js";
-import { freePort } from "../../test/nats-server.js";
+import { freePort } from "../../test/free-port.js";
 import { hasPostgres, startPostgres, type PgServer } from "../../test/pg/pg-server.js";
 import { type BenchCase, type Contender, measure, probe, resultRow } from "../lib/harness.js";
 

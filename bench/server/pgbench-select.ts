@@ -8,7 +8,7 @@
 
 import { execFile, execFileSync } from "node:child_process";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../../test/free-port.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -24,17 +24,6 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
     execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 600_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${cmd} ${args.join(" ")}: ${stderr || error.message}`));
       else resolve(stdout + stderr);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
     });
   });
 }

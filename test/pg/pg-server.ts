@@ -3,7 +3,7 @@
 // logical replication (CDC) works, and removed on stop. Port: PG_TEST_PORT or the one given.
 
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -56,7 +56,17 @@ export function startPostgres(port: number, settings: string[] = ["wal_level=log
   const data = join(dir, "data");
   asUser(`${BIN}/initdb -D ${data} -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null`);
   const opts = ["-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "timezone=UTC", "-c", "lc_messages=C", "-c", "fsync=off", ...settings.flatMap((s) => ["-c", s])].join(" ");
-  const start = () => asUser(`${BIN}/pg_ctl -D ${data} -l ${dir}/server.log -w -o '${opts}' start >/dev/null`);
+  const log = join(dir, "server.log");
+  // -t 180: a loaded CI machine can take longer than pg_ctl's default 60 s to accept connections.
+  // A failure carries the server log's tail (the bare "could not start server" said nothing).
+  const start = () => {
+    try {
+      asUser(`${BIN}/pg_ctl -D ${data} -l ${log} -w -t 180 -o '${opts}' start >/dev/null`);
+    } catch (e) {
+      const tail = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-15).join("\n") : "(no server log)";
+      throw new Error(`${(e as Error).message}\n--- ${log} ---\n${tail}`);
+    }
+  };
   const stop = () => {
     try {
       asUser(`${BIN}/pg_ctl -D ${data} -m fast -w stop >/dev/null`);
