@@ -1,6 +1,6 @@
-// Test harness for partitioned dataflows: runs a materialized view on one node (a Database) while
-// recording every input its dataflow receives (relation changes, watermarks, barriers), then
-// replays that input into a LocalFragmentRunner over the view's plan cut into fragments, and
+// Test harness for partitioned dataflows: runs materialized views on one node (a Database) while
+// recording every input their dataflows receive (relation changes, watermarks, barriers, in order),
+// then replays that input into a LocalFragmentRunner over a view's plan cut into fragments, and
 // renders both results as sorted lists of rows for comparison.
 import { Database, formatValue } from "../../src/index.js";
 import { fragmentPlan, encodeFragmentGraph, decodeFragmentGraph, type FragmentGraph, type PhysicalPlan } from "../../src/planner/index.js";
@@ -13,33 +13,44 @@ export type Input =
   | { kind: "watermark"; relation: string; column: number; value: unknown }
   | { kind: "barrier"; epoch: number };
 
-export interface Recorded {
-  db: Database;
-  session: Session;
+export interface RecordedView {
+  name: string;
   plan: PhysicalPlan;
   types: DataType[];
-  inputs: Input[];
   /** the single-node view's rows, rendered and sorted */
   expected: string[];
+}
+
+export interface Recording {
+  db: Database;
+  session: Session;
+  inputs: Input[];
+  views: Map<string, RecordedView>;
   primaryKey: (relation: string) => number[] | undefined;
 }
 
-export function render(types: readonly DataType[], chunks: readonly Chunk[]): string[] {
+function renderValue(type: DataType, v: unknown): string {
+  return v === null ? "NULL" : formatValue(type, v);
+}
+
+export function renderChunks(types: readonly DataType[], chunks: readonly Chunk[]): string[] {
   const out: string[] = [];
   for (const c of chunks) {
     for (let i = 0; i < c.length; i++) {
       if (c.op(i) < 0) throw new Error("a view's rows hold a delete");
-      out.push(c.columns.map((col, j) => { const v = col.get(i); return v === null ? "NULL" : formatValue(types[j], v); }).join("|"));
+      out.push(c.columns.map((col, j) => renderValue(types[j], col.get(i))).join("|"));
     }
   }
   return out.sort();
 }
 
-/** Runs `setup` (DDL), creates the view `viewSql` (named v), runs each statement of `writes`, recording the view's inputs. */
-export async function recordView(setup: string[], viewSql: string, writes: string[]): Promise<Recorded> {
+/**
+ * Runs `script` (DDL creating relations and the views), then `drive` (the writes), recording the
+ * inputs of the views named in `views` from the start; the views' contents are read at the end.
+ */
+export async function recordViews(script: string[], views: string[], drive: (session: Session) => Promise<void>): Promise<Recording> {
   const db = await Database.open({ memory: true });
   const session = db.connect() as Session;
-  for (const s of setup) await session.execute(s);
   const inputs: Input[] = [];
   const rt = db.streams;
   const publish = rt.publish.bind(rt);
@@ -59,41 +70,35 @@ export async function recordView(setup: string[], viewSql: string, writes: strin
     if (epoch !== before) inputs.push({ kind: "barrier", epoch });
     return epoch;
   };
-  await session.execute(viewSql);
-  const view = db.catalog.getRelation(["v"]);
-  const df = rt.get(view.id);
-  if (!df) throw new Error("the view has no dataflow");
-  for (const w of writes) await session.execute(w);
+  await session.execute(script.join(";\n"));
+  await drive(session);
   await session.execute("FLUSH");
-  const result = (await session.execute("SELECT * FROM v"))[0];
-  const types = df.plan.types;
-  const expected = render(types, [result.rows ? chunkOf(types, result.rows as unknown[][]) : []].flat());
-  return {
-    db,
-    session,
-    plan: df.plan,
-    types,
-    inputs,
-    expected,
-    primaryKey: (id) => db.catalog.relationById(id)?.primaryKey,
-  };
-}
-
-function chunkOf(types: DataType[], rows: unknown[][]): Chunk {
-  // imported lazily to keep the harness's imports small
-  return { columns: types.map((_, c) => ({ get: (i: number) => rows[i][c] })), length: rows.length, op: () => 1 } as unknown as Chunk;
+  rt.barrier(true);
+  const out = new Map<string, RecordedView>();
+  for (const name of views) {
+    const rel = db.catalog.getRelation([name]);
+    const df = rt.get(rel.id);
+    if (!df) throw new Error(`view ${name} has no dataflow`);
+    const [r] = await session.execute(`SELECT * FROM ${name}`);
+    const types = df.plan.types;
+    const expected = r.rows.map((row) => row.map((v, i) => renderValue(types[i], v)).join("|")).sort();
+    out.set(name, { name, plan: df.plan, types, expected });
+  }
+  return { db, session, inputs, views: out, primaryKey: (id) => db.catalog.relationById(id)?.primaryKey };
 }
 
 export interface ReplayOptions {
   parallelism: number;
   shuffleSeed?: number;
-  /** snapshot every instance, rebuild and restore at the barrier nearest this fraction of the input */
+  /** snapshot every instance, rebuild them all and restore, at the first barrier past this fraction of the input */
   restoreAt?: number;
 }
 
-/** Replays the recorded input into the view's plan cut into fragments; returns the rendered rows. */
-export function replay(rec: Recorded, options: ReplayOptions): { rows: string[]; graph: FragmentGraph; exchanged: number } {
-  const graph = decodeFragmentGraph(encodeFragmentGraph(fragmentPlan(rec.plan, options.parallelism, { primaryKey: rec.primaryKey })));
+/** Replays the recorded input into a view's plan cut into fragments; returns the rendered rows. */
+export function replay(rec: Recording, view: string, options: ReplayOptions): { rows: string[]; graph: FragmentGraph; exchanged: number } {
+  const v = rec.views.get(view)!;
+  // through JSON, as the graph travels to workers
+  const graph = decodeFragmentGraph(encodeFragmentGraph(fragmentPlan(v.plan, options.parallelism, { primaryKey: rec.primaryKey })));
   const ctx = rec.session.executionContext([]);
   let runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed });
   const inputs = new Set(runner.inputs);
@@ -109,13 +114,33 @@ export function replay(rec: Recorded, options: ReplayOptions): { rows: string[];
       runner.barrier(m.epoch);
       if (!restored && cut >= 0 && i >= cut) {
         restored = true;
-        const state = runner.snapshot();
+        const state = runner.snapshot().map((parts) => parts.map((b) => Uint8Array.from(b)));
         exchanged += runner.exchanged;
-        runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: (options.shuffleSeed ?? 0) + 1 });
+        runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed === undefined ? undefined : options.shuffleSeed + 1 });
         runner.restore(state);
       }
     }
   });
   exchanged += runner.exchanged;
-  return { rows: render(rec.types, runner.rows()), graph, exchanged };
+  return { rows: renderChunks(v.types, runner.rows()), graph, exchanged };
+}
+
+/** mulberry32: a small seeded PRNG for workloads. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
 }
