@@ -59,11 +59,11 @@ export interface FragmentOptions {
 export const MAX_PARALLELISM = 256;
 
 /** Checks a parallelism given by a user (WITH (parallelism = n), SET streaming_parallelism): 22023 unless 1..256. */
-export function checkParallelism(value: unknown, what = "parallelism"): number {
+export function checkParallelism(value: unknown, what = "parallelism", position?: number): number {
   const text = String(value).trim();
   const n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PARALLELISM) {
-    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for ${what}: "${String(value)}"`, { hint: `Give a whole number from 1 to ${MAX_PARALLELISM}.` });
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for ${what}: "${String(value)}"`, { position, hint: `Give a whole number from 1 to ${MAX_PARALLELISM}.` });
   }
   return n;
 }
