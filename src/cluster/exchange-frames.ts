@@ -139,6 +139,22 @@ export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
   };
 }
 
+/** What a frame carries, from its kind byte alone. */
+export function frameKind(frame: Uint8Array): FramePayload["kind"] {
+  switch (frame[2]) {
+    case KIND_CHUNK:
+      return "chunk";
+    case KIND_BARRIER:
+      return "barrier";
+    case KIND_WATERMARK:
+      return "watermark";
+    case KIND_CREDIT:
+      return "credit";
+    default:
+      throw frameError(`unknown kind ${frame[2]}`);
+  }
+}
+
 export function decodeFrame(frame: Uint8Array): ExchangeFrame {
   const header = decodeFrameHeader(frame);
   const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
