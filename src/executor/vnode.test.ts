@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Chunk, Decimal, Interval, Types } from "../types/index.js";
-import { partitionOfVnode, VNODE_COUNT, vnodeOf, vnodeRange, vnodesOfColumns } from "./vnode.js";
+import { partitionOfVnode, relationVnodes, VNODE_COUNT, vnodeOf, vnodeRange, vnodesOfColumns } from "./vnode.js";
 
 const SAMPLES: { types: (typeof Types.integer)[]; values: unknown[] }[] = [
   { types: [Types.integer], values: [1] },
@@ -83,5 +83,20 @@ describe("vnodes", () => {
     `;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
     expect(JSON.parse(out.trim())).toEqual(here);
+  });
+});
+
+describe("relationVnodes", () => {
+  it("places a relation's rows by its key, else by its fixed-width columns", () => {
+    const types = [Types.integer, Types.text, Types.bigint];
+    const rows = [[1, "a long text", 10n], [1, "another", 10n], [2, "a long text", 10n]];
+    const changes = Chunk.fromRows(types, rows);
+    const byKey = relationVnodes(changes, [2, 0]);
+    rows.forEach((r, i) => expect(byKey[i]).toBe(vnodeOf([r[2], r[0]], [Types.bigint, Types.integer])));
+    const noKey = relationVnodes(changes, null);
+    expect(noKey[0]).toBe(noKey[1]); // the texts are not hashed
+    rows.forEach((r, i) => expect(noKey[i]).toBe(vnodeOf([r[0], r[2]], [Types.integer, Types.bigint])));
+    const texts = Chunk.fromRows([Types.text], [["x"], ["y"]]);
+    expect([...relationVnodes(texts, null)]).toEqual([vnodeOf(["x"], [Types.text]), vnodeOf(["y"], [Types.text])]);
   });
 });

@@ -32,7 +32,8 @@ export interface Fragment {
   sources: string[];
   /**
    * per relation read, the relation columns whose vnode places its rows (its primary key), or
-   * null for all of its columns
+   * null for its fixed-width columns (all of them when it has none): see executor/vnode.ts
+   * relationVnodes, which whoever partitions a relation's changes must use
    */
   sourceKeys: Record<string, number[] | null>;
   output: FragmentOutput | "materialize";
