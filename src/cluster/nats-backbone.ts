@@ -12,7 +12,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import { Objm, type ObjectStore as NatsObjectStore } from "@nats-io/obj";
+import { Objm, setSha256Backend, type ObjectStore as NatsObjectStore } from "@nats-io/obj";
 import { SqlError } from "../types/index.js";
 import { KvConflictError, type Backbone, type InputLog, type KeyValueBucket, type KvEntry, type LogFollower, type LogMessage, type ObjectStore } from "./backbone.js";
 
@@ -49,6 +49,8 @@ const NAME = /^[A-Za-z0-9_-]+$/;
  * object store. Rejects, naming the URL, when NATS is unreachable or has no JetStream.
  */
 export async function connectBackbone(url: string, options: BackboneOptions = {}): Promise<Backbone> {
+  // the object store digests every blob; its default pure-JS SHA-256 was the upload's bottleneck
+  setSha256Backend("native");
   const cluster = options.cluster ?? "sage";
   if (!NAME.test(cluster)) throw new SqlError("22023", `invalid cluster name "${cluster}": use letters, digits, _ and -`);
   let nc: NatsConnection;
