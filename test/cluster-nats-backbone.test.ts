@@ -129,6 +129,23 @@ describe("NATS backbone failures", () => {
     expect(err!.code).toBe(CONNECTION_FAILURE);
   });
 
+  it("a NATS that requires a token: refused without it (naming the URL), served with it", async () => {
+    const nats = await NatsServer.start(["--auth", "cluster-s3cret"]);
+    try {
+      const err = await connectBackbone(nats.url, { cluster: "t3" }).then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(err?.message).toContain(nats.url);
+      expect(err?.message).toMatch(/authorization/i);
+      const bb = await connectBackbone(nats.url, { cluster: "t3", token: "cluster-s3cret" });
+      expect(await bb.log.append("in.x", enc("1"), "a")).toBe(1);
+      await bb.close();
+    } finally {
+      await nats.destroy();
+    }
+  });
+
   it("NATS stopped mid-run: appends fail promptly with 08006, followers get onError; restarted: it resumes by itself", async () => {
     const nats = await NatsServer.start();
     const bb = await connectBackbone(nats.url, { cluster: "t2", timeoutMs: 2000 });

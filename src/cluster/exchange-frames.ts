@@ -597,3 +597,27 @@ function decodeJsonTree(bytes: Uint8Array): unknown {
   };
   return walk();
 }
+
+/**
+ * The same frames in the protocol's shape (node-frames.ts's ExchangeFrameCodec: one flat record
+ * per executor message), so the coordinator/worker protocol can swap its default codec for this.
+ */
+export interface ProtocolExchangeFrame {
+  generation: number;
+  view: string;
+  exchange: number;
+  from: number;
+  to: number;
+  msg: Message;
+}
+
+export const arrowFrameCodec = {
+  encode(f: ProtocolExchangeFrame): Uint8Array {
+    return encodeFrame({ generation: f.generation, view: f.view, exchange: f.exchange, fromPartition: f.from, toPartition: f.to }, f.msg);
+  },
+  decode(bytes: Uint8Array): ProtocolExchangeFrame {
+    const { header, payload } = decodeFrame(bytes);
+    if (payload.kind === "credit") throw frameError("a credit frame where an operator message was expected");
+    return { generation: header.generation, view: header.view, exchange: header.exchange, from: header.fromPartition, to: header.toPartition, msg: payload };
+  },
+};
