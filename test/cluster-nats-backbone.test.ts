@@ -3,7 +3,7 @@
 // unreachable-URL error, and NATS stopped and restarted mid-run.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBackbone, CONNECTION_FAILURE, type Backbone, type LogMessage } from "../src/cluster/index.js";
+import { connectBackbone, CONNECTION_FAILURE, openClusterTransport, type Backbone, type Connection, type LogMessage } from "../src/cluster/index.js";
 import { KvConflictError } from "../src/cluster/backbone.js";
 import { freePort, NatsServer } from "./nats-server.js";
 
@@ -142,6 +142,25 @@ describe("NATS backbone failures", () => {
       expect(await bb.log.append("in.x", enc("1"), "a")).toBe(1);
       await bb.close();
     } finally {
+      await nats.destroy();
+    }
+  });
+
+  it("openClusterTransport: clock, backbone and ws network of a real node (NATS without auth ignores the token)", async () => {
+    const nats = await NatsServer.start();
+    const t = await openClusterTransport({ nats: nats.url, token: "tok", cluster: "t4" });
+    try {
+      expect(Math.abs(t.clock.now() - Date.now())).toBeLessThan(1000);
+      const fired = await new Promise<boolean>((r) => t.clock.setTimeout(() => r(true), 5));
+      expect(fired).toBe(true);
+      expect(await t.backbone.log.append("in.a", enc("x"), "1")).toBe(1);
+      let accepted: Connection | null = null;
+      const address = await t.network.listen((c) => (accepted = c));
+      const c = await t.network.connect(address);
+      await until(() => accepted !== null);
+      c.close();
+    } finally {
+      await t.close();
       await nats.destroy();
     }
   });

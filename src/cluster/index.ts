@@ -4,3 +4,5 @@ export { connectBackbone, BackboneUnavailableError, CONNECTION_FAILURE, type Bac
 export { encodeFrame, decodeFrame, decodeFrameHeader, frameKind, encodeChunk, decodeChunk, arrowFrameCodec, type ProtocolExchangeFrame, type FrameHeader, type FramePayload, type ExchangeFrame } from "./exchange-frames.js";
 export { WsNetwork, WsConnection, ClusterRefusedError, CLUSTER_PROTOCOL_VERSION, CONNECTION_REFUSED, type WsNetworkOptions } from "./ws-network.js";
 export { ExchangeEndpoint, ExchangeSender, ExchangeReceiver, type ChannelOptions } from "./exchange-channel.js";
+export { systemClock } from "./system-clock.js";
+export { openClusterTransport, type ClusterTransport, type ClusterTransportOptions } from "./cluster-transport.js";
