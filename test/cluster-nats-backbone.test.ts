@@ -66,8 +66,25 @@ describe("NATS backbone", () => {
     expect(new Set(part)).toEqual(new Set(["in.orders"]));
   });
 
-  it("rejects a bad subject with 22023", async () => {
+  it("rejects a subject with an empty token with 22023", async () => {
     await expect(bb.log.append("in..x", enc("a"), "bad")).rejects.toMatchObject({ code: "22023" });
+  });
+
+  it("carries any relation name in a subject (spaces, wildcards, %, non-ASCII) and follows by its prefix", async () => {
+    const names = ["in.my table ✓", "in.a*b>c", "in.100%", "in.my tables"];
+    const from = (await bb.log.lastSeq()) + 1;
+    for (const [i, n] of names.entries()) await bb.log.append(n, enc(String(i)), `odd-${i}`);
+    const seen: string[] = [];
+    const f = bb.log.follow("in.my t", from, (m) => seen.push(m.subject));
+    await until(() => seen.length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    f.close();
+    expect(seen).toEqual(["in.my table ✓", "in.my tables"]);
+    const all: string[] = [];
+    const g = bb.log.follow("in.", from, (m) => all.push(m.subject));
+    await until(() => all.length >= 4);
+    g.close();
+    expect(all).toEqual(names);
   });
 
   it("compare-and-set: create conflicts on an existing key, update on a stale revision", async () => {
@@ -170,6 +187,8 @@ describe("NATS backbone failures", () => {
     const bb = await connectBackbone(nats.url, { cluster: "t2", timeoutMs: 2000 });
     try {
       const s1 = await bb.log.append("in.t", enc("1"), "r1");
+      const kv0 = await bb.bucket("before");
+      await kv0.put("k", enc("kept"));
       const seen: number[] = [];
       let followError: Error | null = null;
       bb.log.follow("in.", 1, (m) => seen.push(m.seq), (e) => (followError = e));
@@ -206,7 +225,14 @@ describe("NATS backbone failures", () => {
       await until(() => resumed.length >= 1);
       f.close();
       expect(resumed).toEqual(["2"]);
+      expect(dec((await kv0.get("k"))!.value)).toBe("kept");
       expect(await bb.log.lastSeq()).toBe(s2);
+      // KV and the object store work again too (their data survived on the store)
+      const kv = await bb.bucket("after");
+      await kv.put("k", enc("v"));
+      expect(dec((await kv.get("k"))!.value)).toBe("v");
+      await bb.objects.put("o", enc("blob"));
+      expect(dec((await bb.objects.get("o"))!)).toBe("blob");
     } finally {
       await bb.close();
       await nats.destroy();
