@@ -6,6 +6,9 @@
 //  - cluster-exchange-ws: the same chunks through an ExchangeEndpoint pair over ws on loopback,
 //    with credits (window 16), sender and receiver in this one process (so both ends' encode and
 //    decode share the CPU), rows/s and MB/s. Peer: the codec alone, for the cost of the network.
+//  - cluster-log-append: input-log appends (256-byte messages with message ids, each awaiting
+//    JetStream's ack) per second, one at a time and 64 in flight; and the rate a follower reads
+//    them back (ordered consumer). Peer: none (the figures feed the scaling projection).
 //  - cluster-checkpoint-upload: 8 MB blobs put into the JetStream object store of a local
 //    nats-server (file storage), MB/s. Peer: the same bytes written and fsynced to a local file.
 
@@ -228,10 +231,79 @@ const uploadCase: BenchCase = {
   },
 };
 
+const appendCase: BenchCase = {
+  name: "cluster-log-append",
+  async run(ctx) {
+    let nats: NatsServer;
+    try {
+      nats = await NatsServer.start();
+    } catch (e) {
+      ctx.log(`  cluster-log-append: SKIPPED: ${(e as Error).message}`);
+      return [];
+    }
+    const bb = await connectBackbone(nats.url, { cluster: "bench" });
+    const n = ctx.quick ? 2000 : 10_000;
+    const payload = randomBytes(256);
+    let runId = 0;
+    try {
+      const appendRun = (inFlight: number): Contender["run"] => async () => {
+        const prefix = `in.r${++runId}`;
+        const t0 = performance.now();
+        for (let i = 0; i < n; i += inFlight) {
+          const batch: Promise<number>[] = [];
+          for (let j = i; j < Math.min(n, i + inFlight); j++) batch.push(bb.log.append(prefix, payload, `${prefix}-${j}`));
+          await Promise.all(batch);
+        }
+        return { value: (n / (performance.now() - t0)) * 1000, check: String(n) };
+      };
+      const m = await measure({
+        name: "cluster-log-append",
+        contenders: [
+          { name: "64-in-flight", run: appendRun(64) },
+          { name: "one-at-a-time", run: appendRun(1) },
+          {
+            name: "follow",
+            async run() {
+              const prefix = `in.r${++runId}`;
+              const first = (await bb.log.lastSeq()) + 1;
+              for (let i = 0; i < n; i += 256) await Promise.all(Array.from({ length: Math.min(256, n - i) }, (_, j) => bb.log.append(prefix, payload, `${prefix}-${i + j}`)));
+              const t0 = performance.now();
+              let got = 0;
+              await new Promise<void>((resolve, reject) => {
+                // replay from this run's first sequence, as recovery replays from a checkpoint's
+                const f = bb.log.follow(prefix, first, () => {
+                  if (++got === n) (f.close(), resolve());
+                }, reject);
+              });
+              return { value: (n / (performance.now() - t0)) * 1000, check: String(n) };
+            },
+          },
+        ],
+        runs: ctx.quick ? 2 : 5,
+        warmups: 1,
+        ctx,
+      });
+      return [
+        resultRow(m, {
+          name: "cluster/log-append",
+          unit: "appends/s",
+          higherIsBetter: true,
+          sage: "64-in-flight",
+          peers: ["one-at-a-time", "follow"],
+          notes: `${n} appends of 256 B with message ids into the input-log stream (nats-server 2.9, file storage, loopback), each acknowledged by JetStream; "follow": the rate an ordered consumer replays them from their first sequence (messages/s)`,
+        }),
+      ];
+    } finally {
+      await bb.close();
+      await nats.destroy();
+    }
+  },
+};
+
 export const clusterModule: BenchModule = {
   name: "cluster",
-  description: "exchange frames (Arrow IPC) rows/s and MB/s through the codec and over ws on loopback with credits, and checkpoint upload MB/s to the JetStream object store",
-  cases: [codecCase, wsCase, uploadCase],
+  description: "exchange frames (Arrow IPC) rows/s and MB/s through the codec and over ws on loopback with credits, input-log appends/s and follow rate on JetStream, and checkpoint upload MB/s to the JetStream object store",
+  cases: [codecCase, wsCase, appendCase, uploadCase],
 };
 
 
