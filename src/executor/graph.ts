@@ -4,7 +4,7 @@
 // Streaming (continuous queries) will build the same operators with appendOnly = false and drive
 // the sources with periodic, non-final barriers.
 
-import type { PhysicalPlan, ScanNode } from "../planner/physical-plan.js";
+import type { ExchangeSourceNode, PhysicalPlan, ScanNode } from "../planner/physical-plan.js";
 import { children } from "../planner/plan-walk.js";
 import type { Emit, Operator, OperatorEnv, SourceOperator } from "./message.js";
 import { OperatorStats } from "./operator-stats.js";
@@ -39,6 +39,8 @@ export interface GraphOptions {
   appendOnly: boolean;
   /** builds the source for a scan node (continuous queries read change feeds, not snapshots) */
   scanSource?: (node: ScanNode, emit: Emit) => SourceOperator;
+  /** builds the receiving end of an exchange (fragments of a partitioned dataflow, see stream/fragment-instance.ts) */
+  exchangeSource?: (node: ExchangeSourceNode, emit: Emit) => SourceOperator;
   /** measure each operator's time (default true); rows are counted either way */
   timing?: boolean;
 }
@@ -112,6 +114,9 @@ function build(
       return source(options.scanSource ? options.scanSource(node, emit) : new Scan(node, env, emit));
     case "values":
       return source(new Values(node, env, emit));
+    case "exchange_source":
+      if (!options.exchangeSource) throw new Error("internal error: an exchange source outside a fragment");
+      return source(options.exchangeSource(node, emit));
     case "empty":
       return source(new Empty(emit));
     case "table_function":

@@ -3,6 +3,7 @@
 import { formatValue, typeName } from "../types/index.js";
 import type { BoundExpr, PhysicalPlan, SortKey } from "./physical-plan.js";
 import { children } from "./plan-walk.js";
+import { distributionText, type FragmentGraph } from "./fragments.js";
 
 /**
  * `annotate` (EXPLAIN ANALYZE) gives text to append to a node's head line, e.g. its actual rows
@@ -23,6 +24,33 @@ export type PlanAnnotator = (node: PhysicalPlan) => { head: string; details: str
 export function explainDataflow(plan: PhysicalPlan, sinkName: string): string[] {
   const lines = [`Materialize ${sinkName}`, "  State: the view's rows (served to ad-hoc reads), keyed by row value"];
   walk(plan, 1, lines, true);
+  return lines;
+}
+
+/**
+ * EXPLAIN (FRAGMENTS): a continuous query cut into fragments, top (the materialize fragment) first;
+ * each with its parallelism, where its output goes and what it reads (exchanges with their
+ * distribution, relations' change feeds), then its operators.
+ */
+export function explainFragments(graph: FragmentGraph, sinkName: string): string[] {
+  const lines: string[] = [];
+  for (const f of graph.fragments) {
+    lines.push(`Fragment ${f.id} (parallelism ${f.parallelism})`);
+    if (f.output === "materialize") lines.push(`  Output: materialize ${sinkName}`);
+    else {
+      const e = graph.exchanges[f.output.exchange];
+      lines.push(`  Output: exchange ${e.id} to fragment ${e.to}, ${distributionText(e.distribution)}`);
+    }
+    for (const e of graph.exchanges) if (e.to === f.id) lines.push(`  Input: exchange ${e.id} from fragment ${e.from}, ${distributionText(e.distribution)}`);
+    const names: string[] = [];
+    const visit = (p: PhysicalPlan): void => {
+      if (p.kind === "scan" && !names.includes(p.name)) names.push(p.name);
+      for (const c of children(p)) visit(c);
+    };
+    visit(f.plan);
+    for (const n of names) lines.push(`  Input: changes of ${n}`);
+    walk(f.plan, 1, lines, true, undefined, false);
+  }
   return lines;
 }
 
@@ -65,7 +93,7 @@ function stateOf(p: PhysicalPlan): string | undefined {
   }
 }
 
-function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean, annotate?: PlanAnnotator): void {
+function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean, annotate?: PlanAnnotator, states = streaming): void {
   const pad = depth === 0 ? "" : "  ".repeat(depth - 1) + "->  ";
   const detail = "  ".repeat(depth) + (depth === 0 ? "  " : "      ");
   const note = annotate?.(p);
@@ -84,6 +112,9 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean,
       break;
     case "empty":
       add("Empty Result");
+      break;
+    case "exchange_source":
+      add(`Exchange Source (exchange ${p.exchange})`);
       break;
     case "filter":
       add("Filter", `Condition: ${expr(p.predicate)}`);
@@ -175,18 +206,18 @@ function walk(p: PhysicalPlan, depth: number, out: string[], streaming: boolean,
         ...(streaming && !p.leftAppendOnly ? ["State: the output rows of each live left row (to retract them if it is deleted)"] : []),
       );
       // the probe runs per row; shown beneath the left input
-      walk(p.left, depth + 1, out, streaming);
+      walk(p.left, depth + 1, out, streaming, undefined, states);
       walk(p.probe, depth + 1, out, false);
       return;
     case "lateral_join":
       add(`Nested Loop${p.joinType === "left" ? " Left" : ""} (lateral)`, `Parameters: ${p.correlated.map(expr).join(", ")}`, ...(p.condition ? [`Join Filter: ${expr(p.condition)}`] : []));
       break;
   }
-  if (streaming) {
+  if (streaming && states) {
     const state = stateOf(p);
     if (state) out.push(detail + state);
   }
-  for (const child of children(p)) walk(child, depth + 1, out, streaming, annotate);
+  for (const child of children(p)) walk(child, depth + 1, out, streaming, annotate, states);
 }
 
 function sortKey(k: SortKey): string {

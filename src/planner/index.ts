@@ -6,7 +6,23 @@ export { bindExpr, bindCondition } from "./binder/expressions.js";
 export { coerce } from "./binder/coerce.js";
 export { QueryContext, type BinderEnv } from "./binder/context.js";
 export { Scope } from "./binder/scope.js";
-export { explainPlan, explainDataflow, explainLogicalPlan, type PlanAnnotator } from "./explain.js";
+export { explainPlan, explainDataflow, explainLogicalPlan, explainFragments, type PlanAnnotator } from "./explain.js";
+export {
+  fragmentPlan,
+  encodeFragmentGraph,
+  decodeFragmentGraph,
+  checkParallelism,
+  injectsBarriers,
+  exchangeInputs,
+  distributionText,
+  MAX_PARALLELISM,
+  type Distribution,
+  type Fragment,
+  type FragmentGraph,
+  type FragmentOutput,
+  type FragmentOptions,
+  type ExchangeEdge,
+} from "./fragments.js";
 export { ROW_ID_COLUMN } from "./binder/from.js";
 export { toStreamingPlan } from "./streaming-plan.js";
 export { remoteModelsCalled } from "./ai-map.js";

@@ -175,6 +175,7 @@ export type PhysicalPlan =
   | AiMapNode
   | VectorIndexScanNode
   | VectorJoinNode
+  | ExchangeSourceNode
   | EmptyNode;
 
 interface NodeBase {
@@ -229,6 +230,16 @@ export interface AiMapCall {
   /** GENERATE's options (jsonb text), over the input row */
   options: BoundExpr | null;
   type: DataType;
+}
+
+/**
+ * The receiving end of an exchange between fragments (see fragments.ts): the rows, watermarks and
+ * barriers that the partitions of the upstream fragment sent to this partition. A leaf.
+ */
+export interface ExchangeSourceNode extends NodeBase {
+  kind: "exchange_source";
+  /** the exchange's id in its FragmentGraph */
+  exchange: number;
 }
 
 /** No rows (a WHERE false folded away); still has the output types. */

@@ -9,7 +9,10 @@ import { EmittedValues } from "../aggregate/emitted-values.js";
 import { JoinSide } from "../operators/join-side.js";
 import { HashJoin } from "../operators/hash-join.js";
 import { ChunkBuilder } from "../chunk-builder.js";
-import { registerStateClasses, registerValueClasses } from "./state-codec.js";
+import { registerStateClasses, registerTransientFields, registerValueClasses } from "./state-codec.js";
 
 registerValueClasses(Decimal, Interval, Jsonb);
 registerStateClasses(Chunk, Column, ColumnBuilder, TableStore, RowStore, IntHashTable, EmittedValues, JoinSide, HashJoin, ChunkBuilder);
+// a HashJoin inside a NestedLoopJoin is captured whole: its query context (which reaches the
+// database) and plan node are rebuilt from the plan, not state
+registerTransientFields(HashJoin, ["env", "node"]);

@@ -1,0 +1,172 @@
+// FragmentInstance: one partition of one fragment of a partitioned dataflow (planner/fragments.ts),
+// the unit a worker runs. Its leaves are change feeds of relations (it keeps only the rows whose
+// vnode its partition owns), exchange receivers (rows other partitions sent it) and constants;
+// its top is an exchange sender (to the next fragment's partitions) or, in a materialize fragment,
+// the view's rows held by this partition. Everything is synchronous: a delivery runs through the
+// operators and calls `emit` for what leaves towards other partitions.
+// State: its operators' (snapshotState), and in a materialize fragment the rows it holds.
+
+import type { Fragment, FragmentGraph } from "../../planner/fragments.js";
+import type { ExchangeSourceNode } from "../../planner/physical-plan.js";
+import { TableStore } from "../../storage/index.js";
+import type { Chunk } from "../../types/index.js";
+import { buildGraph, type Graph } from "../graph.js";
+import type { ExecutionContext, Message, Operator, SourceOperator } from "../message.js";
+import { restoreObjects, snapshotObjects, type HasState } from "../state/index.js";
+import { partitionOfVnode, VNODE_COUNT, vnodesOfColumns } from "../vnode.js";
+import { ChangeFeed } from "./change-feed.js";
+import { ExchangeReceiver } from "./exchange-receiver.js";
+import { ExchangeSender, type ExchangeEmit } from "./exchange-sender.js";
+import { Materialize } from "./materialize.js";
+
+export type { ExchangeEmit } from "./exchange-sender.js";
+
+export type EpochListener = (epoch: number, changes: Chunk | null) => void;
+
+/** The materialized rows of a partition, as checkpoint state (the store is rebuilt empty, then merged into). */
+class MaterializedRows implements HasState {
+  readonly name = "MaterializedRows";
+  readonly stateFields = ["store"] as const;
+  constructor(
+    readonly store: TableStore,
+    private readonly sink: Materialize,
+  ) {}
+  afterRestore(): void {
+    this.sink.afterRestore();
+  }
+}
+
+export class FragmentInstance {
+  readonly fragment: Fragment;
+  readonly sources: string[];
+  private readonly graph: Graph;
+  private readonly feeds = new Map<string, ChangeFeed[]>();
+  private readonly receivers = new Map<number, ExchangeReceiver>();
+  /** leaves barriers are injected into (change feeds, constants) */
+  private readonly localSources: SourceOperator[] = [];
+  private readonly sink: Operator;
+  private readonly materialized: MaterializedRows | null = null;
+  private readonly listeners: EpochListener[] = [];
+  /** which vnodes this partition owns (1), for the rows of relations it reads */
+  private readonly owned: Uint8Array;
+
+  constructor(
+    readonly graphSpec: FragmentGraph,
+    fragmentId: number,
+    readonly partition: number,
+    ctx: ExecutionContext,
+    emit: ExchangeEmit,
+  ) {
+    const fragment = graphSpec.fragments.find((f) => f.id === fragmentId);
+    if (!fragment) throw new Error(`internal error: no fragment ${fragmentId}`);
+    if (partition < 0 || partition >= fragment.parallelism) throw new Error(`internal error: fragment ${fragmentId} has no partition ${partition}`);
+    this.fragment = fragment;
+    this.sources = [...fragment.sources];
+    this.owned = new Uint8Array(VNODE_COUNT);
+    for (let v = 0; v < VNODE_COUNT; v++) this.owned[v] = partitionOfVnode(v, fragment.parallelism) === partition ? 1 : 0;
+    const types = fragment.plan.types;
+    if (fragment.output === "materialize") {
+      const store = new TableStore([...types]);
+      const sink = new Materialize(types, store, (changes, epoch) => {
+        for (const l of this.listeners) l(epoch, changes);
+      }, () => this.listeners.length > 0);
+      this.sink = sink;
+      this.materialized = new MaterializedRows(store, sink);
+    } else {
+      const out = graphSpec.exchanges[fragment.output.exchange];
+      const targets = graphSpec.fragments.find((f) => f.id === out.to)!.parallelism;
+      this.sink = new ExchangeSender(out.id, out.distribution, targets, emit);
+    }
+    const sink = this.sink;
+    this.graph = buildGraph(fragment.plan, { ctx, outer: undefined }, (m) => sink.push(0, m), {
+      appendOnly: false,
+      timing: false,
+      scanSource: (node, e) => {
+        const feed = new ChangeFeed(node, e);
+        const list = this.feeds.get(node.relation);
+        if (list) list.push(feed);
+        else this.feeds.set(node.relation, [feed]);
+        return feed;
+      },
+      exchangeSource: (node: ExchangeSourceNode, e) => {
+        const edge = graphSpec.exchanges[node.exchange];
+        const senders = graphSpec.fragments.find((f) => f.id === edge.from)!.parallelism;
+        const r = new ExchangeReceiver(node, senders, e);
+        this.receivers.set(node.exchange, r);
+        return r;
+      },
+    });
+    for (const { source } of this.graph.sources) {
+      if (source instanceof ExchangeReceiver) continue;
+      this.localSources.push(source);
+      if (source instanceof ChangeFeed) continue;
+      // constants (VALUES, generate_series) produce their rows once, now (in a one-partition fragment)
+      while (source.next()) {
+        /* drain */
+      }
+    }
+  }
+
+  /** All rows of a change to `relation` (all its columns); this partition keeps those of its vnodes. */
+  deliverRelation(relation: string, changes: Chunk): void {
+    const feeds = this.feeds.get(relation);
+    if (!feeds || changes.length === 0) return;
+    let mine = changes;
+    if (this.fragment.parallelism > 1) {
+      const key = this.fragment.sourceKeys[relation];
+      const cols = key ? key.map((c) => changes.columns[c]) : changes.columns;
+      const vnodes = vnodesOfColumns(cols, changes.length);
+      const keep = new Int32Array(changes.length);
+      let k = 0;
+      for (let i = 0; i < changes.length; i++) if (this.owned[vnodes[i]] === 1) keep[k++] = i;
+      if (k === 0) return;
+      if (k < changes.length) mine = changes.take(keep, k);
+    }
+    for (const feed of feeds) feed.deliver(mine);
+  }
+
+  /** A watermark of `relation` (every partition of a fragment reading it gets it). */
+  deliverWatermark(relation: string, column: number, value: unknown): void {
+    for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
+  }
+
+  /** A chunk, watermark or barrier that partition `fromPartition` of the upstream fragment sent over `exchange`. */
+  deliverExchange(exchange: number, fromPartition: number, msg: Message): void {
+    const r = this.receivers.get(exchange);
+    if (!r) throw new Error(`internal error: fragment ${this.fragment.id} does not read exchange ${exchange}`);
+    r.push(fromPartition, msg);
+  }
+
+  /** Starts epoch `epoch` at its change feeds and constants (fragments that read only exchanges get barriers from upstream). */
+  barrier(epoch: number): void {
+    for (const s of this.localSources) s.push(0, { kind: "barrier", epoch, final: false });
+  }
+
+  /** Materialize fragments: called at each barrier with the net changes of the epoch to this partition's rows (null: none). */
+  onEpoch(listener: EpochListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Materialize fragments: the view rows this partition holds. */
+  rows(): Chunk[] {
+    if (!this.materialized) return [];
+    const store = this.materialized.store;
+    return [...store.scan(store.types.map((_, i) => i))];
+  }
+
+  private stateObjects(): HasState[] {
+    const objs = [...this.graph.operators, this.sink] as HasState[];
+    if (this.materialized) objs.push(this.materialized);
+    return objs;
+  }
+
+  /** Its state (taken between barriers, when no message is in flight towards it). */
+  snapshotState(): Uint8Array {
+    return snapshotObjects(this.stateObjects());
+  }
+
+  /** Restores a snapshot into this instance, freshly built from the same graph, fragment and partition. */
+  restoreState(bytes: Uint8Array): void {
+    restoreObjects(this.stateObjects(), bytes);
+  }
+}

@@ -1,0 +1,146 @@
+// Test harness for partitioned dataflows: runs materialized views on one node (a Database) while
+// recording every input their dataflows receive (relation changes, watermarks, barriers, in order),
+// then replays that input into a LocalFragmentRunner over a view's plan cut into fragments, and
+// renders both results as sorted lists of rows for comparison.
+import { Database, formatValue } from "../../src/index.js";
+import { fragmentPlan, encodeFragmentGraph, decodeFragmentGraph, type FragmentGraph, type PhysicalPlan } from "../../src/planner/index.js";
+import { LocalFragmentRunner } from "../../src/executor/index.js";
+import type { Chunk, DataType } from "../../src/types/index.js";
+import type { Session } from "../../src/session.js";
+
+export type Input =
+  | { kind: "changes"; relation: string; changes: Chunk }
+  | { kind: "watermark"; relation: string; column: number; value: unknown }
+  | { kind: "barrier"; epoch: number };
+
+export interface RecordedView {
+  name: string;
+  plan: PhysicalPlan;
+  types: DataType[];
+  /** the single-node view's rows, rendered and sorted */
+  expected: string[];
+}
+
+export interface Recording {
+  db: Database;
+  session: Session;
+  inputs: Input[];
+  views: Map<string, RecordedView>;
+  primaryKey: (relation: string) => number[] | undefined;
+}
+
+function renderValue(type: DataType, v: unknown): string {
+  return v === null ? "NULL" : formatValue(type, v);
+}
+
+export function renderChunks(types: readonly DataType[], chunks: readonly Chunk[]): string[] {
+  const out: string[] = [];
+  for (const c of chunks) {
+    for (let i = 0; i < c.length; i++) {
+      if (c.op(i) < 0) throw new Error("a view's rows hold a delete");
+      out.push(c.columns.map((col, j) => renderValue(types[j], col.get(i))).join("|"));
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * Runs `script` (DDL creating relations and the views), then `drive` (the writes), recording the
+ * inputs of the views named in `views` from the start; the views' contents are read at the end.
+ */
+export async function recordViews(script: string[], views: string[], drive: (session: Session) => Promise<void>): Promise<Recording> {
+  const db = await Database.open({ memory: true });
+  const session = db.connect() as Session;
+  const inputs: Input[] = [];
+  const rt = db.streams;
+  const publish = rt.publish.bind(rt);
+  rt.publish = (relation: string, changes: Chunk, fromDataflow = false) => {
+    if (!fromDataflow && changes.length > 0) inputs.push({ kind: "changes", relation, changes });
+    publish(relation, changes, fromDataflow);
+  };
+  const publishWatermark = rt.publishWatermark.bind(rt);
+  rt.publishWatermark = (relation: string, column: number, value: unknown) => {
+    inputs.push({ kind: "watermark", relation, column, value });
+    publishWatermark(relation, column, value);
+  };
+  const barrier = rt.barrier.bind(rt);
+  rt.barrier = (force = false) => {
+    const before = rt.epoch;
+    const epoch = barrier(force);
+    if (epoch !== before) inputs.push({ kind: "barrier", epoch });
+    return epoch;
+  };
+  await session.execute(script.join(";\n"));
+  await drive(session);
+  await session.execute("FLUSH");
+  rt.barrier(true);
+  const out = new Map<string, RecordedView>();
+  for (const name of views) {
+    const rel = db.catalog.getRelation([name]);
+    const df = rt.get(rel.id);
+    if (!df) throw new Error(`view ${name} has no dataflow`);
+    const [r] = await session.execute(`SELECT * FROM ${name}`);
+    const types = df.plan.types;
+    const expected = r.rows.map((row) => row.map((v, i) => renderValue(types[i], v)).join("|")).sort();
+    out.set(name, { name, plan: df.plan, types, expected });
+  }
+  return { db, session, inputs, views: out, primaryKey: (id) => db.catalog.relationById(id)?.primaryKey };
+}
+
+export interface ReplayOptions {
+  parallelism: number;
+  shuffleSeed?: number;
+  /** snapshot every instance, rebuild them all and restore, at the first barrier past this fraction of the input */
+  restoreAt?: number;
+}
+
+/** Replays the recorded input into a view's plan cut into fragments; returns the rendered rows. */
+export function replay(rec: Recording, view: string, options: ReplayOptions): { rows: string[]; graph: FragmentGraph; exchanged: number } {
+  const v = rec.views.get(view)!;
+  // through JSON, as the graph travels to workers
+  const graph = decodeFragmentGraph(encodeFragmentGraph(fragmentPlan(v.plan, options.parallelism, { primaryKey: rec.primaryKey })));
+  const ctx = rec.session.executionContext([]);
+  let runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed });
+  const inputs = new Set(runner.inputs);
+  const cut = options.restoreAt === undefined ? -1 : Math.floor(rec.inputs.length * options.restoreAt);
+  let restored = false;
+  let exchanged = 0;
+  rec.inputs.forEach((m, i) => {
+    if (m.kind === "changes") {
+      if (inputs.has(m.relation)) runner.deliver(m.relation, m.changes);
+    } else if (m.kind === "watermark") {
+      if (inputs.has(m.relation)) runner.deliverWatermark(m.relation, m.column, m.value);
+    } else {
+      runner.barrier(m.epoch);
+      if (!restored && cut >= 0 && i >= cut) {
+        restored = true;
+        const state = runner.snapshot().map((parts) => parts.map((b) => Uint8Array.from(b)));
+        exchanged += runner.exchanged;
+        runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed === undefined ? undefined : options.shuffleSeed + 1 });
+        runner.restore(state);
+      }
+    }
+  });
+  exchanged += runner.exchanged;
+  return { rows: renderChunks(v.types, runner.rows()), graph, exchanged };
+}
+
+/** mulberry32: a small seeded PRNG for workloads. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
+}

@@ -1,0 +1,70 @@
+// Nexmark q0–q5, q7, q8 (bench/nexmark's views) cut into fragments equal one node: the views run on
+// one node over nexmark events driven in ticks (one epoch per table per tick, as the connector
+// does), their inputs recorded; each plan is cut at parallelism 1–4 and the recording replayed
+// (deliveries reordered between senders, and every instance snapshotted and restored half-way).
+//   SAGE_FRAGMENT_NEXMARK_EVENTS=<n>   events of all kinds (default 12000)
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUERIES, TABLES, createStreams } from "../../bench/nexmark/nexmark.js";
+import { createGeneratorSource } from "../../src/connectors/index.js";
+import { tableEventsBefore } from "../../src/connectors/nexmark/event-model.js";
+import type { Session } from "../../src/session.js";
+import { recordViews, replay, type Recording } from "./fragment-harness.js";
+
+const EVENTS = Number(process.env.SAGE_FRAGMENT_NEXMARK_EVENTS ?? 12000);
+const TICK = 1500;
+
+async function drive(session: Session): Promise<void> {
+  const db = session.db;
+  const gens = new Map(
+    TABLES.map((t) => {
+      const entry = db.catalog.findRelation(["public", t])!;
+      const options = { "nexmark.table": t, "nexmark.events_per_second": "0", "nexmark.max_events": String(EVENTS), "nexmark.first_event_rate": "500" };
+      return [t, { id: entry.id, gen: createGeneratorSource("nexmark", options, entry.columns.map((c) => ({ name: c.name, type: c.type }))) }];
+    }),
+  );
+  for (let lo = 0; lo < EVENTS; lo += TICK) {
+    const hi = Math.min(EVENTS, lo + TICK);
+    for (const t of TABLES) {
+      const due = tableEventsBefore(t, hi) - tableEventsBefore(t, lo);
+      if (due <= 0) continue;
+      const { id, gen } = gens.get(t)!;
+      const chunk = gen.next(due);
+      if (chunk === null) continue;
+      const r = db.relation(id).appendChunk(chunk);
+      db.publishChunk(id, r.accepted);
+      db.publishChanges(id, [], [], r.watermark);
+    }
+  }
+}
+
+let rec: Recording;
+
+describe(`Nexmark views cut into fragments equal one node (${EVENTS} events)`, () => {
+  beforeAll(async () => {
+    rec = await recordViews(
+      [],
+      QUERIES.map((q) => q.name),
+      async (session) => {
+        await createStreams(session, TABLES, false);
+        for (const q of QUERIES) await session.execute(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.sql}`);
+        await drive(session);
+      },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await rec?.db.close();
+  });
+
+  for (const q of QUERIES) {
+    it(q.name, () => {
+      const v = rec.views.get(q.name)!;
+      expect(v.expected.length, `${q.name} has rows`).toBeGreaterThan(0);
+      for (const p of [1, 2, 3, 4]) {
+        const r = replay(rec, q.name, { parallelism: p, shuffleSeed: 1000 + p, restoreAt: 0.5 });
+        expect(r.rows.length, `${q.name} at parallelism ${p}`).toBe(v.expected.length);
+        expect(r.rows, `${q.name} at parallelism ${p}`).toEqual(v.expected);
+        if (p > 1) expect(r.graph.fragments.some((f) => f.parallelism === p)).toBe(true);
+      }
+    });
+  }
+});
