@@ -32,6 +32,8 @@ export interface JobFragment {
   parallelism: number;
   /** relations read from the input log */
   sources: string[];
+  /** barriers enter at its own leaves (it reads relations or constants): it follows the log's markers */
+  injectsBarriers: boolean;
   /** its output: an exchange id, or the view's rows */
   output: number | "materialize";
 }

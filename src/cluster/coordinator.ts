@@ -12,9 +12,6 @@ import type { ClusterJob } from "./cluster-job.js";
 import {
   type Assignment,
   BARRIER_SUBJECT,
-  BUCKET_CLUSTER,
-  BUCKET_LEADER,
-  BUCKET_WORKERS,
   type CommittedEpoch,
   type EpochRecord,
   KEY_ASSIGNMENT,
@@ -32,7 +29,7 @@ import {
   jobInstances,
   parseCheckpointObject,
 } from "./cluster-records.js";
-import { type ClusterOptions, type NodeEnv, type ResolvedOptions, resolveOptions } from "./node-env.js";
+import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
 import { type ControlFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
 import { helloProblem } from "./worker.js";
@@ -93,9 +90,11 @@ export class ClusterCoordinator {
 
   async start(): Promise<void> {
     this.address = await this.env.network.listen((c) => this.accept(c));
-    this.workers = await this.env.backbone.bucket(BUCKET_WORKERS, { ttlMs: this.options.timing.workerTtlMs });
-    this.leaderBucket = await this.env.backbone.bucket(BUCKET_LEADER, { ttlMs: this.options.timing.leaderTtlMs });
-    this.cluster = await this.env.backbone.bucket(BUCKET_CLUSTER);
+    const buckets = await openClusterBuckets(this.env, this.options.timing);
+    if (this.closed) return;
+    this.workers = buckets.workers;
+    this.leaderBucket = buckets.leader;
+    this.cluster = buckets.cluster;
     void this.tick();
   }
 

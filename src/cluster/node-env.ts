@@ -3,7 +3,8 @@
 // nothing else (no Date.now, timers, randomness, sockets or files), so it runs unchanged under
 // the deterministic simulation.
 
-import type { Backbone, Clock, Network } from "./backbone.js";
+import type { Backbone, Clock, KeyValueBucket, Network } from "./backbone.js";
+import { BUCKET_CLUSTER, BUCKET_LEADER, BUCKET_WORKERS } from "./cluster-records.js";
 import type { ClusterJob } from "./cluster-job.js";
 import { type ExchangeFrameCodec, stateFrameCodec } from "./node-frames.js";
 
@@ -66,4 +67,26 @@ export interface ResolvedOptions {
 
 export function resolveOptions(o: ClusterOptions): ResolvedOptions {
   return { token: o.token, jobs: o.jobs, timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? stateFrameCodec, broken: o.broken ?? {} };
+}
+
+export interface ClusterBuckets {
+  workers: KeyValueBucket;
+  leader: KeyValueBucket;
+  cluster: KeyValueBucket;
+}
+
+/** opens the cluster's KV buckets, retrying every heartbeat while the backbone does not answer */
+export async function openClusterBuckets(env: NodeEnv, timing: ClusterTiming): Promise<ClusterBuckets> {
+  for (;;) {
+    try {
+      return {
+        workers: await env.backbone.bucket(BUCKET_WORKERS, { ttlMs: timing.workerTtlMs }),
+        leader: await env.backbone.bucket(BUCKET_LEADER, { ttlMs: timing.leaderTtlMs }),
+        cluster: await env.backbone.bucket(BUCKET_CLUSTER),
+      };
+    } catch (e) {
+      env.trace?.(`opening the cluster's buckets failed (${e instanceof Error ? e.message : String(e)}): retrying`);
+      await new Promise<void>((resolve) => env.clock.setTimeout(resolve, timing.heartbeatMs));
+    }
+  }
 }

@@ -31,9 +31,25 @@ export interface ExchangeFrameCodec {
   decode(bytes: Uint8Array): ExchangeFrame;
 }
 
+const STATE_FRAME = 0;
+const BARRIER_FRAME = 1;
+
+/**
+ * The default codec: barrier frames (most frames: every sender to every receiving partition, every
+ * epoch) as small JSON, the rest through the checkpoint state codec.
+ */
 export const stateFrameCodec: ExchangeFrameCodec = {
-  encode: (frame) => encodeState(frame),
-  decode: (bytes) => decodeState(bytes) as ExchangeFrame,
+  encode: (frame) => {
+    const body = frame.msg.kind === "barrier" ? encoder.encode(JSON.stringify(frame)) : encodeState(frame);
+    const out = new Uint8Array(body.length + 1);
+    out[0] = frame.msg.kind === "barrier" ? BARRIER_FRAME : STATE_FRAME;
+    out.set(body, 1);
+    return out;
+  },
+  decode: (bytes) => {
+    const body = bytes.subarray(1);
+    return (bytes[0] === BARRIER_FRAME ? JSON.parse(decoder.decode(body)) : decodeState(body)) as ExchangeFrame;
+  },
 };
 
 const KIND_CONTROL = 1;

@@ -90,7 +90,8 @@ export class WorkerGeneration {
     this.ready = true;
     this.trace(`started ${this.slots.size} instances`);
     for (const job of this.host.options.jobs) {
-      const sources = [...this.slots.values()].filter((s) => s.job === job && s.instance.sources.length > 0);
+      const injects = new Set(job.fragments.filter((f) => f.injectsBarriers).map((f) => f.id));
+      const sources = [...this.slots.values()].filter((s) => s.job === job && injects.has(s.fragment));
       if (sources.length === 0) continue;
       const restore = this.assignment.restore[job.view];
       this.followLog(job, sources, restore?.seq ?? 0, restore?.epoch ?? 0);

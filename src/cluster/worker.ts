@@ -7,9 +7,6 @@
 import { type Connection, type KeyValueBucket, KvConflictError } from "./backbone.js";
 import {
   type Assignment,
-  BUCKET_CLUSTER,
-  BUCKET_LEADER,
-  BUCKET_WORKERS,
   KEY_ASSIGNMENT,
   KEY_LEADER,
   type LeaderRecord,
@@ -18,7 +15,7 @@ import {
   decodeRecord,
   encodeRecord,
 } from "./cluster-records.js";
-import { type ClusterOptions, type NodeEnv, type ResolvedOptions, resolveOptions } from "./node-env.js";
+import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
 import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
 import { WorkerGeneration } from "./worker-generation.js";
@@ -64,9 +61,11 @@ export class ClusterWorker {
 
   async start(): Promise<void> {
     this.address = await this.env.network.listen((c) => this.accept(c));
-    this.workers = await this.env.backbone.bucket(BUCKET_WORKERS, { ttlMs: this.options.timing.workerTtlMs });
-    this.leaderBucket = await this.env.backbone.bucket(BUCKET_LEADER, { ttlMs: this.options.timing.leaderTtlMs });
-    this.cluster = await this.env.backbone.bucket(BUCKET_CLUSTER);
+    const buckets = await openClusterBuckets(this.env, this.options.timing);
+    if (this.closed) return;
+    this.workers = buckets.workers;
+    this.leaderBucket = buckets.leader;
+    this.cluster = buckets.cluster;
     void this.tick();
   }
 

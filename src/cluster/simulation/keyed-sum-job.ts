@@ -139,8 +139,8 @@ export function keyedSumJob(view = "ksum"): ClusterJob {
   return {
     view,
     fragments: [
-      { id: 0, parallelism: SOURCE_PARTITIONS, sources: ["t"], output: 0 },
-      { id: 1, parallelism: SUM_PARTITIONS, sources: [], output: "materialize" },
+      { id: 0, parallelism: SOURCE_PARTITIONS, sources: ["t"], injectsBarriers: true, output: 0 },
+      { id: 1, parallelism: SUM_PARTITIONS, sources: [], injectsBarriers: false, output: "materialize" },
     ],
     exchanges: [{ id: 0, from: 0, to: 1 }],
     createInstance: (fragment, partition, emit) => (fragment === 0 ? new KeyedSumSource(partition, emit) : new KeyedSumMaterialize()),

@@ -30,7 +30,12 @@ export interface SimulationSetup {
 export interface SimulationOptions {
   setup?: SimulationSetup;
   broken?: BrokenVariants;
+  /** write batches (default 24) */
   batches?: number;
+  /** faults and writes happen in [0, windowMs] (default 3000) */
+  windowMs?: number;
+  /** timing overrides (default SIM_TIMING) */
+  timing?: Partial<ClusterTiming>;
   /** keep every trace line in the result (to print a failing seed's story) */
   keepTrace?: boolean;
 }
@@ -59,7 +64,6 @@ export const SIM_TIMING: ClusterTiming = {
 };
 
 const FAULT_START = 200;
-const FAULT_END = 3000;
 const SETTLE_LIMIT = 40_000;
 
 export function keyedSumSetup(): SimulationSetup {
@@ -92,7 +96,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     const g = /generation (\d+) on /.exec(line);
     if (g !== null) generations = Math.max(generations, Number(g[1]));
   };
-  const clusterOptions: ClusterOptions = { token: "sim-token", jobs: setup.jobs, timing: SIM_TIMING, broken: options.broken };
+  const clusterOptions: ClusterOptions = { token: "sim-token", jobs: setup.jobs, timing: { ...SIM_TIMING, ...options.timing }, broken: options.broken };
+  const FAULT_END = options.windowMs ?? 3000;
 
   const processes = new Map<SimNode, Process>();
   const envFor = (node: SimNode): NodeEnv => ({

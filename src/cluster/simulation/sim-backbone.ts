@@ -109,7 +109,7 @@ export class SimBackboneServer {
         if (m.subject.startsWith(f.prefix)) f.onMessage(m);
       }
       this.pump(f);
-    });
+    }, f.incarnation);
   }
 }
 
@@ -165,6 +165,7 @@ export class SimBackboneClient implements Backbone {
   /** the call takes effect after a delay (unless it fails first), then answers after another */
   private call<T>(op: () => T): Promise<T> {
     const { scheduler, rng } = this.server;
+    const incarnation = this.node.incarnation;
     return new Promise<T>((resolve, reject) => {
       const failBefore = rng.chance(this.server.failureRate);
       const failAfter = !failBefore && rng.chance(this.server.failureRate);
@@ -180,7 +181,7 @@ export class SimBackboneClient implements Backbone {
           if (failAfter) result = { ok: false, error: new Error("backbone answer lost (simulated)") };
         }
         const r = result;
-        scheduler.schedule(rng.int(1, 4), this.node, () => (r.ok ? resolve(r.value) : reject(r.error)));
+        scheduler.schedule(rng.int(1, 4), this.node, () => (r.ok ? resolve(r.value) : reject(r.error)), incarnation);
       });
     });
   }

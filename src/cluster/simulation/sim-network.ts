@@ -38,7 +38,7 @@ class SimConnectionEnd implements Connection {
     w.scheduler.scheduleAt(at, peer.node, () => {
       if (peer.notified || peer.incarnation !== peer.node.incarnation) return;
       for (const l of peer.frameListeners) l(copy);
-    });
+    }, peer.incarnation);
   }
 
   onFrame(listener: (frame: Uint8Array) => void): void {
@@ -64,7 +64,7 @@ class SimConnectionEnd implements Connection {
       if (this.notified) return;
       this.notified = true;
       for (const l of this.closeListeners) l(reason);
-    });
+    }, this.incarnation);
   }
 }
 
@@ -128,7 +128,7 @@ export class SimNetworkWorld {
       this.scheduler.schedule(this.delay(), null, () => {
         const l = this.listeners.get(address);
         if (l === undefined || l.incarnation !== l.node.incarnation || l.node.state === "down" || this.isCut(node, l.node) || node.incarnation !== incarnation) {
-          this.scheduler.schedule(this.delay(), node, () => reject(new Error(`cannot connect to ${address}`)));
+          this.scheduler.schedule(this.delay(), node, () => reject(new Error(`cannot connect to ${address}`)), incarnation);
           return;
         }
         const mine = new SimConnectionEnd(this, node, incarnation);
@@ -141,8 +141,8 @@ export class SimNetworkWorld {
         const at = this.scheduler.now + this.delay();
         theirs.lastArrival = at;
         mine.lastArrival = at;
-        this.scheduler.scheduleAt(at, l.node, () => l.accept(theirs));
-        this.scheduler.scheduleAt(at, node, () => resolve(mine));
+        this.scheduler.scheduleAt(at, l.node, () => l.accept(theirs), l.incarnation);
+        this.scheduler.scheduleAt(at, node, () => resolve(mine), incarnation);
       });
     });
   }

@@ -32,16 +32,20 @@ export class SimScheduler {
   private seq = 0;
   private readonly heap: SimEvent[] = [];
 
-  /** runs `fn` as `node` after `delayMs` (node null: the backbone or network itself, never paused or crashed) */
-  schedule(delayMs: number, node: SimNode | null, fn: () => void): SimEvent {
-    const ev: SimEvent = { at: this.now + Math.max(0, delayMs), seq: this.seq++, node, incarnation: node?.incarnation ?? 0, fn, cancelled: false };
+  /**
+   * Runs `fn` as `node` after `delayMs` (node null: the backbone or network itself, never paused
+   * or crashed). `incarnation`: the incarnation the event belongs to (the caller's, for an answer
+   * to a call made before a crash: it must not reach the restarted process).
+   */
+  schedule(delayMs: number, node: SimNode | null, fn: () => void, incarnation = node?.incarnation ?? 0): SimEvent {
+    const ev: SimEvent = { at: this.now + Math.max(0, delayMs), seq: this.seq++, node, incarnation, fn, cancelled: false };
     this.push(ev);
     return ev;
   }
 
   /** like schedule, at an absolute time */
-  scheduleAt(at: number, node: SimNode | null, fn: () => void): SimEvent {
-    return this.schedule(at - this.now, node, fn);
+  scheduleAt(at: number, node: SimNode | null, fn: () => void, incarnation = node?.incarnation ?? 0): SimEvent {
+    return this.schedule(at - this.now, node, fn, incarnation);
   }
 
   crash(node: SimNode): void {
