@@ -66,6 +66,10 @@ export interface ClusterSimulationOptions {
   /** which views: the SQL ones (default), the protocol's own keyed sum, or both per seed */
   views?: "sql" | "keyed-sum" | "both";
   broken?: SimulationOptions["broken"];
+  /** per seed: faults and writes within this window (default 1500 ms simulated) */
+  windowMs?: number;
+  /** per seed: write batches (default 12) */
+  batches?: number;
   /** told after each seed */
   onResult?: (r: SimulationResult) => void;
 }
@@ -86,8 +90,9 @@ export async function simulateCluster(options: ClusterSimulationOptions): Promis
     const from = options.from ?? 1;
     for (let seed = from; seed < from + options.seeds; seed++) {
       const runs: SimulationResult[] = [];
-      if (sql !== null) runs.push(await runSimulation(seed, { setup: sql.setup, broken: options.broken }));
-      if (views !== "sql") runs.push(await runSimulation(seed, { setup: keyedSumSetup(), broken: options.broken }));
+      const run = { broken: options.broken, windowMs: options.windowMs ?? 1500, batches: options.batches ?? 12 };
+      if (sql !== null) runs.push(await runSimulation(seed, { setup: sql.setup, ...run }));
+      if (views !== "sql") runs.push(await runSimulation(seed, { setup: keyedSumSetup(), ...run }));
       for (const r of runs) {
         if (!r.ok) failures.push(r);
         options.onResult?.(r);
