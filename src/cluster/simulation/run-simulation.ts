@@ -36,8 +36,24 @@ export interface SimulationOptions {
   windowMs?: number;
   /** timing overrides (default SIM_TIMING) */
   timing?: Partial<ClusterTiming>;
+  /** these faults instead of seeded random ones */
+  faults?: ScriptedFault[];
+  /** also start a worker with this (wrong) token: its refusal is reported in `refused` */
+  rogueWorker?: { token?: string };
   /** keep every trace line in the result (to print a failing seed's story) */
   keepTrace?: boolean;
+}
+
+export interface ScriptedFault {
+  at: number;
+  kind: "crash-worker" | "crash-leader" | "pause-worker" | "pause-leader" | "partition" | "add-worker";
+  duration: number;
+  /** the worker (crash, pause) or first node (partition); default: seeded random */
+  target?: string;
+  /** the other side of a partition */
+  partner?: string;
+  /** a crashed worker restarts with its id (true) or a new worker replaces it (false) */
+  sameId?: boolean;
 }
 
 export interface SimulationResult {
@@ -51,6 +67,8 @@ export interface SimulationResult {
   faults: string[];
   generations: number;
   commits: number;
+  /** refusal errors of the rogue worker */
+  refused: string[];
   trace?: string[];
 }
 
@@ -143,11 +161,16 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     const p = processes.get(n);
     return p?.kind === "coordinator" && p.proc.isLeader;
   });
-  const nFaults = faultRng.int(2, 6);
-  for (let i = 0; i < nFaults; i++) {
-    const at = faultRng.int(FAULT_START, FAULT_END);
-    const kind = faultRng.pick(["crash-worker", "crash-leader", "pause-worker", "pause-leader", "partition", "add-worker", "crash-worker", "partition"] as const);
-    const duration = faultRng.int(50, 1200);
+  const planned: ScriptedFault[] =
+    options.faults ??
+    Array.from({ length: faultRng.int(2, 6) }, () => ({
+      at: faultRng.int(FAULT_START, FAULT_END),
+      kind: faultRng.pick(["crash-worker", "crash-leader", "pause-worker", "pause-leader", "partition", "add-worker", "crash-worker", "partition"] as const),
+      duration: faultRng.int(50, 1200),
+    }));
+  const named = (name: string | undefined): SimNode | undefined => [...workers, ...coordinators].find((n) => n.name === name);
+  for (const fault of planned) {
+    const { at, kind, duration } = fault;
     lastRecovery = Math.max(lastRecovery, at + duration);
     scheduler.scheduleAt(at, null, () => {
       const note = (what: string): void => {
@@ -157,14 +180,14 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
       if (kind === "crash-worker" || kind === "pause-worker") {
         const candidates = up(workers);
         if (candidates.length <= 1) return;
-        const victim = faultRng.pick(candidates);
+        const victim = named(fault.target) ?? faultRng.pick(candidates);
         if (kind === "pause-worker") {
           note(`pause ${victim.name} for ${duration}ms`);
           scheduler.pause(victim);
           scheduler.schedule(duration, null, () => scheduler.resume(victim));
           return;
         }
-        const sameId = faultRng.chance(0.7);
+        const sameId = fault.sameId ?? faultRng.chance(0.7);
         note(`crash ${victim.name}, ${sameId ? "restart" : "replace by a new worker"} after ${duration}ms`);
         crash(victim);
         scheduler.schedule(duration, null, () => {
@@ -190,8 +213,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
         });
       } else if (kind === "partition") {
         const nodes = [...up(workers), ...up(coordinators)];
-        const a = faultRng.pick(nodes);
-        const b = faultRng.pick(nodes.filter((n) => n !== a));
+        const a = named(fault.target) ?? faultRng.pick(nodes);
+        const b = named(fault.partner) ?? faultRng.pick(nodes.filter((n) => n !== a));
         if (a === undefined || b === undefined) return;
         note(`partition ${a.name} | ${b.name} for ${duration}ms`);
         world.partition(a, b, scheduler.now + duration);
@@ -199,6 +222,20 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
         note(`add worker w${nextWorker}`);
         addWorker();
       }
+    });
+  }
+  const refused: string[] = [];
+  if (options.rogueWorker !== undefined) {
+    const node = new SimNode("rogue");
+    const rogue = options.rogueWorker;
+    scheduler.schedule(0, node, () => {
+      const w = new ClusterWorker("rogue", envFor(node), { ...clusterOptions, token: rogue.token ?? clusterOptions.token });
+      void w.start();
+      const check = (): void => {
+        if (w.failure !== null) refused.push(w.failure.message);
+        else scheduler.schedule(SIM_TIMING.heartbeatMs, node, check);
+      };
+      check();
     });
   }
 
@@ -251,6 +288,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     faults,
     generations,
     commits,
+    refused,
     trace: options.keepTrace ? trace : undefined,
   };
 }
