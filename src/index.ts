@@ -24,3 +24,6 @@ export { ProviderError } from "./ai/index.js";
 
 // ---- `sage-sql secrets rotate-key` (see src/secret-key-rotation.ts)
 export { rotateMasterKey, type RotateKeyOptions, type RotateKeyResult } from "./secret-key-rotation.js";
+
+// ---- `sage-sql simulate`: the cluster protocol under the deterministic simulation (src/cluster-simulation.ts)
+export { simulateCluster, type ClusterSimulationOptions, type ClusterSimulationSummary } from "./cluster-simulation.js";
