@@ -4,3 +4,5 @@ export { connectBackbone, BackboneUnavailableError, CONNECTION_FAILURE, type Bac
 export { encodeFrame, decodeFrame, decodeFrameHeader, frameKind, encodeChunk, decodeChunk, type FrameHeader, type FramePayload, type ExchangeFrame } from "./exchange-frames.js";
 export { WsNetwork, WsConnection, ClusterRefusedError, CLUSTER_PROTOCOL_VERSION, CONNECTION_REFUSED, type WsNetworkOptions } from "./ws-network.js";
 export { ExchangeEndpoint, ExchangeSender, ExchangeReceiver, type ChannelOptions } from "./exchange-channel.js";
+export { LeaderLease, REPLICA_LEADER_BUCKET, type LeaderRecord, type LeaseOptions } from "./leader-lease.js";
+export { WorkerHeartbeat, openWorkersBucket, readWorkers, WORKERS_BUCKET, WORKER_TTL_MS, type WorkerRow, type WorkerMembershipRecord } from "./worker-membership.js";
