@@ -11,7 +11,7 @@
 
 import type { Database } from "./database.js";
 import type { Dataflow } from "./executor/index.js";
-import { fragmentPlan, type FragmentGraph } from "./planner/index.js";
+import { explainFragments, fragmentPlan, type FragmentGraph } from "./planner/index.js";
 import {
   type Assignment,
   type Backbone,
@@ -94,6 +94,31 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     return [...this.views.entries()].map(([view, v]) => ({ relationId: v.relationId, view, graph: v.graph }));
   }
 
+  /**
+   * sage_catalog.fragments: per view and fragment, its operators (plan order), parallelism and
+   * the worker running each partition in the current assignment (null: not placed yet).
+   */
+  fragmentRows(assignment: Assignment | null, memberIds: ReadonlyMap<string, string>): unknown[][] {
+    const out: unknown[][] = [];
+    for (const [name, v] of this.views) {
+      const entry = this.db.catalog.relationById(v.relationId);
+      if (entry === undefined) continue;
+      const blocks = explainFragments(v.graph, entry.name).join("\n").split(/^Fragment /m).slice(1);
+      for (const f of v.graph.fragments) {
+        const block = blocks[v.graph.fragments.indexOf(f)] ?? "";
+        const operators = block
+          .split("\n")
+          .slice(1)
+          .filter((l) => !/^\s*(Output|Input):/.test(l) && l.trim() !== "")
+          .map((l) => /^[\s\->]*([A-Za-z][A-Za-z ]*?)(?:\s*[(:]|$)/.exec(l)?.[1] ?? l.trim());
+        const owners = assignment?.placement[name]?.[String(f.id)];
+        const placement = owners === undefined ? null : owners.map((m) => memberIds.get(m) ?? m).join(",");
+        out.push([`${entry.schema}.${entry.name}`, f.id, operators.join(", "), f.parallelism, placement]);
+      }
+    }
+    return out;
+  }
+
   /** whether a relation's contents come from workers */
   isClusterView(relationId: string): boolean {
     return this.views.has(viewJobName(relationId));
@@ -166,7 +191,8 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     if (v.rebuilding !== null) return;
     v.rebuilding = (async () => {
       const rows: Chunk[] = [];
-      if (record.epoch > 0) {
+      // no objects: nothing checkpointed yet (a new view starts at the epoch it was placed at, empty)
+      if (Object.keys(record.objects).length > 0) {
         for (let p = 0; p < v.materialize.parallelism; p++) {
           const name = record.objects[instanceKey(v.materialize.id, p)];
           const bytes = name === undefined ? null : await this.backbone.objects.get(name);

@@ -45,7 +45,7 @@ export interface CommittedEpoch {
   /** log sequence of epoch `epoch`'s marker (0: nothing committed yet, read from the start) */
   seq: number;
   generation: number;
-  /** "fragment/partition" -> object name (empty before the first commit) */
+  /** "fragment/partition" -> object name (empty before the first commit: every instance starts empty) */
   objects: Record<string, string>;
 }
 

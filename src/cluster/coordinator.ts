@@ -282,7 +282,7 @@ export class ClusterCoordinator {
     const value = encodeRecord(assignment);
     const revision = l.assignment === null ? await this.cluster.create(KEY_ASSIGNMENT, value) : await this.cluster.update(KEY_ASSIGNMENT, value, l.assignmentRevision);
     if (this.leading !== l) return;
-    this.trace(`generation ${generation} on ${wanted.join(" ")} (${changed ? "members changed" : l.forceNewGeneration})`);
+    this.trace(`generation ${generation} on ${wanted.join(" ")} (${changed ? "members changed" : (l.forceNewGeneration ?? "views changed")})`);
     l.assignment = assignment;
     l.assignmentRevision = revision;
     l.acks.clear();
@@ -302,7 +302,9 @@ export class ClusterCoordinator {
     let record: CommittedEpoch;
     let revision: number;
     if (entry === null) {
-      record = { ...NOTHING_COMMITTED, term: l.term };
+      // a view created now starts at the current epoch: its instances read the log from the start
+      // (every write to its tables) but pass over the markers before, so the first epoch holds it all
+      record = { ...NOTHING_COMMITTED, term: l.term, epoch: l.epoch.epoch };
       revision = await this.cluster.create(key, encodeRecord(record));
     } else {
       record = decodeRecord<CommittedEpoch>(entry.value);

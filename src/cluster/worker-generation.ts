@@ -231,6 +231,10 @@ export class WorkerGeneration {
   private passedBarrier(slot: Slot, epoch: number): void {
     if (epoch <= slot.lastPassed) return;
     slot.lastPassed = epoch;
+    if (epoch % this.host.options.timing.checkpointEveryEpochs !== 0) {
+      slot.markerSeq.delete(epoch);
+      return;
+    }
     const bytes = slot.instance.snapshotState();
     const view = slot.job.view;
     {
