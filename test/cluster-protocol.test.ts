@@ -64,6 +64,15 @@ describe("protocol scenarios", () => {
     expect(r.trace!.some((l) => /generation \d+ on .*rogue/.test(l))).toBe(false);
   });
 
+  it("without faults, one generation commits every epoch and old epochs' objects are deleted", async () => {
+    const { r } = await scenario([]);
+    expect(r.generations).toBe(1);
+    expect(r.commits).toBeGreaterThan(15);
+    // 5 instances: the committed epoch's objects plus those of an epoch or two in flight
+    expect(r.objectsLeft).toBeGreaterThanOrEqual(5);
+    expect(r.objectsLeft).toBeLessThanOrEqual(15);
+  });
+
   it("hello checks the protocol version and the token", () => {
     const hello = { t: "hello" as const, version: PROTOCOL_VERSION, token: "s3cret", member: "w1@1", role: "worker" as const };
     expect(helloProblem(hello, "s3cret")).toBeNull();

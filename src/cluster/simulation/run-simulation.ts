@@ -67,6 +67,11 @@ export interface SimulationResult {
   faults: string[];
   generations: number;
   commits: number;
+  /** log sequence of the last write, and append calls made (retries included) */
+  lastWriteSeq: number;
+  appends: number;
+  /** checkpoint objects left in the store at the end (old epochs' are deleted) */
+  objectsLeft: number;
   /** refusal errors of the rogue worker */
   refused: string[];
   trace?: string[];
@@ -256,6 +261,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     return setup.jobs.every((j) => (committed(j.view)?.seq ?? 0) >= workload.lastSeq);
   };
   const ok = await scheduler.run(settled, SETTLE_LIMIT);
+  // a little longer, so the leader learns of its last commit and deletes what it no longer needs
+  if (ok) await scheduler.run(() => false, scheduler.now + 500);
 
   let failure: string | null = null;
   if (scheduler.errors.length > 0) failure = `exception in an event: ${scheduler.errors[0]}`;
@@ -289,6 +296,9 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     generations,
     commits,
     refused,
+    objectsLeft: server.objects.size,
+    lastWriteSeq: workload.lastSeq,
+    appends: workload.appends,
     trace: options.keepTrace ? trace : undefined,
   };
 }
