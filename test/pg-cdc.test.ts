@@ -338,13 +338,17 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       proc = spawn(process.execPath, [child, dir], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAGE_TEST_CHECKPOINT_MS: "200" } });
       const killed = new Promise((r) => proc!.once("exit", r));
       let applied = 0;
+      let report = "";
       proc.stdout!.on("data", (d: Buffer) => {
-        const last = d.toString().trim().split("\n").pop() ?? "";
-        applied = Number(last.split(",")[0]) || applied;
+        report = d.toString().trim().split("\n").pop() ?? "";
+        applied = Number(report.split(",")[0]) || applied;
       });
       const txns = workload(7, 10_000);
       const running = run(txns);
-      await until(async () => applied > 3000, 60_000); // the child is mirroring
+      // the child is mirroring (a stall once happened here: the child's last report says why)
+      await until(async () => applied > 3000, 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}; the child's last report (rows produced, source error): ${report}`);
+      });
       proc.kill("SIGKILL");
       await killed;
       await running;

@@ -1,0 +1,397 @@
+// The cluster's backbone on a real NATS JetStream server (backbone.ts says what each piece is
+// for). One connection carries everything: the input log is one stream whose subjects sit under
+// `sage.<cluster>.log.`, KV buckets are JetStream KV buckets named `sage_<cluster>_<name>`, and
+// checkpoint blobs live in one JetStream object store. Several clusters can share a NATS server
+// by name.
+//
+// Losing NATS mid-run: the client reconnects by itself (forever), and until it has, every call
+// fails at once with a BackboneUnavailableError (SQLSTATE 08006) rather than queueing: a write is
+// never acknowledged that JetStream did not store. Followers are closed with onError at the
+// disconnect; the protocol follows again from the last sequence it saw.
+
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
+import { Objm, setSha256Backend, type ObjectStore as NatsObjectStore } from "@nats-io/obj";
+import { SqlError } from "../types/index.js";
+import { KvConflictError, type Backbone, type InputLog, type KeyValueBucket, type KvEntry, type LogFollower, type LogMessage, type ObjectStore } from "./backbone.js";
+
+/** SQLSTATE connection_failure: what a write gets while NATS is away */
+export const CONNECTION_FAILURE = "08006";
+
+/** The backbone (NATS) cannot be reached now; the call may be retried once it returns. */
+export class BackboneUnavailableError extends SqlError {
+  constructor(message: string) {
+    super(CONNECTION_FAILURE, message);
+    this.name = "BackboneUnavailableError";
+  }
+}
+
+export interface BackboneOptions {
+  /** names the stream, buckets and object store, so clusters can share a NATS server (default "sage") */
+  cluster?: string;
+  /** NATS auth token (nats-server --auth) */
+  token?: string;
+  /** how long an append (or any call) waits for JetStream before failing, ms (default 5000) */
+  timeoutMs?: number;
+  /** how long JetStream remembers a message id for de-duplication, ms (default 2 minutes) */
+  dedupWindowMs?: number;
+  /** JetStream replicas of the stream, buckets and object store (default 1; 3 on a NATS cluster) */
+  replicas?: number;
+  /** shown in NATS's connection list */
+  clientName?: string;
+}
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Connects to NATS at `url` and opens (creating if needed) the cluster's input-log stream and
+ * object store. Rejects, naming the URL, when NATS is unreachable or has no JetStream.
+ */
+export async function connectBackbone(url: string, options: BackboneOptions = {}): Promise<Backbone> {
+  // the object store digests every blob; its default pure-JS SHA-256 was the upload's bottleneck
+  setSha256Backend("native");
+  const cluster = options.cluster ?? "sage";
+  if (!NAME.test(cluster)) throw new SqlError("22023", `invalid cluster name "${cluster}": use letters, digits, _ and -`);
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: url,
+      token: options.token,
+      name: options.clientName ?? `sage-sql ${cluster}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      timeout: options.timeoutMs ?? 5000,
+    });
+  } catch (e) {
+    throw new BackboneUnavailableError(`cannot connect to NATS at ${url}: ${describe(e)}`);
+  }
+  const backbone = new NatsBackbone(nc, url, cluster, options);
+  try {
+    await backbone.open();
+  } catch (e) {
+    await nc.close().catch(() => {});
+    throw new BackboneUnavailableError(`NATS at ${url} cannot serve the cluster (is JetStream enabled? start nats-server with -js): ${describe(e)}`);
+  }
+  return backbone;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * How much a follower asks JetStream for at a time: by bytes, so small messages come in large
+ * batches (replay of 256-byte messages: ~100k/s, as fast as the client's default of 100 messages)
+ * and large ones (a COPY batch) still bound what a lagging follower buffers.
+ */
+const FOLLOW_BATCH = { max_bytes: 16 * 1024 * 1024 };
+
+interface Follower extends LogFollower {
+  fail(e: Error): void;
+}
+
+class NatsBackbone implements Backbone {
+  readonly log: InputLog;
+  objects!: ObjectStore;
+  private readonly js: JetStreamClient;
+  private jsm!: JetStreamManager;
+  private readonly kvm: Kvm;
+  private connected = true;
+  private closed = false;
+  private readonly followers = new Set<Follower>();
+  private readonly streamName: string;
+  /** every log subject starts with it */
+  private readonly subjectRoot: string;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly url: string,
+    private readonly cluster: string,
+    private readonly options: BackboneOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.js = jetstream(nc, { timeout: this.timeoutMs });
+    this.kvm = new Kvm(this.js);
+    this.streamName = `SAGE_${cluster}_LOG`;
+    this.subjectRoot = `sage.${cluster}.log.`;
+    this.log = {
+      append: (subject, data, msgId) => this.append(subject, data, msgId),
+      follow: (prefix, fromSeq, onMessage, onError) => this.follow(prefix, fromSeq, onMessage, onError),
+      lastSeq: () => this.guard("read the input log", async () => (await this.jsm.streams.info(this.streamName)).state.last_seq),
+    };
+    void this.watchStatus();
+  }
+
+  async open(): Promise<void> {
+    this.jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs });
+    await this.ensureStream();
+    const store = await new Objm(this.js).create(`sage_${this.cluster}_objects`, { replicas: this.options.replicas ?? 1 });
+    this.objects = new NatsObjects(store, this);
+  }
+
+  /** Creates the input-log stream, or leaves the existing one (its messages) as it is. */
+  private async ensureStream(): Promise<void> {
+    const config = {
+      name: this.streamName,
+      subjects: [`${this.subjectRoot}>`],
+      duplicate_window: (this.options.dedupWindowMs ?? 120_000) * 1_000_000,
+      num_replicas: this.options.replicas ?? 1,
+    };
+    try {
+      await this.jsm.streams.info(this.streamName);
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError) || e.code !== JetStreamApiCodes.StreamNotFound) throw e;
+      await this.jsm.streams.add(config);
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === "disconnect" || s.type === "staleConnection") {
+        if (!this.connected) continue;
+        this.connected = false;
+        const e = this.unavailable("the connection was lost");
+        for (const f of [...this.followers]) f.fail(e);
+      } else if (s.type === "reconnect") {
+        this.connected = true;
+        // a NATS that came back without its store (a fresh server) gets the stream again
+        this.ensureStream().catch(() => {});
+      }
+    }
+  }
+
+  unavailable(why: string): BackboneUnavailableError {
+    return new BackboneUnavailableError(`NATS at ${this.url} is unreachable (${why}); retry once it is back`);
+  }
+
+  /** Runs a call that needs NATS: fails at once while disconnected, and maps a failure to 08006. */
+  async guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new BackboneUnavailableError(`cannot ${what}: the backbone was closed`);
+    if (!this.connected) throw this.unavailable(`cannot ${what}`);
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof KvConflictError || e instanceof SqlError) throw e;
+      throw this.unavailable(`cannot ${what}: ${describe(e)}`);
+    }
+  }
+
+  private async append(subject: string, data: Uint8Array, msgId: string): Promise<number> {
+    const encoded = encodeSubject(subject);
+    return this.guard("append to the input log", async () => {
+      const ack = await this.js.publish(this.subjectRoot + encoded, data, { msgID: msgId, timeout: this.timeoutMs });
+      return ack.seq;
+    });
+  }
+
+  private follow(prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void, onError?: (e: Error) => void): LogFollower {
+    let closed = false;
+    let stop: (() => void) | null = null;
+    const follower: Follower = {
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.followers.delete(follower);
+        stop?.();
+      },
+      fail: (e: Error) => {
+        if (closed) return;
+        follower.close();
+        onError?.(e);
+      },
+    };
+    this.followers.add(follower);
+    if (!this.connected || this.closed) {
+      queueMicrotask(() => follower.fail(this.unavailable("cannot follow the input log")));
+      return follower;
+    }
+    // the server filters by whole tokens (`a.b.>`); the rest of a prefix is matched here
+    const wanted = encodeSubjectPrefix(prefix);
+    const cut = wanted.lastIndexOf(".");
+    const filter = `${this.subjectRoot}${cut >= 0 ? wanted.slice(0, cut + 1) : ""}>`;
+    const root = this.subjectRoot.length;
+    void (async () => {
+      try {
+        const consumer = await this.js.consumers.get(this.streamName, {
+          filter_subjects: filter,
+          ...(fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
+        });
+        if (closed) return;
+        const messages = await consumer.consume(FOLLOW_BATCH);
+        stop = () => messages.stop();
+        if (closed) return stop();
+        for await (const m of messages) {
+          if (closed) break;
+          const subject = m.subject.slice(root);
+          if (!subject.startsWith(wanted)) continue;
+          onMessage({ seq: m.seq, subject: decodeEscapes(subject), data: m.data });
+        }
+      } catch (e) {
+        follower.fail(e instanceof SqlError ? e : this.unavailable(`following the input log failed: ${describe(e)}`));
+      }
+    })();
+    return follower;
+  }
+
+  async bucket(name: string, options: { ttlMs?: number } = {}): Promise<KeyValueBucket> {
+    if (!NAME.test(name)) throw new SqlError("22023", `invalid bucket name "${name}": use letters, digits, _ and -`);
+    const kv = await this.guard(`open KV bucket ${name}`, () =>
+      this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) }),
+    );
+    return new NatsBucket(kv, name, this);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const f of [...this.followers]) f.close();
+    await this.nc.close().catch(() => {});
+  }
+}
+
+// Log subjects: dots separate tokens as in NATS; a character NATS does not allow in a token
+// (whitespace, *, >, control and non-ASCII characters) and % itself travel as %XX (UTF-8 bytes),
+// so any relation name makes a subject. The escape is per character, so a prefix of a subject
+// encodes to a prefix of its encoding and follow() can match encoded prefixes.
+const SUBJECT_PLAIN = /^[\x21-\x7e]$/;
+
+function escapeChars(s: string, plain: (ch: string) => boolean, mark: string): string {
+  let out = "";
+  for (const ch of s) {
+    if (plain(ch)) out += ch;
+    else for (const b of Buffer.from(ch, "utf8")) out += mark + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+
+function encodeSubjectPrefix(prefix: string): string {
+  return escapeChars(prefix, (ch) => SUBJECT_PLAIN.test(ch) && ch !== "*" && ch !== ">" && ch !== "%", "%");
+}
+
+function encodeSubject(subject: string): string {
+  const encoded = encodeSubjectPrefix(subject);
+  if (encoded.split(".").some((t) => t === "")) throw new SqlError("22023", `invalid input-log subject "${subject}": empty token`);
+  return encoded;
+}
+
+function decodeEscapes(s: string, mark = "%"): string {
+  if (!s.includes(mark)) return s;
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === mark) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(s.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+// KV keys in NATS allow only [-/_=.A-Za-z0-9] (and dots split tokens): any other character, and
+// "=" and "." themselves, travel as =XX (UTF-8 bytes in hex), so the protocol may use any key.
+const KEY_SAFE = /^[-/_A-Za-z0-9]$/;
+
+function encodeKey(key: string): string {
+  if (key === "") throw new SqlError("22023", "a KV key cannot be empty");
+  return escapeChars(key, (ch) => KEY_SAFE.test(ch), "=");
+}
+
+function decodeKey(key: string): string {
+  return decodeEscapes(key, "=");
+}
+
+function isWrongLastSequence(e: unknown): boolean {
+  return e instanceof JetStreamApiError && (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+}
+
+class NatsBucket implements KeyValueBucket {
+  constructor(
+    private readonly kv: KV,
+    private readonly name: string,
+    private readonly backbone: NatsBackbone,
+  ) {}
+
+  get(key: string): Promise<KvEntry | null> {
+    return this.backbone.guard(`read ${this.name}/${key}`, async () => {
+      const e = await this.kv.get(encodeKey(key));
+      if (e === null || e.operation !== "PUT") return null;
+      return { key, value: e.value, revision: e.revision };
+    });
+  }
+
+  create(key: string, value: Uint8Array): Promise<number> {
+    return this.backbone.guard(`create ${this.name}/${key}`, async () => {
+      try {
+        return await this.kv.create(encodeKey(key), value);
+      } catch (e) {
+        if (isWrongLastSequence(e)) throw new KvConflictError(key, `key ${key} exists in bucket ${this.name}`);
+        throw e;
+      }
+    });
+  }
+
+  update(key: string, value: Uint8Array, expectedRevision: number): Promise<number> {
+    return this.backbone.guard(`update ${this.name}/${key}`, async () => {
+      if (expectedRevision <= 0) throw new KvConflictError(key, `key ${key}: no revision ${expectedRevision} to update`);
+      try {
+        return await this.kv.update(encodeKey(key), value, expectedRevision);
+      } catch (e) {
+        if (isWrongLastSequence(e)) throw new KvConflictError(key, `key ${key} in bucket ${this.name} changed since revision ${expectedRevision}`);
+        throw e;
+      }
+    });
+  }
+
+  put(key: string, value: Uint8Array): Promise<number> {
+    return this.backbone.guard(`write ${this.name}/${key}`, () => this.kv.put(encodeKey(key), value));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.backbone.guard(`delete ${this.name}/${key}`, () => this.kv.delete(encodeKey(key)));
+  }
+
+  keys(prefix = ""): Promise<string[]> {
+    return this.backbone.guard(`list ${this.name}`, async () => {
+      const out: string[] = [];
+      for await (const k of await this.kv.keys()) {
+        const key = decodeKey(k);
+        if (key.startsWith(prefix)) out.push(key);
+      }
+      return out.sort();
+    });
+  }
+}
+
+class NatsObjects implements ObjectStore {
+  constructor(
+    private readonly store: NatsObjectStore,
+    private readonly backbone: NatsBackbone,
+  ) {}
+
+  put(name: string, bytes: Uint8Array): Promise<void> {
+    return this.backbone.guard(`store object ${name}`, async () => {
+      // chunks of 512 KiB: fewer round trips than the 128 KiB default, under NATS's 1 MB payload limit
+      await this.store.putBlob({ name, options: { max_chunk_size: 512 * 1024 } }, bytes);
+    });
+  }
+
+  get(name: string): Promise<Uint8Array | null> {
+    return this.backbone.guard(`read object ${name}`, () => this.store.getBlob(name));
+  }
+
+  delete(name: string): Promise<void> {
+    return this.backbone.guard(`delete object ${name}`, async () => {
+      await this.store.delete(name);
+    });
+  }
+
+  list(prefix: string): Promise<string[]> {
+    return this.backbone.guard("list objects", async () =>
+      (await this.store.list())
+        .filter((i) => !i.deleted && i.name.startsWith(prefix))
+        .map((i) => i.name)
+        .sort(),
+    );
+  }
+}
