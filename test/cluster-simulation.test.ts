@@ -5,6 +5,7 @@
 //   SAGE_SIM_SEEDS=<n>   seeds of the SQL views (default 200)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlSimulation, type SqlSimulation } from "../src/cluster-simulation.js";
+import { arrowFrameCodec } from "../src/cluster/index.js";
 import { compareRows, keyedSumSetup, runSimulation, type SimulationResult } from "../src/cluster/simulation/index.js";
 
 const SEEDS = Number(process.env.SAGE_SIM_SEEDS ?? 200);
@@ -44,6 +45,15 @@ describe("cluster protocol under the deterministic simulation", () => {
       expect(generations).toBeGreaterThan(2 * (to - from + 1));
     }, 120_000);
   }
+
+  it("seeds 1-15 with exchange frames as Arrow IPC (the production codec) equal the single-node answer", async () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 15; seed++) {
+      const r = await runSimulation(seed, { setup: sql.setup, ...SMALL, codec: arrowFrameCodec });
+      if (!r.ok) failures.push(failureText(r));
+    }
+    expect(failures, failures.join("\n")).toEqual([]);
+  }, 120_000);
 
   it("the protocol's own keyed-sum job survives 50 seeds of the full workload", async () => {
     const failures: string[] = [];

@@ -9,6 +9,7 @@ import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, BARRIER_SUBJECT, PROTOCOL_VERSION, SUBJECT_PREFIX, checkpointObject, decodeRecord, instanceKey } from "./cluster-records.js";
 import type { Message } from "../executor/message.js";
 import { decodeState } from "../executor/state/index.js";
+import { vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
 import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
@@ -138,6 +139,17 @@ export class WorkerGeneration {
       this.followers.push(f);
     };
     follow();
+  }
+
+  /** the vnodes of every partition this worker runs (of any fragment of any view) */
+  vnodes(): number[] {
+    const owned = new Set<number>();
+    for (const slot of this.slots.values()) {
+      const parallelism = slot.job.fragments.find((f) => f.id === slot.fragment)!.parallelism;
+      const { first, end } = vnodeRange(slot.partition, parallelism);
+      for (let v = first; v < end; v++) owned.add(v);
+    }
+    return [...owned].sort((a, b) => a - b);
   }
 
   /** an exchange frame addressed to this worker (already checked to be of this generation) */
