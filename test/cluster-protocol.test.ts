@@ -57,6 +57,14 @@ describe("protocol scenarios", () => {
     expect(trace.some((l) => at(l) > 700 && /generation \d+ on w1@\S+ w2@\S+ w3@\S+ w4@\S+/.test(l))).toBe(true);
   });
 
+  it("NATS unreachable for a while: writes are retried, leases lapse, and the cluster resumes by itself", async () => {
+    const { r, trace } = await scenario([{ at: 700, kind: "backbone-outage", duration: 800 }]);
+    expect(trace.some((l) => l.includes("FAULT NATS unreachable for 800ms"))).toBe(true);
+    expect(r.appends).toBeGreaterThan(24); // some appends failed and were retried with their message id
+    expect(trace.some((l) => at(l) >= 1500 && / fenced: /.test(l))).toBe(true);
+    expect(trace.some((l) => at(l) >= 1500 && l.includes("committed"))).toBe(true);
+  });
+
   it("a worker without the cluster token is refused with a clear error and never placed", async () => {
     const r = await runSimulation(5, { setup: keyedSumSetup(), faults: [], rogueWorker: { token: "not-the-token" }, keepTrace: true });
     expect(r.failure).toBeNull();

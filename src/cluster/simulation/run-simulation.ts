@@ -49,7 +49,7 @@ export interface SimulationOptions {
 
 export interface ScriptedFault {
   at: number;
-  kind: "crash-worker" | "crash-leader" | "pause-worker" | "pause-leader" | "partition" | "add-worker";
+  kind: "crash-worker" | "crash-leader" | "pause-worker" | "pause-leader" | "partition" | "add-worker" | "backbone-outage";
   duration: number;
   /** the worker (crash, pause) or first node (partition); default: seeded random */
   target?: string;
@@ -173,7 +173,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     options.faults ??
     Array.from({ length: faultRng.int(2, 6) }, () => ({
       at: faultRng.int(FAULT_START, FAULT_END),
-      kind: faultRng.pick(["crash-worker", "crash-leader", "pause-worker", "pause-leader", "partition", "add-worker", "crash-worker", "partition"] as const),
+      kind: faultRng.pick(["crash-worker", "crash-leader", "pause-worker", "pause-leader", "partition", "add-worker", "crash-worker", "partition", "backbone-outage"] as const),
       duration: faultRng.int(50, 1200),
     }));
   const named = (name: string | undefined): SimNode | undefined => [...workers, ...coordinators].find((n) => n.name === name);
@@ -226,6 +226,9 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
         if (a === undefined || b === undefined) return;
         note(`partition ${a.name} | ${b.name} for ${duration}ms`);
         world.partition(a, b, scheduler.now + duration);
+      } else if (kind === "backbone-outage") {
+        note(`NATS unreachable for ${duration}ms`);
+        server.outage(duration);
       } else {
         note(`add worker w${nextWorker}`);
         addWorker();

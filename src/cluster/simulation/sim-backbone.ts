@@ -45,6 +45,7 @@ interface Follower {
   prefix: string;
   nextSeq: number;
   onMessage: (m: LogMessage) => void;
+  onError?: (e: Error) => void;
   closed: boolean;
   pumping: boolean;
 }
@@ -56,6 +57,8 @@ export class SimBackboneServer {
   readonly buckets = new Map<string, BucketState>();
   readonly objects = new Map<string, Uint8Array>();
   private readonly followers = new Set<Follower>();
+  /** NATS is unreachable until then: every call fails, followers are cut */
+  private outageUntil = 0;
 
   constructor(
     readonly scheduler: SimScheduler,
@@ -80,8 +83,28 @@ export class SimBackboneServer {
     return seq;
   }
 
-  follow(node: SimNode, prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void): Follower {
-    const f: Follower = { node, incarnation: node.incarnation, prefix, nextSeq: Math.max(1, fromSeq), onMessage, closed: false, pumping: false };
+  get unavailable(): boolean {
+    return this.scheduler.now < this.outageUntil;
+  }
+
+  /** the backbone goes away for `ms`: calls fail, followers get their error and must follow again */
+  outage(ms: number): void {
+    this.outageUntil = Math.max(this.outageUntil, this.scheduler.now + ms);
+    for (const f of [...this.followers]) this.cut(f);
+  }
+
+  private cut(f: Follower): void {
+    this.close(f);
+    const onError = f.onError;
+    if (onError !== undefined) this.scheduler.schedule(this.rng.int(1, 20), f.node, () => onError(new Error("backbone unavailable (simulated outage)")), f.incarnation);
+  }
+
+  follow(node: SimNode, prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void, onError?: (e: Error) => void): Follower {
+    const f: Follower = { node, incarnation: node.incarnation, prefix, nextSeq: Math.max(1, fromSeq), onMessage, onError, closed: false, pumping: false };
+    if (this.unavailable) {
+      this.cut(f);
+      return f;
+    }
     this.followers.add(f);
     this.pump(f);
     return f;
@@ -124,8 +147,8 @@ export class SimBackboneClient implements Backbone {
   ) {
     this.log = {
       append: (subject, data, msgId) => this.call(() => server.append(subject, data, msgId)),
-      follow: (prefix, fromSeq, onMessage): LogFollower => {
-        const f = server.follow(node, prefix, fromSeq, onMessage);
+      follow: (prefix, fromSeq, onMessage, onError): LogFollower => {
+        const f = server.follow(node, prefix, fromSeq, onMessage, onError);
         return { close: () => server.close(f) };
       },
       lastSeq: () => this.call(() => server.log.length),
@@ -171,7 +194,7 @@ export class SimBackboneClient implements Backbone {
       const failAfter = !failBefore && rng.chance(this.server.failureRate);
       scheduler.schedule(rng.int(1, 4), null, () => {
         let result: { ok: true; value: T } | { ok: false; error: unknown };
-        if (failBefore) result = { ok: false, error: new Error("backbone unavailable (simulated)") };
+        if (failBefore || this.server.unavailable) result = { ok: false, error: new Error("backbone unavailable (simulated)") };
         else {
           try {
             result = { ok: true, value: op() };
