@@ -47,8 +47,11 @@ export const DEFAULT_TIMING: ClusterTiming = {
 export interface BrokenVariants {
   /** deliver exchange frames of an older generation instead of dropping them */
   acceptStaleFrames?: boolean;
-  /** a coordinator commits with a blind put, without checking it still holds the term */
-  commitWithoutTerm?: boolean;
+  /**
+   * skip the leader's fencing: a coordinator that lost its lease goes on leading, and writes the
+   * shared keys with blind puts instead of compare-and-set
+   */
+  skipLeaderFencing?: boolean;
 }
 
 export interface ClusterOptions {
