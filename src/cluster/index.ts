@@ -15,3 +15,4 @@ export type { ClusterJob, ClusterInstance, JobFragment, JobExchange } from "./cl
 export { DEFAULT_TIMING, type NodeEnv, type ClusterOptions, type ClusterTiming } from "./node-env.js";
 export { PROTOCOL_VERSION, type Assignment, type CommittedEpoch, type WorkerRecord } from "./cluster-records.js";
 export { stateFrameCodec, type ExchangeFrameCodec } from "./node-frames.js";
+export { readCommittedRows, type CommittedRows } from "./committed-rows.js";

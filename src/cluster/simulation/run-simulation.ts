@@ -7,12 +7,12 @@
 
 import { createHash } from "node:crypto";
 import type { ClusterJob } from "../cluster-job.js";
-import { BUCKET_CLUSTER, type CommittedEpoch, committedKey, decodeRecord, instanceKey } from "../cluster-records.js";
+import { BUCKET_CLUSTER, type CommittedEpoch, committedKey, decodeRecord } from "../cluster-records.js";
+import { readCommittedRows } from "../committed-rows.js";
 import { ClusterCoordinator } from "../coordinator.js";
 import type { BrokenVariants, ClusterOptions, ClusterTiming, NodeEnv } from "../node-env.js";
 import { ClusterWorker } from "../worker.js";
 import { type ExchangeFrameCodec, stateFrameCodec } from "../node-frames.js";
-import type { Chunk } from "../../types/index.js";
 import { keyedSumAnswer, keyedSumJob } from "./keyed-sum-job.js";
 import { SeededRandom } from "./seeded-random.js";
 import { SimBackboneClient, SimBackboneServer } from "./sim-backbone.js";
@@ -277,10 +277,14 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     failure = `did not settle by ${SETTLE_LIMIT}ms: ${lag}, last write seq ${workload.lastSeq}${workload.done ? "" : " (writer not done)"}`;
   } else {
     const expected = await setup.expected(workload.contents);
+    const { bucket, objects } = server.inspect(BUCKET_CLUSTER);
     for (const job of setup.jobs) {
-      const got = gatherCommitted(job, committed(job.view)!, server);
-      if (typeof got === "string") {
-        failure = `${job.view}: ${got}`;
+      let got: unknown[][];
+      try {
+        const read = await readCommittedRows(bucket, objects, job);
+        got = (read?.rows ?? []).flatMap((c) => c.rows());
+      } catch (e) {
+        failure = `${job.view}: ${e instanceof Error ? e.message : String(e)}`;
         break;
       }
       const diff = compareRows(expected.get(job.view) ?? [], got);
@@ -307,25 +311,6 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     appends: workload.appends,
     trace: options.keepTrace ? trace : undefined,
   };
-}
-
-/** the view's rows: its materialize instances restored from the committed objects */
-function gatherCommitted(job: ClusterJob, committed: CommittedEpoch, server: SimBackboneServer): unknown[][] | string {
-  const rows: unknown[][] = [];
-  for (const f of job.fragments) {
-    if (f.output !== "materialize") continue;
-    for (let p = 0; p < f.parallelism; p++) {
-      const instance = job.createInstance(f.id, p, () => undefined);
-      const name = committed.objects[instanceKey(f.id, p)];
-      if (name !== undefined) {
-        const bytes = server.objects.get(name);
-        if (bytes === undefined) return `committed object ${name} is missing`;
-        instance.restoreState(bytes);
-      }
-      for (const c of instance.rows()) rows.push(...(c as Chunk).rows());
-    }
-  }
-  return rows;
 }
 
 function rowText(row: readonly unknown[]): string {

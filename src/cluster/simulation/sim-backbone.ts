@@ -67,6 +67,36 @@ export class SimBackboneServer {
     readonly failureRate: number,
   ) {}
 
+  /**
+   * The server's state seen directly, without delays or failures (the check after a run, when the
+   * scheduler no longer runs). Only reads are offered.
+   */
+  inspect(bucketName: string): { bucket: KeyValueBucket; objects: ObjectStore } {
+    const b = this.bucket(bucketName);
+    const readOnly = (): never => {
+      throw new Error("the inspector only reads");
+    };
+    return {
+      bucket: {
+        get: async (key) => {
+          const s = b.live(key);
+          return s === undefined ? null : { key, value: s.value.slice(), revision: s.revision };
+        },
+        create: readOnly,
+        update: readOnly,
+        put: readOnly,
+        delete: readOnly,
+        keys: async () => [...b.entries.keys()].filter((k) => b.live(k) !== undefined),
+      },
+      objects: {
+        get: async (name) => this.objects.get(name)?.slice() ?? null,
+        list: async (prefix) => [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort(),
+        put: readOnly,
+        delete: readOnly,
+      },
+    };
+  }
+
   bucket(name: string, ttlMs?: number): BucketState {
     let b = this.buckets.get(name);
     if (b === undefined) this.buckets.set(name, (b = new BucketState(ttlMs, this.scheduler)));
