@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { KvConflictError } from "../src/cluster/backbone.js";
 import { PROTOCOL_VERSION } from "../src/cluster/cluster-records.js";
-import { helloProblem } from "../src/cluster/worker.js";
+import { helloProblem } from "../src/cluster/node-frames.js";
 import { keyedSumSetup, runSimulation, type ScriptedFault } from "../src/cluster/simulation/index.js";
 import { SeededRandom } from "../src/cluster/simulation/seeded-random.js";
 import { SimBackboneClient, SimBackboneServer } from "../src/cluster/simulation/sim-backbone.js";

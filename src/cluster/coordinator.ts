@@ -30,9 +30,8 @@ import {
   parseCheckpointObject,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
+import { type ControlFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
-import { helloProblem } from "./worker.js";
 
 type Ack = Extract<ControlFrame, { t: "ack" }>;
 

@@ -16,7 +16,7 @@ import {
   encodeRecord,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
+import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
 import { WorkerGeneration } from "./worker-generation.js";
 
@@ -229,11 +229,4 @@ export class ClusterWorker {
       this.early.push(frame);
     }
   }
-}
-
-/** why a hello is refused, or null */
-export function helloProblem(hello: Extract<ControlFrame, { t: "hello" }>, token: string): string | null {
-  if (hello.version !== PROTOCOL_VERSION) return `protocol version ${hello.version} is not this cluster's version ${PROTOCOL_VERSION}`;
-  if (hello.token !== token) return "wrong cluster token";
-  return null;
 }
