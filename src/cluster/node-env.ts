@@ -8,7 +8,8 @@ import { BUCKET_CLUSTER, BUCKET_LEADER, BUCKET_WORKERS } from "./cluster-records
 import type { ClusterJob } from "./cluster-job.js";
 import type { Assignment, CommittedEpoch } from "./cluster-records.js";
 import { type InputLogScheme, stateInputScheme } from "./input-scheme.js";
-import { type ExchangeFrameCodec, stateFrameCodec } from "./node-frames.js";
+import { arrowFrameCodec } from "./exchange-frames.js";
+import type { ExchangeFrameCodec } from "./node-frames.js";
 
 export interface NodeEnv {
   clock: Clock;
@@ -40,7 +41,7 @@ export interface ClusterTiming {
 
 export const DEFAULT_TIMING: ClusterTiming = {
   heartbeatMs: 1000,
-  workerTtlMs: 5000,
+  workerTtlMs: 3000,
   leaderTtlMs: 5000,
   barrierIntervalMs: 1000,
   checkpointTimeoutMs: 20000,
@@ -52,8 +53,11 @@ export const DEFAULT_TIMING: ClusterTiming = {
 export interface BrokenVariants {
   /** deliver exchange frames of an older generation instead of dropping them */
   acceptStaleFrames?: boolean;
-  /** a coordinator commits with a blind put, without checking it still holds the term */
-  commitWithoutTerm?: boolean;
+  /**
+   * skip the leader's fencing: a coordinator that lost its lease goes on leading, and writes the
+   * shared keys with blind puts instead of compare-and-set
+   */
+  skipLeaderFencing?: boolean;
 }
 
 /**
@@ -99,6 +103,7 @@ export interface ClusterOptions {
   /** the leader record's client address (pgwire host:port), told to clients of a standby */
   clientAddress?: () => string;
   timing?: Partial<ClusterTiming>;
+  /** exchange frames' codec (default: Arrow IPC record batches, exchange-frames.ts) */
   codec?: ExchangeFrameCodec;
   broken?: BrokenVariants;
 }
@@ -116,7 +121,7 @@ export interface ResolvedOptions {
 
 export function resolveOptions(o: ClusterOptions): ResolvedOptions {
   const jobs: JobCatalog = Array.isArray(o.jobs) ? staticJobs(o.jobs as readonly ClusterJob[]) : (o.jobs as JobCatalog);
-  return { token: o.token, jobs, input: o.input ?? stateInputScheme, observer: o.observer ?? {}, clientAddress: o.clientAddress ?? (() => ""), timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? stateFrameCodec, broken: o.broken ?? {} };
+  return { token: o.token, jobs, input: o.input ?? stateInputScheme, observer: o.observer ?? {}, clientAddress: o.clientAddress ?? (() => ""), timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? arrowFrameCodec, broken: o.broken ?? {} };
 }
 
 export interface ClusterBuckets {

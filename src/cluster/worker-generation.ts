@@ -8,6 +8,7 @@ import type { LogFollower, LogMessage } from "./backbone.js";
 import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, PROTOCOL_VERSION, checkpointObject, instanceKey } from "./cluster-records.js";
 import type { Message } from "../executor/message.js";
+import { vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import { encodeChunk } from "./exchange-frames.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
@@ -131,7 +132,7 @@ export class WorkerGeneration {
         lastEpoch = epoch;
         for (const s of sources) {
           s.markerSeq.set(epoch, m.seq);
-          this.run(s, () => s.instance.barrier(epoch));
+          this.run(() => s.instance.barrier(epoch));
         }
         return;
       }
@@ -140,7 +141,7 @@ export class WorkerGeneration {
       const { relation } = event;
       for (const s of sources) {
         if (!s.instance.sources.includes(relation)) continue;
-        for (const c of event.changes) this.run(s, () => s.instance.deliverRelation(relation, c));
+        for (const c of event.changes) this.run(() => s.instance.deliverRelation(relation, c));
       }
     };
     const follow = (): void => {
@@ -154,6 +155,17 @@ export class WorkerGeneration {
       this.followers.push(f);
     };
     follow();
+  }
+
+  /** the vnodes of every partition this worker runs (of any fragment of any view) */
+  vnodes(): number[] {
+    const owned = new Set<number>();
+    for (const slot of this.slots.values()) {
+      const parallelism = slot.job.fragments.find((f) => f.id === slot.fragment)!.parallelism;
+      const { first, end } = vnodeRange(slot.partition, parallelism);
+      for (let v = first; v < end; v++) owned.add(v);
+    }
+    return [...owned].sort((a, b) => a - b);
   }
 
   /** an exchange frame addressed to this worker (already checked to be of this generation) */
@@ -174,13 +186,13 @@ export class WorkerGeneration {
       this.trace(`dropped a frame for ${frame.view} x${frame.exchange} p${frame.to}: not placed here`);
       return;
     }
-    this.run(slot, () => slot.instance.deliverExchange(frame.exchange, frame.from, frame.msg));
+    this.run(() => slot.instance.deliverExchange(frame.exchange, frame.from, frame.msg));
   }
 
   /**
    * Runs one delivery to an instance. Deliveries are queued, not nested: an instance emitting to a local one never re-enters an instance mid-push.
    */
-  private run(_slot: Slot, deliver: () => void): void {
+  private run(deliver: () => void): void {
     this.queue.push(deliver);
     if (this.draining) return;
     this.draining = true;
@@ -206,7 +218,7 @@ export class WorkerGeneration {
     const frame: ExchangeFrame = { generation: this.generation, view: slot.job.view, exchange, from: slot.partition, to: target, msg };
     if (owner === this.host.member) {
       const dest = this.slots.get(this.slotKey(slot.job.view, ex.to, target))!;
-      this.run(dest, () => dest.instance.deliverExchange(exchange, slot.partition, msg));
+      this.run(() => dest.instance.deliverExchange(exchange, slot.partition, msg));
       return;
     }
     this.link(owner).send(encodeExchange(this.host.options.codec, frame));
