@@ -34,6 +34,7 @@ import {
   decodeInputMessage,
   encodeInputMessage,
   replicaInputScheme,
+  stateFrameCodec,
   writeSubject,
   type Backbone,
   type Clock,
@@ -115,6 +116,7 @@ export class LogReplica implements StatementReplication {
         token: options.token,
         jobs: views,
         input: replicaInputScheme,
+        codec: stateFrameCodec,
         timing: options.timing,
         clientAddress: options.address,
         observer: {
