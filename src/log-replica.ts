@@ -233,6 +233,8 @@ export class LogReplica implements StatementReplication {
     this.position.applying = m.seq;
     try {
       if (header.term < this.position.term) {
+        // our own write, fenced by a newer term in the log: another coordinator leads, stop serving
+        if (this.role === "leader" && header.term === this.coordinator.term) this.coordinator.resign(`the input log is at term ${this.position.term}`);
         throw new SqlError(CONNECTION_FAILURE, `this coordinator was deposed (term ${header.term}; the cluster is at term ${this.position.term}): the statement was not applied`);
       }
       this.position.term = header.term;

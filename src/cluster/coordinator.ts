@@ -72,6 +72,8 @@ export class ClusterCoordinator {
   private readonly admitted = new Map<string, Connection>();
   private closed = false;
   private ticking = false;
+  /** views whose old checkpoint objects are being deleted */
+  private readonly collecting = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -186,6 +188,11 @@ export class ClusterCoordinator {
   private writeShared(key: string, value: Uint8Array, revision: number): Promise<number> {
     if (this.options.broken.skipLeaderFencing === true) return this.cluster.put(key, value);
     return this.cluster.update(key, value, revision);
+  }
+
+  /** gives up leading at once (the input log showed a newer term: another coordinator leads) */
+  resign(why: string): void {
+    this.stepDown(why);
   }
 
   private stepDown(why: string): void {
@@ -441,7 +448,13 @@ export class ClusterCoordinator {
     for (const epoch of [...byEpoch.keys()]) if (epoch <= best) byEpoch.delete(epoch);
     this.trace(`committed ${job.view} epoch ${best} (seq ${seq}, generation ${assignment.generation})`);
     this.options.observer.committed?.(job.view, record);
-    await this.collectGarbage(job.view, record, assignment.generation);
+    // off the tick: deleting many objects must not delay the lease's renewal past its TTL
+    if (!this.collecting.has(job.view)) {
+      this.collecting.add(job.view);
+      this.collectGarbage(job.view, record, assignment.generation)
+        .catch((e: unknown) => this.trace(`garbage collection of ${job.view} failed: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => this.collecting.delete(job.view));
+    }
   }
 
   /** deletes checkpoint objects no restore can need: older epochs, older generations */
