@@ -90,7 +90,11 @@ export class FragmentInstance {
     const sink = this.sink;
     const toSink = (m: Message): void => {
       sink.push(0, m);
-      if (m.kind === "barrier") this.passed.push(m.epoch);
+      if (m.kind !== "barrier") return;
+      this.passed.push(m.epoch);
+      // a barrier an async operator (model calls) lets through later, outside any delivery:
+      // announced once the current work is done (inside a delivery, its end does it first)
+      queueMicrotask(() => this.settle());
     };
     this.graph = buildGraph(fragment.plan, { ctx, outer: undefined }, toSink, {
       appendOnly: false,
