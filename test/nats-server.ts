@@ -59,7 +59,17 @@ export class NatsServer {
     await new Promise((r) => p.once("exit", r));
   }
 
+  /** Freezes the server (SIGSTOP): its sockets stay open but nothing answers. */
+  pause(): void {
+    this.proc?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.proc?.kill("SIGCONT");
+  }
+
   async destroy(): Promise<void> {
+    this.resume();
     await this.stop();
     rmSync(this.storeDir, { recursive: true, force: true });
   }

@@ -38,6 +38,8 @@ export interface BackboneOptions {
   dedupWindowMs?: number;
   /** JetStream replicas of the stream, buckets and object store (default 1; 3 on a NATS cluster) */
   replicas?: number;
+  /** how often the client pings NATS; 3 unanswered pings = the connection is lost (default 5000) */
+  pingIntervalMs?: number;
   /** shown in NATS's connection list */
   clientName?: string;
 }
@@ -61,6 +63,10 @@ export async function connectBackbone(url: string, options: BackboneOptions = {}
       name: options.clientName ?? `sage-sql ${cluster}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      // a NATS that stops answering (paused, partitioned) without closing the socket is noticed
+      // within about 15 s rather than the client's default of minutes
+      pingInterval: options.pingIntervalMs ?? 5000,
+      maxPingOut: 3,
       timeout: options.timeoutMs ?? 5000,
     });
   } catch (e) {
@@ -228,6 +234,8 @@ class NatsBackbone implements Backbone {
           if (!subject.startsWith(wanted)) continue;
           onMessage({ seq: m.seq, subject: decodeEscapes(subject), data: m.data });
         }
+        // the iterator ended without close(): say so rather than stall silently
+        if (!closed) follower.fail(this.unavailable("the input-log follower stopped"));
       } catch (e) {
         follower.fail(e instanceof SqlError ? e : this.unavailable(`following the input log failed: ${describe(e)}`));
       }
