@@ -259,4 +259,20 @@ describe("exchange channels over ws", () => {
     b.close();
     await expect(waiting).rejects.toThrow(/exchange link closed/);
   });
+
+  it("sends a chunk too big for one frame as smaller chunks, in order, nothing lost", async () => {
+    const { a, b } = await pair();
+    const sending = new ExchangeEndpoint(a, { window: 2, maxFrameBytes: 20_000 });
+    const receiving = new ExchangeEndpoint(b, { window: 2 });
+    const got: Chunk[] = [];
+    receiving.receiver(header, (m) => void (m.kind === "chunk" && got.push(m.chunk)));
+    const wide = Chunk.fromRows(
+      [Types.integer, Types.text],
+      Array.from({ length: 100 }, (_, i) => [i, "x".repeat(1000 + i)]),
+    );
+    await sending.sender(header).send({ kind: "chunk", chunk: wide });
+    await until(() => got.reduce((n, c) => n + c.length, 0) === 100);
+    expect(got.length).toBeGreaterThan(4);
+    expect(got.flatMap((c) => c.rows())).toEqual(wide.rows());
+  });
 });

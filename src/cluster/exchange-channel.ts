@@ -19,7 +19,11 @@ export interface ChannelOptions {
   window?: number;
   /** frames a sender queues while out of credit before producers must wait (default 16) */
   maxQueued?: number;
+  /** a chunk frame larger than this is split into smaller chunks (default 16 MiB; ws refuses > 64 MiB) */
+  maxFrameBytes?: number;
 }
+
+const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 function channelKey(h: FrameHeader): string {
   return `${h.generation}\u0000${h.view}\u0000${h.exchange}\u0000${h.fromPartition}\u0000${h.toPartition}`;
@@ -38,6 +42,8 @@ export class ExchangeSender {
     readonly header: FrameHeader,
     private readonly write: (frame: Uint8Array) => void,
     readonly maxQueued: number,
+    /** a chunk whose frame is larger is sent as smaller chunks (the link refuses huge messages) */
+    readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
   ) {}
 
   get credits(): number {
@@ -86,8 +92,17 @@ export class ExchangeSender {
 
   private flush(): void {
     while (this.credit > 0 && this.queue.length > 0) {
+      const msg = this.queue.shift()!;
+      const frame = encodeFrame(this.header, msg);
+      if (frame.length > this.maxFrameBytes && msg.kind === "chunk" && msg.chunk.length > 1) {
+        // wide rows (documents, embeddings): halves, in order, each a frame and a credit of its own
+        const c = msg.chunk;
+        const mid = c.length >> 1;
+        this.queue.unshift({ kind: "chunk", chunk: c.slice(0, mid) }, { kind: "chunk", chunk: c.slice(mid, c.length) });
+        continue;
+      }
       this.credit--;
-      this.write(encodeFrame(this.header, this.queue.shift()!));
+      this.write(frame);
       this.sent++;
     }
     if (!this.overloaded && this.waiters.length > 0) {
@@ -183,6 +198,7 @@ export class ExchangeEndpoint {
   private readonly earlyCredits = new Map<string, number>();
   private readonly window: number;
   private readonly maxQueued: number;
+  private readonly maxFrameBytes: number;
   /** frames dropped: no open channel (stale generation) */
   dropped = 0;
 
@@ -194,6 +210,7 @@ export class ExchangeEndpoint {
   ) {
     this.window = options.window ?? 16;
     this.maxQueued = options.maxQueued ?? 16;
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     conn.onFrame((frame) => this.route(frame));
     conn.onClose((reason) => {
       const why = new Error(`exchange link closed: ${reason}`);
@@ -208,7 +225,7 @@ export class ExchangeEndpoint {
     const key = channelKey(header);
     let s = this.senders.get(key);
     if (s === undefined) {
-      s = new ExchangeSender(header, (f) => this.conn.send(f), this.maxQueued);
+      s = new ExchangeSender(header, (f) => this.conn.send(f), this.maxQueued, this.maxFrameBytes);
       this.senders.set(key, s);
       const early = this.earlyCredits.get(key);
       if (early !== undefined) {

@@ -11,6 +11,7 @@
 // refusing side sends the reason, closes, and reports it through onRefused).
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { hostname } from "node:os";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { SqlError } from "../types/index.js";
 import type { Connection, Network } from "./backbone.js";
@@ -204,7 +205,9 @@ export class WsNetwork implements Network {
       server.once("listening", () => {
         server.off("error", reject);
         const port = (server.address() as { port: number }).port;
-        resolve(this.options.advertise ?? `ws://${host}:${port}`);
+        // a wildcard address is no address to dial: peers get this machine's name instead
+        const dialHost = host === "0.0.0.0" || host === "::" ? hostname() : host;
+        resolve(this.options.advertise ?? `ws://${dialHost}:${port}`);
       });
     });
   }
