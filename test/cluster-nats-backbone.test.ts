@@ -118,6 +118,14 @@ describe("NATS backbone", () => {
     await kv.create("w1", enc("addr2"));
   });
 
+  it("a bucket reopened with another TTL takes the new one (the cluster's current setting)", async () => {
+    const plain = await bb.bucket("retimed");
+    expect(await bb.bucket("retimed")).toBe(plain); // opened once
+    const timed = await bb.bucket("retimed", { ttlMs: 800 });
+    await timed.put("k", enc("v"));
+    await until(async () => (await timed.get("k")) === null, 8000);
+  });
+
   it("round-trips an 8 MB object and lists and deletes by prefix", async () => {
     const big = randomBytes(8 * 1024 * 1024);
     await bb.objects.put("ckpt/v1/e5/p0", big);
@@ -170,7 +178,7 @@ describe("NATS backbone failures", () => {
       await bb.log.append("in.t", enc("1"), "f1");
       let followError: Error | null = null;
       bb.log.follow("in.", 1, () => {}, (e) => (followError = e));
-      nats.pause();
+      await nats.pause();
       const t0 = Date.now();
       const err = await bb.log.append("in.t", enc("2"), "f2").then(
         () => null,

@@ -106,6 +106,8 @@ class NatsBackbone implements Backbone {
   private connected = true;
   private closed = false;
   private readonly followers = new Set<Follower>();
+  /** buckets opened, by name and TTL (opening asks JetStream each time) */
+  private readonly buckets = new Map<string, Promise<KeyValueBucket>>();
   private readonly streamName: string;
   /** every log subject starts with it */
   private readonly subjectRoot: string;
@@ -180,6 +182,9 @@ class NatsBackbone implements Backbone {
       return await call();
     } catch (e) {
       if (e instanceof KvConflictError || e instanceof SqlError) throw e;
+      // JetStream answered with a refusal (a limit, a bucket opened with other settings): not a
+      // connection failure, and a retry will not help
+      if (e instanceof JetStreamApiError) throw new SqlError("55000", `NATS at ${this.url} refused to ${what}: ${e.message}`);
       throw this.unavailable(`cannot ${what}: ${describe(e)}`);
     }
   }
@@ -245,10 +250,26 @@ class NatsBackbone implements Backbone {
 
   async bucket(name: string, options: { ttlMs?: number } = {}): Promise<KeyValueBucket> {
     if (!NAME.test(name)) throw new SqlError("22023", `invalid bucket name "${name}": use letters, digits, _ and -`);
-    const kv = await this.guard(`open KV bucket ${name}`, () =>
-      this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) }),
-    );
-    return new NatsBucket(kv, name, this);
+    const key = `${name}/${options.ttlMs ?? 0}`;
+    let opened = this.buckets.get(key);
+    if (opened === undefined) {
+      opened = this.guard(`open KV bucket ${name}`, async () => {
+        const kv = await this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) });
+        // an existing bucket keeps the TTL it was made with; the cluster's current setting wins
+        const stream = `KV_sage_${this.cluster}_${name}`;
+        const info = await this.jsm.streams.info(stream);
+        const maxAge = (options.ttlMs ?? 0) * 1_000_000;
+        if (info.config.max_age !== maxAge) {
+          // JetStream wants the de-duplication window within the max age
+          const window = maxAge > 0 ? Math.min(info.config.duplicate_window || maxAge, maxAge) : info.config.duplicate_window;
+          await this.jsm.streams.update(stream, { ...info.config, max_age: maxAge, duplicate_window: window });
+        }
+        return new NatsBucket(kv, name, this);
+      });
+      this.buckets.set(key, opened);
+      opened.catch(() => this.buckets.delete(key));
+    }
+    return opened;
   }
 
   async close(): Promise<void> {
