@@ -234,6 +234,20 @@ describe("exchange channels over ws", () => {
     expect(sender.queued).toBe(0);
   });
 
+  it("shares a link with other traffic: non-exchange frames go to onOtherFrame, in order", async () => {
+    const { a, b } = await pair();
+    const other: string[] = [];
+    const receiving = new ExchangeEndpoint(b, { onOtherFrame: (f) => other.push(new TextDecoder().decode(f)) });
+    const sending = new ExchangeEndpoint(a);
+    const got: Message[] = [];
+    receiving.receiver(header, (m) => void got.push(m));
+    a.send(new TextEncoder().encode("\u0001{\"t\":\"ack\"}"));
+    await sending.sender(header).send({ kind: "barrier", epoch: 1, final: false });
+    await until(() => got.length === 1 && other.length === 1);
+    expect(other[0]).toBe("\u0001{\"t\":\"ack\"}");
+    expect(receiving.dropped).toBe(0);
+  });
+
   it("drops frames of a channel not open here (a stale generation) and counts them", async () => {
     const { a, b } = await pair();
     const receiving = new ExchangeEndpoint(b);

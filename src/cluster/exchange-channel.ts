@@ -12,13 +12,15 @@
 
 import type { Message } from "../executor/index.js";
 import type { Connection } from "./backbone.js";
-import { decodeFrame, decodeFrameHeader, encodeFrame, frameKind, type FrameHeader } from "./exchange-frames.js";
+import { decodeFrame, decodeFrameHeader, encodeFrame, frameKind, isExchangeFrame, type FrameHeader } from "./exchange-frames.js";
 
 export interface ChannelOptions {
   /** frames a receiver accepts before it must grant more (default 16) */
   window?: number;
   /** frames a sender queues while out of credit before producers must wait (default 16) */
   maxQueued?: number;
+  /** frames on the link that are not exchange frames (the protocol's control messages), if shared */
+  onOtherFrame?: (frame: Uint8Array) => void;
   /** a chunk frame larger than this is split into smaller chunks (default 16 MiB; ws refuses > 64 MiB) */
   maxFrameBytes?: number;
 }
@@ -199,6 +201,7 @@ export class ExchangeEndpoint {
   private readonly window: number;
   private readonly maxQueued: number;
   private readonly maxFrameBytes: number;
+  private readonly onOtherFrame: ((frame: Uint8Array) => void) | undefined;
   /** frames dropped: no open channel (stale generation) */
   dropped = 0;
 
@@ -211,6 +214,7 @@ export class ExchangeEndpoint {
     this.window = options.window ?? 16;
     this.maxQueued = options.maxQueued ?? 16;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.onOtherFrame = options.onOtherFrame;
     conn.onFrame((frame) => this.route(frame));
     conn.onClose((reason) => {
       const why = new Error(`exchange link closed: ${reason}`);
@@ -252,6 +256,7 @@ export class ExchangeEndpoint {
   }
 
   private route(frame: Uint8Array): void {
+    if (this.onOtherFrame !== undefined && !isExchangeFrame(frame)) return this.onOtherFrame(frame);
     let header: FrameHeader | null = null;
     try {
       header = decodeFrameHeader(frame);

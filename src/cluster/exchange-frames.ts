@@ -140,6 +140,11 @@ export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
   };
 }
 
+/** Whether bytes are an exchange frame (by the magic byte), so other traffic can share a link. */
+export function isExchangeFrame(frame: Uint8Array): boolean {
+  return frame.length >= 24 && frame[0] === MAGIC;
+}
+
 /** What a frame carries, from its kind byte alone. */
 export function frameKind(frame: Uint8Array): FramePayload["kind"] {
   switch (frame[2]) {
