@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `sage-sql` command. Each command lives in its own file under commands/ and registers itself
 // here: the shell (no command: REPL, -c, -f), `serve`, `test` (the sqllogictest runner), and
-// `dump` / `restore` (logical backups), `secrets rotate-key`.
+// `dump` / `restore` (logical backups), `secrets rotate-key`, `worker` (cluster mode).
 
 import { Command } from "commander";
 import { registerShell } from "./commands/shell.js";
@@ -11,6 +11,8 @@ import { registerDump } from "./commands/dump.js";
 import { registerRestore } from "./commands/restore.js";
 import { registerConfig } from "./commands/config.js";
 import { registerSecrets } from "./commands/secrets.js";
+import { registerSimulate } from "./commands/simulate.js";
+import { registerWorker } from "./commands/worker.js";
 import { packageVersion } from "./package-info.js";
 
 const program = new Command();
@@ -28,5 +30,7 @@ registerDump(program);
 registerRestore(program);
 registerConfig(program);
 registerSecrets(program);
+registerSimulate(program);
+registerWorker(program);
 
 await program.parseAsync(process.argv);

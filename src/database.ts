@@ -5,6 +5,7 @@ import { Catalog } from "./catalog/index.js";
 import { StreamRuntime, type RelationReader, type VectorIndexReader } from "./executor/index.js";
 import { Session } from "./session.js";
 import { registerSageCatalog } from "./sage-catalog.js";
+import { registerReplicaCatalog } from "./replica-catalog.js";
 import { JobRegistry } from "./jobs.js";
 import { registerJobsCatalog } from "./job-statements.js";
 import { ModelFunctions } from "./model-functions.js";
@@ -25,6 +26,8 @@ import { webhookEndpoint } from "./webhook-table.js";
 import { DatabaseCluster } from "./database-cluster.js";
 import type { DatabaseEntry } from "./catalog/index.js";
 import type { EngineMetrics, WebhookEndpoint } from "./server/index.js";
+import type { StatementReplication } from "./statement-replication.js";
+import { REPLICA_POSITION_TASK, type ReplicaPosition } from "./replica-position.js";
 
 export interface DatabaseOptions {
   /** data directory; ignored when `memory` is set */
@@ -44,6 +47,8 @@ export interface DatabaseOptions {
   groupCommit?: boolean;
   /** the server's default max_query_memory in bytes (config system.max_memory; absent: no limit) */
   maxQueryMemory?: number;
+  /** cluster mode: where this replica is in the input log, kept in the log and checkpoints (see log-replica.ts) */
+  replicaPosition?: ReplicaPosition;
 }
 
 export interface SessionOptions {
@@ -98,6 +103,8 @@ export class Database implements RelationReader {
   functions!: UserFunctions;
   /** the process's databases (CREATE DATABASE); this one is among them */
   readonly cluster: DatabaseCluster;
+  /** cluster mode (on the first database): DDL and writes go through the input log; null in single-node mode */
+  replication: StatementReplication | null = null;
 
   private constructor(
     readonly options: DatabaseOptions,
@@ -116,6 +123,7 @@ export class Database implements RelationReader {
     if (options.plugins?.length) await loadPlugins(options.plugins);
     const db = new Database(options);
     Database.equip(db);
+    if (options.replicaPosition) db.addCheckpointedTask(REPLICA_POSITION_TASK, options.replicaPosition);
     if (!options.memory) await db.recover(options.dataDir ?? "./sage-data");
     await db.cluster.openAll();
     return db;
@@ -124,6 +132,7 @@ export class Database implements RelationReader {
   /** What every database has before its log replays (the first one and those CREATE DATABASE makes). */
   private static equip(db: Database): void {
     registerSageCatalog(db);
+    registerReplicaCatalog(db);
     registerAuditLogRelation(db);
     registerJobsCatalog(db);
     db.functions = new UserFunctions(db);
@@ -206,6 +215,7 @@ export class Database implements RelationReader {
   }
 
   private async replay(session: Session, rec: LogRecord): Promise<void> {
+    if (rec.t !== "source" && rec.logSeq !== undefined) this.options.replicaPosition?.replayed(rec.logSeq, rec.logTerm);
     if (rec.t === "ddl") {
       await session.execute(rec.sql);
       this.checkpoints?.noteDdl(rec.sql);
@@ -239,6 +249,7 @@ export class Database implements RelationReader {
     this.position += records.length;
     if (this.wal === null) return;
     if (this.logFailure) throw this.logFailure;
+    this.options.replicaPosition?.stamp(records);
     for (const r of records) {
       if (r.t === "ddl" || r.name) continue;
       const entry = this.catalog.relationById(r.rel);
@@ -412,9 +423,18 @@ export class Database implements RelationReader {
   /** A new session (one per client connection). */
   connect(options: SessionOptions = {}): Session {
     if (this.closed) throw new SqlError(SqlState.AdminShutdown, "the database is closed");
+    if (options.login) {
+      const refused = this.refuseConnection();
+      if (refused) throw refused;
+    }
     // a client naming a database: the cluster resolves it and checks CONNECT and the connection limit
     if (options.database !== undefined) return this.cluster.connect(options);
     return new Session(this, options);
+  }
+
+  /** Why clients may not connect now (a standby coordinator: 57P03), or null. */
+  refuseConnection(): SqlError | null {
+    return this.cluster.root.replication?.refusal() ?? null;
   }
 
   /** Runs statements on a fresh session; see Session.execute. */

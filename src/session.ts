@@ -7,8 +7,8 @@ import type { Database, SessionOptions } from "./database.js";
 import { ChangeCollector, compileExpr, runQuery, runQueryYielding, type AiLookup, type ExecutionContext } from "./executor/index.js";
 import { startDataflow, throwIfStopped } from "./continuous-query.js";
 import { Subscription } from "./executor/index.js";
-import type { StoredRelation, WriteResult } from "./stored-relation.js";
-import { insertChunkInto, tableChunk } from "./table-insert.js";
+import { replicatesAsText } from "./statement-replication.js";
+import { applyPlannedWrite, type AppliedWrite, type PlannedWrite } from "./planned-write.js";
 import { durableFeed } from "./durable-feed.js";
 import { QueryContext, bindDelete, bindInsert, bindQuery, bindUpdate, explainDataflow, explainPlan, pruneColumns, useKeyLookups, type BinderEnv, type PhysicalPlan, type WritePlan } from "./planner/index.js";
 import type { StatementResult, ResultColumn } from "./types/index.js";
@@ -33,6 +33,7 @@ import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
 import { explainLogicalStatement } from "./explain-logical.js";
+import { explainFragmentsStatement } from "./explain-fragments.js";
 import { checkStatement, checkWrite, readAccess } from "./access-checks.js";
 import { isSuperuser } from "./privileges.js";
 import { privilegeInquiry } from "./privilege-inquiry.js";
@@ -250,6 +251,11 @@ export class Session {
     const paramEnv = () => this.binderEnv(sql, Array.from({ length: Math.max(params.length, declared.length) }, (_, i) => declared[i] ?? Types.unknown));
     const values = (env: BinderEnv) => parameterValues(params, env.paramTypes, this.settings.get("timezone"));
     if (this.enforcesPrivileges) checkStatement(this, st);
+    const replication = this.db.cluster.root.replication;
+    if (replication && !replication.isApplier(this)) {
+      if (replicatesAsText(st)) return replication.ddl(this, st, st.text ?? sql);
+      if (st.kind === "copy" && st.direction === "from" && st.target.kind === "file") throw new SqlError(SqlState.FeatureNotSupported, "COPY FROM a file is not replicated in cluster mode", { position: st.pos, hint: "Use COPY FROM STDIN (psql's \\copy), which replicates as INSERTs." });
+    }
     switch (st.kind) {
       case "select": {
         await this.readYourWrites();
@@ -290,6 +296,7 @@ export class Session {
         return result;
       }
       case "explain":
+        if (st.fragments) return explainFragmentsStatement(this, st, sql);
         if (st.plan === "logical") return explainLogicalStatement(this, st, sql);
         if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);
@@ -487,62 +494,34 @@ export class Session {
 
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", job?: Job): Promise<StatementResult> {
     this.wroteSinceRead = true;
-    const stored = this.db.relation(w.relation.id);
-    const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job);
-    job?.committing(); // the rows are read: writing them is not cut short
-    const columnar = w.kind === "insert" && stored.chunkInsertable ? tableChunk(stored.entry, chunks) : null;
-    if (columnar) {
-      const r = insertChunkInto(this.db, stored, columnar, w.onConflict?.action === "nothing");
-      return this.finishWrite(w, params, verb, r.inserted.length, () => r.inserted, r.late);
-    }
-    const rows = chunks.flatMap((c) => c.rows());
-    let written: unknown[][];
-    const uniqueIds = () => {
-      // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once
-      const seen = new Set<number>();
-      return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
-    };
-    let applied: ReturnType<StoredRelation["writeUndoable"]>;
-    if (w.kind === "insert") {
-      applied = stored.writeUndoable([], rows, w.onConflict?.action === "nothing");
-      written = applied.change.inserted;
-    } else if (w.kind === "update") {
-      const matched = uniqueIds();
-      written = matched.map((r) => r.slice(1));
-      applied = stored.writeUndoable(matched.map((r) => r[0] as number), written);
-    } else {
-      const matched = uniqueIds();
-      written = matched.map((r) => r.slice(1));
-      applied = stored.writeUndoable(matched.map((r) => r[0] as number), []);
-    }
-    const change: WriteResult = applied.change;
+    // cluster mode: one write at a time, computed against the state every replica has, applied through the input log
+    const replication = this.db.cluster.root.replication;
+    const release = replication && !replication.isApplier(this) ? await replication.lock() : null;
+    let applied: AppliedWrite;
     try {
-      this.db.logWrite(w.relation.id, change.deletedIds, change.inserted);
-    } catch (e) {
-      applied.undo(); // not in the log (a full disk): no reader may see it
-      throw e;
+      const chunks = await this.runPlanWithModels(useKeyLookups(pruneColumns(w.source), this.db.catalog), params, job);
+      job?.committing(); // the rows are read: writing them is not cut short
+      const planned: PlannedWrite = { kind: w.kind, relation: w.relation.id, skipConflicts: w.onConflict?.action === "nothing" };
+      applied = release ? await replication!.write(this, planned, chunks) : applyPlannedWrite(this.db, planned, chunks);
+    } finally {
+      release?.();
     }
-    this.db.publishChanges(w.relation.id, change.inserted, change.deleted, change.watermark);
-    return this.finishWrite(w, params, verb, written.length, () => Chunk.fromRows(w.relation.columns.map((c) => c.type), written), change.late);
+    return this.finishWrite(w, params, verb, applied);
   }
 
-  /** The end of a write: late rows to their stream, backpressure, the command tag and RETURNING. */
-  private async finishWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", count: number, writtenChunk: () => Chunk, lateRows: unknown[][]): Promise<StatementResult> {
+  /** The end of a write: the late rows' notice, backpressure, the command tag and RETURNING. */
+  private async finishWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", applied: AppliedWrite): Promise<StatementResult> {
     const notices: string[] = [];
+    const lateRows = applied.late;
+    const count = applied.count;
     if (lateRows.length > 0) {
-      const target = w.relation.lateRowsTarget ? this.db.catalog.relationById(w.relation.lateRowsTarget) : undefined;
-      notices.push(`${lateRows.length} row${lateRows.length === 1 ? " was" : "s were"} behind the watermark of stream "${w.relation.name}" and ${target ? `went to stream "${target.name}"` : "were dropped (see sage_catalog.late_rows)"}`);
-      if (target) {
-        const late = this.db.relation(target.id).write([], lateRows);
-        this.db.logWrite(target.id, [], late.inserted);
-        this.db.publishChanges(target.id, late.inserted, [], late.watermark);
-      }
+      notices.push(`${lateRows.length} row${lateRows.length === 1 ? " was" : "s were"} behind the watermark of stream "${w.relation.name}" and ${applied.lateTarget ? `went to stream "${applied.lateTarget}"` : "were dropped (see sage_catalog.late_rows)"}`);
     }
     // backpressure: a slow model behind a continuous view slows its writers
     await this.db.streams.admit();
     const tag = verb === "INSERT" ? "INSERT" : verb;
     if (!w.returning) return { command: tag, rowCount: count, columns: [], rows: [], notices };
-    const chunk = writtenChunk();
+    const chunk = applied.written();
     const ctx = this.executionContext(params);
     const cols = w.returning.exprs.map((e) => compileExpr(e)(chunk, ctx));
     const out = Array.from({ length: count }, (_, i) => cols.map((c) => c.get(i)));

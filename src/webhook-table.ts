@@ -95,6 +95,7 @@ export function webhookEndpoint(db: Database, given: readonly string[]): Webhook
     const named = db.cluster.all().find((e) => e.name === given[0] || e.name === given[0].toLowerCase());
     if (named && named !== db) return webhookEndpoint(named, given);
   }
+  if (db.cluster.root.replication) throw new SqlError(SqlState.FeatureNotSupported, "webhooks are not replicated in cluster mode yet", { hint: "INSERT the events through pgwire or POST /api/query instead." });
   const m = tables.get(db);
   const shown = given.join(".");
   const path = given.length === 3 ? given.slice(1) : given;

@@ -9,6 +9,7 @@ import { Database, HttpServer, PgServer, ServerMetrics, type HbaRule, type UserC
 import { exitAfterFlush } from "../process-exit.js";
 import { ConfigError, loadConfig, type EffectiveConfig } from "../config/index.js";
 import { createLogger, serverLogSink } from "../logger.js";
+import { connectCoordinator, startReplica } from "./serve-coordinator.js";
 
 export interface ServeOptions {
   config?: string;
@@ -30,6 +31,11 @@ export interface ServeOptions {
   checkpointInterval?: string;
   /** --plugin, repeatable */
   plugin?: string[];
+  /** cluster mode (serve-coordinator.ts) */
+  role?: string;
+  nats?: string;
+  clusterToken?: string;
+  clusterName?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -53,6 +59,10 @@ export function registerServe(program: Command): void {
     .option("--verbose", "log connections and errors to stderr (JSON lines): --log-level info")
     .option("--checkpoint-interval <ms>", "milliseconds between checkpoints of the data directory (0: only on CHECKPOINT; default 1000)")
     .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
+    .option("--role <role>", "coordinator: a coordinator of a cluster on --nats (default: a single node, no NATS)")
+    .option("--nats <url>", "the cluster's NATS JetStream server (nats://host:port): cluster mode")
+    .option("--cluster-token <token>", "the cluster's shared secret for its data plane (default $SAGE_CLUSTER_TOKEN)")
+    .option("--cluster-name <name>", "the cluster's name on NATS, so clusters can share a server (default sage)")
     .action(async (options: ServeOptions) => {
       const code = await serve(options);
       await exitAfterFlush(code);
@@ -105,15 +115,28 @@ async function serve(options: ServeOptions): Promise<number> {
   const rules = get<HbaRule[]>("auth.rules");
   const hba: HbaRule[] | undefined = rules.length > 0 ? rules : password ? [{ host: "all", user: "all", method: "scram-sha-256" }] : undefined;
 
+  // cluster mode: NATS first, so an unreachable one starts nothing
+  const coordinator = await connectCoordinator(options);
+  if (typeof coordinator === "string") {
+    process.stderr.write(`sage-sql serve: ${coordinator}\n`);
+    return 2;
+  }
+  const closeCoordinator = async () => {
+    await replica?.close();
+    await coordinator?.backbone.close();
+  };
+  let replica: Awaited<ReturnType<typeof startReplica>> | undefined;
+
   let db: Database;
   try {
     const durable = { dataDir: get<string>("system.data_dir"), checkpointInterval: get<number>("runtime.checkpoint_interval") };
     // system.max_memory is each query's default max_query_memory (a session or role may set its own)
     const maxMemory = get<number | null>("system.max_memory");
-    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}) });
+    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}), ...(coordinator ? { replicaPosition: coordinator.position } : {}) });
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);
+    await closeCoordinator();
     return 2;
   }
   try {
@@ -160,6 +183,22 @@ async function serve(options: ServeOptions): Promise<number> {
       return 2;
     }
   }
+  if (coordinator) {
+    const pg = server;
+    const address = () => `${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${pg.port}`;
+    try {
+      replica = await startReplica(db, coordinator, address, serverLogSink(logger));
+    } catch (e) {
+      process.stderr.write(`sage-sql serve: cannot start the coordinator: ${(e as Error).message ?? String(e)}\n`);
+      await http?.close();
+      await server.close();
+      metrics.close();
+      await closeCoordinator();
+      await db.close();
+      return 2;
+    }
+    process.stdout.write(`coordinator ${replica.node} of cluster on ${options.nats}: applied the input log to ${replica.status().appliedSeq}, ${replica.status().role}\n`);
+  }
   const shown = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].includes(host) ? "localhost" : host;
   process.stdout.write(`sage-sql listening on postgres://${user}@${shown}:${server.port}/${user}\n`);
   process.stdout.write(`connect: psql -h ${shown} -p ${server.port} -U ${user}\n`);
@@ -174,6 +213,7 @@ async function serve(options: ServeOptions): Promise<number> {
   await http?.close();
   await server.close();
   metrics.close();
+  await closeCoordinator();
   await db.close();
   return 0;
 }

@@ -263,6 +263,9 @@ export class Connection implements WireOutput {
     const where = `host "${this.remoteAddress}", user "${user}", database "${this.database}", ${this.secure ? "SSL encryption" : "no encryption"}`;
     const audit = (outcome: "ok" | "denied" | "failed" | "throttled", code: string | null, detail: string | null) =>
       this.host.db.recordAudit?.({ role: user, sessionUser: user, clientAddress: this.remoteAddress, database: this.database, action: "LOGIN", object: null, outcome, sqlstate: code, detail });
+    // a standby coordinator answers before authentication, as Postgres does while it starts up: libpq tries the next host
+    const refused = this.host.db.refuseConnection?.();
+    if (refused) throw new AuthFailure(refused.code, refused.message);
     // refused before anything else (and before taking a session slot): no TLS under ssl = require, a locked-out address
     if (this.host.sslRequired && !this.secure) {
       audit("denied", "28000", "SSL required");

@@ -60,6 +60,8 @@ export interface EngineDatabase {
   onCheckpoint?(listener: (e: CheckpointObservation) => void): () => void;
   /** `login`: a client logging in (the role must exist, have LOGIN, be under its CONNECTION LIMIT); throws SqlError 28000 / 53300 */
   connect(options?: { user?: string; database?: string; applicationName?: string; superuser?: boolean; login?: boolean; clientAddress?: string }): EngineSession;
+  /** why clients may not connect now (a standby coordinator: SQLSTATE 57P03), or null */
+  refuseConnection?(): { code: string; message: string } | null;
   /** the webhook table a POST /webhook/<path> goes to; throws SqlError 42P01 when there is none */
   webhook?(path: readonly string[]): WebhookEndpoint;
   close(): Promise<void>;

@@ -12,11 +12,13 @@ import { SqlError, SqlState } from "../types/index.js";
 // Records name their relation by [schema, name] as it was when written (`at`): relation ids come
 // from a counter that things outside the log also advance (a failed CREATE, a SUBSCRIBE, system
 // relations), so a replay does not hand out the same ids. `rel` (the id) is kept for older logs.
+// `logSeq`, `logTerm` (cluster mode): the sequence of the cluster input-log message whose
+// application wrote the record and the leader term then, so a coordinator's replica resumes the input log after it (see src/log-replica.ts).
 export type LogRecord =
   /** a DDL statement's text, replayed as SQL */
-  | { t: "ddl"; sql: string }
+  | { t: "ddl"; sql: string; logSeq?: number; logTerm?: number }
   /** rows written to relation `rel` (named `name` since ids are not stable across runs): deleted row ids, then inserted rows as Postgres text values */
-  | { t: "write"; rel: string; name?: [string, string]; del: number[]; ins: (string | null)[][] }
+  | { t: "write"; rel: string; name?: [string, string]; del: number[]; ins: (string | null)[][]; logSeq?: number; logTerm?: number }
   /**
    * a source produced `n` more rows for relation `rel` (named `name`): a generator regenerates them
    * (`from`: its position before them, in the first record of a run, so a replay also restores what

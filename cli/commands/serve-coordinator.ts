@@ -1,0 +1,40 @@
+// `sage-sql serve --role coordinator --nats URL`: the serve command in cluster mode. NATS is
+// reached first (unreachable: a clear error naming the URL and a non-zero exit, nothing else
+// started); the database then opens as a replica of the cluster's input log (src/log-replica.ts):
+// it applies the log, races for the leader lease, and serves clients only while it leads (a
+// standby answers 57P03 naming the leader, so libpq's multi-host strings fall through to it).
+
+import { connectBackbone, LogReplica, ReplicaPosition, type Backbone, type Database } from "../../src/index.js";
+
+export interface CoordinatorFlags {
+  role?: string;
+  nats?: string;
+  clusterToken?: string;
+  clusterName?: string;
+}
+
+export interface CoordinatorStart {
+  backbone: Backbone;
+  position: ReplicaPosition;
+}
+
+/** null: single-node mode; a string: the error to print (exit 2). */
+export async function connectCoordinator(o: CoordinatorFlags): Promise<CoordinatorStart | string | null> {
+  const role = o.role ?? (o.nats ? "coordinator" : "single");
+  if (role !== "single" && role !== "coordinator") return `--role must be coordinator (or single, the default), not "${role}"`;
+  if (role === "single") return null;
+  if (!o.nats) return "--role coordinator needs --nats <url> (the NATS JetStream server of the cluster)";
+  try {
+    const backbone = await connectBackbone(o.nats, { cluster: o.clusterName ?? process.env.SAGE_CLUSTER_NAME ?? "sage", clientName: "sage-sql coordinator" });
+    return { backbone, position: new ReplicaPosition() };
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Starts the replica once the server listens at `address`; resolves after it caught up with the log. */
+export async function startReplica(db: Database, start: CoordinatorStart, address: () => string, log: (event: string, fields: Record<string, unknown>) => void): Promise<LogReplica> {
+  const replica = new LogReplica(db, start.backbone, start.position, { address, log });
+  await replica.start();
+  return replica;
+}

@@ -1,0 +1,40 @@
+// sage_catalog.workers and sage_catalog.cluster: what a coordinator knows of the cluster (see
+// log-replica.ts). In single-node mode there are no workers and the one cluster row says so.
+
+import type { Database } from "./database.js";
+import { Types } from "./types/index.js";
+
+export function registerReplicaCatalog(db: Database): void {
+  const text = Types.text;
+  db.registerSystemRelation(
+    "sage_catalog",
+    "workers",
+    [
+      { name: "id", type: text },
+      { name: "address", type: text },
+      { name: "vnodes", type: Types.integer },
+      { name: "state", type: text },
+      { name: "heartbeat", type: Types.timestamptz },
+    ],
+    () => (db.cluster.root.replication?.workers() ?? []).map((w) => [w.id, w.address, w.vnodes, w.state, w.heartbeat === null ? null : w.heartbeat * 1000]),
+    "sys_sage_catalog_workers",
+  );
+  db.registerSystemRelation(
+    "sage_catalog",
+    "cluster",
+    [
+      { name: "node", type: text },
+      { name: "role", type: text },
+      { name: "leader", type: text },
+      { name: "term", type: Types.bigint },
+      { name: "applied_seq", type: Types.bigint },
+    ],
+    () => {
+      const r = db.cluster.root.replication;
+      if (!r) return [[null, "single", null, null, null]];
+      const s = r.status();
+      return [[s.node, s.role, s.leader, BigInt(s.term), BigInt(s.appliedSeq)]];
+    },
+    "sys_sage_catalog_cluster",
+  );
+}
