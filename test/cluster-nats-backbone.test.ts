@@ -118,12 +118,24 @@ describe("NATS backbone", () => {
     await kv.create("w1", enc("addr2"));
   });
 
-  it("a bucket reopened with another TTL takes the new one (the cluster's current setting)", async () => {
+  it("a bucket is opened once; reopening it with another TTL is refused with 55000, naming both", async () => {
     const plain = await bb.bucket("retimed");
-    expect(await bb.bucket("retimed")).toBe(plain); // opened once
-    const timed = await bb.bucket("retimed", { ttlMs: 800 });
-    await timed.put("k", enc("v"));
-    await until(async () => (await timed.get("k")) === null, 8000);
+    expect(await bb.bucket("retimed")).toBe(plain);
+    const timed = await bb.bucket("timed", { ttlMs: 3000 });
+    expect(await bb.bucket("timed", { ttlMs: 3000 })).toBe(timed);
+    for (const [name, ttlMs] of [["retimed", 5000], ["timed", 5000], ["timed", undefined]] as const) {
+      const err = await bb.bucket(name, ttlMs === undefined ? {} : { ttlMs }).then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(err?.code, `${name} with ${ttlMs}`).toBe("55000");
+      expect(err?.message).toMatch(/every node must use the same setting/);
+    }
+    // a second backbone (another node) with the same setting opens it
+    const other = await connectBackbone(nats.url, { cluster: "t1" });
+    await (await other.bucket("timed", { ttlMs: 3000 })).put("k", enc("v"));
+    expect(dec((await timed.get("k"))!.value)).toBe("v");
+    await other.close();
   });
 
   it("round-trips an 8 MB object and lists and deletes by prefix", async () => {

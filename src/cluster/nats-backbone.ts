@@ -255,14 +255,15 @@ class NatsBackbone implements Backbone {
     if (opened === undefined) {
       opened = this.guard(`open KV bucket ${name}`, async () => {
         const kv = await this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) });
-        // an existing bucket keeps the TTL it was made with; the cluster's current setting wins
-        const stream = `KV_sage_${this.cluster}_${name}`;
-        const info = await this.jsm.streams.info(stream);
-        const maxAge = (options.ttlMs ?? 0) * 1_000_000;
-        if (info.config.max_age !== maxAge) {
-          // JetStream wants the de-duplication window within the max age
-          const window = maxAge > 0 ? Math.min(info.config.duplicate_window || maxAge, maxAge) : info.config.duplicate_window;
-          await this.jsm.streams.update(stream, { ...info.config, max_age: maxAge, duplicate_window: window });
+        // an existing bucket keeps the TTL it was made with, silently; two nodes (or two code
+        // paths) disagreeing on a lease's length would break leases in odd ways, so say it
+        const info = await this.jsm.streams.info(`KV_sage_${this.cluster}_${name}`);
+        const had = Math.round(info.config.max_age / 1_000_000);
+        if (had !== (options.ttlMs ?? 0)) {
+          throw new SqlError(
+            "55000",
+            `KV bucket ${name} of cluster ${this.cluster} exists with a TTL of ${had === 0 ? "none" : `${had} ms`}, not ${options.ttlMs ? `${options.ttlMs} ms` : "none"}: every node must use the same setting (delete the bucket KV_sage_${this.cluster}_${name} on NATS to change it)`,
+          );
         }
         return new NatsBucket(kv, name, this);
       });
