@@ -272,6 +272,10 @@ describe("exchange channels over ws", () => {
     const waiting = sender.send({ kind: "barrier", epoch: 3, final: false });
     b.close();
     await expect(waiting).rejects.toThrow(/exchange link closed/);
+    // an operator emitting into the closed channel is not thrown at: the message is dropped
+    expect(sender.offer({ kind: "barrier", epoch: 4, final: false })).toBe(false);
+    expect(sender.closedReason?.message).toMatch(/exchange link closed/);
+    await expect(sender.send({ kind: "barrier", epoch: 5, final: false })).rejects.toThrow(/exchange link closed/);
   });
 
   it("sends a chunk too big for one frame as smaller chunks, in order, nothing lost", async () => {

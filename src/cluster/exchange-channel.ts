@@ -62,12 +62,19 @@ export class ExchangeSender {
     return this.queue.length >= this.maxQueued;
   }
 
+  /** why the channel closed (its link broke, its generation was dropped); null while open */
+  get closedReason(): Error | null {
+    return this.closedWhy;
+  }
+
   /**
-   * Writes the message now if it has credit, else queues it (it never drops one). Returns false
-   * when the queue is at its bound: the producer must wait (whenWritable) before offering more.
+   * Writes the message now if it has credit, else queues it (it never drops one while open).
+   * Returns false when the queue is at its bound: the producer must wait (whenWritable) before
+   * offering more. On a closed channel the message is dropped (false): its generation is over and
+   * recovery replays from the last checkpoint, and a producer inside an operator must not throw.
    */
   offer(msg: Message): boolean {
-    if (this.closedWhy !== null) throw this.closedWhy;
+    if (this.closedWhy !== null) return false;
     this.queue.push(msg);
     this.flush();
     return !this.overloaded;
@@ -76,6 +83,7 @@ export class ExchangeSender {
   /** Offers the message once the queue has room: an async producer never overfills the queue. */
   async send(msg: Message): Promise<void> {
     while (this.overloaded) await this.whenWritable();
+    if (this.closedWhy !== null) throw this.closedWhy;
     this.offer(msg);
   }
 
