@@ -1,7 +1,7 @@
 // The public surface of src/cluster: the coordinator and worker roles and what they run on.
 export * from "./backbone.js";
 export { connectBackbone, BackboneUnavailableError, CONNECTION_FAILURE, type BackboneOptions } from "./nats-backbone.js";
-export { encodeFrame, decodeFrame, decodeFrameHeader, frameKind, encodeChunk, decodeChunk, arrowFrameCodec, type ProtocolExchangeFrame, type FrameHeader, type FramePayload, type ExchangeFrame } from "./exchange-frames.js";
+export { encodeFrame, decodeFrame, decodeFrameHeader, frameKind, isExchangeFrame, encodeChunk, decodeChunk, arrowFrameCodec, type ProtocolExchangeFrame, type FrameHeader, type FramePayload, type ExchangeFrame } from "./exchange-frames.js";
 export { WsNetwork, WsConnection, ClusterRefusedError, CLUSTER_PROTOCOL_VERSION, CONNECTION_REFUSED, type WsNetworkOptions } from "./ws-network.js";
 export { ExchangeEndpoint, ExchangeSender, ExchangeReceiver, type ChannelOptions } from "./exchange-channel.js";
 export { systemClock } from "./system-clock.js";
