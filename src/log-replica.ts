@@ -34,7 +34,6 @@ import {
   decodeInputMessage,
   encodeInputMessage,
   replicaInputScheme,
-  stateFrameCodec,
   writeSubject,
   type Backbone,
   type Clock,
@@ -116,7 +115,6 @@ export class LogReplica implements StatementReplication {
         token: options.token,
         jobs: views,
         input: replicaInputScheme,
-        codec: stateFrameCodec,
         timing: options.timing,
         clientAddress: options.address,
         observer: {

@@ -27,7 +27,7 @@ const EVENTS = Number(process.env.SAGE_CLUSTER_TEST_EVENTS ?? 6000);
 const WORKER_KILLS = Number(process.env.SAGE_CLUSTER_TEST_KILLS ?? 10);
 const TOKEN = "test-cluster-token";
 // short timeouts so that failures are detected within a second or two
-const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 4000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 8000, checkpointEveryEpochs: 6 };
+const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 10000, checkpointEveryEpochs: 6 };
 
 const TABLE_SQL: Record<string, string> = {
   person: "id BIGINT, name VARCHAR, email_address VARCHAR, credit_card VARCHAR, city VARCHAR, state VARCHAR, date_time TIMESTAMP, extra VARCHAR",
@@ -361,8 +361,15 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
     const expected = sortedLines(await query("SELECT k, count(*), sum(v) FROM load GROUP BY k"));
     expect(sortedLines(await query("SELECT k, n, s FROM load_agg")), "load_agg is exact").toEqual(expected);
     await viewsEqualSingleNode("after the kills");
-    const listed = (await query("SELECT id FROM sage_catalog.workers")).map((r) => r[0]).sort();
+    const listed = await until("the workers listed as they are", async () => {
+      const ids = (await query("SELECT id FROM sage_catalog.workers")).map((r) => r[0]).sort();
+      return ids.join(",") === [...workers.keys()].sort().join(",") ? ids : null;
+    }, 15_000, context);
     expect(listed).toEqual([...workers.keys()].sort());
+    // DROP takes the view off the workers
+    await query("DROP MATERIALIZED VIEW load_agg");
+    await until("load_agg gone from sage_catalog.fragments", async () => (await query("SELECT view FROM sage_catalog.fragments WHERE view = 'public.load_agg'")).length === 0, 15_000, context);
+    expect((await query("SELECT DISTINCT view FROM sage_catalog.fragments")).map((r) => r[0]).sort()).toEqual(VIEWS.map((v) => `public.${v.name}`).sort());
   }, 180_000);
 
   it("refuses a worker without the cluster's token, with a clear error", async () => {

@@ -7,7 +7,7 @@
 
 import type { Command } from "commander";
 import { randomUUID } from "node:crypto";
-import { ClusterWorker, openClusterTransport, replicaInputScheme, stateFrameCodec, StoredJobCatalog, type ClusterTransport } from "../../src/index.js";
+import { ClusterWorker, openClusterTransport, replicaInputScheme, StoredJobCatalog, type ClusterTransport } from "../../src/index.js";
 import { exitAfterFlush } from "../process-exit.js";
 import { timingFromEnv } from "./serve-coordinator.js";
 
@@ -59,7 +59,7 @@ async function runWorker(o: WorkerOptions): Promise<number> {
   const worker = new ClusterWorker(
     id,
     { clock: transport.clock, backbone: transport.backbone, network: transport.network, trace: verbose ? (line) => process.stderr.write(`${line}\n`) : undefined },
-    { token, jobs: new StoredJobCatalog(transport.backbone), input: replicaInputScheme, codec: stateFrameCodec, timing: timingFromEnv() },
+    { token, jobs: new StoredJobCatalog(transport.backbone), input: replicaInputScheme, timing: timingFromEnv() },
   );
   try {
     await worker.start();
