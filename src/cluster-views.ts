@@ -48,6 +48,12 @@ export function viewJobName(relationId: string): string {
   return `v_${relationId.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
+/** a membership is `<worker id>@<join time>` (cluster/worker.ts) */
+function workerOfMember(member: string): string {
+  const at = member.lastIndexOf("@");
+  return at < 0 ? member : member.slice(0, at);
+}
+
 export class ClusterViews implements JobCatalog, CoordinatorObserver {
   private readonly views = new Map<string, ViewJob>();
   private currentGeneration = 0;
@@ -98,7 +104,7 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
    * sage_catalog.fragments: per view and fragment, its operators (plan order), parallelism and
    * the worker running each partition in the current assignment (null: not placed yet).
    */
-  fragmentRows(assignment: Assignment | null, memberIds: ReadonlyMap<string, string>): unknown[][] {
+  fragmentRows(assignment: Assignment | null): unknown[][] {
     const out: unknown[][] = [];
     for (const [name, v] of this.views) {
       const entry = this.db.catalog.relationById(v.relationId);
@@ -112,7 +118,7 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
           .filter((l) => !/^\s*(Output|Input):/.test(l) && l.trim() !== "")
           .map((l) => /^[\s\->]*([A-Za-z][A-Za-z ]*?)(?:\s*[(:]|$)/.exec(l)?.[1] ?? l.trim());
         const owners = assignment?.placement[name]?.[String(f.id)];
-        const placement = owners === undefined ? null : owners.map((m) => memberIds.get(m) ?? m).join(",");
+        const placement = owners === undefined ? null : owners.map(workerOfMember).join(",");
         out.push([`${entry.schema}.${entry.name}`, f.id, operators.join(", "), f.parallelism, placement]);
       }
     }

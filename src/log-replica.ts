@@ -91,8 +91,6 @@ export class LogReplica implements StatementReplication {
   private role: ReplicaStatus["role"] = "standby";
   private closed = false;
   private workerRows: WorkerRow[] = [];
-  /** membership (worker id@join time) -> worker id */
-  private memberIds = new Map<string, string>();
   /** worker id -> its last lease count and when this process saw it change */
   private readonly seenLeases = new Map<string, { lease: number; at: number }>();
   private workersTimer: NodeJS.Timeout | null = null;
@@ -429,7 +427,6 @@ export class LogReplica implements StatementReplication {
         rows.push({ id, address: record.address, vnodes: instances, state, heartbeat: this.seenLeases.get(id)!.at });
       }
       this.workerRows = rows;
-      this.memberIds = new Map((await this.coordinator.members()).map((m) => [m.record.member, m.id]));
     } catch {
       // NATS away: keep the last list
     } finally {
@@ -438,7 +435,7 @@ export class LogReplica implements StatementReplication {
   }
 
   fragments(): unknown[][] {
-    return this.views.fragmentRows(this.coordinator.assignment, this.memberIds);
+    return this.views.fragmentRows(this.coordinator.assignment);
   }
 
   /** FLUSH: every write applied here is in the views on workers' copies */

@@ -27,7 +27,7 @@ const EVENTS = Number(process.env.SAGE_CLUSTER_TEST_EVENTS ?? 6000);
 const WORKER_KILLS = Number(process.env.SAGE_CLUSTER_TEST_KILLS ?? 10);
 const TOKEN = "test-cluster-token";
 // short timeouts so that failures are detected within a second or two
-const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 10000, checkpointEveryEpochs: 6 };
+const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 12000, checkpointEveryEpochs: 12 };
 
 const TABLE_SQL: Record<string, string> = {
   person: "id BIGINT, name VARCHAR, email_address VARCHAR, credit_card VARCHAR, city VARCHAR, state VARCHAR, date_time TIMESTAMP, extra VARCHAR",
@@ -358,7 +358,12 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
     const stored = new Set((await query("SELECT id FROM load")).map((r) => Number(r[0])));
     const lost = acked.filter((id) => !stored.has(id));
     expect(lost, "acknowledged rows missing from the table").toEqual([]);
+    // updates and deletes reach the workers as changes too (an update carries the rows it replaces)
+    await query("UPDATE load SET v = v + 100 WHERE k = 3");
+    await query("DELETE FROM load WHERE k = 5");
+    await query("FLUSH");
     const expected = sortedLines(await query("SELECT k, count(*), sum(v) FROM load GROUP BY k"));
+    expect(expected.some((l) => l.startsWith('["5"'))).toBe(false);
     expect(sortedLines(await query("SELECT k, n, s FROM load_agg")), "load_agg is exact").toEqual(expected);
     await viewsEqualSingleNode("after the kills");
     const listed = await until("the workers listed as they are", async () => {

@@ -411,7 +411,8 @@ export class ClusterCoordinator {
   async members(): Promise<{ id: string; record: WorkerRecord; admitted: boolean }[]> {
     if (this.workers === undefined) return [];
     const out: { id: string; record: WorkerRecord; admitted: boolean }[] = [];
-    for (const key of await this.workers.keys()) {
+    // a key renewed while the bucket is listed can be listed twice
+    for (const key of new Set(await this.workers.keys())) {
       const entry = await this.workers.get(key);
       if (entry === null) continue;
       const record = decodeRecord<WorkerRecord>(entry.value);

@@ -106,9 +106,18 @@ function writeChanges(op: WriteKind, chunks: Chunk[], old: Chunk[]): Chunk[] {
   // an insert's chunks are the rows as they are (no ops: all +1)
   if (op === "insert") return chunks.filter((c) => c.length > 0);
   if (chunks.length === 0) return [];
-  // row id first, then the row
-  const after = chunks.flatMap((c) => c.rows().map((r) => r.slice(1)));
-  const before = op === "delete" ? after : old.flatMap((c) => c.rows());
+  // row id first, then the row; a row matched twice (UPDATE ... FROM, DELETE ... USING) is written
+  // once, as the replica's apply does. An update's old rows are aligned with its rows.
+  const seen = new Set<unknown>();
+  const keep: boolean[] = [];
+  const withIds = chunks.flatMap((c) => c.rows());
+  for (const r of withIds) {
+    const id = typeof r[0] === "bigint" ? Number(r[0]) : r[0];
+    keep.push(!seen.has(id));
+    seen.add(id);
+  }
+  const after = withIds.filter((_, i) => keep[i]).map((r) => r.slice(1));
+  const before = op === "delete" ? after : old.flatMap((c) => c.rows()).filter((_, i) => keep[i]);
   const inserted = op === "delete" ? [] : after;
   const types = chunks[0].columns.slice(1).map((col) => col.type);
   return [Chunk.fromRows(types, [...before, ...inserted], [...before.map(() => -1), ...inserted.map(() => 1)])];
