@@ -121,7 +121,7 @@ export class LeaderLease {
       this.renewedAt = started;
     } catch (e) {
       if (!(e instanceof KvConflictError)) throw e;
-      this.depose("another coordinator holds the lease");
+      this.depose(`another coordinator holds the lease (${(e as Error).message})`);
     }
   }
 
