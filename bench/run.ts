@@ -28,6 +28,7 @@ import { serverModule } from "./server/pgbench-select.js";
 import { recoveryModule } from "./storage/recovery.js";
 import { observeModule } from "./observe/metrics-scrape.js";
 import { connectorsModule } from "./connectors/connectors.js";
+import { clusterModule } from "./cluster/exchange.js";
 
 /**
  * The registry. Hooks for figures still to come: AI embedding
@@ -35,7 +36,7 @@ import { connectorsModule } from "./connectors/connectors.js";
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
  */
-export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule, connectorsModule];
+export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule, connectorsModule, clusterModule];
 
 /** A whole `--quick` run should finish within this (about 2 minutes on an idle 2-core machine). */
 const QUICK_BUDGET_SECONDS = 180;

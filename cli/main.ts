@@ -11,6 +11,7 @@ import { registerDump } from "./commands/dump.js";
 import { registerRestore } from "./commands/restore.js";
 import { registerConfig } from "./commands/config.js";
 import { registerSecrets } from "./commands/secrets.js";
+import { registerSimulate } from "./commands/simulate.js";
 import { registerWorker } from "./commands/worker.js";
 import { packageVersion } from "./package-info.js";
 
@@ -29,6 +30,7 @@ registerDump(program);
 registerRestore(program);
 registerConfig(program);
 registerSecrets(program);
+registerSimulate(program);
 registerWorker(program);
 
 await program.parseAsync(process.argv);

@@ -21,6 +21,7 @@ import { createSink } from "./sink.js";
 import { prepareNatsSource } from "./nats-source-runner.js";
 import { refuseWebhookConnector, startWebhookTable, webhookTableOptions } from "./webhook-table.js";
 import { WatermarkGenerator } from "./watermark.js";
+import { viewParallelism } from "./view-parallelism.js";
 import { IdleWatermark, SourceRunner } from "./source-runner.js";
 
 const DDL_KINDS = new Set(["create_table", "create_view", "create_index", "create_stream", "create_sink", "drop", "truncate", "alter", "create_schema"]);
@@ -270,6 +271,7 @@ async function createMaterializedView(session: Session, st: A.CreateViewStatemen
     if (st.ifNotExists) return { ...commandResult("CREATE MATERIALIZED VIEW"), notices: [`relation "${name}" already exists, skipping`] };
     throw new SqlError(SqlState.DuplicateTable, `relation "${name}" already exists`, { position: st.name.pos });
   }
+  const parallelism = viewParallelism(session, st.with);
   const env = session.binderEnv(sql);
   const q = bindQuery(st.query, new QueryContext(env));
   const plan = continuousPlan(session, q.plan, st.emitOnWindowClose || isEowcQuery(st.query));
@@ -283,6 +285,8 @@ async function createMaterializedView(session: Session, st: A.CreateViewStatemen
     query: st.query,
     definition: st.text,
     dependsOn: [...env.readRelations],
+    // the partitions each fragment of it runs as in a cluster (EXPLAIN (FRAGMENTS) shows them)
+    parallelism,
   };
   const stored = new StoredRelation(entry);
   const sink = new Materialize(plan.types, stored.store, (changes, epoch) => db.streams.viewChanged(entry.id, changes, epoch), () => db.streams.hasConsumers(entry.id));

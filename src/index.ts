@@ -25,6 +25,8 @@ export { ProviderError } from "./ai/index.js";
 // ---- `sage-sql secrets rotate-key` (see src/secret-key-rotation.ts)
 export { rotateMasterKey, type RotateKeyOptions, type RotateKeyResult } from "./secret-key-rotation.js";
 
+// ---- `sage-sql simulate`: the cluster protocol under the deterministic simulation (src/cluster-simulation.ts)
+export { simulateCluster, type ClusterSimulationOptions, type ClusterSimulationSummary } from "./cluster-simulation.js";
 // ---- cluster mode: `sage-sql serve --role coordinator --nats URL` (a replica of the input log, see
 // src/log-replica.ts) and `sage-sql worker --nats URL`
 export { LogReplica, CANNOT_CONNECT_NOW, type LogReplicaOptions } from "./log-replica.js";

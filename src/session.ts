@@ -33,6 +33,7 @@ import { flushSinks } from "./sink.js";
 import { executeCdcStatement, isCdcStatement } from "./cdc-source.js";
 import { explainAnalyzeStatement } from "./explain-analyze.js";
 import { explainLogicalStatement } from "./explain-logical.js";
+import { explainFragmentsStatement } from "./explain-fragments.js";
 import { checkStatement, checkWrite, readAccess } from "./access-checks.js";
 import { isSuperuser } from "./privileges.js";
 import { privilegeInquiry } from "./privilege-inquiry.js";
@@ -295,6 +296,7 @@ export class Session {
         return result;
       }
       case "explain":
+        if (st.fragments) return explainFragmentsStatement(this, st, sql);
         if (st.plan === "logical") return explainLogicalStatement(this, st, sql);
         if (st.analyze && st.statement.kind === "select") return explainAnalyzeStatement(this, st.statement, sql, params, declared);
         return this.explain(st, sql);

@@ -109,8 +109,17 @@ export const SETTINGS: Record<string, SettingDef> = {
   max_query_memory: { default: "0", description: "sage-sql: the most state a query may hold (hash tables, sorts, results), e.g. '256MB'; 0 = the server's system.max_memory, else none.", check: memorySize("max_query_memory") },
   "ai.max_tokens_per_day": { default: "0", description: "sage-sql: model tokens this role may use per UTC day (0 = no limit); a session may lower, never raise, its role's limit.", check: nonNegativeCount("ai.max_tokens_per_day") },
   "ai.max_calls_per_minute": { default: "0", description: "sage-sql: model calls this role may make per minute (0 = no limit); a session may lower, never raise, its role's limit.", check: nonNegativeCount("ai.max_calls_per_minute") },
+  streaming_parallelism: { default: "1", description: "sage-sql: partitions each fragment of a new materialized view runs as, unless it says WITH (parallelism = n); 1 .. 256.", check: streamingParallelism },
   enable_hashjoin: { default: "on", description: "Enables the planner's use of hash join plans.", check: boolSetting("enable_hashjoin") },
 };
+
+function streamingParallelism(value: string): string {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "streaming_parallelism": "${value}"`, { hint: "Give a whole number from 1 to 256." });
+  }
+  return String(n);
+}
 
 function efSearch(value: string): string {
   const n = Number(value);

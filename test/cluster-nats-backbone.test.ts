@@ -3,7 +3,7 @@
 // unreachable-URL error, and NATS stopped and restarted mid-run.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBackbone, CONNECTION_FAILURE, type Backbone, type LogMessage } from "../src/cluster/index.js";
+import { connectBackbone, CONNECTION_FAILURE, openClusterTransport, type Backbone, type Connection, type LogMessage } from "../src/cluster/index.js";
 import { KvConflictError } from "../src/cluster/backbone.js";
 import { freePort, NatsServer } from "./nats-server.js";
 
@@ -66,8 +66,25 @@ describe("NATS backbone", () => {
     expect(new Set(part)).toEqual(new Set(["in.orders"]));
   });
 
-  it("rejects a bad subject with 22023", async () => {
+  it("rejects a subject with an empty token with 22023", async () => {
     await expect(bb.log.append("in..x", enc("a"), "bad")).rejects.toMatchObject({ code: "22023" });
+  });
+
+  it("carries any relation name in a subject (spaces, wildcards, %, non-ASCII) and follows by its prefix", async () => {
+    const names = ["in.my table ✓", "in.a*b>c", "in.100%", "in.my tables"];
+    const from = (await bb.log.lastSeq()) + 1;
+    for (const [i, n] of names.entries()) await bb.log.append(n, enc(String(i)), `odd-${i}`);
+    const seen: string[] = [];
+    const f = bb.log.follow("in.my t", from, (m) => seen.push(m.subject));
+    await until(() => seen.length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    f.close();
+    expect(seen).toEqual(["in.my table ✓", "in.my tables"]);
+    const all: string[] = [];
+    const g = bb.log.follow("in.", from, (m) => all.push(m.subject));
+    await until(() => all.length >= 4);
+    g.close();
+    expect(all).toEqual(names);
   });
 
   it("compare-and-set: create conflicts on an existing key, update on a stale revision", async () => {
@@ -129,11 +146,49 @@ describe("NATS backbone failures", () => {
     expect(err!.code).toBe(CONNECTION_FAILURE);
   });
 
+  it("a NATS that requires a token: refused without it (naming the URL), served with it", async () => {
+    const nats = await NatsServer.start(["--auth", "cluster-s3cret"]);
+    try {
+      const err = await connectBackbone(nats.url, { cluster: "t3" }).then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(err?.message).toContain(nats.url);
+      expect(err?.message).toMatch(/authorization/i);
+      const bb = await connectBackbone(nats.url, { cluster: "t3", token: "cluster-s3cret" });
+      expect(await bb.log.append("in.x", enc("1"), "a")).toBe(1);
+      await bb.close();
+    } finally {
+      await nats.destroy();
+    }
+  });
+
+  it("openClusterTransport: clock, backbone and ws network of a real node (NATS without auth ignores the token)", async () => {
+    const nats = await NatsServer.start();
+    const t = await openClusterTransport({ nats: nats.url, token: "tok", cluster: "t4" });
+    try {
+      expect(Math.abs(t.clock.now() - Date.now())).toBeLessThan(1000);
+      const fired = await new Promise<boolean>((r) => t.clock.setTimeout(() => r(true), 5));
+      expect(fired).toBe(true);
+      expect(await t.backbone.log.append("in.a", enc("x"), "1")).toBe(1);
+      let accepted: Connection | null = null;
+      const address = await t.network.listen((c) => (accepted = c));
+      const c = await t.network.connect(address);
+      await until(() => accepted !== null);
+      c.close();
+    } finally {
+      await t.close();
+      await nats.destroy();
+    }
+  });
+
   it("NATS stopped mid-run: appends fail promptly with 08006, followers get onError; restarted: it resumes by itself", async () => {
     const nats = await NatsServer.start();
     const bb = await connectBackbone(nats.url, { cluster: "t2", timeoutMs: 2000 });
     try {
       const s1 = await bb.log.append("in.t", enc("1"), "r1");
+      const kv0 = await bb.bucket("before");
+      await kv0.put("k", enc("kept"));
       const seen: number[] = [];
       let followError: Error | null = null;
       bb.log.follow("in.", 1, (m) => seen.push(m.seq), (e) => (followError = e));
@@ -170,7 +225,14 @@ describe("NATS backbone failures", () => {
       await until(() => resumed.length >= 1);
       f.close();
       expect(resumed).toEqual(["2"]);
+      expect(dec((await kv0.get("k"))!.value)).toBe("kept");
       expect(await bb.log.lastSeq()).toBe(s2);
+      // KV and the object store work again too (their data survived on the store)
+      const kv = await bb.bucket("after");
+      await kv.put("k", enc("v"));
+      expect(dec((await kv.get("k"))!.value)).toBe("v");
+      await bb.objects.put("o", enc("blob"));
+      expect(dec((await bb.objects.get("o"))!)).toBe("blob");
     } finally {
       await bb.close();
       await nats.destroy();

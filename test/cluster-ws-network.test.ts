@@ -209,4 +209,18 @@ describe("exchange channels over ws", () => {
     expect(got[0]).toMatchObject({ kind: "barrier", epoch: 2 });
     expect(receiving.dropped).toBe(1);
   });
+
+  it("a producer waiting for credit is released with an error when the link closes", async () => {
+    const { a, b } = await pair();
+    const sending = new ExchangeEndpoint(a, { window: 1, maxQueued: 1 });
+    const receiving = new ExchangeEndpoint(b, { window: 1, maxQueued: 1 });
+    receiving.receiver(header, () => new Promise<void>(() => {})); // never finishes
+    const sender = sending.sender(header);
+    await until(() => sender.credits === 1);
+    sender.offer({ kind: "barrier", epoch: 1, final: false }); // on credit
+    sender.offer({ kind: "barrier", epoch: 2, final: false }); // queued: at the bound
+    const waiting = sender.send({ kind: "barrier", epoch: 3, final: false });
+    b.close();
+    await expect(waiting).rejects.toThrow(/exchange link closed/);
+  });
 });

@@ -21,21 +21,25 @@ export class NatsServer {
   private proc: ChildProcess | null = null;
   readonly storeDir = mkdtempSync(join(tmpdir(), "sage-nats-"));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** more nats-server flags (e.g. --auth TOKEN) */
+    private readonly extraArgs: readonly string[] = [],
+  ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<NatsServer> {
-    const s = new NatsServer(await freePort());
+  static async start(extraArgs: readonly string[] = []): Promise<NatsServer> {
+    const s = new NatsServer(await freePort(), extraArgs);
     await s.restart();
     return s;
   }
 
   /** (Re)starts the server on the same port and store directory (JetStream data survives). */
   async restart(): Promise<void> {
-    const proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(this.port), "-sd", this.storeDir], { stdio: "ignore" });
+    const proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(this.port), "-sd", this.storeDir, ...this.extraArgs], { stdio: "ignore" });
     let failed: Error | null = null;
     proc.once("error", (e) => (failed = new Error(`cannot start nats-server (Debian package nats-server; .ci/run installs it): ${e.message}`)));
     this.proc = proc;

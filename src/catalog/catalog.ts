@@ -34,6 +34,8 @@ export interface RelationEntry {
   definition?: string;
   /** WITH (...) options as given */
   options?: Record<string, string>;
+  /** materialized views: the partitions each of its fragments runs as (WITH (parallelism = n) or SET streaming_parallelism) */
+  parallelism?: number;
   /** ids of relations this one reads (views), for dependency checks on DROP */
   dependsOn?: string[];
   /** streams: WATERMARK FOR column AS expr (the expression as parsed) */

@@ -3,7 +3,7 @@
 // plus barriers, watermarks and credits; bad bytes fail with 08P01, not a crash.
 import { describe, expect, it } from "vitest";
 import { Chunk, Decimal, Interval, Jsonb, SqlError, Types, type DataType } from "../types/index.js";
-import { decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from "./exchange-frames.js";
+import { arrowFrameCodec, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from "./exchange-frames.js";
 
 /** mulberry32: a small seeded PRNG, so a failing seed replays */
 function rng(seed: number): () => number {
@@ -190,5 +190,18 @@ describe("exchange frames", () => {
       expect(err).toBeInstanceOf(SqlError);
       expect((err as SqlError).code).toBe("08P01");
     }
+  });
+
+  it("serves the protocol's codec shape (flat records), also behind a one-byte prefix", () => {
+    const chunk = randomChunk(11, 25);
+    const f = { generation: 9, view: "v", exchange: 2, from: 1, to: 0, msg: { kind: "chunk" as const, chunk } };
+    const bytes = arrowFrameCodec.encode(f);
+    const prefixed = new Uint8Array(bytes.length + 1);
+    prefixed.set(bytes, 1);
+    const back = arrowFrameCodec.decode(prefixed.subarray(1));
+    expect({ ...back, msg: null }).toEqual({ ...f, msg: null });
+    if (back.msg.kind !== "chunk") throw new Error("not a chunk");
+    expectSameChunk(back.msg.chunk, chunk);
+    expect(() => arrowFrameCodec.decode(encodeFrame(header, { kind: "credit", credits: 1 }))).toThrow(SqlError);
   });
 });

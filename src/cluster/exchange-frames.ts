@@ -39,6 +39,7 @@ import {
   type Data,
   type DataType as ArrowType,
 } from "apache-arrow";
+import { isAscii } from "node:buffer";
 import { Chunk, Column, Decimal, Interval, Jsonb, SqlError, physicalKind, type DataType } from "../types/index.js";
 import { decodeState, encodeState } from "../executor/state/index.js";
 import type { Message } from "../executor/index.js";
@@ -329,6 +330,15 @@ function columnToArrow(col: Column, n: number): Data {
   }
 }
 
+/**
+ * Buffer's own decoders, without toString's argument handling: per string of a chunk that
+ * wrapper cost as much as the decoding (profiled). Undocumented, but what toString itself calls.
+ */
+interface StringSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
 type Validity = { length: number; nullCount: number; nullBitmap: Uint8Array | undefined };
 
 function stringsToArrow(col: Column, n: number, base: Validity, text: (v: unknown) => string): Data {
@@ -455,11 +465,14 @@ function stringsFromArrow(type: DataType, data: Data, n: number, nulls: Uint8Arr
   if (data.typeId !== Type.Utf8) throw frameError(`column of type ${type.id} arrived as Arrow ${String(data.type)}, expected Utf8`);
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Buffer & StringSlices;
   const off = data.offset;
   const out = new Array<unknown>(n);
+  // all-ASCII text (checked natively, at once) reads as latin1, which skips UTF-8 decoding
+  const ascii = isAscii(buf);
   for (let i = 0; i < n; i++) {
-    out[i] = nulls !== null && nulls[i] === 1 ? null : value(buf.toString("utf8", offsets[off + i], offsets[off + i + 1]));
+    if (nulls !== null && nulls[i] === 1) out[i] = null;
+    else out[i] = value(ascii ? buf.latin1Slice(offsets[off + i], offsets[off + i + 1]) : buf.utf8Slice(offsets[off + i], offsets[off + i + 1]));
   }
   return new Column(type, out, nulls, n);
 }
@@ -597,3 +610,27 @@ function decodeJsonTree(bytes: Uint8Array): unknown {
   };
   return walk();
 }
+
+/**
+ * The same frames in the protocol's shape (node-frames.ts's ExchangeFrameCodec: one flat record
+ * per executor message), so the coordinator/worker protocol can swap its default codec for this.
+ */
+export interface ProtocolExchangeFrame {
+  generation: number;
+  view: string;
+  exchange: number;
+  from: number;
+  to: number;
+  msg: Message;
+}
+
+export const arrowFrameCodec = {
+  encode(f: ProtocolExchangeFrame): Uint8Array {
+    return encodeFrame({ generation: f.generation, view: f.view, exchange: f.exchange, fromPartition: f.from, toPartition: f.to }, f.msg);
+  },
+  decode(bytes: Uint8Array): ProtocolExchangeFrame {
+    const { header, payload } = decodeFrame(bytes);
+    if (payload.kind === "credit") throw frameError("a credit frame where an operator message was expected");
+    return { generation: header.generation, view: header.view, exchange: header.exchange, from: header.fromPartition, to: header.toPartition, msg: payload };
+  },
+};

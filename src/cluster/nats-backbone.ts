@@ -12,7 +12,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import { Objm, type ObjectStore as NatsObjectStore } from "@nats-io/obj";
+import { Objm, setSha256Backend, type ObjectStore as NatsObjectStore } from "@nats-io/obj";
 import { SqlError } from "../types/index.js";
 import { KvConflictError, type Backbone, type InputLog, type KeyValueBucket, type KvEntry, type LogFollower, type LogMessage, type ObjectStore } from "./backbone.js";
 
@@ -49,6 +49,8 @@ const NAME = /^[A-Za-z0-9_-]+$/;
  * object store. Rejects, naming the URL, when NATS is unreachable or has no JetStream.
  */
 export async function connectBackbone(url: string, options: BackboneOptions = {}): Promise<Backbone> {
+  // the object store digests every blob; its default pure-JS SHA-256 was the upload's bottleneck
+  setSha256Backend("native");
   const cluster = options.cluster ?? "sage";
   if (!NAME.test(cluster)) throw new SqlError("22023", `invalid cluster name "${cluster}": use letters, digits, _ and -`);
   let nc: NatsConnection;
@@ -77,6 +79,13 @@ export async function connectBackbone(url: string, options: BackboneOptions = {}
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * How much a follower asks JetStream for at a time: by bytes, so small messages come in large
+ * batches (replay of 256-byte messages: ~100k/s, as fast as the client's default of 100 messages)
+ * and large ones (a COPY batch) still bound what a lagging follower buffers.
+ */
+const FOLLOW_BATCH = { max_bytes: 16 * 1024 * 1024 };
 
 interface Follower extends LogFollower {
   fail(e: Error): void;
@@ -169,17 +178,10 @@ class NatsBackbone implements Backbone {
     }
   }
 
-  private checkSubject(subject: string): void {
-    // NATS subject tokens: non-empty, no whitespace or wildcards
-    if (subject === "" || /[\s*>]/.test(subject) || subject.split(".").some((t) => t === "")) {
-      throw new SqlError("22023", `invalid input-log subject "${subject}"`);
-    }
-  }
-
   private async append(subject: string, data: Uint8Array, msgId: string): Promise<number> {
-    this.checkSubject(subject);
+    const encoded = encodeSubject(subject);
     return this.guard("append to the input log", async () => {
-      const ack = await this.js.publish(this.subjectRoot + subject, data, { msgID: msgId, timeout: this.timeoutMs });
+      const ack = await this.js.publish(this.subjectRoot + encoded, data, { msgID: msgId, timeout: this.timeoutMs });
       return ack.seq;
     });
   }
@@ -206,8 +208,9 @@ class NatsBackbone implements Backbone {
       return follower;
     }
     // the server filters by whole tokens (`a.b.>`); the rest of a prefix is matched here
-    const cut = prefix.lastIndexOf(".");
-    const filter = `${this.subjectRoot}${cut >= 0 ? prefix.slice(0, cut + 1) : ""}>`;
+    const wanted = encodeSubjectPrefix(prefix);
+    const cut = wanted.lastIndexOf(".");
+    const filter = `${this.subjectRoot}${cut >= 0 ? wanted.slice(0, cut + 1) : ""}>`;
     const root = this.subjectRoot.length;
     void (async () => {
       try {
@@ -216,14 +219,14 @@ class NatsBackbone implements Backbone {
           ...(fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
         });
         if (closed) return;
-        const messages = await consumer.consume();
+        const messages = await consumer.consume(FOLLOW_BATCH);
         stop = () => messages.stop();
         if (closed) return stop();
         for await (const m of messages) {
           if (closed) break;
           const subject = m.subject.slice(root);
-          if (!subject.startsWith(prefix)) continue;
-          onMessage({ seq: m.seq, subject, data: m.data });
+          if (!subject.startsWith(wanted)) continue;
+          onMessage({ seq: m.seq, subject: decodeEscapes(subject), data: m.data });
         }
       } catch (e) {
         follower.fail(e instanceof SqlError ? e : this.unavailable(`following the input log failed: ${describe(e)}`));
@@ -248,30 +251,54 @@ class NatsBackbone implements Backbone {
   }
 }
 
+// Log subjects: dots separate tokens as in NATS; a character NATS does not allow in a token
+// (whitespace, *, >, control and non-ASCII characters) and % itself travel as %XX (UTF-8 bytes),
+// so any relation name makes a subject. The escape is per character, so a prefix of a subject
+// encodes to a prefix of its encoding and follow() can match encoded prefixes.
+const SUBJECT_PLAIN = /^[\x21-\x7e]$/;
+
+function escapeChars(s: string, plain: (ch: string) => boolean, mark: string): string {
+  let out = "";
+  for (const ch of s) {
+    if (plain(ch)) out += ch;
+    else for (const b of Buffer.from(ch, "utf8")) out += mark + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+
+function encodeSubjectPrefix(prefix: string): string {
+  return escapeChars(prefix, (ch) => SUBJECT_PLAIN.test(ch) && ch !== "*" && ch !== ">" && ch !== "%", "%");
+}
+
+function encodeSubject(subject: string): string {
+  const encoded = encodeSubjectPrefix(subject);
+  if (encoded.split(".").some((t) => t === "")) throw new SqlError("22023", `invalid input-log subject "${subject}": empty token`);
+  return encoded;
+}
+
+function decodeEscapes(s: string, mark = "%"): string {
+  if (!s.includes(mark)) return s;
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === mark) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(s.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
 // KV keys in NATS allow only [-/_=.A-Za-z0-9] (and dots split tokens): any other character, and
 // "=" and "." themselves, travel as =XX (UTF-8 bytes in hex), so the protocol may use any key.
 const KEY_SAFE = /^[-/_A-Za-z0-9]$/;
 
 function encodeKey(key: string): string {
   if (key === "") throw new SqlError("22023", "a KV key cannot be empty");
-  let out = "";
-  for (const ch of key) {
-    if (KEY_SAFE.test(ch)) out += ch;
-    else for (const b of Buffer.from(ch, "utf8")) out += "=" + b.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
+  return escapeChars(key, (ch) => KEY_SAFE.test(ch), "=");
 }
 
 function decodeKey(key: string): string {
-  if (!key.includes("=")) return key;
-  const bytes: number[] = [];
-  for (let i = 0; i < key.length; i++) {
-    if (key[i] === "=") {
-      bytes.push(parseInt(key.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(key.charCodeAt(i));
-  }
-  return Buffer.from(bytes).toString("utf8");
+  return decodeEscapes(key, "=");
 }
 
 function isWrongLastSequence(e: unknown): boolean {

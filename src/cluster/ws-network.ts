@@ -237,7 +237,14 @@ export class WsNetwork implements Network {
   /** The client side of the handshake: resolves once the peer welcomed us, rejects (08004) when refused. */
   connect(address: string): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(address, { maxPayload: this.options.maxFrameBytes ?? 64 * 1024 * 1024, handshakeTimeout: this.timeoutMs });
+      const ws = new WebSocket(address, {
+        maxPayload: this.options.maxFrameBytes ?? 64 * 1024 * 1024,
+        handshakeTimeout: this.timeoutMs,
+        // a zero mask: ws then skips masking, a JS loop over every byte of every frame without the
+        // optional bufferutil addon. Masking shields browsers' HTTP proxies from forged requests;
+        // these are node-to-node links between token-authenticated peers.
+        generateMask: (mask) => void mask.fill(0),
+      });
       const clientNonce = randomBytes(16).toString("hex");
       let settled = false;
       const fail = (message: string, refused = false) => {

@@ -25,5 +25,5 @@ export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./g
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";
 export { netChanges } from "./stream/net-changes.js";
 export { FragmentInstance, LocalFragmentRunner, type ExchangeEmit, type EpochListener, type LocalFragmentOptions } from "./stream/index.js";
-export { VNODE_COUNT, vnodeOf, vnodesOfColumns, partitionOfVnode, vnodeRange } from "./vnode.js";
+export { VNODE_COUNT, vnodeOf, vnodesOfColumns, relationVnodes, partitionOfVnode, vnodeRange } from "./vnode.js";
 export { snapshotObjects, restoreObjects, encodeState, decodeState, registerStateClasses, StateEncodeError, type HasState } from "./state/index.js";

@@ -5,7 +5,7 @@
 // lives. Values hash by the keys GROUP BY and joins compare (row-key.ts): equal keys give equal
 // vnodes (numeric 1.0 and 1.00, ±0, NaN and NaN, an integer in an int, bigint or double column).
 
-import type { Column, DataType } from "../types/index.js";
+import type { Chunk, Column, DataType } from "../types/index.js";
 import { Decimal, Interval, Jsonb, keyOf, Types } from "../types/index.js";
 import { columnKeys, valueKey, type KeyPrimitive } from "./row-key.js";
 
@@ -123,4 +123,19 @@ export function partitionOfVnode(vnode: number, partitions: number): number {
 /** The vnodes partition p of `partitions` owns: [first, end). */
 export function vnodeRange(partition: number, partitions: number): { first: number; end: number } {
   return { first: Math.floor((partition * VNODE_COUNT) / partitions), end: Math.floor(((partition + 1) * VNODE_COUNT) / partitions) };
+}
+
+/**
+ * The vnodes of a relation's change rows (all of its columns): by its key columns (a primary key),
+ * or, without one, by its fixed-width columns (numbers, times, booleans; all columns when it has
+ * none): a row and its later deletion always agree, and long texts need not be hashed.
+ */
+export function relationVnodes(changes: Chunk, key: readonly number[] | null): Uint8Array {
+  let cols: Column[];
+  if (key) cols = key.map((c) => changes.columns[c]);
+  else {
+    cols = changes.columns.filter((c) => c.kind !== "object");
+    if (cols.length === 0) cols = changes.columns;
+  }
+  return vnodesOfColumns(cols, changes.length);
 }

@@ -346,6 +346,8 @@ export interface ExplainStatement extends StatementBase {
   format?: string;
   /** EXPLAIN (LOGICAL): the bound plan before optimization; PHYSICAL (the default) the plan that runs */
   plan?: "logical" | "physical";
+  /** EXPLAIN (FRAGMENTS): a continuous query cut into fragments and exchanges */
+  fragments?: boolean;
   statement: Statement;
 }
 

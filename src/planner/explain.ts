@@ -49,7 +49,9 @@ export function explainFragments(graph: FragmentGraph, sinkName: string): string
     };
     visit(f.plan);
     for (const n of names) lines.push(`  Input: changes of ${n}`);
-    walk(f.plan, 1, lines, true, undefined, false);
+    const ops: string[] = [];
+    walk(f.plan, 0, ops, true, undefined, false);
+    for (const l of ops) lines.push(`  ${l}`);
   }
   return lines;
 }

@@ -32,7 +32,8 @@ export interface Fragment {
   sources: string[];
   /**
    * per relation read, the relation columns whose vnode places its rows (its primary key), or
-   * null for all of its columns
+   * null for its fixed-width columns (all of them when it has none): see executor/vnode.ts
+   * relationVnodes, which whoever partitions a relation's changes must use
    */
   sourceKeys: Record<string, number[] | null>;
   output: FragmentOutput | "materialize";
@@ -59,11 +60,11 @@ export interface FragmentOptions {
 export const MAX_PARALLELISM = 256;
 
 /** Checks a parallelism given by a user (WITH (parallelism = n), SET streaming_parallelism): 22023 unless 1..256. */
-export function checkParallelism(value: unknown, what = "parallelism"): number {
+export function checkParallelism(value: unknown, what = "parallelism", position?: number): number {
   const text = String(value).trim();
   const n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PARALLELISM) {
-    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for ${what}: "${String(value)}"`, { hint: `Give a whole number from 1 to ${MAX_PARALLELISM}.` });
+    throw new SqlError(SqlState.InvalidParameterValue, `invalid value for ${what}: "${String(value)}"`, { position, hint: `Give a whole number from 1 to ${MAX_PARALLELISM}.` });
   }
   return n;
 }

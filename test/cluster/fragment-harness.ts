@@ -19,6 +19,8 @@ export interface RecordedView {
   types: DataType[];
   /** the single-node view's rows, rendered and sorted */
   expected: string[];
+  /** the view's net changes per epoch on one node (what SUBSCRIBE sends), rendered "+row"/"-row" and sorted */
+  changes: Map<number, string[]>;
 }
 
 export interface Recording {
@@ -31,6 +33,15 @@ export interface Recording {
 
 function renderValue(type: DataType, v: unknown): string {
   return v === null ? "NULL" : formatValue(type, v);
+}
+
+/** Net changes as "+row" / "-row" lines, sorted. */
+export function renderChanges(types: readonly DataType[], chunks: readonly Chunk[]): string[] {
+  const out: string[] = [];
+  for (const c of chunks) {
+    for (let i = 0; i < c.length; i++) out.push((c.op(i) > 0 ? "+" : "-") + c.columns.map((col, j) => renderValue(types[j], col.get(i))).join("|"));
+  }
+  return out.sort();
 }
 
 export function renderChunks(types: readonly DataType[], chunks: readonly Chunk[]): string[] {
@@ -48,7 +59,7 @@ export function renderChunks(types: readonly DataType[], chunks: readonly Chunk[
  * Runs `script` (DDL creating relations and the views), then `drive` (the writes), recording the
  * inputs of the views named in `views` from the start; the views' contents are read at the end.
  */
-export async function recordViews(script: string[], views: string[], drive: (session: Session) => Promise<void>): Promise<Recording> {
+export async function recordViews(script: string[], views: string[], drive: (session: Session, viewsCreated: () => void) => Promise<void>): Promise<Recording> {
   const db = await Database.open({ memory: true });
   const session = db.connect() as Session;
   const inputs: Input[] = [];
@@ -70,8 +81,23 @@ export async function recordViews(script: string[], views: string[], drive: (ses
     if (epoch !== before) inputs.push({ kind: "barrier", epoch });
     return epoch;
   };
+  const changes = new Map<string, Map<number, string[]>>();
+  const listenAll = () => {
+    for (const name of views) {
+      if (changes.has(name)) continue;
+      const rel = db.catalog.findRelation(["public", name]);
+      if (!rel) continue;
+      const byEpoch = new Map<number, string[]>();
+      changes.set(name, byEpoch);
+      rt.listen(rel.id, (c, epoch) => {
+        const types = rel.columns.map((col) => col.type);
+        byEpoch.set(epoch, [...(byEpoch.get(epoch) ?? []), ...renderChanges(types, [c])].sort());
+      });
+    }
+  };
   await session.execute(script.join(";\n"));
-  await drive(session);
+  listenAll();
+  await drive(session, listenAll);
   await session.execute("FLUSH");
   rt.barrier(true);
   const out = new Map<string, RecordedView>();
@@ -82,7 +108,7 @@ export async function recordViews(script: string[], views: string[], drive: (ses
     const [r] = await session.execute(`SELECT * FROM ${name}`);
     const types = df.plan.types;
     const expected = r.rows.map((row) => row.map((v, i) => renderValue(types[i], v)).join("|")).sort();
-    out.set(name, { name, plan: df.plan, types, expected });
+    out.set(name, { name, plan: df.plan, types, expected, changes: changes.get(name) ?? new Map() });
   }
   return { db, session, inputs, views: out, primaryKey: (id) => db.catalog.relationById(id)?.primaryKey };
 }
@@ -95,12 +121,21 @@ export interface ReplayOptions {
 }
 
 /** Replays the recorded input into a view's plan cut into fragments; returns the rendered rows. */
-export function replay(rec: Recording, view: string, options: ReplayOptions): { rows: string[]; graph: FragmentGraph; exchanged: number } {
+export function replay(rec: Recording, view: string, options: ReplayOptions): { rows: string[]; graph: FragmentGraph; exchanged: number; changes: Map<number, string[]> } {
   const v = rec.views.get(view)!;
   // through JSON, as the graph travels to workers
   const graph = decodeFragmentGraph(encodeFragmentGraph(fragmentPlan(v.plan, options.parallelism, { primaryKey: rec.primaryKey })));
   const ctx = rec.session.executionContext([]);
+  const changes = new Map<number, string[]>();
+  const gather = (epoch: number, chunks: Chunk[]) => {
+    const rendered = renderChanges(v.types, chunks);
+    if (rendered.length > 0 && epoch > 0) changes.set(epoch, rendered);
+  };
   let runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed });
+  runner.onEpoch(gather);
+  // the barrier a view is created with (its backfill's, on one node): a global aggregate's row
+  // for no input appears there, before the recorded epochs
+  runner.barrier(0);
   const inputs = new Set(runner.inputs);
   const cut = options.restoreAt === undefined ? -1 : Math.floor(rec.inputs.length * options.restoreAt);
   let restored = false;
@@ -118,11 +153,12 @@ export function replay(rec: Recording, view: string, options: ReplayOptions): { 
         exchanged += runner.exchanged;
         runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed === undefined ? undefined : options.shuffleSeed + 1 });
         runner.restore(state);
+        runner.onEpoch(gather);
       }
     }
   });
   exchanged += runner.exchanged;
-  return { rows: renderChunks(v.types, runner.rows()), graph, exchanged };
+  return { rows: renderChunks(v.types, runner.rows()), graph, exchanged, changes };
 }
 
 /** mulberry32: a small seeded PRNG for workloads. */

@@ -100,7 +100,10 @@ describe(`partitioned views equal one node's (seed ${SEED})`, () => {
   });
 
   it("the workload leaves every view non-trivial", () => {
-    for (const [name, v] of rec.views) expect(v.expected.length, name).toBeGreaterThan(0);
+    for (const [name, v] of rec.views) {
+      expect(v.expected.length, name).toBeGreaterThan(0);
+      expect(v.changes.size, name).toBeGreaterThan(2);
+    }
   });
 
   for (const name of Object.keys(VIEWS)) {
@@ -109,8 +112,11 @@ describe(`partitioned views equal one node's (seed ${SEED})`, () => {
       for (const p of [1, 2, 3, 4]) {
         const plain = replay(rec, name, { parallelism: p });
         expect(plain.rows, `${name} at parallelism ${p}`).toEqual(v.expected);
+        // what SUBSCRIBE would gather from the partitions: the same net changes, epoch by epoch
+        expect(plain.changes, `${name}'s changes per epoch at parallelism ${p}`).toEqual(v.changes);
         const shuffled = replay(rec, name, { parallelism: p, shuffleSeed: SEED + p, restoreAt: 0.5 });
         expect(shuffled.rows, `${name} at parallelism ${p}, shuffled, restored half-way`).toEqual(v.expected);
+        expect(shuffled.changes, `${name}'s changes per epoch at parallelism ${p}, shuffled, restored`).toEqual(v.changes);
       }
     });
   }

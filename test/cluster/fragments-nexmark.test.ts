@@ -44,9 +44,10 @@ describe(`Nexmark views cut into fragments equal one node (${EVENTS} events)`, (
     rec = await recordViews(
       [],
       QUERIES.map((q) => q.name),
-      async (session) => {
+      async (session, viewsCreated) => {
         await createStreams(session, TABLES, false);
         for (const q of QUERIES) await session.execute(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.sql}`);
+        viewsCreated();
         await drive(session);
       },
     );
@@ -63,6 +64,7 @@ describe(`Nexmark views cut into fragments equal one node (${EVENTS} events)`, (
         const r = replay(rec, q.name, { parallelism: p, shuffleSeed: 1000 + p, restoreAt: 0.5 });
         expect(r.rows.length, `${q.name} at parallelism ${p}`).toBe(v.expected.length);
         expect(r.rows, `${q.name} at parallelism ${p}`).toEqual(v.expected);
+        expect(r.changes, `${q.name}'s changes per epoch at parallelism ${p}`).toEqual(v.changes);
         if (p > 1) expect(r.graph.fragments.some((f) => f.parallelism === p)).toBe(true);
       }
     });

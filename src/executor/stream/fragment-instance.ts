@@ -13,7 +13,7 @@ import type { Chunk } from "../../types/index.js";
 import { buildGraph, type Graph } from "../graph.js";
 import type { ExecutionContext, Message, Operator, SourceOperator } from "../message.js";
 import { restoreObjects, snapshotObjects, type HasState } from "../state/index.js";
-import { partitionOfVnode, VNODE_COUNT, vnodesOfColumns } from "../vnode.js";
+import { partitionOfVnode, relationVnodes, VNODE_COUNT } from "../vnode.js";
 import { ChangeFeed } from "./change-feed.js";
 import { ExchangeReceiver } from "./exchange-receiver.js";
 import { ExchangeSender, type ExchangeEmit } from "./exchange-sender.js";
@@ -107,15 +107,17 @@ export class FragmentInstance {
     }
   }
 
-  /** All rows of a change to `relation` (all its columns); this partition keeps those of its vnodes. */
-  deliverRelation(relation: string, changes: Chunk): void {
+  /**
+   * All rows of a change to `relation` (all its columns); this partition keeps those of its vnodes.
+   * `vnodes`: the rows' vnodes if the caller has them (relationVnodes with this fragment's
+   * sourceKeys), so that the partitions of one fragment need not each compute them.
+   */
+  deliverRelation(relation: string, changes: Chunk, vnodes?: Uint8Array): void {
     const feeds = this.feeds.get(relation);
     if (!feeds || changes.length === 0) return;
     let mine = changes;
     if (this.fragment.parallelism > 1) {
-      const key = this.fragment.sourceKeys[relation];
-      const cols = key ? key.map((c) => changes.columns[c]) : changes.columns;
-      const vnodes = vnodesOfColumns(cols, changes.length);
+      vnodes ??= relationVnodes(changes, this.fragment.sourceKeys[relation] ?? null);
       const keep = new Int32Array(changes.length);
       let k = 0;
       for (let i = 0; i < changes.length; i++) if (this.owned[vnodes[i]] === 1) keep[k++] = i;

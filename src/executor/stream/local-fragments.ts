@@ -9,6 +9,7 @@ import type { FragmentGraph } from "../../planner/fragments.js";
 import { injectsBarriers } from "../../planner/fragments.js";
 import type { Chunk } from "../../types/index.js";
 import type { ExecutionContext, Message } from "../message.js";
+import { relationVnodes } from "../vnode.js";
 import { FragmentInstance } from "./fragment-instance.js";
 
 interface Queue {
@@ -111,7 +112,9 @@ export class LocalFragmentRunner {
   deliver(relation: string, changes: Chunk): void {
     for (const f of this.graph.fragments) {
       if (!f.sources.includes(relation)) continue;
-      for (const inst of this.instances[f.id]) inst.deliverRelation(relation, changes);
+      // computed once for all partitions of the fragment
+      const vnodes = f.parallelism > 1 ? relationVnodes(changes, f.sourceKeys[relation] ?? null) : undefined;
+      for (const inst of this.instances[f.id]) inst.deliverRelation(relation, changes, vnodes);
     }
     this.pump();
   }

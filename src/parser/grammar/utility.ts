@@ -214,6 +214,7 @@ export function defineUtilityRules($: SqlParser): void {
     let verbose = false;
     let format: string | undefined;
     let plan: "logical" | "physical" | undefined;
+    let fragments = false;
     $.opt(
       0,
       () => {
@@ -234,6 +235,7 @@ export function defineUtilityRules($: SqlParser): void {
             else if (key === "verbose") verbose = on;
             else if (key === "format") format = explainFormat(value, keyToken.pos);
             else if (key === "logical" || key === "physical") plan = on === (key === "logical") ? "logical" : "physical";
+            else if (key === "fragments") fragments = on;
             else if (!POSTGRES_EXPLAIN_OPTIONS.has(key)) {
               throw new SqlError(SqlState.SyntaxError, `unrecognized EXPLAIN option "${key}"`, { position: keyToken.pos });
             }
@@ -260,6 +262,7 @@ export function defineUtilityRules($: SqlParser): void {
     $.act(() => {
       if (format) e.format = format;
       if (plan) e.plan = plan;
+      if (fragments) e.fragments = true;
     });
     return e;
   });

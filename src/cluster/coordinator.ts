@@ -1,0 +1,395 @@
+// A coordinator: races the others to create the `leader` key of a TTL bucket; the winner's
+// revision is its TERM. The leader renews by compare-and-set and, on taking over, rewrites every
+// shared key with its term first, so a deposed leader's later compare-and-set fails. As leader it
+// admits workers (hello with version and token), places instances over the live members (a new
+// GENERATION when members change, an epoch times out, or it just took over: everyone restores from
+// the last committed epoch), cuts the input log with barrier markers, collects checkpoint acks and
+// commits an epoch once every instance of the current generation acked it, then deletes the
+// objects no commit needs. A standby just keeps trying to create the key.
+
+import { type Connection, type KeyValueBucket, KvConflictError } from "./backbone.js";
+import type { ClusterJob } from "./cluster-job.js";
+import {
+  type Assignment,
+  BARRIER_SUBJECT,
+  type CommittedEpoch,
+  type EpochRecord,
+  KEY_ASSIGNMENT,
+  KEY_EPOCH,
+  KEY_LEADER,
+  type LeaderRecord,
+  NOTHING_COMMITTED,
+  PROTOCOL_VERSION,
+  type WorkerRecord,
+  checkpointObject,
+  committedKey,
+  decodeRecord,
+  encodeRecord,
+  instanceKey,
+  jobInstances,
+  parseCheckpointObject,
+} from "./cluster-records.js";
+import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
+import { type ControlFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
+import { placeInstances } from "./placement.js";
+import { helloProblem } from "./worker.js";
+
+type Ack = Extract<ControlFrame, { t: "ack" }>;
+
+/** what only the leader keeps, dropped when it steps down */
+interface Leadership {
+  term: number;
+  leaderRevision: number;
+  lastRenewed: number;
+  /** shared keys rewritten with our term */
+  tookOver: boolean;
+  takeoverAt: number;
+  assignment: Assignment | null;
+  assignmentRevision: number;
+  epoch: EpochRecord;
+  epochRevision: number;
+  /** the marker of this epoch may not be in the log yet */
+  markerPending: boolean;
+  committed: Map<string, { record: CommittedEpoch; revision: number }>;
+  /** view -> epoch -> instance -> marker seq (this generation's acks) */
+  acks: Map<string, Map<number, Map<string, number>>>;
+  /** epoch -> when it was injected (or when this generation began, if later) */
+  injectedAt: Map<number, number>;
+  generationStartedAt: number;
+  nextBarrierAt: number;
+  forceNewGeneration: string | null;
+}
+
+export class ClusterCoordinator {
+  readonly options: ResolvedOptions;
+  private address = "";
+  private workers!: KeyValueBucket;
+  private leaderBucket!: KeyValueBucket;
+  private cluster!: KeyValueBucket;
+  private leading: Leadership | null = null;
+  /** member -> its control connection (workers that said a valid hello to us) */
+  private readonly admitted = new Map<string, Connection>();
+  private closed = false;
+  private ticking = false;
+
+  constructor(
+    readonly id: string,
+    readonly env: NodeEnv,
+    options: ClusterOptions,
+  ) {
+    this.options = resolveOptions(options);
+  }
+
+  get isLeader(): boolean {
+    return this.leading !== null;
+  }
+
+  private trace(line: string): void {
+    this.env.trace?.(`coordinator ${this.id} ${line}`);
+  }
+
+  async start(): Promise<void> {
+    this.address = await this.env.network.listen((c) => this.accept(c));
+    const buckets = await openClusterBuckets(this.env, this.options.timing);
+    if (this.closed) return;
+    this.workers = buckets.workers;
+    this.leaderBucket = buckets.leader;
+    this.cluster = buckets.cluster;
+    void this.tick();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stepDown("closed");
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.lead();
+    } catch (e) {
+      // a compare-and-set on a shared key lost: another leader wrote it, so we are deposed
+      if (e instanceof KvConflictError) this.stepDown(`lost a compare-and-set on ${e.key}`);
+      else this.trace(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.ticking = false;
+      if (!this.closed) this.env.clock.setTimeout(() => void this.tick(), this.options.timing.heartbeatMs);
+    }
+  }
+
+  private async lead(): Promise<void> {
+    if (this.leading === null) {
+      const record: LeaderRecord = { coordinator: this.id, address: this.address };
+      let term: number;
+      try {
+        term = await this.leaderBucket.create(KEY_LEADER, encodeRecord(record));
+      } catch (e) {
+        if (e instanceof KvConflictError) return;
+        throw e;
+      }
+      if (this.closed) return;
+      const now = this.env.clock.now();
+      this.leading = {
+        term,
+        leaderRevision: term,
+        lastRenewed: now,
+        tookOver: false,
+        takeoverAt: now,
+        assignment: null,
+        assignmentRevision: 0,
+        epoch: { term, epoch: 0 },
+        epochRevision: 0,
+        markerPending: false,
+        committed: new Map(),
+        acks: new Map(),
+        injectedAt: new Map(),
+        generationStartedAt: now,
+        nextBarrierAt: now,
+        forceNewGeneration: "took over",
+      };
+      this.trace(`leads with term ${term}`);
+    } else if (!(await this.renew(this.leading))) return;
+    const l = this.leading;
+    if (l === null) return;
+    if (!l.tookOver && !(await this.takeOver(l))) return;
+    if (this.leading !== l) return;
+    await this.place(l);
+    if (this.leading !== l) return;
+    await this.injectBarrier(l);
+    if (this.leading !== l) return;
+    await this.commitEpochs(l);
+    if (this.leading !== l) return;
+    this.checkTimeouts(l);
+  }
+
+  private async renew(l: Leadership): Promise<boolean> {
+    const record: LeaderRecord = { coordinator: this.id, address: this.address };
+    try {
+      l.leaderRevision = await this.leaderBucket.update(KEY_LEADER, encodeRecord(record), l.leaderRevision);
+      l.lastRenewed = this.env.clock.now();
+      return this.leading === l;
+    } catch (e) {
+      if (e instanceof KvConflictError) this.stepDown("lease lost");
+      else if (this.env.clock.now() - l.lastRenewed >= this.options.timing.leaderTtlMs) this.stepDown("lease not renewed in time");
+      return false;
+    }
+  }
+
+  private stepDown(why: string): void {
+    if (this.leading !== null) this.trace(`steps down: ${why}`);
+    this.leading = null;
+    for (const c of this.admitted.values()) c.close();
+    this.admitted.clear();
+  }
+
+  /**
+   * Rewrites every shared key with our term (compare-and-set), so that from here on a deposed
+   * leader's writes fail; a key already carrying a higher term means we are deposed ourselves.
+   */
+  private async takeOver(l: Leadership): Promise<boolean> {
+    const keys = [KEY_EPOCH, KEY_ASSIGNMENT, ...this.options.jobs.map((j) => committedKey(j.view))];
+    for (const key of keys) {
+      const entry = await this.cluster.get(key);
+      if (this.leading !== l) return false;
+      let revision: number;
+      let record: { term: number; [field: string]: unknown };
+      if (entry === null) {
+        if (key === KEY_ASSIGNMENT) continue;
+        record = key === KEY_EPOCH ? { term: l.term, epoch: 0 } : { ...NOTHING_COMMITTED, term: l.term };
+        revision = await this.cluster.create(key, encodeRecord(record));
+      } else {
+        record = decodeRecord<{ term: number }>(entry.value);
+        if (record.term > l.term) {
+          this.stepDown(`${key} carries a newer term ${record.term}`);
+          return false;
+        }
+        record = { ...record, term: l.term };
+        revision = await this.cluster.update(key, encodeRecord(record), entry.revision);
+      }
+      if (this.leading !== l) return false;
+      if (key === KEY_EPOCH) {
+        l.epoch = record as unknown as EpochRecord;
+        l.epochRevision = revision;
+        // the previous leader may have died between counting this epoch and appending its marker
+        l.markerPending = (record as unknown as EpochRecord).epoch > 0;
+      } else if (key === KEY_ASSIGNMENT) {
+        l.assignment = record as unknown as Assignment;
+        l.assignmentRevision = revision;
+      } else {
+        l.committed.set(key.slice("committed/".length), { record: record as unknown as CommittedEpoch, revision });
+      }
+    }
+    l.tookOver = true;
+    l.takeoverAt = this.env.clock.now();
+    this.trace(`took over at generation ${l.assignment?.generation ?? 0}, epoch ${l.epoch.epoch}`);
+    return true;
+  }
+
+  /** the members to place on: live in KV, of our version, and welcomed on a control link */
+  private async liveMembers(): Promise<Map<string, string>> {
+    const live = new Map<string, string>();
+    for (const key of await this.workers.keys()) {
+      const entry = await this.workers.get(key);
+      if (entry === null) continue;
+      const r = decodeRecord<WorkerRecord>(entry.value);
+      if (r.version === PROTOCOL_VERSION && this.admitted.has(r.member)) live.set(r.member, r.address);
+    }
+    return live;
+  }
+
+  private async place(l: Leadership): Promise<void> {
+    const now = this.env.clock.now();
+    if (now < l.takeoverAt + this.options.timing.takeoverGraceMs) return;
+    const live = await this.liveMembers();
+    if (this.leading !== l) return;
+    const current = l.assignment === null ? [] : Object.keys(l.assignment.members).sort();
+    const wanted = [...live.keys()].sort();
+    const changed = current.join(",") !== wanted.join(",");
+    if (!changed && l.forceNewGeneration === null) return;
+    if (wanted.length === 0) return;
+    const generation = (l.assignment?.generation ?? 0) + 1;
+    const restore: Record<string, CommittedEpoch> = {};
+    for (const job of this.options.jobs) restore[job.view] = l.committed.get(job.view)?.record ?? NOTHING_COMMITTED;
+    const assignment: Assignment = {
+      term: l.term,
+      generation,
+      members: Object.fromEntries(wanted.map((m) => [m, live.get(m)!])),
+      placement: placeInstances(this.options.jobs, wanted),
+      restore,
+    };
+    const value = encodeRecord(assignment);
+    const revision = l.assignment === null ? await this.cluster.create(KEY_ASSIGNMENT, value) : await this.cluster.update(KEY_ASSIGNMENT, value, l.assignmentRevision);
+    if (this.leading !== l) return;
+    this.trace(`generation ${generation} on ${wanted.join(" ")} (${changed ? "members changed" : l.forceNewGeneration})`);
+    l.assignment = assignment;
+    l.assignmentRevision = revision;
+    l.acks.clear();
+    l.generationStartedAt = now;
+    l.forceNewGeneration = null;
+  }
+
+  private async injectBarrier(l: Leadership): Promise<void> {
+    if (l.markerPending) {
+      await this.appendMarker(l.epoch.epoch);
+      if (this.leading !== l) return;
+      l.markerPending = false;
+    }
+    const now = this.env.clock.now();
+    if (now < l.nextBarrierAt || l.assignment === null) return;
+    const next: EpochRecord = { term: l.term, epoch: l.epoch.epoch + 1 };
+    const revision = await this.cluster.update(KEY_EPOCH, encodeRecord(next), l.epochRevision);
+    if (this.leading !== l) return;
+    l.epoch = next;
+    l.epochRevision = revision;
+    l.markerPending = true;
+    l.injectedAt.set(next.epoch, now);
+    l.nextBarrierAt = now + this.options.timing.barrierIntervalMs;
+    await this.appendMarker(next.epoch);
+    if (this.leading !== l) return;
+    l.markerPending = false;
+  }
+
+  /** the marker's message id is its epoch: appending it again (a retry, a new leader) adds nothing */
+  private async appendMarker(epoch: number): Promise<void> {
+    await this.env.backbone.log.append(BARRIER_SUBJECT, encodeRecord({ epoch }), `barrier.${epoch}`);
+  }
+
+  private onAck(ack: Ack): void {
+    const l = this.leading;
+    if (l === null || l.assignment === null || ack.generation !== l.assignment.generation) return;
+    if (l.assignment.placement[ack.view]?.[String(ack.fragment)]?.[ack.partition] !== ack.member) return;
+    let byEpoch = l.acks.get(ack.view);
+    if (byEpoch === undefined) l.acks.set(ack.view, (byEpoch = new Map()));
+    let acked = byEpoch.get(ack.epoch);
+    if (acked === undefined) byEpoch.set(ack.epoch, (acked = new Map()));
+    acked.set(instanceKey(ack.fragment, ack.partition), ack.seq);
+  }
+
+  private async commitEpochs(l: Leadership): Promise<void> {
+    for (const job of this.options.jobs) {
+      await this.commitView(l, job);
+      if (this.leading !== l) return;
+    }
+  }
+
+  /** commits the newest epoch every instance of the view acked in this generation */
+  private async commitView(l: Leadership, job: ClusterJob): Promise<void> {
+    const assignment = l.assignment;
+    const byEpoch = l.acks.get(job.view);
+    const cur = l.committed.get(job.view);
+    if (assignment === null || byEpoch === undefined || cur === undefined) return;
+    const instances = jobInstances(job);
+    let best = -1;
+    for (const [epoch, acked] of byEpoch) if (acked.size === instances.length && epoch > cur.record.epoch && epoch > best) best = epoch;
+    if (best < 0) return;
+    const seq = Math.max(...byEpoch.get(best)!.values());
+    const objects: Record<string, string> = {};
+    for (const { fragment, partition } of instances) objects[instanceKey(fragment, partition)] = checkpointObject(job.view, assignment.generation, best, fragment, partition);
+    const record: CommittedEpoch = { term: l.term, epoch: best, seq, generation: assignment.generation, objects };
+    const key = committedKey(job.view);
+    const revision = this.options.broken.commitWithoutTerm === true ? await this.cluster.put(key, encodeRecord(record)) : await this.cluster.update(key, encodeRecord(record), cur.revision);
+    if (this.leading !== l) return;
+    l.committed.set(job.view, { record, revision });
+    for (const epoch of [...byEpoch.keys()]) if (epoch <= best) byEpoch.delete(epoch);
+    this.trace(`committed ${job.view} epoch ${best} (seq ${seq}, generation ${assignment.generation})`);
+    await this.collectGarbage(job.view, record, assignment.generation);
+  }
+
+  /** deletes checkpoint objects no restore can need: older epochs, older generations */
+  private async collectGarbage(view: string, committed: CommittedEpoch, generation: number): Promise<void> {
+    const keep = new Set(Object.values(committed.objects));
+    for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) {
+      const o = parseCheckpointObject(name);
+      if (o === null || keep.has(name)) continue;
+      if (o.generation < generation || o.epoch <= committed.epoch) await this.env.backbone.objects.delete(name);
+    }
+  }
+
+  private checkTimeouts(l: Leadership): void {
+    if (l.assignment === null || l.forceNewGeneration !== null) return;
+    const now = this.env.clock.now();
+    let oldestCommitted = Infinity;
+    for (const job of this.options.jobs) oldestCommitted = Math.min(oldestCommitted, l.committed.get(job.view)?.record.epoch ?? 0);
+    for (const [epoch, at] of l.injectedAt) {
+      if (epoch <= oldestCommitted) {
+        l.injectedAt.delete(epoch);
+        continue;
+      }
+      if (now - Math.max(at, l.generationStartedAt) > this.options.timing.checkpointTimeoutMs) {
+        l.forceNewGeneration = `epoch ${epoch} timed out`;
+        return;
+      }
+    }
+  }
+
+  /** a worker's control connection: hello (version, token), then acks */
+  private accept(conn: Connection): void {
+    let member: string | null = null;
+    conn.onFrame((bytes) => {
+      if (this.closed) return;
+      const f = decodeNodeFrame(this.options.codec, bytes);
+      if (f.kind !== "control") return;
+      if (member === null) {
+        if (f.frame.t !== "hello") return conn.close();
+        const problem = helloProblem(f.frame, this.options.token);
+        if (problem !== null) {
+          this.trace(`refused ${f.frame.member}: ${problem}`);
+          conn.send(encodeControl({ t: "refused", reason: problem }));
+          return conn.close();
+        }
+        // a standby is not the one to talk to: the worker finds the leader again
+        if (this.leading === null) return conn.close();
+        member = f.frame.member;
+        this.admitted.get(member)?.close();
+        this.admitted.set(member, conn);
+        conn.send(encodeControl({ t: "welcome" }));
+        return;
+      }
+      if (f.frame.t === "ack") this.onAck(f.frame);
+    });
+    conn.onClose(() => {
+      if (member !== null && this.admitted.get(member) === conn) this.admitted.delete(member);
+    });
+  }
+}

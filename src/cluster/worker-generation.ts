@@ -1,0 +1,243 @@
+// The instances one worker runs in one generation: creates them, restores them from the
+// assignment's committed epoch, follows the input log from that epoch's marker (source
+// fragments), routes what they emit (to a local instance directly, to another worker over a
+// PeerLink), snapshots each instance into the object store once it passed a barrier and acks it
+// to the leader. Everything stops when the generation ends: its frames, followers and links die.
+
+import type { LogFollower, LogMessage } from "./backbone.js";
+import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
+import { type Assignment, BARRIER_SUBJECT, PROTOCOL_VERSION, SUBJECT_PREFIX, checkpointObject, decodeRecord, instanceKey } from "./cluster-records.js";
+import type { Message } from "../executor/message.js";
+import { decodeState } from "../executor/state/index.js";
+import type { Chunk } from "../types/index.js";
+import type { NodeEnv, ResolvedOptions } from "./node-env.js";
+import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
+import { PeerLink } from "./peer-link.js";
+
+interface Slot {
+  job: ClusterJob;
+  fragment: number;
+  partition: number;
+  instance: ClusterInstance;
+  /** the last epoch snapshotted */
+  lastPassed: number;
+  /** source instances: epoch -> log sequence of its marker */
+  markerSeq: Map<number, number>;
+}
+
+export interface GenerationHost {
+  readonly member: string;
+  readonly env: NodeEnv;
+  readonly options: ResolvedOptions;
+  sendAck(ack: Extract<ControlFrame, { t: "ack" }>): void;
+}
+
+export class WorkerGeneration {
+  readonly generation: number;
+  private readonly slots = new Map<string, Slot>();
+  private readonly links = new Map<string, PeerLink>();
+  private readonly followers: LogFollower[] = [];
+  private buffered: ExchangeFrame[] = [];
+  private ready = false;
+  private stopped = false;
+  private readonly queue: (() => void)[] = [];
+  private draining = false;
+
+  constructor(
+    readonly assignment: Assignment,
+    private readonly host: GenerationHost,
+  ) {
+    this.generation = assignment.generation;
+  }
+
+  private trace(line: string): void {
+    this.host.env.trace?.(`${this.host.member} g${this.generation} ${line}`);
+  }
+
+  private slotKey(view: string, fragment: number, partition: number): string {
+    return `${view}/${instanceKey(fragment, partition)}`;
+  }
+
+  /** creates and restores this worker's instances, then starts reading */
+  async start(): Promise<void> {
+    const { objects } = this.host.env.backbone;
+    for (const job of this.host.options.jobs) {
+      const placement = this.assignment.placement[job.view];
+      if (placement === undefined) continue;
+      for (const f of job.fragments) {
+        const owners = placement[String(f.id)] ?? [];
+        for (let p = 0; p < owners.length; p++) {
+          if (owners[p] !== this.host.member) continue;
+          const slot: Slot = { job, fragment: f.id, partition: p, instance: null as unknown as ClusterInstance, lastPassed: 0, markerSeq: new Map() };
+          slot.instance = job.createInstance(f.id, p, (exchange, target, msg) => this.emit(slot, exchange, target, msg));
+          slot.instance.onEpoch((epoch) => this.passedBarrier(slot, epoch));
+          this.slots.set(this.slotKey(job.view, f.id, p), slot);
+        }
+      }
+    }
+    for (const slot of this.slots.values()) {
+      const restore = this.assignment.restore[slot.job.view];
+      const name = restore?.objects[instanceKey(slot.fragment, slot.partition)];
+      if (restore === undefined || name === undefined) continue;
+      const bytes = await objects.get(name);
+      if (this.stopped) return;
+      // a missing object: this generation cannot be exact; it stalls and the leader starts another
+      if (bytes === null) throw new Error(`checkpoint object ${name} is missing`);
+      slot.instance.restoreState(bytes);
+      slot.lastPassed = restore.epoch;
+    }
+    if (this.stopped) return;
+    this.ready = true;
+    this.trace(`started ${this.slots.size} instances`);
+    for (const job of this.host.options.jobs) {
+      const injects = new Set(job.fragments.filter((f) => f.injectsBarriers).map((f) => f.id));
+      const sources = [...this.slots.values()].filter((s) => s.job === job && injects.has(s.fragment));
+      if (sources.length === 0) continue;
+      const restore = this.assignment.restore[job.view];
+      this.followLog(job, sources, restore?.seq ?? 0, restore?.epoch ?? 0);
+    }
+    const pending = this.buffered;
+    this.buffered = [];
+    for (const f of pending) this.deliverFrame(f);
+  }
+
+  private followLog(job: ClusterJob, sources: Slot[], afterSeq: number, afterEpoch: number): void {
+    let lastEpoch = afterEpoch;
+    let lastSeq = afterSeq;
+    const onMessage = (m: LogMessage): void => {
+      if (this.stopped || m.seq <= lastSeq) return;
+      lastSeq = m.seq;
+      if (m.subject === BARRIER_SUBJECT) {
+        const { epoch } = decodeRecord<{ epoch: number }>(m.data);
+        // a marker appended twice (a retried or deposed leader's append) is passed over
+        if (epoch <= lastEpoch) return;
+        lastEpoch = epoch;
+        for (const s of sources) {
+          s.markerSeq.set(epoch, m.seq);
+          this.run(s, () => s.instance.barrier(epoch));
+        }
+        return;
+      }
+      const relation = m.subject.slice(SUBJECT_PREFIX.length);
+      let changes: Chunk | null = null;
+      for (const s of sources) {
+        if (!s.instance.sources.includes(relation)) continue;
+        changes ??= decodeState(m.data) as Chunk;
+        const c = changes;
+        this.run(s, () => s.instance.deliverRelation(relation, c));
+      }
+    };
+    const follow = (): void => {
+      const f = this.host.env.backbone.log.follow(SUBJECT_PREFIX, lastSeq + 1, onMessage, (e) => {
+        if (this.stopped) return;
+        this.trace(`log follower of ${job.view} lost (${e.message}): following again from ${lastSeq + 1}`);
+        this.host.env.clock.setTimeout(() => {
+          if (!this.stopped) follow();
+        }, this.host.options.timing.heartbeatMs);
+      });
+      this.followers.push(f);
+    };
+    follow();
+  }
+
+  /** an exchange frame addressed to this worker (already checked to be of this generation) */
+  onExchangeFrame(frame: ExchangeFrame): void {
+    if (this.stopped) return;
+    if (!this.ready) {
+      this.buffered.push(frame);
+      return;
+    }
+    this.deliverFrame(frame);
+  }
+
+  private deliverFrame(frame: ExchangeFrame): void {
+    const job = this.host.options.jobs.find((j) => j.view === frame.view);
+    const ex = job?.exchanges.find((e) => e.id === frame.exchange);
+    const slot = ex === undefined ? undefined : this.slots.get(this.slotKey(frame.view, ex.to, frame.to));
+    if (slot === undefined) {
+      this.trace(`dropped a frame for ${frame.view} x${frame.exchange} p${frame.to}: not placed here`);
+      return;
+    }
+    this.run(slot, () => slot.instance.deliverExchange(frame.exchange, frame.from, frame.msg));
+  }
+
+  /**
+   * Runs one delivery to an instance. Deliveries are queued, not nested: an instance emitting to a local one never re-enters an instance mid-push.
+   */
+  private run(_slot: Slot, deliver: () => void): void {
+    this.queue.push(deliver);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0 && !this.stopped) this.queue.shift()!();
+    } catch (e) {
+      // a failing instance cannot go on exactly: the generation stops, the epoch times out
+      this.trace(`instance failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.stop();
+    } finally {
+      this.draining = false;
+      this.queue.length = 0;
+    }
+  }
+
+  private emit(slot: Slot, exchange: number, target: number, msg: Message): void {
+    if (this.stopped) return;
+    if (msg.kind === "barrier") this.passedBarrier(slot, msg.epoch);
+    const ex = slot.job.exchanges.find((e) => e.id === exchange);
+    if (ex === undefined) throw new Error(`${slot.job.view}: fragment ${slot.fragment} emitted to unknown exchange ${exchange}`);
+    const owner = this.assignment.placement[slot.job.view]?.[String(ex.to)]?.[target];
+    if (owner === undefined) throw new Error(`${slot.job.view}: no owner for fragment ${ex.to} partition ${target}`);
+    const frame: ExchangeFrame = { generation: this.generation, view: slot.job.view, exchange, from: slot.partition, to: target, msg };
+    if (owner === this.host.member) {
+      const dest = this.slots.get(this.slotKey(slot.job.view, ex.to, target))!;
+      this.run(dest, () => dest.instance.deliverExchange(exchange, slot.partition, msg));
+      return;
+    }
+    this.link(owner).send(encodeExchange(this.host.options.codec, frame));
+  }
+
+  private link(member: string): PeerLink {
+    let link = this.links.get(member);
+    if (link === undefined) {
+      const address = this.assignment.members[member];
+      const hello: ControlFrame = { t: "hello", version: PROTOCOL_VERSION, token: this.host.options.token, member: this.host.member, role: "worker" };
+      link = new PeerLink(this.host.env.network, address, hello, (reason) => this.trace(`link to ${member} broken (${reason}): this generation stalls`));
+      this.links.set(member, link);
+    }
+    return link;
+  }
+
+  /**
+   * The instance just passed `epoch`'s barrier (it emits the barrier, or its materialize completed
+   * the epoch): snapshotting NOW, inside that call, is its state at the barrier exactly, before any
+   * input that waited behind the barrier (alignment) is let through.
+   */
+  private passedBarrier(slot: Slot, epoch: number): void {
+    if (epoch <= slot.lastPassed) return;
+    slot.lastPassed = epoch;
+    const bytes = slot.instance.snapshotState();
+    const view = slot.job.view;
+    {
+      const name = checkpointObject(view, this.generation, epoch, slot.fragment, slot.partition);
+      const seq = slot.markerSeq.get(epoch) ?? -1;
+      slot.markerSeq.delete(epoch);
+      this.host.env.backbone.objects.put(name, bytes).then(
+        () => {
+          if (this.stopped) return;
+          this.host.sendAck({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq });
+        },
+        (e: unknown) => this.trace(`checkpoint ${name} failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const f of this.followers) f.close();
+    for (const l of this.links.values()) l.close();
+    this.slots.clear();
+    this.buffered = [];
+    this.trace("stopped");
+  }
+}

@@ -1,0 +1,231 @@
+// A worker: joins the cluster as a member (a TTL KV record renewed by compare-and-set every
+// heartbeat), says hello to the leader, and runs the instances the current generation's
+// assignment places on it (worker-generation.ts). A renewal that fails means the lease expired
+// while this process was paused or cut off: the worker is FENCED (the leader has already given
+// its partitions to others), drops everything and joins again as a new member.
+
+import { type Connection, type KeyValueBucket, KvConflictError } from "./backbone.js";
+import {
+  type Assignment,
+  KEY_ASSIGNMENT,
+  KEY_LEADER,
+  type LeaderRecord,
+  PROTOCOL_VERSION,
+  type WorkerRecord,
+  decodeRecord,
+  encodeRecord,
+} from "./cluster-records.js";
+import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
+import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
+import { PeerLink } from "./peer-link.js";
+import { WorkerGeneration } from "./worker-generation.js";
+
+/** the coordinator refused this worker (another protocol version, a wrong cluster token) */
+export class WorkerRefusedError extends Error {
+  override name = "WorkerRefusedError";
+}
+
+export class ClusterWorker {
+  readonly options: ResolvedOptions;
+  private address = "";
+  private workers!: KeyValueBucket;
+  private leaderBucket!: KeyValueBucket;
+  private cluster!: KeyValueBucket;
+  /** the current membership (null: not joined) */
+  private lease: { member: string; revision: number; count: number } | null = null;
+  private leaderLink: { address: string; link: PeerLink; welcomed: boolean } | null = null;
+  private current: WorkerGeneration | null = null;
+  private seenGeneration = 0;
+  /** frames of a generation this worker has not started yet */
+  private early: ExchangeFrame[] = [];
+  private closed = false;
+  private ticking = false;
+  /** set when refused: the worker stopped for good */
+  failure: Error | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly env: NodeEnv,
+    options: ClusterOptions,
+  ) {
+    this.options = resolveOptions(options);
+  }
+
+  get member(): string {
+    return this.lease?.member ?? "";
+  }
+
+  private trace(line: string): void {
+    this.env.trace?.(`worker ${this.id} ${line}`);
+  }
+
+  async start(): Promise<void> {
+    this.address = await this.env.network.listen((c) => this.accept(c));
+    const buckets = await openClusterBuckets(this.env, this.options.timing);
+    if (this.closed) return;
+    this.workers = buckets.workers;
+    this.leaderBucket = buckets.leader;
+    this.cluster = buckets.cluster;
+    void this.tick();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.dropGeneration("closed");
+    this.leaderLink?.link.close();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.heartbeat();
+      if (this.lease !== null && !this.closed) await this.followLeader();
+      if (this.lease !== null && !this.closed) await this.followAssignment();
+    } catch (e) {
+      this.trace(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.ticking = false;
+      if (!this.closed) this.env.clock.setTimeout(() => void this.tick(), this.options.timing.heartbeatMs);
+    }
+  }
+
+  /** joins, or renews the lease by compare-and-set; a lost CAS fences this worker */
+  private async heartbeat(): Promise<void> {
+    if (this.lease === null) {
+      const member = `${this.id}@${this.env.clock.now()}`;
+      const record: WorkerRecord = { member, address: this.address, version: PROTOCOL_VERSION, lease: 0 };
+      try {
+        const revision = await this.workers.create(this.id, encodeRecord(record));
+        if (this.closed) return;
+        this.lease = { member, revision, count: 0 };
+        this.trace(`joined as ${member}`);
+      } catch (e) {
+        // our previous membership's lease has not run out yet: wait for it
+        if (!(e instanceof KvConflictError)) throw e;
+      }
+      return;
+    }
+    const lease = this.lease;
+    const record: WorkerRecord = { member: lease.member, address: this.address, version: PROTOCOL_VERSION, lease: lease.count + 1 };
+    try {
+      const revision = await this.workers.update(this.id, encodeRecord(record), lease.revision);
+      if (this.lease !== lease) return;
+      lease.revision = revision;
+      lease.count++;
+    } catch (e) {
+      if (!(e instanceof KvConflictError) || this.lease !== lease) throw e;
+      this.fence();
+    }
+  }
+
+  private fence(): void {
+    this.trace(`fenced: lease of ${this.member} lost`);
+    this.lease = null;
+    this.dropGeneration("fenced");
+    this.leaderLink?.link.close();
+    this.leaderLink = null;
+  }
+
+  private dropGeneration(why: string): void {
+    if (this.current === null) return;
+    this.trace(`drops generation ${this.current.generation} (${why})`);
+    this.current.stop();
+    this.current = null;
+  }
+
+  /** keeps a welcomed control link to the current leader (acks travel on it) */
+  private async followLeader(): Promise<void> {
+    const entry = await this.leaderBucket.get(KEY_LEADER);
+    if (entry === null || this.closed || this.lease === null) return;
+    const leader = decodeRecord<LeaderRecord>(entry.value);
+    const cur = this.leaderLink;
+    if (cur !== null && cur.address === leader.address && !cur.link.isBroken) return;
+    cur?.link.close();
+    const hello: ControlFrame = { t: "hello", version: PROTOCOL_VERSION, token: this.options.token, member: this.member, role: "worker" };
+    const state = { address: leader.address, link: null as unknown as PeerLink, welcomed: false };
+    state.link = new PeerLink(this.env.network, leader.address, hello, (reason) => this.trace(`leader link lost (${reason})`), (bytes) => {
+      const f = decodeNodeFrame(this.options.codec, bytes);
+      if (f.kind !== "control") return;
+      if (f.frame.t === "welcome") state.welcomed = true;
+      else if (f.frame.t === "refused") this.refused(f.frame.reason);
+    });
+    this.leaderLink = state;
+  }
+
+  private refused(reason: string): void {
+    this.failure = new WorkerRefusedError(`worker ${this.id} refused by the coordinator: ${reason}`);
+    this.trace(this.failure.message);
+    const lease = this.lease;
+    this.close();
+    if (lease !== null) void this.workers.delete(this.id).catch(() => undefined);
+  }
+
+  private async followAssignment(): Promise<void> {
+    const entry = await this.cluster.get(KEY_ASSIGNMENT);
+    if (entry === null || this.closed || this.lease === null) return;
+    const a = decodeRecord<Assignment>(entry.value);
+    if (a.generation <= this.seenGeneration) return;
+    this.seenGeneration = a.generation;
+    this.dropGeneration(`generation ${a.generation} assigned`);
+    const early = this.early.filter((f) => f.generation >= a.generation);
+    this.early = early.filter((f) => f.generation > a.generation);
+    if (a.members[this.member] === undefined) return;
+    const gen = new WorkerGeneration(a, {
+      member: this.member,
+      env: this.env,
+      options: this.options,
+      sendAck: (ack) => {
+        const l = this.leaderLink;
+        if (l !== null && l.welcomed) l.link.send(encodeControl(ack));
+      },
+    });
+    this.current = gen;
+    for (const f of early) if (f.generation === a.generation) gen.onExchangeFrame(f);
+    gen.start().catch((e: unknown) => {
+      this.trace(`generation ${a.generation} failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      if (this.current === gen) this.dropGeneration("failed to start");
+    });
+  }
+
+  /** a connection from a peer worker: hello first (token, version), then exchange frames */
+  private accept(conn: Connection): void {
+    let peer: string | null = null;
+    conn.onFrame((bytes) => {
+      if (this.closed) return;
+      const f = decodeNodeFrame(this.options.codec, bytes);
+      if (peer === null) {
+        if (f.kind !== "control" || f.frame.t !== "hello") {
+          conn.close();
+          return;
+        }
+        const reason = helloProblem(f.frame, this.options.token);
+        if (reason !== null) {
+          conn.send(encodeControl({ t: "refused", reason }));
+          conn.close();
+          return;
+        }
+        peer = f.frame.member;
+        return;
+      }
+      if (f.kind === "exchange") this.onExchangeFrame(f.frame);
+    });
+  }
+
+  private onExchangeFrame(frame: ExchangeFrame): void {
+    const cur = this.current;
+    if (cur !== null && (frame.generation === cur.generation || (this.options.broken.acceptStaleFrames === true && frame.generation < cur.generation))) {
+      cur.onExchangeFrame(frame);
+    } else if (frame.generation > this.seenGeneration) {
+      // a peer saw the new assignment first: keep the frame until this worker starts it
+      this.early.push(frame);
+    }
+  }
+}
+
+/** why a hello is refused, or null */
+export function helloProblem(hello: Extract<ControlFrame, { t: "hello" }>, token: string): string | null {
+  if (hello.version !== PROTOCOL_VERSION) return `protocol version ${hello.version} is not this cluster's version ${PROTOCOL_VERSION}`;
+  if (hello.token !== token) return "wrong cluster token";
+  return null;
+}
