@@ -37,7 +37,7 @@ type Header =
 export interface LogReplicaOptions {
   /** where clients reach this coordinator (host:port, known once it listens), told to clients of a standby */
   address: () => string;
-  /** the leader lease's TTL (default 3000 ms) */
+  /** the leader lease's TTL (default 5000 ms, the coordinator protocol's) */
   leaseTtlMs?: number;
   /** how long a statement waits for its own replica to apply what it appended (default 10 s) */
   applyTimeoutMs?: number;
@@ -84,6 +84,7 @@ export class LogReplica implements StatementReplication {
       self,
       ttlMs: options.leaseTtlMs,
       onElected: (term) => void this.takeOver(term),
+      onError: (e) => this.log("lease_error", { error: e instanceof Error ? e.message : String(e) }),
       onDeposed: (why) => {
         this.role = "standby";
         this.log("coordinator_deposed", { why });
@@ -96,6 +97,9 @@ export class LogReplica implements StatementReplication {
     this.follow();
     // a standby is hot: it has applied everything before it may lead
     await this.caughtUp(await this.backbone.log.lastSeq());
+    // the first statement of a process builds the parser and compiles much code, which can hold the
+    // event loop for seconds on a loaded machine: done before leading, it cannot starve the lease
+    await this.db.execute("SELECT 1");
     this.workersBucket = await openWorkersBucket(this.backbone);
     void this.pollWorkers();
     await this.lease.start();
@@ -354,7 +358,13 @@ export class LogReplica implements StatementReplication {
   private async pollWorkers(): Promise<void> {
     if (this.closed || !this.workersBucket) return;
     try {
-      this.workerRows = await readWorkers(this.workersBucket);
+      const seen = new Map(this.workerRows.map((w) => [w.id, w]));
+      // a record that does not carry its heartbeat's time (the protocol's workers): when its revision last changed
+      this.workerRows = (await readWorkers(this.workersBucket)).map((w) => {
+        if (w.heartbeat !== null) return w;
+        const before = seen.get(w.id);
+        return { ...w, heartbeat: before && before.revision === w.revision ? before.heartbeat : Date.now() };
+      });
     } catch {
       // NATS away: keep the last list
     } finally {

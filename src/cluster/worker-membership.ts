@@ -5,11 +5,14 @@
 // `state`, `heartbeat`), so either side's workers read the same.
 
 import { KvConflictError, type Backbone, type KeyValueBucket } from "./backbone.js";
+import { BUCKET_WORKERS } from "./cluster-records.js";
+import { DEFAULT_TIMING } from "./node-env.js";
 
-export const WORKERS_BUCKET = "workers";
+// the coordinator protocol's bucket and timing: a bucket's TTL is fixed when it is first opened
+export const WORKERS_BUCKET = BUCKET_WORKERS;
 /** a worker's key expires this long after its last heartbeat */
-export const WORKER_TTL_MS = 3000;
-export const WORKER_HEARTBEAT_MS = 1000;
+export const WORKER_TTL_MS = DEFAULT_TIMING.workerTtlMs;
+export const WORKER_HEARTBEAT_MS = DEFAULT_TIMING.heartbeatMs;
 
 export interface WorkerMembershipRecord {
   member: string;
@@ -28,8 +31,10 @@ export interface WorkerRow {
   address: string;
   vnodes: number;
   state: string;
-  /** ms since the epoch */
+  /** ms since the epoch (null: the record does not say; see `revision`) */
   heartbeat: number | null;
+  /** the key's revision: it changes with every heartbeat */
+  revision: number;
 }
 
 export function openWorkersBucket(backbone: Backbone): Promise<KeyValueBucket> {
@@ -48,7 +53,7 @@ export async function readWorkers(bucket: KeyValueBucket): Promise<WorkerRow[]> 
     } catch {
       // a record of another shape: listed with what is known
     }
-    rows.push({ id, address: r.address ?? "", vnodes: r.vnodes?.length ?? 0, state: r.state ?? "live", heartbeat: typeof r.heartbeat === "number" ? r.heartbeat : null });
+    rows.push({ id, address: r.address ?? "", vnodes: r.vnodes?.length ?? 0, state: r.state ?? "live", heartbeat: typeof r.heartbeat === "number" ? r.heartbeat : null, revision: entry.revision });
   }
   return rows;
 }
