@@ -36,6 +36,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 class Coordinator {
   proc: ChildProcess | null = null;
   stderr = "";
+  /** the input-log sequence the last start resumed after (what its data directory held) */
+  resumedAfter = -1;
   constructor(
     readonly name: string,
     readonly port: number,
@@ -51,6 +53,8 @@ class Coordinator {
     await new Promise<void>((resolve, reject) => {
       proc.stdout!.on("data", (d) => {
         out += d;
+        const m = /resumed the input log after sequence (\d+)/.exec(out);
+        if (m) this.resumedAfter = Number(m[1]);
         if (out.includes("sage-sql listening")) resolve();
       });
       proc.once("exit", (code) => reject(new Error(`coordinator ${this.name} exited ${code}: ${this.stderr}`)));
@@ -229,6 +233,7 @@ describe("coordinators replicating the input log", () => {
       const takeoverMs = Date.now() - killedAt;
       await until("writes on the new leader", async () => load.acked.size >= before + 30, 30_000);
       await killed.start(); // back as the new standby, resuming from its own data directory
+      expect(killed.resumedAfter).toBeGreaterThan(0); // not from the start of the log
       const { client, leader: next } = await leaderClient(coords);
       expect(next).not.toBe(killed);
       leader = next;
@@ -248,7 +253,7 @@ describe("coordinators replicating the input log", () => {
       const status = await rows(client, "SELECT role, leader, term, applied_seq FROM sage_catalog.cluster");
       expect(status[0].role).toBe("leader");
       expect(status[0].leader).toBe(`127.0.0.1:${next.port}`);
-      console.log(`cycle ${cycle}: first write acknowledged by the new leader ${takeoverMs} ms after SIGKILL; ${load.acked.size} rows acknowledged, ${ids.length} present, applied_seq ${status[0].applied_seq}, term ${status[0].term}`);
+      console.log(`cycle ${cycle}: first write acknowledged by the new leader ${takeoverMs} ms after SIGKILL; ${load.acked.size} rows acknowledged, ${ids.length} present, applied_seq ${status[0].applied_seq}, term ${status[0].term}; the restarted one resumed after seq ${killed.resumedAfter}`);
       await client.end();
       load.start();
     }
