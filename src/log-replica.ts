@@ -31,7 +31,7 @@ export const CANNOT_CONNECT_NOW = "57P03";
 
 type Header =
   | { kind: "term"; term: number; id: string }
-  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; sql: string }
+  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; sql: string }
   | { kind: "write"; term: number; id: string; database: string; relation: [string, string]; op: PlannedWrite["kind"]; skipConflicts: boolean; chunks: number };
 
 export interface LogReplicaOptions {
@@ -222,6 +222,8 @@ export class LogReplica implements StatementReplication {
     try {
       session.settings.set("search_path", h.searchPath);
       if (h.role !== h.user) await session.execute(`SET ROLE "${h.role.replace(/"/g, '""')}"`);
+      // statements that refuse to run in a transaction block (CREATE DATABASE) see the leader session's block
+      if (h.inTransaction) await session.execute("BEGIN");
       const results = await session.execute(h.sql);
       return results[results.length - 1];
     } finally {
@@ -304,6 +306,7 @@ export class LogReplica implements StatementReplication {
         role: session.role,
         superuser: session.options.superuser !== false,
         searchPath: session.settings.get("search_path"),
+        inTransaction: session.transactionStatus !== "I",
         sql,
       };
       return (await this.submit(DDL_SUBJECT, header, [])) as StatementResult;
