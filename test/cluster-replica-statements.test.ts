@@ -67,6 +67,9 @@ describe("statements through the input log", () => {
       "TRUNCATE items",
       "INSERT INTO items VALUES (100, 'after', 1, NULL, NULL, NULL)",
       "SELECT * FROM priced",
+      "BEGIN; CREATE DATABASE intx", // 25001: the replica sees the leader session's transaction block
+      "CREATE DATABASE shop",
+      "DROP DATABASE shop",
     ];
     const single = await Database.open({ memory: true });
     try {
