@@ -26,11 +26,15 @@ import { SqlError, SqlState, type Chunk, type StatementResult } from "./types/in
 export const REPLICA_SUBJECT_PREFIX = "coord.";
 const DDL_SUBJECT = "coord.ddl";
 const TERM_SUBJECT = "coord.term";
+/** messages larger than this go through the object store (NATS's default max_payload is 1 MB) */
+const INLINE_LIMIT = 512 * 1024;
 /** SQLSTATE cannot_connect_now: what a standby answers */
 export const CANNOT_CONNECT_NOW = "57P03";
 
 type Header =
   | { kind: "term"; term: number; id: string }
+  /** a message too large for one NATS message: the whole message is `object` in the object store */
+  | { kind: "blob"; term: number; id: string; object: string }
   | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; sql: string }
   | { kind: "write"; term: number; id: string; database: string; relation: [string, string]; op: PlannedWrite["kind"]; skipConflicts: boolean; chunks: number };
 
@@ -179,6 +183,7 @@ export class LogReplica implements StatementReplication {
     let chunks: Chunk[];
     try {
       ({ header, chunks } = decodeMessage(m.data));
+      if (header.kind === "blob") ({ header, chunks } = decodeMessage(await this.fetchBlob(header.object)));
     } catch (e) {
       this.log("replica_bad_message", { seq: m.seq, error: (e as Error).message });
       this.finished(m.seq);
@@ -202,6 +207,20 @@ export class LogReplica implements StatementReplication {
     } finally {
       this.position.applying = undefined;
       this.finished(m.seq);
+    }
+  }
+
+  /** A large message's body; waits while NATS is away (the log cannot be applied past it without it). */
+  private async fetchBlob(object: string): Promise<Uint8Array> {
+    for (;;) {
+      try {
+        const bytes = await this.backbone.objects.get(object);
+        if (bytes === null) throw new Error(`the object ${object} of a large input-log message is missing`);
+        return bytes;
+      } catch (e) {
+        if (!(e instanceof BackboneUnavailableError) || this.closed) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
 
@@ -325,7 +344,13 @@ export class LogReplica implements StatementReplication {
    * duplicate if an earlier try was stored), then fails with 08006: nothing was acknowledged.
    */
   private async submit(subject: string, header: Header, chunks: readonly Chunk[]): Promise<unknown> {
-    const data = encodeMessage(header, chunks);
+    let data = encodeMessage(header, chunks);
+    if (data.length > INLINE_LIMIT) {
+      // stored before the log names it: a replica that reads the message finds its body
+      const object = `replica/${header.id}`;
+      await this.backbone.objects.put(object, data);
+      data = encodeMessage({ kind: "blob", term: header.term, id: header.id, object }, []);
+    }
     const applied = new Promise<unknown>((resolve, reject) => this.waiters.set(header.id, { resolve, reject }));
     applied.catch(() => {});
     const deadline = Date.now() + 2000;

@@ -113,6 +113,23 @@ describe("statements through the input log", () => {
     expect(owner(standby)).toBe("builder");
   });
 
+  it("carries a write larger than a NATS message through the object store", async () => {
+    await leader.execute("CREATE TABLE big (id int, pad text)");
+    const [r] = await leader.execute("INSERT INTO big SELECT g, repeat('x', 100) || g FROM generate_series(1, 30000) AS g");
+    expect(r.rowCount).toBe(30000);
+    await caughtUp();
+    const q = "SELECT count(*) AS n, sum(id) AS s, sum(length(pad)) AS l FROM big";
+    const [onLeader] = await leader.execute(q);
+    const [onStandby] = await standby.execute(q);
+    const [n, sum, length] = onLeader.rows[0].map(Number);
+    expect(n).toBe(30000);
+    expect(sum).toBe((30000 * 30001) / 2);
+    expect(length).toBeGreaterThan(3_000_000); // over 3 MB of text: several times NATS's 1 MB payload limit
+    expect(onStandby.rows).toEqual(onLeader.rows);
+    const blobs = await backbones[0].objects.list("replica/");
+    expect(blobs.length).toBeGreaterThan(0);
+  });
+
   it("refuses what it does not replicate yet, changing nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sage-copy-"));
     try {
