@@ -203,7 +203,7 @@ export class LogReplica implements StatementReplication {
       waiter?.resolve(result);
     } catch (e) {
       if (waiter) waiter.reject(e);
-      else if (header.kind !== "ddl") this.log("replica_apply_failed", { seq: m.seq, error: (e as Error).message });
+      else if (header.kind !== "ddl") this.log("replica_write_rejected", { seq: m.seq, reason: (e as Error).message }); // as its leader rejected it
     } finally {
       this.position.applying = undefined;
       this.finished(m.seq);
