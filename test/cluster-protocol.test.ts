@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { KvConflictError } from "../src/cluster/backbone.js";
 import { PROTOCOL_VERSION } from "../src/cluster/cluster-records.js";
-import { helloProblem } from "../src/cluster/worker.js";
+import { helloProblem } from "../src/cluster/node-frames.js";
 import { keyedSumSetup, runSimulation, type ScriptedFault } from "../src/cluster/simulation/index.js";
 import { SeededRandom } from "../src/cluster/simulation/seeded-random.js";
 import { SimBackboneClient, SimBackboneServer } from "../src/cluster/simulation/sim-backbone.js";
@@ -57,11 +57,28 @@ describe("protocol scenarios", () => {
     expect(trace.some((l) => at(l) > 700 && /generation \d+ on w1@\S+ w2@\S+ w3@\S+ w4@\S+/.test(l))).toBe(true);
   });
 
+  it("NATS unreachable for a while: writes are retried, leases lapse, and the cluster resumes by itself", async () => {
+    const { r, trace } = await scenario([{ at: 700, kind: "backbone-outage", duration: 800 }]);
+    expect(trace.some((l) => l.includes("FAULT NATS unreachable for 800ms"))).toBe(true);
+    expect(r.appends).toBeGreaterThan(24); // some appends failed and were retried with their message id
+    expect(trace.some((l) => at(l) >= 1500 && / fenced: /.test(l))).toBe(true);
+    expect(trace.some((l) => at(l) >= 1500 && l.includes("committed"))).toBe(true);
+  });
+
   it("a worker without the cluster token is refused with a clear error and never placed", async () => {
     const r = await runSimulation(5, { setup: keyedSumSetup(), faults: [], rogueWorker: { token: "not-the-token" }, keepTrace: true });
     expect(r.failure).toBeNull();
     expect(r.refused).toEqual(["worker rogue refused by the coordinator: wrong cluster token"]);
     expect(r.trace!.some((l) => /generation \d+ on .*rogue/.test(l))).toBe(false);
+  });
+
+  it("without faults, one generation commits every epoch and old epochs' objects are deleted", async () => {
+    const { r } = await scenario([]);
+    expect(r.generations).toBe(1);
+    expect(r.commits).toBeGreaterThan(15);
+    // 5 instances: the committed epoch's objects plus those of an epoch or two in flight
+    expect(r.objectsLeft).toBeGreaterThanOrEqual(5);
+    expect(r.objectsLeft).toBeLessThanOrEqual(15);
   });
 
   it("hello checks the protocol version and the token", () => {

@@ -5,12 +5,13 @@
 //   SAGE_SIM_SEEDS=<n>   seeds of the SQL views (default 200)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlSimulation, type SqlSimulation } from "../src/cluster-simulation.js";
+import { arrowFrameCodec } from "../src/cluster/index.js";
 import { compareRows, keyedSumSetup, runSimulation, type SimulationResult } from "../src/cluster/simulation/index.js";
 
 const SEEDS = Number(process.env.SAGE_SIM_SEEDS ?? 200);
 const GROUP = 50;
 /** a small workload per seed, so 200 seeds of two views at parallelism 3 fit the time budget */
-const SMALL = { windowMs: 1500, batches: 12 };
+const SMALL = { windowMs: 1200, batches: 10 };
 
 function failureText(r: SimulationResult): string {
   return `seed ${r.seed} failed: ${r.failure}\n  faults: ${r.faults.join("; ")}\n  replay: runSimulation(${r.seed})`;
@@ -45,6 +46,15 @@ describe("cluster protocol under the deterministic simulation", () => {
     }, 120_000);
   }
 
+  it("seeds 1-8 with exchange frames as Arrow IPC (the production codec) equal the single-node answer", async () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = await runSimulation(seed, { setup: sql.setup, ...SMALL, codec: arrowFrameCodec });
+      if (!r.ok) failures.push(failureText(r));
+    }
+    expect(failures, failures.join("\n")).toEqual([]);
+  }, 120_000);
+
   it("the protocol's own keyed-sum job survives 50 seeds of the full workload", async () => {
     const failures: string[] = [];
     for (let seed = 1001; seed <= 1050; seed++) {
@@ -76,6 +86,16 @@ describe("cluster protocol under the deterministic simulation", () => {
     expect(caught, "no seed caught the broken protocol").not.toBeNull();
     expect(caught!.failure).toMatch(/differ from the single-node answer|did not settle/);
     // and the same seed passes with the real protocol
+    expect((await runSimulation(caught!.seed, { setup: keyedSumSetup() })).ok).toBe(true);
+  }, 120_000);
+
+  it("a leader that skips its fencing (goes on after losing the lease, writes without compare-and-set) is caught by some seed", async () => {
+    let caught: SimulationResult | null = null;
+    for (let seed = 1; seed <= 60 && caught === null; seed++) {
+      const r = await runSimulation(seed, { setup: keyedSumSetup(), broken: { skipLeaderFencing: true } });
+      if (!r.ok) caught = r;
+    }
+    expect(caught, "no seed caught the broken protocol").not.toBeNull();
     expect((await runSimulation(caught!.seed, { setup: keyedSumSetup() })).ok).toBe(true);
   }, 120_000);
 

@@ -2,7 +2,8 @@
 // sides), frames in order both ways, and credit-based backpressure bounding a fast sender against
 // a slow receiver.
 import { afterEach, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
+import { createHmac } from "node:crypto";
+import { WebSocket, WebSocketServer } from "ws";
 import { ClusterRefusedError, CONNECTION_REFUSED, ExchangeEndpoint, WsNetwork, type Connection, type FrameHeader } from "../src/cluster/index.js";
 import type { Message } from "../src/executor/index.js";
 import { Chunk, Types } from "../src/types/index.js";
@@ -28,10 +29,10 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 }
 
 async function pair(options: { window?: number; maxQueued?: number } = {}) {
-  const server = net({ token: "s3cret" });
+  const server = net({ token: "s3cret", keepaliveMs: 1000 });
   let accepted: Connection | null = null;
   const address = await server.listen((c) => (accepted = c));
-  const client = net({ token: "s3cret" });
+  const client = net({ token: "s3cret", keepaliveMs: 1000 });
   const a = await client.connect(address);
   await until(() => accepted !== null);
   return { a, b: accepted as unknown as Connection, address, options };
@@ -123,6 +124,41 @@ describe("ws network", () => {
     expect(refusals[0]).toContain("handshake");
   });
 
+  it("breaks a link whose peer stops answering pings (paused or cut off), telling the owner", async () => {
+    // a peer that completes the handshake, then never answers a ping (autoPong off)
+    const token = "t";
+    const mac = (role: string, cn: string, sn: string) => createHmac("sha256", token).update(`sage-sql cluster ${role} ${cn} ${sn}`).digest("hex");
+    const mute = new WebSocketServer({ host: "127.0.0.1", port: 0, autoPong: false });
+    await new Promise((r) => mute.once("listening", r));
+    mute.on("connection", (ws) => {
+      let cn = "";
+      ws.on("message", (d) => {
+        const m = JSON.parse(String(d)) as { t: string; nonce?: string };
+        if (m.t === "hello") {
+          cn = m.nonce!;
+          ws.send(JSON.stringify({ t: "challenge", version: 1, nonce: "sn", proof: mac("server", cn, "sn") }));
+        } else if (m.t === "auth") ws.send(JSON.stringify({ t: "welcome" }));
+      });
+    });
+    try {
+      const address = `ws://127.0.0.1:${(mute.address() as { port: number }).port}`;
+      const c = await net({ token, keepaliveMs: 100 }).connect(address);
+      const reasons: string[] = [];
+      c.onClose((r) => reasons.push(r));
+      await until(() => reasons.length === 1, 5000);
+      expect(reasons[0]).toMatch(/did not answer keepalive pings/);
+      // a live peer answers, so its link stays up
+      const { a } = await pair();
+      let closed = false;
+      a.onClose(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(closed).toBe(false);
+    } finally {
+      for (const ws of mute.clients) ws.terminate();
+      await new Promise((r) => mute.close(r));
+    }
+  });
+
   it("names the address when nobody listens there", async () => {
     const address = `ws://127.0.0.1:${await freePort()}`;
     const err = await rejection(net({ token: "t" }).connect(address));
@@ -198,6 +234,20 @@ describe("exchange channels over ws", () => {
     expect(sender.queued).toBe(0);
   });
 
+  it("shares a link with other traffic: non-exchange frames go to onOtherFrame, in order", async () => {
+    const { a, b } = await pair();
+    const other: string[] = [];
+    const receiving = new ExchangeEndpoint(b, { onOtherFrame: (f) => other.push(new TextDecoder().decode(f)) });
+    const sending = new ExchangeEndpoint(a);
+    const got: Message[] = [];
+    receiving.receiver(header, (m) => void got.push(m));
+    a.send(new TextEncoder().encode("\u0001{\"t\":\"ack\"}"));
+    await sending.sender(header).send({ kind: "barrier", epoch: 1, final: false });
+    await until(() => got.length === 1 && other.length === 1);
+    expect(other[0]).toBe("\u0001{\"t\":\"ack\"}");
+    expect(receiving.dropped).toBe(0);
+  });
+
   it("drops frames of a channel not open here (a stale generation) and counts them", async () => {
     const { a, b } = await pair();
     const receiving = new ExchangeEndpoint(b);
@@ -222,5 +272,25 @@ describe("exchange channels over ws", () => {
     const waiting = sender.send({ kind: "barrier", epoch: 3, final: false });
     b.close();
     await expect(waiting).rejects.toThrow(/exchange link closed/);
+    // an operator emitting into the closed channel is not thrown at: the message is dropped
+    expect(sender.offer({ kind: "barrier", epoch: 4, final: false })).toBe(false);
+    expect(sender.closedReason?.message).toMatch(/exchange link closed/);
+    await expect(sender.send({ kind: "barrier", epoch: 5, final: false })).rejects.toThrow(/exchange link closed/);
+  });
+
+  it("sends a chunk too big for one frame as smaller chunks, in order, nothing lost", async () => {
+    const { a, b } = await pair();
+    const sending = new ExchangeEndpoint(a, { window: 2, maxFrameBytes: 20_000 });
+    const receiving = new ExchangeEndpoint(b, { window: 2 });
+    const got: Chunk[] = [];
+    receiving.receiver(header, (m) => void (m.kind === "chunk" && got.push(m.chunk)));
+    const wide = Chunk.fromRows(
+      [Types.integer, Types.text],
+      Array.from({ length: 100 }, (_, i) => [i, "x".repeat(1000 + i)]),
+    );
+    await sending.sender(header).send({ kind: "chunk", chunk: wide });
+    await until(() => got.reduce((n, c) => n + c.length, 0) === 100);
+    expect(got.length).toBeGreaterThan(4);
+    expect(got.flatMap((c) => c.rows())).toEqual(wide.rows());
   });
 });

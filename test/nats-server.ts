@@ -1,6 +1,6 @@
 // A throwaway nats-server (with JetStream) on a free loopback port, for the NATS connector tests.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Socket } from "node:net";
 import { freePort } from "./free-port.js";
 
@@ -59,7 +59,26 @@ export class NatsServer {
     await new Promise((r) => p.once("exit", r));
   }
 
+  /** Freezes the server (SIGSTOP): its sockets stay open but nothing answers. Resolves once it is stopped. */
+  async pause(): Promise<void> {
+    const p = this.proc;
+    if (!p?.pid) return;
+    p.kill("SIGSTOP");
+    // the state field of /proc/<pid>/stat turns to T (stopped)
+    for (let i = 0; i < 200; i++) {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2)[0] === "T") return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error("nats-server did not stop");
+  }
+
+  resume(): void {
+    this.proc?.kill("SIGCONT");
+  }
+
   async destroy(): Promise<void> {
+    this.resume();
     await this.stop();
     rmSync(this.storeDir, { recursive: true, force: true });
   }

@@ -4,8 +4,9 @@
 //    IPC) and decoded back, rows/s and MB/s of frame bytes. Peer: the state codec (V8 serializer
 //    over the same Chunk), what the protocol would ship without an Arrow codec.
 //  - cluster-exchange-ws: the same chunks through an ExchangeEndpoint pair over ws on loopback,
-//    with credits (window 16), sender and receiver in this one process (so both ends' encode and
-//    decode share the CPU), rows/s and MB/s. Peer: the codec alone, for the cost of the network.
+//    with credits (window 16), to a receiver in a child process (each end a core of its own),
+//    rows/s and MB/s. Peers: both ends in this one process (sharing its thread), and the codec
+//    alone, for the cost of the network.
 //  - cluster-log-append: input-log appends (256-byte messages with message ids, each awaiting
 //    JetStream's ack) per second, one at a time and 64 in flight; and the rate a follower reads
 //    them back (ordered consumer). Peer: none (the figures feed the scaling projection).
@@ -13,7 +14,8 @@
 //    nats-server (file storage), MB/s. Peer: the same bytes written and fsynced to a local file.
 
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectBackbone, decodeFrame, encodeFrame, ExchangeEndpoint, WsNetwork, type Connection, type FrameHeader } from "../../src/cluster/index.js";
@@ -108,10 +110,39 @@ const wsCase: BenchCase = {
     const sending = new ExchangeEndpoint(a, { window: 16, maxQueued: 16 });
     const receiving = new ExchangeEndpoint(accepted as Connection, { window: 16, maxQueued: 16 });
     let generation = 0;
+    // the receiving end in another process: each side has a core of its own
+    const remote = await startReceiverProcess();
+    const toRemote = new WsNetwork({ token: "bench" });
+    const doneRemote = new Map<number, (rows: number) => void>();
+    const remoteConn = await toRemote.connect(remote.address);
+    const remoteEnd = new ExchangeEndpoint(remoteConn, {
+      window: 16,
+      maxQueued: 16,
+      onOtherFrame: (f) => {
+        const [, gen, rows] = new TextDecoder().decode(f).split(" ");
+        doneRemote.get(Number(gen))?.(Number(rows));
+      },
+    });
     try {
       const m = await measure({
         name: "cluster-exchange-ws",
         contenders: [
+          {
+            name: "ws-2-processes",
+            async run() {
+              const header = { ...HEADER, generation: ++generation };
+              const finished = new Promise<number>((r) => doneRemote.set(header.generation, r));
+              remoteConn.send(new TextEncoder().encode(`open ${header.generation} ${perRun}`));
+              const sender = remoteEnd.sender(header);
+              const t0 = performance.now();
+              for (let i = 0; i < perRun; i++) await sender.send({ kind: "chunk", chunk: chunks[i % chunks.length] });
+              const rows = await finished;
+              const value = (rows / (performance.now() - t0)) * 1000;
+              remoteEnd.dropGenerationsBefore(generation + 1);
+              probe();
+              return { value, check: String(rows) };
+            },
+          },
           {
             name: "ws-credits",
             async run() {
@@ -154,17 +185,61 @@ const wsCase: BenchCase = {
         ctx,
       });
       const mb = frameBytes / ROWS / 1e6;
-      const notes = `${perRun} chunks of ${ROWS} Nexmark-bid-like rows per run over one ws connection on loopback, credit window 16 frames, sender and receiver in one process (2-core machine); peer: encode + decode alone`;
+      const notes = `${perRun} chunks of ${ROWS} Nexmark-bid-like rows per run over one ws connection on loopback, credit window 16 frames; sage: sender here, receiver in a child process; ws-credits: both ends in this process; codec-only: encode + decode alone (2-core machine)`;
       return [
-        resultRow(m, { name: "cluster/exchange-ws", unit: "rows/s", higherIsBetter: true, sage: "ws-credits", peers: ["codec-only"], notes }),
-        resultRow(scaled(m, { "ws-credits": mb, "codec-only": mb }), { name: "cluster/exchange-ws-bytes", unit: "MB/s", higherIsBetter: true, sage: "ws-credits", peers: ["codec-only"], notes: `frame bytes per second (${(frameBytes / ROWS).toFixed(1)} B/row)` }),
+        resultRow(m, { name: "cluster/exchange-ws", unit: "rows/s", higherIsBetter: true, sage: "ws-2-processes", peers: ["ws-credits", "codec-only"], notes }),
+        resultRow(scaled(m, { "ws-2-processes": mb, "ws-credits": mb, "codec-only": mb }), { name: "cluster/exchange-ws-bytes", unit: "MB/s", higherIsBetter: true, sage: "ws-2-processes", peers: ["ws-credits", "codec-only"], notes: `frame bytes per second (${(frameBytes / ROWS).toFixed(1)} B/row)` }),
       ];
     } finally {
+      await toRemote.close();
+      remote.stop();
       await client.close();
       await server.close();
     }
   },
 };
+
+/** A child process that receives exchange channels (opened on request) and reports each one's rows. */
+async function startReceiverProcess(): Promise<{ address: string; stop: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), "sage-bench-ws-"));
+  const cluster = new URL("../../src/cluster/index.js", import.meta.url).href;
+  const script = join(dir, "receiver.mjs");
+  writeFileSync(
+    script,
+    `import { WsNetwork, ExchangeEndpoint } from ${JSON.stringify(cluster)};
+const header = ${JSON.stringify(HEADER)};
+const net = new WsNetwork({ token: "bench" });
+const address = await net.listen((conn) => {
+  const ep = new ExchangeEndpoint(conn, { window: 16, maxQueued: 16, onOtherFrame: (f) => {
+    const [, gen, n] = new TextDecoder().decode(f).split(" ");
+    let rows = 0, got = 0;
+    ep.receiver({ ...header, generation: Number(gen) }, (m) => {
+      if (m.kind === "chunk") rows += m.chunk.length;
+      if (++got === Number(n)) { conn.send(new TextEncoder().encode("done " + gen + " " + rows)); ep.dropGenerationsBefore(Number(gen) + 1); }
+    });
+  } });
+});
+console.log("LISTEN " + address);
+`,
+  );
+  const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /LISTEN (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`the receiver process exited (${code})`)));
+  });
+  return {
+    address,
+    stop: () => {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 const uploadCase: BenchCase = {
   name: "cluster-checkpoint-upload",

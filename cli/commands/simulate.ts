@@ -26,7 +26,7 @@ export function registerSimulate(program: Command): void {
     .option("--views <which>", "sql (an aggregate and a join+aggregate at parallelism 3), keyed-sum, or both", "sql")
     .option("--window-ms <ms>", "simulated time over which faults and writes happen, per seed", "1500")
     .option("--batches <n>", "write batches per seed", "12")
-    .option("--broken <variant>", "run a deliberately broken protocol (stale-frames, commit-without-term) to see it caught")
+    .option("--broken <variant>", "run a deliberately broken protocol (stale-frames, skip-leader-fencing) to see it caught")
     .option("--verbose", "print every seed")
     .action(async (options: SimulateOptions) => {
       await exitAfterFlush(await simulate(options));
@@ -47,12 +47,12 @@ async function simulate(options: SimulateOptions): Promise<number> {
     windowMs = count(options.windowMs, "window-ms", 200);
     batches = count(options.batches, "batches", 1);
     if (!["sql", "keyed-sum", "both"].includes(options.views)) throw new Error(`--views must be sql, keyed-sum or both, not ${options.views}`);
-    if (options.broken !== undefined && !["stale-frames", "commit-without-term"].includes(options.broken)) throw new Error(`--broken must be stale-frames or commit-without-term, not ${options.broken}`);
+    if (options.broken !== undefined && !["stale-frames", "skip-leader-fencing"].includes(options.broken)) throw new Error(`--broken must be stale-frames or skip-leader-fencing, not ${options.broken}`);
   } catch (e) {
     process.stderr.write(`sage-sql simulate: ${(e as Error).message}\n`);
     return 2;
   }
-  const broken = options.broken === "stale-frames" ? { acceptStaleFrames: true } : options.broken === "commit-without-term" ? { commitWithoutTerm: true } : undefined;
+  const broken = options.broken === "stale-frames" ? { acceptStaleFrames: true } : options.broken === "skip-leader-fencing" ? { skipLeaderFencing: true } : undefined;
   let done = 0;
   const summary = await simulateCluster({
     seeds,

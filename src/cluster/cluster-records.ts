@@ -29,6 +29,10 @@ export interface WorkerRecord {
   version: number;
   /** renewals so far (the value changes on every renewal) */
   lease: number;
+  /** what sage_catalog.workers shows: the vnodes of the partitions it runs, idle/running, and when it renewed */
+  vnodes?: number[];
+  state?: "idle" | "running";
+  heartbeat?: number;
 }
 
 /** `leader/leader`: the coordinator holding the lease; `term` is the revision it was created at */

@@ -30,9 +30,8 @@ import {
   parseCheckpointObject,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
+import { type ControlFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
-import { helloProblem } from "./worker.js";
 
 type Ack = Extract<ControlFrame, { t: "ack" }>;
 
@@ -176,7 +175,14 @@ export class ClusterCoordinator {
     }
   }
 
+  /** every leader write to shared state: compare-and-set on the revision our term last saw */
+  private writeShared(key: string, value: Uint8Array, revision: number): Promise<number> {
+    if (this.options.broken.skipLeaderFencing === true) return this.cluster.put(key, value);
+    return this.cluster.update(key, value, revision);
+  }
+
   private stepDown(why: string): void {
+    if (this.options.broken.skipLeaderFencing === true && why !== "closed") return;
     if (this.leading !== null) this.trace(`steps down: ${why}`);
     this.leading = null;
     for (const c of this.admitted.values()) c.close();
@@ -259,7 +265,7 @@ export class ClusterCoordinator {
       restore,
     };
     const value = encodeRecord(assignment);
-    const revision = l.assignment === null ? await this.cluster.create(KEY_ASSIGNMENT, value) : await this.cluster.update(KEY_ASSIGNMENT, value, l.assignmentRevision);
+    const revision = l.assignment === null ? await this.cluster.create(KEY_ASSIGNMENT, value) : await this.writeShared(KEY_ASSIGNMENT, value, l.assignmentRevision);
     if (this.leading !== l) return;
     this.trace(`generation ${generation} on ${wanted.join(" ")} (${changed ? "members changed" : l.forceNewGeneration})`);
     l.assignment = assignment;
@@ -278,7 +284,7 @@ export class ClusterCoordinator {
     const now = this.env.clock.now();
     if (now < l.nextBarrierAt || l.assignment === null) return;
     const next: EpochRecord = { term: l.term, epoch: l.epoch.epoch + 1 };
-    const revision = await this.cluster.update(KEY_EPOCH, encodeRecord(next), l.epochRevision);
+    const revision = await this.writeShared(KEY_EPOCH, encodeRecord(next), l.epochRevision);
     if (this.leading !== l) return;
     l.epoch = next;
     l.epochRevision = revision;
@@ -328,7 +334,7 @@ export class ClusterCoordinator {
     for (const { fragment, partition } of instances) objects[instanceKey(fragment, partition)] = checkpointObject(job.view, assignment.generation, best, fragment, partition);
     const record: CommittedEpoch = { term: l.term, epoch: best, seq, generation: assignment.generation, objects };
     const key = committedKey(job.view);
-    const revision = this.options.broken.commitWithoutTerm === true ? await this.cluster.put(key, encodeRecord(record)) : await this.cluster.update(key, encodeRecord(record), cur.revision);
+    const revision = await this.writeShared(key, encodeRecord(record), cur.revision);
     if (this.leading !== l) return;
     l.committed.set(job.view, { record, revision });
     for (const epoch of [...byEpoch.keys()]) if (epoch <= best) byEpoch.delete(epoch);

@@ -12,14 +12,20 @@
 
 import type { Message } from "../executor/index.js";
 import type { Connection } from "./backbone.js";
-import { decodeFrame, decodeFrameHeader, encodeFrame, frameKind, type FrameHeader } from "./exchange-frames.js";
+import { decodeFrame, decodeFrameHeader, encodeFrame, frameKind, isExchangeFrame, type FrameHeader } from "./exchange-frames.js";
 
 export interface ChannelOptions {
   /** frames a receiver accepts before it must grant more (default 16) */
   window?: number;
   /** frames a sender queues while out of credit before producers must wait (default 16) */
   maxQueued?: number;
+  /** frames on the link that are not exchange frames (the protocol's control messages), if shared */
+  onOtherFrame?: (frame: Uint8Array) => void;
+  /** a chunk frame larger than this is split into smaller chunks (default 16 MiB; ws refuses > 64 MiB) */
+  maxFrameBytes?: number;
 }
+
+const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 function channelKey(h: FrameHeader): string {
   return `${h.generation}\u0000${h.view}\u0000${h.exchange}\u0000${h.fromPartition}\u0000${h.toPartition}`;
@@ -38,6 +44,8 @@ export class ExchangeSender {
     readonly header: FrameHeader,
     private readonly write: (frame: Uint8Array) => void,
     readonly maxQueued: number,
+    /** a chunk whose frame is larger is sent as smaller chunks (the link refuses huge messages) */
+    readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
   ) {}
 
   get credits(): number {
@@ -54,12 +62,19 @@ export class ExchangeSender {
     return this.queue.length >= this.maxQueued;
   }
 
+  /** why the channel closed (its link broke, its generation was dropped); null while open */
+  get closedReason(): Error | null {
+    return this.closedWhy;
+  }
+
   /**
-   * Writes the message now if it has credit, else queues it (it never drops one). Returns false
-   * when the queue is at its bound: the producer must wait (whenWritable) before offering more.
+   * Writes the message now if it has credit, else queues it (it never drops one while open).
+   * Returns false when the queue is at its bound: the producer must wait (whenWritable) before
+   * offering more. On a closed channel the message is dropped (false): its generation is over and
+   * recovery replays from the last checkpoint, and a producer inside an operator must not throw.
    */
   offer(msg: Message): boolean {
-    if (this.closedWhy !== null) throw this.closedWhy;
+    if (this.closedWhy !== null) return false;
     this.queue.push(msg);
     this.flush();
     return !this.overloaded;
@@ -68,6 +83,7 @@ export class ExchangeSender {
   /** Offers the message once the queue has room: an async producer never overfills the queue. */
   async send(msg: Message): Promise<void> {
     while (this.overloaded) await this.whenWritable();
+    if (this.closedWhy !== null) throw this.closedWhy;
     this.offer(msg);
   }
 
@@ -86,8 +102,17 @@ export class ExchangeSender {
 
   private flush(): void {
     while (this.credit > 0 && this.queue.length > 0) {
+      const msg = this.queue.shift()!;
+      const frame = encodeFrame(this.header, msg);
+      if (frame.length > this.maxFrameBytes && msg.kind === "chunk" && msg.chunk.length > 1) {
+        // wide rows (documents, embeddings): halves, in order, each a frame and a credit of its own
+        const c = msg.chunk;
+        const mid = c.length >> 1;
+        this.queue.unshift({ kind: "chunk", chunk: c.slice(0, mid) }, { kind: "chunk", chunk: c.slice(mid, c.length) });
+        continue;
+      }
       this.credit--;
-      this.write(encodeFrame(this.header, this.queue.shift()!));
+      this.write(frame);
       this.sent++;
     }
     if (!this.overloaded && this.waiters.length > 0) {
@@ -183,6 +208,8 @@ export class ExchangeEndpoint {
   private readonly earlyCredits = new Map<string, number>();
   private readonly window: number;
   private readonly maxQueued: number;
+  private readonly maxFrameBytes: number;
+  private readonly onOtherFrame: ((frame: Uint8Array) => void) | undefined;
   /** frames dropped: no open channel (stale generation) */
   dropped = 0;
 
@@ -194,6 +221,8 @@ export class ExchangeEndpoint {
   ) {
     this.window = options.window ?? 16;
     this.maxQueued = options.maxQueued ?? 16;
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.onOtherFrame = options.onOtherFrame;
     conn.onFrame((frame) => this.route(frame));
     conn.onClose((reason) => {
       const why = new Error(`exchange link closed: ${reason}`);
@@ -208,7 +237,7 @@ export class ExchangeEndpoint {
     const key = channelKey(header);
     let s = this.senders.get(key);
     if (s === undefined) {
-      s = new ExchangeSender(header, (f) => this.conn.send(f), this.maxQueued);
+      s = new ExchangeSender(header, (f) => this.conn.send(f), this.maxQueued, this.maxFrameBytes);
       this.senders.set(key, s);
       const early = this.earlyCredits.get(key);
       if (early !== undefined) {
@@ -235,6 +264,7 @@ export class ExchangeEndpoint {
   }
 
   private route(frame: Uint8Array): void {
+    if (this.onOtherFrame !== undefined && !isExchangeFrame(frame)) return this.onOtherFrame(frame);
     let header: FrameHeader | null = null;
     try {
       header = decodeFrameHeader(frame);

@@ -3,6 +3,7 @@
 // plus barriers, watermarks and credits; bad bytes fail with 08P01, not a crash.
 import { describe, expect, it } from "vitest";
 import { Chunk, Decimal, Interval, Jsonb, SqlError, Types, type DataType } from "../types/index.js";
+import type { ExchangeFrameCodec } from "./node-frames.js";
 import { arrowFrameCodec, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from "./exchange-frames.js";
 
 /** mulberry32: a small seeded PRNG, so a failing seed replays */
@@ -193,6 +194,9 @@ describe("exchange frames", () => {
   });
 
   it("serves the protocol's codec shape (flat records), also behind a one-byte prefix", () => {
+    // the protocol's codec slot takes it as it is (checked by the compiler)
+    const slot: ExchangeFrameCodec = arrowFrameCodec;
+    expect(slot).toBe(arrowFrameCodec);
     const chunk = randomChunk(11, 25);
     const f = { generation: 9, view: "v", exchange: 2, from: 1, to: 0, msg: { kind: "chunk" as const, chunk } };
     const bytes = arrowFrameCodec.encode(f);

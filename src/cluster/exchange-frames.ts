@@ -140,6 +140,11 @@ export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
   };
 }
 
+/** Whether bytes are an exchange frame (by the magic byte), so other traffic can share a link. */
+export function isExchangeFrame(frame: Uint8Array): boolean {
+  return frame.length >= 24 && frame[0] === MAGIC;
+}
+
 /** What a frame carries, from its kind byte alone. */
 export function frameKind(frame: Uint8Array): FramePayload["kind"] {
   switch (frame[2]) {
@@ -285,7 +290,7 @@ function columnToArrow(col: Column, n: number): Data {
     case "text":
     case "varchar":
     case "char":
-      return stringsToArrow(col, n, base, (v) => v as string);
+      return asciiTextToArrow(col, n, base) ?? stringsToArrow(col, n, base, (v) => v as string);
     case "numeric":
       return stringsToArrow(col, n, base, (v) => (v as Decimal).toString());
     case "bytea":
@@ -340,6 +345,28 @@ interface StringSlices {
 }
 
 type Validity = { length: number; nullCount: number; nullBitmap: Uint8Array | undefined };
+
+/**
+ * A text column in one native call: its strings joined and encoded at once, which is only right
+ * when every byte is one character (ASCII), known afterwards from the lengths. Per-string writes
+ * cost most of a chunk's encoding (profiled); null when the column is not all ASCII.
+ */
+function asciiTextToArrow(col: Column, n: number, base: Validity): Data | null {
+  const values = (col.data as unknown[]).length === n ? (col.data as (string | null)[]) : (col.data as (string | null)[]).slice(0, n);
+  // join() writes NULL slots (null) as ""; a NULL's slot must hold null, not a leftover string
+  if (col.nulls !== null) for (let i = 0; i < n; i++) if (col.nulls[i] === 1 && values[i] !== null) return null;
+  const joined = values.join("");
+  const bytes = Buffer.from(joined, "utf8");
+  if (bytes.length !== joined.length) return null;
+  const offsets = new Int32Array(n + 1);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined) pos += v.length;
+    offsets[i + 1] = pos;
+  }
+  return makeData({ type: new Utf8(), ...base, valueOffsets: offsets, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) });
+}
 
 function stringsToArrow(col: Column, n: number, base: Validity, text: (v: unknown) => string): Data {
   const values = col.data as unknown[];

@@ -38,6 +38,8 @@ export interface BackboneOptions {
   dedupWindowMs?: number;
   /** JetStream replicas of the stream, buckets and object store (default 1; 3 on a NATS cluster) */
   replicas?: number;
+  /** how often the client pings NATS; 3 unanswered pings = the connection is lost (default 5000) */
+  pingIntervalMs?: number;
   /** shown in NATS's connection list */
   clientName?: string;
 }
@@ -61,6 +63,10 @@ export async function connectBackbone(url: string, options: BackboneOptions = {}
       name: options.clientName ?? `sage-sql ${cluster}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      // a NATS that stops answering (paused, partitioned) without closing the socket is noticed
+      // within about 15 s rather than the client's default of minutes
+      pingInterval: options.pingIntervalMs ?? 5000,
+      maxPingOut: 3,
       timeout: options.timeoutMs ?? 5000,
     });
   } catch (e) {
@@ -100,6 +106,8 @@ class NatsBackbone implements Backbone {
   private connected = true;
   private closed = false;
   private readonly followers = new Set<Follower>();
+  /** buckets opened, by name and TTL (opening asks JetStream each time) */
+  private readonly buckets = new Map<string, Promise<KeyValueBucket>>();
   private readonly streamName: string;
   /** every log subject starts with it */
   private readonly subjectRoot: string;
@@ -174,6 +182,9 @@ class NatsBackbone implements Backbone {
       return await call();
     } catch (e) {
       if (e instanceof KvConflictError || e instanceof SqlError) throw e;
+      // JetStream answered with a refusal (a limit, a bucket opened with other settings): not a
+      // connection failure, and a retry will not help
+      if (e instanceof JetStreamApiError) throw new SqlError("55000", `NATS at ${this.url} refused to ${what}: ${e.message}`);
       throw this.unavailable(`cannot ${what}: ${describe(e)}`);
     }
   }
@@ -228,6 +239,8 @@ class NatsBackbone implements Backbone {
           if (!subject.startsWith(wanted)) continue;
           onMessage({ seq: m.seq, subject: decodeEscapes(subject), data: m.data });
         }
+        // the iterator ended without close(): say so rather than stall silently
+        if (!closed) follower.fail(this.unavailable("the input-log follower stopped"));
       } catch (e) {
         follower.fail(e instanceof SqlError ? e : this.unavailable(`following the input log failed: ${describe(e)}`));
       }
@@ -237,10 +250,27 @@ class NatsBackbone implements Backbone {
 
   async bucket(name: string, options: { ttlMs?: number } = {}): Promise<KeyValueBucket> {
     if (!NAME.test(name)) throw new SqlError("22023", `invalid bucket name "${name}": use letters, digits, _ and -`);
-    const kv = await this.guard(`open KV bucket ${name}`, () =>
-      this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) }),
-    );
-    return new NatsBucket(kv, name, this);
+    const key = `${name}/${options.ttlMs ?? 0}`;
+    let opened = this.buckets.get(key);
+    if (opened === undefined) {
+      opened = this.guard(`open KV bucket ${name}`, async () => {
+        const kv = await this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) });
+        // an existing bucket keeps the TTL it was made with, silently; two nodes (or two code
+        // paths) disagreeing on a lease's length would break leases in odd ways, so say it
+        const info = await this.jsm.streams.info(`KV_sage_${this.cluster}_${name}`);
+        const had = Math.round(info.config.max_age / 1_000_000);
+        if (had !== (options.ttlMs ?? 0)) {
+          throw new SqlError(
+            "55000",
+            `KV bucket ${name} of cluster ${this.cluster} exists with a TTL of ${had === 0 ? "none" : `${had} ms`}, not ${options.ttlMs ? `${options.ttlMs} ms` : "none"}: every node must use the same setting (delete the bucket KV_sage_${this.cluster}_${name} on NATS to change it)`,
+          );
+        }
+        return new NatsBucket(kv, name, this);
+      });
+      this.buckets.set(key, opened);
+      opened.catch(() => this.buckets.delete(key));
+    }
+    return opened;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,9 @@
 import type { Backbone, Clock, KeyValueBucket, Network } from "./backbone.js";
 import { BUCKET_CLUSTER, BUCKET_LEADER, BUCKET_WORKERS } from "./cluster-records.js";
 import type { ClusterJob } from "./cluster-job.js";
-import { type ExchangeFrameCodec, stateFrameCodec } from "./node-frames.js";
+import { arrowFrameCodec } from "./exchange-frames.js";
+import type { ExchangeFrameCodec } from "./node-frames.js";
+import { WORKER_HEARTBEAT_MS, WORKER_TTL_MS } from "./worker-membership.js";
 
 export interface NodeEnv {
   clock: Clock;
@@ -32,8 +34,9 @@ export interface ClusterTiming {
 }
 
 export const DEFAULT_TIMING: ClusterTiming = {
-  heartbeatMs: 1000,
-  workerTtlMs: 5000,
+  heartbeatMs: WORKER_HEARTBEAT_MS,
+  // the `workers` bucket is shared with worker-membership.ts (sage_catalog.workers): one TTL
+  workerTtlMs: WORKER_TTL_MS,
   leaderTtlMs: 5000,
   barrierIntervalMs: 1000,
   checkpointTimeoutMs: 20000,
@@ -44,8 +47,11 @@ export const DEFAULT_TIMING: ClusterTiming = {
 export interface BrokenVariants {
   /** deliver exchange frames of an older generation instead of dropping them */
   acceptStaleFrames?: boolean;
-  /** a coordinator commits with a blind put, without checking it still holds the term */
-  commitWithoutTerm?: boolean;
+  /**
+   * skip the leader's fencing: a coordinator that lost its lease goes on leading, and writes the
+   * shared keys with blind puts instead of compare-and-set
+   */
+  skipLeaderFencing?: boolean;
 }
 
 export interface ClusterOptions {
@@ -53,6 +59,7 @@ export interface ClusterOptions {
   token: string;
   jobs: readonly ClusterJob[];
   timing?: Partial<ClusterTiming>;
+  /** exchange frames' codec (default: Arrow IPC record batches, exchange-frames.ts) */
   codec?: ExchangeFrameCodec;
   broken?: BrokenVariants;
 }
@@ -66,7 +73,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(o: ClusterOptions): ResolvedOptions {
-  return { token: o.token, jobs: o.jobs, timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? stateFrameCodec, broken: o.broken ?? {} };
+  return { token: o.token, jobs: o.jobs, timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? arrowFrameCodec, broken: o.broken ?? {} };
 }
 
 export interface ClusterBuckets {

@@ -8,6 +8,7 @@
 
 import type { Message } from "../executor/message.js";
 import { decodeState, encodeState } from "../executor/state/index.js";
+import { PROTOCOL_VERSION } from "./cluster-records.js";
 
 export interface ExchangeFrame {
   generation: number;
@@ -80,4 +81,11 @@ export function decodeNodeFrame(codec: ExchangeFrameCodec, bytes: Uint8Array): N
   if (bytes[0] === KIND_CONTROL) return { kind: "control", frame: JSON.parse(decoder.decode(body)) as ControlFrame };
   if (bytes[0] === KIND_EXCHANGE) return { kind: "exchange", frame: codec.decode(body) };
   throw new Error(`unknown cluster frame kind ${bytes[0]}`);
+}
+
+/** why a hello is refused, or null */
+export function helloProblem(hello: Extract<ControlFrame, { t: "hello" }>, token: string): string | null {
+  if (hello.version !== PROTOCOL_VERSION) return `protocol version ${hello.version} is not this cluster's version ${PROTOCOL_VERSION}`;
+  if (hello.token !== token) return "wrong cluster token";
+  return null;
 }

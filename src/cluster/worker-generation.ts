@@ -9,6 +9,7 @@ import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, BARRIER_SUBJECT, PROTOCOL_VERSION, SUBJECT_PREFIX, checkpointObject, decodeRecord, instanceKey } from "./cluster-records.js";
 import type { Message } from "../executor/message.js";
 import { decodeState } from "../executor/state/index.js";
+import { vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
 import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
@@ -114,7 +115,7 @@ export class WorkerGeneration {
         lastEpoch = epoch;
         for (const s of sources) {
           s.markerSeq.set(epoch, m.seq);
-          this.run(s, () => s.instance.barrier(epoch));
+          this.run(() => s.instance.barrier(epoch));
         }
         return;
       }
@@ -124,7 +125,7 @@ export class WorkerGeneration {
         if (!s.instance.sources.includes(relation)) continue;
         changes ??= decodeState(m.data) as Chunk;
         const c = changes;
-        this.run(s, () => s.instance.deliverRelation(relation, c));
+        this.run(() => s.instance.deliverRelation(relation, c));
       }
     };
     const follow = (): void => {
@@ -138,6 +139,17 @@ export class WorkerGeneration {
       this.followers.push(f);
     };
     follow();
+  }
+
+  /** the vnodes of every partition this worker runs (of any fragment of any view) */
+  vnodes(): number[] {
+    const owned = new Set<number>();
+    for (const slot of this.slots.values()) {
+      const parallelism = slot.job.fragments.find((f) => f.id === slot.fragment)!.parallelism;
+      const { first, end } = vnodeRange(slot.partition, parallelism);
+      for (let v = first; v < end; v++) owned.add(v);
+    }
+    return [...owned].sort((a, b) => a - b);
   }
 
   /** an exchange frame addressed to this worker (already checked to be of this generation) */
@@ -158,13 +170,13 @@ export class WorkerGeneration {
       this.trace(`dropped a frame for ${frame.view} x${frame.exchange} p${frame.to}: not placed here`);
       return;
     }
-    this.run(slot, () => slot.instance.deliverExchange(frame.exchange, frame.from, frame.msg));
+    this.run(() => slot.instance.deliverExchange(frame.exchange, frame.from, frame.msg));
   }
 
   /**
    * Runs one delivery to an instance. Deliveries are queued, not nested: an instance emitting to a local one never re-enters an instance mid-push.
    */
-  private run(_slot: Slot, deliver: () => void): void {
+  private run(deliver: () => void): void {
     this.queue.push(deliver);
     if (this.draining) return;
     this.draining = true;
@@ -190,7 +202,7 @@ export class WorkerGeneration {
     const frame: ExchangeFrame = { generation: this.generation, view: slot.job.view, exchange, from: slot.partition, to: target, msg };
     if (owner === this.host.member) {
       const dest = this.slots.get(this.slotKey(slot.job.view, ex.to, target))!;
-      this.run(dest, () => dest.instance.deliverExchange(exchange, slot.partition, msg));
+      this.run(() => dest.instance.deliverExchange(exchange, slot.partition, msg));
       return;
     }
     this.link(owner).send(encodeExchange(this.host.options.codec, frame));

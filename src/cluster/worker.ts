@@ -16,7 +16,7 @@ import {
   encodeRecord,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl } from "./node-frames.js";
+import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
 import { WorkerGeneration } from "./worker-generation.js";
 
@@ -94,7 +94,7 @@ export class ClusterWorker {
   private async heartbeat(): Promise<void> {
     if (this.lease === null) {
       const member = `${this.id}@${this.env.clock.now()}`;
-      const record: WorkerRecord = { member, address: this.address, version: PROTOCOL_VERSION, lease: 0 };
+      const record: WorkerRecord = { member, address: this.address, version: PROTOCOL_VERSION, lease: 0, vnodes: [], state: "idle", heartbeat: this.env.clock.now() };
       try {
         const revision = await this.workers.create(this.id, encodeRecord(record));
         if (this.closed) return;
@@ -107,7 +107,15 @@ export class ClusterWorker {
       return;
     }
     const lease = this.lease;
-    const record: WorkerRecord = { member: lease.member, address: this.address, version: PROTOCOL_VERSION, lease: lease.count + 1 };
+    const record: WorkerRecord = {
+      member: lease.member,
+      address: this.address,
+      version: PROTOCOL_VERSION,
+      lease: lease.count + 1,
+      vnodes: this.current?.vnodes() ?? [],
+      state: this.current === null ? "idle" : "running",
+      heartbeat: this.env.clock.now(),
+    };
     try {
       const revision = await this.workers.update(this.id, encodeRecord(record), lease.revision);
       if (this.lease !== lease) return;
@@ -221,11 +229,4 @@ export class ClusterWorker {
       this.early.push(frame);
     }
   }
-}
-
-/** why a hello is refused, or null */
-export function helloProblem(hello: Extract<ControlFrame, { t: "hello" }>, token: string): string | null {
-  if (hello.version !== PROTOCOL_VERSION) return `protocol version ${hello.version} is not this cluster's version ${PROTOCOL_VERSION}`;
-  if (hello.token !== token) return "wrong cluster token";
-  return null;
 }

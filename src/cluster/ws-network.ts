@@ -11,6 +11,7 @@
 // refusing side sends the reason, closes, and reports it through onRefused).
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { hostname } from "node:os";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { SqlError } from "../types/index.js";
 import type { Connection, Network } from "./backbone.js";
@@ -43,6 +44,8 @@ export interface WsNetworkOptions {
   handshakeTimeoutMs?: number;
   /** the largest frame accepted, bytes (default 64 MiB) */
   maxFrameBytes?: number;
+  /** ping each peer this often; one silent for two periods is disconnected (default 5000; 0: never) */
+  keepaliveMs?: number;
   /** told each peer this node refused (or that refused it on connecting to us) and why */
   onRefused?: (reason: string, peer: string) => void;
 }
@@ -90,12 +93,38 @@ export class WsConnection implements Connection {
   private early: Uint8Array[] = [];
   private closedReason: string | null = null;
 
+  private keepalive: ReturnType<typeof setInterval> | null = null;
+  private heard = true;
+
   constructor(
     private readonly ws: WebSocket,
     /** the other side, for logs and errors */
     readonly peer: string,
+    /** ping every this many ms; a peer silent for two periods is taken as gone (0: never) */
+    keepaliveMs = 0,
   ) {
+    if (keepaliveMs > 0) {
+      // a peer that is paused or cut off closes no socket: without pings its link would look
+      // open forever; with them, it breaks and the owner's onClose recovers
+      ws.on("pong", () => (this.heard = true));
+      this.keepalive = setInterval(() => {
+        if (!this.heard) {
+          // judged after pending socket reads (setImmediate runs after the poll phase), so a pong
+          // that arrived while this process was busy is not taken for silence
+          setImmediate(() => {
+            if (this.heard || this.closedReason !== null) return;
+            this.ws.terminate();
+            this.closed(`${peer} did not answer keepalive pings for ${2 * keepaliveMs} ms`);
+          });
+          return;
+        }
+        this.heard = false;
+        if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+      }, keepaliveMs);
+      this.keepalive.unref();
+    }
     ws.on("message", (data, isBinary) => {
+      this.heard = true;
       if (!isBinary) {
         // only the handshake is text: a text message now breaks the protocol
         this.ws.close(1002, "unexpected text message");
@@ -147,6 +176,7 @@ export class WsConnection implements Connection {
   private closed(reason: string): void {
     if (this.closedReason !== null) return;
     this.closedReason = reason;
+    if (this.keepalive !== null) clearInterval(this.keepalive);
     const ls = this.closeListeners;
     this.closeListeners = [];
     for (const l of ls) l(reason);
@@ -175,7 +205,9 @@ export class WsNetwork implements Network {
       server.once("listening", () => {
         server.off("error", reject);
         const port = (server.address() as { port: number }).port;
-        resolve(this.options.advertise ?? `ws://${host}:${port}`);
+        // a wildcard address is no address to dial: peers get this machine's name instead
+        const dialHost = host === "0.0.0.0" || host === "::" ? hostname() : host;
+        resolve(this.options.advertise ?? `ws://${dialHost}:${port}`);
       });
     });
   }
@@ -226,7 +258,7 @@ export class WsNetwork implements Network {
       if (m.t !== "auth" || !proofMatches(proof(this.options.token, "client", clientNonce, serverNonce), m.proof)) {
         return this.refuse(ws, "the peer does not hold this cluster's token", peer);
       }
-      const conn = new WsConnection(ws, peer);
+      const conn = new WsConnection(ws, peer, this.options.keepaliveMs ?? 5000);
       this.track(conn);
       ws.send(JSON.stringify({ t: "welcome" } satisfies Welcome));
       onConnection(conn);
@@ -280,7 +312,7 @@ export class WsNetwork implements Network {
           settled = true;
           clearTimeout(timer);
           ws.off("message", onMessage);
-          const conn = new WsConnection(ws, address);
+          const conn = new WsConnection(ws, address, this.options.keepaliveMs ?? 5000);
           this.track(conn);
           resolve(conn);
           return;

@@ -35,8 +35,15 @@ describe("vnodes", () => {
   });
 
   it("the columnar form agrees with vnodeOf row by row", () => {
-    const rows = Array.from({ length: 300 }, (_, i) => [i % 17 === 0 ? null : i * 7919, `k${i % 13}`, BigInt(i) * 1000000007n]);
-    const types = [Types.integer, Types.text, Types.bigint];
+    // ints of both signs, bigints inside and beyond ±2^53, doubles integral or not (and -0, NaN)
+    const doubles = [0.5, -0, Number.NaN, 3, -2.25, 1e300, -7];
+    const rows = Array.from({ length: 300 }, (_, i) => [
+      i % 17 === 0 ? null : (i - 150) * 7919,
+      `k${i % 13}`,
+      i % 11 === 0 ? null : (BigInt(i) - 150n) * (i % 3 === 0 ? 1000000007n : 123456789012345n),
+      i % 7 === 0 ? null : doubles[i % doubles.length],
+    ]);
+    const types = [Types.integer, Types.text, Types.bigint, Types.double];
     const chunk = Chunk.fromRows(types, rows);
     const got = vnodesOfColumns(chunk.columns, chunk.length);
     rows.forEach((r, i) => expect(got[i]).toBe(vnodeOf(r, types)));

@@ -7,7 +7,7 @@
 
 import type { Chunk, Column, DataType } from "../types/index.js";
 import { Decimal, Interval, Jsonb, keyOf, Types } from "../types/index.js";
-import { columnKeys, valueKey, type KeyPrimitive } from "./row-key.js";
+import { columnKeys, int64Words, valueKey, type KeyPrimitive } from "./row-key.js";
 
 export const VNODE_COUNT = 256;
 
@@ -36,6 +36,11 @@ function stringHash(s: string, salt: number): number {
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 
+/** An integer's hash from its 64-bit two's-complement words (lo unsigned or not: only its bits count). */
+function wordsHash(lo: number, hi: number): number {
+  return fmix(Math.imul(fmix(lo ^ 0x5bd1e995), 31) ^ hi);
+}
+
 /** The hash of one key (as row-key.ts makes them). */
 function keyHash(k: KeyPrimitive): number {
   switch (typeof k) {
@@ -44,7 +49,7 @@ function keyHash(k: KeyPrimitive): number {
         // integers by their 64-bit two's-complement words, whatever column they came from (-0 is 0)
         const lo = ((k % TWO_32) + TWO_32) % TWO_32;
         const hi = Math.floor(k / TWO_32) | 0;
-        return fmix(Math.imul(fmix(lo ^ 0x5bd1e995), 31) ^ hi);
+        return wordsHash(lo, hi);
       }
       if (k !== k) return 0x7fc00000; // every NaN is one key
       scratch[0] = k;
@@ -98,11 +103,34 @@ export function vnodeOf(values: readonly unknown[], types?: readonly DataType[])
   return fmix(h) % VNODE_COUNT;
 }
 
+const NULL_HASH = keyHash(null);
+
 /** The vnodes of rows [0, n) over `cols` (the same as vnodeOf on each row's values of those columns). */
 export function vnodesOfColumns(cols: readonly Column[], n: number): Uint8Array {
   const h = new Uint32Array(n).fill(SEED);
-  const keys = new Array<KeyPrimitive>(n);
+  let keys: KeyPrimitive[] | null = null;
   for (const col of cols) {
+    const nulls = col.nulls;
+    // integer columns hash their words directly: the same hash keyHash gives their keys
+    if (col.kind === "int32") {
+      const d = col.data as Int32Array;
+      for (let i = 0; i < n; i++) h[i] = combine(h[i], nulls !== null && nulls[i] === 1 ? NULL_HASH : wordsHash(d[i] >>> 0, d[i] < 0 ? -1 : 0));
+      continue;
+    }
+    if (col.kind === "int64") {
+      const d = col.data as BigInt64Array;
+      const w = int64Words(d);
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) h[i] = combine(h[i], NULL_HASH);
+        else {
+          const hi = w[2 * i + 1];
+          // beyond ±2^53 the key is a bigint (row-key.ts), hashed by its digits
+          h[i] = combine(h[i], hi >= -2097152 && hi < 2097152 ? wordsHash(w[2 * i] >>> 0, hi) : keyHash(d[i]));
+        }
+      }
+      continue;
+    }
+    keys ??= new Array<KeyPrimitive>(n);
     columnKeys(col, n, keys);
     for (let i = 0; i < n; i++) h[i] = combine(h[i], keyHash(keys[i]));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Decimal, Interval, Jsonb, Types, type DataType } from "../types/index.js";
-import { decodeFragmentGraph, encodeFragmentGraph, fragmentPlan, injectsBarriers, type FragmentGraph } from "./fragments.js";
+import { decodeFragmentGraph, encodeFragmentGraph, fragmentPlan, injectsBarriers, readsClock, type FragmentGraph } from "./fragments.js";
 import type { BoundExpr, PhysicalPlan } from "./physical-plan.js";
 
 const I = Types.integer;
@@ -57,6 +57,12 @@ describe("fragmentPlan", () => {
     const nl = g.fragments.find((f) => f.plan.kind === "join")!;
     expect(nl.parallelism).toBe(1);
     expect(g.fragments.find((f) => f.sources.includes("a"))!.parallelism).toBe(4);
+  });
+
+  it("tells whether a graph reads the clock", () => {
+    const tf: PhysicalPlan = { kind: "temporal_filter", input: scan("t", [0]), from: [col(0)], until: [], types: [I] };
+    expect(readsClock(fragmentPlan(tf, 2))).toBe(true);
+    expect(readsClock(fragmentPlan(scan("t", [0]), 2))).toBe(false);
   });
 
   it("refuses a bad parallelism", () => {

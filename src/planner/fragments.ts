@@ -316,6 +316,17 @@ export function injectsBarriers(fragment: Fragment): boolean {
   return local;
 }
 
+/** Whether some fragment's result depends on the clock (temporal filters): barriers must tick for it even without input. */
+export function readsClock(graph: FragmentGraph): boolean {
+  let found = false;
+  const visit = (p: PhysicalPlan): void => {
+    if (p.kind === "temporal_filter") found = true;
+    for (const c of children(p)) visit(c);
+  };
+  for (const f of graph.fragments) visit(f.plan);
+  return found;
+}
+
 /** Cuts a continuous query's (streaming) plan into fragments run as `parallelism` partitions each. */
 export function fragmentPlan(plan: PhysicalPlan, parallelism: number, options: FragmentOptions = {}): FragmentGraph {
   checkParallelism(parallelism);

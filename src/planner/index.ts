@@ -14,6 +14,7 @@ export {
   checkParallelism,
   injectsBarriers,
   exchangeInputs,
+  readsClock,
   distributionText,
   MAX_PARALLELISM,
   type Distribution,

@@ -4,7 +4,7 @@
 // renders both results as sorted lists of rows for comparison.
 import { Database, formatValue } from "../../src/index.js";
 import { fragmentPlan, encodeFragmentGraph, decodeFragmentGraph, type FragmentGraph, type PhysicalPlan } from "../../src/planner/index.js";
-import { LocalFragmentRunner } from "../../src/executor/index.js";
+import { Dataflow, LocalFragmentRunner } from "../../src/executor/index.js";
 import type { Chunk, DataType } from "../../src/types/index.js";
 import type { Session } from "../../src/session.js";
 
@@ -21,12 +21,13 @@ export interface RecordedView {
   expected: string[];
   /** the view's net changes per epoch on one node (what SUBSCRIBE sends), rendered "+row"/"-row" and sorted */
   changes: Map<number, string[]>;
+  /** everything its dataflow received, in order */
+  inputs: Input[];
 }
 
 export interface Recording {
   db: Database;
   session: Session;
-  inputs: Input[];
   views: Map<string, RecordedView>;
   primaryKey: (relation: string) => number[] | undefined;
 }
@@ -62,25 +63,8 @@ export function renderChunks(types: readonly DataType[], chunks: readonly Chunk[
 export async function recordViews(script: string[], views: string[], drive: (session: Session, viewsCreated: () => void) => Promise<void>): Promise<Recording> {
   const db = await Database.open({ memory: true });
   const session = db.connect() as Session;
-  const inputs: Input[] = [];
+  const recorder = recordDataflowInputs();
   const rt = db.streams;
-  const publish = rt.publish.bind(rt);
-  rt.publish = (relation: string, changes: Chunk, fromDataflow = false) => {
-    if (!fromDataflow && changes.length > 0) inputs.push({ kind: "changes", relation, changes });
-    publish(relation, changes, fromDataflow);
-  };
-  const publishWatermark = rt.publishWatermark.bind(rt);
-  rt.publishWatermark = (relation: string, column: number, value: unknown) => {
-    inputs.push({ kind: "watermark", relation, column, value });
-    publishWatermark(relation, column, value);
-  };
-  const barrier = rt.barrier.bind(rt);
-  rt.barrier = (force = false) => {
-    const before = rt.epoch;
-    const epoch = barrier(force);
-    if (epoch !== before) inputs.push({ kind: "barrier", epoch });
-    return epoch;
-  };
   const changes = new Map<string, Map<number, string[]>>();
   const listenAll = () => {
     for (const name of views) {
@@ -100,6 +84,7 @@ export async function recordViews(script: string[], views: string[], drive: (ses
   await drive(session, listenAll);
   await session.execute("FLUSH");
   rt.barrier(true);
+  recorder.stop();
   const out = new Map<string, RecordedView>();
   for (const name of views) {
     const rel = db.catalog.getRelation([name]);
@@ -108,9 +93,44 @@ export async function recordViews(script: string[], views: string[], drive: (ses
     const [r] = await session.execute(`SELECT * FROM ${name}`);
     const types = df.plan.types;
     const expected = r.rows.map((row) => row.map((v, i) => renderValue(types[i], v)).join("|")).sort();
-    out.set(name, { name, plan: df.plan, types, expected, changes: changes.get(name) ?? new Map() });
+    out.set(name, { name, plan: df.plan, types, expected, changes: changes.get(name) ?? new Map(), inputs: recorder.inputsOf(rel.id) });
   }
-  return { db, session, inputs, views: out, primaryKey: (id) => db.catalog.relationById(id)?.primaryKey };
+  return { db, session, views: out, primaryKey: (id) => db.catalog.relationById(id)?.primaryKey };
+}
+
+/**
+ * Records, from now on, every input each dataflow of this process receives (its id: a view's
+ * relation id), exactly as it receives it: a backfill's snapshot rows, the changes held during
+ * it, the watermarks and first barrier it starts with, then each published change, watermark and
+ * barrier. Stop with the returned function.
+ */
+export function recordDataflowInputs(): { inputsOf(id: string): Input[]; stop(): void } {
+  const logs = new Map<string, Input[]>();
+  const log = (id: string): Input[] => {
+    let l = logs.get(id);
+    if (!l) logs.set(id, (l = []));
+    return l;
+  };
+  const proto = Dataflow.prototype;
+  const { deliver, deliverWatermark, barrier } = proto;
+  proto.deliver = function (this: Dataflow, relation: string, changes: Chunk) {
+    if (changes.length > 0) log(this.id).push({ kind: "changes", relation, changes });
+    deliver.call(this, relation, changes);
+  };
+  proto.deliverWatermark = function (this: Dataflow, relation: string, column: number, value: unknown) {
+    log(this.id).push({ kind: "watermark", relation, column, value });
+    deliverWatermark.call(this, relation, column, value);
+  };
+  proto.barrier = function (this: Dataflow, epoch: number) {
+    log(this.id).push({ kind: "barrier", epoch });
+    barrier.call(this, epoch);
+  };
+  return {
+    inputsOf: (id) => logs.get(id) ?? [],
+    stop: () => {
+      Object.assign(proto, { deliver, deliverWatermark, barrier });
+    },
+  };
 }
 
 export interface ReplayOptions {
@@ -127,20 +147,20 @@ export function replay(rec: Recording, view: string, options: ReplayOptions): { 
   const graph = decodeFragmentGraph(encodeFragmentGraph(fragmentPlan(v.plan, options.parallelism, { primaryKey: rec.primaryKey })));
   const ctx = rec.session.executionContext([]);
   const changes = new Map<number, string[]>();
+  // the first barrier is the one the view starts with, whose changes (a global aggregate's row
+  // for no input) no listener sees: it is registered once the view exists
+  const first = v.inputs.find((m) => m.kind === "barrier");
   const gather = (epoch: number, chunks: Chunk[]) => {
     const rendered = renderChanges(v.types, chunks);
-    if (rendered.length > 0 && epoch > 0) changes.set(epoch, rendered);
+    if (rendered.length > 0 && (first === undefined || first.kind !== "barrier" || epoch !== first.epoch)) changes.set(epoch, rendered);
   };
   let runner = new LocalFragmentRunner(graph, ctx, { shuffleSeed: options.shuffleSeed });
   runner.onEpoch(gather);
-  // the barrier a view is created with (its backfill's, on one node): a global aggregate's row
-  // for no input appears there, before the recorded epochs
-  runner.barrier(0);
   const inputs = new Set(runner.inputs);
-  const cut = options.restoreAt === undefined ? -1 : Math.floor(rec.inputs.length * options.restoreAt);
+  const cut = options.restoreAt === undefined ? -1 : Math.floor(v.inputs.length * options.restoreAt);
   let restored = false;
   let exchanged = 0;
-  rec.inputs.forEach((m, i) => {
+  v.inputs.forEach((m, i) => {
     if (m.kind === "changes") {
       if (inputs.has(m.relation)) runner.deliver(m.relation, m.changes);
     } else if (m.kind === "watermark") {

@@ -45,6 +45,7 @@ interface Follower {
   prefix: string;
   nextSeq: number;
   onMessage: (m: LogMessage) => void;
+  onError?: (e: Error) => void;
   closed: boolean;
   pumping: boolean;
 }
@@ -56,6 +57,8 @@ export class SimBackboneServer {
   readonly buckets = new Map<string, BucketState>();
   readonly objects = new Map<string, Uint8Array>();
   private readonly followers = new Set<Follower>();
+  /** NATS is unreachable until then: every call fails, followers are cut */
+  private outageUntil = 0;
 
   constructor(
     readonly scheduler: SimScheduler,
@@ -63,6 +66,36 @@ export class SimBackboneServer {
     /** probability that one call fails */
     readonly failureRate: number,
   ) {}
+
+  /**
+   * The server's state seen directly, without delays or failures (the check after a run, when the
+   * scheduler no longer runs). Only reads are offered.
+   */
+  inspect(bucketName: string): { bucket: KeyValueBucket; objects: ObjectStore } {
+    const b = this.bucket(bucketName);
+    const readOnly = (): never => {
+      throw new Error("the inspector only reads");
+    };
+    return {
+      bucket: {
+        get: async (key) => {
+          const s = b.live(key);
+          return s === undefined ? null : { key, value: s.value.slice(), revision: s.revision };
+        },
+        create: readOnly,
+        update: readOnly,
+        put: readOnly,
+        delete: readOnly,
+        keys: async () => [...b.entries.keys()].filter((k) => b.live(k) !== undefined),
+      },
+      objects: {
+        get: async (name) => this.objects.get(name)?.slice() ?? null,
+        list: async (prefix) => [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort(),
+        put: readOnly,
+        delete: readOnly,
+      },
+    };
+  }
 
   bucket(name: string, ttlMs?: number): BucketState {
     let b = this.buckets.get(name);
@@ -80,8 +113,28 @@ export class SimBackboneServer {
     return seq;
   }
 
-  follow(node: SimNode, prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void): Follower {
-    const f: Follower = { node, incarnation: node.incarnation, prefix, nextSeq: Math.max(1, fromSeq), onMessage, closed: false, pumping: false };
+  get unavailable(): boolean {
+    return this.scheduler.now < this.outageUntil;
+  }
+
+  /** the backbone goes away for `ms`: calls fail, followers get their error and must follow again */
+  outage(ms: number): void {
+    this.outageUntil = Math.max(this.outageUntil, this.scheduler.now + ms);
+    for (const f of [...this.followers]) this.cut(f);
+  }
+
+  private cut(f: Follower): void {
+    this.close(f);
+    const onError = f.onError;
+    if (onError !== undefined) this.scheduler.schedule(this.rng.int(1, 20), f.node, () => onError(new Error("backbone unavailable (simulated outage)")), f.incarnation);
+  }
+
+  follow(node: SimNode, prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void, onError?: (e: Error) => void): Follower {
+    const f: Follower = { node, incarnation: node.incarnation, prefix, nextSeq: Math.max(1, fromSeq), onMessage, onError, closed: false, pumping: false };
+    if (this.unavailable) {
+      this.cut(f);
+      return f;
+    }
     this.followers.add(f);
     this.pump(f);
     return f;
@@ -124,8 +177,8 @@ export class SimBackboneClient implements Backbone {
   ) {
     this.log = {
       append: (subject, data, msgId) => this.call(() => server.append(subject, data, msgId)),
-      follow: (prefix, fromSeq, onMessage): LogFollower => {
-        const f = server.follow(node, prefix, fromSeq, onMessage);
+      follow: (prefix, fromSeq, onMessage, onError): LogFollower => {
+        const f = server.follow(node, prefix, fromSeq, onMessage, onError);
         return { close: () => server.close(f) };
       },
       lastSeq: () => this.call(() => server.log.length),
@@ -171,7 +224,7 @@ export class SimBackboneClient implements Backbone {
       const failAfter = !failBefore && rng.chance(this.server.failureRate);
       scheduler.schedule(rng.int(1, 4), null, () => {
         let result: { ok: true; value: T } | { ok: false; error: unknown };
-        if (failBefore) result = { ok: false, error: new Error("backbone unavailable (simulated)") };
+        if (failBefore || this.server.unavailable) result = { ok: false, error: new Error("backbone unavailable (simulated)") };
         else {
           try {
             result = { ok: true, value: op() };

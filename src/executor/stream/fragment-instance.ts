@@ -47,6 +47,16 @@ export class FragmentInstance {
   private readonly sink: Operator;
   private readonly materialized: MaterializedRows | null = null;
   private readonly listeners: EpochListener[] = [];
+  private readonly barrierListeners: ((epoch: number) => void)[] = [];
+  /** epochs whose barrier reached the sink, not yet announced */
+  private readonly passed: number[] = [];
+  /**
+   * senders (exchange:partition) whose barrier of the epoch in progress was delivered: what they
+   * send next waits here until the epoch completed in this instance, so that its state at that
+   * point holds exactly the epoch (a checkpoint can be taken there)
+   */
+  private readonly blocked = new Map<string, { exchange: number; from: number; queue: Message[] }>();
+  private settling = false;
   /** which vnodes this partition owns (1), for the rows of relations it reads */
   private readonly owned: Uint8Array;
 
@@ -78,7 +88,15 @@ export class FragmentInstance {
       this.sink = new ExchangeSender(out.id, out.distribution, targets, emit);
     }
     const sink = this.sink;
-    this.graph = buildGraph(fragment.plan, { ctx, outer: undefined }, (m) => sink.push(0, m), {
+    const toSink = (m: Message): void => {
+      sink.push(0, m);
+      if (m.kind !== "barrier") return;
+      this.passed.push(m.epoch);
+      // a barrier an async operator (model calls) lets through later, outside any delivery:
+      // announced once the current work is done (inside a delivery, its end does it first)
+      queueMicrotask(() => this.settle());
+    };
+    this.graph = buildGraph(fragment.plan, { ctx, outer: undefined }, toSink, {
       appendOnly: false,
       timing: false,
       scanSource: (node, e) => {
@@ -132,16 +150,60 @@ export class FragmentInstance {
     for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
   }
 
-  /** A chunk, watermark or barrier that partition `fromPartition` of the upstream fragment sent over `exchange`. */
+  /**
+   * A chunk, watermark or barrier that partition `fromPartition` of the upstream fragment sent over
+   * `exchange` (in the order that sender sent them). What a sender sends after a barrier waits in
+   * the instance until every input delivered that barrier and it passed through.
+   */
   deliverExchange(exchange: number, fromPartition: number, msg: Message): void {
+    this.receive(exchange, fromPartition, msg);
+    this.settle();
+  }
+
+  private receive(exchange: number, from: number, msg: Message): void {
+    const key = `${exchange}:${from}`;
+    const waiting = this.blocked.get(key);
+    if (waiting) {
+      waiting.queue.push(msg);
+      return;
+    }
     const r = this.receivers.get(exchange);
     if (!r) throw new Error(`internal error: fragment ${this.fragment.id} does not read exchange ${exchange}`);
-    r.push(fromPartition, msg);
+    if (msg.kind === "barrier") this.blocked.set(key, { exchange, from, queue: [] });
+    r.push(from, msg);
+  }
+
+  /** Announces the epochs that completed, then lets the senders' later messages in. */
+  private settle(): void {
+    if (this.settling) return;
+    this.settling = true;
+    try {
+      while (this.passed.length > 0) {
+        const epoch = this.passed.shift()!;
+        for (const l of this.barrierListeners) l(epoch);
+        // every input delivered this barrier: what waited behind it goes on, in each sender's order
+        const waiting = [...this.blocked.values()];
+        this.blocked.clear();
+        for (const w of waiting) for (const m of w.queue) this.receive(w.exchange, w.from, m);
+      }
+    } finally {
+      this.settling = false;
+    }
   }
 
   /** Starts epoch `epoch` at its change feeds and constants (fragments that read only exchanges get barriers from upstream). */
   barrier(epoch: number): void {
     for (const s of this.localSources) s.push(0, { kind: "barrier", epoch, final: false });
+    this.settle();
+  }
+
+  /**
+   * Calls `listener` each time a barrier has passed through every operator of this instance, at a
+   * point where its state holds exactly the epochs up to it: snapshotState() there is that
+   * epoch's checkpoint (no message a sender sent after the barrier has entered yet).
+   */
+  onBarrier(listener: (epoch: number) => void): void {
+    this.barrierListeners.push(listener);
   }
 
   /** Materialize fragments: called at each barrier with the net changes of the epoch to this partition's rows (null: none). */

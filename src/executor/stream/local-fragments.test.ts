@@ -41,6 +41,36 @@ describe("FragmentInstance", () => {
   });
 });
 
+describe("FragmentInstance checkpoints", () => {
+  it("announces each barrier once it passed, with the state of exactly that epoch", () => {
+    const graph = fragmentPlan(plan, 2);
+    const top = graph.fragments.find((f) => f.output === "materialize")!;
+    const inst = new FragmentInstance(graph, top.id, 0, testContext(), () => {});
+    const snaps: [number, Uint8Array][] = [];
+    inst.onBarrier((epoch) => snaps.push([epoch, inst.snapshotState()]));
+    const msg = (rows: number[][]) => ({ kind: "chunk", chunk: tRows(rows) }) as const;
+    const barrier = (epoch: number) => ({ kind: "barrier", epoch, final: false }) as const;
+    inst.deliverExchange(0, 0, msg([[1, 7, 0]]));
+    inst.deliverExchange(0, 0, barrier(1));
+    inst.deliverExchange(0, 0, msg([[2, 7, 0]])); // sender 0's next epoch: waits
+    inst.deliverExchange(0, 1, msg([[3, 8, 0]]));
+    expect(snaps).toEqual([]);
+    inst.deliverExchange(0, 1, barrier(1));
+    expect(snaps.map(([e]) => e)).toEqual([1]);
+    inst.deliverExchange(0, 0, barrier(2));
+    inst.deliverExchange(0, 1, barrier(2));
+    expect(snaps.map(([e]) => e)).toEqual([1, 2]);
+    expect(rowsOf(inst.rows())).toEqual([[7, 2n], [8, 1n]]);
+    const restored = (bytes: Uint8Array) => {
+      const fresh = new FragmentInstance(graph, top.id, 0, testContext(), () => {});
+      fresh.restoreState(bytes);
+      return rowsOf(fresh.rows());
+    };
+    expect(restored(snaps[0][1])).toEqual([[7, 1n], [8, 1n]]); // without the row sent after barrier 1
+    expect(restored(snaps[1][1])).toEqual([[7, 2n], [8, 1n]]);
+  });
+});
+
 describe("LocalFragmentRunner", () => {
   it("equals the one-partition answer, and every partition completes every epoch even without rows", () => {
     const results: unknown[][][] = [];

@@ -50,9 +50,17 @@ export class LocalFragmentRunner {
     this.queues.clear();
     this.ready = [];
     this.epochChanges.clear();
+    // an async operator (remote model calls) emits after its push returned: deliver what it sent
+    const ctx: ExecutionContext = {
+      ...this.ctx,
+      asyncEmitted: () => {
+        this.ctx.asyncEmitted?.();
+        queueMicrotask(() => this.pump());
+      },
+    };
     this.instances = this.graph.fragments.map((f) =>
       Array.from({ length: f.parallelism }, (_, p) => {
-        const inst = new FragmentInstance(this.graph, f.id, p, this.ctx, (exchange, target, msg) => this.enqueue(exchange, p, target, msg));
+        const inst = new FragmentInstance(this.graph, f.id, p, ctx, (exchange, target, msg) => this.enqueue(exchange, p, target, msg));
         if (f.output === "materialize") inst.onEpoch((epoch, changes) => this.partitionEpoch(epoch, changes));
         return inst;
       }),
