@@ -103,7 +103,7 @@ async function replayOverWs(rec: Recording, view: string, parallelism: number): 
       }
     }
     const sources = new Set(graph.fragments.flatMap((f) => f.sources));
-    for (const m of rec.inputs) {
+    for (const m of v.inputs) {
       if (m.kind === "changes") {
         if (!sources.has(m.relation)) continue;
         for (const f of graph.fragments) if (f.sources.includes(m.relation)) for (const inst of instances[f.id]) inst.deliverRelation(m.relation, m.changes);
