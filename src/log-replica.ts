@@ -158,7 +158,12 @@ export class LogReplica implements StatementReplication {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+      while (this.queue.length > 0 && !this.closed) {
+        while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+        // a standby runs no statements that would flush its local log: what it applied is made
+        // durable here (messages that arrive meanwhile are applied by the outer loop)
+        for (const engine of this.db.cluster.all()) await engine.durable().catch((e: Error) => this.log("replica_flush_failed", { error: e.message }));
+      }
     } finally {
       this.draining = false;
     }

@@ -205,7 +205,8 @@ describe("coordinators replicating the input log", () => {
   afterAll(async () => {
     for (const c of coords ?? []) await c.stop();
     await nats?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir && !process.env.KEEP_REPLICA_DIRS) rmSync(dir, { recursive: true, force: true });
+    else if (dir) console.log(`kept ${dir}`);
   });
 
   it("keeps every acknowledged write, exactly once, through three SIGKILLs of the leader", async () => {

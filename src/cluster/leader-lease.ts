@@ -8,11 +8,10 @@
 
 import type { Backbone, Clock, KeyValueBucket, TimerHandle } from "./backbone.js";
 import { KvConflictError } from "./backbone.js";
-import { DEFAULT_TIMING } from "./node-env.js";
 
 export const REPLICA_LEADER_BUCKET = "replica_leader";
-/** the coordinator protocol's leader TTL: long enough that a busy event loop (a loaded machine) keeps its lease */
-export const LEADER_TTL_MS = DEFAULT_TIMING.leaderTtlMs;
+/** as the coordinator protocol's leaderTtlMs: long enough that a busy event loop (a loaded machine) keeps its lease */
+export const LEADER_TTL_MS = 5000;
 const KEY = "leader";
 
 export interface LeaderRecord {

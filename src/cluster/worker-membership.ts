@@ -5,14 +5,12 @@
 // `state`, `heartbeat`), so either side's workers read the same.
 
 import { KvConflictError, type Backbone, type KeyValueBucket } from "./backbone.js";
-import { BUCKET_WORKERS } from "./cluster-records.js";
-import { DEFAULT_TIMING } from "./node-env.js";
 
-// the coordinator protocol's bucket and timing: a bucket's TTL is fixed when it is first opened
-export const WORKERS_BUCKET = BUCKET_WORKERS;
+// the coordinator protocol (node-env.ts DEFAULT_TIMING) uses these too: a bucket's TTL is fixed when it is first opened
+export const WORKERS_BUCKET = "workers";
 /** a worker's key expires this long after its last heartbeat */
-export const WORKER_TTL_MS = DEFAULT_TIMING.workerTtlMs;
-export const WORKER_HEARTBEAT_MS = DEFAULT_TIMING.heartbeatMs;
+export const WORKER_TTL_MS = 3000;
+export const WORKER_HEARTBEAT_MS = 1000;
 
 export interface WorkerMembershipRecord {
   member: string;
