@@ -254,7 +254,7 @@ describe("coordinators replicating the input log", () => {
       const status = await rows(client, "SELECT role, leader, term, applied_seq FROM sage_catalog.cluster");
       expect(status[0].role).toBe("leader");
       expect(status[0].leader).toBe(`127.0.0.1:${next.port}`);
-      console.log(`cycle ${cycle}: first write acknowledged by the new leader ${takeoverMs} ms after SIGKILL; ${load.acked.size} rows acknowledged, ${ids.length} present, applied_seq ${status[0].applied_seq}, term ${status[0].term}; the restarted one resumed after seq ${killed.resumedAfter}`);
+      console.log(`cycle ${cycle}: first write acknowledged by the new leader ${takeoverMs} ms after SIGKILL; ${load.acked.size} rows acknowledged, ${ids.length} present, applied_seq ${status[0].applied_seq}, term ${status[0].term}; the restarted one resumed after seq ${killed.resumedAfter}; failed tries so far: ${JSON.stringify(Object.fromEntries([...new Set(load.failures)].map((f) => [f.slice(0, 60), load.failures.filter((x) => x === f).length])))}`);
       await client.end();
       load.start();
     }
