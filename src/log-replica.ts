@@ -34,7 +34,9 @@ import {
   decodeInputMessage,
   encodeInputMessage,
   replicaInputScheme,
+  systemClock,
   writeSubject,
+  WsNetwork,
   type Backbone,
   type Clock,
   type ClusterTiming,
@@ -51,16 +53,20 @@ export const REPLICA_SUBJECT_PREFIX = INPUT_SUBJECT_PREFIX;
 export const CANNOT_CONNECT_NOW = "57P03";
 
 type Header = InputHeader;
+/** messages larger than this go through the object store (NATS's default max_payload is 1 MB) */
+const INLINE_LIMIT = 512 * 1024;
 
 export interface LogReplicaOptions {
   /** where clients reach this coordinator (host:port, known once it listens), told to clients of a standby */
   address: () => string;
-  /** the protocol's clock and data-plane network (ws), and the cluster token workers must present */
-  clock: Clock;
-  network: Network;
-  token: string;
+  /** the protocol's clock and data-plane network (default: the system clock, ws on 127.0.0.1 and a free port) and the cluster token workers must present (default none) */
+  clock?: Clock;
+  network?: Network;
+  token?: string;
   /** the protocol's timing (default DEFAULT_TIMING) */
   timing?: Partial<ClusterTiming>;
+  /** the leader lease's TTL (default: the protocol's, 5000 ms); shorthand for timing.leaderTtlMs */
+  leaseTtlMs?: number;
   /** how long a statement waits for its own replica to apply what it appended (default 10 s) */
   applyTimeoutMs?: number;
   /** one line per significant event (elected, deposed, a replica-side failure) */
@@ -75,6 +81,8 @@ interface Waiter {
 export class LogReplica implements StatementReplication {
   readonly node = randomUUID();
   readonly coordinator: ClusterCoordinator;
+  /** the data plane the coordinator listens on for workers */
+  private readonly network: Network;
   readonly views: ClusterViews;
   private leaderAddress: string | null = null;
   private follower: LogFollower | null = null;
@@ -108,12 +116,12 @@ export class LogReplica implements StatementReplication {
     const views = this.views;
     this.coordinator = new ClusterCoordinator(
       this.node,
-      { clock: options.clock, backbone, network: options.network, trace: (line) => this.log("cluster_protocol", { line }) },
+      { clock: options.clock ?? systemClock, backbone, network: (this.network = options.network ?? new WsNetwork({ token: options.token ?? "" })), trace: (line) => this.log("cluster_protocol", { line }) },
       {
-        token: options.token,
+        token: options.token ?? "",
         jobs: views,
         input: replicaInputScheme,
-        timing: options.timing,
+        timing: { ...(options.leaseTtlMs !== undefined ? { leaderTtlMs: options.leaseTtlMs } : {}), ...options.timing },
         clientAddress: options.address,
         observer: {
           leading: (term) => {
@@ -139,6 +147,9 @@ export class LogReplica implements StatementReplication {
     this.follow();
     // a standby is hot: it has applied everything before it may lead
     await this.caughtUp(await this.backbone.log.lastSeq());
+    // the first statement of a process builds the parser and compiles much code, which can hold the
+    // event loop for seconds on a loaded machine: done before leading, it cannot starve the lease
+    await this.db.execute("SELECT 1");
     await this.coordinator.start();
     void this.pollWorkers();
   }
@@ -146,6 +157,7 @@ export class LogReplica implements StatementReplication {
   async close(): Promise<void> {
     this.closed = true;
     this.coordinator.close();
+    if (this.options.network === undefined) await this.network.close();
     this.follower?.close();
     if (this.followRetry) clearTimeout(this.followRetry);
     if (this.workersTimer) clearTimeout(this.workersTimer);
@@ -192,7 +204,12 @@ export class LogReplica implements StatementReplication {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+      while (this.queue.length > 0 && !this.closed) {
+        while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+        // a standby runs no statements that would flush its local log: what it applied is made
+        // durable here (messages that arrive meanwhile are applied by the outer loop)
+        for (const engine of this.db.cluster.all()) await engine.durable().catch((e: Error) => this.log("replica_flush_failed", { error: e.message }));
+      }
     } finally {
       this.draining = false;
     }
@@ -219,6 +236,7 @@ export class LogReplica implements StatementReplication {
     let chunks: Chunk[];
     try {
       ({ header, chunks } = decodeInputMessage(m.data));
+      if (header.kind === "blob") ({ header, chunks } = decodeInputMessage(await this.fetchBlob(header.object)));
     } catch (e) {
       this.log("replica_bad_message", { seq: m.seq, error: (e as Error).message });
       this.finished(m.seq);
@@ -240,10 +258,24 @@ export class LogReplica implements StatementReplication {
       waiter?.resolve(result);
     } catch (e) {
       if (waiter) waiter.reject(e);
-      else if (header.kind !== "ddl") this.log("replica_apply_failed", { seq: m.seq, error: (e as Error).message });
+      else if (header.kind !== "ddl") this.log("replica_write_rejected", { seq: m.seq, reason: (e as Error).message }); // as its leader rejected it
     } finally {
       this.position.applying = undefined;
       this.finished(m.seq);
+    }
+  }
+
+  /** A large message's body; waits while NATS is away (the log cannot be applied past it without it). */
+  private async fetchBlob(object: string): Promise<Uint8Array> {
+    for (;;) {
+      try {
+        const bytes = await this.backbone.objects.get(object);
+        if (bytes === null) throw new Error(`the object ${object} of a large input-log message is missing`);
+        return bytes;
+      } catch (e) {
+        if (!(e instanceof BackboneUnavailableError) || this.closed) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
 
@@ -264,6 +296,8 @@ export class LogReplica implements StatementReplication {
     try {
       session.settings.set("search_path", h.searchPath);
       if (h.role !== h.user) await session.execute(`SET ROLE "${h.role.replace(/"/g, '""')}"`);
+      // statements that refuse to run in a transaction block (CREATE DATABASE) see the leader session's block
+      if (h.inTransaction) await session.execute("BEGIN");
       const results = await session.execute(h.sql);
       return results[results.length - 1];
     } finally {
@@ -359,6 +393,7 @@ export class LogReplica implements StatementReplication {
         role: session.role,
         superuser: session.options.superuser !== false,
         searchPath: session.settings.get("search_path"),
+        inTransaction: session.transactionStatus !== "I",
         sql,
       };
       return (await this.submit(DDL_SUBJECT, header, [])) as StatementResult;
@@ -377,7 +412,13 @@ export class LogReplica implements StatementReplication {
    * duplicate if an earlier try was stored), then fails with 08006: nothing was acknowledged.
    */
   private async submit(subject: string, header: Header, chunks: readonly Chunk[]): Promise<unknown> {
-    const data = encodeInputMessage(header, chunks);
+    let data = encodeInputMessage(header, chunks);
+    if (data.length > INLINE_LIMIT) {
+      // stored before the log names it: a replica that reads the message finds its body
+      const object = `replica/${header.id}`;
+      await this.backbone.objects.put(object, data);
+      data = encodeInputMessage({ kind: "blob", term: header.term, id: header.id, object }, []);
+    }
     const applied = new Promise<unknown>((resolve, reject) => this.waiters.set(header.id, { resolve, reject }));
     applied.catch(() => {});
     const deadline = Date.now() + 2000;

@@ -10,6 +10,7 @@ export { ClusterCoordinator } from "./coordinator.js";
 export { ClusterWorker, WorkerRefusedError } from "./worker.js";
 export type { ClusterJob, ClusterInstance } from "./cluster-job.js";
 export { type Assignment, type CommittedEpoch, type WorkerRecord, type LeaderRecord as ClusterLeaderRecord, instanceKey, PROTOCOL_VERSION } from "./cluster-records.js";
+import { DEFAULT_TIMING } from "./node-env.js";
 export { type ClusterOptions, type ClusterTiming, type CoordinatorObserver, type EpochChanges, type JobCatalog, type NodeEnv, DEFAULT_TIMING } from "./node-env.js";
 export { fragmentJob } from "./fragment-job.js";
 export { encodeJobSpec, jobFromSpec, workerContext, StoredJobCatalog, type JobSpec } from "./job-spec.js";
@@ -17,3 +18,5 @@ export { replicaInputScheme, encodeInputMessage, decodeInputMessage, writeSubjec
 export type { JobFragment, JobExchange } from "./cluster-job.js";
 export { stateFrameCodec, type ExchangeFrameCodec } from "./node-frames.js";
 export { readCommittedRows, type CommittedRows } from "./committed-rows.js";
+/** a worker's membership expires this long after its last heartbeat (the protocol's default) */
+export const WORKER_TTL_MS = DEFAULT_TIMING.workerTtlMs;

@@ -20,7 +20,9 @@ export type WriteKind = "insert" | "update" | "delete";
 
 export type InputHeader =
   | { kind: "term"; term: number; id: string }
-  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; sql: string }
+  /** a message too large for one NATS message: the whole message is `object` in the object store */
+  | { kind: "blob"; term: number; id: string; object: string }
+  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; sql: string }
   | {
       kind: "write";
       term: number;
