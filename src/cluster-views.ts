@@ -64,17 +64,19 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     private readonly db: Database,
     private readonly backbone: Backbone,
     private readonly log: (event: string, fields: Record<string, unknown>) => void = () => {},
+    /** whether the cluster has workers now: until it does, views run here as on one node */
+    private readonly hasWorkers: () => boolean = () => true,
   ) {}
 
   // ---- the jobs, from the catalog
 
-  /** the views that run on workers now: every materialized view over tables only */
+  /** the views that run on workers now: every materialized view over tables only, once the cluster has workers */
   current(): readonly ClusterJob[] {
     const live = new Set<string>();
     for (const entry of this.db.catalog.listRelations("materialized_view")) {
       const name = viewJobName(entry.id);
       live.add(name);
-      if (this.views.has(name)) continue;
+      if (this.views.has(name) || !this.hasWorkers()) continue;
       const df = this.db.streams.get(entry.id);
       const inputs = (entry.dependsOn ?? []).map((id) => this.db.catalog.relationById(id));
       if (df === undefined || inputs.length === 0 || inputs.some((r) => r?.kind !== "table")) continue;

@@ -112,7 +112,7 @@ export class LogReplica implements StatementReplication {
     this.delivered = position.seq;
     // from now on the database's DDL and writes go through the log (and clients are refused until this leads)
     db.replication = this;
-    this.views = new ClusterViews(db, backbone, (event, fields) => this.log(event, fields));
+    this.views = new ClusterViews(db, backbone, (event, fields) => this.log(event, fields), () => this.workerRows.length > 0);
     const views = this.views;
     this.coordinator = new ClusterCoordinator(
       this.node,

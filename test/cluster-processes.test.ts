@@ -188,7 +188,7 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
   async function startWorker(id: string, token = TOKEN): Promise<Child> {
     const child = new Child(`worker ${id}`, ["worker", "--nats", nats.url, "--id", id], { SAGE_CLUSTER_TOKEN: token });
     all.push(child);
-    await child.printed(/sage-sql worker \S+ started/);
+    await child.printed(/sage-sql worker \S+ listening on/);
     workers.set(id, child);
     return child;
   }

@@ -46,7 +46,7 @@ class Coordinator {
   ) {}
 
   async start(): Promise<void> {
-    const proc = spawn(process.execPath, [CLI, "serve", "--role", "coordinator", "--nats", this.natsUrl, "--port", String(this.port), "--no-http", "--data-dir", this.dir, "--checkpoint-interval", "700"], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [CLI, "serve", "--role", "coordinator", "--nats", this.natsUrl, "--port", String(this.port), "--no-http", "--data-dir", this.dir, "--checkpoint-interval", "700", "--cluster-token", "s3cret"], { stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     proc.stderr!.on("data", (d) => (this.stderr += d));
     let out = "";

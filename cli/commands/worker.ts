@@ -68,7 +68,7 @@ async function runWorker(o: WorkerOptions): Promise<number> {
     await transport.close();
     return 2;
   }
-  process.stdout.write(`sage-sql worker ${id} started, cluster on ${o.nats}\n`);
+  process.stdout.write(`sage-sql worker ${id} listening on ${worker.listenAddress}, cluster on ${o.nats}\n`);
   const code = await new Promise<number>((resolve) => {
     process.once("SIGINT", () => resolve(0));
     process.once("SIGTERM", () => resolve(0));

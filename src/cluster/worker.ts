@@ -52,6 +52,11 @@ export class ClusterWorker {
     this.options = resolveOptions(options);
   }
 
+  /** where peers reach this worker's data plane (known once started) */
+  get listenAddress(): string {
+    return this.address;
+  }
+
   get member(): string {
     return this.lease?.member ?? "";
   }
