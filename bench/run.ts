@@ -29,6 +29,7 @@ import { recoveryModule } from "./storage/recovery.js";
 import { observeModule } from "./observe/metrics-scrape.js";
 import { connectorsModule } from "./connectors/connectors.js";
 import { clusterModule } from "./cluster/exchange.js";
+import { clusterScaleModule } from "./cluster/scale.js";
 
 /**
  * The registry. Hooks for figures still to come: AI embedding
@@ -36,7 +37,7 @@ import { clusterModule } from "./cluster/exchange.js";
  * function, wrap it in a BenchModule and list it here). A module is any BenchModule: a name, a
  * description and cases that each return result rows.
  */
-export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule, connectorsModule, clusterModule];
+export const MODULES: BenchModule[] = [groupByModule, nexmarkModule, historyModule, latencyModule, aiModule, serverModule, recoveryModule, observeModule, connectorsModule, clusterModule, clusterScaleModule];
 
 /** A whole `--quick` run should finish within this (about 2 minutes on an idle 2-core machine). */
 const QUICK_BUDGET_SECONDS = 180;
