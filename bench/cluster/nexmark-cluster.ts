@@ -100,7 +100,7 @@ async function clusterRun(cluster: BenchCluster, parallelism: number, sql: strin
 }
 
 async function runAll(ctx: BenchContext): Promise<BenchResult[]> {
-  const bids = ctx.quick ? 10_000 : 100_000;
+  const bids = ctx.quick ? 10_000 : 50_000;
   const inserts = await bidInserts(bids);
   const cluster = await BenchCluster.start(2);
   const out: BenchResult[] = [];
@@ -123,4 +123,4 @@ async function runAll(ctx: BenchContext): Promise<BenchResult[]> {
   return out;
 }
 
-export const nexmarkClusterCase: BenchCase = { name: "cluster-scale-nexmark", run: runAll };
+export const nexmarkClusterCase: BenchCase = { name: "scale-cluster-nexmark", run: runAll };
