@@ -9,7 +9,8 @@ import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, PROTOCOL_VERSION, checkpointObject, instanceKey } from "./cluster-records.js";
 import type { Message } from "../executor/message.js";
 import { vnodeRange } from "../executor/index.js";
-import type { Chunk } from "../types/index.js";
+import { type Chunk, SqlError } from "../types/index.js";
+import type { InputEvent } from "./input-scheme.js";
 import { encodeChunk } from "./exchange-frames.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
 import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
@@ -116,11 +117,40 @@ export class WorkerGeneration {
     let term = 0;
     const { input } = this.host.options;
     const relations = new Set(sources.flatMap((s) => s.instance.sources));
+    // messages are handled in log order; while a large write's body is fetched, the ones after it wait
+    const backlog: LogMessage[] = [];
+    let fetching = false;
     const onMessage = (m: LogMessage): void => {
       if (this.stopped || m.seq <= lastSeq) return;
       lastSeq = m.seq;
-      const event = input.decode(m, relations);
-      if (event === null) return;
+      backlog.push(m);
+      pump();
+    };
+    const pump = (): void => {
+      while (!fetching && backlog.length > 0 && !this.stopped) {
+        const m = backlog.shift()!;
+        const event = input.decode(m, relations);
+        if (event?.kind !== "fetch") {
+          handle(event, m.seq);
+          continue;
+        }
+        fetching = true;
+        this.fetchObject(event.object)
+          .then((data) => {
+            if (this.stopped) return;
+            const body = input.decode({ ...m, data }, relations);
+            if (body?.kind === "fetch") throw new Error(`the object ${event.object} names another object`);
+            handle(body, m.seq);
+            fetching = false;
+            pump();
+          })
+          // without the body the view cannot be exact: this generation stalls (no later epoch passes)
+          .catch((e: Error) => this.trace(`input message ${m.seq} of ${job.view} unreadable (${e.message}): this generation stalls`),
+        );
+      }
+    };
+    const handle = (event: InputEvent, seq: number): void => {
+      if (event === null || event.kind === "fetch") return;
       if (event.kind === "term") {
         term = Math.max(term, event.term);
         return;
@@ -131,7 +161,7 @@ export class WorkerGeneration {
         if (epoch <= lastEpoch) return;
         lastEpoch = epoch;
         for (const s of sources) {
-          s.markerSeq.set(epoch, m.seq);
+          s.markerSeq.set(epoch, seq);
           this.run(() => s.instance.barrier(epoch));
         }
         return;
@@ -155,6 +185,21 @@ export class WorkerGeneration {
       this.followers.push(f);
     };
     follow();
+  }
+
+  /** An object of the object store; waits while the backbone is away. */
+  private async fetchObject(name: string): Promise<Uint8Array> {
+    for (;;) {
+      try {
+        const bytes = await this.host.env.backbone.objects.get(name);
+        if (bytes === null) throw new Error(`the object ${name} is missing`);
+        return bytes;
+      } catch (e) {
+        // the backbone away (08006, as nats-backbone.ts reports it): try again; anything else is final
+        if (!(e instanceof SqlError && e.code === "08006") || this.stopped) throw e;
+        await new Promise<void>((r) => this.host.env.clock.setTimeout(r, this.host.options.timing.heartbeatMs));
+      }
+    }
   }
 
   /** the vnodes of every partition this worker runs (of any fragment of any view) */
