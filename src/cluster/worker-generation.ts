@@ -9,7 +9,8 @@ import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, PROTOCOL_VERSION, checkpointObject, instanceKey } from "./cluster-records.js";
 import type { Message } from "../executor/message.js";
 import { vnodeRange } from "../executor/index.js";
-import { type Chunk, SqlError } from "../types/index.js";
+import type { Chunk } from "../types/index.js";
+import { orderedInput } from "./ordered-input.js";
 import type { InputEvent } from "./input-scheme.js";
 import { encodeChunk } from "./exchange-frames.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
@@ -117,40 +118,23 @@ export class WorkerGeneration {
     let term = 0;
     const { input } = this.host.options;
     const relations = new Set(sources.flatMap((s) => s.instance.sources));
-    // messages are handled in log order; while a large write's body is fetched, the ones after it wait
-    const backlog: LogMessage[] = [];
-    let fetching = false;
+    // in log order; a large write's body is fetched from the object store before what follows it
+    const reader = orderedInput({
+      scheme: input,
+      relations,
+      objects: this.host.env.backbone.objects,
+      handle: (event, seq) => handle(event, seq),
+      // without the body the view cannot be exact: this generation stalls (no later epoch passes)
+      unreadable: (seq, e) => this.trace(`input message ${seq} of ${job.view} unreadable (${e.message}): this generation stalls`),
+      retry: (then) => this.host.env.clock.setTimeout(then, this.host.options.timing.heartbeatMs),
+    });
     const onMessage = (m: LogMessage): void => {
       if (this.stopped || m.seq <= lastSeq) return;
       lastSeq = m.seq;
-      backlog.push(m);
-      pump();
+      reader.push(m);
     };
-    const pump = (): void => {
-      while (!fetching && backlog.length > 0 && !this.stopped) {
-        const m = backlog.shift()!;
-        const event = input.decode(m, relations);
-        if (event?.kind !== "fetch") {
-          handle(event, m.seq);
-          continue;
-        }
-        fetching = true;
-        this.fetchObject(event.object)
-          .then((data) => {
-            if (this.stopped) return;
-            const body = input.decode({ ...m, data }, relations);
-            if (body?.kind === "fetch") throw new Error(`the object ${event.object} names another object`);
-            handle(body, m.seq);
-            fetching = false;
-            pump();
-          })
-          // without the body the view cannot be exact: this generation stalls (no later epoch passes)
-          .catch((e: Error) => this.trace(`input message ${m.seq} of ${job.view} unreadable (${e.message}): this generation stalls`),
-        );
-      }
-    };
-    const handle = (event: InputEvent, seq: number): void => {
-      if (event === null || event.kind === "fetch") return;
+    const handle = (event: Exclude<InputEvent, { kind: "fetch" }>, seq: number): void => {
+      if (this.stopped || event === null) return;
       if (event.kind === "term") {
         term = Math.max(term, event.term);
         return;
@@ -185,21 +169,6 @@ export class WorkerGeneration {
       this.followers.push(f);
     };
     follow();
-  }
-
-  /** An object of the object store; waits while the backbone is away. */
-  private async fetchObject(name: string): Promise<Uint8Array> {
-    for (;;) {
-      try {
-        const bytes = await this.host.env.backbone.objects.get(name);
-        if (bytes === null) throw new Error(`the object ${name} is missing`);
-        return bytes;
-      } catch (e) {
-        // the backbone away (08006, as nats-backbone.ts reports it): try again; anything else is final
-        if (!(e instanceof SqlError && e.code === "08006") || this.stopped) throw e;
-        await new Promise<void>((r) => this.host.env.clock.setTimeout(r, this.host.options.timing.heartbeatMs));
-      }
-    }
   }
 
   /** the vnodes of every partition this worker runs (of any fragment of any view) */
