@@ -26,18 +26,22 @@ import { SqlError, SqlState, type Chunk, type StatementResult } from "./types/in
 export const REPLICA_SUBJECT_PREFIX = "coord.";
 const DDL_SUBJECT = "coord.ddl";
 const TERM_SUBJECT = "coord.term";
+/** messages larger than this go through the object store (NATS's default max_payload is 1 MB) */
+const INLINE_LIMIT = 512 * 1024;
 /** SQLSTATE cannot_connect_now: what a standby answers */
 export const CANNOT_CONNECT_NOW = "57P03";
 
 type Header =
   | { kind: "term"; term: number; id: string }
-  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; sql: string }
+  /** a message too large for one NATS message: the whole message is `object` in the object store */
+  | { kind: "blob"; term: number; id: string; object: string }
+  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; sql: string }
   | { kind: "write"; term: number; id: string; database: string; relation: [string, string]; op: PlannedWrite["kind"]; skipConflicts: boolean; chunks: number };
 
 export interface LogReplicaOptions {
   /** where clients reach this coordinator (host:port, known once it listens), told to clients of a standby */
   address: () => string;
-  /** the leader lease's TTL (default 3000 ms) */
+  /** the leader lease's TTL (default 5000 ms, the coordinator protocol's) */
   leaseTtlMs?: number;
   /** how long a statement waits for its own replica to apply what it appended (default 10 s) */
   applyTimeoutMs?: number;
@@ -84,6 +88,7 @@ export class LogReplica implements StatementReplication {
       self,
       ttlMs: options.leaseTtlMs,
       onElected: (term) => void this.takeOver(term),
+      onError: (e) => this.log("lease_error", { error: e instanceof Error ? e.message : String(e) }),
       onDeposed: (why) => {
         this.role = "standby";
         this.log("coordinator_deposed", { why });
@@ -96,6 +101,9 @@ export class LogReplica implements StatementReplication {
     this.follow();
     // a standby is hot: it has applied everything before it may lead
     await this.caughtUp(await this.backbone.log.lastSeq());
+    // the first statement of a process builds the parser and compiles much code, which can hold the
+    // event loop for seconds on a loaded machine: done before leading, it cannot starve the lease
+    await this.db.execute("SELECT 1");
     this.workersBucket = await openWorkersBucket(this.backbone);
     void this.pollWorkers();
     await this.lease.start();
@@ -150,7 +158,12 @@ export class LogReplica implements StatementReplication {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+      while (this.queue.length > 0 && !this.closed) {
+        while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+        // a standby runs no statements that would flush its local log: what it applied is made
+        // durable here (messages that arrive meanwhile are applied by the outer loop)
+        for (const engine of this.db.cluster.all()) await engine.durable().catch((e: Error) => this.log("replica_flush_failed", { error: e.message }));
+      }
     } finally {
       this.draining = false;
     }
@@ -175,6 +188,7 @@ export class LogReplica implements StatementReplication {
     let chunks: Chunk[];
     try {
       ({ header, chunks } = decodeMessage(m.data));
+      if (header.kind === "blob") ({ header, chunks } = decodeMessage(await this.fetchBlob(header.object)));
     } catch (e) {
       this.log("replica_bad_message", { seq: m.seq, error: (e as Error).message });
       this.finished(m.seq);
@@ -194,10 +208,24 @@ export class LogReplica implements StatementReplication {
       waiter?.resolve(result);
     } catch (e) {
       if (waiter) waiter.reject(e);
-      else if (header.kind !== "ddl") this.log("replica_apply_failed", { seq: m.seq, error: (e as Error).message });
+      else if (header.kind !== "ddl") this.log("replica_write_rejected", { seq: m.seq, reason: (e as Error).message }); // as its leader rejected it
     } finally {
       this.position.applying = undefined;
       this.finished(m.seq);
+    }
+  }
+
+  /** A large message's body; waits while NATS is away (the log cannot be applied past it without it). */
+  private async fetchBlob(object: string): Promise<Uint8Array> {
+    for (;;) {
+      try {
+        const bytes = await this.backbone.objects.get(object);
+        if (bytes === null) throw new Error(`the object ${object} of a large input-log message is missing`);
+        return bytes;
+      } catch (e) {
+        if (!(e instanceof BackboneUnavailableError) || this.closed) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
 
@@ -218,6 +246,8 @@ export class LogReplica implements StatementReplication {
     try {
       session.settings.set("search_path", h.searchPath);
       if (h.role !== h.user) await session.execute(`SET ROLE "${h.role.replace(/"/g, '""')}"`);
+      // statements that refuse to run in a transaction block (CREATE DATABASE) see the leader session's block
+      if (h.inTransaction) await session.execute("BEGIN");
       const results = await session.execute(h.sql);
       return results[results.length - 1];
     } finally {
@@ -300,6 +330,7 @@ export class LogReplica implements StatementReplication {
         role: session.role,
         superuser: session.options.superuser !== false,
         searchPath: session.settings.get("search_path"),
+        inTransaction: session.transactionStatus !== "I",
         sql,
       };
       return (await this.submit(DDL_SUBJECT, header, [])) as StatementResult;
@@ -318,7 +349,13 @@ export class LogReplica implements StatementReplication {
    * duplicate if an earlier try was stored), then fails with 08006: nothing was acknowledged.
    */
   private async submit(subject: string, header: Header, chunks: readonly Chunk[]): Promise<unknown> {
-    const data = encodeMessage(header, chunks);
+    let data = encodeMessage(header, chunks);
+    if (data.length > INLINE_LIMIT) {
+      // stored before the log names it: a replica that reads the message finds its body
+      const object = `replica/${header.id}`;
+      await this.backbone.objects.put(object, data);
+      data = encodeMessage({ kind: "blob", term: header.term, id: header.id, object }, []);
+    }
     const applied = new Promise<unknown>((resolve, reject) => this.waiters.set(header.id, { resolve, reject }));
     applied.catch(() => {});
     const deadline = Date.now() + 2000;
@@ -354,7 +391,13 @@ export class LogReplica implements StatementReplication {
   private async pollWorkers(): Promise<void> {
     if (this.closed || !this.workersBucket) return;
     try {
-      this.workerRows = await readWorkers(this.workersBucket);
+      const seen = new Map(this.workerRows.map((w) => [w.id, w]));
+      // a record that does not carry its heartbeat's time (the protocol's workers): when its revision last changed
+      this.workerRows = (await readWorkers(this.workersBucket)).map((w) => {
+        if (w.heartbeat !== null) return w;
+        const before = seen.get(w.id);
+        return { ...w, heartbeat: before && before.revision === w.revision ? before.heartbeat : Date.now() };
+      });
     } catch {
       // NATS away: keep the last list
     } finally {

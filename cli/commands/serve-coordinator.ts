@@ -34,7 +34,10 @@ export async function connectCoordinator(o: CoordinatorFlags): Promise<Coordinat
 
 /** Starts the replica once the server listens at `address`; resolves after it caught up with the log. */
 export async function startReplica(db: Database, start: CoordinatorStart, address: () => string, log: (event: string, fields: Record<string, unknown>) => void): Promise<LogReplica> {
+  const resumedAfter = start.position.seq;
   const replica = new LogReplica(db, start.backbone, start.position, { address, log });
   await replica.start();
+  const s = replica.status();
+  process.stdout.write(`coordinator ${replica.node}: resumed the input log after sequence ${resumedAfter} (from the data directory), applied it to ${s.appliedSeq}, ${s.role}\n`);
   return replica;
 }

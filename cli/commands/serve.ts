@@ -197,7 +197,6 @@ async function serve(options: ServeOptions): Promise<number> {
       await db.close();
       return 2;
     }
-    process.stdout.write(`coordinator ${replica.node} of cluster on ${options.nats}: applied the input log to ${replica.status().appliedSeq}, ${replica.status().role}\n`);
   }
   const shown = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].includes(host) ? "localhost" : host;
   process.stdout.write(`sage-sql listening on postgres://${user}@${shown}:${server.port}/${user}\n`);

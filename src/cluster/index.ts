@@ -6,7 +6,7 @@ export { WsNetwork, WsConnection, ClusterRefusedError, CLUSTER_PROTOCOL_VERSION,
 export { ExchangeEndpoint, ExchangeSender, ExchangeReceiver, type ChannelOptions } from "./exchange-channel.js";
 export { systemClock } from "./system-clock.js";
 export { openClusterTransport, type ClusterTransport, type ClusterTransportOptions } from "./cluster-transport.js";
-export { LeaderLease, REPLICA_LEADER_BUCKET, type LeaderRecord, type LeaseOptions } from "./leader-lease.js";
+export { LeaderLease, REPLICA_LEADER_BUCKET, LEADER_TTL_MS, type LeaderRecord, type LeaseOptions } from "./leader-lease.js";
 export { WorkerHeartbeat, openWorkersBucket, readWorkers, WORKERS_BUCKET, WORKER_TTL_MS, type WorkerRow, type WorkerMembershipRecord } from "./worker-membership.js";
 export { ClusterCoordinator } from "./coordinator.js";
 export { ClusterWorker, WorkerRefusedError } from "./worker.js";

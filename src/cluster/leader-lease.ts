@@ -10,6 +10,8 @@ import type { Backbone, Clock, KeyValueBucket, TimerHandle } from "./backbone.js
 import { KvConflictError } from "./backbone.js";
 
 export const REPLICA_LEADER_BUCKET = "replica_leader";
+/** as the coordinator protocol's leaderTtlMs: long enough that a busy event loop (a loaded machine) keeps its lease */
+export const LEADER_TTL_MS = 5000;
 const KEY = "leader";
 
 export interface LeaderRecord {
@@ -21,7 +23,7 @@ export interface LeaderRecord {
 export interface LeaseOptions {
   /** this coordinator */
   self: LeaderRecord;
-  /** the key expires this long after its last renewal (default 3000 ms) */
+  /** the key expires this long after its last renewal (default LEADER_TTL_MS, 5 s) */
   ttlMs?: number;
   /** tries or renews this often (default ttl / 4) */
   intervalMs?: number;
@@ -30,6 +32,8 @@ export interface LeaseOptions {
   onElected(term: number): void;
   /** lost it (a renewal lost its compare-and-set, or NATS was away past the TTL) */
   onDeposed(why: string): void;
+  /** told each failed try or renewal (NATS away, a timeout) */
+  onError?(e: unknown): void;
 }
 
 const realClock: Clock = {
@@ -56,7 +60,7 @@ export class LeaderLease {
     private readonly backbone: Backbone,
     private readonly options: LeaseOptions,
   ) {
-    this.ttlMs = options.ttlMs ?? 3000;
+    this.ttlMs = options.ttlMs ?? LEADER_TTL_MS;
     this.intervalMs = options.intervalMs ?? Math.max(50, Math.floor(this.ttlMs / 4));
     this.clock = options.clock ?? realClock;
   }
@@ -88,7 +92,8 @@ export class LeaderLease {
     try {
       if (this.term > 0) await this.renew();
       else await this.tryAcquire();
-    } catch {
+    } catch (e) {
+      this.options.onError?.(e);
       // NATS away: a leader that could not renew within the TTL must assume the key expired
       if (this.term > 0 && this.clock.now() - this.renewedAt >= this.ttlMs) this.depose("the lease could not be renewed within its TTL (NATS unreachable)");
     } finally {
@@ -121,7 +126,7 @@ export class LeaderLease {
       this.renewedAt = started;
     } catch (e) {
       if (!(e instanceof KvConflictError)) throw e;
-      this.depose("another coordinator holds the lease");
+      this.depose(`another coordinator holds the lease (${(e as Error).message})`);
     }
   }
 

@@ -6,6 +6,7 @@
 
 import { KvConflictError, type Backbone, type KeyValueBucket } from "./backbone.js";
 
+// the coordinator protocol (node-env.ts DEFAULT_TIMING) uses these too: a bucket's TTL is fixed when it is first opened
 export const WORKERS_BUCKET = "workers";
 /** a worker's key expires this long after its last heartbeat */
 export const WORKER_TTL_MS = 3000;
@@ -28,8 +29,10 @@ export interface WorkerRow {
   address: string;
   vnodes: number;
   state: string;
-  /** ms since the epoch */
+  /** ms since the epoch (null: the record does not say; see `revision`) */
   heartbeat: number | null;
+  /** the key's revision: it changes with every heartbeat */
+  revision: number;
 }
 
 export function openWorkersBucket(backbone: Backbone): Promise<KeyValueBucket> {
@@ -48,7 +51,7 @@ export async function readWorkers(bucket: KeyValueBucket): Promise<WorkerRow[]> 
     } catch {
       // a record of another shape: listed with what is known
     }
-    rows.push({ id, address: r.address ?? "", vnodes: r.vnodes?.length ?? 0, state: r.state ?? "live", heartbeat: typeof r.heartbeat === "number" ? r.heartbeat : null });
+    rows.push({ id, address: r.address ?? "", vnodes: r.vnodes?.length ?? 0, state: r.state ?? "live", heartbeat: typeof r.heartbeat === "number" ? r.heartbeat : null, revision: entry.revision });
   }
   return rows;
 }

@@ -1,0 +1,76 @@
+// Fencing a deposed leader: two coordinators' replicas in one process on a real nats-server. The
+// leader stops renewing its lease (as if paused) while it still believes it leads; the standby
+// takes over. A write the old leader then appends carries its old term: every replica (its own
+// included) ignores it, its client gets an error, and both databases stay equal. (A 6 s lease:
+// the two replicas share one event loop, which a loaded machine can stall for seconds.)
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectBackbone, Database, LogReplica, ReplicaPosition, type Backbone } from "../src/index.js";
+import { NatsServer } from "./nats-server.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe("a deposed coordinator", () => {
+  let nats: NatsServer;
+  const backbones: Backbone[] = [];
+  const dbs: Database[] = [];
+  const replicas: LogReplica[] = [];
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+  });
+  afterAll(async () => {
+    for (const r of replicas) await r.close();
+    for (const b of backbones) await b.close();
+    for (const d of dbs) await d.close();
+    await nats?.destroy();
+  });
+
+  async function coordinator(name: string): Promise<{ db: Database; replica: LogReplica }> {
+    const backbone = await connectBackbone(nats.url, { cluster: "fence" });
+    const position = new ReplicaPosition();
+    const db = await Database.open({ memory: true, replicaPosition: position });
+    const replica = new LogReplica(db, backbone, position, { address: () => name, leaseTtlMs: 6000 });
+    await replica.start();
+    backbones.push(backbone);
+    dbs.push(db);
+    replicas.push(replica);
+    return { db, replica };
+  }
+
+  it("cannot change anything once its successor has taken over", async () => {
+    const a = await coordinator("a:1");
+    await until("a leading", () => a.replica.status().role === "leader");
+    const b = await coordinator("b:2");
+    expect(b.replica.status().role).toBe("standby");
+    await a.db.execute("CREATE TABLE t (id int)");
+    await a.db.execute("INSERT INTO t VALUES (1)");
+    await until("b applied", () => b.replica.status().appliedSeq === a.replica.status().appliedSeq);
+    expect((await b.db.execute("SELECT id FROM t"))[0].rows).toEqual([[1]]);
+    // a standby refuses clients (57P03, naming the leader); internal sessions still read
+    expect(() => b.db.connect({ user: "sage", login: true })).toThrow(/standby; the leader is a:1/);
+
+    // a is "paused": it stops renewing but still believes it leads
+    (a.replica as unknown as { lease: { stop(): void } }).lease.stop();
+    await until("b leading", () => b.replica.status().role === "leader");
+    expect(a.replica.status().role).toBe("leader");
+    const termA = a.replica.status().term;
+    const termB = b.replica.status().term;
+    expect(termB).toBeGreaterThan(termA);
+
+    await expect(a.db.execute("INSERT INTO t VALUES (2)")).rejects.toMatchObject({ code: "08006", message: expect.stringMatching(/deposed/) });
+    await b.db.execute("INSERT INTO t VALUES (3)");
+    await until("a applied b's write", () => a.replica.status().appliedSeq === b.replica.status().appliedSeq);
+    const onA = (await a.db.execute("SELECT id FROM t ORDER BY id"))[0].rows;
+    const onB = (await b.db.execute("SELECT id FROM t ORDER BY id"))[0].rows;
+    expect(onB).toEqual([[1], [3]]);
+    expect(onA).toEqual(onB);
+  }, 40_000);
+});

@@ -1,0 +1,144 @@
+// Statements through the input log behave as on one node: two coordinators' replicas in one
+// process on a real nats-server; what the leader's clients see (results, RETURNING, errors with
+// their SQLSTATE, compared with one node's) and what the standby ends up holding (the SET ROLE
+// role's ownership) are checked.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectBackbone, Database, LogReplica, ReplicaPosition, type Backbone } from "../src/index.js";
+import { NatsServer } from "./nats-server.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe("statements through the input log", () => {
+  let nats: NatsServer;
+  const backbones: Backbone[] = [];
+  const dbs: Database[] = [];
+  const replicas: LogReplica[] = [];
+  let leader: Database;
+  let standby: Database;
+  let caughtUp: () => Promise<void>;
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+    for (const name of ["a:1", "b:2"]) {
+      const backbone = await connectBackbone(nats.url, { cluster: "stmts" });
+      const position = new ReplicaPosition();
+      const db = await Database.open({ memory: true, replicaPosition: position });
+      const replica = new LogReplica(db, backbone, position, { address: () => name, leaseTtlMs: 10_000 });
+      await replica.start();
+      backbones.push(backbone);
+      dbs.push(db);
+      replicas.push(replica);
+      if (name === "a:1") await until("a leading", () => replica.status().role === "leader");
+    }
+    [leader, standby] = dbs;
+    caughtUp = () => until("the standby caught up", () => replicas[1].status().appliedSeq === replicas[0].status().appliedSeq);
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const r of replicas) await r.close();
+    for (const b of backbones) await b.close();
+    for (const d of dbs) await d.close();
+    await nats?.destroy();
+  });
+
+  it("returns what one node returns: results, RETURNING rows and errors with their SQLSTATE", async () => {
+    const statements = [
+      "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric(10,2), tags text[], at timestamptz, v vector(3))",
+      "INSERT INTO items VALUES (1, 'a', 1.50, ARRAY['x','y'], '2024-01-02 03:04:05+00', '[1,2,3]'), (2, 'b', 2.25, NULL, NULL, NULL) RETURNING id, price, tags, at, v",
+      "INSERT INTO items SELECT g, 'g' || g, g / 3.0, NULL, NULL, NULL FROM generate_series(3, 50) AS g",
+      "UPDATE items SET price = price * 2 WHERE id = 2 OR id > 40 RETURNING id, name, price",
+      "DELETE FROM items WHERE id % 7 = 0 RETURNING id",
+      "CREATE TABLE items (x int)", // 42P07, from the replica's execution
+      "INSERT INTO items VALUES (2, 'dup', 0, NULL, NULL, NULL)", // 23505, from the write's application
+      "INSERT INTO items VALUES (2, 'dup', 0, NULL, NULL, NULL), (60, 'new', 0, NULL, NULL, NULL) ON CONFLICT DO NOTHING RETURNING id",
+      "CREATE MATERIALIZED VIEW priced AS SELECT count(*) AS n, sum(price) AS total FROM items",
+      "UPDATE items SET name = upper(name) WHERE price > 10",
+      "TRUNCATE items",
+      "INSERT INTO items VALUES (100, 'after', 1, NULL, NULL, NULL)",
+      "SELECT * FROM priced",
+      "BEGIN; CREATE DATABASE intx", // 25001: the replica sees the leader session's transaction block
+      "CREATE DATABASE shop",
+      "DROP DATABASE shop",
+    ];
+    const single = await Database.open({ memory: true });
+    try {
+      for (const sql of statements) {
+        const outcome = async (db: Database) =>
+          db.execute(sql).then(
+            ([r]) => ({ command: r.command, rowCount: r.rowCount, rows: r.rows }),
+            (e: { code?: string }) => ({ error: e.code }),
+          );
+        const expected = await outcome(single);
+        expect(await outcome(leader), sql).toEqual(expected);
+      }
+    } finally {
+      await single.close();
+    }
+    await caughtUp();
+    for (const q of ["SELECT * FROM items ORDER BY id", "SELECT * FROM priced"]) {
+      const [onLeader] = await leader.execute(q);
+      const [onStandby] = await standby.execute(q);
+      expect(onStandby.rows).toEqual(onLeader.rows);
+    }
+  });
+
+  it("carries the session context: the SET ROLE role owns what it creates on every replica", async () => {
+    const s = leader.connect();
+    await s.execute("CREATE SCHEMA app");
+    await s.execute("CREATE TABLE app.widgets (w int)");
+    await s.execute("INSERT INTO app.widgets VALUES (7), (8)");
+    await s.execute("CREATE MATERIALIZED VIEW app.wsum AS SELECT sum(w) AS total FROM app.widgets");
+    await s.execute("CREATE ROLE builder");
+    await s.execute("GRANT ALL ON SCHEMA app TO builder");
+    await s.execute("SET ROLE builder");
+    await s.execute("CREATE TABLE app.gadgets (g int)");
+    await s.execute("RESET ROLE");
+    s.close();
+    await caughtUp();
+    const [sum] = await standby.execute("SELECT total FROM app.wsum");
+    expect(sum.rows.map((r) => Number(r[0]))).toEqual([15]);
+    const owner = (db: Database) => db.catalog.findRelation(["app", "gadgets"])?.owner;
+    expect(owner(leader)).toBe("builder");
+    expect(owner(standby)).toBe("builder");
+  });
+
+  it("carries a write larger than a NATS message through the object store", async () => {
+    await leader.execute("CREATE TABLE big (id int, pad text)");
+    const [r] = await leader.execute("INSERT INTO big SELECT g, repeat('x', 100) || g FROM generate_series(1, 30000) AS g");
+    expect(r.rowCount).toBe(30000);
+    await caughtUp();
+    const q = "SELECT count(*) AS n, sum(id) AS s, sum(length(pad)) AS l FROM big";
+    const [onLeader] = await leader.execute(q);
+    const [onStandby] = await standby.execute(q);
+    const [n, sum, length] = onLeader.rows[0].map(Number);
+    expect(n).toBe(30000);
+    expect(sum).toBe((30000 * 30001) / 2);
+    expect(length).toBeGreaterThan(3_000_000); // over 3 MB of text: several times NATS's 1 MB payload limit
+    expect(onStandby.rows).toEqual(onLeader.rows);
+    const blobs = await backbones[0].objects.list("replica/");
+    expect(blobs.length).toBeGreaterThan(0);
+  });
+
+  it("refuses what it does not replicate yet, changing nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sage-copy-"));
+    try {
+      writeFileSync(join(dir, "rows.csv"), "9,z,1,,\n");
+      await expect(leader.execute(`COPY items FROM '${join(dir, "rows.csv")}' WITH (FORMAT csv)`)).rejects.toMatchObject({ code: "0A000" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const [n] = await leader.execute("SELECT count(*) AS n FROM items WHERE id = 9");
+    expect(Number(n.rows[0][0])).toBe(0);
+  });
+});
