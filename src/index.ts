@@ -31,4 +31,4 @@ export { simulateCluster, type ClusterSimulationOptions, type ClusterSimulationS
 // src/log-replica.ts) and `sage-sql worker --nats URL`
 export { LogReplica, CANNOT_CONNECT_NOW, type LogReplicaOptions } from "./log-replica.js";
 export { ReplicaPosition } from "./replica-position.js";
-export { connectBackbone, WorkerHeartbeat, WsNetwork, BackboneUnavailableError, type Backbone } from "./cluster/index.js";
+export { connectBackbone, openClusterTransport, ClusterWorker, StoredJobCatalog, replicaInputScheme, stateFrameCodec, WorkerRefusedError, WsNetwork, BackboneUnavailableError, type Backbone, type ClusterTransport } from "./cluster/index.js";

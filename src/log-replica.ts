@@ -9,39 +9,63 @@
 // message of a term older than one it has already seen, so a deposed leader cannot change
 // anything once its successor has spoken.
 //
-// Materialized views run locally on each replica exactly as on a single node (they are DDL);
-// views run on workers later replace that behind `StatementReplication.ddl`.
+// Leadership is the cluster protocol's (src/cluster/coordinator.ts): this process runs a
+// ClusterCoordinator, whose lease term fences both the protocol's shared keys and this log's
+// messages. Materialized views over tables run on the cluster's workers (src/cluster-views.ts);
+// each coordinator keeps a local copy of them, which the leader feeds with what the workers
+// computed.
 
 import { randomUUID } from "node:crypto";
 import type * as A from "./parser/index.js";
 import { Session } from "./session.js";
 import type { Database } from "./database.js";
 import { applyPlannedWrite, type AppliedWrite, type PlannedWrite } from "./planned-write.js";
-import type { ReplicaStatus, StatementReplication } from "./statement-replication.js";
+import type { ReplicaStatus, StatementReplication, WorkerRow } from "./statement-replication.js";
 import type { ReplicaPosition } from "./replica-position.js";
-import { BackboneUnavailableError, CONNECTION_FAILURE, LeaderLease, decodeChunk, encodeChunk, openWorkersBucket, readWorkers, type Backbone, type KeyValueBucket, type LogFollower, type LogMessage, type WorkerRow } from "./cluster/index.js";
-import { SqlError, SqlState, type Chunk, type StatementResult } from "./types/index.js";
+import { ClusterViews } from "./cluster-views.js";
+import {
+  BackboneUnavailableError,
+  CONNECTION_FAILURE,
+  ClusterCoordinator,
+  DDL_SUBJECT,
+  INPUT_SUBJECT_PREFIX,
+  MARKER_SUBJECT,
+  TERM_SUBJECT,
+  decodeInputMessage,
+  encodeInputMessage,
+  replicaInputScheme,
+  systemClock,
+  writeSubject,
+  WsNetwork,
+  type Backbone,
+  type Clock,
+  type ClusterTiming,
+  type InputHeader,
+  type LogFollower,
+  type LogMessage,
+  type Network,
+} from "./cluster/index.js";
+import { Chunk, SqlError, SqlState, type StatementResult } from "./types/index.js";
 
 /** every subject this replica reads starts with it */
-export const REPLICA_SUBJECT_PREFIX = "coord.";
-const DDL_SUBJECT = "coord.ddl";
-const TERM_SUBJECT = "coord.term";
-/** messages larger than this go through the object store (NATS's default max_payload is 1 MB) */
-const INLINE_LIMIT = 512 * 1024;
+export const REPLICA_SUBJECT_PREFIX = INPUT_SUBJECT_PREFIX;
 /** SQLSTATE cannot_connect_now: what a standby answers */
 export const CANNOT_CONNECT_NOW = "57P03";
 
-type Header =
-  | { kind: "term"; term: number; id: string }
-  /** a message too large for one NATS message: the whole message is `object` in the object store */
-  | { kind: "blob"; term: number; id: string; object: string }
-  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; sql: string }
-  | { kind: "write"; term: number; id: string; database: string; relation: [string, string]; op: PlannedWrite["kind"]; skipConflicts: boolean; chunks: number };
+type Header = InputHeader;
+/** messages larger than this go through the object store (NATS's default max_payload is 1 MB) */
+const INLINE_LIMIT = 512 * 1024;
 
 export interface LogReplicaOptions {
   /** where clients reach this coordinator (host:port, known once it listens), told to clients of a standby */
   address: () => string;
-  /** the leader lease's TTL (default 5000 ms, the coordinator protocol's) */
+  /** the protocol's clock and data-plane network (default: the system clock, ws on 127.0.0.1 and a free port) and the cluster token workers must present (default none) */
+  clock?: Clock;
+  network?: Network;
+  token?: string;
+  /** the protocol's timing (default DEFAULT_TIMING) */
+  timing?: Partial<ClusterTiming>;
+  /** the leader lease's TTL (default: the protocol's, 5000 ms); shorthand for timing.leaderTtlMs */
   leaseTtlMs?: number;
   /** how long a statement waits for its own replica to apply what it appended (default 10 s) */
   applyTimeoutMs?: number;
@@ -56,7 +80,11 @@ interface Waiter {
 
 export class LogReplica implements StatementReplication {
   readonly node = randomUUID();
-  private readonly lease: LeaderLease;
+  readonly coordinator: ClusterCoordinator;
+  /** the data plane the coordinator listens on for workers */
+  private readonly network: Network;
+  readonly views: ClusterViews;
+  private leaderAddress: string | null = null;
   private follower: LogFollower | null = null;
   private followRetry: NodeJS.Timeout | null = null;
   private readonly queue: LogMessage[] = [];
@@ -70,8 +98,9 @@ export class LogReplica implements StatementReplication {
   private counter = 0;
   private role: ReplicaStatus["role"] = "standby";
   private closed = false;
-  private workersBucket: KeyValueBucket | null = null;
   private workerRows: WorkerRow[] = [];
+  /** worker id -> its last lease count and when this process saw it change */
+  private readonly seenLeases = new Map<string, { lease: number; at: number }>();
   private workersTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -83,17 +112,34 @@ export class LogReplica implements StatementReplication {
     this.delivered = position.seq;
     // from now on the database's DDL and writes go through the log (and clients are refused until this leads)
     db.replication = this;
-    const self = { id: this.node, get address() { return options.address(); } };
-    this.lease = new LeaderLease(backbone, {
-      self,
-      ttlMs: options.leaseTtlMs,
-      onElected: (term) => void this.takeOver(term),
-      onError: (e) => this.log("lease_error", { error: e instanceof Error ? e.message : String(e) }),
-      onDeposed: (why) => {
-        this.role = "standby";
-        this.log("coordinator_deposed", { why });
+    this.views = new ClusterViews(db, backbone, (event, fields) => this.log(event, fields), () => this.workerRows.length > 0);
+    const views = this.views;
+    this.coordinator = new ClusterCoordinator(
+      this.node,
+      { clock: options.clock ?? systemClock, backbone, network: (this.network = options.network ?? new WsNetwork({ token: options.token ?? "" })), trace: (line) => this.log("cluster_protocol", { line }) },
+      {
+        token: options.token ?? "",
+        jobs: views,
+        input: replicaInputScheme,
+        timing: { ...(options.leaseTtlMs !== undefined ? { leaderTtlMs: options.leaseTtlMs } : {}), ...options.timing },
+        clientAddress: options.address,
+        observer: {
+          leading: (term) => {
+            views.leading(term);
+            void this.takeOver(term);
+          },
+          steppedDown: (why) => {
+            views.steppedDown();
+            this.role = "standby";
+            this.log("coordinator_deposed", { why });
+          },
+          tookOver: (c) => views.tookOver(c),
+          generation: (a) => views.generation(a),
+          changes: (c) => views.changes(c),
+          committed: (view, record) => views.committed(view, record),
+        },
       },
-    });
+    );
   }
 
   /** Catches up with the log, then races for the lease; serves (refusal() null) once it leads and has caught up. */
@@ -104,14 +150,14 @@ export class LogReplica implements StatementReplication {
     // the first statement of a process builds the parser and compiles much code, which can hold the
     // event loop for seconds on a loaded machine: done before leading, it cannot starve the lease
     await this.db.execute("SELECT 1");
-    this.workersBucket = await openWorkersBucket(this.backbone);
+    await this.coordinator.start();
     void this.pollWorkers();
-    await this.lease.start();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.lease.release();
+    this.coordinator.close();
+    if (this.options.network === undefined) await this.network.close();
     this.follower?.close();
     if (this.followRetry) clearTimeout(this.followRetry);
     if (this.workersTimer) clearTimeout(this.workersTimer);
@@ -120,7 +166,7 @@ export class LogReplica implements StatementReplication {
   }
 
   status(): ReplicaStatus {
-    return { node: this.node, role: this.role, leader: this.role === "leader" ? this.options.address() : (this.lease.leader?.address ?? null), term: this.role === "leader" ? this.lease.term : this.position.term, appliedSeq: this.position.seq };
+    return { node: this.node, role: this.role, leader: this.role === "leader" ? this.options.address() : this.leaderAddress, term: this.role === "leader" ? this.coordinator.term : this.position.term, appliedSeq: this.position.seq };
   }
 
   workers(): WorkerRow[] {
@@ -184,11 +230,13 @@ export class LogReplica implements StatementReplication {
   }
 
   private async apply(m: LogMessage): Promise<void> {
+    // the protocol's epoch markers are for the workers
+    if (m.subject === MARKER_SUBJECT) return this.finished(m.seq);
     let header: Header;
     let chunks: Chunk[];
     try {
-      ({ header, chunks } = decodeMessage(m.data));
-      if (header.kind === "blob") ({ header, chunks } = decodeMessage(await this.fetchBlob(header.object)));
+      ({ header, chunks } = decodeInputMessage(m.data));
+      if (header.kind === "blob") ({ header, chunks } = decodeInputMessage(await this.fetchBlob(header.object)));
     } catch (e) {
       this.log("replica_bad_message", { seq: m.seq, error: (e as Error).message });
       this.finished(m.seq);
@@ -199,12 +247,14 @@ export class LogReplica implements StatementReplication {
     this.position.applying = m.seq;
     try {
       if (header.term < this.position.term) {
+        // our own write, fenced by a newer term in the log: another coordinator leads, stop serving
+        if (this.role === "leader" && header.term === this.coordinator.term) this.coordinator.resign(`the input log is at term ${this.position.term}`);
         throw new SqlError(CONNECTION_FAILURE, `this coordinator was deposed (term ${header.term}; the cluster is at term ${this.position.term}): the statement was not applied`);
       }
       this.position.term = header.term;
       let result: unknown = null;
       if (header.kind === "ddl") result = await this.applyDdl(header);
-      else if (header.kind === "write") result = this.applyWrite(header, chunks);
+      else if (header.kind === "write") result = this.applyWrite(header, chunks.slice(0, header.chunks));
       waiter?.resolve(result);
     } catch (e) {
       if (waiter) waiter.reject(e);
@@ -269,16 +319,16 @@ export class LogReplica implements StatementReplication {
     this.log("coordinator_elected", { term });
     // the term marker fences the previous leader: nothing it appends after it is applied
     for (;;) {
-      if (this.closed || this.lease.term !== term) return;
+      if (this.closed || this.coordinator.term !== term) return;
       try {
-        const seq = await this.backbone.log.append(TERM_SUBJECT, encodeMessage({ kind: "term", term, id: `${this.node}.term.${term}` }, []), `${this.node}.term.${term}`);
+        const seq = await this.backbone.log.append(TERM_SUBJECT, encodeInputMessage({ kind: "term", term, id: `${this.node}.term.${term}` }, []), `${this.node}.term.${term}`);
         await this.caughtUp(seq);
         break;
       } catch {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    if (this.lease.term !== term || this.closed) return;
+    if (this.coordinator.term !== term || this.closed) return;
     this.role = "leader";
     this.log("coordinator_leading", { term, appliedSeq: this.position.seq });
   }
@@ -286,7 +336,7 @@ export class LogReplica implements StatementReplication {
   refusal(): SqlError | null {
     if (this.role === "leader") return null;
     if (this.role === "taking_over") return new SqlError(CANNOT_CONNECT_NOW, "this coordinator is taking over as the leader; retry in a moment");
-    const leader = this.lease.leader?.address;
+    const leader = this.leaderAddress;
     return new SqlError(CANNOT_CONNECT_NOW, `this coordinator is a standby; the leader is ${leader ?? "not elected yet"}`);
   }
 
@@ -303,7 +353,7 @@ export class LogReplica implements StatementReplication {
   }
 
   private requireLeader(): number {
-    const term = this.lease.term;
+    const term = this.coordinator.term;
     if (this.role !== "leader" || term === 0) throw this.refusal() ?? new SqlError(CANNOT_CONNECT_NOW, "this coordinator is not the leader");
     return term;
   }
@@ -313,8 +363,21 @@ export class LogReplica implements StatementReplication {
     const entry = session.db.catalog.relationById(w.relation);
     if (!entry) throw new SqlError(SqlState.UndefinedTable, `relation ${w.relation} does not exist`);
     const live = chunks.filter((c) => c.length > 0);
-    const header: Header = { kind: "write", term, id: this.nextId(), database: session.db.name, relation: [entry.schema, entry.name], op: w.kind, skipConflicts: w.skipConflicts, chunks: live.length };
-    return (await this.submit(`coord.w.${subjectToken(entry.schema)}.${subjectToken(entry.name)}`, header, live)) as AppliedWrite;
+    // an update carries the rows it replaces too: workers hold no table, they read changes
+    const old = w.kind === "update" ? this.rowsBefore(session.db, w.relation, live) : [];
+    const header: Header = { kind: "write", term, id: this.nextId(), database: session.db.name, relation: [entry.schema, entry.name], relationId: entry.id, op: w.kind, skipConflicts: w.skipConflicts, chunks: live.length, oldChunks: old.length };
+    return (await this.submit(writeSubject(entry.schema, entry.name), header, [...live, ...old])) as AppliedWrite;
+  }
+
+  /** the current rows of an update's row ids (column 0 of each chunk), in order */
+  private rowsBefore(db: Database, relation: string, chunks: readonly Chunk[]): Chunk[] {
+    const stored = db.relation(relation);
+    const types = stored.entry.columns.map((c) => c.type);
+    return chunks.map((c) => {
+      const rows: unknown[][] = [];
+      for (let i = 0; i < c.length; i++) rows.push(stored.store.row(Number(c.columns[0].get(i))));
+      return Chunk.fromRows(types, rows);
+    });
   }
 
   async ddl(session: Session, _st: A.Statement, sql: string): Promise<StatementResult> {
@@ -349,12 +412,12 @@ export class LogReplica implements StatementReplication {
    * duplicate if an earlier try was stored), then fails with 08006: nothing was acknowledged.
    */
   private async submit(subject: string, header: Header, chunks: readonly Chunk[]): Promise<unknown> {
-    let data = encodeMessage(header, chunks);
+    let data = encodeInputMessage(header, chunks);
     if (data.length > INLINE_LIMIT) {
       // stored before the log names it: a replica that reads the message finds its body
       const object = `replica/${header.id}`;
       await this.backbone.objects.put(object, data);
-      data = encodeMessage({ kind: "blob", term: header.term, id: header.id, object }, []);
+      data = encodeInputMessage({ kind: "blob", term: header.term, id: header.id, object }, []);
     }
     const applied = new Promise<unknown>((resolve, reject) => this.waiters.set(header.id, { resolve, reject }));
     applied.catch(() => {});
@@ -389,61 +452,35 @@ export class LogReplica implements StatementReplication {
   // ---- sage_catalog.workers
 
   private async pollWorkers(): Promise<void> {
-    if (this.closed || !this.workersBucket) return;
+    if (this.closed) return;
     try {
-      const seen = new Map(this.workerRows.map((w) => [w.id, w]));
-      // a record that does not carry its heartbeat's time (the protocol's workers): when its revision last changed
-      this.workerRows = (await readWorkers(this.workersBucket)).map((w) => {
-        if (w.heartbeat !== null) return w;
-        const before = seen.get(w.id);
-        return { ...w, heartbeat: before && before.revision === w.revision ? before.heartbeat : Date.now() };
-      });
+      this.leaderAddress = (await this.coordinator.leader())?.clientAddress || null;
+      const assignment = this.coordinator.assignment;
+      const placed = new Map<string, number>();
+      for (const byFragment of Object.values(assignment?.placement ?? {})) for (const owners of Object.values(byFragment)) for (const m of owners) placed.set(m, (placed.get(m) ?? 0) + 1);
+      const now = Date.now();
+      const rows: WorkerRow[] = [];
+      for (const { id, record, admitted } of await this.coordinator.members()) {
+        const seen = this.seenLeases.get(id);
+        if (seen === undefined || seen.lease !== record.lease) this.seenLeases.set(id, { lease: record.lease, at: now });
+        const instances = placed.get(record.member) ?? 0;
+        const state = instances > 0 ? "running" : admitted ? "idle" : "joining";
+        rows.push({ id, address: record.address, vnodes: instances, state, heartbeat: this.seenLeases.get(id)!.at });
+      }
+      this.workerRows = rows;
     } catch {
       // NATS away: keep the last list
     } finally {
       if (!this.closed) this.workersTimer = setTimeout(() => void this.pollWorkers(), 500);
     }
   }
-}
 
-/** A name as one subject token: letters, digits, _ and - as they are, anything else as =XX bytes. */
-function subjectToken(name: string): string {
-  let out = "";
-  for (const ch of name) {
-    if (/^[A-Za-z0-9_-]$/.test(ch)) out += ch;
-    else for (const b of Buffer.from(ch, "utf8")) out += "=" + b.toString(16).padStart(2, "0");
+  fragments(): unknown[][] {
+    return this.views.fragmentRows(this.coordinator.assignment);
   }
-  return out || "=";
-}
 
-// A message: u32 header length, the header as JSON, then per chunk u32 length + Arrow IPC bytes.
-function encodeMessage(header: Header, chunks: readonly Chunk[]): Uint8Array {
-  const head = Buffer.from(JSON.stringify(header), "utf8");
-  const parts: Buffer[] = [u32(head.length), head];
-  for (const c of chunks) {
-    const bytes = encodeChunk(c);
-    parts.push(u32(bytes.length), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  /** FLUSH: every write applied here is in the views on workers' copies */
+  async flush(): Promise<void> {
+    await this.views.caughtUp(this.position.seq);
   }
-  return Buffer.concat(parts);
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-}
-
-function decodeMessage(data: Uint8Array): { header: Header; chunks: Chunk[] } {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const headLength = buf.readUInt32BE(0);
-  const header = JSON.parse(buf.subarray(4, 4 + headLength).toString("utf8")) as Header;
-  const chunks: Chunk[] = [];
-  let at = 4 + headLength;
-  const n = header.kind === "write" ? header.chunks : 0;
-  for (let i = 0; i < n; i++) {
-    const len = buf.readUInt32BE(at);
-    chunks.push(decodeChunk(new Uint8Array(buf.buffer, buf.byteOffset + at + 4, len)));
-    at += 4 + len;
-  }
-  return { header, chunks };
 }

@@ -1,4 +1,4 @@
-// sage_catalog.workers and sage_catalog.cluster: what a coordinator knows of the cluster (see
+// sage_catalog.workers, sage_catalog.fragments (views on workers) and sage_catalog.cluster: what a coordinator knows of the cluster (see
 // log-replica.ts). In single-node mode there are no workers and the one cluster row says so.
 
 import type { Database } from "./database.js";
@@ -18,6 +18,19 @@ export function registerReplicaCatalog(db: Database): void {
     ],
     () => (db.cluster.root.replication?.workers() ?? []).map((w) => [w.id, w.address, w.vnodes, w.state, w.heartbeat === null ? null : w.heartbeat * 1000]),
     "sys_sage_catalog_workers",
+  );
+  db.registerSystemRelation(
+    "sage_catalog",
+    "fragments",
+    [
+      { name: "view", type: text },
+      { name: "fragment", type: Types.integer },
+      { name: "operators", type: text },
+      { name: "parallelism", type: Types.integer },
+      { name: "placement", type: text },
+    ],
+    () => db.cluster.root.replication?.fragments?.() ?? [],
+    "sys_sage_catalog_fragments",
   );
   db.registerSystemRelation(
     "sage_catalog",

@@ -342,6 +342,7 @@ export class Session {
       case "flush":
         // writes are visible once their statement returns, except rows waiting for model answers;
         // sinks then write what they have gathered
+        await this.db.cluster.root.replication?.flush?.();
         await this.db.streams.settle();
         throwIfStopped(this.db);
         await flushSinks(this.db);

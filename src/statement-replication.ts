@@ -8,7 +8,17 @@ import type * as A from "./parser/index.js";
 import type { Session } from "./session.js";
 import type { AppliedWrite, PlannedWrite } from "./planned-write.js";
 import type { Chunk, SqlError, StatementResult } from "./types/index.js";
-import type { WorkerRow } from "./cluster/index.js";
+
+/** a row of sage_catalog.workers */
+export interface WorkerRow {
+  id: string;
+  address: string;
+  /** instances (fragment partitions) placed on it in the current generation */
+  vnodes: number;
+  state: string;
+  /** ms since the epoch: when this coordinator last saw its heartbeat */
+  heartbeat: number | null;
+}
 
 export interface StatementReplication {
   /** the replica's own sessions (applying the log) change the database directly */
@@ -25,6 +35,10 @@ export interface StatementReplication {
   status(): ReplicaStatus;
   /** sage_catalog.workers: the live workers of the cluster */
   workers(): WorkerRow[];
+  /** FLUSH: waits until what this replica applied is in the views run elsewhere (workers) */
+  flush?(): Promise<void>;
+  /** sage_catalog.fragments: view, fragment, operators, parallelism, placement (worker per partition) */
+  fragments?(): unknown[][];
 }
 
 export interface ReplicaStatus {

@@ -58,7 +58,8 @@ describe("a deposed coordinator", () => {
     expect(() => b.db.connect({ user: "sage", login: true })).toThrow(/standby; the leader is a:1/);
 
     // a is "paused": it stops renewing but still believes it leads
-    (a.replica as unknown as { lease: { stop(): void } }).lease.stop();
+    // (its coordinator's ticks stop, leadership kept: the lease is not renewed)
+    (a.replica.coordinator as unknown as { closed: boolean }).closed = true;
     await until("b leading", () => b.replica.status().role === "leader");
     expect(a.replica.status().role).toBe("leader");
     const termA = a.replica.status().term;

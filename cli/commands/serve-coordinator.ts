@@ -1,10 +1,12 @@
 // `sage-sql serve --role coordinator --nats URL`: the serve command in cluster mode. NATS is
 // reached first (unreachable: a clear error naming the URL and a non-zero exit, nothing else
 // started); the database then opens as a replica of the cluster's input log (src/log-replica.ts):
-// it applies the log, races for the leader lease, and serves clients only while it leads (a
-// standby answers 57P03 naming the leader, so libpq's multi-host strings fall through to it).
+// it applies the log, runs the cluster protocol's coordinator (leader election with fencing terms,
+// worker membership, placement of views on workers, barriers and checkpoints), and serves clients
+// only while it leads (a standby answers 57P03 naming the leader, so libpq's multi-host strings
+// fall through to it).
 
-import { connectBackbone, LogReplica, ReplicaPosition, type Backbone, type Database } from "../../src/index.js";
+import { LogReplica, openClusterTransport, ReplicaPosition, type ClusterTransport, type Database } from "../../src/index.js";
 
 export interface CoordinatorFlags {
   role?: string;
@@ -14,8 +16,10 @@ export interface CoordinatorFlags {
 }
 
 export interface CoordinatorStart {
-  backbone: Backbone;
+  transport: ClusterTransport;
+  backbone: ClusterTransport["backbone"];
   position: ReplicaPosition;
+  token: string;
 }
 
 /** null: single-node mode; a string: the error to print (exit 2). */
@@ -24,9 +28,17 @@ export async function connectCoordinator(o: CoordinatorFlags): Promise<Coordinat
   if (role !== "single" && role !== "coordinator") return `--role must be coordinator (or single, the default), not "${role}"`;
   if (role === "single") return null;
   if (!o.nats) return "--role coordinator needs --nats <url> (the NATS JetStream server of the cluster)";
+  const token = o.clusterToken ?? process.env.SAGE_CLUSTER_TOKEN ?? "";
+  if (token === "") process.stderr.write("sage-sql serve: warning: no cluster token (--cluster-token or SAGE_CLUSTER_TOKEN): cluster connections are not authenticated\n");
   try {
-    const backbone = await connectBackbone(o.nats, { cluster: o.clusterName ?? process.env.SAGE_CLUSTER_NAME ?? "sage", clientName: "sage-sql coordinator" });
-    return { backbone, position: new ReplicaPosition() };
+    const transport = await openClusterTransport({
+      nats: o.nats,
+      token,
+      natsToken: process.env.SAGE_NATS_TOKEN ?? "",
+      cluster: o.clusterName ?? process.env.SAGE_CLUSTER_NAME ?? "sage",
+      host: process.env.SAGE_CLUSTER_HOST ?? "127.0.0.1",
+    });
+    return { transport, backbone: transport.backbone, position: new ReplicaPosition(), token };
   } catch (e) {
     return (e as Error).message;
   }
@@ -35,9 +47,16 @@ export async function connectCoordinator(o: CoordinatorFlags): Promise<Coordinat
 /** Starts the replica once the server listens at `address`; resolves after it caught up with the log. */
 export async function startReplica(db: Database, start: CoordinatorStart, address: () => string, log: (event: string, fields: Record<string, unknown>) => void): Promise<LogReplica> {
   const resumedAfter = start.position.seq;
-  const replica = new LogReplica(db, start.backbone, start.position, { address, log });
+  const replica = new LogReplica(db, start.backbone, start.position, { address, log, clock: start.transport.clock, network: start.transport.network, token: start.token, timing: timingFromEnv() });
   await replica.start();
   const s = replica.status();
   process.stdout.write(`coordinator ${replica.node}: resumed the input log after sequence ${resumedAfter} (from the data directory), applied it to ${s.appliedSeq}, ${s.role}\n`);
   return replica;
+}
+
+/** SAGE_CLUSTER_TIMING='{"heartbeatMs":500,...}': the protocol's timing (tests shorten it) */
+export function timingFromEnv(): Record<string, number> | undefined {
+  const raw = process.env.SAGE_CLUSTER_TIMING;
+  if (!raw) return undefined;
+  return JSON.parse(raw) as Record<string, number>;
 }

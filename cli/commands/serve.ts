@@ -123,7 +123,7 @@ async function serve(options: ServeOptions): Promise<number> {
   }
   const closeCoordinator = async () => {
     await replica?.close();
-    await coordinator?.backbone.close();
+    await coordinator?.transport.close();
   };
   let replica: Awaited<ReturnType<typeof startReplica>> | undefined;
 

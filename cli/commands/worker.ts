@@ -1,13 +1,15 @@
-// `sage-sql worker --nats URL`: a worker of a cluster. For now it connects to NATS (unreachable:
-// a clear error naming the URL and a non-zero exit), listens for the data plane (ws, authenticated
-// with the cluster token), registers in the `workers` TTL bucket and renews it every second
-// (sage_catalog.workers lists it; killed, it disappears within the TTL), and prints its id and
-// address. What it runs (fragments) comes with the coordinator protocol.
+// `sage-sql worker --nats URL`: a worker of a cluster. It connects to NATS (unreachable: a clear
+// error naming the URL and a non-zero exit), listens for the data plane (ws, authenticated with
+// the cluster token) and runs the cluster protocol's worker: it joins the membership (a TTL KV
+// record renewed every heartbeat), says hello to the leader coordinator (refused: another
+// protocol version or a wrong token, a clear error and exit 3), and runs the fragment instances
+// of the views the leader places on it, built from the specs in the cluster's KV.
 
 import type { Command } from "commander";
 import { randomUUID } from "node:crypto";
-import { connectBackbone, WorkerHeartbeat, WsNetwork, type Backbone } from "../../src/index.js";
+import { ClusterWorker, openClusterTransport, replicaInputScheme, StoredJobCatalog, type ClusterTransport } from "../../src/index.js";
 import { exitAfterFlush } from "../process-exit.js";
+import { timingFromEnv } from "./serve-coordinator.js";
 
 interface WorkerOptions {
   nats?: string;
@@ -32,8 +34,8 @@ export function registerWorker(program: Command): void {
 }
 
 async function runWorker(o: WorkerOptions): Promise<number> {
-  const token = o.clusterToken ?? process.env.SAGE_CLUSTER_TOKEN;
-  if (!token) process.stderr.write("sage-sql worker: warning: no cluster token (--cluster-token or SAGE_CLUSTER_TOKEN): data-plane connections are not authenticated\n");
+  const token = o.clusterToken ?? process.env.SAGE_CLUSTER_TOKEN ?? "";
+  if (token === "") process.stderr.write("sage-sql worker: warning: no cluster token (--cluster-token or SAGE_CLUSTER_TOKEN): data-plane connections are not authenticated\n");
   let host = "127.0.0.1";
   let port = 0;
   if (o.listen) {
@@ -45,42 +47,40 @@ async function runWorker(o: WorkerOptions): Promise<number> {
     host = m[1].replace(/^\[(.*)\]$/, "$1");
     port = Number(m[2]);
   }
-  let backbone: Backbone;
+  let transport: ClusterTransport;
   try {
-    backbone = await connectBackbone(o.nats!, { cluster: o.clusterName ?? process.env.SAGE_CLUSTER_NAME ?? "sage", clientName: "sage-sql worker" });
+    transport = await openClusterTransport({ nats: o.nats!, token, natsToken: process.env.SAGE_NATS_TOKEN ?? "", cluster: o.clusterName ?? process.env.SAGE_CLUSTER_NAME ?? "sage", host, port });
   } catch (e) {
     process.stderr.write(`sage-sql worker: ${(e as Error).message}\n`);
     return 2;
   }
-  const network = new WsNetwork({ token: token ?? "", host, port });
-  let address: string;
-  try {
-    // nothing to run yet: a peer's connection is closed once authenticated
-    address = await network.listen((c) => c.close());
-  } catch (e) {
-    process.stderr.write(`sage-sql worker: cannot listen on ${host}:${port}: ${(e as Error).message}\n`);
-    await backbone.close();
-    return 2;
-  }
   const id = o.id ?? randomUUID().slice(0, 8);
-  const heartbeat = new WorkerHeartbeat(backbone, id, address);
+  const verbose = process.env.SAGE_CLUSTER_TRACE === "1";
+  const worker = new ClusterWorker(
+    id,
+    { clock: transport.clock, backbone: transport.backbone, network: transport.network, trace: verbose ? (line) => process.stderr.write(`${line}\n`) : undefined },
+    { token, jobs: new StoredJobCatalog(transport.backbone), input: replicaInputScheme, timing: timingFromEnv() },
+  );
   try {
-    await heartbeat.start();
-    if (heartbeat.lastError) throw heartbeat.lastError;
+    await worker.start();
   } catch (e) {
-    process.stderr.write(`sage-sql worker: cannot register with the cluster on ${o.nats}: ${(e as Error).message}\n`);
-    await heartbeat.stop();
-    await network.close();
-    await backbone.close();
+    process.stderr.write(`sage-sql worker: cannot start on ${host}:${port}: ${(e as Error).message}\n`);
+    await transport.close();
     return 2;
   }
-  process.stdout.write(`sage-sql worker ${id} listening on ${address}, registered with the cluster on ${o.nats}\n`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
+  process.stdout.write(`sage-sql worker ${id} listening on ${worker.listenAddress}, cluster on ${o.nats}\n`);
+  const code = await new Promise<number>((resolve) => {
+    process.once("SIGINT", () => resolve(0));
+    process.once("SIGTERM", () => resolve(0));
+    // refused by the coordinator (a wrong token, another protocol version): stop with the reason
+    const poll = setInterval(() => {
+      if (worker.failure === null) return;
+      clearInterval(poll);
+      process.stderr.write(`sage-sql worker: ${worker.failure.message}\n`);
+      resolve(3);
+    }, 200);
   });
-  await heartbeat.stop();
-  await network.close();
-  await backbone.close();
-  return 0;
+  worker.close();
+  await transport.close();
+  return code;
 }

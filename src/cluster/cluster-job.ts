@@ -52,5 +52,7 @@ export interface ClusterJob {
   readonly view: string;
   readonly fragments: readonly JobFragment[];
   readonly exchanges: readonly JobExchange[];
+  /** what a worker builds this job from (stored in the cluster's KV under job/<view>); absent: workers have the job already */
+  readonly spec?: Uint8Array;
   createInstance(fragment: number, partition: number, emit: ExchangeEmit): ClusterInstance;
 }

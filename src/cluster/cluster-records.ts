@@ -16,10 +16,9 @@ export const KEY_ASSIGNMENT = "assignment";
 export const KEY_EPOCH = "epoch";
 export const committedKey = (view: string): string => `committed/${view}`;
 
-/** input log subjects: `in.<relation>` for data, `in.$barrier` for epoch markers */
-export const SUBJECT_PREFIX = "in.";
-export const BARRIER_SUBJECT = "in.$barrier";
-export const relationSubject = (relation: string): string => `in.${relation}`;
+/** input log subjects of the simulation's scheme (input-scheme.ts); production's are input-messages.ts's */
+export { SIM_SUBJECT_PREFIX as SUBJECT_PREFIX, SIM_MARKER_SUBJECT as BARRIER_SUBJECT, simRelationSubject as relationSubject } from "./input-scheme.js";
+export const jobKey = (view: string): string => `job/${view}`;
 
 /** `workers/<worker id>`: one live member, renewed every heartbeat */
 export interface WorkerRecord {
@@ -39,6 +38,8 @@ export interface WorkerRecord {
 export interface LeaderRecord {
   coordinator: string;
   address: string;
+  /** where clients reach it (pgwire host:port; empty when not serving clients) */
+  clientAddress?: string;
 }
 
 /** a view's committed epoch: restoring these objects and re-reading the log after `seq` is exact */
@@ -48,7 +49,7 @@ export interface CommittedEpoch {
   /** log sequence of epoch `epoch`'s marker (0: nothing committed yet, read from the start) */
   seq: number;
   generation: number;
-  /** "fragment/partition" -> object name (empty before the first commit) */
+  /** "fragment/partition" -> object name (empty before the first commit: every instance starts empty) */
   objects: Record<string, string>;
 }
 

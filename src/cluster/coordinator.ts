@@ -11,7 +11,6 @@ import { type Connection, type KeyValueBucket, KvConflictError } from "./backbon
 import type { ClusterJob } from "./cluster-job.js";
 import {
   type Assignment,
-  BARRIER_SUBJECT,
   type CommittedEpoch,
   type EpochRecord,
   KEY_ASSIGNMENT,
@@ -27,6 +26,7 @@ import {
   encodeRecord,
   instanceKey,
   jobInstances,
+  jobKey,
   parseCheckpointObject,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
@@ -57,6 +57,8 @@ interface Leadership {
   generationStartedAt: number;
   nextBarrierAt: number;
   forceNewGeneration: string | null;
+  /** the jobs the current assignment places */
+  jobs: readonly ClusterJob[];
 }
 
 export class ClusterCoordinator {
@@ -70,6 +72,8 @@ export class ClusterCoordinator {
   private readonly admitted = new Map<string, Connection>();
   private closed = false;
   private ticking = false;
+  /** views whose old checkpoint objects are being deleted */
+  private readonly collecting = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -105,8 +109,11 @@ export class ClusterCoordinator {
   private async tick(): Promise<void> {
     if (this.closed || this.ticking) return;
     this.ticking = true;
+    const started = this.env.clock.now();
     try {
       await this.lead();
+      const took = this.env.clock.now() - started;
+      if (took > this.options.timing.leaderTtlMs / 2) this.trace(`a tick took ${took} ms (the lease lives ${this.options.timing.leaderTtlMs} ms)`);
     } catch (e) {
       // a compare-and-set on a shared key lost: another leader wrote it, so we are deposed
       if (e instanceof KvConflictError) this.stepDown(`lost a compare-and-set on ${e.key}`);
@@ -119,7 +126,7 @@ export class ClusterCoordinator {
 
   private async lead(): Promise<void> {
     if (this.leading === null) {
-      const record: LeaderRecord = { coordinator: this.id, address: this.address };
+      const record = this.leaderRecord();
       let term: number;
       try {
         term = await this.leaderBucket.create(KEY_LEADER, encodeRecord(record));
@@ -146,8 +153,10 @@ export class ClusterCoordinator {
         generationStartedAt: now,
         nextBarrierAt: now,
         forceNewGeneration: "took over",
+        jobs: [],
       };
       this.trace(`leads with term ${term}`);
+      this.options.observer.leading?.(term);
     } else if (!(await this.renew(this.leading))) return;
     const l = this.leading;
     if (l === null) return;
@@ -163,7 +172,7 @@ export class ClusterCoordinator {
   }
 
   private async renew(l: Leadership): Promise<boolean> {
-    const record: LeaderRecord = { coordinator: this.id, address: this.address };
+    const record = this.leaderRecord();
     try {
       l.leaderRevision = await this.leaderBucket.update(KEY_LEADER, encodeRecord(record), l.leaderRevision);
       l.lastRenewed = this.env.clock.now();
@@ -181,10 +190,17 @@ export class ClusterCoordinator {
     return this.cluster.update(key, value, revision);
   }
 
+  /** gives up leading at once (the input log showed a newer term: another coordinator leads) */
+  resign(why: string): void {
+    this.stepDown(why);
+  }
+
   private stepDown(why: string): void {
     if (this.options.broken.skipLeaderFencing === true && why !== "closed") return;
-    if (this.leading !== null) this.trace(`steps down: ${why}`);
+    const was = this.leading;
+    if (was !== null) this.trace(`steps down: ${why}`);
     this.leading = null;
+    if (was !== null) this.options.observer.steppedDown?.(why);
     for (const c of this.admitted.values()) c.close();
     this.admitted.clear();
   }
@@ -194,7 +210,7 @@ export class ClusterCoordinator {
    * leader's writes fail; a key already carrying a higher term means we are deposed ourselves.
    */
   private async takeOver(l: Leadership): Promise<boolean> {
-    const keys = [KEY_EPOCH, KEY_ASSIGNMENT, ...this.options.jobs.map((j) => committedKey(j.view))];
+    const keys = [KEY_EPOCH, KEY_ASSIGNMENT, ...this.options.jobs.current().map((j) => committedKey(j.view))];
     for (const key of keys) {
       const entry = await this.cluster.get(key);
       if (this.leading !== l) return false;
@@ -229,7 +245,8 @@ export class ClusterCoordinator {
     l.tookOver = true;
     l.takeoverAt = this.env.clock.now();
     this.trace(`took over at generation ${l.assignment?.generation ?? 0}, epoch ${l.epoch.epoch}`);
-    return true;
+    this.options.observer.tookOver?.(new Map([...l.committed].map(([view, c]) => [view, c.record])));
+    return this.leading === l;
   }
 
   /** the members to place on: live in KV, of our version, and welcomed on a control link */
@@ -251,28 +268,76 @@ export class ClusterCoordinator {
     if (this.leading !== l) return;
     const current = l.assignment === null ? [] : Object.keys(l.assignment.members).sort();
     const wanted = [...live.keys()].sort();
+    const jobs = this.options.jobs.current();
+    const placedViews = l.assignment === null ? "" : Object.keys(l.assignment.placement).sort().join(",");
+    const jobsChanged = placedViews !== jobs.map((j) => j.view).sort().join(",");
     const changed = current.join(",") !== wanted.join(",");
-    if (!changed && l.forceNewGeneration === null) return;
+    if (!changed && !jobsChanged && l.forceNewGeneration === null) return;
     if (wanted.length === 0) return;
+    // a view new to this term: adopt its committed epoch (a previous leader's) or start it at none
+    for (const job of jobs) {
+      if (l.committed.has(job.view)) continue;
+      await this.adoptCommitted(l, job.view);
+      if (this.leading !== l) return;
+      if (job.spec !== undefined) await this.cluster.put(jobKey(job.view), job.spec);
+      if (this.leading !== l) return;
+    }
     const generation = (l.assignment?.generation ?? 0) + 1;
     const restore: Record<string, CommittedEpoch> = {};
-    for (const job of this.options.jobs) restore[job.view] = l.committed.get(job.view)?.record ?? NOTHING_COMMITTED;
+    for (const job of jobs) restore[job.view] = l.committed.get(job.view)?.record ?? NOTHING_COMMITTED;
     const assignment: Assignment = {
       term: l.term,
       generation,
       members: Object.fromEntries(wanted.map((m) => [m, live.get(m)!])),
-      placement: placeInstances(this.options.jobs, wanted),
+      placement: placeInstances(jobs, wanted),
       restore,
     };
     const value = encodeRecord(assignment);
     const revision = l.assignment === null ? await this.cluster.create(KEY_ASSIGNMENT, value) : await this.writeShared(KEY_ASSIGNMENT, value, l.assignmentRevision);
     if (this.leading !== l) return;
-    this.trace(`generation ${generation} on ${wanted.join(" ")} (${changed ? "members changed" : l.forceNewGeneration})`);
+    this.trace(`generation ${generation} on ${wanted.join(" ")} (${changed ? "members changed" : (l.forceNewGeneration ?? "views changed")})`);
     l.assignment = assignment;
     l.assignmentRevision = revision;
     l.acks.clear();
     l.generationStartedAt = now;
     l.forceNewGeneration = null;
+    const dropped = l.jobs.filter((j) => !jobs.some((k) => k.view === j.view)).map((j) => j.view);
+    l.jobs = jobs;
+    this.options.observer.generation?.(assignment);
+    for (const view of dropped) await this.forgetView(l, view);
+  }
+
+  /** reads (or creates) a view's committed record and stamps it with our term */
+  private async adoptCommitted(l: Leadership, view: string): Promise<void> {
+    const key = committedKey(view);
+    const entry = await this.cluster.get(key);
+    if (this.leading !== l) return;
+    let record: CommittedEpoch;
+    let revision: number;
+    if (entry === null) {
+      // a view created now starts at the current epoch: its instances read the log from the start
+      // (every write to its tables) but pass over the markers before, so the first epoch holds it all
+      record = { ...NOTHING_COMMITTED, term: l.term, epoch: l.epoch.epoch };
+      revision = await this.cluster.create(key, encodeRecord(record));
+    } else {
+      record = decodeRecord<CommittedEpoch>(entry.value);
+      if (record.term > l.term) return this.stepDown(`${key} carries a newer term ${record.term}`);
+      record = { ...record, term: l.term };
+      revision = await this.cluster.update(key, encodeRecord(record), entry.revision);
+    }
+    if (this.leading !== l) return;
+    l.committed.set(view, { record, revision });
+    this.options.observer.tookOver?.(new Map([[view, record]]));
+  }
+
+  /** a dropped view: its committed record, spec and checkpoint objects go */
+  private async forgetView(l: Leadership, view: string): Promise<void> {
+    l.committed.delete(view);
+    l.acks.delete(view);
+    await this.cluster.delete(committedKey(view));
+    await this.cluster.delete(jobKey(view));
+    for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) await this.env.backbone.objects.delete(name);
+    this.trace(`forgot view ${view}`);
   }
 
   private async injectBarrier(l: Leadership): Promise<void> {
@@ -298,7 +363,7 @@ export class ClusterCoordinator {
 
   /** the marker's message id is its epoch: appending it again (a retry, a new leader) adds nothing */
   private async appendMarker(epoch: number): Promise<void> {
-    await this.env.backbone.log.append(BARRIER_SUBJECT, encodeRecord({ epoch }), `barrier.${epoch}`);
+    await this.env.backbone.log.append(this.options.input.markerSubject, encodeRecord({ epoch }), `barrier.${epoch}`);
   }
 
   private onAck(ack: Ack): void {
@@ -312,8 +377,52 @@ export class ClusterCoordinator {
     acked.set(instanceKey(ack.fragment, ack.partition), ack.seq);
   }
 
+  private onChanges(c: Extract<ControlFrame, { t: "changes" }>): void {
+    const l = this.leading;
+    if (l === null || l.assignment === null || c.generation !== l.assignment.generation) return;
+    const job = l.jobs.find((j) => j.view === c.view);
+    const materialize = job?.fragments.find((f) => f.output === "materialize");
+    if (materialize === undefined || l.assignment.placement[c.view]?.[String(materialize.id)]?.[c.partition] !== c.member) return;
+    this.options.observer.changes?.({ member: c.member, generation: c.generation, view: c.view, partition: c.partition, epoch: c.epoch, changes: c.chunk === null ? null : Buffer.from(c.chunk, "base64") });
+  }
+
+  private leaderRecord(): LeaderRecord {
+    return { coordinator: this.id, address: this.address, clientAddress: this.options.clientAddress() };
+  }
+
+  /** this leader's term (0: not leading) */
+  get term(): number {
+    return this.leading?.term ?? 0;
+  }
+
+  /** the current assignment while leading */
+  get assignment(): Assignment | null {
+    return this.leading?.assignment ?? null;
+  }
+
+  /** the leader as the lease says (null: none, or the backbone is away) */
+  async leader(): Promise<LeaderRecord | null> {
+    if (this.leaderBucket === undefined) return null;
+    const entry = await this.leaderBucket.get(KEY_LEADER);
+    return entry === null ? null : decodeRecord<LeaderRecord>(entry.value);
+  }
+
+  /** the live membership records (sage_catalog.workers) */
+  async members(): Promise<{ id: string; record: WorkerRecord; admitted: boolean }[]> {
+    if (this.workers === undefined) return [];
+    const out: { id: string; record: WorkerRecord; admitted: boolean }[] = [];
+    // a key renewed while the bucket is listed can be listed twice
+    for (const key of new Set(await this.workers.keys())) {
+      const entry = await this.workers.get(key);
+      if (entry === null) continue;
+      const record = decodeRecord<WorkerRecord>(entry.value);
+      out.push({ id: key, record, admitted: this.admitted.has(record.member) });
+    }
+    return out;
+  }
+
   private async commitEpochs(l: Leadership): Promise<void> {
-    for (const job of this.options.jobs) {
+    for (const job of l.jobs) {
       await this.commitView(l, job);
       if (this.leading !== l) return;
     }
@@ -339,7 +448,14 @@ export class ClusterCoordinator {
     l.committed.set(job.view, { record, revision });
     for (const epoch of [...byEpoch.keys()]) if (epoch <= best) byEpoch.delete(epoch);
     this.trace(`committed ${job.view} epoch ${best} (seq ${seq}, generation ${assignment.generation})`);
-    await this.collectGarbage(job.view, record, assignment.generation);
+    this.options.observer.committed?.(job.view, record);
+    // off the tick: deleting many objects must not delay the lease's renewal past its TTL
+    if (!this.collecting.has(job.view)) {
+      this.collecting.add(job.view);
+      this.collectGarbage(job.view, record, assignment.generation)
+        .catch((e: unknown) => this.trace(`garbage collection of ${job.view} failed: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => this.collecting.delete(job.view));
+    }
   }
 
   /** deletes checkpoint objects no restore can need: older epochs, older generations */
@@ -356,7 +472,7 @@ export class ClusterCoordinator {
     if (l.assignment === null || l.forceNewGeneration !== null) return;
     const now = this.env.clock.now();
     let oldestCommitted = Infinity;
-    for (const job of this.options.jobs) oldestCommitted = Math.min(oldestCommitted, l.committed.get(job.view)?.record.epoch ?? 0);
+    for (const job of l.jobs) oldestCommitted = Math.min(oldestCommitted, l.committed.get(job.view)?.record.epoch ?? 0);
     for (const [epoch, at] of l.injectedAt) {
       if (epoch <= oldestCommitted) {
         l.injectedAt.delete(epoch);
@@ -393,6 +509,7 @@ export class ClusterCoordinator {
         return;
       }
       if (f.frame.t === "ack") this.onAck(f.frame);
+      else if (f.frame.t === "changes") this.onChanges(f.frame);
     });
     conn.onClose(() => {
       if (member !== null && this.admitted.get(member) === conn) this.admitted.delete(member);

@@ -6,13 +6,17 @@ export { WsNetwork, WsConnection, ClusterRefusedError, CLUSTER_PROTOCOL_VERSION,
 export { ExchangeEndpoint, ExchangeSender, ExchangeReceiver, type ChannelOptions } from "./exchange-channel.js";
 export { systemClock } from "./system-clock.js";
 export { openClusterTransport, type ClusterTransport, type ClusterTransportOptions } from "./cluster-transport.js";
-export { LeaderLease, REPLICA_LEADER_BUCKET, LEADER_TTL_MS, type LeaderRecord, type LeaseOptions } from "./leader-lease.js";
-export { WorkerHeartbeat, openWorkersBucket, readWorkers, WORKERS_BUCKET, WORKER_TTL_MS, type WorkerRow, type WorkerMembershipRecord } from "./worker-membership.js";
 export { ClusterCoordinator } from "./coordinator.js";
 export { ClusterWorker, WorkerRefusedError } from "./worker.js";
+export type { ClusterJob, ClusterInstance } from "./cluster-job.js";
+export { type Assignment, type CommittedEpoch, type WorkerRecord, type LeaderRecord as ClusterLeaderRecord, instanceKey, PROTOCOL_VERSION } from "./cluster-records.js";
+import { DEFAULT_TIMING } from "./node-env.js";
+export { type ClusterOptions, type ClusterTiming, type CoordinatorObserver, type EpochChanges, type JobCatalog, type NodeEnv, DEFAULT_TIMING } from "./node-env.js";
 export { fragmentJob } from "./fragment-job.js";
-export type { ClusterJob, ClusterInstance, JobFragment, JobExchange } from "./cluster-job.js";
-export { DEFAULT_TIMING, type NodeEnv, type ClusterOptions, type ClusterTiming } from "./node-env.js";
-export { PROTOCOL_VERSION, type Assignment, type CommittedEpoch, type WorkerRecord } from "./cluster-records.js";
+export { encodeJobSpec, jobFromSpec, workerContext, StoredJobCatalog, type JobSpec } from "./job-spec.js";
+export { replicaInputScheme, encodeInputMessage, decodeInputMessage, writeSubject, INPUT_SUBJECT_PREFIX, DDL_SUBJECT, TERM_SUBJECT, MARKER_SUBJECT, type InputHeader } from "./input-messages.js";
+export type { JobFragment, JobExchange } from "./cluster-job.js";
 export { stateFrameCodec, type ExchangeFrameCodec } from "./node-frames.js";
 export { readCommittedRows, type CommittedRows } from "./committed-rows.js";
+/** a worker's membership expires this long after its last heartbeat (the protocol's default) */
+export const WORKER_TTL_MS = DEFAULT_TIMING.workerTtlMs;

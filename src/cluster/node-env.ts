@@ -6,9 +6,10 @@
 import type { Backbone, Clock, KeyValueBucket, Network } from "./backbone.js";
 import { BUCKET_CLUSTER, BUCKET_LEADER, BUCKET_WORKERS } from "./cluster-records.js";
 import type { ClusterJob } from "./cluster-job.js";
+import type { Assignment, CommittedEpoch } from "./cluster-records.js";
+import { type InputLogScheme, stateInputScheme } from "./input-scheme.js";
 import { arrowFrameCodec } from "./exchange-frames.js";
 import type { ExchangeFrameCodec } from "./node-frames.js";
-import { WORKER_HEARTBEAT_MS, WORKER_TTL_MS } from "./worker-membership.js";
 
 export interface NodeEnv {
   clock: Clock;
@@ -31,16 +32,21 @@ export interface ClusterTiming {
   checkpointTimeoutMs: number;
   /** a new leader waits this long for workers to say hello before it places anything */
   takeoverGraceMs: number;
+  /**
+   * instances checkpoint (and the leader commits) only epochs divisible by this: every instance
+   * picks the same epochs, so the commits still line up, at a fraction of the object-store traffic
+   */
+  checkpointEveryEpochs: number;
 }
 
 export const DEFAULT_TIMING: ClusterTiming = {
-  heartbeatMs: WORKER_HEARTBEAT_MS,
-  // the `workers` bucket is shared with worker-membership.ts (sage_catalog.workers): one TTL
-  workerTtlMs: WORKER_TTL_MS,
+  heartbeatMs: 1000,
+  workerTtlMs: 3000,
   leaderTtlMs: 5000,
   barrierIntervalMs: 1000,
   checkpointTimeoutMs: 20000,
   takeoverGraceMs: 2000,
+  checkpointEveryEpochs: 1,
 };
 
 /** Deliberately broken variants: the simulation's own test proves its checks catch each. */
@@ -54,10 +60,48 @@ export interface BrokenVariants {
   skipLeaderFencing?: boolean;
 }
 
+/**
+ * The views the cluster runs, when they change at run time (CREATE/DROP MATERIALIZED VIEW): the
+ * leader reads `current()` every tick (a change of the set starts a new generation); a worker
+ * builds the jobs an assignment places (from the specs the leader stored in KV).
+ */
+export interface JobCatalog {
+  current(): readonly ClusterJob[];
+  forAssignment(assignment: Assignment): Promise<readonly ClusterJob[]>;
+}
+
+/** the gathered output of a materialize partition for one epoch (sent by workers to the leader) */
+export interface EpochChanges {
+  member: string;
+  generation: number;
+  view: string;
+  partition: number;
+  epoch: number;
+  /** Arrow IPC chunk bytes; null: no changes */
+  changes: Uint8Array | null;
+}
+
+/** What the leader tells whoever keeps the views' gathered copies (src/cluster-views.ts). */
+export interface CoordinatorObserver {
+  /** leads with this term (before taking over the shared keys) */
+  leading?(term: number): void;
+  steppedDown?(why: string): void;
+  /** took over: the committed epoch of every view, the copies are rebuilt from them */
+  tookOver?(committed: ReadonlyMap<string, CommittedEpoch>): void;
+  generation?(assignment: Assignment): void;
+  changes?(c: EpochChanges): void;
+  committed?(view: string, record: CommittedEpoch): void;
+}
+
 export interface ClusterOptions {
   /** shared secret every hello carries; a node without it is refused */
   token: string;
-  jobs: readonly ClusterJob[];
+  jobs: readonly ClusterJob[] | JobCatalog;
+  /** the input log's subjects and message codec (default: the simulation's, `in.<relation>`) */
+  input?: InputLogScheme;
+  observer?: CoordinatorObserver;
+  /** the leader record's client address (pgwire host:port), told to clients of a standby */
+  clientAddress?: () => string;
   timing?: Partial<ClusterTiming>;
   /** exchange frames' codec (default: Arrow IPC record batches, exchange-frames.ts) */
   codec?: ExchangeFrameCodec;
@@ -66,14 +110,18 @@ export interface ClusterOptions {
 
 export interface ResolvedOptions {
   token: string;
-  jobs: readonly ClusterJob[];
+  jobs: JobCatalog;
+  input: InputLogScheme;
+  observer: CoordinatorObserver;
+  clientAddress: () => string;
   timing: ClusterTiming;
   codec: ExchangeFrameCodec;
   broken: BrokenVariants;
 }
 
 export function resolveOptions(o: ClusterOptions): ResolvedOptions {
-  return { token: o.token, jobs: o.jobs, timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? arrowFrameCodec, broken: o.broken ?? {} };
+  const jobs: JobCatalog = Array.isArray(o.jobs) ? staticJobs(o.jobs as readonly ClusterJob[]) : (o.jobs as JobCatalog);
+  return { token: o.token, jobs, input: o.input ?? stateInputScheme, observer: o.observer ?? {}, clientAddress: o.clientAddress ?? (() => ""), timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? arrowFrameCodec, broken: o.broken ?? {} };
 }
 
 export interface ClusterBuckets {
@@ -96,4 +144,8 @@ export async function openClusterBuckets(env: NodeEnv, timing: ClusterTiming): P
       await new Promise<void>((resolve) => env.clock.setTimeout(resolve, timing.heartbeatMs));
     }
   }
+}
+
+function staticJobs(jobs: readonly ClusterJob[]): JobCatalog {
+  return { current: () => jobs, forAssignment: async () => jobs };
 }

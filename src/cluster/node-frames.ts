@@ -24,7 +24,9 @@ export type ControlFrame =
   | { t: "welcome" }
   | { t: "refused"; reason: string }
   /** an instance checkpointed `epoch` (object written); `seq`: its marker's log sequence (source instances), else -1 */
-  | { t: "ack"; member: string; generation: number; view: string; fragment: number; partition: number; epoch: number; seq: number };
+  | { t: "ack"; member: string; generation: number; view: string; fragment: number; partition: number; epoch: number; seq: number }
+  /** a materialize partition's net changes of `epoch` (Arrow IPC chunk as base64; null: none), gathered by the leader */
+  | { t: "changes"; member: string; generation: number; view: string; partition: number; epoch: number; chunk: string | null };
 
 /** encodes exchange frames; swap it for the Arrow IPC codec */
 export interface ExchangeFrameCodec {

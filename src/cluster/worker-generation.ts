@@ -6,11 +6,11 @@
 
 import type { LogFollower, LogMessage } from "./backbone.js";
 import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
-import { type Assignment, BARRIER_SUBJECT, PROTOCOL_VERSION, SUBJECT_PREFIX, checkpointObject, decodeRecord, instanceKey } from "./cluster-records.js";
+import { type Assignment, PROTOCOL_VERSION, checkpointObject, instanceKey } from "./cluster-records.js";
 import type { Message } from "../executor/message.js";
-import { decodeState } from "../executor/state/index.js";
 import { vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
+import { encodeChunk } from "./exchange-frames.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
 import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
@@ -30,7 +30,8 @@ export interface GenerationHost {
   readonly member: string;
   readonly env: NodeEnv;
   readonly options: ResolvedOptions;
-  sendAck(ack: Extract<ControlFrame, { t: "ack" }>): void;
+  /** to the leader: acks and gathered changes */
+  sendControl(frame: Extract<ControlFrame, { t: "ack" } | { t: "changes" }>): void;
 }
 
 export class WorkerGeneration {
@@ -47,6 +48,8 @@ export class WorkerGeneration {
   constructor(
     readonly assignment: Assignment,
     private readonly host: GenerationHost,
+    /** the jobs this assignment places */
+    private readonly jobs: readonly ClusterJob[],
   ) {
     this.generation = assignment.generation;
   }
@@ -62,7 +65,7 @@ export class WorkerGeneration {
   /** creates and restores this worker's instances, then starts reading */
   async start(): Promise<void> {
     const { objects } = this.host.env.backbone;
-    for (const job of this.host.options.jobs) {
+    for (const job of this.jobs) {
       const placement = this.assignment.placement[job.view];
       if (placement === undefined) continue;
       for (const f of job.fragments) {
@@ -71,7 +74,12 @@ export class WorkerGeneration {
           if (owners[p] !== this.host.member) continue;
           const slot: Slot = { job, fragment: f.id, partition: p, instance: null as unknown as ClusterInstance, lastPassed: 0, markerSeq: new Map() };
           slot.instance = job.createInstance(f.id, p, (exchange, target, msg) => this.emit(slot, exchange, target, msg));
-          slot.instance.onEpoch((epoch) => this.passedBarrier(slot, epoch));
+          const materializes = f.output === "materialize";
+          slot.instance.onEpoch((epoch, changes) => {
+            // the changes travel before the ack on the same link: a committed epoch's are all at the leader
+            if (materializes && epoch > slot.lastPassed) this.sendChanges(slot, epoch, changes);
+            this.passedBarrier(slot, epoch);
+          });
           this.slots.set(this.slotKey(job.view, f.id, p), slot);
         }
       }
@@ -90,7 +98,7 @@ export class WorkerGeneration {
     if (this.stopped) return;
     this.ready = true;
     this.trace(`started ${this.slots.size} instances`);
-    for (const job of this.host.options.jobs) {
+    for (const job of this.jobs) {
       const injects = new Set(job.fragments.filter((f) => f.injectsBarriers).map((f) => f.id));
       const sources = [...this.slots.values()].filter((s) => s.job === job && injects.has(s.fragment));
       if (sources.length === 0) continue;
@@ -105,11 +113,20 @@ export class WorkerGeneration {
   private followLog(job: ClusterJob, sources: Slot[], afterSeq: number, afterEpoch: number): void {
     let lastEpoch = afterEpoch;
     let lastSeq = afterSeq;
+    let term = 0;
+    const { input } = this.host.options;
+    const relations = new Set(sources.flatMap((s) => s.instance.sources));
     const onMessage = (m: LogMessage): void => {
       if (this.stopped || m.seq <= lastSeq) return;
       lastSeq = m.seq;
-      if (m.subject === BARRIER_SUBJECT) {
-        const { epoch } = decodeRecord<{ epoch: number }>(m.data);
+      const event = input.decode(m, relations);
+      if (event === null) return;
+      if (event.kind === "term") {
+        term = Math.max(term, event.term);
+        return;
+      }
+      if (event.kind === "marker") {
+        const { epoch } = event;
         // a marker appended twice (a retried or deposed leader's append) is passed over
         if (epoch <= lastEpoch) return;
         lastEpoch = epoch;
@@ -119,17 +136,16 @@ export class WorkerGeneration {
         }
         return;
       }
-      const relation = m.subject.slice(SUBJECT_PREFIX.length);
-      let changes: Chunk | null = null;
+      // a deposed leader's write, appended after its successor's term marker, was never applied
+      if (event.term < term) return;
+      const { relation } = event;
       for (const s of sources) {
         if (!s.instance.sources.includes(relation)) continue;
-        changes ??= decodeState(m.data) as Chunk;
-        const c = changes;
-        this.run(() => s.instance.deliverRelation(relation, c));
+        for (const c of event.changes) this.run(() => s.instance.deliverRelation(relation, c));
       }
     };
     const follow = (): void => {
-      const f = this.host.env.backbone.log.follow(SUBJECT_PREFIX, lastSeq + 1, onMessage, (e) => {
+      const f = this.host.env.backbone.log.follow(input.prefix, lastSeq + 1, onMessage, (e) => {
         if (this.stopped) return;
         this.trace(`log follower of ${job.view} lost (${e.message}): following again from ${lastSeq + 1}`);
         this.host.env.clock.setTimeout(() => {
@@ -163,7 +179,7 @@ export class WorkerGeneration {
   }
 
   private deliverFrame(frame: ExchangeFrame): void {
-    const job = this.host.options.jobs.find((j) => j.view === frame.view);
+    const job = this.jobs.find((j) => j.view === frame.view);
     const ex = job?.exchanges.find((e) => e.id === frame.exchange);
     const slot = ex === undefined ? undefined : this.slots.get(this.slotKey(frame.view, ex.to, frame.to));
     if (slot === undefined) {
@@ -227,6 +243,10 @@ export class WorkerGeneration {
   private passedBarrier(slot: Slot, epoch: number): void {
     if (epoch <= slot.lastPassed) return;
     slot.lastPassed = epoch;
+    if (epoch % this.host.options.timing.checkpointEveryEpochs !== 0) {
+      slot.markerSeq.delete(epoch);
+      return;
+    }
     const bytes = slot.instance.snapshotState();
     const view = slot.job.view;
     {
@@ -236,11 +256,16 @@ export class WorkerGeneration {
       this.host.env.backbone.objects.put(name, bytes).then(
         () => {
           if (this.stopped) return;
-          this.host.sendAck({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq });
+          this.host.sendControl({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq });
         },
         (e: unknown) => this.trace(`checkpoint ${name} failed: ${e instanceof Error ? e.message : String(e)}`),
       );
     }
+  }
+
+  private sendChanges(slot: Slot, epoch: number, changes: Chunk | null): void {
+    const chunk = changes === null || changes.length === 0 ? null : Buffer.from(encodeChunk(changes)).toString("base64");
+    this.host.sendControl({ t: "changes", member: this.host.member, generation: this.generation, view: slot.job.view, partition: slot.partition, epoch, chunk });
   }
 
   stop(): void {

@@ -19,6 +19,7 @@ import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuc
 import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
 import { WorkerGeneration } from "./worker-generation.js";
+import type { ClusterJob } from "./cluster-job.js";
 
 /** the coordinator refused this worker (another protocol version, a wrong cluster token) */
 export class WorkerRefusedError extends Error {
@@ -49,6 +50,11 @@ export class ClusterWorker {
     options: ClusterOptions,
   ) {
     this.options = resolveOptions(options);
+  }
+
+  /** where peers reach this worker's data plane (known once started) */
+  get listenAddress(): string {
+    return this.address;
   }
 
   get member(): string {
@@ -152,7 +158,11 @@ export class ClusterWorker {
     cur?.link.close();
     const hello: ControlFrame = { t: "hello", version: PROTOCOL_VERSION, token: this.options.token, member: this.member, role: "worker" };
     const state = { address: leader.address, link: null as unknown as PeerLink, welcomed: false };
-    state.link = new PeerLink(this.env.network, leader.address, hello, (reason) => this.trace(`leader link lost (${reason})`), (bytes) => {
+    state.link = new PeerLink(this.env.network, leader.address, hello, (reason) => {
+      this.trace(`leader link lost (${reason})`);
+      // the data plane's handshake refused us (no cluster token, another version): retrying cannot help
+      if (/refused/.test(reason) && /token|version/.test(reason)) this.refused(reason);
+    }, (bytes) => {
       const f = decodeNodeFrame(this.options.codec, bytes);
       if (f.kind !== "control") return;
       if (f.frame.t === "welcome") state.welcomed = true;
@@ -176,18 +186,35 @@ export class ClusterWorker {
     if (a.generation <= this.seenGeneration) return;
     this.seenGeneration = a.generation;
     this.dropGeneration(`generation ${a.generation} assigned`);
+    if (a.members[this.member] === undefined) {
+      this.early = this.early.filter((f) => f.generation > a.generation);
+      return;
+    }
+    let jobs: readonly ClusterJob[];
+    try {
+      jobs = await this.options.jobs.forAssignment(a);
+    } catch (e) {
+      // a job this worker cannot build: it runs nothing this generation (the epoch times out, the leader retries)
+      this.trace(`cannot build the jobs of generation ${a.generation}: ${e instanceof Error ? e.message : String(e)}`);
+      this.seenGeneration = a.generation - 1;
+      return;
+    }
+    if (this.closed || this.lease === null || this.seenGeneration !== a.generation) return;
     const early = this.early.filter((f) => f.generation >= a.generation);
     this.early = early.filter((f) => f.generation > a.generation);
-    if (a.members[this.member] === undefined) return;
-    const gen = new WorkerGeneration(a, {
-      member: this.member,
-      env: this.env,
-      options: this.options,
-      sendAck: (ack) => {
-        const l = this.leaderLink;
-        if (l !== null && l.welcomed) l.link.send(encodeControl(ack));
+    const gen = new WorkerGeneration(
+      a,
+      {
+        member: this.member,
+        env: this.env,
+        options: this.options,
+        sendControl: (frame) => {
+          const l = this.leaderLink;
+          if (l !== null && l.welcomed) l.link.send(encodeControl(frame));
+        },
       },
-    });
+      jobs,
+    );
     this.current = gen;
     for (const f of early) if (f.generation === a.generation) gen.onExchangeFrame(f);
     gen.start().catch((e: unknown) => {
@@ -224,7 +251,7 @@ export class ClusterWorker {
     const cur = this.current;
     if (cur !== null && (frame.generation === cur.generation || (this.options.broken.acceptStaleFrames === true && frame.generation < cur.generation))) {
       cur.onExchangeFrame(frame);
-    } else if (frame.generation > this.seenGeneration) {
+    } else if (frame.generation > this.seenGeneration || (cur === null && frame.generation === this.seenGeneration)) {
       // a peer saw the new assignment first: keep the frame until this worker starts it
       this.early.push(frame);
     }

@@ -86,6 +86,7 @@ export const SIM_TIMING: ClusterTiming = {
   leaderTtlMs: 200,
   barrierIntervalMs: 100,
   checkpointTimeoutMs: 1500,
+  checkpointEveryEpochs: 1,
   takeoverGraceMs: 120,
 };
 

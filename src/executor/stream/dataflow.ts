@@ -69,6 +69,14 @@ export class Dataflow {
     return this.graph.stats;
   }
 
+  /**
+   * Stops reading its inputs: a view run on cluster workers keeps only its sink here, fed what the
+   * workers computed (src/cluster-views.ts); barriers still pass through to the sink.
+   */
+  detachInputs(): void {
+    this.feeds.clear();
+  }
+
   deliver(relation: string, changes: Chunk): void {
     this.changedSinceSnapshot = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliver(changes);

@@ -1,0 +1,389 @@
+// One cluster of real processes on loopback: nats-server (JetStream, a temp store), two
+// coordinators (`sage-sql serve --role coordinator`: a leader and a standby) and three workers
+// (`sage-sql worker`), all children running the built CLI (dist/). Nexmark q5, q7 and q8 run as
+// views at parallelism 3 on the workers and must equal the same views on a single-node Database
+// fed the same INSERTs; then, under a steady INSERT load, workers are killed with SIGKILL and
+// restarted, the leader coordinator is killed three times (the standby takes over, the killed one
+// comes back as the new standby), a worker is added and one removed: no acknowledged row may be
+// lost and every view must be exact at the end. A worker with a wrong token is refused.
+//   SAGE_CLUSTER_TEST_EVENTS=<n>      nexmark events (default 6000)
+//   SAGE_CLUSTER_TEST_KILLS=<n>       worker kill -9 cycles (default 10)
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUERIES } from "../bench/nexmark/nexmark.js";
+import { createGeneratorSource } from "../src/connectors/index.js";
+import { tableEventsBefore } from "../src/connectors/nexmark/event-model.js";
+import { Database } from "../src/database.js";
+import type { Session } from "../src/session.js";
+import { formatValue, type Chunk, type DataType } from "../src/types/index.js";
+import { freePort } from "./free-port.js";
+import { NatsServer } from "./nats-server.js";
+
+const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
+const EVENTS = Number(process.env.SAGE_CLUSTER_TEST_EVENTS ?? 6000);
+const WORKER_KILLS = Number(process.env.SAGE_CLUSTER_TEST_KILLS ?? 10);
+const TOKEN = "test-cluster-token";
+// short timeouts so that failures are detected within a second or two
+const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 12000, checkpointEveryEpochs: 12 };
+
+const TABLE_SQL: Record<string, string> = {
+  person: "id BIGINT, name VARCHAR, email_address VARCHAR, credit_card VARCHAR, city VARCHAR, state VARCHAR, date_time TIMESTAMP, extra VARCHAR",
+  auction: "id BIGINT, item_name VARCHAR, description VARCHAR, initial_bid BIGINT, reserve BIGINT, date_time TIMESTAMP, expires TIMESTAMP, seller BIGINT, category BIGINT, extra VARCHAR",
+  bid: "auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, date_time TIMESTAMP, extra VARCHAR",
+};
+const VIEWS = QUERIES.filter((q) => ["q5", "q7", "q8"].includes(q.name));
+
+/** a child process of the CLI, its output kept for failure messages */
+class Child {
+  readonly proc: ChildProcess;
+  out = "";
+  err = "";
+  exitCode: number | null = null;
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    args: string[],
+    env: Record<string, string> = {},
+  ) {
+    this.proc = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, HOME: tmpdir(), SAGE_CLUSTER_TOKEN: TOKEN, SAGE_CLUSTER_TIMING: JSON.stringify(TIMING), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.proc.stdout!.on("data", (b: Buffer) => (this.out += b.toString()));
+    this.proc.stderr!.on("data", (b: Buffer) => (this.err += b.toString()));
+    this.exited = new Promise((resolve) => this.proc.once("exit", (code) => resolve((this.exitCode = code))));
+  }
+
+  /** waits (bounded) until stdout matches */
+  async printed(re: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = re.exec(this.out);
+      if (m) return m;
+      if (this.exitCode !== null || Date.now() > deadline) throw new Error(`${this.name} did not print ${re} (exit ${this.exitCode}):\n${this.out}\n${this.err.slice(-4000)}`);
+      await sleep(50);
+    }
+  }
+
+  kill9(): Promise<number | null> {
+    if (this.exitCode === null) this.proc.kill("SIGKILL");
+    return this.exited;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exitCode !== null) return;
+    this.proc.kill("SIGTERM");
+    const t = setTimeout(() => this.proc.kill("SIGKILL"), 5000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+const VERBOSE = process.env.SAGE_CLUSTER_TEST_VERBOSE === "1";
+const t0 = Date.now();
+function note(line: string): void {
+  if (VERBOSE) process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, context: () => string = () => ""): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== null && v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}\n${context()}`);
+    await sleep(200);
+  }
+}
+
+const RAW_TEXT = { getTypeParser: () => (v: string) => v };
+
+/** SQL literal of a value as the engine prints it (numbers bare, the rest quoted) */
+function literal(type: DataType, v: unknown): string {
+  if (v === null || v === undefined) return "NULL";
+  if ((typeof v === "number" || typeof v === "bigint") && /int|numeric|double|real/.test(type.id)) return String(v);
+  return `'${formatValue(type, v, { timeZone: "UTC" }).replace(/'/g, "''")}'`;
+}
+
+function insertSql(table: string, chunk: Chunk): string {
+  const types = chunk.columns.map((c) => c.type);
+  const rows = chunk.rows().map((r) => `(${r.map((v, i) => literal(types[i], v)).join(", ")})`);
+  return `INSERT INTO ${table} VALUES ${rows.join(", ")}`;
+}
+
+/** the nexmark events [0, EVENTS) as INSERT statements, a few hundred rows each */
+function nexmarkInserts(): string[] {
+  return buildInserts(500);
+}
+
+let columnsOf: (t: string) => { name: string; type: DataType }[] = () => [];
+
+function buildInserts(tick: number): string[] {
+  const out: string[] = [];
+  const gens = new Map(
+    Object.keys(TABLE_SQL).map((t) => {
+      const options = { "nexmark.table": t, "nexmark.events_per_second": "0", "nexmark.max_events": String(EVENTS), "nexmark.first_event_rate": "500" };
+      return [t, createGeneratorSource("nexmark", options, columnsOf(t))];
+    }),
+  );
+  for (let lo = 0; lo < EVENTS; lo += tick) {
+    const hi = Math.min(EVENTS, lo + tick);
+    for (const t of Object.keys(TABLE_SQL)) {
+      const due = tableEventsBefore(t as "person" | "auction" | "bid", hi) - tableEventsBefore(t as "person" | "auction" | "bid", lo);
+      if (due <= 0) continue;
+      const chunk = gens.get(t)!.next(due);
+      if (chunk !== null && chunk.length > 0) out.push(insertSql(t, chunk));
+    }
+  }
+  return out;
+}
+
+function sortedLines(rows: string[][]): string[] {
+  return rows.map((r) => JSON.stringify(r)).sort();
+}
+
+/** the single-node answer: the same tables, views and INSERTs in one in-process Database */
+async function singleNode(session: Session, sql: string): Promise<string[]> {
+  const [r] = await session.execute(sql);
+  return sortedLines(r.rows.map((row) => row.map((v, i) => (v === null ? (null as unknown as string) : typeof v === "string" ? v : formatValue(r.columns[i].type, v, { timeZone: "UTC" })))));
+}
+
+describe("a cluster of real processes: a coordinator, a standby and workers on NATS", () => {
+  let nats: NatsServer;
+  const coordinators: { child: Child; port: number }[] = [];
+  const workers = new Map<string, Child>();
+  const all: Child[] = [];
+  let reference: Database;
+  let refSession: Session;
+  let client: pg.Client | null = null;
+
+  const context = (): string =>
+    all
+      .filter((c) => c.exitCode !== null || c.err.length > 0)
+      .map((c) => `--- ${c.name} (exit ${c.exitCode}) stderr:\n${c.err.slice(-3000)}`)
+      .join("\n");
+
+  async function startCoordinator(name: string): Promise<{ child: Child; port: number }> {
+    const port = await freePort();
+    const child = new Child(name, ["serve", "--role", "coordinator", "--nats", nats.url, "--memory", "--port", String(port), "--no-http", "--verbose"]);
+    all.push(child);
+    await child.printed(/psql -h \S+ -p \d+/, 60_000);
+    const c = { child, port };
+    coordinators.push(c);
+    return c;
+  }
+
+  async function startWorker(id: string, token = TOKEN): Promise<Child> {
+    const child = new Child(`worker ${id}`, ["worker", "--nats", nats.url, "--id", id], { SAGE_CLUSTER_TOKEN: token });
+    all.push(child);
+    await child.printed(/sage-sql worker \S+ listening on/);
+    workers.set(id, child);
+    return child;
+  }
+
+  /** a client of whichever coordinator leads now (standbys refuse with 57P03) */
+  async function leaderClient(timeoutMs = 30_000): Promise<pg.Client> {
+    if (client !== null) return client;
+    client = await until(
+      "a leading coordinator",
+      async () => {
+        for (const c of coordinators) {
+          if (c.child.exitCode !== null) continue;
+          const cl = new pg.Client({ host: "127.0.0.1", port: c.port, user: "sage", database: "sage" });
+          cl.on("error", () => undefined);
+          try {
+            await cl.connect();
+            const r = await cl.query("SELECT role FROM sage_catalog.cluster");
+            if (r.rows[0].role === "leader") return cl;
+          } catch {
+            // a standby, or one still starting
+          }
+          await cl.end().catch(() => undefined);
+        }
+        return null;
+      },
+      timeoutMs,
+      context,
+    );
+    return client;
+  }
+
+  async function query(sql: string): Promise<string[][]> {
+    for (let attempt = 0; ; attempt++) {
+      const cl = await leaderClient();
+      try {
+        const r = await cl.query({ text: sql, rowMode: "array", types: RAW_TEXT });
+        return r.rows as string[][];
+      } catch (e) {
+        // the leader went away: find the new one (a statement of a lost leader is retried only when it reads)
+        client = null;
+        await cl.end().catch(() => undefined);
+        if (attempt >= 3 || !/^\s*(SELECT|FLUSH)/i.test(sql)) throw e;
+        await sleep(500);
+      }
+    }
+  }
+
+  async function viewsEqualSingleNode(when: string): Promise<void> {
+    await query("FLUSH");
+    note("flushed");
+    for (const v of VIEWS) {
+      const expected = await singleNode(refSession, `SELECT * FROM ${v.name}`);
+      const got = sortedLines(await query(`SELECT * FROM ${v.name}`));
+      expect(expected.length, `${v.name} has rows`).toBeGreaterThan(0);
+      expect(got, `${v.name} ${when}`).toEqual(expected);
+    }
+  }
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+    reference = await Database.open({ memory: true });
+    refSession = reference.connect() as Session;
+    await startCoordinator("coordinator A");
+    await startCoordinator("coordinator B");
+    for (const id of ["w1", "w2", "w3"]) await startWorker(id);
+    await until("three workers listed", async () => (await query("SELECT id FROM sage_catalog.workers")).length === 3, 30_000, context);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (VERBOSE) for (const c of all) process.stderr.write(`--- ${c.name} (exit ${c.exitCode})\n${c.err.slice(-6000)}\n`);
+    await client?.end().catch(() => undefined);
+    await Promise.all(all.map((c) => c.stop()));
+    await nats?.stop();
+    await reference?.close();
+  });
+
+  it("runs Nexmark q5, q7 and q8 at parallelism 3 on the workers, equal to a single node", async () => {
+    for (const [t, cols] of Object.entries(TABLE_SQL)) {
+      await query(`CREATE TABLE ${t} (${cols})`);
+      await refSession.execute(`CREATE TABLE ${t} (${cols})`);
+    }
+    columnsOf = (t) => reference.catalog.findRelation(["public", t])!.columns.map((c) => ({ name: c.name, type: c.type }));
+    for (const v of VIEWS) {
+      await query(`CREATE MATERIALIZED VIEW ${v.name} WITH (parallelism = 3) AS ${v.sql}`);
+      await refSession.execute(`CREATE MATERIALIZED VIEW ${v.name} AS ${v.sql}`);
+    }
+    const inserts = nexmarkInserts();
+    note(`${inserts.length} nexmark INSERTs`);
+    for (const sql of inserts) {
+      await query(sql);
+      await refSession.execute(sql);
+    }
+    note("inserted");
+    await viewsEqualSingleNode("after the nexmark events");
+    note("views equal");
+    // every view runs on the workers: 3 partitions per fragment, each placed on a worker
+    const fragments = await query("SELECT view, fragment, parallelism, placement FROM sage_catalog.fragments");
+    for (const v of VIEWS) {
+      const mine = fragments.filter((f) => f[0] === `public.${v.name}`);
+      expect(mine.length, `${v.name}'s fragments`).toBeGreaterThan(0);
+      for (const f of mine) {
+        expect(Number(f[2])).toBe(3);
+        expect(f[3].split(",").every((w) => ["w1", "w2", "w3"].includes(w.trim())), `placement ${f[3]}`).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it("loses no acknowledged row through worker and coordinator kills, and every view is exact at the end", async () => {
+    await query("CREATE TABLE load (id BIGINT, k INT, v INT)");
+    await query("CREATE MATERIALIZED VIEW load_agg WITH (parallelism = 3) AS SELECT k, count(*) AS n, sum(v) AS s FROM load GROUP BY k");
+    const acked: number[] = [];
+    let failed = 0;
+    let stop = false;
+    // the steady load: one INSERT at a time, each id acknowledged or not
+    const loader = (async () => {
+      for (let id = 1; !stop; id++) {
+        try {
+          await query(`INSERT INTO load VALUES (${id}, ${id % 7}, ${id % 13})`);
+          acked.push(id);
+        } catch {
+          failed++;
+          await sleep(100);
+        }
+        await sleep(15);
+      }
+    })();
+    const started = Date.now();
+    try {
+      // workers: kill -9 a random one, let the survivors take its partitions, start it again
+      for (let i = 0; i < WORKER_KILLS; i++) {
+        const ids = [...workers.keys()];
+        const id = ids[Math.floor(Math.random() * ids.length)];
+        note(`kill -9 ${id} (${acked.length} rows acknowledged)`);
+        await workers.get(id)!.kill9();
+        workers.delete(id);
+        await sleep(700);
+        await startWorker(id);
+        await sleep(800);
+      }
+      // the leader coordinator: kill -9, the standby takes over, the killed one returns as the standby
+      for (let i = 0; i < 3; i++) {
+        const leaderPort = (await leaderClient()).port;
+        const leader = coordinators.find((c) => c.port === leaderPort)!;
+        note(`kill -9 the leader ${leader.child.name} (${acked.length} rows acknowledged)`);
+        await leader.child.kill9();
+        coordinators.splice(coordinators.indexOf(leader), 1);
+        client = null;
+        const before = acked.length;
+        await until("the standby taking over and acknowledging writes", async () => acked.length > before + 5, 30_000, context);
+        await startCoordinator(`coordinator ${String.fromCharCode(67 + i)}`);
+      }
+      // membership changes while streaming: a fourth worker joins, then w1 leaves
+      note("adding w4");
+      await startWorker("w4");
+      await sleep(1500);
+      await workers.get("w1")!.stop();
+      workers.delete("w1");
+      await sleep(1500);
+    } finally {
+      stop = true;
+      await loader;
+    }
+    const elapsed = Date.now() - started;
+    note(`load stopped: ${acked.length} acknowledged, ${failed} failed`);
+    expect(acked.length, `rows acknowledged in ${elapsed} ms (${failed} statements failed while a leader was away)`).toBeGreaterThan(100);
+    await query("FLUSH");
+    const stored = new Set((await query("SELECT id FROM load")).map((r) => Number(r[0])));
+    const lost = acked.filter((id) => !stored.has(id));
+    expect(lost, "acknowledged rows missing from the table").toEqual([]);
+    // updates and deletes reach the workers as changes too (an update carries the rows it replaces)
+    await query("UPDATE load SET v = v + 100 WHERE k = 3");
+    await query("DELETE FROM load WHERE k = 5");
+    await query("FLUSH");
+    const expected = sortedLines(await query("SELECT k, count(*), sum(v) FROM load GROUP BY k"));
+    expect(expected.some((l) => l.startsWith('["5"'))).toBe(false);
+    expect(sortedLines(await query("SELECT k, n, s FROM load_agg")), "load_agg is exact").toEqual(expected);
+    await viewsEqualSingleNode("after the kills");
+    const listed = await until("the workers listed as they are", async () => {
+      const ids = (await query("SELECT id FROM sage_catalog.workers")).map((r) => r[0]).sort();
+      return ids.join(",") === [...workers.keys()].sort().join(",") ? ids : null;
+    }, 15_000, context);
+    expect(listed).toEqual([...workers.keys()].sort());
+    // DROP takes the view off the workers
+    await query("DROP MATERIALIZED VIEW load_agg");
+    await until("load_agg gone from sage_catalog.fragments", async () => (await query("SELECT view FROM sage_catalog.fragments WHERE view = 'public.load_agg'")).length === 0, 15_000, context);
+    expect((await query("SELECT DISTINCT view FROM sage_catalog.fragments")).map((r) => r[0]).sort()).toEqual(VIEWS.map((v) => `public.${v.name}`).sort());
+  }, 180_000);
+
+  it("refuses a worker without the cluster's token, with a clear error", async () => {
+    const bad = new Child("worker bad", ["worker", "--nats", nats.url, "--id", "intruder"], { SAGE_CLUSTER_TOKEN: "not-the-token" });
+    all.push(bad);
+    const code = await Promise.race([bad.exited, sleep(20_000).then(() => "still running")]);
+    expect(code, bad.err).toBe(3);
+    expect(bad.err).toMatch(/refused.*token/);
+    const listed = (await query("SELECT id FROM sage_catalog.workers")).map((r) => r[0]);
+    expect(listed).not.toContain("intruder");
+  }, 30_000);
+});
