@@ -145,6 +145,8 @@ export class Database implements RelationReader {
     db.catalog.joinCluster(root.catalog, entry);
     db.catalog.roles = DatabaseCluster.replayRoles(root.catalog.roles);
     Database.equip(db);
+    // its checkpoints drop its log (whose records carry input-log sequences): they keep the position too
+    if (root.options.replicaPosition) db.addCheckpointedTask(REPLICA_POSITION_TASK, root.options.replicaPosition);
     try {
       if (dataDir !== undefined) await db.recover(dataDir);
     } finally {

@@ -17,9 +17,10 @@
 
 import { randomUUID } from "node:crypto";
 import type * as A from "./parser/index.js";
-import { Session } from "./session.js";
+import { Session, commandResult } from "./session.js";
+import { truncateTargets, truncatedRows } from "./truncate-writes.js";
 import type { Database } from "./database.js";
-import { applyPlannedWrite, type AppliedWrite, type PlannedWrite } from "./planned-write.js";
+import { admitPlannedWrite, applyPlannedWrite, type AppliedWrite, type PlannedWrite } from "./planned-write.js";
 import type { ReplicaStatus, StatementReplication, WorkerRow } from "./statement-replication.js";
 import type { ReplicaPosition } from "./replica-position.js";
 import { ClusterViews } from "./cluster-views.js";
@@ -362,7 +363,9 @@ export class LogReplica implements StatementReplication {
     const term = this.requireLeader();
     const entry = session.db.catalog.relationById(w.relation);
     if (!entry) throw new SqlError(SqlState.UndefinedTable, `relation ${w.relation} does not exist`);
-    const live = chunks.filter((c) => c.length > 0);
+    // checked here first: a write every replica would reject is refused before it is appended (workers
+    // read every appended write), and ON CONFLICT DO NOTHING appends only the rows it inserts
+    const live = admitPlannedWrite(session.db, w, chunks).filter((c) => c.length > 0);
     // an update carries the rows it replaces too: workers hold no table, they read changes
     const old = w.kind === "update" ? this.rowsBefore(session.db, w.relation, live) : [];
     const header: Header = { kind: "write", term, id: this.nextId(), database: session.db.name, relation: [entry.schema, entry.name], relationId: entry.id, op: w.kind, skipConflicts: w.skipConflicts, chunks: live.length, oldChunks: old.length };
@@ -380,7 +383,8 @@ export class LogReplica implements StatementReplication {
     });
   }
 
-  async ddl(session: Session, _st: A.Statement, sql: string): Promise<StatementResult> {
+  async ddl(session: Session, st: A.Statement, sql: string): Promise<StatementResult> {
+    if (st.kind === "truncate") return this.truncate(session, st);
     const release = await this.lock();
     try {
       const term = this.requireLeader();
@@ -400,6 +404,29 @@ export class LogReplica implements StatementReplication {
     } finally {
       release();
     }
+  }
+
+  /**
+   * TRUNCATE: a table's as the DELETE of every row it holds (truncate-writes.ts says why), a
+   * stream's (never read by views on workers) as its SQL text. One message per relation.
+   */
+  private async truncate(session: Session, st: A.TruncateStatement): Promise<StatementResult> {
+    const targets = truncateTargets(session.db, st);
+    for (const t of targets) {
+      if (t.kind === "stream") {
+        await this.ddl(session, { ...st, tables: [{ parts: [t.schema, t.name], pos: st.pos }] }, `TRUNCATE ${[t.schema, t.name].map((p) => `"${p.replace(/"/g, '""')}"`).join(".")}`);
+        continue;
+      }
+      const release = await this.lock();
+      try {
+        this.requireLeader();
+        // read under the lock: the rows every replica holds when it applies this message
+        await this.write(session, { kind: "delete", relation: t.relation, skipConflicts: false }, truncatedRows(session.db, t.relation));
+      } finally {
+        release();
+      }
+    }
+    return commandResult("TRUNCATE TABLE");
   }
 
   private nextId(): string {

@@ -39,11 +39,7 @@ export function applyPlannedWrite(db: Database, w: PlannedWrite, chunks: readonl
   }
   const rows = chunks.flatMap((c) => c.rows());
   let written: unknown[][];
-  const uniqueIds = () => {
-    // a row matched twice through UPDATE ... FROM / DELETE ... USING is written once
-    const seen = new Set<number>();
-    return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
-  };
+  const uniqueIds = () => matchedOnce(rows);
   let applied: ReturnType<StoredRelation["writeUndoable"]>;
   if (w.kind === "insert") {
     applied = stored.writeUndoable([], rows, w.skipConflicts);
@@ -73,6 +69,40 @@ export function applyPlannedWrite(db: Database, w: PlannedWrite, chunks: readonl
   db.publishChanges(entry.id, change.inserted, change.deleted, change.watermark);
   const types = entry.columns.map((c) => c.type);
   return withLateRows(db, stored, { count: written.length, written: () => Chunk.fromRows(types, written), late: change.late });
+}
+
+/** a row matched twice through UPDATE ... FROM / DELETE ... USING is written once */
+function matchedOnce(rows: unknown[][]): unknown[][] {
+  const seen = new Set<number>();
+  return rows.filter((r) => !seen.has(r[0] as number) && (seen.add(r[0] as number), true));
+}
+
+/**
+ * Checks write `w` against `db` as applyPlannedWrite would apply it, changing nothing: throws the
+ * errors its application would (constraint violations), and returns the chunks to apply, the
+ * rows an ON CONFLICT DO NOTHING leaves out removed. A cluster leader appends these to the input
+ * log, so that the log holds only what every replica applies and workers read exactly that.
+ */
+export function admitPlannedWrite(db: Database, w: PlannedWrite, chunks: readonly Chunk[]): readonly Chunk[] {
+  const stored = db.relation(w.relation);
+  const entry = stored.entry;
+  // nothing a replica could reject: no constraint to check
+  if (!entry.uniques?.length && stored.checks.length === 0 && !entry.columns.some((c) => c.notNull) && !entry.primaryKey?.length) return chunks;
+  if (w.kind === "delete") return chunks;
+  const rows = chunks.flatMap((c) => c.rows());
+  if (w.kind === "update") {
+    const matched = matchedOnce(rows);
+    stored.admit(
+      matched.map((r) => r[0] as number),
+      matched.map((r) => r.slice(1)),
+    );
+    return chunks;
+  }
+  const { accepted, late } = stored.admit([], rows, w.skipConflicts);
+  if (accepted.length + late.length === rows.length) return chunks;
+  // the watermark splits the rows the same way on every replica: late ones stay for its late-rows stream
+  const kept = new Set([...accepted, ...late]);
+  return [Chunk.fromRows(entry.columns.map((c) => c.type), rows.filter((r) => kept.has(r)))];
 }
 
 /** Rows behind a stream's watermark go to its late-rows stream when it names one. */

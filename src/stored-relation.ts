@@ -109,6 +109,16 @@ export class StoredRelation {
    * rows that arrived late (behind it), which were not inserted, and the watermark if it moved.
    */
   write(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): WriteResult {
+    const { accepted, late } = this.admit(deletes, inserts, skipConflicts);
+    return this.applyAdmitted(deletes, accepted, late);
+  }
+
+  /**
+   * What write() would do with these rows, changing nothing: throws its constraint errors, and
+   * returns the rows it would insert (`accepted`) and those behind a stream's watermark (`late`).
+   * A cluster leader checks a write with it before appending it to the input log.
+   */
+  admit(deletes: readonly number[], inserts: unknown[][], skipConflicts = false): { accepted: unknown[][]; late: unknown[][] } {
     const e = this.entry;
     let late: unknown[][] = [];
     if (this.watermark) ({ onTime: inserts, late } = this.watermark.split(inserts));
@@ -149,7 +159,11 @@ export class StoredRelation {
         accepted.push(row);
       }
     }
-    // apply: nothing below can fail on user input
+    return { accepted, late };
+  }
+
+  // apply: nothing here can fail on user input
+  private applyAdmitted(deletes: readonly number[], accepted: unknown[][], late: unknown[][]): WriteResult {
     const deletedRows: unknown[][] = [];
     const deletedIds: number[] = [];
     for (const id of deletes) {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectBackbone, Database, LogReplica, ReplicaPosition, type Backbone } from "../src/index.js";
+import { INPUT_SUBJECT_PREFIX, orderedInput, replicaInputScheme } from "../src/cluster/index.js";
 import { NatsServer } from "./nats-server.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,6 +129,75 @@ describe("statements through the input log", () => {
     expect(onStandby.rows).toEqual(onLeader.rows);
     const blobs = await backbones[0].objects.list("replica/");
     expect(blobs.length).toBeGreaterThan(0);
+  });
+
+  /**
+   * What a worker's source reading `relationId` sees of the log after `afterSeq`: the changes, read
+   * through the workers' own reader (large writes fetched from the object store), as row -> count.
+   */
+  async function workerSees(relationId: string, afterSeq: number): Promise<{ rows: Map<string, number>; fetched: number }> {
+    const last = await backbones[0].log.lastSeq();
+    const rows = new Map<string, number>();
+    let fetched = 0;
+    await new Promise<void>((resolve, reject) => {
+      const reader = orderedInput({
+        scheme: { ...replicaInputScheme, decode: (m, r) => { const e = replicaInputScheme.decode(m, r); if (e?.kind === "fetch") fetched++; return e; } },
+        relations: new Set([relationId]),
+        objects: backbones[0].objects,
+        handle: (event, seq) => {
+          if (event?.kind === "changes") for (const c of event.changes) c.rows().forEach((r, i) => { const k = JSON.stringify(r); rows.set(k, (rows.get(k) ?? 0) + c.op(i)); });
+          if (seq === last) resolve();
+        },
+        unreadable: (_seq, e) => reject(e),
+        retry: (then) => setTimeout(then, 100),
+      });
+      if (afterSeq >= last) return resolve();
+      const f = backbones[0].log.follow(INPUT_SUBJECT_PREFIX, afterSeq + 1, (m) => { if (m.seq <= last) reader.push(m); if (m.seq >= last) f.close(); }, reject);
+    });
+    for (const [k, n] of rows) if (n === 0) rows.delete(k);
+    return { rows, fetched };
+  }
+
+  const tableRows = async (db: Database, table: string) => {
+    const [r] = await db.execute(`SELECT * FROM ${table}`);
+    const out = new Map<string, number>();
+    for (const row of r.rows) out.set(JSON.stringify(row), (out.get(JSON.stringify(row)) ?? 0) + 1);
+    return out;
+  };
+
+  it("logs only what every replica applies, so workers read exactly the table: rejects, ON CONFLICT DO NOTHING, large writes, TRUNCATE", async () => {
+    await leader.execute("CREATE TABLE wk (id int PRIMARY KEY, v text)");
+    const id = leader.catalog.findRelation(["public", "wk"])!.id;
+    const start = await backbones[0].log.lastSeq();
+    await leader.execute("INSERT INTO wk VALUES (1, 'a'), (2, 'b')");
+    // rejected when it is applied: refused before it is appended, so no worker reads it
+    let seq = await backbones[0].log.lastSeq();
+    await expect(leader.execute("INSERT INTO wk VALUES (3, 'c'), (2, 'dup')")).rejects.toMatchObject({ code: "23505" });
+    await expect(leader.execute("UPDATE wk SET id = 1 WHERE id = 2")).rejects.toMatchObject({ code: "23505" });
+    expect(await backbones[0].log.lastSeq()).toBe(seq);
+    // ON CONFLICT DO NOTHING: the log holds the row it inserted, not the one it skipped
+    const [skipped] = await leader.execute("INSERT INTO wk VALUES (2, 'x'), (3, 'c'), (3, 'y') ON CONFLICT DO NOTHING RETURNING id, v");
+    expect(skipped.rows).toEqual([[3, "c"]]);
+    // over 512 KB: through the object store, which the workers' reader fetches
+    await leader.execute("INSERT INTO wk SELECT g, repeat('x', 100) || g FROM generate_series(10, 20009) AS g");
+    let seen = await workerSees(id, start);
+    expect(seen.fetched).toBeGreaterThan(0);
+    expect(seen.rows.size).toBe(20003);
+    expect(seen.rows).toEqual(await tableRows(leader, "wk"));
+    // TRUNCATE: appended as the deletes of its rows
+    seq = await backbones[0].log.lastSeq();
+    const [t] = await leader.execute("TRUNCATE wk");
+    expect(t.command).toBe("TRUNCATE TABLE");
+    await leader.execute("INSERT INTO wk VALUES (5, 'e')");
+    seen = await workerSees(id, start);
+    expect([...seen.rows.keys()]).toEqual([JSON.stringify([5, "e"])]);
+    expect(seen.rows).toEqual(await tableRows(leader, "wk"));
+    await caughtUp();
+    expect(await tableRows(standby, "wk")).toEqual(await tableRows(leader, "wk"));
+    // from before the TRUNCATE: a -1 for each of its 20003 rows, then the +1 of (5, 'e')
+    const after = [...(await workerSees(id, seq)).rows.values()];
+    expect(after.filter((n) => n === -1).length).toBe(20003);
+    expect(after.filter((n) => n === 1).length).toBe(1);
   });
 
   it("refuses what it does not replicate yet, changing nothing", async () => {

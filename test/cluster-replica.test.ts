@@ -223,7 +223,12 @@ describe("coordinators replicating the input log", () => {
       // DDL on the leader, to be found on the standby once it has taken over
       await onLeader(coords, `CREATE TABLE IF NOT EXISTS ddl_${cycle} (k int)`);
       await onLeader(coords, `INSERT INTO ddl_${cycle} SELECT ${cycle} WHERE NOT EXISTS (SELECT 1 FROM ddl_${cycle})`);
-      let leader = (await leaderClient(coords).then(async (l) => (await l.client.end(), l))).leader;
+      // how far the leader has applied the log: its reply comes after an fsync of its local log (a
+      // read awaits it too), so the leader's data directory holds at least this much when it dies
+      const { client: probe, leader: toKill } = await leaderClient(coords);
+      const appliedBeforeKill = Number((await rows(probe, "SELECT applied_seq FROM sage_catalog.cluster"))[0].applied_seq);
+      await probe.end();
+      let leader = toKill;
 
       const before = load.acked.size;
       const killedAt = Date.now();
@@ -235,6 +240,9 @@ describe("coordinators replicating the input log", () => {
       await until("writes on the new leader", async () => load.acked.size >= before + 30, 30_000);
       await killed.start(); // back as the new standby, resuming from its own data directory
       expect(killed.resumedAfter).toBeGreaterThan(0); // not from the start of the log
+      // ...but from where it was when killed: every message it applied and acknowledged before
+      // dying is in its own log or checkpoint (the load keeps writing meanwhile, so it may be further)
+      expect(killed.resumedAfter).toBeGreaterThanOrEqual(appliedBeforeKill);
       const { client, leader: next } = await leaderClient(coords);
       expect(next).not.toBe(killed);
       leader = next;
@@ -254,7 +262,7 @@ describe("coordinators replicating the input log", () => {
       const status = await rows(client, "SELECT role, leader, term, applied_seq FROM sage_catalog.cluster");
       expect(status[0].role).toBe("leader");
       expect(status[0].leader).toBe(`127.0.0.1:${next.port}`);
-      console.log(`cycle ${cycle}: first write acknowledged by the new leader ${takeoverMs} ms after SIGKILL; ${load.acked.size} rows acknowledged, ${ids.length} present, applied_seq ${status[0].applied_seq}, term ${status[0].term}; the restarted one resumed after seq ${killed.resumedAfter}; failed tries so far: ${JSON.stringify(Object.fromEntries([...new Set(load.failures)].map((f) => [f.slice(0, 60), load.failures.filter((x) => x === f).length])))}`);
+      console.log(`cycle ${cycle}: first write acknowledged by the new leader ${takeoverMs} ms after SIGKILL; ${load.acked.size} rows acknowledged, ${ids.length} present, applied_seq ${status[0].applied_seq} (the new leader's, now), term ${status[0].term}; the killed leader had applied ${appliedBeforeKill} when killed and resumed after seq ${killed.resumedAfter}; failed tries so far: ${JSON.stringify(Object.fromEntries([...new Set(load.failures)].map((f) => [f.slice(0, 60), load.failures.filter((x) => x === f).length])))}`);
       await client.end();
       load.start();
     }

@@ -16,6 +16,12 @@ describe("sage-sql simulate", () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
+  it("runs the SQL views over Arrow IPC frames, production's codec", () => {
+    const r = run("--seeds", "2", "--codec", "arrow");
+    expect(r.stdout).toMatch(/^2 seeds from 1, 0 failed, [\d.]+ s$/m);
+    expect(r.status).toBe(0);
+  }, 120_000);
+
   it("prints the failing seeds of a broken protocol and exits 1", () => {
     const r = run("--seeds", "20", "--views", "keyed-sum", "--broken", "stale-frames");
     expect(r.stdout).toMatch(/^seed \d+ FAILED: /m);
@@ -28,5 +34,8 @@ describe("sage-sql simulate", () => {
     expect(r.stderr).toContain("sage-sql simulate: --seeds must be an integer >= 1, not 0");
     expect(r.status).toBe(2);
     expect(run("--views", "everything").status).toBe(2);
+    const codec = run("--codec", "json");
+    expect(codec.stderr).toContain("--codec must be arrow or state, not json");
+    expect(codec.status).toBe(2);
   }, 60_000);
 });

@@ -14,6 +14,8 @@ interface SimulateOptions {
   windowMs: string;
   batches: string;
   broken?: string;
+  codec: string;
+  q8?: boolean;
   verbose?: boolean;
 }
 
@@ -27,6 +29,8 @@ export function registerSimulate(program: Command): void {
     .option("--window-ms <ms>", "simulated time over which faults and writes happen, per seed", "1500")
     .option("--batches <n>", "write batches per seed", "12")
     .option("--broken <variant>", "run a deliberately broken protocol (stale-frames, skip-leader-fencing) to see it caught")
+    .option("--codec <codec>", "exchange frames as arrow (Arrow IPC, production's) or state (the state codec)", "state")
+    .option("--q8", "also run a Nexmark-q8-shaped view (tumbling windows, a join of two window aggregates)")
     .option("--verbose", "print every seed")
     .action(async (options: SimulateOptions) => {
       await exitAfterFlush(await simulate(options));
@@ -47,6 +51,7 @@ async function simulate(options: SimulateOptions): Promise<number> {
     windowMs = count(options.windowMs, "window-ms", 200);
     batches = count(options.batches, "batches", 1);
     if (!["sql", "keyed-sum", "both"].includes(options.views)) throw new Error(`--views must be sql, keyed-sum or both, not ${options.views}`);
+    if (!["arrow", "state"].includes(options.codec)) throw new Error(`--codec must be arrow or state, not ${options.codec}`);
     if (options.broken !== undefined && !["stale-frames", "skip-leader-fencing"].includes(options.broken)) throw new Error(`--broken must be stale-frames or skip-leader-fencing, not ${options.broken}`);
   } catch (e) {
     process.stderr.write(`sage-sql simulate: ${(e as Error).message}\n`);
@@ -61,6 +66,8 @@ async function simulate(options: SimulateOptions): Promise<number> {
     windowMs,
     batches,
     broken,
+    codec: options.codec as "arrow" | "state",
+    q8: options.q8,
     onResult: (r) => {
       if (!r.ok) process.stdout.write(`seed ${r.seed} FAILED: ${r.failure}\n  faults: ${r.faults.join("; ") || "none"}\n`);
       else if (options.verbose) process.stdout.write(`seed ${r.seed} ok (${r.faults.length} faults, ${r.generations} generations, ${r.commits} commits, ${r.steps} steps)\n`);

@@ -2,7 +2,7 @@
 // edge values such as -0, NaN, int64 extremes, numeric scales and specials), with and without ops,
 // plus barriers, watermarks and credits; bad bytes fail with 08P01, not a crash.
 import { describe, expect, it } from "vitest";
-import { Chunk, Decimal, Interval, Jsonb, SqlError, Types, type DataType } from "../types/index.js";
+import { Chunk, Column, Decimal, Interval, Jsonb, SqlError, Types, type DataType } from "../types/index.js";
 import type { ExchangeFrameCodec } from "./node-frames.js";
 import { arrowFrameCodec, decodeFrame, decodeFrameHeader, encodeFrame, type FrameHeader } from "./exchange-frames.js";
 
@@ -142,6 +142,21 @@ describe("exchange frames", () => {
     expectSameChunk(roundTrip(big), big);
     const part = big.slice(1234, 3333);
     expectSameChunk(roundTrip(part), part);
+  });
+
+  it("keeps a NULL held in an object column's slot without a null mask (Column.get reads it as NULL)", () => {
+    // operators that fill an allocData array leave NULL slots holding null with nulls === null;
+    // the frame used to carry them as valid rows: '' for text, an empty bytea, a zero interval,
+    // and a numeric frame that failed to decode
+    const types = [Types.text, Types.varchar, Types.numeric, Types.bytea, Types.interval, Types.jsonb, Types.vector()];
+    const values = [["a", "é"], ["b", "c"], [Decimal.parse("1.5"), Decimal.parse("-2")], [Uint8Array.of(1), Uint8Array.of(2, 3)], [new Interval(1, 2, 3), new Interval(0, 0, 1)], [new Jsonb(1), new Jsonb("x")], [Float32Array.of(1, 2), Float32Array.of(3)]];
+    const columns = types.map((t, c) => new Column(t, [null, values[c][0], null, values[c][1]], null, 4));
+    const chunk = new Chunk(columns, 4, Int8Array.of(1, -1, 1, 1));
+    for (const col of chunk.columns) expect([col.get(0), col.get(2)]).toEqual([null, null]);
+    const got = roundTrip(chunk);
+    expectSameChunk(got, chunk);
+    // both as a whole chunk and as a slice of one
+    expectSameChunk(roundTrip(chunk.slice(1, 4)), chunk.slice(1, 4));
   });
 
   it("decodes a frame that sits at an odd offset in a larger buffer (a socket read)", () => {

@@ -237,16 +237,28 @@ export function decodeChunk(bytes: Uint8Array): Chunk {
   return new Chunk(columns, n, ops);
 }
 
-/** Arrow validity bitmap (bit set = valid) from our null mask (1 = NULL); null when no NULLs. */
-function validityOf(nulls: Uint8Array | null, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
-  if (nulls === null) return { bitmap: undefined, nullCount: 0 };
+/**
+ * Arrow validity bitmap (bit set = valid) from a column's NULLs; undefined when it has none. A row
+ * is NULL when its mask says so, and, in an object column, also when its slot holds null without
+ * a mask (Column.get reads both as NULL; operators that fill an allocData array leave such slots):
+ * missed, such a slot would arrive as '' (text), an empty bytea, a zero interval, or fail (numeric).
+ */
+function validityOf(col: Column, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
+  const nulls = col.nulls;
+  const slots = Array.isArray(col.data) ? (col.data as unknown[]) : null;
+  if (nulls === null && (slots === null || !hasNullSlot(slots, n))) return { bitmap: undefined, nullCount: 0 };
   const bitmap = new Uint8Array((n + 7) >> 3);
   let nullCount = 0;
   for (let i = 0; i < n; i++) {
-    if (nulls[i] === 1) nullCount++;
+    if ((nulls !== null && nulls[i] === 1) || (slots !== null && (slots[i] === null || slots[i] === undefined))) nullCount++;
     else bitmap[i >> 3] |= 1 << (i & 7);
   }
   return nullCount === 0 ? { bitmap: undefined, nullCount: 0 } : { bitmap, nullCount };
+}
+
+function hasNullSlot(slots: readonly unknown[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (slots[i] === null || slots[i] === undefined) return true;
+  return false;
 }
 
 /** Our null mask from an Arrow column's validity bitmap; null when no NULLs. */
@@ -263,7 +275,7 @@ function nullsOf(data: Data, n: number): Uint8Array | null {
 }
 
 function columnToArrow(col: Column, n: number): Data {
-  const { bitmap, nullCount } = validityOf(col.nulls, n);
+  const { bitmap, nullCount } = validityOf(col, n);
   const t = col.type;
   const base = { length: n, nullCount, nullBitmap: bitmap };
   switch (t.id) {
@@ -304,7 +316,7 @@ function columnToArrow(col: Column, n: number): Data {
       const values = col.data as (Interval | null)[];
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (v === null || col.isNull(i)) continue;
+        if (v === null || v === undefined || col.isNull(i)) continue;
         months[i] = v.months;
         days[i] = v.days;
         micros[i] = v.micros;
@@ -321,11 +333,11 @@ function columnToArrow(col: Column, n: number): Data {
       const offsets = new Int32Array(n + 1);
       let total = 0;
       for (let i = 0; i < n; i++) {
-        if (!col.isNull(i) && values[i] !== null) total += values[i]!.length;
+        if (!col.isNull(i) && values[i] != null) total += values[i]!.length;
         offsets[i + 1] = total;
       }
       const flat = new Float32Array(total);
-      for (let i = 0; i < n; i++) if (!col.isNull(i) && values[i] !== null) flat.set(values[i]!, offsets[i]);
+      for (let i = 0; i < n; i++) if (!col.isNull(i) && values[i] != null) flat.set(values[i]!, offsets[i]);
       const item = new Field("item", new Float32(), false);
       return makeData({ type: new List(item), ...base, valueOffsets: offsets, child: makeData({ type: new Float32(), length: total, data: flat }) });
     }

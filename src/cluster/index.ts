@@ -15,6 +15,7 @@ export { type ClusterOptions, type ClusterTiming, type CoordinatorObserver, type
 export { fragmentJob } from "./fragment-job.js";
 export { encodeJobSpec, jobFromSpec, workerContext, StoredJobCatalog, type JobSpec } from "./job-spec.js";
 export { replicaInputScheme, encodeInputMessage, decodeInputMessage, writeSubject, INPUT_SUBJECT_PREFIX, DDL_SUBJECT, TERM_SUBJECT, MARKER_SUBJECT, type InputHeader } from "./input-messages.js";
+export { orderedInput, type OrderedInput } from "./ordered-input.js";
 export type { JobFragment, JobExchange } from "./cluster-job.js";
 export { stateFrameCodec, type ExchangeFrameCodec } from "./node-frames.js";
 export { readCommittedRows, type CommittedRows } from "./committed-rows.js";

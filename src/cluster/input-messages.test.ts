@@ -57,3 +57,21 @@ describe("input log messages as changes", () => {
     expect(decode({ kind: "term", term: 12, id: "x" }, [])).toEqual({ kind: "term", term: 12 });
   });
 });
+
+describe("a large write stored in the object store (a blob message)", () => {
+  it("decodes to a fetch of its object, and its fetched body to the exact changes a replica applies", () => {
+    const rows = Chunk.fromRows(types, [[1, "a"], [2, "b"]]);
+    const body = encodeInputMessage(write("insert", [rows]), [rows]);
+    const blob = encodeInputMessage({ kind: "blob", term: 3, id: "n.1", object: "replica/n.1" }, []);
+    const m = { seq: 6, subject: writeSubject("public", "t"), data: blob };
+    const e = replicaInputScheme.decode(m, new Set(["r7"]));
+    expect(e).toEqual({ kind: "fetch", object: "replica/n.1" });
+    const fetched = replicaInputScheme.decode({ ...m, data: body }, new Set(["r7"]));
+    expect(fetched?.kind).toBe("changes");
+    if (fetched?.kind !== "changes") return;
+    expect(changes(fetched.changes)).toEqual([
+      [1, [1, "a"]],
+      [1, [2, "b"]],
+    ]);
+  });
+});

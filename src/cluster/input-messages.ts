@@ -99,6 +99,8 @@ export const replicaInputScheme: InputLogScheme = {
     }
     if (!m.subject.startsWith("coord.w.")) return null;
     const { header, chunks } = decodeInputMessage(m.data);
+    // a large write's body, stored apart: the reader fetches it and decodes it here again, as a replica does
+    if (header.kind === "blob") return { kind: "fetch", object: header.object };
     if (header.kind !== "write" || header.relationId === undefined || !relations.has(header.relationId)) return null;
     return { kind: "changes", term: header.term, relation: header.relationId, changes: writeChanges(header.op, chunks.slice(0, header.chunks), chunks.slice(header.chunks)) };
   },

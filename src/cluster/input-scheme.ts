@@ -12,6 +12,8 @@ export type InputEvent =
   | { kind: "marker"; epoch: number }
   | { kind: "term"; term: number }
   | { kind: "changes"; term: number; relation: string; changes: Chunk[] }
+  /** the message's body is `object` in the object store: decode the message again with that body */
+  | { kind: "fetch"; object: string }
   | null;
 
 export interface InputLogScheme {

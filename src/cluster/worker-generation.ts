@@ -10,6 +10,8 @@ import { type Assignment, PROTOCOL_VERSION, checkpointObject, instanceKey } from
 import type { Message } from "../executor/message.js";
 import { vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
+import { orderedInput } from "./ordered-input.js";
+import type { InputEvent } from "./input-scheme.js";
 import { encodeChunk } from "./exchange-frames.js";
 import type { NodeEnv, ResolvedOptions } from "./node-env.js";
 import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
@@ -116,11 +118,23 @@ export class WorkerGeneration {
     let term = 0;
     const { input } = this.host.options;
     const relations = new Set(sources.flatMap((s) => s.instance.sources));
+    // in log order; a large write's body is fetched from the object store before what follows it
+    const reader = orderedInput({
+      scheme: input,
+      relations,
+      objects: this.host.env.backbone.objects,
+      handle: (event, seq) => handle(event, seq),
+      // without the body the view cannot be exact: this generation stalls (no later epoch passes)
+      unreadable: (seq, e) => this.trace(`input message ${seq} of ${job.view} unreadable (${e.message}): this generation stalls`),
+      retry: (then) => this.host.env.clock.setTimeout(then, this.host.options.timing.heartbeatMs),
+    });
     const onMessage = (m: LogMessage): void => {
       if (this.stopped || m.seq <= lastSeq) return;
       lastSeq = m.seq;
-      const event = input.decode(m, relations);
-      if (event === null) return;
+      reader.push(m);
+    };
+    const handle = (event: Exclude<InputEvent, { kind: "fetch" }>, seq: number): void => {
+      if (this.stopped || event === null) return;
       if (event.kind === "term") {
         term = Math.max(term, event.term);
         return;
@@ -131,7 +145,7 @@ export class WorkerGeneration {
         if (epoch <= lastEpoch) return;
         lastEpoch = epoch;
         for (const s of sources) {
-          s.markerSeq.set(epoch, m.seq);
+          s.markerSeq.set(epoch, seq);
           this.run(() => s.instance.barrier(epoch));
         }
         return;
