@@ -111,7 +111,7 @@ async function runAll(ctx: BenchContext): Promise<BenchResult[]> {
         { name: "cluster-1-worker", run: () => clusterRun(cluster, 1, q.sql, inserts, bids) },
         { name: "single-node", run: () => singleNodeRun(q.sql, inserts, bids) },
       ];
-      const m = await measure({ name: `cluster-nexmark-${q.name}`, contenders, runs: 3, warmups: 1, minWarmupSeconds: 0, ctx });
+      const m = await measure({ name: `cluster-nexmark-${q.name}`, contenders, runs: ctx.quick ? 2 : 5, warmups: ctx.quick ? 0 : 1, minWarmupSeconds: 0, ctx });
       const notes = `${bids} Nexmark bids as INSERTs of ${ROWS_PER_INSERT} rows over pg (one at a time), timed from the first INSERT to FLUSH returning; cluster = nats-server + 1 coordinator + 2 worker processes on loopback, the view WITH (parallelism = n) (1 worker: parallelism 1, the other worker idle); single-node: an in-process Database fed the same statements; 2-CORE MACHINE shared by every process, so 2 workers cannot show a speed-up here; load average ${loadavg()[0].toFixed(1)} at the end; a FLUSH with nothing to do took ${median(idleFlushMs).toFixed(0)} ms (median; it waits for the next checkpoint, every ${TIMING.checkpointEveryEpochs} barriers of ${TIMING.barrierIntervalMs} ms), included in every cluster figure`;
       // the worker-count rows: sage = the cluster, peer = the single node (ratio cluster/single)
       out.push(resultRow(m, { name: `cluster/nexmark-${q.name}-1-worker`, unit: "events/s", higherIsBetter: true, sage: "cluster-1-worker", peers: ["single-node"], notes }));

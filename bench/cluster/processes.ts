@@ -12,7 +12,8 @@ import { NatsServer } from "../../test/nats-server.js";
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
 const TOKEN = "bench-cluster-token";
 /** the failure-detection timing of the cluster under benchmark (the test suite's short one) */
-export const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 12000, checkpointEveryEpochs: 12 };
+// a checkpoint every 2 barriers: FLUSH waits for a committed epoch, and with 12 (the process test's) that wait of ~3 s was most of every figure
+export const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 12000, checkpointEveryEpochs: 2 };
 const RAW_TEXT = { getTypeParser: () => (v: string) => v };
 
 export function sleep(ms: number): Promise<void> {
