@@ -247,12 +247,15 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     return txns;
   }
 
+  /** transactions run() has sent so far (a stall's report says whether the upstream load kept going) */
+  let sent = 0;
   async function run(txns: string[]): Promise<void> {
     const pg = (await import("pg")).default;
     const c = new pg.Client(server.config);
     await c.connect();
     try {
       for (const t of txns) {
+        sent++;
         try {
           await c.query(t);
         } catch {
@@ -339,15 +342,25 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       const killed = new Promise((r) => proc!.once("exit", r));
       let applied = 0;
       let report = "";
+      let reportedAt = Date.now();
       proc.stdout!.on("data", (d: Buffer) => {
         report = d.toString().trim().split("\n").pop() ?? "";
+        reportedAt = Date.now();
         applied = Number(report.split(",")[0]) || applied;
       });
       const txns = workload(7, 10_000);
+      sent = 0;
       const running = run(txns);
-      // the child is mirroring (a stall once happened here: the child's last report says why)
-      await until(async () => applied > 3000, 60_000).catch((e: Error) => {
-        throw new Error(`${e.message}; the child's last report (rows produced, source error): ${report}`);
+      // the child is mirroring. It stalls now and then under a heavily loaded full suite (never
+      // alone): the error says whether the child still reports, the upstream load goes on, and
+      // what Postgres's walsender for the slot is doing
+      await until(async () => applied > 3000, 60_000).catch(async (e: Error) => {
+        const slot = await pgRows("SELECT active::text || ' ' || coalesce(active_pid::text, '-') || ' ' || coalesce(confirmed_flush_lsn::text, '-') FROM pg_replication_slots WHERE slot_name = 'slot3'");
+        const sender = await pgRows("SELECT state || ' sent ' || coalesce(sent_lsn::text, '-') || ' flushed ' || coalesce(flush_lsn::text, '-') FROM pg_stat_replication");
+        const lsn = await pgRows("SELECT pg_current_wal_lsn()::text");
+        throw new Error(
+          `${e.message}; the child's last report (rows produced, source error) ${Date.now() - reportedAt} ms ago: ${report}; transactions sent upstream: ${sent}/${txns.length}; slot (active, pid, confirmed): ${slot.join(";")}; walsenders: ${sender.join(";") || "none"}; upstream WAL at ${lsn[0]}`,
+        );
       });
       proc.kill("SIGKILL");
       await killed;
@@ -379,6 +392,11 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       await converged(db);
       await db.close();
       await resetUpstream(3);
+    } catch (e) {
+      // leave no slot, publication or tables behind: the next test sets up the same upstream
+      if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+      await cleanUpstream(3).catch(() => undefined);
+      throw e;
     } finally {
       if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
