@@ -4,46 +4,23 @@
 // included) ignores it, its client gets an error, and both databases stay equal. (A 6 s lease:
 // the two replicas share one event loop, which a loaded machine can stall for seconds.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBackbone, Database, LogReplica, ReplicaPosition, type Backbone } from "../src/index.js";
 import { NatsServer } from "./nats-server.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { InProcessReplicas, until } from "./cluster/in-process-replicas.js";
 
 describe("a deposed coordinator", () => {
   let nats: NatsServer;
-  const backbones: Backbone[] = [];
-  const dbs: Database[] = [];
-  const replicas: LogReplica[] = [];
+  let replicas: InProcessReplicas;
 
   beforeAll(async () => {
     nats = await NatsServer.start();
+    replicas = new InProcessReplicas(nats, "fence");
   });
   afterAll(async () => {
-    for (const r of replicas) await r.close();
-    for (const b of backbones) await b.close();
-    for (const d of dbs) await d.close();
+    await replicas?.close();
     await nats?.destroy();
   });
 
-  async function coordinator(name: string): Promise<{ db: Database; replica: LogReplica }> {
-    const backbone = await connectBackbone(nats.url, { cluster: "fence" });
-    const position = new ReplicaPosition();
-    const db = await Database.open({ memory: true, replicaPosition: position });
-    const replica = new LogReplica(db, backbone, position, { address: () => name, leaseTtlMs: 6000 });
-    await replica.start();
-    backbones.push(backbone);
-    dbs.push(db);
-    replicas.push(replica);
-    return { db, replica };
-  }
+  const coordinator = (name: string) => replicas.coordinator(name, 6000);
 
   it("cannot change anything once its successor has taken over", async () => {
     const a = await coordinator("a:1");

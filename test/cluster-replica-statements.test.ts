@@ -6,50 +6,32 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBackbone, Database, LogReplica, ReplicaPosition, type Backbone } from "../src/index.js";
+import { Database, type Backbone } from "../src/index.js";
 import { INPUT_SUBJECT_PREFIX, orderedInput, replicaInputScheme } from "../src/cluster/index.js";
 import { NatsServer } from "./nats-server.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { InProcessReplicas, until } from "./cluster/in-process-replicas.js";
 
 describe("statements through the input log", () => {
   let nats: NatsServer;
-  const backbones: Backbone[] = [];
-  const dbs: Database[] = [];
-  const replicas: LogReplica[] = [];
+  let replicas: InProcessReplicas;
+  let backbones: Backbone[];
   let leader: Database;
   let standby: Database;
   let caughtUp: () => Promise<void>;
 
   beforeAll(async () => {
     nats = await NatsServer.start();
-    for (const name of ["a:1", "b:2"]) {
-      const backbone = await connectBackbone(nats.url, { cluster: "stmts" });
-      const position = new ReplicaPosition();
-      const db = await Database.open({ memory: true, replicaPosition: position });
-      const replica = new LogReplica(db, backbone, position, { address: () => name, leaseTtlMs: 10_000 });
-      await replica.start();
-      backbones.push(backbone);
-      dbs.push(db);
-      replicas.push(replica);
-      if (name === "a:1") await until("a leading", () => replica.status().role === "leader");
-    }
-    [leader, standby] = dbs;
-    caughtUp = () => until("the standby caught up", () => replicas[1].status().appliedSeq === replicas[0].status().appliedSeq);
+    replicas = new InProcessReplicas(nats, "stmts");
+    const a = await replicas.coordinator("a:1", 10_000);
+    await until("a leading", () => a.replica.status().role === "leader");
+    const b = await replicas.coordinator("b:2", 10_000);
+    [leader, standby] = [a.db, b.db];
+    backbones = [a.backbone, b.backbone];
+    caughtUp = () => until("the standby caught up", () => b.replica.status().appliedSeq === a.replica.status().appliedSeq);
   }, 30_000);
 
   afterAll(async () => {
-    for (const r of replicas) await r.close();
-    for (const b of backbones) await b.close();
-    for (const d of dbs) await d.close();
+    await replicas?.close();
     await nats?.destroy();
   });
 

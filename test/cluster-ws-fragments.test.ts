@@ -5,40 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUERIES, TABLES, createStreams } from "../bench/nexmark/nexmark.js";
 import { ExchangeEndpoint, WsNetwork, type Connection, type ExchangeReceiver, type ExchangeSender } from "../src/cluster/index.js";
-import { createGeneratorSource } from "../src/connectors/index.js";
-import { tableEventsBefore } from "../src/connectors/nexmark/event-model.js";
 import { FragmentInstance } from "../src/executor/index.js";
 import { decodeFragmentGraph, encodeFragmentGraph, fragmentPlan, injectsBarriers } from "../src/planner/index.js";
-import type { Session } from "../src/session.js";
-import { recordViews, renderChunks, type Recording } from "./cluster/fragment-harness.js";
+import { driveNexmark, recordViews, renderChunks, type Recording } from "./cluster/fragment-harness.js";
 
 const EVENTS = 6000;
 const TICK = 1000;
 const VIEWS = ["q5", "q7", "q8"];
-
-async function drive(session: Session): Promise<void> {
-  const db = session.db;
-  const gens = new Map(
-    TABLES.map((t) => {
-      const entry = db.catalog.findRelation(["public", t])!;
-      const options = { "nexmark.table": t, "nexmark.events_per_second": "0", "nexmark.max_events": String(EVENTS), "nexmark.first_event_rate": "500" };
-      return [t, { id: entry.id, gen: createGeneratorSource("nexmark", options, entry.columns.map((c) => ({ name: c.name, type: c.type }))) }];
-    }),
-  );
-  for (let lo = 0; lo < EVENTS; lo += TICK) {
-    const hi = Math.min(EVENTS, lo + TICK);
-    for (const t of TABLES) {
-      const due = tableEventsBefore(t, hi) - tableEventsBefore(t, lo);
-      if (due <= 0) continue;
-      const { id, gen } = gens.get(t)!;
-      const chunk = gen.next(due);
-      if (chunk === null) continue;
-      const r = db.relation(id).appendChunk(chunk);
-      db.publishChunk(id, r.accepted);
-      db.publishChanges(id, [], [], r.watermark);
-    }
-  }
-}
 
 async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -139,7 +112,7 @@ describe(`Nexmark views over the ws data plane equal one node (${EVENTS} events,
     rec = await recordViews([], VIEWS, async (session) => {
       await createStreams(session, TABLES, false);
       for (const q of queries) await session.execute(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.sql}`);
-      await drive(session);
+      await driveNexmark(session, EVENTS, TICK);
     });
   }, 120_000);
   afterAll(async () => {

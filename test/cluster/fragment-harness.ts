@@ -7,6 +7,9 @@ import { fragmentPlan, encodeFragmentGraph, decodeFragmentGraph, type FragmentGr
 import { Dataflow, LocalFragmentRunner } from "../../src/executor/index.js";
 import type { Chunk, DataType } from "../../src/types/index.js";
 import type { Session } from "../../src/session.js";
+import { TABLES } from "../../bench/nexmark/nexmark.js";
+import { createGeneratorSource } from "../../src/connectors/index.js";
+import { tableEventsBefore } from "../../src/connectors/nexmark/event-model.js";
 
 export type Input =
   | { kind: "changes"; relation: string; changes: Chunk }
@@ -198,5 +201,30 @@ export class Rng {
   }
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(xs.length)];
+  }
+}
+
+/** Drives `events` Nexmark events into the streams in ticks of `tick` events, one epoch per table per tick, as the connector does. */
+export async function driveNexmark(session: Session, events: number, tick: number): Promise<void> {
+  const db = session.db;
+  const gens = new Map(
+    TABLES.map((t) => {
+      const entry = db.catalog.findRelation(["public", t])!;
+      const options = { "nexmark.table": t, "nexmark.events_per_second": "0", "nexmark.max_events": String(events), "nexmark.first_event_rate": "500" };
+      return [t, { id: entry.id, gen: createGeneratorSource("nexmark", options, entry.columns.map((c) => ({ name: c.name, type: c.type }))) }];
+    }),
+  );
+  for (let lo = 0; lo < events; lo += tick) {
+    const hi = Math.min(events, lo + tick);
+    for (const t of TABLES) {
+      const due = tableEventsBefore(t, hi) - tableEventsBefore(t, lo);
+      if (due <= 0) continue;
+      const { id, gen } = gens.get(t)!;
+      const chunk = gen.next(due);
+      if (chunk === null) continue;
+      const r = db.relation(id).appendChunk(chunk);
+      db.publishChunk(id, r.accepted);
+      db.publishChanges(id, [], [], r.watermark);
+    }
   }
 }

@@ -5,37 +5,10 @@
 //   SAGE_FRAGMENT_NEXMARK_EVENTS=<n>   events of all kinds (default 12000)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUERIES, TABLES, createStreams } from "../../bench/nexmark/nexmark.js";
-import { createGeneratorSource } from "../../src/connectors/index.js";
-import { tableEventsBefore } from "../../src/connectors/nexmark/event-model.js";
-import type { Session } from "../../src/session.js";
-import { recordViews, replay, type Recording } from "./fragment-harness.js";
+import { driveNexmark, recordViews, replay, type Recording } from "./fragment-harness.js";
 
 const EVENTS = Number(process.env.SAGE_FRAGMENT_NEXMARK_EVENTS ?? 12000);
 const TICK = 1500;
-
-async function drive(session: Session): Promise<void> {
-  const db = session.db;
-  const gens = new Map(
-    TABLES.map((t) => {
-      const entry = db.catalog.findRelation(["public", t])!;
-      const options = { "nexmark.table": t, "nexmark.events_per_second": "0", "nexmark.max_events": String(EVENTS), "nexmark.first_event_rate": "500" };
-      return [t, { id: entry.id, gen: createGeneratorSource("nexmark", options, entry.columns.map((c) => ({ name: c.name, type: c.type }))) }];
-    }),
-  );
-  for (let lo = 0; lo < EVENTS; lo += TICK) {
-    const hi = Math.min(EVENTS, lo + TICK);
-    for (const t of TABLES) {
-      const due = tableEventsBefore(t, hi) - tableEventsBefore(t, lo);
-      if (due <= 0) continue;
-      const { id, gen } = gens.get(t)!;
-      const chunk = gen.next(due);
-      if (chunk === null) continue;
-      const r = db.relation(id).appendChunk(chunk);
-      db.publishChunk(id, r.accepted);
-      db.publishChanges(id, [], [], r.watermark);
-    }
-  }
-}
 
 let rec: Recording;
 
@@ -48,7 +21,7 @@ describe(`Nexmark views cut into fragments equal one node (${EVENTS} events)`, (
         await createStreams(session, TABLES, false);
         for (const q of QUERIES) await session.execute(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.sql}`);
         viewsCreated();
-        await drive(session);
+        await driveNexmark(session, EVENTS, TICK);
       },
     );
   }, 120_000);
