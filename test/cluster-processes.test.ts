@@ -8,9 +8,6 @@
 // lost and every view must be exact at the end. A worker with a wrong token is refused.
 //   SAGE_CLUSTER_TEST_EVENTS=<n>      nexmark events (default 6000)
 //   SAGE_CLUSTER_TEST_KILLS=<n>       worker kill -9 cycles (default 10)
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUERIES } from "../bench/nexmark/nexmark.js";
@@ -21,8 +18,8 @@ import type { Session } from "../src/session.js";
 import { formatValue, type Chunk, type DataType } from "../src/types/index.js";
 import { freePort } from "./free-port.js";
 import { NatsServer } from "./nats-server.js";
+import { CliChild, sleep } from "./cluster/cli-child.js";
 
-const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
 const EVENTS = Number(process.env.SAGE_CLUSTER_TEST_EVENTS ?? 6000);
 const WORKER_KILLS = Number(process.env.SAGE_CLUSTER_TEST_KILLS ?? 10);
 const TOKEN = "test-cluster-token";
@@ -36,61 +33,13 @@ const TABLE_SQL: Record<string, string> = {
 };
 const VIEWS = QUERIES.filter((q) => ["q5", "q7", "q8"].includes(q.name));
 
-/** a child process of the CLI, its output kept for failure messages */
-class Child {
-  readonly proc: ChildProcess;
-  out = "";
-  err = "";
-  exitCode: number | null = null;
-  readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly name: string,
-    args: string[],
-    env: Record<string, string> = {},
-  ) {
-    this.proc = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, HOME: tmpdir(), SAGE_CLUSTER_TOKEN: TOKEN, SAGE_CLUSTER_TIMING: JSON.stringify(TIMING), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.proc.stdout!.on("data", (b: Buffer) => (this.out += b.toString()));
-    this.proc.stderr!.on("data", (b: Buffer) => (this.err += b.toString()));
-    this.exited = new Promise((resolve) => this.proc.once("exit", (code) => resolve((this.exitCode = code))));
-  }
-
-  /** waits (bounded) until stdout matches */
-  async printed(re: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = re.exec(this.out);
-      if (m) return m;
-      if (this.exitCode !== null || Date.now() > deadline) throw new Error(`${this.name} did not print ${re} (exit ${this.exitCode}):\n${this.out}\n${this.err.slice(-4000)}`);
-      await sleep(50);
-    }
-  }
-
-  kill9(): Promise<number | null> {
-    if (this.exitCode === null) this.proc.kill("SIGKILL");
-    return this.exited;
-  }
-
-  async stop(): Promise<void> {
-    if (this.exitCode !== null) return;
-    this.proc.kill("SIGTERM");
-    const t = setTimeout(() => this.proc.kill("SIGKILL"), 5000);
-    await this.exited;
-    clearTimeout(t);
-  }
-}
+/** what every child of this test is started with: the cluster's token and the short timing */
+const CHILD_ENV = { SAGE_CLUSTER_TOKEN: TOKEN, SAGE_CLUSTER_TIMING: JSON.stringify(TIMING) };
 
 const VERBOSE = process.env.SAGE_CLUSTER_TEST_VERBOSE === "1";
 const t0 = Date.now();
 function note(line: string): void {
   if (VERBOSE) process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, context: () => string = () => ""): Promise<T> {
@@ -162,9 +111,9 @@ async function singleNode(session: Session, sql: string): Promise<string[]> {
 
 describe("a cluster of real processes: a coordinator, a standby and workers on NATS", () => {
   let nats: NatsServer;
-  const coordinators: { child: Child; port: number }[] = [];
-  const workers = new Map<string, Child>();
-  const all: Child[] = [];
+  const coordinators: { child: CliChild; port: number }[] = [];
+  const workers = new Map<string, CliChild>();
+  const all: CliChild[] = [];
   let reference: Database;
   let refSession: Session;
   let client: pg.Client | null = null;
@@ -175,9 +124,9 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
       .map((c) => `--- ${c.name} (exit ${c.exitCode}) stderr:\n${c.err.slice(-3000)}`)
       .join("\n");
 
-  async function startCoordinator(name: string): Promise<{ child: Child; port: number }> {
+  async function startCoordinator(name: string): Promise<{ child: CliChild; port: number }> {
     const port = await freePort();
-    const child = new Child(name, ["serve", "--role", "coordinator", "--nats", nats.url, "--memory", "--port", String(port), "--no-http", "--verbose"]);
+    const child = new CliChild(name, ["serve", "--role", "coordinator", "--nats", nats.url, "--memory", "--port", String(port), "--no-http", "--verbose"], CHILD_ENV);
     all.push(child);
     await child.printed(/psql -h \S+ -p \d+/, 60_000);
     const c = { child, port };
@@ -185,8 +134,8 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
     return c;
   }
 
-  async function startWorker(id: string, token = TOKEN): Promise<Child> {
-    const child = new Child(`worker ${id}`, ["worker", "--nats", nats.url, "--id", id], { SAGE_CLUSTER_TOKEN: token });
+  async function startWorker(id: string, token = TOKEN): Promise<CliChild> {
+    const child = new CliChild(`worker ${id}`, ["worker", "--nats", nats.url, "--id", id], { ...CHILD_ENV, SAGE_CLUSTER_TOKEN: token });
     all.push(child);
     await child.printed(/sage-sql worker \S+ listening on/);
     workers.set(id, child);
@@ -401,7 +350,7 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
   }, 180_000);
 
   it("refuses a worker without the cluster's token, with a clear error", async () => {
-    const bad = new Child("worker bad", ["worker", "--nats", nats.url, "--id", "intruder"], { SAGE_CLUSTER_TOKEN: "not-the-token" });
+    const bad = new CliChild("worker bad", ["worker", "--nats", nats.url, "--id", "intruder"], { ...CHILD_ENV, SAGE_CLUSTER_TOKEN: "not-the-token" });
     all.push(bad);
     const code = await Promise.race([bad.exited, sleep(20_000).then(() => "still running")]);
     expect(code, bad.err).toBe(3);
