@@ -184,25 +184,7 @@ export function replay(rec: Recording, view: string, options: ReplayOptions): { 
   return { rows: renderChunks(v.types, runner.rows()), graph, exchanged, changes };
 }
 
-/** mulberry32: a small seeded PRNG for workloads. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-}
+export { Rng } from "../seeded-rng.js";
 
 /** Drives `events` Nexmark events into the streams in ticks of `tick` events, one epoch per table per tick, as the connector does. */
 export async function driveNexmark(session: Session, events: number, tick: number): Promise<void> {
