@@ -488,10 +488,12 @@ export class LogReplica implements StatementReplication {
       const now = Date.now();
       const rows: WorkerRow[] = [];
       for (const { id, record, admitted } of await this.coordinator.members()) {
+        // a record in KV is only a claim (anyone who reaches NATS can write one): a worker is listed once it proved the cluster token to this coordinator
+        if (!admitted) continue;
         const seen = this.seenLeases.get(id);
         if (seen === undefined || seen.lease !== record.lease) this.seenLeases.set(id, { lease: record.lease, at: now });
         const instances = placed.get(record.member) ?? 0;
-        const state = instances > 0 ? "running" : admitted ? "idle" : "joining";
+        const state = instances > 0 ? "running" : "idle";
         rows.push({ id, address: record.address, vnodes: instances, state, heartbeat: this.seenLeases.get(id)!.at });
       }
       this.workerRows = rows;

@@ -81,6 +81,7 @@ async function runWorker(o: WorkerOptions): Promise<number> {
     }, 200);
   });
   worker.close();
+  await worker.left;
   await transport.close();
   return code;
 }

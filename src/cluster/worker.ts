@@ -43,6 +43,8 @@ export class ClusterWorker {
   private ticking = false;
   /** set when refused: the worker stopped for good */
   failure: Error | null = null;
+  /** settles once a refused worker has taken its membership record out of KV (or failed to) */
+  left: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: string,
@@ -176,7 +178,7 @@ export class ClusterWorker {
     this.trace(this.failure.message);
     const lease = this.lease;
     this.close();
-    if (lease !== null) void this.workers.delete(this.id).catch(() => undefined);
+    if (lease !== null) this.left = this.workers.delete(this.id).catch(() => undefined);
   }
 
   private async followAssignment(): Promise<void> {
