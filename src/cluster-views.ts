@@ -41,6 +41,13 @@ interface ViewJob {
   pending: Map<number, Map<number, Uint8Array | null>>;
   /** a rebuild is reading checkpoint objects: what arrives meanwhile waits */
   rebuilding: Promise<void> | null;
+  /** the tables it reads (a write to one makes a reader wait for the copy) */
+  inputs: readonly string[];
+  /**
+   * nothing checkpointed to rebuild from (a view just placed): the copy keeps what this process
+   * computed until the first committed epoch, whose changes (the whole history) REPLACE it
+   */
+  replaceNext: boolean;
 }
 
 /** a view's job name: letters, digits and _ only (keys, object names and frames carry it) */
@@ -59,6 +66,8 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
   private currentGeneration = 0;
   private leadingTerm = 0;
   private readonly appliedListeners = new Set<() => void>();
+  /** table id -> the input-log sequence of the last write to it this replica applied */
+  private readonly lastWrite = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -66,6 +75,8 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     private readonly log: (event: string, fields: Record<string, unknown>) => void = () => {},
     /** whether the cluster has workers now: until it does, views run here as on one node */
     private readonly hasWorkers: () => boolean = () => true,
+    /** someone waits for the copies: ask the leader for a barrier now (ClusterCoordinator.requestBarrier) */
+    private readonly hurry: () => void = () => {},
   ) {}
 
   // ---- the jobs, from the catalog
@@ -86,7 +97,8 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
       const m = graph.fragments.find((f) => f.output === "materialize")!;
       // from here on the copy changes only through what the workers computed
       df.detachInputs();
-      this.views.set(name, { job, graph, relationId: entry.id, df, materialize: { id: m.id, parallelism: m.parallelism }, applied: { epoch: 0, seq: 0 }, committed: null, pending: new Map(), rebuilding: null });
+      const view: ViewJob = { job, graph, relationId: entry.id, df, materialize: { id: m.id, parallelism: m.parallelism }, applied: { epoch: 0, seq: 0 }, committed: null, pending: new Map(), rebuilding: null, inputs: inputs.map((r) => r!.id), replaceNext: false };
+      this.views.set(name, view);
       this.log("cluster_view", { view: `${entry.schema}.${entry.name}`, job: name, fragments: graph.fragments.length });
     }
     for (const name of [...this.views.keys()]) if (!live.has(name)) this.views.delete(name);
@@ -182,7 +194,11 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
       const e = v.applied.epoch + 1;
       const parts = v.pending.get(e);
       if (parts === undefined || parts.size < v.materialize.parallelism) break;
-      for (const bytes of parts.values()) if (bytes !== null) v.df.sink.push(0, { kind: "chunk", chunk: decodeChunk(bytes) });
+      const chunks = [...parts.values()].flatMap((bytes) => (bytes === null ? [] : [decodeChunk(bytes)]));
+      if (v.replaceNext) {
+        v.replaceNext = false;
+        this.replaceCopy(v, chunks);
+      } else for (const chunk of chunks) v.df.sink.push(0, { kind: "chunk", chunk });
       v.pending.delete(e);
       v.applied.epoch = e;
       moved = true;
@@ -197,10 +213,19 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
   /** replaces the copy with the rows of every materialize partition at `record`'s epoch */
   private rebuild(v: ViewJob, record: CommittedEpoch): void {
     if (v.rebuilding !== null) return;
+    // nothing checkpointed yet (a view just placed starts at the epoch it was placed at): the copy
+    // keeps what this process holds until the first committed epoch replaces it, so a reader never
+    // sees it empty meanwhile (one waiting for a write is held until that epoch)
+    if (Object.keys(record.objects).length === 0) {
+      v.replaceNext = true;
+      v.applied = { epoch: record.epoch, seq: record.seq };
+      for (const e of [...v.pending.keys()]) if (e <= record.epoch) v.pending.delete(e);
+      this.notifyApplied();
+      return;
+    }
     v.rebuilding = (async () => {
       const rows: Chunk[] = [];
-      // no objects: nothing checkpointed yet (a new view starts at the epoch it was placed at, empty)
-      if (Object.keys(record.objects).length > 0) {
+      {
         for (let p = 0; p < v.materialize.parallelism; p++) {
           const name = record.objects[instanceKey(v.materialize.id, p)];
           const bytes = name === undefined ? null : await this.backbone.objects.get(name);
@@ -211,6 +236,7 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
         }
       }
       this.replaceCopy(v, rows);
+      v.replaceNext = false;
       v.applied = { epoch: record.epoch, seq: record.seq };
       for (const e of [...v.pending.keys()]) if (e <= record.epoch) v.pending.delete(e);
       this.log("cluster_view_rebuilt", { job: v.job.view, epoch: record.epoch, rows: rows.reduce((n, c) => n + c.length, 0) });
@@ -245,18 +271,53 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     for (const l of [...this.appliedListeners]) l();
   }
 
+  /** the replica applied a write to a table at `seq` (views on workers reading it are behind until an epoch after it) */
+  wrote(relationId: string, seq: number): void {
+    this.lastWrite.set(relationId, seq);
+  }
+
   /**
    * FLUSH: waits until every cluster view's copy holds an epoch whose marker follows `seq` in the
    * input log (every write acknowledged before is in it), or fails after `timeoutMs`.
    */
   async caughtUp(seq: number, timeoutMs = 60_000): Promise<void> {
-    const behind = () => [...this.views.values()].filter((v) => v.applied.seq < seq);
+    await this.waitFor(() => [...this.views.values()].filter((v) => v.applied.seq < seq), "FLUSH", timeoutMs);
+  }
+
+  /**
+   * Read-your-writes for a query reading `relationIds` (visibility = 'strong'): waits until each
+   * view on workers it reads, directly or through views and views on views, holds every write to
+   * its tables that this replica applied before the query (as a single node, where a write is in
+   * every view once it returns). Views no write reached since their last epoch are read at once.
+   */
+  async readable(relationIds: Iterable<string>, timeoutMs = 60_000): Promise<void> {
+    this.current();
+    const targets = new Map<ViewJob, number>();
+    const seen = new Set<string>();
+    const visit = (id: string): void => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const v = this.views.get(viewJobName(id));
+      if (v === undefined) {
+        for (const d of this.db.catalog.relationById(id)?.dependsOn ?? []) visit(d);
+        return;
+      }
+      const target = Math.max(0, ...v.inputs.map((t) => this.lastWrite.get(t) ?? 0));
+      if (target > v.applied.seq || v.rebuilding !== null) targets.set(v, target);
+    };
+    for (const id of relationIds) visit(id);
+    if (targets.size === 0) return;
+    await this.waitFor(() => [...targets].filter(([v, target]) => v.applied.seq < target || v.rebuilding !== null).map(([v]) => v), "reading", timeoutMs);
+  }
+
+  private async waitFor(behind: () => ViewJob[], what: string, timeoutMs: number): Promise<void> {
     if (behind().length === 0) return;
+    this.hurry();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.appliedListeners.delete(check);
         const names = behind().map((v) => this.db.catalog.relationById(v.relationId)?.name ?? v.job.view);
-        reject(new SqlError(SqlState.QueryCanceled, `FLUSH: the views ${names.join(", ")} on workers did not catch up with the input log within ${timeoutMs} ms`, { hint: "Check sage_catalog.workers: views on workers advance only while workers run." }));
+        reject(new SqlError(SqlState.QueryCanceled, `${what}: the views ${names.join(", ")} on workers did not catch up with the input log within ${timeoutMs} ms`, { hint: "Check sage_catalog.workers: views on workers advance only while workers run (SET visibility = eventual reads them as they are)." }));
       }, timeoutMs);
       const check = () => {
         if (behind().length > 0) return;

@@ -47,6 +47,8 @@ export interface DatabaseOptions {
   groupCommit?: boolean;
   /** the server's default max_query_memory in bytes (config system.max_memory; absent: no limit) */
   maxQueryMemory?: number;
+  /** the sessions' default streaming_parallelism (config runtime.default_parallelism; absent: 1) */
+  defaultParallelism?: number;
   /** cluster mode: where this replica is in the input log, kept in the log and checkpoints (see log-replica.ts) */
   replicaPosition?: ReplicaPosition;
 }

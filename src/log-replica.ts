@@ -113,7 +113,7 @@ export class LogReplica implements StatementReplication {
     this.delivered = position.seq;
     // from now on the database's DDL and writes go through the log (and clients are refused until this leads)
     db.replication = this;
-    this.views = new ClusterViews(db, backbone, (event, fields) => this.log(event, fields), () => this.workerRows.length > 0);
+    this.views = new ClusterViews(db, backbone, (event, fields) => this.log(event, fields), () => this.workerRows.length > 0, () => this.coordinator.requestBarrier());
     const views = this.views;
     this.coordinator = new ClusterCoordinator(
       this.node,
@@ -255,7 +255,7 @@ export class LogReplica implements StatementReplication {
       this.position.term = header.term;
       let result: unknown = null;
       if (header.kind === "ddl") result = await this.applyDdl(header);
-      else if (header.kind === "write") result = this.applyWrite(header, chunks.slice(0, header.chunks));
+      else if (header.kind === "write") result = this.applyWrite(header, chunks.slice(0, header.chunks), m.seq);
       waiter?.resolve(result);
     } catch (e) {
       if (waiter) waiter.reject(e);
@@ -296,6 +296,7 @@ export class LogReplica implements StatementReplication {
     this.appliers.add(session);
     try {
       session.settings.set("search_path", h.searchPath);
+      for (const [name, value] of Object.entries(h.settings ?? {})) session.settings.set(name, value);
       if (h.role !== h.user) await session.execute(`SET ROLE "${h.role.replace(/"/g, '""')}"`);
       // statements that refuse to run in a transaction block (CREATE DATABASE) see the leader session's block
       if (h.inTransaction) await session.execute("BEGIN");
@@ -306,11 +307,13 @@ export class LogReplica implements StatementReplication {
     }
   }
 
-  private applyWrite(h: Extract<Header, { kind: "write" }>, chunks: Chunk[]): AppliedWrite {
+  private applyWrite(h: Extract<Header, { kind: "write" }>, chunks: Chunk[], seq: number): AppliedWrite {
     const engine = this.engine(h.database);
     const entry = engine.catalog.findRelation(h.relation);
     if (!entry) throw new SqlError(SqlState.UndefinedTable, `relation "${h.relation.join(".")}" does not exist`);
-    return applyPlannedWrite(engine, { kind: h.op, relation: entry.id, skipConflicts: h.skipConflicts }, chunks);
+    const applied = applyPlannedWrite(engine, { kind: h.op, relation: entry.id, skipConflicts: h.skipConflicts }, chunks);
+    if (engine === this.db) this.views.wrote(entry.id, seq);
+    return applied;
   }
 
   // ---- leading
@@ -397,6 +400,8 @@ export class LogReplica implements StatementReplication {
         role: session.role,
         superuser: session.options.superuser !== false,
         searchPath: session.settings.get("search_path"),
+        // the leader session's SET streaming_parallelism is what a view without WITH (parallelism) gets
+        settings: { streaming_parallelism: session.settings.get("streaming_parallelism") },
         inTransaction: session.transactionStatus !== "I",
         sql,
       };
@@ -511,5 +516,10 @@ export class LogReplica implements StatementReplication {
   /** FLUSH: every write applied here is in the views on workers' copies */
   async flush(): Promise<void> {
     await this.views.caughtUp(this.position.seq);
+  }
+
+  /** read-your-writes: the views on workers a query reads hold every write applied here before it */
+  async beforeRead(session: Session, relationIds: Iterable<string>): Promise<void> {
+    if (session.db === this.db) await this.views.readable(relationIds);
   }
 }

@@ -69,6 +69,7 @@ export class Session {
   ) {
     if (options.applicationName) this.settings.set("application_name", options.applicationName);
     if (options.superuser === false) this.settings.set("is_superuser", "off");
+    if (db.options.defaultParallelism !== undefined) this.settings.setDefault("streaming_parallelism", String(db.options.defaultParallelism));
     this.releaseLogin = admitSession(db, options, this.settings);
   }
 
@@ -266,6 +267,7 @@ export class Session {
         const q = bindQuery(st.query, top);
         const pruned = pruneColumns(q.plan);
         access?.finish(pruned);
+        await this.clusterReads(env);
         const chunks = await this.runPlanWithModels(useKeyLookups(pruned, this.db.catalog), values(env));
         const rows = chunks.flatMap((c) => c.rows());
         return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
@@ -276,6 +278,7 @@ export class Session {
         const env = paramEnv();
         const w = st.kind === "insert" ? bindInsert(st, env) : st.kind === "update" ? bindUpdate(st, env) : bindDelete(st, env);
         if (env.access) checkWrite(this, st, w);
+        await this.clusterReads(env);
         // INSERT ... SELECT over a large input is a job (listed once it has run a while)
         if (st.kind === "insert" && insertReadsQuery(st)) return runAsJob(this, "insert", st.text ?? sql, (job) => this.applyWrite(w, values(env), "INSERT", job), INSERT_JOB_QUIET_MS);
         return this.applyWrite(w, values(env), st.kind === "insert" ? "INSERT" : st.kind === "update" ? "UPDATE" : "DELETE");
@@ -491,6 +494,13 @@ export class Session {
     this.wroteSinceRead = false;
     if (this.settings.get("visibility") === "eventual" || this.db.streams.pendingRows === 0) return;
     await this.db.streams.settle();
+  }
+
+  /** cluster mode, visibility = 'strong': the views on workers a statement reads hold every write applied before it */
+  private async clusterReads(env: BinderEnv): Promise<void> {
+    const replication = this.db.cluster.root.replication;
+    if (!replication?.beforeRead || env.readRelations.size === 0 || replication.isApplier(this) || this.settings.get("visibility") === "eventual") return;
+    await replication.beforeRead(this, env.readRelations);
   }
 
   private async applyWrite(w: WritePlan, params: unknown[], verb: "INSERT" | "UPDATE" | "DELETE", job?: Job): Promise<StatementResult> {

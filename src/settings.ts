@@ -138,6 +138,15 @@ export function displayName(name: string): string {
 
 export class SessionSettings {
   private values = new Map<string, string>();
+  /** the server's own defaults (e.g. config runtime.default_parallelism), in place of SETTINGS' */
+  private readonly defaults = new Map<string, string>();
+
+  /** a server-wide default for a setting (validated as SET would); RESET returns to it */
+  setDefault(name: string, value: string): void {
+    const n = SessionSettings.normalizeName(name);
+    const def = SETTINGS[n];
+    this.defaults.set(n, def?.check ? def.check(value) : value);
+  }
 
   static normalizeName(name: string): string {
     const n = name.toLowerCase();
@@ -150,6 +159,8 @@ export class SessionSettings {
     const n = SessionSettings.normalizeName(name);
     const v = this.values.get(n);
     if (v !== undefined) return v;
+    const serverDefault = this.defaults.get(n);
+    if (serverDefault !== undefined) return serverDefault;
     const def = SETTINGS[n];
     if (def) return def.default;
     // custom dotted settings (ai.on_error, hnsw.ef_search) exist once set

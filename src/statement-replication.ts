@@ -37,6 +37,8 @@ export interface StatementReplication {
   workers(): WorkerRow[];
   /** FLUSH: waits until what this replica applied is in the views run elsewhere (workers) */
   flush?(): Promise<void>;
+  /** visibility = 'strong': waits until the views run elsewhere that a query reads (relation ids, views expanded) hold what this replica applied */
+  beforeRead?(session: Session, relationIds: Iterable<string>): Promise<void>;
   /** sage_catalog.fragments: view, fragment, operators, parallelism, placement (worker per partition) */
   fragments?(): unknown[][];
 }

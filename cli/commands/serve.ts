@@ -29,6 +29,8 @@ export interface ServeOptions {
   logLevel?: string;
   /** milliseconds between checkpoints (0: only on CHECKPOINT) */
   checkpointInterval?: string;
+  /** the sessions' default streaming_parallelism */
+  defaultParallelism?: string;
   /** --plugin, repeatable */
   plugin?: string[];
   /** cluster mode (serve-coordinator.ts) */
@@ -57,6 +59,7 @@ export function registerServe(program: Command): void {
     .option("--max-connections <n>", "sessions at once (default 100)")
     .option("--log-level <level>", "trace, debug, info, warn (default), error, fatal or silent")
     .option("--verbose", "log connections and errors to stderr (JSON lines): --log-level info")
+    .option("--default-parallelism <n>", "partitions each fragment of a new materialized view runs as on a cluster's workers, 1..256 (the sessions' default streaming_parallelism; default 1)")
     .option("--checkpoint-interval <ms>", "milliseconds between checkpoints of the data directory (0: only on CHECKPOINT; default 1000)")
     .option("--plugin <package>", "load a plugin (an npm package or a module path) that adds connectors or model providers; repeatable", (name: string, prev: string[] = []) => [...prev, name])
     .option("--role <role>", "coordinator: a coordinator of a cluster on --nats (default: a single node, no NATS)")
@@ -80,6 +83,7 @@ export function serveFlags(o: ServeOptions) {
     "server.max_connections": o.maxConnections === undefined ? undefined : { flag: "--max-connections", value: o.maxConnections },
     "system.data_dir": o.dataDir === undefined ? undefined : { flag: "--data-dir", value: o.dataDir },
     "runtime.checkpoint_interval": o.checkpointInterval === undefined ? undefined : { flag: "--checkpoint-interval", value: o.checkpointInterval },
+    "runtime.default_parallelism": o.defaultParallelism === undefined ? undefined : { flag: "--default-parallelism", value: o.defaultParallelism },
     plugins: o.plugin === undefined ? undefined : { flag: "--plugin", value: o.plugin },
     "system.log_level": o.logLevel !== undefined ? { flag: "--log-level", value: o.logLevel } : o.verbose ? { flag: "--verbose", value: "info" } : undefined,
   };
@@ -132,7 +136,7 @@ async function serve(options: ServeOptions): Promise<number> {
     const durable = { dataDir: get<string>("system.data_dir"), checkpointInterval: get<number>("runtime.checkpoint_interval") };
     // system.max_memory is each query's default max_query_memory (a session or role may set its own)
     const maxMemory = get<number | null>("system.max_memory");
-    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}), ...(coordinator ? { replicaPosition: coordinator.position } : {}) });
+    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}), defaultParallelism: get<number>("runtime.default_parallelism"), ...(coordinator ? { replicaPosition: coordinator.position } : {}) });
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);

@@ -112,7 +112,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: "system.temp_dir", description: "directory for spill and temporary files", default: tmpdir(), read: text, fromEnv: true },
   { key: "system.max_memory", description: "memory budget in bytes (null: unlimited)", default: null, read: bytes, fromEnv: true },
   { key: "system.data_dir", description: "data directory", default: "./sage-data", read: text, fromEnv: true },
-  { key: "runtime.default_parallelism", description: "parallelism of new dataflows", default: 1, read: integer(1, 1024), fromEnv: true },
+  { key: "runtime.default_parallelism", description: "partitions each fragment of a new materialized view runs as on a cluster's workers (the sessions' default streaming_parallelism; WITH (parallelism = n) overrides)", default: 1, read: integer(1, 256), fromEnv: true },
   { key: "runtime.checkpoint_interval", description: "checkpoint interval in ms (0: only on CHECKPOINT)", default: 1000, read: duration, fromEnv: true },
   { key: "server.host", description: "address pgwire and HTTP listen on", default: "127.0.0.1", read: text, fromEnv: true },
   { key: "server.port", description: "pgwire port (0: any free port)", default: 5433, read: integer(0, 65535), fromEnv: true },

@@ -42,6 +42,8 @@ export interface SltDatabase {
 export interface SltEngine {
   /** shown in reports */
   name: string;
+  /** more names `skipif`/`onlyif` match it by (besides the runner's), e.g. "cluster" for a sage-sql cluster */
+  names?: readonly string[];
   /** A fresh, empty database for one test file. */
   open(): Promise<SltDatabase>;
 }

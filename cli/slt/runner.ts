@@ -1,5 +1,6 @@
 // Runs one sqllogictest file on a fresh database: records in order, skipping those whose
-// skipif/onlyif conditions exclude us (we answer to "sage" and "postgresql"), continuing after a
+// skipif/onlyif conditions exclude us (we answer to "sage" and "postgresql", and to the engine's own
+// names: "cluster" against a sage-sql cluster), continuing after a
 // failure (unless fail-fast), with a timeout per record. Returns counts and the failing records
 // with file:line, SQL, expected and actual results.
 
@@ -84,7 +85,7 @@ class FileRun {
     private readonly options: SltRunOptions,
   ) {
     this.report = { file: this.display(path), passed: 0, failed: 0, skipped: 0, failures: [], halted: false, durationMs: 0 };
-    this.names = new Set((options.engineNames ?? ENGINE_NAMES).map((n) => n.toLowerCase()));
+    this.names = new Set((options.engineNames ?? [...ENGINE_NAMES, ...(options.engine.names ?? [])]).map((n) => n.toLowerCase()));
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.log = options.log ?? ((line) => void process.stdout.write(line + "\n"));
   }

@@ -59,6 +59,12 @@ interface Leadership {
   forceNewGeneration: string | null;
   /** the jobs the current assignment places */
   jobs: readonly ClusterJob[];
+  /** a reader waits (requestBarrier): barriers go out back to back until a checkpoint epoch is in the log */
+  hurried: boolean;
+  /** views whose spec this term stored under job/<view> (workers build the jobs from it) */
+  specs: Set<string>;
+  /** the checkpoint epoch a hurry injected: each view commits it as soon as its acks are in, not at the next heartbeat */
+  hurriedEpoch: number;
 }
 
 export class ClusterCoordinator {
@@ -72,6 +78,8 @@ export class ClusterCoordinator {
   private readonly admitted = new Map<string, Connection>();
   private closed = false;
   private ticking = false;
+  /** an extra tick is scheduled (requestBarrier) */
+  private soon = false;
   /** views whose old checkpoint objects are being deleted */
   private readonly collecting = new Set<string>();
 
@@ -106,8 +114,13 @@ export class ClusterCoordinator {
     this.stepDown("closed");
   }
 
-  private async tick(): Promise<void> {
-    if (this.closed || this.ticking) return;
+  /** `periodic`: the heartbeat's tick, which schedules the next one (an extra tick does not) */
+  private async tick(periodic = true): Promise<void> {
+    if (this.closed) return;
+    if (this.ticking) {
+      if (periodic) this.env.clock.setTimeout(() => void this.tick(), this.options.timing.heartbeatMs);
+      return;
+    }
     this.ticking = true;
     const started = this.env.clock.now();
     try {
@@ -120,8 +133,31 @@ export class ClusterCoordinator {
       else this.trace(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.ticking = false;
-      if (!this.closed) this.env.clock.setTimeout(() => void this.tick(), this.options.timing.heartbeatMs);
+      if (!this.closed && periodic) this.env.clock.setTimeout(() => void this.tick(), this.options.timing.heartbeatMs);
+      if (!this.closed && this.leading?.hurried === true) this.tickSoon();
     }
+  }
+
+  /**
+   * A reader waits for the views to catch up with the input log (read-your-writes, FLUSH): the
+   * next barriers go out now, back to back, until one the instances checkpoint is in the log, and
+   * its commit follows as soon as its acks are in, rather than at the barrier interval and the
+   * next heartbeat.
+   */
+  requestBarrier(): void {
+    const l = this.leading;
+    if (l === null || this.closed) return;
+    l.hurried = true;
+    this.tickSoon();
+  }
+
+  private tickSoon(): void {
+    if (this.soon || this.closed) return;
+    this.soon = true;
+    this.env.clock.setTimeout(() => {
+      this.soon = false;
+      void this.tick(false);
+    }, 0);
   }
 
   private async lead(): Promise<void> {
@@ -154,6 +190,9 @@ export class ClusterCoordinator {
         nextBarrierAt: now,
         forceNewGeneration: "took over",
         jobs: [],
+        specs: new Set(),
+        hurried: false,
+        hurriedEpoch: 0,
       };
       this.trace(`leads with term ${term}`);
       this.options.observer.leading?.(term);
@@ -218,7 +257,8 @@ export class ClusterCoordinator {
       let record: { term: number; [field: string]: unknown };
       if (entry === null) {
         if (key === KEY_ASSIGNMENT) continue;
-        record = key === KEY_EPOCH ? { term: l.term, epoch: 0 } : { ...NOTHING_COMMITTED, term: l.term };
+        // a view no leader placed yet starts at the current epoch (as adoptCommitted starts one)
+        record = key === KEY_EPOCH ? { term: l.term, epoch: 0 } : { ...NOTHING_COMMITTED, term: l.term, epoch: l.epoch.epoch };
         revision = await this.cluster.create(key, encodeRecord(record));
       } else {
         record = decodeRecord<{ term: number }>(entry.value);
@@ -276,11 +316,15 @@ export class ClusterCoordinator {
     if (wanted.length === 0) return;
     // a view new to this term: adopt its committed epoch (a previous leader's) or start it at none
     for (const job of jobs) {
-      if (l.committed.has(job.view)) continue;
-      await this.adoptCommitted(l, job.view);
+      if (!l.committed.has(job.view)) await this.adoptCommitted(l, job.view);
       if (this.leading !== l) return;
-      if (job.spec !== undefined) await this.cluster.put(jobKey(job.view), job.spec);
-      if (this.leading !== l) return;
+      // stored once per term, whether or not the view's record was new: a view created while the
+      // previous leader was deposed (its record made by takeOver) still needs its spec for workers
+      if (job.spec !== undefined && !l.specs.has(job.view)) {
+        await this.cluster.put(jobKey(job.view), job.spec);
+        if (this.leading !== l) return;
+        l.specs.add(job.view);
+      }
     }
     const generation = (l.assignment?.generation ?? 0) + 1;
     const restore: Record<string, CommittedEpoch> = {};
@@ -304,7 +348,11 @@ export class ClusterCoordinator {
     const dropped = l.jobs.filter((j) => !jobs.some((k) => k.view === j.view)).map((j) => j.view);
     l.jobs = jobs;
     this.options.observer.generation?.(assignment);
-    for (const view of dropped) await this.forgetView(l, view);
+    for (const view of dropped) {
+      l.specs.delete(view);
+      await this.forgetView(l, view);
+      if (this.leading !== l) return;
+    }
   }
 
   /** reads (or creates) a view's committed record and stamps it with our term */
@@ -336,8 +384,13 @@ export class ClusterCoordinator {
     l.acks.delete(view);
     await this.cluster.delete(committedKey(view));
     await this.cluster.delete(jobKey(view));
-    for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) await this.env.backbone.objects.delete(name);
     this.trace(`forgot view ${view}`);
+    // off the tick, as garbage collection: deleting many objects (a test suite drops views by the
+    // dozen) held the tick past the lease's TTL, and the leader lost its lease
+    const deleteObjects = async () => {
+      for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) await this.env.backbone.objects.delete(name);
+    };
+    deleteObjects().catch((e: unknown) => this.trace(`deleting the checkpoints of ${view} failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private async injectBarrier(l: Leadership): Promise<void> {
@@ -347,7 +400,7 @@ export class ClusterCoordinator {
       l.markerPending = false;
     }
     const now = this.env.clock.now();
-    if (now < l.nextBarrierAt || l.assignment === null) return;
+    if ((now < l.nextBarrierAt && !l.hurried) || l.assignment === null) return;
     const next: EpochRecord = { term: l.term, epoch: l.epoch.epoch + 1 };
     const revision = await this.writeShared(KEY_EPOCH, encodeRecord(next), l.epochRevision);
     if (this.leading !== l) return;
@@ -359,6 +412,10 @@ export class ClusterCoordinator {
     await this.appendMarker(next.epoch);
     if (this.leading !== l) return;
     l.markerPending = false;
+    if (l.hurried && next.epoch % this.options.timing.checkpointEveryEpochs === 0) {
+      l.hurried = false;
+      l.hurriedEpoch = next.epoch;
+    }
   }
 
   /** the marker's message id is its epoch: appending it again (a retry, a new leader) adds nothing */
@@ -375,6 +432,10 @@ export class ClusterCoordinator {
     let acked = byEpoch.get(ack.epoch);
     if (acked === undefined) byEpoch.set(ack.epoch, (acked = new Map()));
     acked.set(instanceKey(ack.fragment, ack.partition), ack.seq);
+    if (ack.epoch <= l.hurriedEpoch && ack.epoch > (l.committed.get(ack.view)?.record.epoch ?? 0)) {
+      const job = l.jobs.find((j) => j.view === ack.view);
+      if (job !== undefined && acked.size === jobInstances(job).length) this.tickSoon();
+    }
   }
 
   private onChanges(c: Extract<ControlFrame, { t: "changes" }>): void {

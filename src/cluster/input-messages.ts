@@ -22,7 +22,8 @@ export type InputHeader =
   | { kind: "term"; term: number; id: string }
   /** a message too large for one NATS message: the whole message is `object` in the object store */
   | { kind: "blob"; term: number; id: string; object: string }
-  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; sql: string }
+  /** `settings`: the session settings a statement's meaning depends on (streaming_parallelism of CREATE MATERIALIZED VIEW) */
+  | { kind: "ddl"; term: number; id: string; database: string; user: string; role: string; superuser: boolean; searchPath: string; inTransaction?: boolean; settings?: Record<string, string>; sql: string }
   | {
       kind: "write";
       term: number;
