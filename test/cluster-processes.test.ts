@@ -8,7 +8,6 @@
 // lost and every view must be exact at the end. A worker with a wrong token is refused.
 //   SAGE_CLUSTER_TEST_EVENTS=<n>      nexmark events (default 6000)
 //   SAGE_CLUSTER_TEST_KILLS=<n>       worker kill -9 cycles (default 10)
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUERIES } from "../bench/nexmark/nexmark.js";
 import { createGeneratorSource } from "../src/connectors/index.js";
@@ -16,15 +15,11 @@ import { tableEventsBefore } from "../src/connectors/nexmark/event-model.js";
 import { Database } from "../src/database.js";
 import type { Session } from "../src/session.js";
 import { formatValue, type Chunk, type DataType } from "../src/types/index.js";
-import { freePort } from "./free-port.js";
-import { NatsServer } from "./nats-server.js";
 import { CliChild, sleep } from "./cluster/cli-child.js";
+import { ProcessCluster, sortedLines, until } from "./cluster/process-cluster.js";
 
 const EVENTS = Number(process.env.SAGE_CLUSTER_TEST_EVENTS ?? 6000);
 const WORKER_KILLS = Number(process.env.SAGE_CLUSTER_TEST_KILLS ?? 10);
-const TOKEN = "test-cluster-token";
-// short timeouts so that failures are detected within a second or two
-const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 5000, barrierIntervalMs: 250, takeoverGraceMs: 800, checkpointTimeoutMs: 12000, checkpointEveryEpochs: 12 };
 
 const TABLE_SQL: Record<string, string> = {
   person: "id BIGINT, name VARCHAR, email_address VARCHAR, credit_card VARCHAR, city VARCHAR, state VARCHAR, date_time TIMESTAMP, extra VARCHAR",
@@ -33,31 +28,11 @@ const TABLE_SQL: Record<string, string> = {
 };
 const VIEWS = QUERIES.filter((q) => ["q5", "q7", "q8"].includes(q.name));
 
-/** what every child of this test is started with: the cluster's token and the short timing */
-const CHILD_ENV = { SAGE_CLUSTER_TOKEN: TOKEN, SAGE_CLUSTER_TIMING: JSON.stringify(TIMING) };
-
 const VERBOSE = process.env.SAGE_CLUSTER_TEST_VERBOSE === "1";
 const t0 = Date.now();
 function note(line: string): void {
   if (VERBOSE) process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
 }
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, context: () => string = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== null && v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}\n${context()}`);
-    await sleep(200);
-  }
-}
-
-const RAW_TEXT = { getTypeParser: () => (v: string) => v };
 
 /** SQL literal of a value as the engine prints it (numbers bare, the rest quoted) */
 function literal(type: DataType, v: unknown): string {
@@ -99,10 +74,6 @@ function buildInserts(tick: number): string[] {
   return out;
 }
 
-function sortedLines(rows: string[][]): string[] {
-  return rows.map((r) => JSON.stringify(r)).sort();
-}
-
 /** the single-node answer: the same tables, views and INSERTs in one in-process Database */
 async function singleNode(session: Session, sql: string): Promise<string[]> {
   const [r] = await session.execute(sql);
@@ -110,80 +81,13 @@ async function singleNode(session: Session, sql: string): Promise<string[]> {
 }
 
 describe("a cluster of real processes: a coordinator, a standby and workers on NATS", () => {
-  let nats: NatsServer;
-  const coordinators: { child: CliChild; port: number }[] = [];
-  const workers = new Map<string, CliChild>();
-  const all: CliChild[] = [];
+  let cluster: ProcessCluster;
   let reference: Database;
   let refSession: Session;
-  let client: pg.Client | null = null;
-
-  const context = (): string =>
-    all
-      .filter((c) => c.exitCode !== null || c.err.length > 0)
-      .map((c) => `--- ${c.name} (exit ${c.exitCode}) stderr:\n${c.err.slice(-3000)}`)
-      .join("\n");
-
-  async function startCoordinator(name: string): Promise<{ child: CliChild; port: number }> {
-    const port = await freePort();
-    const child = new CliChild(name, ["serve", "--role", "coordinator", "--nats", nats.url, "--memory", "--port", String(port), "--no-http", "--verbose"], CHILD_ENV);
-    all.push(child);
-    await child.printed(/psql -h \S+ -p \d+/, 60_000);
-    const c = { child, port };
-    coordinators.push(c);
-    return c;
-  }
-
-  async function startWorker(id: string, token = TOKEN): Promise<CliChild> {
-    const child = new CliChild(`worker ${id}`, ["worker", "--nats", nats.url, "--id", id], { ...CHILD_ENV, SAGE_CLUSTER_TOKEN: token });
-    all.push(child);
-    await child.printed(/sage-sql worker \S+ listening on/);
-    workers.set(id, child);
-    return child;
-  }
-
-  /** a client of whichever coordinator leads now (standbys refuse with 57P03) */
-  async function leaderClient(timeoutMs = 30_000): Promise<pg.Client> {
-    if (client !== null) return client;
-    client = await until(
-      "a leading coordinator",
-      async () => {
-        for (const c of coordinators) {
-          if (c.child.exitCode !== null) continue;
-          const cl = new pg.Client({ host: "127.0.0.1", port: c.port, user: "sage", database: "sage" });
-          cl.on("error", () => undefined);
-          try {
-            await cl.connect();
-            const r = await cl.query("SELECT role FROM sage_catalog.cluster");
-            if (r.rows[0].role === "leader") return cl;
-          } catch {
-            // a standby, or one still starting
-          }
-          await cl.end().catch(() => undefined);
-        }
-        return null;
-      },
-      timeoutMs,
-      context,
-    );
-    return client;
-  }
-
-  async function query(sql: string): Promise<string[][]> {
-    for (let attempt = 0; ; attempt++) {
-      const cl = await leaderClient();
-      try {
-        const r = await cl.query({ text: sql, rowMode: "array", types: RAW_TEXT });
-        return r.rows as string[][];
-      } catch (e) {
-        // the leader went away: find the new one (a statement of a lost leader is retried only when it reads)
-        client = null;
-        await cl.end().catch(() => undefined);
-        if (attempt >= 3 || !/^\s*(SELECT|FLUSH)/i.test(sql)) throw e;
-        await sleep(500);
-      }
-    }
-  }
+  const startCoordinator = (name: string) => cluster.startCoordinator(name);
+  const startWorker = (id: string) => cluster.startWorker(id);
+  const query = (sql: string) => cluster.query(sql);
+  const context = () => cluster.context();
 
   async function viewsEqualSingleNode(when: string): Promise<void> {
     await query("FLUSH");
@@ -197,7 +101,7 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
   }
 
   beforeAll(async () => {
-    nats = await NatsServer.start();
+    cluster = await ProcessCluster.start();
     reference = await Database.open({ memory: true });
     refSession = reference.connect() as Session;
     await startCoordinator("coordinator A");
@@ -207,10 +111,7 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
   }, 120_000);
 
   afterAll(async () => {
-    if (VERBOSE) for (const c of all) process.stderr.write(`--- ${c.name} (exit ${c.exitCode})\n${c.err.slice(-6000)}\n`);
-    await client?.end().catch(() => undefined);
-    await Promise.all(all.map((c) => c.stop()));
-    await nats?.stop();
+    await cluster?.stop(VERBOSE);
     await reference?.close();
   });
 
@@ -291,23 +192,23 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
     try {
       // workers: kill -9 a random one, let the survivors take its partitions, start it again
       for (let i = 0; i < WORKER_KILLS; i++) {
-        const ids = [...workers.keys()];
+        const ids = [...cluster.workers.keys()];
         const id = ids[Math.floor(Math.random() * ids.length)];
         note(`kill -9 ${id} (${acked.length} rows acknowledged)`);
-        await workers.get(id)!.kill9();
-        workers.delete(id);
+        await cluster.workers.get(id)!.kill9();
+        cluster.workers.delete(id);
         await sleep(700);
         await startWorker(id);
         await sleep(800);
       }
       // the leader coordinator: kill -9, the standby takes over, the killed one returns as the standby
       for (let i = 0; i < 3; i++) {
-        const leaderPort = (await leaderClient()).port;
-        const leader = coordinators.find((c) => c.port === leaderPort)!;
+        const leaderPort = await cluster.leaderPort();
+        const leader = cluster.coordinators.find((c) => c.port === leaderPort)!;
         note(`kill -9 the leader ${leader.child.name} (${acked.length} rows acknowledged)`);
         await leader.child.kill9();
-        coordinators.splice(coordinators.indexOf(leader), 1);
-        client = null;
+        cluster.coordinators.splice(cluster.coordinators.indexOf(leader), 1);
+        cluster.dropClient();
         const before = acked.length;
         await until("the standby taking over and acknowledging writes", async () => acked.length > before + 5, 30_000, context);
         await startCoordinator(`coordinator ${String.fromCharCode(67 + i)}`);
@@ -316,8 +217,8 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
       note("adding w4");
       await startWorker("w4");
       await sleep(1500);
-      await workers.get("w1")!.stop();
-      workers.delete("w1");
+      await cluster.workers.get("w1")!.stop();
+      cluster.workers.delete("w1");
       await sleep(1500);
     } finally {
       stop = true;
@@ -340,9 +241,9 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
     await viewsEqualSingleNode("after the kills");
     const listed = await until("the workers listed as they are", async () => {
       const ids = (await query("SELECT id FROM sage_catalog.workers")).map((r) => r[0]).sort();
-      return ids.join(",") === [...workers.keys()].sort().join(",") ? ids : null;
+      return ids.join(",") === [...cluster.workers.keys()].sort().join(",") ? ids : null;
     }, 15_000, context);
-    expect(listed).toEqual([...workers.keys()].sort());
+    expect(listed).toEqual([...cluster.workers.keys()].sort());
     // DROP takes the view off the workers
     await query("DROP MATERIALIZED VIEW load_agg");
     await until("load_agg gone from sage_catalog.fragments", async () => (await query("SELECT view FROM sage_catalog.fragments WHERE view = 'public.load_agg'")).length === 0, 15_000, context);
@@ -350,8 +251,8 @@ describe("a cluster of real processes: a coordinator, a standby and workers on N
   }, 180_000);
 
   it("refuses a worker without the cluster's token, with a clear error", async () => {
-    const bad = new CliChild("worker bad", ["worker", "--nats", nats.url, "--id", "intruder"], { ...CHILD_ENV, SAGE_CLUSTER_TOKEN: "not-the-token" });
-    all.push(bad);
+    const bad = new CliChild("worker bad", ["worker", "--nats", cluster.nats.url, "--id", "intruder"], { ...cluster.env, SAGE_CLUSTER_TOKEN: "not-the-token" });
+    cluster.all.push(bad);
     const code = await Promise.race([bad.exited, sleep(20_000).then(() => "still running")]);
     expect(code, bad.err).toBe(3);
     expect(bad.err).toMatch(/refused.*token/);

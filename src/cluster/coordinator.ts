@@ -350,8 +350,7 @@ export class ClusterCoordinator {
     this.options.observer.generation?.(assignment);
     for (const view of dropped) {
       l.specs.delete(view);
-      await this.forgetView(l, view);
-      if (this.leading !== l) return;
+      this.forgetView(l, view);
     }
   }
 
@@ -379,18 +378,19 @@ export class ClusterCoordinator {
   }
 
   /** a dropped view: its committed record, spec and checkpoint objects go */
-  private async forgetView(l: Leadership, view: string): Promise<void> {
+  private forgetView(l: Leadership, view: string): void {
     l.committed.delete(view);
     l.acks.delete(view);
-    await this.cluster.delete(committedKey(view));
-    await this.cluster.delete(jobKey(view));
     this.trace(`forgot view ${view}`);
-    // off the tick, as garbage collection: deleting many objects (a test suite drops views by the
-    // dozen) held the tick past the lease's TTL, and the leader lost its lease
-    const deleteObjects = async () => {
+    // off the tick, as garbage collection: deleting a dozen views' keys and objects (a test suite
+    // drops views by the dozen) held the tick past the lease's TTL, and the leader lost its lease.
+    // Nothing reads them any more (the view is gone from every replica's catalog), so a late delete is harmless.
+    const forget = async () => {
+      await this.cluster.delete(committedKey(view));
+      await this.cluster.delete(jobKey(view));
       for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) await this.env.backbone.objects.delete(name);
     };
-    deleteObjects().catch((e: unknown) => this.trace(`deleting the checkpoints of ${view} failed: ${e instanceof Error ? e.message : String(e)}`));
+    forget().catch((e: unknown) => this.trace(`forgetting ${view} failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private async injectBarrier(l: Leadership): Promise<void> {
