@@ -27,6 +27,13 @@ export interface PgSinkConfig {
   sinkName: string;
   /** a sink just created (not recovered): its first transaction resets its progress row */
   fresh: boolean;
+  /**
+   * cluster mode: the sink's instance as every coordinator names it. It owns the progress row
+   * (instead of a per-process token), whose log_position is then a sequence of the cluster's input
+   * log, and a batch is recognised by that position alone: whichever coordinator leads resumes
+   * where any of them committed.
+   */
+  instance?: string;
 }
 
 /** rows per statement: Postgres allows 65535 parameters */
@@ -42,7 +49,7 @@ export class PgSinkWriter implements SinkWriter {
   rowsWritten = 0;
   committed = 0;
   /** this process's writer: with a batch id in the progress row, it recognises a batch it committed */
-  private readonly token = randomUUID();
+  private readonly token: string;
 
   constructor(
     private readonly config: PgSinkConfig,
@@ -50,6 +57,15 @@ export class PgSinkWriter implements SinkWriter {
     private readonly types: readonly DataType[],
   ) {
     this.fresh = config.fresh;
+    this.token = config.instance ?? randomUUID();
+  }
+
+  /** the log position this sink's instance committed (a cluster standby lets go of what it covers) */
+  async confirmed(): Promise<{ position: number } | null> {
+    const client = await this.connection();
+    const r = await client.query(`SELECT log_position, writer FROM ${quotePgName(this.config.progressTable)} WHERE sink = $1`, [this.config.sinkName]);
+    if (r.rows.length === 0 || r.rows[0].writer !== this.token) return null;
+    return { position: Number(r.rows[0].log_position) };
   }
 
   private async connection(): Promise<pg.Client> {
@@ -101,7 +117,7 @@ export class PgSinkWriter implements SinkWriter {
       else await client.query(`INSERT INTO ${progress} (sink, log_position) VALUES ($1, 0) ON CONFLICT (sink) DO NOTHING`, [c.sinkName]);
       const row = await client.query(`SELECT log_position, writer, batch FROM ${progress} WHERE sink = $1 FOR UPDATE`, [c.sinkName]);
       const committed = Number(row.rows[0].log_position);
-      if (row.rows[0].writer === this.token && Number(row.rows[0].batch) >= batch.id) {
+      if (this.config.instance === undefined && row.rows[0].writer === this.token && Number(row.rows[0].batch) >= batch.id) {
         // a retry of a batch whose COMMIT went through though we did not hear back: done already
         await client.query("COMMIT");
         this.fresh = false;
