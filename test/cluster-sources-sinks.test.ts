@@ -6,7 +6,9 @@
 // aggregate over it) write only from the leader, their progress keyed by the input log's sequence,
 // so the new leader resumes them where the old one committed. Messages are published throughout,
 // before, during and after the kill: at the end the stream holds every published message once, and
-// the Postgres targets equal exactly what was published (no duplicate, none missing).
+// the Postgres targets equal exactly what was published (no duplicate, none missing). The killed
+// coordinator comes back as the standby (in memory: it replays the whole input log) and the second
+// kill makes it the leader again.
 import pg from "pg";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -16,7 +18,7 @@ import { NatsServer } from "./nats-server.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
 import { CliChild, sleep } from "./cluster/cli-child.js";
 
-const MESSAGES = Number(process.env.SAGE_SRCSINK_TEST_MESSAGES ?? 3000);
+const MESSAGES = Number(process.env.SAGE_SRCSINK_TEST_MESSAGES ?? 4000);
 const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 3000, barrierIntervalMs: 250, takeoverGraceMs: 800 };
 const CHILD_ENV = { SAGE_CLUSTER_TOKEN: "srcsink-token", SAGE_CLUSTER_TIMING: JSON.stringify(TIMING) };
 const PG_PORT = Number(process.env.PGPORT ?? 0);
@@ -113,28 +115,40 @@ describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leade
     // publishing runs on its own, before, through and after the leader's death
     const js = jetstream(nc);
     let published = 0;
+    // about 150 messages a second: publishing spans both kills
     const publishing = (async () => {
       for (let id = 1; id <= MESSAGES; id++) {
         await js.publish("ev.in", JSON.stringify({ id, v: id * 3 }));
         published = id;
-        if (id % 50 === 0) await sleep(25);
+        if (id % 10 === 0) await sleep(60);
       }
     })();
+    let publishFailure: unknown = null;
+    void publishing.catch((e) => (publishFailure = e));
+    // the sink creates its table with its first batch
+    const inPostgres = async () => Number((await postgres.query("SELECT count(*) AS n FROM ev_out").catch((e: { code?: string }) => (e.code === "42P01" ? { rows: [{ n: 0 }] } : Promise.reject(e)))).rows[0].n);
 
-    // the leader has read and written some of it
-    await until("the first rows in Postgres", async () => Number((await postgres.query("SELECT count(*) AS n FROM ev_out")).rows[0].n) >= MESSAGES / 10, 60_000, context);
-    const { port } = await leader();
-    const old = coordinators.find((c) => c.port === port)!;
-    await old.child.kill9();
-    await client?.end().catch(() => undefined);
-    client = null;
-    const killedAt = published;
-    // the standby takes over and resumes the source and the sinks
-    const next = await leader(30_000);
-    expect(next.port).not.toBe(port);
-    await next.client.end();
+    for (const kill of [1, 2]) {
+      // the leader has read and written some of it
+      const before = await inPostgres();
+      await until(`rows in Postgres before kill ${kill}`, async () => (await inPostgres()) >= before + MESSAGES / 10, 60_000, context);
+      const { client: cl, port } = await leader();
+      await cl.end();
+      const old = coordinators.find((c) => c.port === port)!;
+      await old.child.kill9();
+      await client?.end().catch(() => undefined);
+      client = null;
+      coordinators.splice(coordinators.indexOf(old), 1);
+      expect(published, `kill ${kill} came while messages were still being published`).toBeLessThan(MESSAGES);
+      // the standby takes over and resumes the source and the sinks
+      const next = await leader(30_000);
+      expect(next.port).not.toBe(port);
+      await next.client.end();
+      // the killed one comes back as the standby (replaying the input log from its start)
+      if (kill === 1) await startCoordinator("coordinator A again");
+    }
     await publishing;
-    expect(killedAt, "the kill came while messages were still being published").toBeLessThan(MESSAGES);
+    expect(publishFailure).toBeNull();
 
     // the stream on the new leader: every message once
     await until("every message in the stream", async () => Number((await query("SELECT count(*) FROM ev"))[0][0]) >= MESSAGES, 60_000, context);

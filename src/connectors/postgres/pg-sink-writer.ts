@@ -62,10 +62,16 @@ export class PgSinkWriter implements SinkWriter {
 
   /** the log position this sink's instance committed (a cluster standby lets go of what it covers) */
   async confirmed(): Promise<{ position: number } | null> {
-    const client = await this.connection();
-    const r = await client.query(`SELECT log_position, writer FROM ${quotePgName(this.config.progressTable)} WHERE sink = $1`, [this.config.sinkName]);
-    if (r.rows.length === 0 || r.rows[0].writer !== this.token) return null;
-    return { position: Number(r.rows[0].log_position) };
+    // a connection of its own that creates nothing: the leader's writer creates the tables
+    const c = this.config;
+    const client = await connectPg(c.target, { application_name: `sage-sql sink ${c.sinkName} (standby)` });
+    try {
+      const r = await client.query(`SELECT log_position, writer FROM ${quotePgName(c.progressTable)} WHERE sink = $1`, [c.sinkName]).catch((e: { code?: string }) => (e.code === "42P01" ? null : Promise.reject(e)));
+      if (r === null || r.rows.length === 0 || r.rows[0].writer !== this.token) return null;
+      return { position: Number(r.rows[0].log_position) };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   private async connection(): Promise<pg.Client> {
