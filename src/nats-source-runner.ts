@@ -60,10 +60,13 @@ export class NatsSourceRunner implements SourceTask {
     return this.produced;
   }
 
+  /** each start() runs its own reading loop; one of an earlier start (before a halt) ends */
+  private generation = 0;
+
   start(): void {
     if (!this.halted || this.stopped) return;
     this.halted = false;
-    void this.run();
+    void this.run(++this.generation);
   }
 
   halt(): void {
@@ -77,9 +80,9 @@ export class NatsSourceRunner implements SourceTask {
     return !this.stopped && !this.halted;
   }
 
-  private async run(): Promise<void> {
+  private async run(generation: number): Promise<void> {
     let backoff = 100;
-    while (this.reading) {
+    while (this.reading && generation === this.generation) {
       try {
         this.nc ??= await connect({ servers: this.options.servers, maxReconnectAttempts: -1, name: `sage-sql source ${this.relation}` });
         if (this.stopped) break;

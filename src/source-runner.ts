@@ -28,14 +28,18 @@ export class SourceRunner implements SourceTask {
 
   private running = false;
   private stopped = false;
+  /** each start() runs its own loop; a loop of an earlier start (before a halt) ends */
+  private generation = 0;
 
   start(): void {
     if (this.running || this.stopped || this.exhausted) return;
     this.running = true;
+    const generation = ++this.generation;
     this.startedAt = Date.now() - (this.source.rowsPerSecond > 0 ? (this.produced * 1000) / this.source.rowsPerSecond : 0);
     const replicated = sourcesReplicated(this.db);
     const loop = async () => {
       this.timer = null;
+      if (generation !== this.generation) return;
       try {
         if (replicated) await this.tickReplicated();
         else this.tick();
@@ -45,7 +49,7 @@ export class SourceRunner implements SourceTask {
         // cluster mode: the input log away or this coordinator deposed: it tries again while it leads
         if (!replicated) this.exhausted = true;
       }
-      if (!this.exhausted && this.running) this.timer = setTimeout(() => void loop(), this.source.rowsPerSecond > 0 || replicated ? TICK_MS : 0);
+      if (!this.exhausted && this.running && generation === this.generation) this.timer = setTimeout(() => void loop(), this.source.rowsPerSecond > 0 || replicated ? TICK_MS : 0);
       this.timer?.unref();
     };
     this.timer = setTimeout(() => void loop(), 0);

@@ -4,7 +4,8 @@
 // every batch goes through the input log with its stream sequence, so the standby resumes after
 // the last sequence it applied. Two Postgres sinks (append-only from the stream, upsert from an
 // aggregate over it) write only from the leader, their progress keyed by the input log's sequence,
-// so the new leader resumes them where the old one committed. Messages are published throughout,
+// so the new leader resumes them where the old one committed; a NATS sink from the stream publishes
+// with message ids every coordinator derives alike. Messages are published throughout,
 // before, during and after the kill: at the end the stream holds every published message once, and
 // the Postgres targets equal exactly what was published (no duplicate, none missing). The killed
 // coordinator comes back as the standby (in memory: it replays the whole input log) and the second
@@ -111,6 +112,7 @@ describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leade
     await query("CREATE MATERIALIZED VIEW ev_sum AS SELECT id % 7 AS k, count(*) AS n, sum(v) AS s FROM ev GROUP BY id % 7");
     await query(`CREATE SINK ev_out FROM ev WITH (${pgConn}, table = 'public.ev_out', type = 'append-only')`);
     await query(`CREATE SINK ev_sum_out FROM ev_sum WITH (${pgConn}, table = 'public.ev_sum_out', type = 'upsert', primary_key = 'k')`);
+    await query(`CREATE SINK ev_nats FROM ev WITH (connector = 'nats', servers = '${nats.url}', subject = 'ev.out', stream = 'EVOUT') FORMAT JSON`);
 
     // publishing runs on its own, before, through and after the leader's death
     const js = jetstream(nc);
@@ -175,6 +177,19 @@ describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leade
       expect(await postgres.textRows("SELECT k, n, s FROM ev_sum_out ORDER BY k")).toEqual(expected);
       throw e;
     });
+    // the NATS sink: each message published once on its subject (ids de-duplicated across leaders)
+    const jsm = await jetstreamManager(nc);
+    await until("every message on the sink's subject", async () => (await jsm.streams.info("EVOUT")).state.messages >= MESSAGES, 30_000, context);
+    await sleep(500);
+    const total = (await jsm.streams.info("EVOUT")).state.messages;
+    const ids: number[] = [];
+    const consumer = await js.consumers.get("EVOUT");
+    for await (const m of await consumer.fetch({ max_messages: total, expires: 5000 })) {
+      ids.push((JSON.parse(m.string()) as { id: number }).id);
+      if (ids.length === total) break;
+    }
+    expect([total, ids.length, new Set(ids).size, Math.min(...ids), Math.max(...ids)]).toEqual([MESSAGES, MESSAGES, MESSAGES, 1, MESSAGES]);
+
     // the progress rows name the instance every coordinator agrees on, at a position of the input log
     const progress = await postgres.textRows("SELECT sink, writer FROM sage_sink_progress ORDER BY sink");
     expect(progress.map((r) => r.split("|")[0])).toEqual(["ev_out", "ev_sum_out"]);
