@@ -19,12 +19,13 @@
 //
 // Cluster mode (several coordinators replicating one input log, log-replica.ts): every coordinator
 // runs the sink's dataflow, but only the LEADER writes. Replica-local positions (db.logPosition)
-// and epoch counts differ between coordinators, so each change is tagged instead with the input
-// log's sequence of the message that made it (the same on every coordinator: each applies the same
-// log in the same order, and a view's changes follow synchronously from the message applied), and
-// every change counts as possibly written already: the target's progress (Postgres: the progress
-// row's log_position, which then holds a log sequence; NATS: epoch numbers derived from it, in the
-// message ids) decides. The sink's instance (progress row owner, message id prefix) is named by the
+// and epoch counts differ between coordinators, so each epoch of changes is numbered instead from
+// the input log's sequence of the message that made it: sequence × 1024 + its index among that
+// message's epochs (the same on every coordinator: each applies the same log in the same order, and
+// a view's changes follow synchronously from the message applied; strictly increasing, so an epoch
+// accepted after a batch was cut is never taken as covered by it). That number is the change's
+// position, and every change counts as possibly written already: the target's progress (Postgres:
+// the progress row's log_position, which then holds such a number; NATS: the message ids) decides. The sink's instance (progress row owner, message id prefix) is named by the
 // log sequence of its CREATE SINK, also the same everywhere. A standby keeps the changes, trimming
 // what the target confirms written, and writes the rest once it leads. A writer without progress
 // (files) on a standby drops its changes: at-most-once across a change of leader, as across a
@@ -206,9 +207,11 @@ class Sink implements CheckpointedTask {
       return;
     }
     if (tag !== undefined) {
-      // every coordinator numbers and tags the change alike; any of them may have written it already
+      // every coordinator numbers the epoch alike, and the number is its position (strictly
+      // increasing: an epoch after a batch was cut is never taken as covered by it); any
+      // coordinator may have written it already
       this.seq = Math.max(this.seq + 1, tag * EPOCHS_PER_MESSAGE);
-      this.pending.push({ replayed: tag, at: tag, seq: this.seq, chunk: changes });
+      this.pending.push({ replayed: this.seq, at: this.seq, seq: this.seq, chunk: changes });
     } else {
       const position = this.db.logPosition;
       this.pending.push({ replayed: replaying ? position : null, at: replaying || position > this.cutUpTo ? position : null, seq: ++this.seq, chunk: changes });
@@ -240,7 +243,7 @@ class Sink implements CheckpointedTask {
         const types = this.types;
         const batch: SinkBatch = {
           id: ++this.batchIds,
-          upTo: tag ?? this.db.logPosition,
+          upTo: tag !== undefined ? this.seq : this.db.logPosition,
           epochs: (committed) => taken.filter((p) => p.replayed === null || p.replayed > committed).map((p) => p.chunk),
           changes: (committed) => netChanges(types, batch.epochs(committed)),
           numbered: () => taken.map((p) => ({ seq: p.seq, chunk: p.chunk })),

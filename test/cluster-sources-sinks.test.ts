@@ -133,7 +133,12 @@ describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leade
     for (const kill of [1, 2]) {
       // the leader has read and written some of it
       const before = await inPostgres();
-      await until(`rows in Postgres before kill ${kill}`, async () => (await inPostgres()) >= before + MESSAGES / 10, 60_000, context);
+      await until(`rows in Postgres before kill ${kill}`, async () => (await inPostgres()) >= before + MESSAGES / 10, 60_000, context).catch(async (e: Error) => {
+        // what the leader says of its source and sinks
+        const status = await query("SELECT * FROM sage_catalog.sink_status").catch((q: Error) => q.message);
+        const sources = await query("SELECT * FROM sage_catalog.sources").catch((q: Error) => q.message);
+        throw new Error(`${e.message}\nsink_status: ${JSON.stringify(status)}\nsources: ${JSON.stringify(sources)}`);
+      });
       const { client: cl, port } = await leader();
       await cl.end();
       const old = coordinators.find((c) => c.port === port)!;

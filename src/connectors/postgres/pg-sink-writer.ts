@@ -79,7 +79,7 @@ export class PgSinkWriter implements SinkWriter {
     const c = this.config;
     const client = await connectPg(c.target, { application_name: `sage-sql sink ${c.sinkName}` });
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${quotePgName(c.progressTable)} (sink text PRIMARY KEY, log_position bigint NOT NULL, writer text, batch bigint, updated_at timestamptz NOT NULL DEFAULT now())`);
+      await createIfMissing(client, `CREATE TABLE IF NOT EXISTS ${quotePgName(c.progressTable)} (sink text PRIMARY KEY, log_position bigint NOT NULL, writer text, batch bigint, updated_at timestamptz NOT NULL DEFAULT now())`);
       this.targetTypes = await this.prepareTarget(client);
     } catch (e) {
       await client.end().catch(() => undefined);
@@ -97,7 +97,7 @@ export class PgSinkWriter implements SinkWriter {
     if (!exists.rows[0].e) {
       const cols = this.names.map((n, i) => `${quotePgIdent(n)} ${typeName(this.types[i])}`);
       if (c.upsert) cols.push(`PRIMARY KEY (${c.key.map((k) => quotePgIdent(this.names[k])).join(", ")})`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(", ")})`);
+      await createIfMissing(client, `CREATE TABLE IF NOT EXISTS ${table} (${cols.join(", ")})`);
     }
     const r = await client.query(`SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [table]);
     const byName = new Map<string, string>(r.rows.map((row: { attname: string; type: string }) => [row.attname, row.type]));
@@ -234,5 +234,19 @@ export class PgSinkWriter implements SinkWriter {
 
   async close(): Promise<void> {
     await this.drop();
+  }
+}
+
+/**
+ * CREATE TABLE IF NOT EXISTS, where another session creating the same table at the same moment
+ * (two sinks sharing the progress table, started together) is not a failure: Postgres's IF NOT
+ * EXISTS does not cover that race and reports a duplicate (23505 on pg_type, or 42P07).
+ */
+async function createIfMissing(client: pg.Client, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== "23505" && code !== "42P07") throw e;
   }
 }
