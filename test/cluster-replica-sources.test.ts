@@ -3,11 +3,14 @@
 // nats-server. A datagen and a nexmark stream and a file-fed table end up with the same rows on
 // both (the standby never reads: the file is gone before it could), the standby's runners hold
 // the leader's positions, and when the leader stops mid-stream the standby resumes each generator
-// after the last batch in the log: every row once, in order.
+// after the last batch in the log: every row once, in order. A durable JetStream consumer is
+// acked only for batches the log holds, and the new leader skips what its redelivery repeats.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "@nats-io/transport-node";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Database } from "../src/index.js";
 import { NatsServer } from "./nats-server.js";
 import { InProcessReplicas, until, type InProcessCoordinator } from "./cluster/in-process-replicas.js";
@@ -67,6 +70,32 @@ describe("sources through the input log", () => {
       expect(await produced(b.db, "f")).toBe(300);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a durable JetStream consumer: the leader acks what the log holds, the standby holds the same rows", async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: "DUR", subjects: ["dur.in"] });
+      await jsm.consumers.add("DUR", { durable_name: "sage", ack_policy: AckPolicy.Explicit, filter_subject: "dur.in", ack_wait: 2_000_000_000 });
+      const js = jetstream(nc);
+      for (let n = 1; n <= 500; n++) await js.publish("dur.in", JSON.stringify({ n }));
+      await a.db.execute(`CREATE STREAM d (n INT) WITH (connector = 'nats', servers = '${nats.url}', subject = 'dur.in', stream = 'DUR', consumer = 'sage', retention = 'all') FORMAT JSON`);
+      const count = (db: Database) => db.relation(db.catalog.findRelation(["public", "d"])!.id).store.size;
+      await until("the leader's rows", () => count(a.db) === 500, 20_000);
+      await caughtUp();
+      expect(count(b.db)).toBe(500);
+      // every message acked, and only once the batch was applied from the log (the standby has it)
+      let info = await jsm.consumers.info("DUR", "sage");
+      for (let i = 0; i < 100 && info.ack_floor.stream_seq < 500; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        info = await jsm.consumers.info("DUR", "sage");
+      }
+      expect([info.ack_floor.stream_seq, info.num_ack_pending]).toEqual([500, 0]);
+      expect(await rows(b.db, "SELECT count(*), count(DISTINCT n), sum(n) FROM d")).toEqual([JSON.stringify(["500", "500", "125250"])]);
+    } finally {
+      await nc.close();
     }
   });
 
