@@ -102,6 +102,7 @@ export class NatsSourceRunner implements SourceTask {
   }
 
   private async readJetStream(nc: NatsConnection, stream: string): Promise<void> {
+    await this.fresh();
     const js = jetstream(nc);
     const consumer =
       this.options.consumer !== undefined
@@ -153,14 +154,25 @@ export class NatsSourceRunner implements SourceTask {
     }
   }
 
-  /** commits a batch after those before it */
+  /**
+   * Commits a batch after those before it; once one fails, the ones queued behind it fail too
+   * (committing them would leave a gap): the consumer then reads again from the last sequence
+   * applied (fresh()).
+   */
   private inOrder(batch: Incoming[]): Promise<void> {
-    const next = this.committing.catch(() => undefined).then(() => this.commit(batch));
+    const next = this.committing.then(() => this.commit(batch));
     this.committing = next;
     return next;
   }
 
+  /** before a consumer starts: what an earlier one queued has settled, and its failure is forgotten */
+  private async fresh(): Promise<void> {
+    await this.committing.catch(() => undefined);
+    this.committing = Promise.resolve();
+  }
+
   private async readCore(nc: NatsConnection): Promise<void> {
+    await this.fresh();
     const sub = nc.subscribe(this.options.subject);
     this.stopIterator = () => sub.unsubscribe();
     this.error = null;
