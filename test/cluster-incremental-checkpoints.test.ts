@@ -14,6 +14,7 @@ import { readCommittedRows } from "../src/cluster/committed-rows.js";
 import { ClusterCoordinator } from "../src/cluster/coordinator.js";
 import { ClusterWorker } from "../src/cluster/worker.js";
 import type { ClusterOptions, NodeEnv } from "../src/cluster/node-env.js";
+import type { ObjectStore } from "../src/cluster/backbone.js";
 import { stateFrameCodec } from "../src/cluster/node-frames.js";
 import { SIM_TIMING, compareRows } from "../src/cluster/simulation/index.js";
 import { SeededRandom } from "../src/cluster/simulation/seeded-random.js";
@@ -33,8 +34,20 @@ const VIEWS = [
   { name: "big_groups", sql: "SELECT k, count(*) AS n, sum(v) AS s FROM t GROUP BY k" },
 ];
 
+/** decides whether a worker's write of a checkpoint object fails (a fault injected into the object store) */
+type PutFault = (worker: string, name: string) => boolean;
+
 /** one coordinator and two workers on the simulated backbone, a writer, and the single-node database computing the same views */
 class Harness {
+  /** puts that failed because of `putFault` */
+  failedPuts = 0;
+  putFault: PutFault = () => false;
+
+  constructor(
+    readonly rows = ROWS,
+    readonly checkpointTimeoutMs = 20_000,
+  ) {}
+
   readonly scheduler = new SimScheduler();
   readonly rng = new SeededRandom(7);
   readonly server = new SimBackboneServer(this.scheduler, this.rng.fork(), 0);
@@ -62,13 +75,23 @@ class Harness {
       const graph = decodeFragmentGraph(encodeFragmentGraph(fragmentPlan(df.plan, 2, { primaryKey: () => undefined })));
       this.jobs.push(fragmentJob(v.name, graph, this.session.executionContext([])));
     }
-    const options: ClusterOptions = { token: "t0ken", jobs: this.jobs, timing: { ...SIM_TIMING, checkpointTimeoutMs: 20_000 }, codec: stateFrameCodec };
+    const options: ClusterOptions = { token: "t0ken", jobs: this.jobs, timing: { ...SIM_TIMING, checkpointTimeoutMs: this.checkpointTimeoutMs }, codec: stateFrameCodec };
     this.boot(new SimNode("c1"), (env) => new ClusterCoordinator("c1", env, options));
     for (const w of this.workers) this.boot(w, (env) => new ClusterWorker(w.name, env, options));
   }
 
   env(node: SimNode): NodeEnv {
-    return { clock: this.scheduler.clockFor(node), backbone: new SimBackboneClient(this.server, node), network: new SimNetwork(this.world, node) };
+    const backbone = new SimBackboneClient(this.server, node);
+    const objects = backbone.objects;
+    (backbone as { objects: ObjectStore }).objects = {
+      ...objects,
+      put: (name, bytes) => {
+        if (!this.putFault(node.name, name)) return objects.put(name, bytes);
+        this.failedPuts++;
+        return Promise.reject(new Error(`injected: cannot store ${name}`));
+      },
+    };
+    return { clock: this.scheduler.clockFor(node), backbone, network: new SimNetwork(this.world, node) };
   }
 
   boot(node: SimNode, make: (env: NodeEnv) => { start(): Promise<void> }): void {
@@ -91,14 +114,14 @@ class Harness {
   }
 
   async load(): Promise<void> {
-    this.live = Array.from({ length: ROWS }, (_, i) => [i, i % 1000]);
+    this.live = Array.from({ length: this.rows }, (_, i) => [i, i % 1000]);
     const chunk = Chunk.fromRows([Types.integer, Types.integer], this.live);
     const log = this.env(this.writer).backbone.log;
     let seq = 0;
     this.scheduler.schedule(0, this.writer, () => void log.append(relationSubject(this.tableId), encodeState(chunk), "load").then((s) => (seq = s)));
     expect(await this.scheduler.run(() => seq > 0, this.scheduler.now + 5_000)).toBe(true);
     this.lastSeq = seq;
-    await this.session.execute(`INSERT INTO t SELECT i, i % 1000 FROM generate_series(0, ${ROWS - 1}) AS g(i)`);
+    await this.session.execute(`INSERT INTO t SELECT i, i % 1000 FROM generate_series(0, ${this.rows - 1}) AS g(i)`);
   }
 
   /** 100 changed rows: 50 of the loaded rows deleted, 50 new rows for existing keys */
@@ -109,7 +132,7 @@ class Harness {
       const [row] = this.live.splice(this.rng.int(0, this.live.length - 1), 1);
       rows.push(row);
       ops.push(-1);
-      rows.push([this.rng.int(0, ROWS - 1), this.nextV++]);
+      rows.push([this.rng.int(0, this.rows - 1), this.nextV++]);
       ops.push(1);
     }
     await this.write(rows, ops);
@@ -137,7 +160,7 @@ class Harness {
     for (const [i, job] of this.jobs.entries()) {
       const read = await readCommittedRows(bucket, objects, job);
       const [single] = await this.session.execute(`SELECT * FROM ${VIEWS[i].name}`);
-      expect(single.rows.length).toBeGreaterThan(ROWS / 2);
+      expect(single.rows.length).toBeGreaterThan(this.rows / 2);
       expect(compareRows(single.rows as unknown[][], read!.rows.flatMap((c) => c.rows())), job.view).toBeNull();
     }
   }
@@ -233,5 +256,58 @@ describe("incremental cluster checkpoints", () => {
     }
     // and they still restore the exact views
     await h.expectExact();
+  }, 60_000);
+});
+
+describe("checkpoint object writes that fail", () => {
+  it("a write failing a few times is tried again: the epochs commit and the views stay exact", async () => {
+    const h = new Harness(2_000);
+    await h.open();
+    try {
+      const failures = new Map<string, number>();
+      // every object's first two writes fail (PUT_ATTEMPTS is 4)
+      h.putFault = (_worker, name) => {
+        const n = failures.get(name) ?? 0;
+        failures.set(name, n + 1);
+        return n < 2;
+      };
+      await h.load();
+      await h.settle();
+      await h.smallChange();
+      await h.settle();
+      expect(h.failedPuts).toBeGreaterThan(4);
+      await h.expectExact();
+    } finally {
+      await h.db.close();
+    }
+  }, 60_000);
+
+  it("a write that keeps failing is never acked: no commit names it, and a new generation recovers exactly", async () => {
+    const h = new Harness(2_000, 1_500);
+    await h.open();
+    try {
+      await h.load();
+      const first = await h.settle();
+      // w1 cannot store anything for a while
+      let broken = true;
+      h.putFault = (worker) => broken && worker === "w1";
+      await h.smallChange();
+      const stalledUntil = h.scheduler.now + 1_200;
+      await h.scheduler.run(() => false, stalledUntil);
+      expect(h.failedPuts).toBeGreaterThan(0);
+      for (const v of VIEWS) {
+        // no commit covers the change: w1's instances that got input acked no checkpoint since
+        expect(h.committed(v.name)!.seq, v.name).toBeLessThan(h.lastSeq);
+        expect(h.committed(v.name)!.generation, v.name).toBe(first.get(v.name)!.generation);
+        // and every object a committed record names is in the store
+        for (const name of committedObjects(v.name, h.committed(v.name)!)) expect(h.server.objects.has(name), name).toBe(true);
+      }
+      broken = false;
+      const records = await h.settle();
+      for (const v of VIEWS) expect(records.get(v.name)!.generation, v.name).toBeGreaterThan(first.get(v.name)!.generation);
+      await h.expectExact();
+    } finally {
+      await h.db.close();
+    }
   }, 60_000);
 });

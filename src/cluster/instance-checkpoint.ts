@@ -101,6 +101,8 @@ interface ReadChain {
 
 async function readChain(objects: ObjectStore, view: string, fragment: number, partition: number, links: readonly string[], withState: boolean): Promise<ReadChain> {
   const out: ReadChain = { state: null, stateLink: null, whole: null, deltas: [], rowLinks: [] };
+  // protocol version 1 recorded one object name per instance
+  if (!Array.isArray(links)) throw new Error(`the checkpoint of ${view} f${fragment}p${partition} was written by an older protocol version: drop and recreate the view`);
   for (const link of links) {
     const { part } = parseChainLink(link);
     if (part === "s") {
