@@ -9,7 +9,7 @@ import { Database } from "../src/database.js";
 import type { Session } from "../src/session.js";
 import { fragmentJob } from "../src/cluster/fragment-job.js";
 import type { ClusterJob } from "../src/cluster/cluster-job.js";
-import { BUCKET_CLUSTER, type CommittedEpoch, committedKey, committedObjects, decodeRecord, parseChainLink, relationSubject } from "../src/cluster/cluster-records.js";
+import { BUCKET_CLUSTER, type CommittedEpoch, chainLink, committedKey, committedObjects, decodeRecord, encodeRecord, maxRowLinks, parseChainLink, relationSubject } from "../src/cluster/cluster-records.js";
 import { readCommittedRows } from "../src/cluster/committed-rows.js";
 import { ClusterCoordinator } from "../src/cluster/coordinator.js";
 import { ClusterWorker } from "../src/cluster/worker.js";
@@ -21,7 +21,7 @@ import { SeededRandom } from "../src/cluster/simulation/seeded-random.js";
 import { SimBackboneClient, SimBackboneServer } from "../src/cluster/simulation/sim-backbone.js";
 import { SimNetwork, SimNetworkWorld } from "../src/cluster/simulation/sim-network.js";
 import { SimNode, SimScheduler } from "../src/cluster/simulation/sim-scheduler.js";
-import { encodeState } from "../src/executor/index.js";
+import { MAX_TABLE_CHAIN, encodeState } from "../src/executor/index.js";
 import { decodeFragmentGraph, encodeFragmentGraph, fragmentPlan } from "../src/planner/index.js";
 import { Chunk, Types } from "../src/types/index.js";
 
@@ -257,6 +257,24 @@ describe("incremental cluster checkpoints", () => {
     // and they still restore the exact views
     await h.expectExact();
   }, 60_000);
+});
+
+describe("committed records stay small", () => {
+  it("every instance at its longest chain keeps a view's record within the budget, for 1 to 768 instances", () => {
+    for (const instances of [1, 6, 48, 256, 768]) {
+      const links = maxRowLinks(instances, MAX_TABLE_CHAIN);
+      expect(links).toBeGreaterThanOrEqual(1);
+      expect(links).toBeLessThanOrEqual(MAX_TABLE_CHAIN);
+      const objects: Record<string, string[]> = {};
+      for (let i = 0; i < instances; i++) {
+        objects[`${i % 3}/${i}`] = [chainLink("s", 99999, 999999), chainLink("r", 99999, 999999), ...Array.from({ length: links - 1 }, () => chainLink("d", 99999, 999999))];
+      }
+      const record: CommittedEpoch = { term: 99999, epoch: 999999, seq: 99999999, generation: 99999, objects };
+      // links this long (generation and epoch in the hundred thousands) run a little over the 12 bytes counted for each
+      expect(encodeRecord(record).length, `${instances} instances`).toBeLessThan(64 * 1024);
+    }
+    expect(maxRowLinks(6, MAX_TABLE_CHAIN)).toBe(MAX_TABLE_CHAIN);
+  });
 });
 
 describe("checkpoint object writes that fail", () => {

@@ -370,6 +370,8 @@ export class ClusterCoordinator {
     const l = this.leading;
     if (l === null || l.assignment === null || ack.generation !== l.assignment.generation) return;
     if (l.assignment.placement[ack.view]?.[String(ack.fragment)]?.[ack.partition] !== ack.member) return;
+    // a commit needs every instance's chain
+    if (!Array.isArray(ack.links) || ack.links.length === 0) return;
     let byEpoch = l.acks.get(ack.view);
     if (byEpoch === undefined) l.acks.set(ack.view, (byEpoch = new Map()));
     let acked = byEpoch.get(ack.epoch);
