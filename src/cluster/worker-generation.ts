@@ -8,9 +8,8 @@ import type { LogFollower, LogMessage } from "./backbone.js";
 import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, PROTOCOL_VERSION, instanceKey, jobInstances, maxRowLinks } from "./cluster-records.js";
 import { InstanceChain } from "./instance-checkpoint.js";
-import { MAX_TABLE_CHAIN } from "../executor/index.js";
 import type { Message } from "../executor/message.js";
-import { vnodeRange } from "../executor/index.js";
+import { MAX_TABLE_CHAIN, vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import { orderedInput } from "./ordered-input.js";
 import type { InputEvent } from "./input-scheme.js";
@@ -278,8 +277,8 @@ export class WorkerGeneration {
     // acked only once this checkpoint's objects AND the earlier ones its chain names are stored
     slot.written = slot.written.then(async (ok) => {
       if (!ok) return false;
-      for (const { name, bytes } of puts) if (!(await this.putObject(name, bytes))) return false;
-      return true;
+      const stored = await Promise.all(puts.map(({ name, bytes }) => this.putObject(name, bytes)));
+      return stored.every((s) => s);
     });
     void slot.written.then((ok) => {
       if (ok && !this.stopped) this.host.sendControl({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq, links });
