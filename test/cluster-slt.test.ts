@@ -69,5 +69,9 @@ describe("sage-sql test --url against a cluster", () => {
     expect(Number(totals![1])).toBeGreaterThan(100);
     // the views over tables ran on the workers (the coordinator placed them as cluster jobs)
     expect(placedViews.size, [...placedViews].join(" ")).toBeGreaterThan(10);
+    // each file's relations were dropped at its end (sage-sql has no search_path to give it a schema)
+    expect(await cluster.query("SHOW MATERIALIZED VIEWS")).toEqual([]);
+    expect(await cluster.query("SHOW TABLES")).toEqual([]);
+    expect(await cluster.query("SHOW STREAMS")).toEqual([]);
   }, 300_000);
 });
