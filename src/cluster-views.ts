@@ -92,6 +92,9 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
       const df = this.db.streams.get(entry.id);
       const inputs = (entry.dependsOn ?? []).map((id) => this.db.catalog.relationById(id));
       if (df === undefined || inputs.length === 0 || inputs.some((r) => r?.kind !== "table")) continue;
+      // a temporal filter's clock is its barriers' epoch, wall-clock ms on one node but a counter on
+      // workers (the cluster's markers carry no time yet): such a view runs here, as on one node
+      if (df.readsClock) continue;
       const graph = fragmentPlan(df.plan, entry.parallelism ?? 1, { primaryKey: (id) => this.db.catalog.relationById(id)?.primaryKey });
       const settings = { timeZone: "UTC", user: entry.owner ?? "sage", database: this.db.name };
       const job: ClusterJob = { ...fragmentJob(name, graph, workerContext(settings)), spec: encodeJobSpec(name, graph, settings) };
@@ -102,7 +105,14 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
       this.views.set(name, view);
       this.log("cluster_view", { view: `${entry.schema}.${entry.name}`, job: name, fragments: graph.fragments.length });
     }
-    for (const name of [...this.views.keys()]) if (!live.has(name)) this.views.delete(name);
+    let dropped = false;
+    for (const name of [...this.views.keys()]) {
+      if (live.has(name)) continue;
+      this.views.delete(name);
+      dropped = true;
+    }
+    // a reader or FLUSH waiting for a dropped view waits no more
+    if (dropped) this.notifyApplied();
     return [...this.views.values()].map((v) => v.job);
   }
 
@@ -281,6 +291,7 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
    * input log (every write acknowledged before is in it), or fails after `timeoutMs`.
    */
   async caughtUp(seq: number, timeoutMs = 60_000): Promise<void> {
+    this.current();
     await this.waitFor(() => [...this.views.values()].filter((v) => v.applied.seq < seq), "FLUSH", timeoutMs);
   }
 
@@ -307,7 +318,7 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     };
     for (const id of relationIds) visit(id);
     if (targets.size === 0) return;
-    await this.waitFor(() => [...targets].filter(([v, target]) => v.applied.seq < target || v.rebuilding !== null).map(([v]) => v), "reading", timeoutMs);
+    await this.waitFor(() => [...targets].filter(([v, target]) => this.views.get(v.job.view) === v && (v.applied.seq < target || v.rebuilding !== null)).map(([v]) => v), "reading", timeoutMs);
   }
 
   private async waitFor(behind: () => ViewJob[], what: string, timeoutMs: number): Promise<void> {

@@ -13,7 +13,7 @@ import { ProcessCluster, TEST_TIMING, sortedLines, until } from "./cluster/proce
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 /** the suites run in CI: views over tables (table_views: 18 views on the workers), fragments, windows and streams; joins.slt and views_on_views.slt pass too but double the time (SAGE_CLUSTER_SLT) */
-const FILES = (process.env.SAGE_CLUSTER_SLT ?? "streaming/table_views.slt streaming/fragments.slt streaming/windows.slt streaming/streams.slt streaming/eowc.slt").split(/\s+/).filter((f) => f !== "");
+const FILES = (process.env.SAGE_CLUSTER_SLT ?? "streaming/table_views.slt streaming/fragments.slt streaming/windows.slt streaming/temporal_filters.slt streaming/streams.slt streaming/eowc.slt").split(/\s+/).filter((f) => f !== "");
 const VERBOSE = process.env.SAGE_CLUSTER_TEST_VERBOSE === "1";
 
 describe("sage-sql test --url against a cluster", () => {
