@@ -30,7 +30,7 @@ import {
   parseCheckpointObject,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
+import { type ControlFrame, decodeControl, encodeControl, helloProblem } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
 
 type Ack = Extract<ControlFrame, { t: "ack" }>;
@@ -490,26 +490,26 @@ export class ClusterCoordinator {
     let member: string | null = null;
     conn.onFrame((bytes) => {
       if (this.closed) return;
-      const f = decodeNodeFrame(this.options.codec, bytes);
-      if (f.kind !== "control") return;
+      const frame = decodeControl(bytes);
+      if (frame === null) return;
       if (member === null) {
-        if (f.frame.t !== "hello") return conn.close();
-        const problem = helloProblem(f.frame, this.options.token);
+        if (frame.t !== "hello") return conn.close();
+        const problem = helloProblem(frame, this.options.token);
         if (problem !== null) {
-          this.trace(`refused ${f.frame.member}: ${problem}`);
+          this.trace(`refused ${frame.member}: ${problem}`);
           conn.send(encodeControl({ t: "refused", reason: problem }));
           return conn.close();
         }
         // a standby is not the one to talk to: the worker finds the leader again
         if (this.leading === null) return conn.close();
-        member = f.frame.member;
+        member = frame.member;
         this.admitted.get(member)?.close();
         this.admitted.set(member, conn);
         conn.send(encodeControl({ t: "welcome" }));
         return;
       }
-      if (f.frame.t === "ack") this.onAck(f.frame);
-      else if (f.frame.t === "changes") this.onChanges(f.frame);
+      if (frame.t === "ack") this.onAck(frame);
+      else if (frame.t === "changes") this.onChanges(frame);
     });
     conn.onClose(() => {
       if (member !== null && this.admitted.get(member) === conn) this.admitted.delete(member);

@@ -12,7 +12,7 @@ import { readCommittedRows } from "../committed-rows.js";
 import { ClusterCoordinator } from "../coordinator.js";
 import type { BrokenVariants, ClusterOptions, ClusterTiming, NodeEnv } from "../node-env.js";
 import { ClusterWorker } from "../worker.js";
-import { type ExchangeFrameCodec, stateFrameCodec } from "../node-frames.js";
+import { type ExchangeFrameCodec, stateFrameCodec } from "../exchange-frames.js";
 import { keyedSumAnswer, keyedSumJob } from "./keyed-sum-job.js";
 import { SeededRandom } from "./seeded-random.js";
 import { SimBackboneClient, SimBackboneServer } from "./sim-backbone.js";
@@ -39,6 +39,8 @@ export interface SimulationOptions {
   timing?: Partial<ClusterTiming>;
   /** the exchange frame codec (default: the state codec, faster than Arrow IPC for the simulation's tiny chunks) */
   codec?: ExchangeFrameCodec;
+  /** the probability that one backbone call fails, before or after it takes effect (default 0.003) */
+  backboneFailureRate?: number;
   /** these faults instead of seeded random ones */
   faults?: ScriptedFault[];
   /** also start a worker with this (wrong) token: its refusal is reported in `refused` */
@@ -107,7 +109,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
   const setup = options.setup ?? keyedSumSetup();
   const rng = new SeededRandom(seed);
   const scheduler = new SimScheduler();
-  const server = new SimBackboneServer(scheduler, rng.fork(), 0.003);
+  const server = new SimBackboneServer(scheduler, rng.fork(), options.backboneFailureRate ?? 0.003);
   const world = new SimNetworkWorld(scheduler, rng.fork(), 8);
   const faultRng = rng.fork();
   const workload = new SimWorkload(setup.tables, rng.fork());
