@@ -1,7 +1,8 @@
 // The byte form of what travels between workers on an exchange: one frame = a fixed header
 // (generation, view, exchange, from/to partition, kind) and a payload. A chunk's payload is an
 // Arrow IPC stream (schema + one record batch) holding its columns and, when it has deletions, its
-// ops column; barriers, watermarks and credit grants are a few bytes.
+// ops column (or, from the simulation's codec, the state codec's bytes of the chunk: a kind of its
+// own, so a receiver reads either); barriers, watermarks and credit grants are a few bytes.
 //
 // Every SQL type round-trips exactly. Each Arrow field carries its SQL type as JSON metadata
 // ("sage.type"), and the Arrow type is the one that keeps the value exact in our in-memory form:
