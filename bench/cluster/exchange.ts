@@ -5,9 +5,8 @@
 //    over the same Chunk), what the protocol would ship without an Arrow codec.
 //  - cluster-exchange-ws: the same chunks through an ExchangeEndpoint pair over ws on loopback,
 //    with credits (window 16), to a receiver in a child process (each end a core of its own),
-//    rows/s and MB/s. Peers: both ends in this one process (sharing its thread), the same without
-//    credits (every frame written at once, as peer links did before), and the codec alone, for the
-//    cost of the network.
+//    rows/s and MB/s. Peers: both ends in this one process (sharing its thread), and the codec
+//    alone, for the cost of the network.
 //  - cluster-log-append: input-log appends (256-byte messages with message ids, each awaiting
 //    JetStream's ack) per second, one at a time and 64 in flight; and the rate a follower reads
 //    them back (ordered consumer). Peer: none (the figures feed the scaling projection).
@@ -110,20 +109,6 @@ const wsCase: BenchCase = {
     while (accepted === null) await new Promise((r) => setTimeout(r, 1));
     const sending = new ExchangeEndpoint(a, { window: 16, maxQueued: 16 });
     const receiving = new ExchangeEndpoint(accepted as Connection, { window: 16, maxQueued: 16 });
-    // a second link without channels: frames written as they come, as peer links did before credits
-    let acceptedRaw: Connection | null = null;
-    const rawServer = new WsNetwork({ token: "bench" });
-    const rawAddress = await rawServer.listen((c) => (acceptedRaw = c));
-    const raw = await client.connect(rawAddress);
-    while (acceptedRaw === null) await new Promise((r) => setTimeout(r, 1));
-    let rawRows = 0;
-    let rawFrames = 0;
-    let rawDone: () => void = () => {};
-    (acceptedRaw as Connection).onFrame((f) => {
-      const { payload } = decodeFrame(f);
-      if (payload.kind === "chunk") rawRows += payload.chunk.length;
-      if (++rawFrames === perRun) rawDone();
-    });
     let generation = 0;
     // the receiving end in another process: each side has a core of its own
     const remote = await startReceiverProcess();
@@ -183,20 +168,6 @@ const wsCase: BenchCase = {
             },
           },
           {
-            name: "ws-no-credits",
-            async run() {
-              rawRows = 0;
-              rawFrames = 0;
-              const finished = new Promise<void>((r) => (rawDone = r));
-              const t0 = performance.now();
-              for (let i = 0; i < perRun; i++) raw.send(encodeFrame(HEADER, { kind: "chunk", chunk: chunks[i % chunks.length] }));
-              await finished;
-              const value = (rawRows / (performance.now() - t0)) * 1000;
-              probe();
-              return { value, check: String(rawRows) };
-            },
-          },
-          {
             name: "codec-only",
             async run() {
               let rows = 0;
@@ -214,17 +185,16 @@ const wsCase: BenchCase = {
         ctx,
       });
       const mb = frameBytes / ROWS / 1e6;
-      const notes = `${perRun} chunks of ${ROWS} Nexmark-bid-like rows per run over one ws connection on loopback, credit window 16 frames; sage: sender here, receiver in a child process; ws-credits: both ends in this process; ws-no-credits: both ends in this process, every frame written at once (no credits, as peer links sent before them); codec-only: encode + decode alone (2-core machine)`;
+      const notes = `${perRun} chunks of ${ROWS} Nexmark-bid-like rows per run over one ws connection on loopback, credit window 16 frames; sage: sender here, receiver in a child process; ws-credits: both ends in this process; codec-only: encode + decode alone (2-core machine)`;
       return [
-        resultRow(m, { name: "cluster/exchange-ws", unit: "rows/s", higherIsBetter: true, sage: "ws-2-processes", peers: ["ws-credits", "ws-no-credits", "codec-only"], notes }),
-        resultRow(scaled(m, { "ws-2-processes": mb, "ws-credits": mb, "ws-no-credits": mb, "codec-only": mb }), { name: "cluster/exchange-ws-bytes", unit: "MB/s", higherIsBetter: true, sage: "ws-2-processes", peers: ["ws-credits", "ws-no-credits", "codec-only"], notes: `frame bytes per second (${(frameBytes / ROWS).toFixed(1)} B/row)` }),
+        resultRow(m, { name: "cluster/exchange-ws", unit: "rows/s", higherIsBetter: true, sage: "ws-2-processes", peers: ["ws-credits", "codec-only"], notes }),
+        resultRow(scaled(m, { "ws-2-processes": mb, "ws-credits": mb, "codec-only": mb }), { name: "cluster/exchange-ws-bytes", unit: "MB/s", higherIsBetter: true, sage: "ws-2-processes", peers: ["ws-credits", "codec-only"], notes: `frame bytes per second (${(frameBytes / ROWS).toFixed(1)} B/row)` }),
       ];
     } finally {
       await toRemote.close();
       remote.stop();
       await client.close();
       await server.close();
-      await rawServer.close();
     }
   },
 };
