@@ -46,6 +46,8 @@ interface Slot {
 
 /** a checkpoint object's write is tried this many times before the instance gives up */
 const PUT_ATTEMPTS = 4;
+/** checkpoint object writes an instance keeps in flight */
+const PUTS_AT_ONCE = 32;
 
 export interface GenerationHost {
   readonly member: string;
@@ -405,8 +407,12 @@ export class WorkerGeneration {
     // acked only once this checkpoint's objects AND the earlier ones its chain names are stored
     slot.written = slot.written.then(async (ok) => {
       if (!ok) return false;
-      const stored = await Promise.all(puts.map(({ name, bytes }) => this.putObject(name, bytes)));
-      return stored.every((s) => s);
+      // an operator state's changed chunks can be hundreds: some at a time
+      for (let i = 0; i < puts.length; i += PUTS_AT_ONCE) {
+        const stored = await Promise.all(puts.slice(i, i + PUTS_AT_ONCE).map(({ name, bytes }) => this.putObject(name, bytes)));
+        if (!stored.every((s) => s)) return false;
+      }
+      return true;
     });
     void slot.written.then((ok) => {
       if (ok && !this.stopped) this.host.sendControl({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq, links });

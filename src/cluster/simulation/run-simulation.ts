@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { ClusterJob } from "../cluster-job.js";
 import { BUCKET_CLUSTER, type CommittedEpoch, committedKey, committedObjects, decodeRecord } from "../cluster-records.js";
+import { committedChunks } from "../instance-checkpoint.js";
 import { readCommittedRows } from "../committed-rows.js";
 import { ClusterCoordinator } from "../coordinator.js";
 import type { BrokenVariants, ClusterOptions, ClusterTiming, NodeEnv } from "../node-env.js";
@@ -297,7 +298,14 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
       }
       // garbage collection kept every object the committed chains name (operator state too, which a restore of the rows does not read)
       const record = committed(job.view);
-      const missing = record === null ? undefined : committedObjects(job.view, record).find((name) => !server.objects.has(name));
+      let named: string[] = [];
+      try {
+        named = record === null ? [] : [...committedObjects(job.view, record), ...(await committedChunks(job.view, record, objects))];
+      } catch (e) {
+        failure = `${job.view}: ${e instanceof Error ? e.message : String(e)}`;
+        break;
+      }
+      const missing = named.find((name) => !server.objects.has(name));
       if (missing !== undefined) {
         failure = `${job.view}: committed checkpoint object ${missing} was deleted`;
         break;
