@@ -32,6 +32,7 @@ import {
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
 import { type ControlFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
+import { EpochTimeout } from "./epoch-timeout.js";
 
 type Ack = Extract<ControlFrame, { t: "ack" }>;
 
@@ -57,6 +58,8 @@ interface Leadership {
   generationStartedAt: number;
   nextBarrierAt: number;
   forceNewGeneration: string | null;
+  /** how long an epoch may stay uncommitted (backs off while generations time out without progress) */
+  epochTimeout: EpochTimeout;
   /** the jobs the current assignment places */
   jobs: readonly ClusterJob[];
 }
@@ -153,6 +156,7 @@ export class ClusterCoordinator {
         generationStartedAt: now,
         nextBarrierAt: now,
         forceNewGeneration: "took over",
+        epochTimeout: new EpochTimeout(this.options.timing.checkpointTimeoutMs),
         jobs: [],
       };
       this.trace(`leads with term ${term}`);
@@ -473,13 +477,15 @@ export class ClusterCoordinator {
     const now = this.env.clock.now();
     let oldestCommitted = Infinity;
     for (const job of l.jobs) oldestCommitted = Math.min(oldestCommitted, l.committed.get(job.view)?.record.epoch ?? 0);
+    const limit = l.epochTimeout.limitMs(oldestCommitted);
     for (const [epoch, at] of l.injectedAt) {
       if (epoch <= oldestCommitted) {
         l.injectedAt.delete(epoch);
         continue;
       }
-      if (now - Math.max(at, l.generationStartedAt) > this.options.timing.checkpointTimeoutMs) {
+      if (now - Math.max(at, l.generationStartedAt) > limit) {
         l.forceNewGeneration = `epoch ${epoch} timed out`;
+        l.epochTimeout.timedOut();
         return;
       }
     }
