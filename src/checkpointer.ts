@@ -13,8 +13,8 @@
 // the sources, then replay only the log segments after the checkpoint.
 
 import type { Database, Session } from "./database.js";
-import { decodeState, encodeState, restoreObjects, snapshotObjects, StateEncodeError, registerStateClasses, type HasState } from "./executor/index.js";
-import { CheckpointStore, LogSegments, type CheckpointManifest, type TableDelta } from "./storage/index.js";
+import { decodeDelta, encodeDelta, nextChainLink, restoreObjects, snapshotObjects, StateEncodeError, registerStateClasses, type HasState, type StoredDelta } from "./executor/index.js";
+import { CheckpointStore, LogSegments, type CheckpointManifest } from "./storage/index.js";
 import { WatermarkGenerator } from "./watermark.js";
 import type { StoredRelation } from "./stored-relation.js";
 
@@ -40,9 +40,6 @@ const RECENT_CHECKPOINTS = 50;
 /** A test hook: called once the blobs are durable and before the manifest commits. */
 export type BeforeCommitHook = (epoch: number) => void;
 
-/** at most this many deltas follow a whole snapshot (bounds the files a restore reads) */
-const MAX_DELTA_CHAIN = 256;
-
 interface CommittedRelation {
   sig: string;
   /** the whole snapshot, then deltas */
@@ -51,11 +48,6 @@ interface CommittedRelation {
   /** rows in the whole snapshot, and rows (appended or deleted) in the deltas after it */
   baseRows: number;
   deltaRows: number;
-}
-
-interface RelationDelta {
-  store: TableDelta;
-  watermark: { current: unknown; lateRows: number } | null;
 }
 
 function relationSignature(r: StoredRelation): string {
@@ -192,22 +184,24 @@ export class Checkpointer {
           const sig = relationSignature(stored);
           const prev = this.committedRelations.get(id);
           const same = prev !== undefined && prev.stored === stored;
-          const delta = same && prev.sig !== sig && prev.blobs.length < MAX_DELTA_CHAIN ? stored.store.checkpointDelta() : null;
-          const changed = delta ? delta.rows + delta.deletedBefore.length : 0;
           let next: CommittedRelation;
           if (same && prev.sig === sig) {
             next = prev;
             reused++;
-          } else if (delta && prev!.deltaRows + changed <= Math.max(1, prev!.baseRows) / 2) {
-            const wm = stored.watermark;
-            const d: RelationDelta = { store: delta, watermark: wm ? { current: wm.current, lateRows: wm.lateRows } : null };
-            const name = `rel-${id}-${epoch}.delta`;
-            blobs.push({ name, bytes: encodeState(d) });
-            next = { ...prev!, sig, blobs: [...prev!.blobs, name], deltaRows: prev!.deltaRows + changed };
           } else {
-            const name = `rel-${id}-${epoch}.state`;
-            blobs.push({ name, bytes: snapshotObjects([stored as HasState]) });
-            next = { sig, blobs: [name], stored, baseRows: stored.store.highWaterMark, deltaRows: 0 };
+            // the chain rule (whole, or a delta while the deltas stay small) is the cluster workers' too
+            const link = nextChainLink(stored.store, same ? { links: prev.blobs.length, baseRows: prev.baseRows, deltaRows: prev.deltaRows } : null);
+            if (link.kind === "delta") {
+              const wm = stored.watermark;
+              const d: StoredDelta = { store: link.delta, watermark: wm ? { current: wm.current, lateRows: wm.lateRows } : null };
+              const name = `rel-${id}-${epoch}.delta`;
+              blobs.push({ name, bytes: encodeDelta(d) });
+              next = { ...prev!, sig, blobs: [...prev!.blobs, name], deltaRows: link.chain.deltaRows };
+            } else {
+              const name = `rel-${id}-${epoch}.state`;
+              blobs.push({ name, bytes: snapshotObjects([stored as HasState]) });
+              next = { sig, blobs: [name], stored, baseRows: link.chain.baseRows, deltaRows: 0 };
+            }
           }
           relations[id] = next.blobs;
           nextRelations.set(id, next);
@@ -294,7 +288,7 @@ export class Checkpointer {
       if (!r) throw new Error(`the checkpoint has rows for relation ${id}, which its DDL does not create`);
       restoreObjects([r as HasState], this.store.readBlob(chain[0]));
       for (const name of chain.slice(1)) {
-        const d = decodeState(this.store.readBlob(name)) as RelationDelta;
+        const d = decodeDelta(this.store.readBlob(name));
         r.store.applyDelta(d.store);
         if (d.watermark && r.watermark) {
           r.watermark.current = d.watermark.current;

@@ -25,6 +25,7 @@ import {
   fragmentJob,
   instanceKey,
   workerContext,
+  restoreRows,
 } from "./cluster/index.js";
 import { Chunk, SqlError, SqlState } from "./types/index.js";
 
@@ -202,11 +203,10 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
       // no objects: nothing checkpointed yet (a new view starts at the epoch it was placed at, empty)
       if (Object.keys(record.objects).length > 0) {
         for (let p = 0; p < v.materialize.parallelism; p++) {
-          const name = record.objects[instanceKey(v.materialize.id, p)];
-          const bytes = name === undefined ? null : await this.backbone.objects.get(name);
-          if (bytes === null) throw new Error(`checkpoint object of ${v.job.view} partition ${p} at epoch ${record.epoch} is missing`);
+          const links = record.objects[instanceKey(v.materialize.id, p)];
+          if (links === undefined) throw new Error(`checkpoint of ${v.job.view} partition ${p} at epoch ${record.epoch} is missing`);
           const instance = v.job.createInstance(v.materialize.id, p, () => {});
-          instance.restoreState(bytes);
+          await restoreRows(instance, v.job.view, v.materialize.id, p, links, this.backbone.objects);
           rows.push(...instance.rows());
         }
       }

@@ -217,7 +217,7 @@ export class Database implements RelationReader {
   }
 
   private async replay(session: Session, rec: LogRecord): Promise<void> {
-    if (rec.t !== "source" && rec.logSeq !== undefined) this.options.replicaPosition?.replayed(rec.logSeq, rec.logTerm);
+    if (rec.logSeq !== undefined) this.options.replicaPosition?.replayed(rec.logSeq, rec.logTerm);
     if (rec.t === "ddl") {
       await session.execute(rec.sql);
       this.checkpoints?.noteDdl(rec.sql);
@@ -230,7 +230,9 @@ export class Database implements RelationReader {
     } else {
       const runner = this.sources.get(this.loggedRelation(rec));
       if (!runner) throw new Error(`no source for stream ${rec.name ? rec.name.join(".") : rec.rel}`);
-      await runner.replay(rec);
+      // cluster mode: the position of a batch read back from the input log (its rows are write records before it)
+      if (rec.position !== undefined) runner.restorePosition(rec.position);
+      else await runner.replay(rec);
     }
   }
 

@@ -19,6 +19,7 @@ import { FILE_CONNECTOR, GENERATOR_CONNECTORS, NATS_CONNECTOR, createGeneratorSo
 import { prepareFileSource } from "./file-source-runner.js";
 import { createSink } from "./sink.js";
 import { prepareNatsSource } from "./nats-source-runner.js";
+import { startSource } from "./replicated-source.js";
 import { refuseWebhookConnector, startWebhookTable, webhookTableOptions } from "./webhook-table.js";
 import { WatermarkGenerator } from "./watermark.js";
 import { viewParallelism } from "./view-parallelism.js";
@@ -251,7 +252,7 @@ function createStream(session: Session, st: A.CreateStreamStatement, sql: string
     const runner = new SourceRunner(db, entry.id, source);
     db.attachTask(entry.id, runner);
     db.registerSource(entry.id, runner);
-    db.whenRecovered(() => runner.start());
+    startSource(db, runner);
   }
   startFileSource?.(entry);
   startNatsSource?.();

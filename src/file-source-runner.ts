@@ -11,6 +11,8 @@ import { SqlError, SqlState } from "./types/index.js";
 import { appendChunkTo } from "./relation-append.js";
 import type { SourceRecord, SourceTask } from "./source-task.js";
 import type { RelationEntry } from "./catalog/index.js";
+import { applyRowBatch, handOverBatch, sourcesReplicated, startSource } from "./replicated-source.js";
+import type { Chunk } from "./types/index.js";
 
 /** rows per logged batch (one epoch, one fsync) */
 const BATCH_ROWS = 65_536;
@@ -53,6 +55,8 @@ export class FileSourceRunner implements SourceTask {
   private current: { file: string; at: number } | null = null;
   private produced = 0;
   private stopped = false;
+  /** not reading now (cluster mode: this coordinator does not lead) */
+  private halted = true;
   private timer: NodeJS.Timeout | null = null;
   exhausted = false;
   error: string | null = null;
@@ -72,7 +76,9 @@ export class FileSourceRunner implements SourceTask {
   }
 
   start(): void {
-    if (this.error !== null) return;
+    if (this.error !== null || !this.halted || this.stopped || this.exhausted) return;
+    this.halted = false;
+    const replicated = sourcesReplicated(this.db);
     const loop = async () => {
       this.timer = null;
       try {
@@ -80,10 +86,16 @@ export class FileSourceRunner implements SourceTask {
       } catch (e) {
         // a failing source stops; the error shows in sage_catalog.sources
         this.error = e instanceof Error ? e.message : String(e);
+        // cluster mode: the input log away or this coordinator deposed: read again from the applied position while leading
+        if (replicated && !this.halted && !this.stopped) {
+          this.timer = setTimeout(() => void loop(), this.options.pollMs);
+          this.timer.unref();
+          return;
+        }
         this.exhausted = true;
         return;
       }
-      if (this.stopped) return;
+      if (this.stopped || this.halted) return;
       if (!this.options.watch) {
         this.exhausted = true;
         return;
@@ -102,13 +114,14 @@ export class FileSourceRunner implements SourceTask {
       throw e;
     });
     for (const file of files) {
-      if (this.stopped) return;
+      if (this.stopped || this.halted) return;
       if (this.done.has(file)) continue;
       await this.readFile(file, this.current?.file === file ? this.current.at : 0);
     }
   }
 
   private async readFile(file: string, from: number): Promise<void> {
+    if (sourcesReplicated(this.db)) return this.readFileReplicated(file, from);
     let at = from;
     let pending = 0;
     let watermark: unknown = undefined;
@@ -125,6 +138,40 @@ export class FileSourceRunner implements SourceTask {
       }
     }
     if (!this.stopped) this.commit(file, at, pending, true, watermark);
+  }
+
+  /**
+   * Cluster mode, on the leader: each batch goes to the input log with the position after it; the
+   * reader's position moves when this replica applies it (applyReplicated).
+   */
+  private async readFileReplicated(file: string, from: number): Promise<void> {
+    let at = from;
+    let pending: Chunk[] = [];
+    let n = 0;
+    const handOver = async (done: boolean) => {
+      const position: FileSourcePosition = { done: done ? [...this.done, file] : [...this.done], current: done ? null : { file, at: at + n }, produced: this.produced + n };
+      await handOverBatch(this.db, this.relation, pending, position);
+      at += n;
+      pending = [];
+      n = 0;
+    };
+    for await (const chunk of this.reader.read(file, from)) {
+      if (this.stopped || this.halted) return;
+      pending.push(chunk);
+      n += chunk.length;
+      if (n >= BATCH_ROWS) await handOver(false);
+    }
+    if (!this.stopped && !this.halted) await handOver(true);
+  }
+
+  applyReplicated(chunks: Chunk[], position: unknown): void {
+    applyRowBatch(this.db, this.relation, chunks, position, this);
+  }
+
+  halt(): void {
+    this.halted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Ends a batch: logs it (durable), makes it visible (one epoch), moves the position. */
@@ -185,8 +232,7 @@ export class FileSourceRunner implements SourceTask {
   stop(): void {
     this.stopped = true;
     this.exhausted = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.halt();
   }
 }
 
@@ -200,6 +246,6 @@ export function prepareFileSource(db: Database, options: Record<string, string>)
     const runner = new FileSourceRunner(db, entry.id, entry.columns.map((c) => ({ name: c.name, type: c.type })), source, format);
     db.attachTask(entry.id, runner);
     db.registerSource(entry.id, runner);
-    db.whenRecovered(() => runner.start());
+    startSource(db, runner);
   };
 }

@@ -24,6 +24,7 @@ import { admitPlannedWrite, applyPlannedWrite, type AppliedWrite, type PlannedWr
 import type { ReplicaStatus, StatementReplication, WorkerRow } from "./statement-replication.js";
 import type { ReplicaPosition } from "./replica-position.js";
 import { ClusterViews } from "./cluster-views.js";
+import { leadSources } from "./replicated-source.js";
 import {
   BackboneUnavailableError,
   CONNECTION_FAILURE,
@@ -132,6 +133,7 @@ export class LogReplica implements StatementReplication {
           steppedDown: (why) => {
             views.steppedDown();
             this.role = "standby";
+            leadSources(db, false);
             this.log("coordinator_deposed", { why });
           },
           tookOver: (c) => views.tookOver(c),
@@ -157,6 +159,8 @@ export class LogReplica implements StatementReplication {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.role === "leader") leadSources(this.db, false);
+    this.role = "standby";
     this.coordinator.close();
     if (this.options.network === undefined) await this.network.close();
     this.follower?.close();
@@ -255,6 +259,7 @@ export class LogReplica implements StatementReplication {
       this.position.term = header.term;
       let result: unknown = null;
       if (header.kind === "ddl") result = await this.applyDdl(header);
+      else if (header.kind === "write" && header.source !== undefined) this.applySourceBatch(header, chunks.slice(0, header.chunks), header.source.position);
       else if (header.kind === "write") result = this.applyWrite(header, chunks.slice(0, header.chunks));
       waiter?.resolve(result);
     } catch (e) {
@@ -313,6 +318,15 @@ export class LogReplica implements StatementReplication {
     return applyPlannedWrite(engine, { kind: h.op, relation: entry.id, skipConflicts: h.skipConflicts }, chunks);
   }
 
+  /** a source's batch: its runner applies the rows and takes the position (a dropped source's batch is passed over) */
+  private applySourceBatch(h: Extract<Header, { kind: "write" }>, chunks: Chunk[], position: unknown): void {
+    const engine = this.engine(h.database);
+    const entry = engine.catalog.findRelation(h.relation);
+    const runner = entry && engine.sourceRunners().get(entry.id);
+    if (!runner) return;
+    runner.applyReplicated(chunks, position);
+  }
+
   // ---- leading
 
   private async takeOver(term: number): Promise<void> {
@@ -332,6 +346,32 @@ export class LogReplica implements StatementReplication {
     if (this.coordinator.term !== term || this.closed) return;
     this.role = "leader";
     this.log("coordinator_leading", { term, appliedSeq: this.position.seq });
+    // sources resume where the log says they were (every batch's position came with it)
+    leadSources(this.db, true);
+  }
+
+  leads(): boolean {
+    return this.role === "leader" && !this.closed;
+  }
+
+  logSequence(): number {
+    return this.position.applying ?? this.position.seq;
+  }
+
+  async appendSourceBatch(db: Database, relation: string, chunks: readonly Chunk[], position: unknown): Promise<void> {
+    const release = await this.lock();
+    try {
+      const term = this.requireLeader();
+      const entry = db.catalog.relationById(relation);
+      if (!entry) throw new SqlError(SqlState.UndefinedTable, `relation ${relation} does not exist`);
+      // rows every replica would refuse (a key or CHECK violation) are refused before they are appended
+      const plain = chunks.every((c) => c.ops === null);
+      const live = (plain ? admitPlannedWrite(db, { kind: "insert", relation, skipConflicts: false }, chunks) : chunks).filter((c) => c.length > 0);
+      const header: Header = { kind: "write", term, id: this.nextId(), database: db.name, relation: [entry.schema, entry.name], relationId: entry.id, op: "insert", skipConflicts: false, chunks: live.length, source: { position } };
+      await this.submit(writeSubject(entry.schema, entry.name), header, live);
+    } finally {
+      release();
+    }
   }
 
   refusal(): SqlError | null {

@@ -17,6 +17,7 @@ import type { RelationEntry } from "./catalog/index.js";
 import { decodeMessage, NATS_SOURCE_FORMATS, readMessageFormat, readNatsOptions, type MessageColumn, type NatsOptions, type NatsSourceFormat } from "./connectors/index.js";
 import { appendChunkTo } from "./relation-append.js";
 import type { SourceRecord, SourceTask } from "./source-task.js";
+import { handOverBatch, sourcesReplicated, startSource } from "./replicated-source.js";
 import { Chunk, SqlError, SqlState, formatValue, parseValue } from "./types/index.js";
 
 /** messages per batch at most (one epoch, one fsync) */
@@ -35,6 +36,10 @@ export class NatsSourceRunner implements SourceTask {
   private nc: NatsConnection | null = null;
   private stopIterator: (() => void) | null = null;
   private stopped = false;
+  /** not reading now (cluster mode: this coordinator does not lead); start() reads again */
+  private halted = true;
+  /** batches are committed one after the other (a tail's timer and the reading loop both commit) */
+  private committing: Promise<void> = Promise.resolve();
   private produced = 0;
   /** JetStream: the stream sequence of the last message logged */
   lastSeq = 0;
@@ -55,13 +60,29 @@ export class NatsSourceRunner implements SourceTask {
     return this.produced;
   }
 
+  /** each start() runs its own reading loop; one of an earlier start (before a halt) ends */
+  private generation = 0;
+
   start(): void {
-    void this.run();
+    if (!this.halted || this.stopped) return;
+    this.halted = false;
+    void this.run(++this.generation);
   }
 
-  private async run(): Promise<void> {
+  halt(): void {
+    this.halted = true;
+    this.stopIterator?.();
+    void this.nc?.close().catch(() => undefined);
+    this.nc = null;
+  }
+
+  private get reading(): boolean {
+    return !this.stopped && !this.halted;
+  }
+
+  private async run(generation: number): Promise<void> {
     let backoff = 100;
-    while (!this.stopped) {
+    while (this.reading && generation === this.generation) {
       try {
         this.nc ??= await connect({ servers: this.options.servers, maxReconnectAttempts: -1, name: `sage-sql source ${this.relation}` });
         if (this.stopped) break;
@@ -69,7 +90,9 @@ export class NatsSourceRunner implements SourceTask {
         else await this.readCore(this.nc);
         backoff = 100;
       } catch (e) {
-        if (this.stopped) break;
+        // a consumer whose batch the input log did not take reads again from the last applied sequence
+        this.stopIterator?.();
+        if (!this.reading) break;
         // the server is away or the stream is missing: say so and try again
         this.error = e instanceof Error ? e.message : String(e);
         await new Promise((r) => setTimeout(r, backoff).unref());
@@ -79,6 +102,7 @@ export class NatsSourceRunner implements SourceTask {
   }
 
   private async readJetStream(nc: NatsConnection, stream: string): Promise<void> {
+    await this.fresh();
     const js = jetstream(nc);
     const consumer =
       this.options.consumer !== undefined
@@ -94,16 +118,21 @@ export class NatsSourceRunner implements SourceTask {
     // a partial batch is committed once no message has come for a moment: the iterator's pending
     // count does not always reach 0 when the stream goes quiet, and a tail must not wait forever
     let tail: ReturnType<typeof setTimeout> | null = null;
+    let failure: unknown = null;
     const commitTail = () => {
       tail = null;
-      if (batch.length === 0 || this.stopped) return;
+      if (batch.length === 0 || !this.reading) return;
       const b = batch;
       batch = [];
-      this.commit(b);
+      this.inOrder(b).catch((e) => {
+        // the reading loop sees it and reads again from the last applied sequence
+        failure ??= e;
+        msgs.stop();
+      });
     };
     try {
       for await (const m of msgs as AsyncIterable<JsMsg>) {
-        if (this.stopped) return;
+        if (!this.reading || failure !== null) break;
         if (m.seq <= this.lastSeq) {
           m.ack(); // a durable consumer's redelivery of a message already logged
           continue;
@@ -115,26 +144,47 @@ export class NatsSourceRunner implements SourceTask {
           const b = batch; // taken before waiting, so the tail timer never commits it twice
           batch = [];
           await this.untilNotOverloaded();
-          this.commit(b);
+          await this.inOrder(b);
         } else tail = setTimeout(commitTail, TAIL_MS);
       }
+      await this.committing.catch(() => undefined);
+      if (failure !== null) throw failure;
     } finally {
       if (tail !== null) clearTimeout(tail);
     }
   }
 
+  /**
+   * Commits a batch after those before it; once one fails, the ones queued behind it fail too
+   * (committing them would leave a gap): the consumer then reads again from the last sequence
+   * applied (fresh()).
+   */
+  private inOrder(batch: Incoming[]): Promise<void> {
+    const next = this.committing.then(() => this.commit(batch));
+    this.committing = next;
+    return next;
+  }
+
+  /** before a consumer starts: what an earlier one queued has settled, and its failure is forgotten */
+  private async fresh(): Promise<void> {
+    await this.committing.catch(() => undefined);
+    this.committing = Promise.resolve();
+  }
+
   private async readCore(nc: NatsConnection): Promise<void> {
+    await this.fresh();
     const sub = nc.subscribe(this.options.subject);
     this.stopIterator = () => sub.unsubscribe();
     this.error = null;
     let batch: Incoming[] = [];
     for await (const m of sub) {
-      if (this.stopped) return;
+      if (!this.reading) return;
       batch.push({ payload: m.string() });
       if (batch.length >= BATCH_MESSAGES || sub.getPending() === 0) {
         await this.untilNotOverloaded();
-        this.commit(batch);
+        const b = batch;
         batch = [];
+        await this.inOrder(b);
       }
     }
   }
@@ -145,15 +195,20 @@ export class NatsSourceRunner implements SourceTask {
    * server drops messages for a consumer too slow for too long (at-most-once).
    */
   private async untilNotOverloaded(): Promise<void> {
-    while (this.db.streams.overloaded && !this.stopped) await new Promise((r) => setTimeout(r, 20));
+    while (this.db.streams.overloaded && this.reading) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Decodes a batch, logs it (durable), makes it visible (one epoch), then acks it. */
-  private commit(batch: Incoming[]): void {
-    if (this.stopped) return; // DROP STREAM or close while the batch waited
+  /**
+   * Decodes a batch, logs it (durable), makes it visible (one epoch), then acks it. In cluster
+   * mode the leader hands it to the input log instead, with the sequence of its last message, and
+   * acks once its own replica applied it (replicated-source.ts).
+   */
+  private async commit(batch: Incoming[]): Promise<void> {
+    if (!this.reading) return; // DROP STREAM, close or the end of leading while the batch waited
     const rows: unknown[][] = [];
     const ops: number[] = [];
     let seq: number | undefined;
+    let bad = this.badMessages;
     for (const m of batch) {
       if (m.seq !== undefined) seq = m.seq;
       try {
@@ -161,12 +216,20 @@ export class NatsSourceRunner implements SourceTask {
         rows.push(...d.rows);
         ops.push(...d.ops);
       } catch (e) {
-        this.badMessages++;
+        bad++;
         const why = e instanceof Error ? e.message : String(e);
         this.lastBadMessage = m.seq !== undefined ? `${why} (stream sequence ${m.seq})` : why;
       }
     }
     const hasDeletes = ops.some((o) => o < 0);
+    if (sourcesReplicated(this.db)) {
+      const types = this.columns.map((c) => c.type);
+      const chunks = rows.length > 0 ? [Chunk.fromRows(types, rows, hasDeletes ? ops : undefined)] : [];
+      await handOverBatch(this.db, this.relation, chunks, { seq: seq ?? this.lastSeq, produced: this.produced + rows.length, bad });
+      for (const m of batch) m.ack?.();
+      return;
+    }
+    this.badMessages = bad;
     const text = rows.map((r) => r.map((v, i) => (v === null ? null : formatValue(this.columns[i].type, v))));
     this.db.log([{ t: "source", rel: this.relation, n: rows.length, rows: text, ...(hasDeletes ? { ops } : {}), ...(seq !== undefined ? { seq } : {}) }]);
     this.apply(rows, hasDeletes ? ops : null, seq);
@@ -203,6 +266,28 @@ export class NatsSourceRunner implements SourceTask {
     this.badMessages = p?.bad ?? 0;
   }
 
+  /**
+   * Cluster mode, every replica: a batch read back from the input log, logged as a single node
+   * logs its own (its rows and sequence), so a restart replays it the same way.
+   */
+  applyReplicated(chunks: Chunk[], position: unknown): void {
+    const p = position as { seq: number; produced: number; bad: number };
+    const rows: unknown[][] = [];
+    const ops: number[] = [];
+    for (const c of chunks) {
+      for (let i = 0; i < c.length; i++) {
+        rows.push(c.row(i));
+        ops.push(c.op(i));
+      }
+    }
+    const hasDeletes = ops.some((o) => o < 0);
+    const text = rows.map((r) => r.map((v, i) => (v === null ? null : formatValue(this.columns[i].type, v))));
+    this.db.log([{ t: "source", rel: this.relation, n: rows.length, rows: text, ...(hasDeletes ? { ops } : {}), seq: p.seq }]);
+    this.apply(rows, hasDeletes ? ops : null, p.seq);
+    this.produced = p.produced;
+    this.badMessages = p.bad;
+  }
+
   /** Recovery: re-applies the rows a log record carries; JetStream resumes after its sequence. */
   replay(rec: SourceRecord): void {
     const rows = (rec.rows ?? []).map((r) => r.map((v, i) => (v === null ? null : parseValue(this.columns[i].type, v))));
@@ -212,9 +297,7 @@ export class NatsSourceRunner implements SourceTask {
   stop(): void {
     this.stopped = true;
     this.exhausted = true;
-    this.stopIterator?.();
-    void this.nc?.close().catch(() => undefined);
-    this.nc = null;
+    this.halt();
   }
 }
 
@@ -236,6 +319,6 @@ export function prepareNatsSource(db: Database, options: Record<string, string>,
     const runner = new NatsSourceRunner(db, entry.id, columns, nats, fmt);
     db.attachTask(entry.id, runner);
     db.registerSource(entry.id, runner);
-    db.whenRecovered(() => runner.start());
+    startSource(db, runner);
   };
 }

@@ -18,11 +18,14 @@ export class ReplicaPosition implements CheckpointedTask {
   /** the sequence of the message being applied now */
   applying: number | undefined;
 
-  /** marks records logged while a message is applied (and counts the message as applied from then on) */
+  /**
+   * marks records logged while a message is applied (and counts the message as applied from then
+   * on); in cluster mode sources read only on the leader and log nothing of their own, so a source
+   * record too comes from a message (a source's batch, replicated-source.ts)
+   */
   stamp(records: LogRecord[]): void {
     if (this.applying === undefined) return;
     for (const r of records) {
-      if (r.t === "source") continue;
       r.logSeq = this.applying;
       r.logTerm = this.term;
     }

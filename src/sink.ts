@@ -17,6 +17,20 @@
 // that does not (files) sees only changes made after the restart: what it had gathered but not
 // written when the process died (at most one flush interval) is not rewritten.
 //
+// Cluster mode (several coordinators replicating one input log, log-replica.ts): every coordinator
+// runs the sink's dataflow, but only the LEADER writes. Replica-local positions (db.logPosition)
+// and epoch counts differ between coordinators, so each epoch of changes is numbered instead from
+// the input log's sequence of the message that made it: sequence × 1024 + its index among that
+// message's epochs (the same on every coordinator: each applies the same log in the same order, and
+// a view's changes follow synchronously from the message applied; strictly increasing, so an epoch
+// accepted after a batch was cut is never taken as covered by it). That number is the change's
+// position, and every change counts as possibly written already: the target's progress (Postgres:
+// the progress row's log_position, which then holds such a number; NATS: the message ids) decides. The sink's instance (progress row owner, message id prefix) is named by the
+// log sequence of its CREATE SINK, also the same everywhere. A standby keeps the changes, trimming
+// what the target confirms written, and writes the rest once it leads. A writer without progress
+// (files) on a standby drops its changes: at-most-once across a change of leader, as across a
+// single node's crash.
+//
 // Checkpoints: the log before a checkpoint is not replayed, so an exactly-once sink's changes not
 // yet confirmed written (the batch in flight or failed, and those gathered) are stored in each
 // checkpoint with their log positions and epoch numbers (checkpointState), and come back as
@@ -56,6 +70,10 @@ import { QueryContext, bindQuery } from "./planner/index.js";
 import { Chunk, SqlError, SqlState, Types, formatValue, parseValue, type DataType, type StatementResult } from "./types/index.js";
 
 const sinksOf = new WeakMap<Database, Set<Sink>>();
+/** cluster mode: an epoch number is the log sequence times this plus its index among that message's epochs */
+const EPOCHS_PER_MESSAGE = 1024;
+/** cluster mode: how often a standby asks the target what it confirms written, ms */
+const TRIM_EVERY_MS = 2000;
 const FILE_SINK_OPTIONS = ["connector", "path", "format", "header", "delimiter", "null", "type", "rollover_interval_ms"];
 const PG_SINK_OPTIONS = ["connector", "hostname", "host", "port", "username", "user", "password", "password_secret", "database", "dbname", "table", "type", "primary_key", "progress_table", "flush_interval_ms", "retry_max_ms"];
 
@@ -142,6 +160,7 @@ class Sink implements CheckpointedTask {
   private seq = 0;
   /** the log position the last cut batch covers */
   private cutUpTo = 0;
+  private lastTrim = 0;
 
   constructor(
     private readonly db: Database,
@@ -169,19 +188,34 @@ class Sink implements CheckpointedTask {
     this.unlisten = unlisten;
   }
 
+  /** cluster mode: where this coordinator is in the input log (also while its local log replays), else undefined */
+  private clusterSequence(): number | undefined {
+    const p = this.db.cluster.root.options.replicaPosition;
+    return p === undefined ? undefined : (p.applying ?? p.seq);
+  }
+
   /** Changes of one epoch. */
   accept(changes: Chunk | null): void {
     if (changes === null || changes.length === 0 || this.error) return;
     const replaying = this.db.isReplaying;
     if (replaying && !this.writer.exactlyOnce) return;
+    const tag = this.clusterSequence();
     if (this.appendOnly && changes.ops?.some((o) => o < 0)) {
       this.error = new SqlError(SqlState.FeatureNotSupported, `sink "${this.entry.name}" is append-only, but its input deleted or updated a row`, {
         hint: this.writer.connector === FILE_CONNECTOR ? "Use type = 'changes' (the default), which writes each change with its __op." : "Use type = 'upsert' with a primary_key, or an input that only inserts.",
       });
       return;
     }
-    const position = this.db.logPosition;
-    this.pending.push({ replayed: replaying ? position : null, at: replaying || position > this.cutUpTo ? position : null, seq: ++this.seq, chunk: changes });
+    if (tag !== undefined) {
+      // every coordinator numbers the epoch alike, and the number is its position (strictly
+      // increasing: an epoch after a batch was cut is never taken as covered by it); any
+      // coordinator may have written it already
+      this.seq = Math.max(this.seq + 1, tag * EPOCHS_PER_MESSAGE);
+      this.pending.push({ replayed: this.seq, at: this.seq, seq: this.seq, chunk: changes });
+    } else {
+      const position = this.db.logPosition;
+      this.pending.push({ replayed: replaying ? position : null, at: replaying || position > this.cutUpTo ? position : null, seq: ++this.seq, chunk: changes });
+    }
     this.pendingRows += changes.length;
     this.oldestPendingAt ??= Date.now();
   }
@@ -192,6 +226,12 @@ class Sink implements CheckpointedTask {
     const once = async (): Promise<boolean> => {
       if (this.error) throw this.error;
       if (this.db.isReplaying) return false; // the batch is cut once the log has replayed
+      const tag = this.clusterSequence();
+      if (tag !== undefined && !(this.db.cluster.root.replication?.leads() ?? false)) {
+        // cluster mode, not the leader: only the leader writes
+        await this.trim();
+        return false;
+      }
       const retried = this.failed !== null;
       // a batch that failed is tried again as it was (its commit may have happened, unseen: the
       // writer recognises its id), before anything gathered since
@@ -203,7 +243,7 @@ class Sink implements CheckpointedTask {
         const types = this.types;
         const batch: SinkBatch = {
           id: ++this.batchIds,
-          upTo: this.db.logPosition,
+          upTo: tag !== undefined ? this.seq : this.db.logPosition,
           epochs: (committed) => taken.filter((p) => p.replayed === null || p.replayed > committed).map((p) => p.chunk),
           changes: (committed) => netChanges(types, batch.epochs(committed)),
           numbered: () => taken.map((p) => ({ seq: p.seq, chunk: p.chunk })),
@@ -253,6 +293,36 @@ class Sink implements CheckpointedTask {
     };
     this.writing = this.writing.catch(() => undefined).then(run);
     return this.writing;
+  }
+
+  /** Cluster mode, on a standby: drops the changes the target confirms written (all of them for a writer without progress). */
+  private async trim(): Promise<void> {
+    if (!this.writer.exactlyOnce) {
+      this.drop(() => true);
+      return;
+    }
+    if (this.pending.length === 0 || this.writer.confirmed === undefined || Date.now() - this.lastTrim < TRIM_EVERY_MS) return;
+    this.lastTrim = Date.now();
+    let confirmed: Awaited<ReturnType<NonNullable<SinkWriter["confirmed"]>>>;
+    try {
+      confirmed = await this.writer.confirmed();
+    } catch {
+      return; // the target away: try again later
+    }
+    if (confirmed === null) return;
+    if ("position" in confirmed) this.drop((p) => p.at !== null && p.at <= confirmed.position);
+    // the newest epoch found may be partly published: the writer skips what is there
+    else this.drop((p) => p.seq < confirmed.epoch);
+  }
+
+  private drop(written: (p: Pending) => boolean): void {
+    const kept: Pending[] = [];
+    for (const p of this.pending) {
+      if (written(p)) this.pendingRows -= p.chunk.length;
+      else kept.push(p);
+    }
+    this.pending = kept;
+    if (kept.length === 0) this.oldestPendingAt = null;
   }
 
   checkpointState(): SinkCheckpoint {
@@ -337,11 +407,29 @@ function sinkWriter(db: Database, name: string, options: Record<string, string>,
   const flushMs = o.number("flush_interval_ms", 500, { min: 10, max: 86_400_000 });
   const retryMaxMs = o.number("retry_max_ms", 30_000, { min: 10, max: 3_600_000 });
   const progressTable = o.string("progress_table", "sage_sink_progress");
-  const writer = new PgSinkWriter({ target, table, upsert: type === "upsert", key, progressTable, sinkName: name, fresh: !db.isReplaying }, names, types);
+  // cluster mode: the instance every coordinator names alike owns the progress row
+  const instance = db.cluster.root.options.replicaPosition !== undefined ? markInstance(db, st) : undefined;
+  const writer = new PgSinkWriter({ target, table, upsert: type === "upsert", key, progressTable, sinkName: name, fresh: !db.isReplaying, ...(instance !== undefined ? { instance: `sage-sink-instance ${instance}` } : {}) }, names, types);
   return { writer, appendOnly: type === "append-only", flushMs, retryMaxMs, prepare: () => undefined };
 }
 
-const INSTANCE_MARK = / ?\/\* sage-sink-instance [0-9a-z]+ \*\//;
+const INSTANCE_MARK = / ?\/\* sage-sink-instance ([0-9a-z]+) \*\//;
+
+/**
+ * Names the sink's instance in its statement text (which the log keeps), when it is created now
+ * (not replayed); returns the instance named. Single node: a random name. Cluster mode: `c` and
+ * the input-log sequence of the CREATE SINK, which every coordinator applies at the same sequence,
+ * so all of them name it alike (message ids, the Postgres progress row's owner).
+ */
+function markInstance(db: Database, st: A.CreateSinkStatement): string | undefined {
+  if (st.text === undefined) return undefined;
+  if (db.isReplaying) return INSTANCE_MARK.exec(st.text)?.[1];
+  const p = db.cluster.root.options.replicaPosition;
+  const instance = p !== undefined ? `c${(p.applying ?? p.seq).toString(36)}` : `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+  // inside the statement (after CREATE SINK), so that the replayed statement's text keeps it
+  st.text = st.text.replace(INSTANCE_MARK, "").replace(/^\s*CREATE\s+SINK\b/i, (m) => `${m} /* sage-sink-instance ${instance} */`);
+  return instance;
+}
 
 /**
  * The NATS sink's writer from its options and FORMAT. A sink created now (not replayed) gets a
@@ -355,11 +443,7 @@ function natsSinkWriter(db: Database, name: string, options: Record<string, stri
   const o = new ConnectorOptions(options);
   const flushMs = o.number("flush_interval_ms", 20, { min: 10, max: 86_400_000 });
   const retryMaxMs = o.number("retry_max_ms", 2000, { min: 10, max: 3_600_000 });
-  if (!db.isReplaying && st.text !== undefined) {
-    const instance = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
-    // inside the statement (after CREATE SINK), so that the replayed statement's text keeps it
-    st.text = st.text.replace(INSTANCE_MARK, "").replace(/^\s*CREATE\s+SINK\b/i, (m) => `${m} /* sage-sink-instance ${instance} */`);
-  }
+  markInstance(db, st);
   const writer = new NatsSinkWriter(name, st.text ?? "", { ...nats, stream: nats.stream! /* readNatsOptions requires it for a sink */ }, columns, format);
   return { writer, appendOnly: false, flushMs, retryMaxMs, prepare: () => undefined };
 }

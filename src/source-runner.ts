@@ -6,7 +6,8 @@
 import type { Database } from "./database.js";
 import type { GeneratorSource } from "./connectors/index.js";
 import type { SourceRecord, SourceTask } from "./source-task.js";
-import { compareValues } from "./types/index.js";
+import { applyRowBatch, handOverBatch, sourcesReplicated } from "./replicated-source.js";
+import { compareValues, type Chunk } from "./types/index.js";
 
 const TICK_MS = 20;
 /** rows a source may produce in one tick when unthrottled (keeps the server responsive) */
@@ -25,22 +26,40 @@ export class SourceRunner implements SourceTask {
     private readonly source: GeneratorSource,
   ) {}
 
+  private running = false;
+  private stopped = false;
+  /** each start() runs its own loop; a loop of an earlier start (before a halt) ends */
+  private generation = 0;
+
   start(): void {
+    if (this.running || this.stopped || this.exhausted) return;
+    this.running = true;
+    const generation = ++this.generation;
     this.startedAt = Date.now() - (this.source.rowsPerSecond > 0 ? (this.produced * 1000) / this.source.rowsPerSecond : 0);
-    const loop = () => {
+    const replicated = sourcesReplicated(this.db);
+    const loop = async () => {
       this.timer = null;
+      if (generation !== this.generation) return;
       try {
-        this.tick();
+        if (replicated) await this.tickReplicated();
+        else this.tick();
       } catch (e) {
         // a failing source stops; the error is kept for sage_catalog and the log
         this.error = e instanceof Error ? e.message : String(e);
-        this.exhausted = true;
+        // cluster mode: the input log away or this coordinator deposed: it tries again while it leads
+        if (!replicated) this.exhausted = true;
       }
-      if (!this.exhausted) this.timer = setTimeout(loop, this.source.rowsPerSecond > 0 ? TICK_MS : 0);
+      if (!this.exhausted && this.running && generation === this.generation) this.timer = setTimeout(() => void loop(), this.source.rowsPerSecond > 0 || replicated ? TICK_MS : 0);
       this.timer?.unref();
     };
-    this.timer = setTimeout(loop, 0);
+    this.timer = setTimeout(() => void loop(), 0);
     this.timer.unref();
+  }
+
+  halt(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = false;
   }
 
   error: string | null = null;
@@ -63,6 +82,45 @@ export class SourceRunner implements SourceTask {
       this.positionLogged = true;
     }
     return n;
+  }
+
+  /**
+   * Cluster mode, on the leader: generates the rows due and hands them to the input log with the
+   * position after them; the generator goes back if the log did not take them (this replica's
+   * application of the batch sets the position for good).
+   */
+  private async tickReplicated(): Promise<void> {
+    if (this.db.streams.overloaded) return;
+    const rate = this.source.rowsPerSecond;
+    let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
+    due = Math.min(due, MAX_ROWS_PER_TICK);
+    if (due <= 0) return;
+    const before = this.source.offset();
+    const chunks: Chunk[] = [];
+    let n = 0;
+    let exhausted = false;
+    while (due > 0) {
+      const chunk = this.source.next(Math.min(due, CHUNK_ROWS));
+      if (chunk === null) {
+        exhausted = true;
+        break;
+      }
+      chunks.push(chunk);
+      due -= chunk.length;
+      n += chunk.length;
+    }
+    if (n === 0 && !exhausted) return;
+    try {
+      await handOverBatch(this.db, this.relation, chunks, { offset: this.source.offset(), produced: this.produced + n, exhausted });
+      this.error = null;
+    } catch (e) {
+      this.source.seek(before);
+      throw e;
+    }
+  }
+
+  applyReplicated(chunks: Chunk[], position: unknown): void {
+    applyRowBatch(this.db, this.relation, chunks, position, this);
   }
 
   /** Recovery: regenerates the rows a log record says were produced (from where it says the source was). */
@@ -115,8 +173,8 @@ export class SourceRunner implements SourceTask {
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.halt();
+    this.stopped = true;
     this.exhausted = true;
   }
 }

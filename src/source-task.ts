@@ -2,6 +2,7 @@
 // sage_catalog.sources, and replaying one of its log records during recovery.
 
 import type { LogRecord } from "./storage/index.js";
+import type { Chunk } from "./types/index.js";
 
 export type SourceRecord = Extract<LogRecord, { t: "source" }>;
 
@@ -24,5 +25,18 @@ export interface SourceTask {
   checkpointCommitted?(position: unknown): void;
   /** why the checkpointer must skip while this source exists (its position cannot be checkpointed yet), or null */
   checkpointBlocker?(): string | null;
+  /**
+   * Begins reading (idempotent). In cluster mode only the leader coordinator reads
+   * (replicated-source.ts starts it when this process leads).
+   */
+  start(): void;
+  /** Stops reading but can start() again (cluster mode: this coordinator stopped leading). */
+  halt(): void;
+  /**
+   * Cluster mode, on every coordinator: applies a batch the leader's reading produced, read back
+   * from the input log, and takes its position (what the leader had read up to after the batch)
+   * as its own: logs it locally so a restart resumes there, as a single node's commit does.
+   */
+  applyReplicated(chunks: Chunk[], position: unknown): void;
   stop(): void;
 }

@@ -6,6 +6,7 @@
 
 import type * as A from "./parser/index.js";
 import type { Session } from "./session.js";
+import type { Database } from "./database.js";
 import type { AppliedWrite, PlannedWrite } from "./planned-write.js";
 import type { Chunk, SqlError, StatementResult } from "./types/index.js";
 
@@ -29,6 +30,15 @@ export interface StatementReplication {
   write(session: Session, w: PlannedWrite, chunks: readonly Chunk[]): Promise<AppliedWrite>;
   /** appends a DDL statement (with the session's context) and resolves with this process's replica's result */
   ddl(session: Session, st: A.Statement, sql: string): Promise<StatementResult>;
+  /** whether this process leads (and has caught up): only the leader reads sources and writes sinks */
+  leads(): boolean;
+  /**
+   * A source's batch read on the leader (replicated-source.ts): appended as an insert carrying the
+   * source's position after it, resolved once this process's replica applied it
+   */
+  appendSourceBatch(db: Database, relation: string, chunks: readonly Chunk[], position: unknown): Promise<void>;
+  /** the input-log sequence of the message being applied, or of the last one applied: the same on every coordinator */
+  logSequence(): number;
   /** why a client may not connect now (57P03 on a standby), or null */
   refusal(): SqlError | null;
   /** sage_catalog.cluster */

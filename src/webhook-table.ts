@@ -39,6 +39,12 @@ class WebhookTable implements SourceTask {
     return null;
   }
   restorePosition(): void {}
+  // it reads nothing itself (POSTs arrive), and is refused in cluster mode
+  start(): void {}
+  halt(): void {}
+  applyReplicated(): void {
+    throw new SqlError(SqlState.FeatureNotSupported, "webhooks are not replicated in cluster mode yet");
+  }
   stop(): void {}
 }
 

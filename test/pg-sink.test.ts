@@ -321,4 +321,43 @@ describe.skipIf(!hasPostgres)("postgres sink", () => {
     await writer.close();
     await again.close();
   }, 30_000);
+
+  it("cluster mode: writers naming the same instance resume each other's progress, and sinks started together create their tables once", async () => {
+    const target = { host: "127.0.0.1", port: PORT, user: "postgres", password: undefined, database: "postgres" };
+    const types = [Types.integer, Types.text];
+    // epochs numbered as every coordinator numbers them; a batch leaves out those the target has
+    const batch = (id: number, epochs: [number, unknown[][]][]) => {
+      const chunks = epochs.map(([n, rows]) => [n, Chunk.fromRows(types, rows)] as const);
+      const left = (committed: number) => chunks.filter(([n]) => n > committed).map(([, c]) => c);
+      return { id, upTo: Math.max(...epochs.map(([n]) => n)), epochs: left, changes: (committed: number) => {
+          const rows = left(committed).flatMap((c) => c.rows());
+          return rows.length === 0 ? null : Chunk.fromRows(types, rows);
+        }, numbered: () => chunks.map(([seq, chunk]) => ({ seq, chunk })) };
+    };
+    const config = { target, table: "shared_out", upsert: false, key: [], progressTable: "sage_sink_progress", sinkName: "shared_sink", fresh: true, instance: "sage-sink-instance c42" };
+    const oldLeader = new PgSinkWriter(config, ["k", "v"], types);
+    const newLeader = new PgSinkWriter(config, ["k", "v"], types);
+    const other = new PgSinkWriter({ ...config, instance: "sage-sink-instance c99" }, ["k", "v"], types);
+    try {
+      await oldLeader.write(batch(1, [[43008, [[1, "a"]]], [43009, [[2, "b"]]]]));
+      // a standby of the same instance sees the progress; another instance's writer does not
+      expect(await newLeader.confirmed()).toEqual({ position: 43009 });
+      expect(await other.confirmed()).toBeNull();
+      // the new leader (fresh too: it applied the CREATE SINK live) does not start over; it skips what is there
+      await newLeader.write(batch(1, [[43009, [[2, "b"]]], [44032, [[3, "c"]]]]));
+      expect(await pgRows("SELECT k, v FROM shared_out ORDER BY k")).toEqual(["1|a", "2|b", "3|c"]);
+      expect(await pgRows("SELECT log_position, writer FROM sage_sink_progress WHERE sink = 'shared_sink'")).toEqual(["44032|sage-sink-instance c42"]);
+    } finally {
+      for (const w of [oldLeader, newLeader, other]) await w.close();
+    }
+    // sinks whose first batches come at the same moment, sharing a progress table nobody created yet
+    const progressTable = `race_progress_${Date.now()}`;
+    const writers = Array.from({ length: 6 }, (_, i) => new PgSinkWriter({ target, table: `race_out_${i}`, upsert: false, key: [], progressTable, sinkName: `race_${i}`, fresh: true }, ["k", "v"], types));
+    try {
+      await Promise.all(writers.map((w, i) => w.write(batch(1, [[1, [[i, "x"]]]]))));
+      expect(await pgRows(`SELECT count(*) FROM ${progressTable}`)).toEqual(["6"]);
+    } finally {
+      for (const w of writers) await w.close();
+    }
+  }, 30_000);
 });

@@ -57,6 +57,11 @@ export class BenchCluster {
     return cluster;
   }
 
+  /** the NATS server's URL (to read the object store directly) */
+  get natsUrl(): string {
+    return this.nats.url;
+  }
+
   async startWorker(id: string): Promise<CliChild> {
     const child = new CliChild(`worker ${id}`, ["worker", "--nats", this.nats.url, "--id", id], CHILD_ENV);
     this.workers.set(id, child);

@@ -4,9 +4,10 @@
 import type { BenchModule } from "../lib/harness.js";
 import { nexmarkClusterCase } from "./nexmark-cluster.js";
 import { recoveryClusterCase } from "./recovery-cluster.js";
+import { checkpointBytesCase } from "./checkpoint-bytes.js";
 
 export const clusterScaleModule: BenchModule = {
   name: "cluster-scale",
-  description: "Nexmark q0/q5/q7 through a real cluster (nats-server, coordinator, 1 or 2 workers; 2-core machine) as ratios to a single node; recovery time after a worker kill -9 against state size",
-  cases: [nexmarkClusterCase, recoveryClusterCase],
+  description: "Nexmark q0/q5/q7 through a real cluster (nats-server, coordinator, 1 or 2 workers; 2-core machine) as ratios to a single node; recovery time after a worker kill -9 against state size; bytes per incremental checkpoint after a small change",
+  cases: [nexmarkClusterCase, recoveryClusterCase, checkpointBytesCase],
 };

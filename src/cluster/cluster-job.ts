@@ -6,6 +6,7 @@
 
 import type { Chunk } from "../types/index.js";
 import type { Message } from "../executor/message.js";
+import type { ChainedRows } from "../executor/index.js";
 
 /** where an instance sends what it emits on an output exchange, to one partition of the consumer */
 export type ExchangeEmit = (exchange: number, targetPartition: number, msg: Message) => void;
@@ -23,8 +24,16 @@ export interface ClusterInstance {
   onEpoch(listener: (epoch: number, changes: Chunk | null) => void): void;
   /** materialize fragments: the view rows this partition holds */
   rows(): Chunk[];
-  snapshotState(): Uint8Array;
-  restoreState(bytes: Uint8Array): void;
+  /**
+   * Checkpoints store an instance's state in parts (instance-checkpoint.ts), so that each writes
+   * only what changed: its operators' state (everything but the view rows)...
+   */
+  snapshotOperators(): Uint8Array;
+  restoreOperators(bytes: Uint8Array): void;
+  /** ...which may differ from the last snapshotOperators()/restoreOperators() only if this is true... */
+  readonly inputSinceSnapshot: boolean;
+  /** ...and, in materialize fragments that keep them in a store, the view rows as a chain of a whole snapshot and deltas (null: none) */
+  readonly rowChain: ChainedRows | null;
 }
 
 export interface JobFragment {

@@ -6,7 +6,7 @@
 import type { ClusterJob } from "./cluster-job.js";
 
 /** bumped on any change of frames or records: a worker of another version is refused */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const BUCKET_WORKERS = "workers";
 export const BUCKET_LEADER = "leader";
@@ -49,8 +49,12 @@ export interface CommittedEpoch {
   /** log sequence of epoch `epoch`'s marker (0: nothing committed yet, read from the start) */
   seq: number;
   generation: number;
-  /** "fragment/partition" -> object name (empty before the first commit: every instance starts empty) */
-  objects: Record<string, string>;
+  /**
+   * "fragment/partition" -> the links of its checkpoint chain (chainLink), restored in order: its
+   * operator state, then (materialize fragments) its view rows whole and the deltas after them.
+   * Empty before the first commit: every instance starts empty.
+   */
+  objects: Record<string, string[]>;
 }
 
 export const NOTHING_COMMITTED: CommittedEpoch = { term: 0, epoch: 0, seq: 0, generation: 0, objects: {} };
@@ -75,14 +79,61 @@ export interface EpochRecord {
 
 export const instanceKey = (fragment: number, partition: number): string => `${fragment}/${partition}`;
 
-/** checkpoint object of one instance at one epoch of one generation */
-export function checkpointObject(view: string, generation: number, epoch: number, fragment: number, partition: number): string {
-  return `ckpt/${view}/g${generation}/e${epoch}/f${fragment}p${partition}`;
+/**
+ * The pieces an instance's checkpoint is stored in: its operator state ("s"), its view rows whole
+ * ("r") and a delta of them ("d"). A checkpoint writes only the pieces that changed; the others
+ * are earlier checkpoints' objects, which its chain names again.
+ */
+export type CheckpointPart = "s" | "r" | "d";
+
+/**
+ * One link of an instance's chain as a committed record lists it: the part and the generation and
+ * epoch it was written at ("s4.12"). Short, because a record lists every link of every instance
+ * and KV values are small (NATS's 1 MB payload limit, and the assignment repeats every view's).
+ */
+export function chainLink(part: CheckpointPart, generation: number, epoch: number): string {
+  return `${part}${generation}.${epoch}`;
+}
+
+export function parseChainLink(link: string): { part: CheckpointPart; generation: number; epoch: number } {
+  const m = /^([srd])(\d+)\.(\d+)$/.exec(link);
+  if (m === null) throw new Error(`bad checkpoint chain link ${link}`);
+  return { part: m[1] as CheckpointPart, generation: Number(m[2]), epoch: Number(m[3]) };
+}
+
+/** the object holding one link of one instance's chain */
+export function checkpointObject(view: string, fragment: number, partition: number, link: string): string {
+  const { part, generation, epoch } = parseChainLink(link);
+  return `ckpt/${view}/g${generation}/e${epoch}/f${fragment}p${partition}.${part}`;
 }
 
 export function parseCheckpointObject(name: string): { view: string; generation: number; epoch: number } | null {
-  const m = /^ckpt\/([^/]+)\/g(\d+)\/e(\d+)\/f\d+p\d+$/.exec(name);
+  const m = /^ckpt\/([^/]+)\/g(\d+)\/e(\d+)\/f\d+p\d+\.[srd]$/.exec(name);
   return m === null ? null : { view: m[1], generation: Number(m[2]), epoch: Number(m[3]) };
+}
+
+/** every object a committed record needs (what garbage collection keeps) */
+export function committedObjects(view: string, committed: CommittedEpoch): string[] {
+  const out: string[] = [];
+  for (const [key, links] of Object.entries(committed.objects)) {
+    const [fragment, partition] = key.split("/").map(Number);
+    for (const link of links) out.push(checkpointObject(view, fragment, partition, link));
+  }
+  return out;
+}
+
+/** what a view's chains may add to its committed record (and to the assignment, which repeats it) */
+const CHAIN_RECORD_BUDGET = 32 * 1024;
+/** a link in the record's JSON: `"d12.3456",` */
+const LINK_BYTES = 12;
+
+/**
+ * The longest rows chain (whole snapshot + deltas) an instance of a job of `instances` instances
+ * keeps: the single node's bound, lowered so that the record (each instance's rows chain and its
+ * operator-state link) stays within its budget when every chain is that long.
+ */
+export function maxRowLinks(instances: number, singleNodeBound: number): number {
+  return Math.max(1, Math.min(singleNodeBound, Math.floor(CHAIN_RECORD_BUDGET / (Math.max(1, instances) * LINK_BYTES)) - 1));
 }
 
 const encoder = new TextEncoder();

@@ -1,5 +1,5 @@
 // Reads a view's rows as of its last committed epoch, from the checkpoint objects alone: each
-// materialize partition is rebuilt from the committed object and asked for its rows. This is a
+// materialize partition is rebuilt from its committed chain (its rows only) and asked for its rows. This is a
 // consistent snapshot (one epoch, every partition) that needs no worker to be up, which is what
 // an ad-hoc SELECT on a coordinator can serve, and what the simulation checks against one node.
 
@@ -7,6 +7,7 @@ import type { KeyValueBucket, ObjectStore } from "./backbone.js";
 import type { ClusterJob } from "./cluster-job.js";
 import { type CommittedEpoch, committedKey, decodeRecord, instanceKey } from "./cluster-records.js";
 import type { Chunk } from "../types/index.js";
+import { restoreRows } from "./instance-checkpoint.js";
 
 export interface CommittedRows {
   epoch: number;
@@ -25,12 +26,8 @@ export async function readCommittedRows(cluster: KeyValueBucket, objects: Object
     if (f.output !== "materialize") continue;
     for (let p = 0; p < f.parallelism; p++) {
       const instance = job.createInstance(f.id, p, () => undefined);
-      const name = committed.objects[instanceKey(f.id, p)];
-      if (name !== undefined) {
-        const bytes = await objects.get(name);
-        if (bytes === null) throw new Error(`${job.view}: committed checkpoint object ${name} is missing`);
-        instance.restoreState(bytes);
-      }
+      const links = committed.objects[instanceKey(f.id, p)];
+      if (links !== undefined) await restoreRows(instance, job.view, f.id, p, links, objects);
       rows.push(...instance.rows());
     }
   }

@@ -20,8 +20,8 @@ import {
   NOTHING_COMMITTED,
   PROTOCOL_VERSION,
   type WorkerRecord,
-  checkpointObject,
   committedKey,
+  committedObjects,
   decodeRecord,
   encodeRecord,
   instanceKey,
@@ -51,8 +51,8 @@ interface Leadership {
   /** the marker of this epoch may not be in the log yet */
   markerPending: boolean;
   committed: Map<string, { record: CommittedEpoch; revision: number }>;
-  /** view -> epoch -> instance -> marker seq (this generation's acks) */
-  acks: Map<string, Map<number, Map<string, number>>>;
+  /** view -> epoch -> instance -> its marker seq and checkpoint chain (this generation's acks) */
+  acks: Map<string, Map<number, Map<string, { seq: number; links: string[] }>>>;
   /** epoch -> when it was injected (or when this generation began, if later) */
   injectedAt: Map<number, number>;
   generationStartedAt: number;
@@ -374,11 +374,13 @@ export class ClusterCoordinator {
     const l = this.leading;
     if (l === null || l.assignment === null || ack.generation !== l.assignment.generation) return;
     if (l.assignment.placement[ack.view]?.[String(ack.fragment)]?.[ack.partition] !== ack.member) return;
+    // a commit needs every instance's chain
+    if (!Array.isArray(ack.links) || ack.links.length === 0) return;
     let byEpoch = l.acks.get(ack.view);
     if (byEpoch === undefined) l.acks.set(ack.view, (byEpoch = new Map()));
     let acked = byEpoch.get(ack.epoch);
     if (acked === undefined) byEpoch.set(ack.epoch, (acked = new Map()));
-    acked.set(instanceKey(ack.fragment, ack.partition), ack.seq);
+    acked.set(instanceKey(ack.fragment, ack.partition), { seq: ack.seq, links: ack.links });
   }
 
   private onChanges(c: Extract<ControlFrame, { t: "changes" }>): void {
@@ -442,9 +444,11 @@ export class ClusterCoordinator {
     let best = -1;
     for (const [epoch, acked] of byEpoch) if (acked.size === instances.length && epoch > cur.record.epoch && epoch > best) best = epoch;
     if (best < 0) return;
-    const seq = Math.max(...byEpoch.get(best)!.values());
-    const objects: Record<string, string> = {};
-    for (const { fragment, partition } of instances) objects[instanceKey(fragment, partition)] = checkpointObject(job.view, assignment.generation, best, fragment, partition);
+    const acked = byEpoch.get(best)!;
+    const seq = Math.max(...[...acked.values()].map((a) => a.seq));
+    // each instance's chain as it acked it: the objects it wrote at `best` and the earlier ones it still needs
+    const objects: Record<string, string[]> = {};
+    for (const [key, { links }] of acked) objects[key] = links;
     const record: CommittedEpoch = { term: l.term, epoch: best, seq, generation: assignment.generation, objects };
     const key = committedKey(job.view);
     const revision = await this.writeShared(key, encodeRecord(record), cur.revision);
@@ -462,9 +466,16 @@ export class ClusterCoordinator {
     }
   }
 
-  /** deletes checkpoint objects no restore can need: older epochs, older generations */
+  /**
+   * Deletes checkpoint objects no restore can need: those the committed record's chains do not
+   * name, of an older generation (no worker chains onto them: a generation restores from a
+   * committed record) or of an epoch up to the committed one (a later checkpoint of this
+   * generation chains onto what this record names, or onto later objects). A deposed leader's
+   * late collection deletes nothing a newer record needs: that record names its own older objects
+   * or ones of a newer generation and epoch.
+   */
   private async collectGarbage(view: string, committed: CommittedEpoch, generation: number): Promise<void> {
-    const keep = new Set(Object.values(committed.objects));
+    const keep = new Set(committedObjects(view, committed));
     for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) {
       const o = parseCheckpointObject(name);
       if (o === null || keep.has(name)) continue;

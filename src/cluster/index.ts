@@ -19,5 +19,6 @@ export { orderedInput, type OrderedInput } from "./ordered-input.js";
 export type { JobFragment, JobExchange } from "./cluster-job.js";
 export { stateFrameCodec, type ExchangeFrameCodec } from "./node-frames.js";
 export { readCommittedRows, type CommittedRows } from "./committed-rows.js";
+export { restoreRows } from "./instance-checkpoint.js";
 /** a worker's membership expires this long after its last heartbeat (the protocol's default) */
 export const WORKER_TTL_MS = DEFAULT_TIMING.workerTtlMs;

@@ -36,6 +36,8 @@ export type InputHeader =
       chunks: number;
       /** update: chunks after `chunks` holding the rows before the update, in the same order */
       oldChunks?: number;
+      /** a source's batch (an insert, src/replicated-source.ts): the source's position after it, which replicas take as theirs */
+      source?: { position: unknown };
     };
 
 /** A name as one subject token: letters, digits, _ and - as they are, anything else as =XX bytes. */

@@ -23,8 +23,11 @@ export type ControlFrame =
   | { t: "hello"; version: number; token: string; member: string; role: "worker" | "coordinator" }
   | { t: "welcome" }
   | { t: "refused"; reason: string }
-  /** an instance checkpointed `epoch` (object written); `seq`: its marker's log sequence (source instances), else -1 */
-  | { t: "ack"; member: string; generation: number; view: string; fragment: number; partition: number; epoch: number; seq: number }
+  /**
+   * an instance checkpointed `epoch` (every object of its chain written); `seq`: its marker's log
+   * sequence (source instances), else -1; `links`: its checkpoint chain (cluster-records.ts chainLink)
+   */
+  | { t: "ack"; member: string; generation: number; view: string; fragment: number; partition: number; epoch: number; seq: number; links: string[] }
   /** a materialize partition's net changes of `epoch` (Arrow IPC chunk as base64; null: none), gathered by the leader */
   | { t: "changes"; member: string; generation: number; view: string; partition: number; epoch: number; chunk: string | null };
 

@@ -6,9 +6,10 @@
 
 import type { LogFollower, LogMessage } from "./backbone.js";
 import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
-import { type Assignment, PROTOCOL_VERSION, checkpointObject, instanceKey } from "./cluster-records.js";
+import { type Assignment, PROTOCOL_VERSION, instanceKey, jobInstances, maxRowLinks } from "./cluster-records.js";
+import { InstanceChain } from "./instance-checkpoint.js";
 import type { Message } from "../executor/message.js";
-import { vnodeRange } from "../executor/index.js";
+import { MAX_TABLE_CHAIN, vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import { orderedInput } from "./ordered-input.js";
 import type { InputEvent } from "./input-scheme.js";
@@ -26,7 +27,14 @@ interface Slot {
   lastPassed: number;
   /** source instances: epoch -> log sequence of its marker */
   markerSeq: Map<number, number>;
+  /** what its checkpoints wrote so far (each writes only what changed) */
+  chain: InstanceChain;
+  /** its checkpoints' writes, in order: false once one failed (its chain is broken: no more acks) */
+  written: Promise<boolean>;
 }
+
+/** a checkpoint object's write is tried this many times before the instance gives up */
+const PUT_ATTEMPTS = 4;
 
 export interface GenerationHost {
   readonly member: string;
@@ -70,11 +78,13 @@ export class WorkerGeneration {
     for (const job of this.jobs) {
       const placement = this.assignment.placement[job.view];
       if (placement === undefined) continue;
+      const rowLinks = maxRowLinks(jobInstances(job).length, MAX_TABLE_CHAIN);
       for (const f of job.fragments) {
         const owners = placement[String(f.id)] ?? [];
         for (let p = 0; p < owners.length; p++) {
           if (owners[p] !== this.host.member) continue;
-          const slot: Slot = { job, fragment: f.id, partition: p, instance: null as unknown as ClusterInstance, lastPassed: 0, markerSeq: new Map() };
+          const chain = new InstanceChain(job.view, f.id, p, rowLinks);
+          const slot: Slot = { job, fragment: f.id, partition: p, instance: null as unknown as ClusterInstance, lastPassed: 0, markerSeq: new Map(), chain, written: Promise.resolve(true) };
           slot.instance = job.createInstance(f.id, p, (exchange, target, msg) => this.emit(slot, exchange, target, msg));
           const materializes = f.output === "materialize";
           slot.instance.onEpoch((epoch, changes) => {
@@ -88,13 +98,11 @@ export class WorkerGeneration {
     }
     for (const slot of this.slots.values()) {
       const restore = this.assignment.restore[slot.job.view];
-      const name = restore?.objects[instanceKey(slot.fragment, slot.partition)];
-      if (restore === undefined || name === undefined) continue;
-      const bytes = await objects.get(name);
+      const links = restore?.objects[instanceKey(slot.fragment, slot.partition)];
+      if (restore === undefined || links === undefined) continue;
+      // a missing object throws: this generation cannot be exact; it stalls and the leader starts another
+      await slot.chain.restore(slot.instance, links, objects);
       if (this.stopped) return;
-      // a missing object: this generation cannot be exact; it stalls and the leader starts another
-      if (bytes === null) throw new Error(`checkpoint object ${name} is missing`);
-      slot.instance.restoreState(bytes);
       slot.lastPassed = restore.epoch;
     }
     if (this.stopped) return;
@@ -261,19 +269,42 @@ export class WorkerGeneration {
       slot.markerSeq.delete(epoch);
       return;
     }
-    const bytes = slot.instance.snapshotState();
+    // only the parts that changed since its previous checkpoint are written; `links` restores it all
+    const { puts, links } = slot.chain.take(slot.instance, this.generation, epoch);
     const view = slot.job.view;
-    {
-      const name = checkpointObject(view, this.generation, epoch, slot.fragment, slot.partition);
-      const seq = slot.markerSeq.get(epoch) ?? -1;
-      slot.markerSeq.delete(epoch);
-      this.host.env.backbone.objects.put(name, bytes).then(
-        () => {
-          if (this.stopped) return;
-          this.host.sendControl({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq });
-        },
-        (e: unknown) => this.trace(`checkpoint ${name} failed: ${e instanceof Error ? e.message : String(e)}`),
-      );
+    const seq = slot.markerSeq.get(epoch) ?? -1;
+    slot.markerSeq.delete(epoch);
+    // acked only once this checkpoint's objects AND the earlier ones its chain names are stored
+    slot.written = slot.written.then(async (ok) => {
+      if (!ok) return false;
+      const stored = await Promise.all(puts.map(({ name, bytes }) => this.putObject(name, bytes)));
+      return stored.every((s) => s);
+    });
+    void slot.written.then((ok) => {
+      if (ok && !this.stopped) this.host.sendControl({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq, links });
+    });
+  }
+
+  /**
+   * Writes one checkpoint object, trying again a few times (a write can fail on a loaded NATS).
+   * False when it never succeeded: its instance then acks nothing more in this generation (its
+   * chain lacks a link), the epoch times out and the leader starts a new generation.
+   */
+  private async putObject(name: string, bytes: Uint8Array): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped) return false;
+      try {
+        await this.host.env.backbone.objects.put(name, bytes);
+        return true;
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        if (attempt >= PUT_ATTEMPTS) {
+          this.trace(`checkpoint ${name} failed ${attempt} times (${why}): this instance acks no more checkpoints in this generation`);
+          return false;
+        }
+        this.trace(`checkpoint ${name} failed (${why}): trying again`);
+        await new Promise<void>((resolve) => this.host.env.clock.setTimeout(resolve, this.host.options.timing.heartbeatMs));
+      }
     }
   }
 

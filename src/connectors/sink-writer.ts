@@ -36,6 +36,11 @@ export interface SinkWriter {
   readonly exactlyOnce: boolean;
   /** Writes a batch (all or nothing where the target allows it). */
   write(batch: SinkBatch): Promise<void>;
+  /**
+   * What the target holds already, for a cluster standby to let go of (src/sink.ts): changes of log
+   * positions up to `position`, or epochs numbered below `epoch`; null when it cannot say.
+   */
+  confirmed?(): Promise<{ position: number } | { epoch: number } | null>;
   /** Whether a failure is passing (target down, connection lost): the batch is kept and retried. */
   retryable(error: unknown): boolean;
   close(): Promise<void>;

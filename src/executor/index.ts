@@ -24,6 +24,7 @@ export { compileExpr, evalConst, type CompiledExpr } from "./expression/compile.
 export { buildGraph, type Graph, type GraphOptions, type GraphSource } from "./graph.js";
 export { StreamRuntime, Dataflow, Materialize, ChangeCollector, Subscription, type ChangeListener } from "./stream/index.js";
 export { netChanges } from "./stream/net-changes.js";
-export { FragmentInstance, LocalFragmentRunner, type ExchangeEmit, type EpochListener, type LocalFragmentOptions } from "./stream/index.js";
+export { FragmentInstance, LocalFragmentRunner, type ExchangeEmit, type EpochListener, type LocalFragmentOptions, type ChainedRows } from "./stream/index.js";
 export { VNODE_COUNT, vnodeOf, vnodesOfColumns, relationVnodes, partitionOfVnode, vnodeRange } from "./vnode.js";
 export { snapshotObjects, restoreObjects, encodeState, decodeState, registerStateClasses, StateEncodeError, type HasState } from "./state/index.js";
+export { nextChainLink, restoredChain, encodeDelta, decodeDelta, MAX_TABLE_CHAIN, type TableChain, type StoredDelta } from "./state/index.js";

@@ -27,9 +27,11 @@ export type LogRecord =
    * rows are in `write` records) has applied the upstream WAL up to `lsn`, or loaded
    * `snapshot.table` as of the upstream snapshot `snapshot.at`; a
    * message source (NATS) carries the rows themselves (Postgres text, `ops` −1/+1 when it has
-   * deletions) and, from JetStream, the stream sequence of its last message (`seq`)
+   * deletions) and, from JetStream, the stream sequence of its last message (`seq`); in cluster
+   * mode, a batch read back from the input log carries only the source's `position` after it (its
+   * rows are `write` records just before) and the log sequence it came from
    */
-  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean; lsn?: string; snapshot?: { table: string; at: string; upstream?: string }; rows?: (string | null)[][]; ops?: number[]; seq?: number };
+  | { t: "source"; rel: string; name?: [string, string]; n: number; from?: unknown; file?: string; at?: number; done?: boolean; lsn?: string; snapshot?: { table: string; at: string; upstream?: string }; rows?: (string | null)[][]; ops?: number[]; seq?: number; position?: unknown; logSeq?: number; logTerm?: number };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -37,6 +37,7 @@ class KeyedSumSource implements ClusterInstance {
       const row = changes.row(i) as number[];
       if (partitionOf(row, SOURCE_PARTITIONS) !== this.partition) continue;
       this.seen++;
+      this.inputSinceSnapshot = true;
       const target = partitionOf([row[0]], SUM_PARTITIONS);
       let b = byTarget.get(target);
       if (b === undefined) byTarget.set(target, (b = { rows: [], ops: [] }));
@@ -60,11 +61,16 @@ class KeyedSumSource implements ClusterInstance {
     return [];
   }
 
-  snapshotState(): Uint8Array {
+  readonly rowChain = null;
+  inputSinceSnapshot = true;
+
+  snapshotOperators(): Uint8Array {
+    this.inputSinceSnapshot = false;
     return encodeState({ seen: this.seen });
   }
 
-  restoreState(bytes: Uint8Array): void {
+  restoreOperators(bytes: Uint8Array): void {
+    this.inputSinceSnapshot = false;
     this.seen = (decodeState(bytes) as { seen: number }).seen;
   }
 }
@@ -90,6 +96,7 @@ class KeyedSumMaterialize implements ClusterInstance {
   private apply(from: number, msg: Message): void {
     if (msg.kind === "chunk") {
       const c = msg.chunk;
+      this.inputSinceSnapshot = true;
       for (let i = 0; i < c.length; i++) {
         const [k, v] = c.row(i) as number[];
         const s = this.sums.get(k) ?? { sum: 0, count: 0 };
@@ -125,12 +132,18 @@ class KeyedSumMaterialize implements ClusterInstance {
     return [Chunk.fromRows(TYPES, rows)];
   }
 
-  snapshotState(): Uint8Array {
+  /** its rows are its sums: all of its state is operator state */
+  readonly rowChain = null;
+  inputSinceSnapshot = true;
+
+  snapshotOperators(): Uint8Array {
     if (this.blocked.size > 0) throw new Error("keyed sum snapshotted mid-alignment");
+    this.inputSinceSnapshot = false;
     return encodeState([...this.sums]);
   }
 
-  restoreState(bytes: Uint8Array): void {
+  restoreOperators(bytes: Uint8Array): void {
+    this.inputSinceSnapshot = false;
     this.sums = new Map(decodeState(bytes) as [number, { sum: number; count: number }][]);
   }
 }

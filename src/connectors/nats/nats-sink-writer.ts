@@ -125,6 +125,23 @@ export class NatsSinkWriter implements SinkWriter {
     return [...keep, ...messages.slice(newest + 1)];
   }
 
+  /**
+   * The epoch of the newest message on the subject when it is this sink's (a cluster standby lets
+   * go of the epochs before it: messages are published in order); null otherwise.
+   */
+  async confirmed(): Promise<{ epoch: number } | null> {
+    if (this.nc === null || this.nc.isClosed()) {
+      this.nc = await connect({ servers: this.options.servers, maxReconnectAttempts: -1, name: `sage-sql sink ${this.sinkName}` });
+      this.js = jetstream(this.nc);
+    }
+    const jsm = await jetstreamManager(this.nc);
+    const last = await jsm.streams.getMessage(this.options.stream, { last_by_subj: this.options.subject }).catch(() => null);
+    const id = last?.header?.get("Nats-Msg-Id");
+    if (id === undefined || !id.startsWith(this.idPrefix)) return null;
+    const epoch = Number(id.slice(this.idPrefix.length).split(":")[0]);
+    return Number.isSafeInteger(epoch) ? { epoch } : null;
+  }
+
   /** A SqlError is the sink's own (a bad value): retrying cannot fix it; a server or network failure can pass. */
   retryable(error: unknown): boolean {
     return !(error instanceof SqlError);

@@ -27,6 +27,13 @@ export interface PgSinkConfig {
   sinkName: string;
   /** a sink just created (not recovered): its first transaction resets its progress row */
   fresh: boolean;
+  /**
+   * cluster mode: the sink's instance as every coordinator names it. It owns the progress row
+   * (instead of a per-process token), whose log_position is then a sequence of the cluster's input
+   * log, and a batch is recognised by that position alone: whichever coordinator leads resumes
+   * where any of them committed.
+   */
+  instance?: string;
 }
 
 /** rows per statement: Postgres allows 65535 parameters */
@@ -42,7 +49,7 @@ export class PgSinkWriter implements SinkWriter {
   rowsWritten = 0;
   committed = 0;
   /** this process's writer: with a batch id in the progress row, it recognises a batch it committed */
-  private readonly token = randomUUID();
+  private readonly token: string;
 
   constructor(
     private readonly config: PgSinkConfig,
@@ -50,6 +57,21 @@ export class PgSinkWriter implements SinkWriter {
     private readonly types: readonly DataType[],
   ) {
     this.fresh = config.fresh;
+    this.token = config.instance ?? randomUUID();
+  }
+
+  /** the log position this sink's instance committed (a cluster standby lets go of what it covers) */
+  async confirmed(): Promise<{ position: number } | null> {
+    // a connection of its own that creates nothing: the leader's writer creates the tables
+    const c = this.config;
+    const client = await connectPg(c.target, { application_name: `sage-sql sink ${c.sinkName} (standby)` });
+    try {
+      const r = await client.query(`SELECT log_position, writer FROM ${quotePgName(c.progressTable)} WHERE sink = $1`, [c.sinkName]).catch((e: { code?: string }) => (e.code === "42P01" ? null : Promise.reject(e)));
+      if (r === null || r.rows.length === 0 || r.rows[0].writer !== this.token) return null;
+      return { position: Number(r.rows[0].log_position) };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   private async connection(): Promise<pg.Client> {
@@ -57,7 +79,7 @@ export class PgSinkWriter implements SinkWriter {
     const c = this.config;
     const client = await connectPg(c.target, { application_name: `sage-sql sink ${c.sinkName}` });
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${quotePgName(c.progressTable)} (sink text PRIMARY KEY, log_position bigint NOT NULL, writer text, batch bigint, updated_at timestamptz NOT NULL DEFAULT now())`);
+      await createIfMissing(client, `CREATE TABLE IF NOT EXISTS ${quotePgName(c.progressTable)} (sink text PRIMARY KEY, log_position bigint NOT NULL, writer text, batch bigint, updated_at timestamptz NOT NULL DEFAULT now())`);
       this.targetTypes = await this.prepareTarget(client);
     } catch (e) {
       await client.end().catch(() => undefined);
@@ -75,7 +97,7 @@ export class PgSinkWriter implements SinkWriter {
     if (!exists.rows[0].e) {
       const cols = this.names.map((n, i) => `${quotePgIdent(n)} ${typeName(this.types[i])}`);
       if (c.upsert) cols.push(`PRIMARY KEY (${c.key.map((k) => quotePgIdent(this.names[k])).join(", ")})`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(", ")})`);
+      await createIfMissing(client, `CREATE TABLE IF NOT EXISTS ${table} (${cols.join(", ")})`);
     }
     const r = await client.query(`SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [table]);
     const byName = new Map<string, string>(r.rows.map((row: { attname: string; type: string }) => [row.attname, row.type]));
@@ -101,7 +123,7 @@ export class PgSinkWriter implements SinkWriter {
       else await client.query(`INSERT INTO ${progress} (sink, log_position) VALUES ($1, 0) ON CONFLICT (sink) DO NOTHING`, [c.sinkName]);
       const row = await client.query(`SELECT log_position, writer, batch FROM ${progress} WHERE sink = $1 FOR UPDATE`, [c.sinkName]);
       const committed = Number(row.rows[0].log_position);
-      if (row.rows[0].writer === this.token && Number(row.rows[0].batch) >= batch.id) {
+      if (this.config.instance === undefined && row.rows[0].writer === this.token && Number(row.rows[0].batch) >= batch.id) {
         // a retry of a batch whose COMMIT went through though we did not hear back: done already
         await client.query("COMMIT");
         this.fresh = false;
@@ -212,5 +234,19 @@ export class PgSinkWriter implements SinkWriter {
 
   async close(): Promise<void> {
     await this.drop();
+  }
+}
+
+/**
+ * CREATE TABLE IF NOT EXISTS, where another session creating the same table at the same moment
+ * (two sinks sharing the progress table, started together) is not a failure: Postgres's IF NOT
+ * EXISTS does not cover that race and reports a duplicate (23505 on pg_type, or 42P07).
+ */
+async function createIfMissing(client: pg.Client, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== "23505" && code !== "42P07") throw e;
   }
 }

@@ -8,10 +8,11 @@
 
 import type { Fragment, FragmentGraph } from "../../planner/fragments.js";
 import type { ExchangeSourceNode } from "../../planner/physical-plan.js";
-import { TableStore } from "../../storage/index.js";
+import { TableStore, type TableDelta } from "../../storage/index.js";
 import type { Chunk } from "../../types/index.js";
 import { buildGraph, type Graph } from "../graph.js";
-import type { ExecutionContext, Message, Operator, SourceOperator } from "../message.js";
+import { isAsyncOperator, type ExecutionContext, type Message, type Operator, type SourceOperator } from "../message.js";
+import { TemporalFilter } from "../operators/temporal-filter.js";
 import { restoreObjects, snapshotObjects, type HasState } from "../state/index.js";
 import { partitionOfVnode, relationVnodes, VNODE_COUNT } from "../vnode.js";
 import { ChangeFeed } from "./change-feed.js";
@@ -23,8 +24,20 @@ export type { ExchangeEmit } from "./exchange-sender.js";
 
 export type EpochListener = (epoch: number, changes: Chunk | null) => void;
 
+/**
+ * The view rows a materialize partition holds, checkpointed apart from its operators so that a
+ * checkpoint can write them as a chain (table-chain.ts): a whole snapshot, then deltas of `store`.
+ */
+export interface ChainedRows {
+  readonly store: TableStore;
+  /** the rows whole */
+  snapshot(): Uint8Array;
+  /** a whole snapshot, then the deltas written after it in order; the store is then checkpointed (the next delta starts here) */
+  restore(whole: Uint8Array, deltas: readonly TableDelta[]): void;
+}
+
 /** The materialized rows of a partition, as checkpoint state (the store is rebuilt empty, then merged into). */
-class MaterializedRows implements HasState {
+class MaterializedRows implements HasState, ChainedRows {
   readonly name = "MaterializedRows";
   readonly stateFields = ["store"] as const;
   constructor(
@@ -33,6 +46,15 @@ class MaterializedRows implements HasState {
   ) {}
   afterRestore(): void {
     this.sink.afterRestore();
+  }
+  snapshot(): Uint8Array {
+    return snapshotObjects([this]);
+  }
+  restore(whole: Uint8Array, deltas: readonly TableDelta[]): void {
+    restoreObjects([this], whole);
+    for (const d of deltas) this.store.applyDelta(d);
+    this.store.markCheckpointed();
+    this.afterRestore();
   }
 }
 
@@ -59,6 +81,10 @@ export class FragmentInstance {
   private settling = false;
   /** which vnodes this partition owns (1), for the rows of relations it reads */
   private readonly owned: Uint8Array;
+  /** input reached it since its operators were last snapshotted or restored */
+  private inputSeen = true;
+  /** its state can change without input (model calls answering later, the clock): never reuse a snapshot */
+  private readonly changesWithoutInput: boolean;
 
   constructor(
     readonly graphSpec: FragmentGraph,
@@ -114,6 +140,7 @@ export class FragmentInstance {
         return r;
       },
     });
+    this.changesWithoutInput = this.graph.operators.some((op) => isAsyncOperator(op) || op instanceof TemporalFilter);
     for (const { source } of this.graph.sources) {
       if (source instanceof ExchangeReceiver) continue;
       this.localSources.push(source);
@@ -142,11 +169,13 @@ export class FragmentInstance {
       if (k === 0) return;
       if (k < changes.length) mine = changes.take(keep, k);
     }
+    this.inputSeen = true;
     for (const feed of feeds) feed.deliver(mine);
   }
 
   /** A watermark of `relation` (every partition of a fragment reading it gets it). */
   deliverWatermark(relation: string, column: number, value: unknown): void {
+    this.inputSeen = true;
     for (const feed of this.feeds.get(relation) ?? []) feed.deliverWatermark(column, value);
   }
 
@@ -170,6 +199,7 @@ export class FragmentInstance {
     const r = this.receivers.get(exchange);
     if (!r) throw new Error(`internal error: fragment ${this.fragment.id} does not read exchange ${exchange}`);
     if (msg.kind === "barrier") this.blocked.set(key, { exchange, from, queue: [] });
+    else this.inputSeen = true;
     r.push(from, msg);
   }
 
@@ -232,5 +262,30 @@ export class FragmentInstance {
   /** Restores a snapshot into this instance, freshly built from the same graph, fragment and partition. */
   restoreState(bytes: Uint8Array): void {
     restoreObjects(this.stateObjects(), bytes);
+  }
+
+  /**
+   * Incremental checkpoints take its state in two parts: the operators' (this), and in a
+   * materialize fragment the view rows (`rowChain`), which are usually most of it and change little.
+   */
+  snapshotOperators(): Uint8Array {
+    const bytes = snapshotObjects([...this.graph.operators, this.sink] as HasState[]);
+    this.inputSeen = false;
+    return bytes;
+  }
+
+  restoreOperators(bytes: Uint8Array): void {
+    restoreObjects([...this.graph.operators, this.sink] as HasState[], bytes);
+    this.inputSeen = false;
+  }
+
+  /** whether its operator state may differ from the last snapshotOperators() (or restoreOperators()) */
+  get inputSinceSnapshot(): boolean {
+    return this.inputSeen || this.changesWithoutInput;
+  }
+
+  /** materialize fragments: the view rows, checkpointed as a chain; null otherwise */
+  get rowChain(): ChainedRows | null {
+    return this.materialized;
   }
 }

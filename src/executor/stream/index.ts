@@ -4,5 +4,5 @@ export { Materialize, type EpochChanges } from "./materialize.js";
 export { ChangeFeed } from "./change-feed.js";
 export { ChangeCollector } from "./change-collector.js";
 export { Subscription, MAX_QUEUED_ROWS } from "./subscription.js";
-export { FragmentInstance, type ExchangeEmit, type EpochListener } from "./fragment-instance.js";
+export { FragmentInstance, type ExchangeEmit, type EpochListener, type ChainedRows } from "./fragment-instance.js";
 export { LocalFragmentRunner, type LocalFragmentOptions } from "./local-fragments.js";
