@@ -102,6 +102,8 @@ describe("cluster protocol under the deterministic simulation", () => {
     // breaking the connection's FIFO: an aggregate passed barrier 3 before a chunk sent ahead of it,
     // epoch 3 was committed without that row, and every generation restoring it then failed on its
     // delete ("aggregate received a delete of a row it never saw"), so nothing settled in 40 s.
+    // (That was before incremental checkpoints changed the seeds' traces; the cause itself is pinned
+    // by src/cluster/simulation/sim-scheduler.test.ts, which fails on the old scheduler.)
     const r = await runSimulation(859, { setup: q8.setup, ...CLI_WORKLOAD, keepTrace: true });
     expect(r.ok, failureText(r)).toBe(true);
     expect(r.faults.some((f) => /pause w1/.test(f))).toBe(true);
