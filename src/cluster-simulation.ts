@@ -6,8 +6,7 @@
 import { Database } from "./database.js";
 import type { Session } from "./session.js";
 import { fragmentJob } from "./cluster/fragment-job.js";
-import { arrowFrameCodec } from "./cluster/exchange-frames.js";
-import { stateFrameCodec } from "./cluster/node-frames.js";
+import { arrowFrameCodec, stateFrameCodec } from "./cluster/exchange-frames.js";
 import { type SimulationOptions, type SimulationResult, type SimulationSetup, keyedSumSetup, runSimulation } from "./cluster/simulation/index.js";
 import { decodeFragmentGraph, encodeFragmentGraph, fragmentPlan } from "./planner/index.js";
 

@@ -66,6 +66,32 @@ describe("NATS backbone", () => {
     expect(new Set(part)).toEqual(new Set(["in.orders"]));
   });
 
+  it("a paused follower delivers nothing until resumed, then everything in order, also past what it holds while paused", async () => {
+    const from = (await bb.log.lastSeq()) + 1;
+    const append = async (first: number, n: number): Promise<void> => {
+      for (let i = first; i < first + n; i += 64) {
+        await Promise.all(Array.from({ length: Math.min(64, first + n - i) }, (_, k) => bb.log.append("in.pz", enc(String(i + k)), `pz-${i + k}`)));
+      }
+    };
+    await append(0, 20);
+    const seen: number[] = [];
+    const f = bb.log.follow("in.pz", from, (m) => {
+      seen.push(Number(dec(m.data)));
+      // paused from inside the callback, as a reader whose consumers ran out of credit does
+      if (seen.length === 10) f.pause();
+    });
+    await until(() => seen.length >= 10);
+    // more than a paused follower takes in (4096 messages) before it stops its consumer
+    await append(20, 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.length).toBe(10);
+    f.resume();
+    await until(() => seen.length >= 5020, 20_000);
+    await new Promise((r) => setTimeout(r, 100));
+    f.close();
+    expect(seen).toEqual(Array.from({ length: 5020 }, (_, i) => i));
+  }, 60_000);
+
   it("rejects a subject with an empty token with 22023", async () => {
     await expect(bb.log.append("in..x", enc("a"), "bad")).rejects.toMatchObject({ code: "22023" });
   });

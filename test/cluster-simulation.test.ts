@@ -5,8 +5,7 @@
 //   SAGE_SIM_SEEDS=<n>   seeds of the SQL views (default 200; the last quarter also runs the q8 view)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlSimulation, type SqlSimulation } from "../src/cluster-simulation.js";
-import { arrowFrameCodec } from "../src/cluster/index.js";
-import type { Message } from "../src/executor/index.js";
+import { arrowFrameCodec, type ExchangeFrameCodec, type FramePayload } from "../src/cluster/index.js";
 import { compareRows, keyedSumSetup, runSimulation, type SimulationResult } from "../src/cluster/simulation/index.js";
 
 const SEEDS = Number(process.env.SAGE_SIM_SEEDS ?? 200);
@@ -23,7 +22,7 @@ function failureText(r: SimulationResult): string {
 }
 
 /** a message as text: a chunk by its rows (what Column.get reads, NULLs included) and ops */
-function messageText(m: Message): string {
+function messageText(m: FramePayload): string {
   const plain = m.kind === "chunk" ? { rows: m.chunk.rows(), ops: m.chunk.ops === null ? null : [...m.chunk.ops.subarray(0, m.chunk.length)] } : m;
   return JSON.stringify(plain, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
 }
@@ -76,12 +75,12 @@ describe("cluster protocol under the deterministic simulation", () => {
       let frames = 0;
       const differing: string[] = [];
       // the production codec, checked frame by frame against the message it was given
-      const checked = {
-        encode(f: Parameters<typeof arrowFrameCodec.encode>[0]): Uint8Array {
-          const bytes = arrowFrameCodec.encode(f);
-          const back = arrowFrameCodec.decode(bytes).msg;
+      const checked: ExchangeFrameCodec = {
+        encode(header, payload) {
+          const bytes = arrowFrameCodec.encode(header, payload);
+          const back = arrowFrameCodec.decode(bytes).payload;
           frames++;
-          if (messageText(back) !== messageText(f.msg) && differing.length < 3) differing.push(`${f.view}: sent ${messageText(f.msg)}, decoded ${messageText(back)}`);
+          if (messageText(back) !== messageText(payload) && differing.length < 3) differing.push(`${header.view}: sent ${messageText(payload)}, decoded ${messageText(back)}`);
           return bytes;
         },
         decode: arrowFrameCodec.decode,

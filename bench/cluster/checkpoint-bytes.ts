@@ -3,7 +3,7 @@
 // workers, loaded once, then CHANGED rows changed per step (half deleted, half inserted). The
 // first committed checkpoint is whole; after each small change the new objects in the store are
 // what that step's checkpoints wrote (the view rows as a delta; the operator state only where it
-// got input: an aggregate's groups are still rewritten whole).
+// got input, as the content-defined chunks that changed and a manifest).
 import { loadavg } from "node:os";
 import { connectBackbone, type Backbone } from "../../src/index.js";
 import type { BenchCase, BenchContext, BenchResult } from "../lib/harness.js";

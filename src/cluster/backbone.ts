@@ -23,6 +23,12 @@ export interface LogMessage {
 
 export interface LogFollower {
   close(): void;
+  /**
+   * Delivers nothing more until resume(): a reader whose consumers are out of credit stops here,
+   * so what waits stays in the log rather than in memory (at most one fetch of it is held).
+   */
+  pause(): void;
+  resume(): void;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { ClusterJob } from "./cluster-job.js";
 
 /** bumped on any change of frames or records: a worker of another version is refused */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const BUCKET_WORKERS = "workers";
 export const BUCKET_LEADER = "leader";
@@ -107,12 +107,25 @@ export function checkpointObject(view: string, fragment: number, partition: numb
   return `ckpt/${view}/g${generation}/e${epoch}/f${fragment}p${partition}.${part}`;
 }
 
+/**
+ * One chunk of an instance's operator state (instance-checkpoint.ts: the "s" object is a manifest
+ * naming its chunks as `<generation>.<epoch>.<sha-256>`): named by its content's SHA-256, under the
+ * generation and epoch of the checkpoint that first wrote it, so that garbage collection's rule
+ * for every other object (an older generation's, or one of an epoch up to the committed one) keeps
+ * a chunk an uncommitted checkpoint wrote.
+ */
+export function chunkObject(view: string, fragment: number, partition: number, entry: string): string {
+  const m = /^(\d+)\.(\d+)\.([0-9a-f]{64})$/.exec(entry);
+  if (m === null) throw new Error(`bad operator state chunk ${entry}`);
+  return `ckpt/${view}/g${m[1]}/e${m[2]}/f${fragment}p${partition}.c${m[3]}`;
+}
+
 export function parseCheckpointObject(name: string): { view: string; generation: number; epoch: number } | null {
-  const m = /^ckpt\/([^/]+)\/g(\d+)\/e(\d+)\/f\d+p\d+\.[srd]$/.exec(name);
+  const m = /^ckpt\/([^/]+)\/g(\d+)\/e(\d+)\/f\d+p\d+\.(?:[srd]|c[0-9a-f]{64})$/.exec(name);
   return m === null ? null : { view: m[1], generation: Number(m[2]), epoch: Number(m[3]) };
 }
 
-/** every object a committed record needs (what garbage collection keeps) */
+/** every object a committed record names (its operator state chunks are named by its "s" manifests: instance-checkpoint.ts committedChunks) */
 export function committedObjects(view: string, committed: CommittedEpoch): string[] {
   const out: string[] = [];
   for (const [key, links] of Object.entries(committed.objects)) {

@@ -30,9 +30,10 @@ import {
   parseCheckpointObject,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
+import { type ControlFrame, decodeControl, encodeControl, helloProblem } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
 import { EpochTimeout } from "./epoch-timeout.js";
+import { committedChunks } from "./instance-checkpoint.js";
 
 type Ack = Extract<ControlFrame, { t: "ack" }>;
 
@@ -64,6 +65,9 @@ interface Leadership {
   jobs: readonly ClusterJob[];
 }
 
+/** object deletes garbage collection keeps in flight */
+const GC_DELETES_AT_ONCE = 32;
+
 export class ClusterCoordinator {
   readonly options: ResolvedOptions;
   private address = "";
@@ -77,6 +81,8 @@ export class ClusterCoordinator {
   private ticking = false;
   /** views whose old checkpoint objects are being deleted */
   private readonly collecting = new Set<string>();
+  /** view -> operator state manifest -> the chunk objects it names (manifests never change) */
+  private readonly manifests = new Map<string, Map<string, string[]>>();
 
   constructor(
     readonly id: string,
@@ -338,6 +344,7 @@ export class ClusterCoordinator {
   private async forgetView(l: Leadership, view: string): Promise<void> {
     l.committed.delete(view);
     l.acks.delete(view);
+    this.manifests.delete(view);
     await this.cluster.delete(committedKey(view));
     await this.cluster.delete(jobKey(view));
     for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) await this.env.backbone.objects.delete(name);
@@ -472,14 +479,24 @@ export class ClusterCoordinator {
    * committed record) or of an epoch up to the committed one (a later checkpoint of this
    * generation chains onto what this record names, or onto later objects). A deposed leader's
    * late collection deletes nothing a newer record needs: that record names its own older objects
-   * or ones of a newer generation and epoch.
+   * or ones of a newer generation and epoch. Operator state chunks follow the same rule: a
+   * chunk is named under the generation and epoch that first wrote it, and a checkpoint reuses
+   * only chunks its previous manifest named (instance-checkpoint.ts), so a chunk a later manifest
+   * names is named by every manifest since it was written, the committed one among them.
    */
   private async collectGarbage(view: string, committed: CommittedEpoch, generation: number): Promise<void> {
-    const keep = new Set(committedObjects(view, committed));
-    for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) {
+    let cache = this.manifests.get(view);
+    if (cache === undefined) this.manifests.set(view, (cache = new Map()));
+    // a manifest that cannot be read throws: nothing is collected
+    const keep = new Set([...committedObjects(view, committed), ...(await committedChunks(view, committed, this.env.backbone.objects, cache))]);
+    for (const name of [...cache.keys()]) if (!keep.has(name)) cache.delete(name);
+    const garbage = (await this.env.backbone.objects.list(`ckpt/${view}/`)).filter((name) => {
       const o = parseCheckpointObject(name);
-      if (o === null || keep.has(name)) continue;
-      if (o.generation < generation || o.epoch <= committed.epoch) await this.env.backbone.objects.delete(name);
+      return o !== null && !keep.has(name) && (o.generation < generation || o.epoch <= committed.epoch);
+    });
+    // a state's chunks are many (a thousand per 5 MB): deleted some at a time, not one by one
+    for (let i = 0; i < garbage.length; i += GC_DELETES_AT_ONCE) {
+      await Promise.all(garbage.slice(i, i + GC_DELETES_AT_ONCE).map((name) => this.env.backbone.objects.delete(name)));
     }
   }
 
@@ -507,26 +524,26 @@ export class ClusterCoordinator {
     let member: string | null = null;
     conn.onFrame((bytes) => {
       if (this.closed) return;
-      const f = decodeNodeFrame(this.options.codec, bytes);
-      if (f.kind !== "control") return;
+      const frame = decodeControl(bytes);
+      if (frame === null) return;
       if (member === null) {
-        if (f.frame.t !== "hello") return conn.close();
-        const problem = helloProblem(f.frame, this.options.token);
+        if (frame.t !== "hello") return conn.close();
+        const problem = helloProblem(frame, this.options.token);
         if (problem !== null) {
-          this.trace(`refused ${f.frame.member}: ${problem}`);
+          this.trace(`refused ${frame.member}: ${problem}`);
           conn.send(encodeControl({ t: "refused", reason: problem }));
           return conn.close();
         }
         // a standby is not the one to talk to: the worker finds the leader again
         if (this.leading === null) return conn.close();
-        member = f.frame.member;
+        member = frame.member;
         this.admitted.get(member)?.close();
         this.admitted.set(member, conn);
         conn.send(encodeControl({ t: "welcome" }));
         return;
       }
-      if (f.frame.t === "ack") this.onAck(f.frame);
-      else if (f.frame.t === "changes") this.onChanges(f.frame);
+      if (frame.t === "ack") this.onAck(frame);
+      else if (frame.t === "changes") this.onChanges(frame);
     });
     conn.onClose(() => {
       if (member !== null && this.admitted.get(member) === conn) this.admitted.delete(member);

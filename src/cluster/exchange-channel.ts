@@ -12,7 +12,7 @@
 
 import type { Message } from "../executor/index.js";
 import type { Connection } from "./backbone.js";
-import { decodeFrame, decodeFrameHeader, encodeFrame, frameKind, isExchangeFrame, type FrameHeader } from "./exchange-frames.js";
+import { arrowFrameCodec, decodeFrameHeader, frameKind, isExchangeFrame, type ExchangeFrameCodec, type FrameHeader, type FramePayload } from "./exchange-frames.js";
 
 export interface ChannelOptions {
   /** frames a receiver accepts before it must grant more (default 16) */
@@ -23,6 +23,10 @@ export interface ChannelOptions {
   onOtherFrame?: (frame: Uint8Array) => void;
   /** a chunk frame larger than this is split into smaller chunks (default 16 MiB; ws refuses > 64 MiB) */
   maxFrameBytes?: number;
+  /** how frames are written (default Arrow IPC chunks); a receiver reads every encoding */
+  codec?: ExchangeFrameCodec;
+  /** a sender wrote queued frames on a grant: a producer paused on its queue may go on */
+  onDrain?: () => void;
 }
 
 const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -39,6 +43,8 @@ export class ExchangeSender {
   private closedWhy: Error | null = null;
   /** frames written to the link */
   sent = 0;
+  /** the most messages ever queued here at once */
+  maxQueue = 0;
 
   constructor(
     readonly header: FrameHeader,
@@ -46,6 +52,8 @@ export class ExchangeSender {
     readonly maxQueued: number,
     /** a chunk whose frame is larger is sent as smaller chunks (the link refuses huge messages) */
     readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
+    private readonly encode: (header: FrameHeader, payload: FramePayload) => Uint8Array = arrowFrameCodec.encode,
+    private readonly onDrain?: () => void,
   ) {}
 
   get credits(): number {
@@ -76,6 +84,7 @@ export class ExchangeSender {
   offer(msg: Message): boolean {
     if (this.closedWhy !== null) return false;
     this.queue.push(msg);
+    if (this.queue.length > this.maxQueue) this.maxQueue = this.queue.length;
     this.flush();
     return !this.overloaded;
   }
@@ -97,13 +106,15 @@ export class ExchangeSender {
   /** the receiver granted more credit (the endpoint calls this) */
   grant(credits: number): void {
     this.credit += credits;
+    const before = this.sent;
     this.flush();
+    if (this.sent > before) this.onDrain?.();
   }
 
   private flush(): void {
     while (this.credit > 0 && this.queue.length > 0) {
       const msg = this.queue.shift()!;
-      const frame = encodeFrame(this.header, msg);
+      const frame = this.encode(this.header, msg);
       if (frame.length > this.maxFrameBytes && msg.kind === "chunk" && msg.chunk.length > 1) {
         // wide rows (documents, embeddings): halves, in order, each a frame and a credit of its own
         const c = msg.chunk;
@@ -209,9 +220,13 @@ export class ExchangeEndpoint {
   private readonly window: number;
   private readonly maxQueued: number;
   private readonly maxFrameBytes: number;
+  private readonly codec: ExchangeFrameCodec;
+  private readonly onDrain: (() => void) | undefined;
   private readonly onOtherFrame: ((frame: Uint8Array) => void) | undefined;
   /** frames dropped: no open channel (stale generation) */
   dropped = 0;
+  /** set once the link closed: channels opened after that are closed from the start */
+  private closedWhy: Error | null = null;
 
   constructor(
     private readonly conn: Connection,
@@ -222,10 +237,13 @@ export class ExchangeEndpoint {
     this.window = options.window ?? 16;
     this.maxQueued = options.maxQueued ?? 16;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.codec = options.codec ?? arrowFrameCodec;
+    this.onDrain = options.onDrain;
     this.onOtherFrame = options.onOtherFrame;
     conn.onFrame((frame) => this.route(frame));
     conn.onClose((reason) => {
       const why = new Error(`exchange link closed: ${reason}`);
+      this.closedWhy = why;
       for (const s of this.senders.values()) s.close(why);
       for (const r of this.receivers.values()) r.close();
       this.senders.clear();
@@ -237,7 +255,11 @@ export class ExchangeEndpoint {
     const key = channelKey(header);
     let s = this.senders.get(key);
     if (s === undefined) {
-      s = new ExchangeSender(header, (f) => this.conn.send(f), this.maxQueued, this.maxFrameBytes);
+      s = new ExchangeSender(header, (f) => this.conn.send(f), this.maxQueued, this.maxFrameBytes, this.codec.encode, this.onDrain);
+      if (this.closedWhy !== null) {
+        s.close(this.closedWhy);
+        return s;
+      }
       this.senders.set(key, s);
       const early = this.earlyCredits.get(key);
       if (early !== undefined) {
@@ -251,8 +273,9 @@ export class ExchangeEndpoint {
   receiver(header: FrameHeader, consumer: (msg: Message) => void | Promise<void>): ExchangeReceiver {
     const key = channelKey(header);
     if (this.receivers.has(key)) throw new Error(`exchange channel ${key.replaceAll("\u0000", "/")} is already open`);
-    const r = new ExchangeReceiver(header, (credits) => this.conn.send(encodeFrame(header, { kind: "credit", credits })), this.window, consumer, (e) => this.onError(e, header));
-    this.receivers.set(key, r);
+    const r = new ExchangeReceiver(header, (credits) => this.conn.send(this.codec.encode(header, { kind: "credit", credits })), this.window, consumer, (e) => this.onError(e, header));
+    if (this.closedWhy !== null) r.close();
+    else this.receivers.set(key, r);
     return r;
   }
 
@@ -271,14 +294,14 @@ export class ExchangeEndpoint {
       const key = channelKey(header);
       const receiver = this.receivers.get(key);
       if (receiver !== undefined) {
-        const { payload } = decodeFrame(frame);
+        const { payload } = this.codec.decode(frame);
         if (payload.kind === "credit") throw new Error("a credit frame for a receiving channel");
         receiver.deliver(payload);
         return;
       }
       const sender = this.senders.get(key);
       if (sender !== undefined || frameKind(frame) === "credit") {
-        const { payload } = decodeFrame(frame);
+        const { payload } = this.codec.decode(frame);
         if (payload.kind !== "credit") throw new Error("a message frame for a sending channel");
         if (sender !== undefined) sender.grant(payload.credits);
         else this.earlyCredits.set(key, (this.earlyCredits.get(key) ?? 0) + payload.credits);

@@ -1,7 +1,8 @@
 // The byte form of what travels between workers on an exchange: one frame = a fixed header
 // (generation, view, exchange, from/to partition, kind) and a payload. A chunk's payload is an
 // Arrow IPC stream (schema + one record batch) holding its columns and, when it has deletions, its
-// ops column; barriers, watermarks and credit grants are a few bytes.
+// ops column (or, from the simulation's codec, the state codec's bytes of the chunk: a kind of its
+// own, so a receiver reads either); barriers, watermarks and credit grants are a few bytes.
 //
 // Every SQL type round-trips exactly. Each Arrow field carries its SQL type as JSON metadata
 // ("sage.type"), and the Arrow type is the one that keeps the value exact in our in-memory form:
@@ -68,6 +69,8 @@ const KIND_CHUNK = 1;
 const KIND_BARRIER = 2;
 const KIND_WATERMARK = 3;
 const KIND_CREDIT = 4;
+/** a chunk in the state codec (V8 serializer): cheaper than Arrow IPC for the simulation's tiny chunks */
+const KIND_STATE_CHUNK = 5;
 const TYPE_KEY = "sage.type";
 const OPS_FIELD = "__ops";
 
@@ -77,15 +80,18 @@ function frameError(why: string): SqlError {
   return new SqlError("08P01", `bad exchange frame: ${why}`);
 }
 
-export function encodeFrame(header: FrameHeader, payload: FramePayload): Uint8Array {
+/** How a chunk's rows travel: Arrow IPC (production), or the state codec (the simulation). A receiver reads either. */
+export type ChunkEncoding = "arrow" | "state";
+
+export function encodeFrame(header: FrameHeader, payload: FramePayload, chunks: ChunkEncoding = "arrow"): Uint8Array {
   const view = utf8.encode(header.view);
   if (view.length > 0xffff) throw frameError("view name too long");
   let body: Uint8Array;
   let kind: number;
   switch (payload.kind) {
     case "chunk":
-      kind = KIND_CHUNK;
-      body = encodeChunk(payload.chunk);
+      kind = chunks === "arrow" ? KIND_CHUNK : KIND_STATE_CHUNK;
+      body = chunks === "arrow" ? encodeChunk(payload.chunk) : encodeState(payload.chunk);
       break;
     case "barrier":
       kind = KIND_BARRIER;
@@ -149,6 +155,7 @@ export function isExchangeFrame(frame: Uint8Array): boolean {
 export function frameKind(frame: Uint8Array): FramePayload["kind"] {
   switch (frame[2]) {
     case KIND_CHUNK:
+    case KIND_STATE_CHUNK:
       return "chunk";
     case KIND_BARRIER:
       return "barrier";
@@ -170,6 +177,16 @@ export function decodeFrame(frame: Uint8Array): ExchangeFrame {
   switch (frame[2]) {
     case KIND_CHUNK:
       return { header, payload: { kind: "chunk", chunk: decodeChunk(body) } };
+    case KIND_STATE_CHUNK: {
+      let chunk: unknown;
+      try {
+        chunk = decodeState(body);
+      } catch (e) {
+        throw frameError(`state-codec chunk: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!(chunk instanceof Chunk)) throw frameError("a state-codec chunk frame without a chunk");
+      return { header, payload: { kind: "chunk", chunk } };
+    }
     case KIND_BARRIER:
       if (body.length < 9) throw frameError("truncated barrier");
       return { header, payload: { kind: "barrier", epoch: bodyView.getFloat64(0, true), final: body[8] === 1 } };
@@ -651,25 +668,20 @@ function decodeJsonTree(bytes: Uint8Array): unknown {
 }
 
 /**
- * The same frames in the protocol's shape (node-frames.ts's ExchangeFrameCodec: one flat record
- * per executor message), so the coordinator/worker protocol can swap its default codec for this.
+ * What the protocol writes exchange frames with (ClusterOptions.codec): the same header either way,
+ * chunks as Arrow IPC (production) or in the state codec (the simulation's default).
  */
-export interface ProtocolExchangeFrame {
-  generation: number;
-  view: string;
-  exchange: number;
-  from: number;
-  to: number;
-  msg: Message;
+export interface ExchangeFrameCodec {
+  encode(header: FrameHeader, payload: FramePayload): Uint8Array;
+  decode(frame: Uint8Array): ExchangeFrame;
 }
 
-export const arrowFrameCodec = {
-  encode(f: ProtocolExchangeFrame): Uint8Array {
-    return encodeFrame({ generation: f.generation, view: f.view, exchange: f.exchange, fromPartition: f.from, toPartition: f.to }, f.msg);
-  },
-  decode(bytes: Uint8Array): ProtocolExchangeFrame {
-    const { header, payload } = decodeFrame(bytes);
-    if (payload.kind === "credit") throw frameError("a credit frame where an operator message was expected");
-    return { generation: header.generation, view: header.view, exchange: header.exchange, from: header.fromPartition, to: header.toPartition, msg: payload };
-  },
+export const arrowFrameCodec: ExchangeFrameCodec = {
+  encode: (header, payload) => encodeFrame(header, payload, "arrow"),
+  decode: decodeFrame,
+};
+
+export const stateFrameCodec: ExchangeFrameCodec = {
+  encode: (header, payload) => encodeFrame(header, payload, "state"),
+  decode: decodeFrame,
 };

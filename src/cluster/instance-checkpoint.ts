@@ -1,5 +1,7 @@
 // Incremental checkpoints of one instance. Its state is stored in parts: its operators' state
-// (one object, rewritten only when input reached the instance since the last one) and, in a
+// (taken only when input reached the instance since the last one, and then stored as
+// content-defined chunks, content-chunks.ts: a manifest object listing them, and only the chunks
+// its previous manifest did not name written anew) and, in a
 // materialize fragment, its view rows as a chain (executor/state/table-chain.ts, the single-node
 // checkpointer's rule): a whole snapshot, then deltas, whole again once the deltas add up to half
 // the snapshot or the chain reaches its bound. A checkpoint writes only the parts that changed and
@@ -9,7 +11,9 @@
 
 import type { ObjectStore } from "./backbone.js";
 import type { ClusterInstance } from "./cluster-job.js";
-import { checkpointObject, chainLink, parseChainLink } from "./cluster-records.js";
+import { type CommittedEpoch, checkpointObject, chainLink, chunkObject, decodeRecord, encodeRecord, parseChainLink } from "./cluster-records.js";
+import { contentChunks } from "./content-chunks.js";
+import { createHash } from "node:crypto";
 import { decodeDelta, encodeDelta, nextChainLink, restoredChain, type TableChain } from "../executor/index.js";
 import type { TableDelta } from "../storage/index.js";
 
@@ -22,8 +26,15 @@ export interface CheckpointTaken {
 
 /** What one instance's checkpoints wrote so far, kept by its worker from one checkpoint to the next. */
 export class InstanceChain {
-  /** link of the operator state object (null: none written or restored yet) */
+  /** link of the operator state manifest (null: none written or restored yet) */
   private state: string | null = null;
+  /**
+   * hash -> manifest entry of the chunks the current manifest names. Only these are reused
+   * without writing: each is then named by every manifest from the one that wrote it to the new
+   * one, so the committed record of any epoch in between names it too and garbage collection
+   * cannot have deleted it (a chunk an older manifest dropped is written again, never assumed).
+   */
+  private chunks = new Map<string, string>();
   /** links of the view rows: a whole snapshot, then deltas */
   private rows: string[] = [];
   private table: TableChain | null = null;
@@ -46,6 +57,7 @@ export class InstanceChain {
     const read = await readChain(objects, this.view, this.fragment, this.partition, links, true);
     if (read.state !== null) instance.restoreOperators(read.state);
     this.state = read.stateLink;
+    this.chunks = new Map(read.stateChunks.map((entry) => [entry.slice(entry.lastIndexOf(".") + 1), entry]));
     const rows = instance.rowChain;
     if (rows !== null && read.whole !== null) {
       rows.restore(read.whole, read.deltas);
@@ -69,7 +81,19 @@ export class InstanceChain {
     };
     if (this.state === null || instance.inputSinceSnapshot) {
       this.state = chainLink("s", generation, epoch);
-      put(this.state, instance.snapshotOperators());
+      const chunks = new Map<string, string>();
+      const entries: string[] = [];
+      for (const { hash, bytes } of contentChunks(instance.snapshotOperators())) {
+        let entry = chunks.get(hash) ?? this.chunks.get(hash);
+        if (entry === undefined) {
+          entry = `${generation}.${epoch}.${hash}`;
+          puts.push({ name: chunkObject(this.view, this.fragment, this.partition, entry), bytes });
+        }
+        chunks.set(hash, entry);
+        entries.push(entry);
+      }
+      this.chunks = chunks;
+      put(this.state, encodeManifest(entries));
     }
     const rows = instance.rowChain;
     if (rows !== null && (this.rows.length === 0 || rows.store.version !== this.rowsVersion)) {
@@ -91,16 +115,50 @@ export class InstanceChain {
   }
 }
 
+/** an operator state manifest: its chunks in order (entries as chunkObject takes them) */
+interface StateManifest {
+  stateChunks: string[];
+}
+
+function encodeManifest(entries: string[]): Uint8Array {
+  return encodeRecord({ stateChunks: entries } satisfies StateManifest);
+}
+
+function decodeManifest(bytes: Uint8Array, name: string): string[] {
+  let m: StateManifest | null = null;
+  try {
+    m = decodeRecord<StateManifest>(bytes);
+  } catch {
+    // not JSON: a whole state object of protocol version 2
+  }
+  if (m === null || !Array.isArray(m.stateChunks)) throw new Error(`${name} is not an operator state manifest (written by an older protocol version?): drop and recreate the view`);
+  return m.stateChunks;
+}
+
+/** the operator state a manifest names: its chunks read (in parallel), checked and concatenated */
+async function readStateChunks(objects: ObjectStore, view: string, fragment: number, partition: number, entries: readonly string[]): Promise<Uint8Array> {
+  const parts = await Promise.all(entries.map(async (entry) => {
+    const name = chunkObject(view, fragment, partition, entry);
+    const bytes = await objects.get(name);
+    if (bytes === null) throw new Error(`checkpoint object ${name} is missing`);
+    if (createHash("sha256").update(bytes).digest("hex") !== entry.slice(entry.lastIndexOf(".") + 1)) throw new Error(`checkpoint object ${name} does not hold the bytes its name hashes`);
+    return bytes;
+  }));
+  return Buffer.concat(parts);
+}
+
 interface ReadChain {
   state: Uint8Array | null;
   stateLink: string | null;
+  /** the manifest's entries (empty when the state was not read) */
+  stateChunks: string[];
   whole: Uint8Array | null;
   deltas: TableDelta[];
   rowLinks: string[];
 }
 
 async function readChain(objects: ObjectStore, view: string, fragment: number, partition: number, links: readonly string[], withState: boolean): Promise<ReadChain> {
-  const out: ReadChain = { state: null, stateLink: null, whole: null, deltas: [], rowLinks: [] };
+  const out: ReadChain = { state: null, stateLink: null, stateChunks: [], whole: null, deltas: [], rowLinks: [] };
   // protocol version 1 recorded one object name per instance
   if (!Array.isArray(links)) throw new Error(`the checkpoint of ${view} f${fragment}p${partition} was written by an older protocol version: drop and recreate the view`);
   for (const link of links) {
@@ -112,7 +170,10 @@ async function readChain(objects: ObjectStore, view: string, fragment: number, p
     const name = checkpointObject(view, fragment, partition, link);
     const bytes = await objects.get(name);
     if (bytes === null) throw new Error(`checkpoint object ${name} is missing`);
-    if (part === "s") out.state = bytes;
+    if (part === "s") {
+      out.stateChunks = decodeManifest(bytes, name);
+      out.state = await readStateChunks(objects, view, fragment, partition, out.stateChunks);
+    }
     else if (part === "r") out.whole = bytes;
     else out.deltas.push(decodeDelta(bytes).store);
   }
@@ -130,4 +191,30 @@ export async function restoreRows(instance: ClusterInstance, view: string, fragm
   if (rows === null) {
     if (read.state !== null) instance.restoreOperators(read.state);
   } else if (read.whole !== null) rows.restore(read.whole, read.deltas);
+}
+
+/**
+ * The operator state chunks a committed record names, read from its manifests: what garbage
+ * collection keeps besides committedObjects (cluster-records.ts). Manifests never change once
+ * written, so `cache` (manifest object -> its chunk objects) may be kept between calls. Throws
+ * when a manifest is missing or unreadable: then nobody may decide what is garbage.
+ */
+export async function committedChunks(view: string, committed: CommittedEpoch, objects: ObjectStore, cache?: Map<string, string[]>): Promise<string[]> {
+  const out: string[] = [];
+  for (const [key, links] of Object.entries(committed.objects)) {
+    const [fragment, partition] = key.split("/").map(Number);
+    for (const link of links) {
+      if (parseChainLink(link).part !== "s") continue;
+      const name = checkpointObject(view, fragment, partition, link);
+      let chunks = cache?.get(name);
+      if (chunks === undefined) {
+        const bytes = await objects.get(name);
+        if (bytes === null) throw new Error(`checkpoint object ${name} is missing`);
+        chunks = decodeManifest(bytes, name).map((entry) => chunkObject(view, fragment, partition, entry));
+        cache?.set(name, chunks);
+      }
+      out.push(...chunks);
+    }
+  }
+  return out;
 }

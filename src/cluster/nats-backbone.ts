@@ -93,6 +93,9 @@ function describe(e: unknown): string {
  */
 const FOLLOW_BATCH = { max_bytes: 16 * 1024 * 1024 };
 
+/** what a paused follower takes in before it stops its consumer */
+const HOLD_LIMIT = { messages: 4096, bytes: 16 * 1024 * 1024 };
+
 interface Follower extends LogFollower {
   fail(e: Error): void;
 }
@@ -199,19 +202,57 @@ class NatsBackbone implements Backbone {
 
   private follow(prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void, onError?: (e: Error) => void): LogFollower {
     let closed = false;
+    let paused = false;
+    /** the next sequence to take from JetStream: a consumer started again starts there */
+    let nextSeq = Math.max(1, fromSeq);
+    /** messages that arrived while paused, delivered on resume */
+    let held: LogMessage[] = [];
+    let heldBytes = 0;
+    /** counts the consumers started; a loop whose number is not the latest was stopped */
+    let run = 0;
+    let running = false;
     let stop: (() => void) | null = null;
+    const halt = (): void => {
+      run++;
+      running = false;
+      stop?.();
+      stop = null;
+    };
     const follower: Follower = {
       close: () => {
         if (closed) return;
         closed = true;
         this.followers.delete(follower);
-        stop?.();
+        held = [];
+        halt();
       },
       fail: (e: Error) => {
         if (closed) return;
         follower.close();
         onError?.(e);
       },
+      pause: () => {
+        paused = true;
+      },
+      resume: () => {
+        if (closed || !paused) return;
+        paused = false;
+        while (held.length > 0 && !paused && !closed) {
+          const m = held.shift()!;
+          heldBytes -= m.data.length;
+          onMessage(m);
+        }
+        if (!running && !paused && !closed) start();
+      },
+    };
+    // JetStream's consume() pulls by what arrived, not by what was taken from it, so a paused
+    // follower goes on taking messages into `held`; past HOLD_LIMIT it stops its consumer, and a
+    // resume starts another at nextSeq. A short pause costs nothing, a long one holds a bounded amount.
+    const take = (m: LogMessage): void => {
+      if (!paused) return onMessage(m);
+      held.push(m);
+      heldBytes += m.data.length;
+      if (held.length >= HOLD_LIMIT.messages || heldBytes >= HOLD_LIMIT.bytes) halt();
     };
     this.followers.add(follower);
     if (!this.connected || this.closed) {
@@ -223,28 +264,36 @@ class NatsBackbone implements Backbone {
     const cut = wanted.lastIndexOf(".");
     const filter = `${this.subjectRoot}${cut >= 0 ? wanted.slice(0, cut + 1) : ""}>`;
     const root = this.subjectRoot.length;
-    void (async () => {
-      try {
-        const consumer = await this.js.consumers.get(this.streamName, {
-          filter_subjects: filter,
-          ...(fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
-        });
-        if (closed) return;
-        const messages = await consumer.consume(FOLLOW_BATCH);
-        stop = () => messages.stop();
-        if (closed) return stop();
-        for await (const m of messages) {
-          if (closed) break;
-          const subject = m.subject.slice(root);
-          if (!subject.startsWith(wanted)) continue;
-          onMessage({ seq: m.seq, subject: decodeEscapes(subject), data: m.data });
+    const start = (): void => {
+      const mine = ++run;
+      running = true;
+      const from = nextSeq;
+      void (async () => {
+        try {
+          const consumer = await this.js.consumers.get(this.streamName, {
+            filter_subjects: filter,
+            ...(from > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from } : { deliver_policy: DeliverPolicy.All }),
+          });
+          if (closed || mine !== run) return;
+          const messages = await consumer.consume(FOLLOW_BATCH);
+          if (closed || mine !== run) return void messages.stop();
+          stop = () => messages.stop();
+          for await (const m of messages) {
+            if (closed || mine !== run) break;
+            if (m.seq < nextSeq) continue;
+            nextSeq = m.seq + 1;
+            const subject = m.subject.slice(root);
+            if (!subject.startsWith(wanted)) continue;
+            take({ seq: m.seq, subject: decodeEscapes(subject), data: m.data });
+          }
+          // the iterator ended without close() or a halt: say so rather than stall silently
+          if (!closed && mine === run) follower.fail(this.unavailable("the input-log follower stopped"));
+        } catch (e) {
+          if (mine === run) follower.fail(e instanceof SqlError ? e : this.unavailable(`following the input log failed: ${describe(e)}`));
         }
-        // the iterator ended without close(): say so rather than stall silently
-        if (!closed) follower.fail(this.unavailable("the input-log follower stopped"));
-      } catch (e) {
-        follower.fail(e instanceof SqlError ? e : this.unavailable(`following the input log failed: ${describe(e)}`));
-      }
-    })();
+      })();
+    };
+    start();
     return follower;
   }
 

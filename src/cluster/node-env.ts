@@ -8,8 +8,7 @@ import { BUCKET_CLUSTER, BUCKET_LEADER, BUCKET_WORKERS } from "./cluster-records
 import type { ClusterJob } from "./cluster-job.js";
 import type { Assignment, CommittedEpoch } from "./cluster-records.js";
 import { type InputLogScheme, stateInputScheme } from "./input-scheme.js";
-import { arrowFrameCodec } from "./exchange-frames.js";
-import type { ExchangeFrameCodec } from "./node-frames.js";
+import { arrowFrameCodec, type ExchangeFrameCodec } from "./exchange-frames.js";
 
 export interface NodeEnv {
   clock: Clock;
@@ -51,13 +50,52 @@ export const DEFAULT_TIMING: ClusterTiming = {
 
 /** Deliberately broken variants: the simulation's own test proves its checks catch each. */
 export interface BrokenVariants {
-  /** deliver exchange frames of an older generation instead of dropping them */
+  /**
+   * deliver exchange frames of an older generation instead of dropping them: a worker takes links
+   * of an older generation (new ones, and its last generation's) into its current one
+   */
   acceptStaleFrames?: boolean;
   /**
    * skip the leader's fencing: a coordinator that lost its lease goes on leading, and writes the
    * shared keys with blind puts instead of compare-and-set
    */
   skipLeaderFencing?: boolean;
+}
+
+/** Credit-based backpressure on the exchange channels between workers (exchange-channel.ts). */
+export interface ExchangeFlow {
+  /** frames a receiving channel holds unconsumed at most (default 16) */
+  window: number;
+  /** frames a sending channel queues while out of credit before its producer pauses (default 16) */
+  maxQueued: number;
+}
+
+export const DEFAULT_FLOW: ExchangeFlow = { window: 16, maxQueued: 16 };
+
+/** Hooks for tests (none in production). */
+export interface ClusterTestHooks {
+  /**
+   * Called before a message from another worker is handed to an instance; a promise holds that
+   * channel (its later messages and the credits they would return) until it settles: a slow consumer.
+   */
+  beforeRemoteDelivery?(view: string, fragment: number, partition: number): Promise<void> | undefined;
+  /** each generation's exchange figures, once it stops */
+  generationStopped?(member: string, stats: FlowStats): void;
+}
+
+/** What one worker's generation saw of backpressure. */
+export interface FlowStats {
+  generation: number;
+  /** the most unconsumed frames any receiving channel held at once */
+  maxReceiverInbox: number;
+  /** the most frames any sending channel queued at once */
+  maxSenderQueue: number;
+  /** how often the input-log reading paused (sources out of credit), and for how long in all (ms) */
+  inputPauses: number;
+  inputPausedMs: number;
+  /** frames received from and sent to other workers */
+  framesIn: number;
+  framesOut: number;
 }
 
 /**
@@ -105,7 +143,10 @@ export interface ClusterOptions {
   timing?: Partial<ClusterTiming>;
   /** exchange frames' codec (default: Arrow IPC record batches, exchange-frames.ts) */
   codec?: ExchangeFrameCodec;
+  /** exchange channels' credit window and queue bound */
+  flow?: Partial<ExchangeFlow>;
   broken?: BrokenVariants;
+  hooks?: ClusterTestHooks;
 }
 
 export interface ResolvedOptions {
@@ -116,12 +157,14 @@ export interface ResolvedOptions {
   clientAddress: () => string;
   timing: ClusterTiming;
   codec: ExchangeFrameCodec;
+  flow: ExchangeFlow;
   broken: BrokenVariants;
+  hooks: ClusterTestHooks;
 }
 
 export function resolveOptions(o: ClusterOptions): ResolvedOptions {
   const jobs: JobCatalog = Array.isArray(o.jobs) ? staticJobs(o.jobs as readonly ClusterJob[]) : (o.jobs as JobCatalog);
-  return { token: o.token, jobs, input: o.input ?? stateInputScheme, observer: o.observer ?? {}, clientAddress: o.clientAddress ?? (() => ""), timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? arrowFrameCodec, broken: o.broken ?? {} };
+  return { token: o.token, jobs, input: o.input ?? stateInputScheme, observer: o.observer ?? {}, clientAddress: o.clientAddress ?? (() => ""), timing: { ...DEFAULT_TIMING, ...o.timing }, codec: o.codec ?? arrowFrameCodec, flow: { ...DEFAULT_FLOW, ...o.flow }, broken: o.broken ?? {}, hooks: o.hooks ?? {} };
 }
 
 export interface ClusterBuckets {

@@ -1,26 +1,15 @@
-// The frames nodes send each other over a Network connection. A connection opens with `hello`
-// (protocol version, cluster token, the sender's membership): the receiver answers `welcome` or
-// `refused` and closes. Then a worker sends the leader `ack`s of its checkpoints, and workers send
-// each other `exchange` frames: one executor message from one partition of a fragment to one
-// partition of the next, stamped with the generation (a frame of another generation is dropped).
-// Control frames are JSON; exchange frames go through a swappable codec (Arrow IPC in production,
-// exchange-frames.ts; the state codec by default).
+// The control frames nodes send each other over a Network connection. A connection opens with
+// `hello` (protocol version, cluster token, the sender's membership, and on a link between workers
+// the generation it serves): the receiver answers `welcome` or `refused` and closes. Then a worker
+// sends the leader `ack`s of its checkpoints and gathered `changes`. Control frames are JSON behind
+// a kind byte; exchange frames between workers (exchange-frames.ts) start with their own magic byte,
+// so the two share a link (exchange-channel.ts routes them).
 
-import type { Message } from "../executor/message.js";
-import { decodeState, encodeState } from "../executor/state/index.js";
 import { PROTOCOL_VERSION } from "./cluster-records.js";
 
-export interface ExchangeFrame {
-  generation: number;
-  view: string;
-  exchange: number;
-  from: number;
-  to: number;
-  msg: Message;
-}
-
 export type ControlFrame =
-  | { t: "hello"; version: number; token: string; member: string; role: "worker" | "coordinator" }
+  /** `generation`: on a link between workers, the generation whose exchange channels it carries */
+  | { t: "hello"; version: number; token: string; member: string; role: "worker" | "coordinator"; generation?: number }
   | { t: "welcome" }
   | { t: "refused"; reason: string }
   /**
@@ -31,35 +20,7 @@ export type ControlFrame =
   /** a materialize partition's net changes of `epoch` (Arrow IPC chunk as base64; null: none), gathered by the leader */
   | { t: "changes"; member: string; generation: number; view: string; partition: number; epoch: number; chunk: string | null };
 
-/** encodes exchange frames; swap it for the Arrow IPC codec */
-export interface ExchangeFrameCodec {
-  encode(frame: ExchangeFrame): Uint8Array;
-  decode(bytes: Uint8Array): ExchangeFrame;
-}
-
-const STATE_FRAME = 0;
-const BARRIER_FRAME = 1;
-
-/**
- * The default codec: barrier frames (most frames: every sender to every receiving partition, every
- * epoch) as small JSON, the rest through the checkpoint state codec.
- */
-export const stateFrameCodec: ExchangeFrameCodec = {
-  encode: (frame) => {
-    const body = frame.msg.kind === "barrier" ? encoder.encode(JSON.stringify(frame)) : encodeState(frame);
-    const out = new Uint8Array(body.length + 1);
-    out[0] = frame.msg.kind === "barrier" ? BARRIER_FRAME : STATE_FRAME;
-    out.set(body, 1);
-    return out;
-  },
-  decode: (bytes) => {
-    const body = bytes.subarray(1);
-    return (bytes[0] === BARRIER_FRAME ? JSON.parse(decoder.decode(body)) : decodeState(body)) as ExchangeFrame;
-  },
-};
-
 const KIND_CONTROL = 1;
-const KIND_EXCHANGE = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -71,21 +32,10 @@ export function encodeControl(frame: ControlFrame): Uint8Array {
   return out;
 }
 
-export function encodeExchange(codec: ExchangeFrameCodec, frame: ExchangeFrame): Uint8Array {
-  const body = codec.encode(frame);
-  const out = new Uint8Array(body.length + 1);
-  out[0] = KIND_EXCHANGE;
-  out.set(body, 1);
-  return out;
-}
-
-export type NodeFrame = { kind: "control"; frame: ControlFrame } | { kind: "exchange"; frame: ExchangeFrame };
-
-export function decodeNodeFrame(codec: ExchangeFrameCodec, bytes: Uint8Array): NodeFrame {
-  const body = bytes.subarray(1);
-  if (bytes[0] === KIND_CONTROL) return { kind: "control", frame: JSON.parse(decoder.decode(body)) as ControlFrame };
-  if (bytes[0] === KIND_EXCHANGE) return { kind: "exchange", frame: codec.decode(body) };
-  throw new Error(`unknown cluster frame kind ${bytes[0]}`);
+/** the control frame in `bytes`, or null when they are something else (an exchange frame) */
+export function decodeControl(bytes: Uint8Array): ControlFrame | null {
+  if (bytes[0] !== KIND_CONTROL) return null;
+  return JSON.parse(decoder.decode(bytes.subarray(1))) as ControlFrame;
 }
 
 /** why a hello is refused, or null */

@@ -9,6 +9,9 @@ import { SqlError } from "../types/index.js";
 export interface OrderedInput {
   /** the log's next message (in sequence order) */
   push(m: LogMessage): void;
+  /** handles nothing more until resume() (what was pushed waits, in order) */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -28,6 +31,7 @@ export function orderedInput(o: OrderedInputOptions): OrderedInput {
   const backlog: LogMessage[] = [];
   let fetching = false;
   let stopped = false;
+  let paused = false;
   const fetchObject = (name: string): Promise<Uint8Array> =>
     o.objects.get(name).then(
       (bytes) => {
@@ -41,7 +45,7 @@ export function orderedInput(o: OrderedInputOptions): OrderedInput {
       },
     );
   const pump = (): void => {
-    while (!fetching && backlog.length > 0 && !stopped) {
+    while (!fetching && !paused && backlog.length > 0 && !stopped) {
       const m = backlog.shift()!;
       const event = o.scheme.decode(m, o.relations);
       if (event?.kind !== "fetch") {
@@ -64,6 +68,14 @@ export function orderedInput(o: OrderedInputOptions): OrderedInput {
   return {
     push(m) {
       backlog.push(m);
+      pump();
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
       pump();
     },
     stop() {

@@ -1,10 +1,17 @@
 // The instances one worker runs in one generation: creates them, restores them from the
 // assignment's committed epoch, follows the input log from that epoch's marker (source
 // fragments), routes what they emit (to a local instance directly, to another worker over a
-// PeerLink), snapshots each instance into the object store once it passed a barrier and acks it
-// to the leader. Everything stops when the generation ends: its frames, followers and links die.
+// credit-based exchange channel), snapshots each instance into the object store once it passed a
+// barrier and acks it to the leader. Everything stops when the generation ends: its channels,
+// followers and links die.
+//
+// Links: this worker dials each worker it sends to (a PeerLink whose hello names the generation)
+// and runs an ExchangeEndpoint over it; a worker that dials us gets an endpoint on the accepted
+// connection, with a receiving channel for each (exchange, its partition, ours) once our instances
+// are restored. Until then no credit goes back, so nothing is sent early. Backpressure (who stops
+// taking input, and why that cannot deadlock with barrier alignment): generation-flow.ts.
 
-import type { LogFollower, LogMessage } from "./backbone.js";
+import type { Connection, LogFollower, LogMessage } from "./backbone.js";
 import type { ClusterInstance, ClusterJob } from "./cluster-job.js";
 import { type Assignment, PROTOCOL_VERSION, instanceKey, jobInstances, maxRowLinks } from "./cluster-records.js";
 import { InstanceChain } from "./instance-checkpoint.js";
@@ -13,12 +20,16 @@ import { MAX_TABLE_CHAIN, vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import { orderedInput } from "./ordered-input.js";
 import type { InputEvent } from "./input-scheme.js";
-import { encodeChunk } from "./exchange-frames.js";
-import type { NodeEnv, ResolvedOptions } from "./node-env.js";
-import { type ControlFrame, type ExchangeFrame, encodeExchange } from "./node-frames.js";
+import { encodeChunk, type FrameHeader } from "./exchange-frames.js";
+import { ExchangeEndpoint, type ExchangeReceiver, type ExchangeSender } from "./exchange-channel.js";
+import { GenerationFlow } from "./generation-flow.js";
+import type { FlowStats, NodeEnv, ResolvedOptions } from "./node-env.js";
+import type { ControlFrame } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
 
 interface Slot {
+  /** view/f<fragment>p<partition> */
+  key: string;
   job: ClusterJob;
   fragment: number;
   partition: number;
@@ -35,6 +46,8 @@ interface Slot {
 
 /** a checkpoint object's write is tried this many times before the instance gives up */
 const PUT_ATTEMPTS = 4;
+/** checkpoint object writes an instance keeps in flight */
+const PUTS_AT_ONCE = 32;
 
 export interface GenerationHost {
   readonly member: string;
@@ -47,9 +60,16 @@ export interface GenerationHost {
 export class WorkerGeneration {
   readonly generation: number;
   private readonly slots = new Map<string, Slot>();
-  private readonly links = new Map<string, PeerLink>();
+  /** to each worker this one sends to: the link and the channels on it */
+  private readonly outgoing = new Map<string, { link: PeerLink; endpoint: ExchangeEndpoint }>();
+  /** sending channels by slot, exchange and target partition */
+  private readonly senders = new Map<string, ExchangeSender>();
+  /** connections from workers that send to this one (kept until the instances are ready) */
+  private readonly incoming: { conn: Connection; member: string; generation: number; open: boolean }[] = [];
+  private readonly receivers: ExchangeReceiver[] = [];
+  private readonly flow = new GenerationFlow();
+  private readonly stats: FlowStats;
   private readonly followers: LogFollower[] = [];
-  private buffered: ExchangeFrame[] = [];
   private ready = false;
   private stopped = false;
   private readonly queue: (() => void)[] = [];
@@ -62,6 +82,7 @@ export class WorkerGeneration {
     private readonly jobs: readonly ClusterJob[],
   ) {
     this.generation = assignment.generation;
+    this.stats = { generation: this.generation, maxReceiverInbox: 0, maxSenderQueue: 0, inputPauses: 0, inputPausedMs: 0, framesIn: 0, framesOut: 0 };
   }
 
   private trace(line: string): void {
@@ -83,16 +104,28 @@ export class WorkerGeneration {
         const owners = placement[String(f.id)] ?? [];
         for (let p = 0; p < owners.length; p++) {
           if (owners[p] !== this.host.member) continue;
+          const key = this.slotKey(job.view, f.id, p);
           const chain = new InstanceChain(job.view, f.id, p, rowLinks);
-          const slot: Slot = { job, fragment: f.id, partition: p, instance: null as unknown as ClusterInstance, lastPassed: 0, markerSeq: new Map(), chain, written: Promise.resolve(true) };
+          const slot: Slot = { key, job, fragment: f.id, partition: p, instance: null as unknown as ClusterInstance, lastPassed: 0, markerSeq: new Map(), chain, written: Promise.resolve(true) };
           slot.instance = job.createInstance(f.id, p, (exchange, target, msg) => this.emit(slot, exchange, target, msg));
           const materializes = f.output === "materialize";
           slot.instance.onEpoch((epoch, changes) => {
             // the changes travel before the ack on the same link: a committed epoch's are all at the leader
             if (materializes && epoch > slot.lastPassed) this.sendChanges(slot, epoch, changes);
             this.passedBarrier(slot, epoch);
+            this.flow.passed(key, epoch);
           });
-          this.slots.set(this.slotKey(job.view, f.id, p), slot);
+          this.slots.set(key, slot);
+        }
+      }
+    }
+    // the instances on this worker that feed each other directly (backpressure sees through them)
+    for (const slot of this.slots.values()) {
+      for (const ex of slot.job.exchanges) {
+        if (ex.from !== slot.fragment) continue;
+        const owners = this.assignment.placement[slot.job.view]?.[String(ex.to)] ?? [];
+        for (let q = 0; q < owners.length; q++) {
+          if (owners[q] === this.host.member) this.flow.addLocalEdge(slot.key, this.slotKey(slot.job.view, ex.to, q), `${ex.id}:${slot.partition}`);
         }
       }
     }
@@ -115,9 +148,7 @@ export class WorkerGeneration {
       const restore = this.assignment.restore[job.view];
       this.followLog(job, sources, restore?.seq ?? 0, restore?.epoch ?? 0);
     }
-    const pending = this.buffered;
-    this.buffered = [];
-    for (const f of pending) this.deliverFrame(f);
+    for (const peer of this.incoming) this.openChannels(peer);
   }
 
   private followLog(job: ClusterJob, sources: Slot[], afterSeq: number, afterEpoch: number): void {
@@ -125,6 +156,26 @@ export class WorkerGeneration {
     let lastSeq = afterSeq;
     let term = 0;
     const { input } = this.host.options;
+    const { clock } = this.host.env;
+    let follower: LogFollower | null = null;
+    let paused = false;
+    // these sources read one log together: the reading stops while any of them is blocked, and
+    // goes on once all their queues emptied (generation-flow.ts: why this cannot deadlock)
+    const blocked = (drained: boolean): boolean => sources.some((s) => this.flow.blocked(s.key, drained));
+    const pause = (): void => {
+      paused = true;
+      reader.pause();
+      follower?.pause();
+      this.stats.inputPauses++;
+      const since = clock.now();
+      void this.flow.whenFree(() => blocked(true)).then(() => {
+        if (this.stopped) return;
+        paused = false;
+        this.stats.inputPausedMs += clock.now() - since;
+        reader.resume();
+        if (!paused) follower?.resume();
+      });
+    };
     const relations = new Set(sources.flatMap((s) => s.instance.sources));
     // in log order; a large write's body is fetched from the object store before what follows it
     const reader = orderedInput({
@@ -142,6 +193,10 @@ export class WorkerGeneration {
       reader.push(m);
     };
     const handle = (event: Exclude<InputEvent, { kind: "fetch" }>, seq: number): void => {
+      deliver(event, seq);
+      if (!paused && !this.stopped && blocked(false)) pause();
+    };
+    const deliver = (event: Exclude<InputEvent, { kind: "fetch" }>, seq: number): void => {
       if (this.stopped || event === null) return;
       if (event.kind === "term") {
         term = Math.max(term, event.term);
@@ -174,6 +229,8 @@ export class WorkerGeneration {
           if (!this.stopped) follow();
         }, this.host.options.timing.heartbeatMs);
       });
+      if (paused) f.pause();
+      follower = f;
       this.followers.push(f);
     };
     follow();
@@ -190,25 +247,71 @@ export class WorkerGeneration {
     return [...owned].sort((a, b) => a - b);
   }
 
-  /** an exchange frame addressed to this worker (already checked to be of this generation) */
-  onExchangeFrame(frame: ExchangeFrame): void {
-    if (this.stopped) return;
-    if (!this.ready) {
-      this.buffered.push(frame);
-      return;
-    }
-    this.deliverFrame(frame);
+  /**
+   * A worker that sends to this one connected for `generation` (this one's; an older one only in
+   * the broken acceptStaleFrames variant): its channels open once the instances are ready.
+   */
+  acceptPeer(conn: Connection, member: string, generation: number): void {
+    if (this.stopped) return conn.close();
+    const peer = { conn, member, generation, open: false };
+    this.incoming.push(peer);
+    if (this.ready) this.openChannels(peer);
   }
 
-  private deliverFrame(frame: ExchangeFrame): void {
-    const job = this.jobs.find((j) => j.view === frame.view);
-    const ex = job?.exchanges.find((e) => e.id === frame.exchange);
-    const slot = ex === undefined ? undefined : this.slots.get(this.slotKey(frame.view, ex.to, frame.to));
-    if (slot === undefined) {
-      this.trace(`dropped a frame for ${frame.view} x${frame.exchange} p${frame.to}: not placed here`);
-      return;
+  /** a receiving channel for every (exchange, sender partition on `member`, receiver partition here) */
+  private openChannels(peer: { conn: Connection; member: string; generation: number; open: boolean }): void {
+    if (peer.open) return;
+    peer.open = true;
+    const { flow: f, codec } = this.host.options;
+    const endpoint = new ExchangeEndpoint(peer.conn, { window: f.window, maxQueued: f.maxQueued, codec, onOtherFrame: () => {} }, (e) => {
+      // a frame that does not decode: nothing after it can be trusted, the generation stalls
+      this.trace(`bad exchange frame from ${peer.member} (${e instanceof Error ? e.message : String(e)}): this generation stalls`);
+      peer.conn.close();
+    });
+    const stale = peer.generation !== this.generation;
+    for (const job of this.jobs) {
+      const placement = this.assignment.placement[job.view];
+      if (placement === undefined) continue;
+      for (const ex of job.exchanges) {
+        const from = placement[String(ex.from)] ?? [];
+        const to = placement[String(ex.to)] ?? [];
+        for (let p = 0; p < from.length; p++) {
+          // (an older generation's sender partitions may be anywhere)
+          if (from[p] !== peer.member && !stale) continue;
+          for (let q = 0; q < to.length; q++) {
+            const dest = to[q] === this.host.member ? this.slots.get(this.slotKey(job.view, ex.to, q)) : undefined;
+            if (dest === undefined) continue;
+            const header: FrameHeader = { generation: peer.generation, view: job.view, exchange: ex.id, fromPartition: p, toPartition: q };
+            this.receivers.push(endpoint.receiver(header, (msg) => this.consume(dest, ex.id, p, msg)));
+          }
+        }
+      }
     }
-    this.run(() => slot.instance.deliverExchange(frame.exchange, frame.from, frame.msg));
+  }
+
+  /**
+   * A message from another worker for `dest`. While `dest` is blocked, or this channel delivered a
+   * barrier `dest` has not passed, it waits here, and with it the channel's later frames and credits.
+   */
+  private consume(dest: Slot, exchange: number, from: number, msg: Message): Promise<void> | undefined {
+    const channel = `${exchange}:${from}`;
+    const mustWait = (): boolean => !this.stopped && (this.flow.held(dest.key, channel) || this.flow.blocked(dest.key));
+    const deliver = (): void => {
+      if (this.stopped) return;
+      this.stats.framesIn++;
+      if (msg.kind === "barrier") this.flow.barrierDelivered(dest.key, channel, msg.epoch);
+      this.run(() => dest.instance.deliverExchange(exchange, from, msg));
+    };
+    const slow = this.host.options.hooks.beforeRemoteDelivery?.(dest.job.view, dest.fragment, dest.partition);
+    if (slow === undefined && !mustWait()) {
+      deliver();
+      return undefined;
+    }
+    return (async () => {
+      if (slow !== undefined) await slow;
+      while (mustWait()) await this.flow.whenFree(mustWait);
+      deliver();
+    })();
   }
 
   /**
@@ -232,29 +335,56 @@ export class WorkerGeneration {
 
   private emit(slot: Slot, exchange: number, target: number, msg: Message): void {
     if (this.stopped) return;
-    if (msg.kind === "barrier") this.passedBarrier(slot, msg.epoch);
+    if (msg.kind === "barrier") {
+      this.passedBarrier(slot, msg.epoch);
+      this.flow.passed(slot.key, msg.epoch);
+    }
     const ex = slot.job.exchanges.find((e) => e.id === exchange);
     if (ex === undefined) throw new Error(`${slot.job.view}: fragment ${slot.fragment} emitted to unknown exchange ${exchange}`);
     const owner = this.assignment.placement[slot.job.view]?.[String(ex.to)]?.[target];
     if (owner === undefined) throw new Error(`${slot.job.view}: no owner for fragment ${ex.to} partition ${target}`);
-    const frame: ExchangeFrame = { generation: this.generation, view: slot.job.view, exchange, from: slot.partition, to: target, msg };
     if (owner === this.host.member) {
       const dest = this.slots.get(this.slotKey(slot.job.view, ex.to, target))!;
+      if (msg.kind === "barrier") this.flow.barrierDelivered(dest.key, `${exchange}:${slot.partition}`, msg.epoch);
       this.run(() => dest.instance.deliverExchange(exchange, slot.partition, msg));
       return;
     }
-    this.link(owner).send(encodeExchange(this.host.options.codec, frame));
+    this.stats.framesOut++;
+    // never drops while the link holds; past its bound the slot is blocked and its input stops
+    this.sender(slot, owner, exchange, target).offer(msg);
   }
 
-  private link(member: string): PeerLink {
-    let link = this.links.get(member);
-    if (link === undefined) {
-      const address = this.assignment.members[member];
-      const hello: ControlFrame = { t: "hello", version: PROTOCOL_VERSION, token: this.host.options.token, member: this.host.member, role: "worker" };
-      link = new PeerLink(this.host.env.network, address, hello, (reason) => this.trace(`link to ${member} broken (${reason}): this generation stalls`));
-      this.links.set(member, link);
+  private sender(slot: Slot, owner: string, exchange: number, target: number): ExchangeSender {
+    const key = `${slot.key}|${exchange}|${target}`;
+    let s = this.senders.get(key);
+    if (s === undefined) {
+      const header: FrameHeader = { generation: this.generation, view: slot.job.view, exchange, fromPartition: slot.partition, toPartition: target };
+      s = this.endpoint(owner).sender(header);
+      this.senders.set(key, s);
+      this.flow.addSender(slot.key, s);
     }
-    return link;
+    return s;
+  }
+
+  private endpoint(member: string): ExchangeEndpoint {
+    let out = this.outgoing.get(member);
+    if (out === undefined) {
+      const address = this.assignment.members[member];
+      const hello: ControlFrame = { t: "hello", version: PROTOCOL_VERSION, token: this.host.options.token, member: this.host.member, role: "worker", generation: this.generation };
+      const link = new PeerLink(this.host.env.network, address, hello, (reason) => {
+        this.trace(`link to ${member} broken (${reason}): this generation stalls`);
+        // its channels closed (offers into them are dropped): nobody waits on them any more
+        this.flow.wake();
+      });
+      const { flow: f, codec } = this.host.options;
+      // credits come back on the link; a `refused` (control frame) is followed by the link closing
+      const endpoint = new ExchangeEndpoint(link, { window: f.window, maxQueued: f.maxQueued, codec, onDrain: () => this.flow.wake(), onOtherFrame: () => {} }, (e) => {
+        this.trace(`bad exchange frame from ${member} (${e instanceof Error ? e.message : String(e)}): this generation stalls`);
+        link.close();
+      });
+      this.outgoing.set(member, (out = { link, endpoint }));
+    }
+    return out.endpoint;
   }
 
   /**
@@ -277,8 +407,12 @@ export class WorkerGeneration {
     // acked only once this checkpoint's objects AND the earlier ones its chain names are stored
     slot.written = slot.written.then(async (ok) => {
       if (!ok) return false;
-      const stored = await Promise.all(puts.map(({ name, bytes }) => this.putObject(name, bytes)));
-      return stored.every((s) => s);
+      // an operator state's changed chunks can be hundreds: some at a time
+      for (let i = 0; i < puts.length; i += PUTS_AT_ONCE) {
+        const stored = await Promise.all(puts.slice(i, i + PUTS_AT_ONCE).map(({ name, bytes }) => this.putObject(name, bytes)));
+        if (!stored.every((s) => s)) return false;
+      }
+      return true;
     });
     void slot.written.then((ok) => {
       if (ok && !this.stopped) this.host.sendControl({ t: "ack", member: this.host.member, generation: this.generation, view, fragment: slot.fragment, partition: slot.partition, epoch, seq, links });
@@ -313,13 +447,28 @@ export class WorkerGeneration {
     this.host.sendControl({ t: "changes", member: this.host.member, generation: this.generation, view: slot.job.view, partition: slot.partition, epoch, chunk });
   }
 
+  /** the connections of workers sending to this one */
+  peers(): { conn: Connection; member: string; generation: number }[] {
+    return this.incoming.map(({ conn, member, generation }) => ({ conn, member, generation }));
+  }
+
+  /** what this generation saw of backpressure so far */
+  flowStats(): FlowStats {
+    for (const r of this.receivers) this.stats.maxReceiverInbox = Math.max(this.stats.maxReceiverInbox, r.maxInbox);
+    for (const s of this.senders.values()) this.stats.maxSenderQueue = Math.max(this.stats.maxSenderQueue, s.maxQueue);
+    return { ...this.stats };
+  }
+
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.flow.stop();
     for (const f of this.followers) f.close();
-    for (const l of this.links.values()) l.close();
+    for (const { link } of this.outgoing.values()) link.close();
+    // (the broken acceptStaleFrames variant hands them to the next generation instead)
+    if (this.host.options.broken.acceptStaleFrames !== true) for (const { conn } of this.incoming) conn.close();
+    this.host.options.hooks.generationStopped?.(this.host.member, this.flowStats());
     this.slots.clear();
-    this.buffered = [];
     this.trace("stopped");
   }
 }

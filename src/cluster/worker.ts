@@ -16,10 +16,17 @@ import {
   encodeRecord,
 } from "./cluster-records.js";
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
-import { type ControlFrame, type ExchangeFrame, decodeNodeFrame, encodeControl, helloProblem } from "./node-frames.js";
+import { type ControlFrame, decodeControl, encodeControl, helloProblem } from "./node-frames.js";
 import { PeerLink } from "./peer-link.js";
 import { WorkerGeneration } from "./worker-generation.js";
 import type { ClusterJob } from "./cluster-job.js";
+
+/** a worker that connected to send us a generation's exchange channels */
+interface EarlyPeer {
+  conn: Connection;
+  member: string;
+  generation: number;
+}
 
 /** the coordinator refused this worker (another protocol version, a wrong cluster token) */
 export class WorkerRefusedError extends Error {
@@ -37,8 +44,10 @@ export class ClusterWorker {
   private leaderLink: { address: string; link: PeerLink; welcomed: boolean } | null = null;
   private current: WorkerGeneration | null = null;
   private seenGeneration = 0;
-  /** frames of a generation this worker has not started yet */
-  private early: ExchangeFrame[] = [];
+  /** links from peers for a generation this worker has not started yet */
+  private early: EarlyPeer[] = [];
+  /** the broken acceptStaleFrames variant: the last generation's links from peers, for the next one */
+  private stale: EarlyPeer[] = [];
   private closed = false;
   private ticking = false;
   /** set when refused: the worker stopped for good */
@@ -80,6 +89,7 @@ export class ClusterWorker {
   close(): void {
     this.closed = true;
     this.dropGeneration("closed");
+    this.dropEarlyPeers(() => true);
     this.leaderLink?.link.close();
   }
 
@@ -139,6 +149,7 @@ export class ClusterWorker {
     this.trace(`fenced: lease of ${this.member} lost`);
     this.lease = null;
     this.dropGeneration("fenced");
+    this.dropEarlyPeers(() => true);
     this.leaderLink?.link.close();
     this.leaderLink = null;
   }
@@ -147,6 +158,7 @@ export class ClusterWorker {
     if (this.current === null) return;
     this.trace(`drops generation ${this.current.generation} (${why})`);
     this.current.stop();
+    if (this.options.broken.acceptStaleFrames === true) this.stale = this.current.peers();
     this.current = null;
   }
 
@@ -165,10 +177,9 @@ export class ClusterWorker {
       // the data plane's handshake refused us (no cluster token, another version): retrying cannot help
       if (/refused/.test(reason) && /token|version/.test(reason)) this.refused(reason);
     }, (bytes) => {
-      const f = decodeNodeFrame(this.options.codec, bytes);
-      if (f.kind !== "control") return;
-      if (f.frame.t === "welcome") state.welcomed = true;
-      else if (f.frame.t === "refused") this.refused(f.frame.reason);
+      const f = decodeControl(bytes);
+      if (f?.t === "welcome") state.welcomed = true;
+      else if (f?.t === "refused") this.refused(f.reason);
     });
     this.leaderLink = state;
   }
@@ -189,7 +200,7 @@ export class ClusterWorker {
     this.seenGeneration = a.generation;
     this.dropGeneration(`generation ${a.generation} assigned`);
     if (a.members[this.member] === undefined) {
-      this.early = this.early.filter((f) => f.generation > a.generation);
+      this.dropEarlyPeers((p) => p.generation <= a.generation);
       return;
     }
     let jobs: readonly ClusterJob[];
@@ -202,8 +213,9 @@ export class ClusterWorker {
       return;
     }
     if (this.closed || this.lease === null || this.seenGeneration !== a.generation) return;
-    const early = this.early.filter((f) => f.generation >= a.generation);
-    this.early = early.filter((f) => f.generation > a.generation);
+    const early = this.early.filter((p) => p.generation === a.generation);
+    this.early = this.early.filter((p) => p.generation !== a.generation);
+    this.dropEarlyPeers((p) => p.generation < a.generation);
     const gen = new WorkerGeneration(
       a,
       {
@@ -218,44 +230,49 @@ export class ClusterWorker {
       jobs,
     );
     this.current = gen;
-    for (const f of early) if (f.generation === a.generation) gen.onExchangeFrame(f);
+    for (const p of [...early, ...this.stale]) gen.acceptPeer(p.conn, p.member, p.generation);
+    this.stale = [];
     gen.start().catch((e: unknown) => {
       this.trace(`generation ${a.generation} failed to start: ${e instanceof Error ? e.message : String(e)}`);
       if (this.current === gen) this.dropGeneration("failed to start");
     });
   }
 
-  /** a connection from a peer worker: hello first (token, version), then exchange frames */
+  /** a connection from a peer worker: hello first (token, version, generation), then its exchange channels */
   private accept(conn: Connection): void {
-    let peer: string | null = null;
+    let greeted = false;
     conn.onFrame((bytes) => {
-      if (this.closed) return;
-      const f = decodeNodeFrame(this.options.codec, bytes);
-      if (peer === null) {
-        if (f.kind !== "control" || f.frame.t !== "hello") {
-          conn.close();
-          return;
-        }
-        const reason = helloProblem(f.frame, this.options.token);
-        if (reason !== null) {
-          conn.send(encodeControl({ t: "refused", reason }));
-          conn.close();
-          return;
-        }
-        peer = f.frame.member;
-        return;
+      if (greeted || this.closed) return;
+      greeted = true;
+      const hello = decodeControl(bytes);
+      if (hello === null || hello.t !== "hello") return conn.close();
+      const reason = helloProblem(hello, this.options.token);
+      if (reason !== null) {
+        conn.send(encodeControl({ t: "refused", reason }));
+        return conn.close();
       }
-      if (f.kind === "exchange") this.onExchangeFrame(f.frame);
+      this.onPeer({ conn, member: hello.member, generation: hello.generation ?? 0 });
     });
   }
 
-  private onExchangeFrame(frame: ExchangeFrame): void {
+  private onPeer(peer: EarlyPeer): void {
     const cur = this.current;
-    if (cur !== null && (frame.generation === cur.generation || (this.options.broken.acceptStaleFrames === true && frame.generation < cur.generation))) {
-      cur.onExchangeFrame(frame);
-    } else if (frame.generation > this.seenGeneration || (cur === null && frame.generation === this.seenGeneration)) {
-      // a peer saw the new assignment first: keep the frame until this worker starts it
-      this.early.push(frame);
+    if (cur !== null && (peer.generation === cur.generation || (this.options.broken.acceptStaleFrames === true && peer.generation < cur.generation))) {
+      cur.acceptPeer(peer.conn, peer.member, peer.generation);
+    } else if (peer.generation > this.seenGeneration || (cur === null && peer.generation === this.seenGeneration)) {
+      // a peer saw the new assignment first: its channels open once this worker starts it (no
+      // credit goes back until then, so it sends nothing)
+      this.early.push(peer);
+      peer.conn.onClose(() => (this.early = this.early.filter((p) => p !== peer)));
+    } else {
+      // a generation this worker is done with
+      peer.conn.close();
     }
+  }
+
+  private dropEarlyPeers(which: (p: EarlyPeer) => boolean): void {
+    const drop = this.early.filter(which);
+    this.early = this.early.filter((p) => !which(p));
+    for (const p of drop) p.conn.close();
   }
 }

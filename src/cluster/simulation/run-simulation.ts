@@ -8,11 +8,12 @@
 import { createHash } from "node:crypto";
 import type { ClusterJob } from "../cluster-job.js";
 import { BUCKET_CLUSTER, type CommittedEpoch, committedKey, committedObjects, decodeRecord } from "../cluster-records.js";
+import { committedChunks } from "../instance-checkpoint.js";
 import { readCommittedRows } from "../committed-rows.js";
 import { ClusterCoordinator } from "../coordinator.js";
 import type { BrokenVariants, ClusterOptions, ClusterTiming, NodeEnv } from "../node-env.js";
 import { ClusterWorker } from "../worker.js";
-import { type ExchangeFrameCodec, stateFrameCodec } from "../node-frames.js";
+import { type ExchangeFrameCodec, stateFrameCodec } from "../exchange-frames.js";
 import { keyedSumAnswer, keyedSumJob } from "./keyed-sum-job.js";
 import { SeededRandom } from "./seeded-random.js";
 import { SimBackboneClient, SimBackboneServer } from "./sim-backbone.js";
@@ -39,6 +40,8 @@ export interface SimulationOptions {
   timing?: Partial<ClusterTiming>;
   /** the exchange frame codec (default: the state codec, faster than Arrow IPC for the simulation's tiny chunks) */
   codec?: ExchangeFrameCodec;
+  /** the probability that one backbone call fails, before or after it takes effect (default 0.003) */
+  backboneFailureRate?: number;
   /** these faults instead of seeded random ones */
   faults?: ScriptedFault[];
   /** also start a worker with this (wrong) token: its refusal is reported in `refused` */
@@ -107,7 +110,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
   const setup = options.setup ?? keyedSumSetup();
   const rng = new SeededRandom(seed);
   const scheduler = new SimScheduler();
-  const server = new SimBackboneServer(scheduler, rng.fork(), 0.003);
+  const server = new SimBackboneServer(scheduler, rng.fork(), options.backboneFailureRate ?? 0.003);
   const world = new SimNetworkWorld(scheduler, rng.fork(), 8);
   const faultRng = rng.fork();
   const workload = new SimWorkload(setup.tables, rng.fork());
@@ -295,7 +298,14 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
       }
       // garbage collection kept every object the committed chains name (operator state too, which a restore of the rows does not read)
       const record = committed(job.view);
-      const missing = record === null ? undefined : committedObjects(job.view, record).find((name) => !server.objects.has(name));
+      let named: string[] = [];
+      try {
+        named = record === null ? [] : [...committedObjects(job.view, record), ...(await committedChunks(job.view, record, objects))];
+      } catch (e) {
+        failure = `${job.view}: ${e instanceof Error ? e.message : String(e)}`;
+        break;
+      }
+      const missing = named.find((name) => !server.objects.has(name));
       if (missing !== undefined) {
         failure = `${job.view}: committed checkpoint object ${missing} was deleted`;
         break;

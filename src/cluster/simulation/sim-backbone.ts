@@ -48,6 +48,8 @@ interface Follower {
   onError?: (e: Error) => void;
   closed: boolean;
   pumping: boolean;
+  /** delivers nothing until resumed (the reader's consumers are out of credit) */
+  paused: boolean;
 }
 
 /** the shared server */
@@ -130,7 +132,7 @@ export class SimBackboneServer {
   }
 
   follow(node: SimNode, prefix: string, fromSeq: number, onMessage: (m: LogMessage) => void, onError?: (e: Error) => void): Follower {
-    const f: Follower = { node, incarnation: node.incarnation, prefix, nextSeq: Math.max(1, fromSeq), onMessage, onError, closed: false, pumping: false };
+    const f: Follower = { node, incarnation: node.incarnation, prefix, nextSeq: Math.max(1, fromSeq), onMessage, onError, closed: false, pumping: false, paused: false };
     if (this.unavailable) {
       this.cut(f);
       return f;
@@ -145,9 +147,19 @@ export class SimBackboneServer {
     this.followers.delete(f);
   }
 
+  pause(f: Follower): void {
+    f.paused = true;
+  }
+
+  resume(f: Follower): void {
+    if (!f.paused) return;
+    f.paused = false;
+    this.pump(f);
+  }
+
   /** delivers a follower's pending messages a few at a time, as events of its node */
   private pump(f: Follower): void {
-    if (f.pumping || f.closed) return;
+    if (f.pumping || f.closed || f.paused) return;
     if (f.node.incarnation !== f.incarnation) {
       this.close(f);
       return;
@@ -156,7 +168,7 @@ export class SimBackboneServer {
     f.pumping = true;
     this.scheduler.schedule(this.rng.int(1, 5), f.node, () => {
       f.pumping = false;
-      for (let n = 0; n < 16 && f.nextSeq <= this.log.length && !f.closed; n++) {
+      for (let n = 0; n < 16 && f.nextSeq <= this.log.length && !f.closed && !f.paused; n++) {
         const m = this.log[f.nextSeq - 1];
         f.nextSeq++;
         if (m.subject.startsWith(f.prefix)) f.onMessage(m);
@@ -179,7 +191,7 @@ export class SimBackboneClient implements Backbone {
       append: (subject, data, msgId) => this.call(() => server.append(subject, data, msgId)),
       follow: (prefix, fromSeq, onMessage, onError): LogFollower => {
         const f = server.follow(node, prefix, fromSeq, onMessage, onError);
-        return { close: () => server.close(f) };
+        return { close: () => server.close(f), pause: () => server.pause(f), resume: () => server.resume(f) };
       },
       lastSeq: () => this.call(() => server.log.length),
     };
