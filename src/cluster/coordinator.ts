@@ -32,6 +32,7 @@ import {
 import { type ClusterOptions, type NodeEnv, type ResolvedOptions, openClusterBuckets, resolveOptions } from "./node-env.js";
 import { type ControlFrame, decodeControl, encodeControl, helloProblem } from "./node-frames.js";
 import { placeInstances } from "./placement.js";
+import { EpochTimeout } from "./epoch-timeout.js";
 import { committedChunks } from "./instance-checkpoint.js";
 
 type Ack = Extract<ControlFrame, { t: "ack" }>;
@@ -58,6 +59,8 @@ interface Leadership {
   generationStartedAt: number;
   nextBarrierAt: number;
   forceNewGeneration: string | null;
+  /** how long an epoch may stay uncommitted (backs off while generations time out without progress) */
+  epochTimeout: EpochTimeout;
   /** the jobs the current assignment places */
   jobs: readonly ClusterJob[];
   /** a reader waits (requestBarrier): barriers go out back to back until a checkpoint epoch is in the log */
@@ -195,6 +198,7 @@ export class ClusterCoordinator {
         generationStartedAt: now,
         nextBarrierAt: now,
         forceNewGeneration: "took over",
+        epochTimeout: new EpochTimeout(this.options.timing.checkpointTimeoutMs),
         jobs: [],
         specs: new Set(),
         hurried: false,
@@ -562,13 +566,15 @@ export class ClusterCoordinator {
     const now = this.env.clock.now();
     let oldestCommitted = Infinity;
     for (const job of l.jobs) oldestCommitted = Math.min(oldestCommitted, l.committed.get(job.view)?.record.epoch ?? 0);
+    const limit = l.epochTimeout.limitMs(oldestCommitted);
     for (const [epoch, at] of l.injectedAt) {
       if (epoch <= oldestCommitted) {
         l.injectedAt.delete(epoch);
         continue;
       }
-      if (now - Math.max(at, l.generationStartedAt) > this.options.timing.checkpointTimeoutMs) {
+      if (now - Math.max(at, l.generationStartedAt) > limit) {
         l.forceNewGeneration = `epoch ${epoch} timed out`;
+        l.epochTimeout.timedOut();
         return;
       }
     }

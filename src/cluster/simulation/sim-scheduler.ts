@@ -30,6 +30,8 @@ export class SimScheduler {
   /** exceptions thrown by event callbacks: protocol bugs */
   readonly errors: string[] = [];
   private seq = 0;
+  /** seqs below every other, handed out (downwards) to events held by a pause */
+  private resumeSeq = 0;
   private readonly heap: SimEvent[] = [];
 
   /**
@@ -68,7 +70,12 @@ export class SimScheduler {
     node.state = "up";
     const held = node.deferred;
     node.deferred = [];
-    for (const ev of held) this.push({ ...ev, at: this.now, seq: this.seq++ });
+    // the held events run now, in their order and BEFORE any event of this node already queued for
+    // now: those came later (a frame sent after the ones held), and a connection is FIFO. Fresh seqs
+    // would put a frame held during the pause behind one that arrives at the very moment it resumes
+    const first = this.resumeSeq - held.length;
+    this.resumeSeq = first;
+    held.forEach((ev, i) => this.push({ ...ev, at: this.now, seq: first + i }));
   }
 
   clockFor(node: SimNode): Clock {
