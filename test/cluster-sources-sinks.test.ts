@@ -18,26 +18,12 @@ import { freePort } from "./free-port.js";
 import { NatsServer } from "./nats-server.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
 import { CliChild, sleep } from "./cluster/cli-child.js";
+import { until } from "./cluster/process-cluster.js";
 
 const MESSAGES = Number(process.env.SAGE_SRCSINK_TEST_MESSAGES ?? 4000);
 const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 3000, barrierIntervalMs: 250, takeoverGraceMs: 800 };
 const CHILD_ENV = { SAGE_CLUSTER_TOKEN: "srcsink-token", SAGE_CLUSTER_TIMING: JSON.stringify(TIMING) };
 const PG_PORT = Number(process.env.PGPORT ?? 0);
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, context: () => string = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== null && v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}\n${context()}`);
-    await sleep(200);
-  }
-}
 
 describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leader kill -9", () => {
   let nats: NatsServer;
