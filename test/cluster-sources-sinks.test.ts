@@ -10,95 +10,47 @@
 // the Postgres targets equal exactly what was published (no duplicate, none missing). The killed
 // coordinator comes back as the standby (in memory: it replays the whole input log) and the second
 // kill makes it the leader again.
-import pg from "pg";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./free-port.js";
-import { NatsServer } from "./nats-server.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
-import { CliChild, sleep } from "./cluster/cli-child.js";
-import { until } from "./cluster/process-cluster.js";
+import { sleep } from "./cluster/cli-child.js";
+import { ProcessCluster, until } from "./cluster/process-cluster.js";
 
 const MESSAGES = Number(process.env.SAGE_SRCSINK_TEST_MESSAGES ?? 4000);
 const TIMING = { heartbeatMs: 300, workerTtlMs: 2000, leaderTtlMs: 3000, barrierIntervalMs: 250, takeoverGraceMs: 800 };
-const CHILD_ENV = { SAGE_CLUSTER_TOKEN: "srcsink-token", SAGE_CLUSTER_TIMING: JSON.stringify(TIMING) };
 const PG_PORT = Number(process.env.PGPORT ?? 0);
 
 describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leader kill -9", () => {
-  let nats: NatsServer;
+  let cluster: ProcessCluster;
   let postgres: PgServer;
   let nc: NatsConnection;
-  const coordinators: { child: CliChild; port: number }[] = [];
-  const all: CliChild[] = [];
-  let client: pg.Client | null = null;
-
-  const context = (): string => all.map((c) => `--- ${c.name} (exit ${c.exitCode}) stderr:\n${c.err.slice(-3000)}`).join("\n");
-
-  async function startCoordinator(name: string): Promise<{ child: CliChild; port: number }> {
-    const port = await freePort();
-    const child = new CliChild(name, ["serve", "--role", "coordinator", "--nats", nats.url, "--memory", "--port", String(port), "--no-http", "--verbose"], CHILD_ENV);
-    all.push(child);
-    await child.printed(/psql -h \S+ -p \d+/, 60_000);
-    const c = { child, port };
-    coordinators.push(c);
-    return c;
-  }
-
-  async function leader(timeoutMs = 30_000): Promise<{ client: pg.Client; port: number }> {
-    return until(
-      "a leading coordinator",
-      async () => {
-        for (const c of coordinators) {
-          if (c.child.exitCode !== null) continue;
-          const cl = new pg.Client({ host: "127.0.0.1", port: c.port, user: "sage", database: "sage" });
-          cl.on("error", () => undefined);
-          try {
-            await cl.connect();
-            const r = await cl.query("SELECT role FROM sage_catalog.cluster");
-            if (r.rows[0].role === "leader") return { client: cl, port: c.port };
-          } catch {
-            // a standby, or one still starting
-          }
-          await cl.end().catch(() => undefined);
-        }
-        return null;
-      },
-      timeoutMs,
-      context,
-    );
-  }
-
-  async function query(sql: string): Promise<string[][]> {
-    client ??= (await leader()).client;
-    const r = await client.query({ text: sql, rowMode: "array", types: { getTypeParser: () => (v: string) => v } });
-    return r.rows as string[][];
-  }
+  const context = (): string => cluster.context();
+  const query = (sql: string): Promise<string[][]> => cluster.query(sql);
 
   beforeAll(async () => {
-    nats = await NatsServer.start();
+    cluster = await ProcessCluster.start({ timing: TIMING });
     postgres = startPostgres(PG_PORT || (await freePort()));
-    nc = await connect({ servers: nats.url });
+    nc = await connect({ servers: cluster.nats.url });
     await (await jetstreamManager(nc)).streams.add({ name: "EV", subjects: ["ev.in"] });
-    await startCoordinator("coordinator A");
-    await startCoordinator("coordinator B");
+    await cluster.startCoordinator("coordinator A");
+    await cluster.startCoordinator("coordinator B");
   }, 120_000);
 
   afterAll(async () => {
-    await client?.end().catch(() => undefined);
-    await Promise.all(all.map((c) => c.stop()));
     await nc?.close().catch(() => undefined);
-    await nats?.stop();
+    await cluster?.stop();
     postgres?.destroy();
   });
 
   it("a JetStream source and Postgres sinks: every published message once in the stream and in Postgres across kill -9 of the leader", async () => {
     const pgConn = `connector = 'postgres', hostname = '127.0.0.1', port = '${postgres.port}', username = 'postgres', database = 'postgres', flush_interval_ms = '100'`;
-    await query(`CREATE STREAM ev (id BIGINT, v BIGINT) WITH (connector = 'nats', servers = '${nats.url}', subject = 'ev.in', stream = 'EV', retention = 'all') FORMAT JSON`);
+    await query(`CREATE STREAM ev (id BIGINT, v BIGINT) WITH (connector = 'nats', servers = '${cluster.nats.url}', subject = 'ev.in', stream = 'EV', retention = 'all') FORMAT JSON`);
     await query("CREATE MATERIALIZED VIEW ev_sum AS SELECT id % 7 AS k, count(*) AS n, sum(v) AS s FROM ev GROUP BY id % 7");
     await query(`CREATE SINK ev_out FROM ev WITH (${pgConn}, table = 'public.ev_out', type = 'append-only')`);
     await query(`CREATE SINK ev_sum_out FROM ev_sum WITH (${pgConn}, table = 'public.ev_sum_out', type = 'upsert', primary_key = 'k')`);
-    await query(`CREATE SINK ev_nats FROM ev WITH (connector = 'nats', servers = '${nats.url}', subject = 'ev.out', stream = 'EVOUT') FORMAT JSON`);
+    await query(`CREATE SINK ev_nats FROM ev WITH (connector = 'nats', servers = '${cluster.nats.url}', subject = 'ev.out', stream = 'EVOUT') FORMAT JSON`);
 
     // publishing runs on its own, before, through and after the leader's death
     const js = jetstream(nc);
@@ -125,20 +77,16 @@ describe.skipIf(!hasPostgres)("sources and sinks in cluster mode through a leade
         const sources = await query("SELECT * FROM sage_catalog.sources").catch((q: Error) => q.message);
         throw new Error(`${e.message}\nsink_status: ${JSON.stringify(status)}\nsources: ${JSON.stringify(sources)}`);
       });
-      const { client: cl, port } = await leader();
-      await cl.end();
-      const old = coordinators.find((c) => c.port === port)!;
+      const port = await cluster.leaderPort();
+      const old = cluster.coordinators.find((c) => c.port === port)!;
       await old.child.kill9();
-      await client?.end().catch(() => undefined);
-      client = null;
-      coordinators.splice(coordinators.indexOf(old), 1);
+      cluster.dropClient();
+      cluster.coordinators.splice(cluster.coordinators.indexOf(old), 1);
       expect(published, `kill ${kill} came while messages were still being published`).toBeLessThan(MESSAGES);
       // the standby takes over and resumes the source and the sinks
-      const next = await leader(30_000);
-      expect(next.port).not.toBe(port);
-      await next.client.end();
+      expect(await cluster.leaderPort(30_000)).not.toBe(port);
       // the killed one comes back as the standby (replaying the input log from its start)
-      if (kill === 1) await startCoordinator("coordinator A again");
+      if (kill === 1) await cluster.startCoordinator("coordinator A again");
     }
     await publishing;
     expect(publishFailure).toBeNull();
