@@ -227,8 +227,10 @@ describe.skipIf(!existsSync(CHROMIUM))("Studio in a browser", () => {
       await page.screenshot({ path: join(shots, "studio-dataflow-backpressure.png"), fullPage: true });
       await expect.poll(maxQueued, { timeout: 8000, interval: 200 }).toBe(0);
       // the monitor's Models section shows what the answers cost (tokens × the model's prices)
-      const [usage] = await http.db.execute("SELECT spend FROM sage_catalog.model_usage WHERE model = 'slow'");
-      const spend = Number(usage.rows[0][0]);
+      // the queue can drain before the last answer is metered: wait until both rows are counted
+      const usage = async () => (await http.db.execute("SELECT rows, spend FROM sage_catalog.model_usage WHERE model = 'slow'"))[0].rows[0] ?? [0, 0];
+      await expect.poll(async () => Number((await usage())[0]), { timeout: 8000, interval: 100 }).toBe(2);
+      const spend = Number((await usage())[1]);
       expect(spend).toBeGreaterThan(0);
       await page.click("[data-tab='monitor']");
       const models = page.locator("[data-section='Models']");
