@@ -236,14 +236,12 @@ export class ClusterViews implements JobCatalog, CoordinatorObserver {
     }
     v.rebuilding = (async () => {
       const rows: Chunk[] = [];
-      {
-        for (let p = 0; p < v.materialize.parallelism; p++) {
-          const links = record.objects[instanceKey(v.materialize.id, p)];
-          if (links === undefined) throw new Error(`checkpoint of ${v.job.view} partition ${p} at epoch ${record.epoch} is missing`);
-          const instance = v.job.createInstance(v.materialize.id, p, () => {});
-          await restoreRows(instance, v.job.view, v.materialize.id, p, links, this.backbone.objects);
-          rows.push(...instance.rows());
-        }
+      for (let p = 0; p < v.materialize.parallelism; p++) {
+        const links = record.objects[instanceKey(v.materialize.id, p)];
+        if (links === undefined) throw new Error(`checkpoint of ${v.job.view} partition ${p} at epoch ${record.epoch} is missing`);
+        const instance = v.job.createInstance(v.materialize.id, p, () => {});
+        await restoreRows(instance, v.job.view, v.materialize.id, p, links, this.backbone.objects);
+        rows.push(...instance.rows());
       }
       this.replaceCopy(v, rows);
       v.replaceNext = false;

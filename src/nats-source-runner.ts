@@ -230,10 +230,16 @@ export class NatsSourceRunner implements SourceTask {
       return;
     }
     this.badMessages = bad;
+    this.logAndApply(rows, ops, seq);
+    for (const m of batch) m.ack?.();
+  }
+
+  /** logs a batch's rows as text (durable; recovery replays them) and applies them as one epoch */
+  private logAndApply(rows: unknown[][], ops: number[], seq: number | undefined): void {
+    const hasDeletes = ops.some((o) => o < 0);
     const text = rows.map((r) => r.map((v, i) => (v === null ? null : formatValue(this.columns[i].type, v))));
     this.db.log([{ t: "source", rel: this.relation, n: rows.length, rows: text, ...(hasDeletes ? { ops } : {}), ...(seq !== undefined ? { seq } : {}) }]);
     this.apply(rows, hasDeletes ? ops : null, seq);
-    for (const m of batch) m.ack?.();
   }
 
   private apply(rows: unknown[][], ops: number[] | null, seq: number | undefined): void {
@@ -280,10 +286,7 @@ export class NatsSourceRunner implements SourceTask {
         ops.push(c.op(i));
       }
     }
-    const hasDeletes = ops.some((o) => o < 0);
-    const text = rows.map((r) => r.map((v, i) => (v === null ? null : formatValue(this.columns[i].type, v))));
-    this.db.log([{ t: "source", rel: this.relation, n: rows.length, rows: text, ...(hasDeletes ? { ops } : {}), seq: p.seq }]);
-    this.apply(rows, hasDeletes ? ops : null, p.seq);
+    this.logAndApply(rows, ops, p.seq);
     this.produced = p.produced;
     this.badMessages = p.bad;
   }

@@ -50,7 +50,7 @@ export function handOverBatch(db: Database, relation: string, chunks: readonly C
  * A replica's half for sources whose batches are plain rows (generators, files): the rows are
  * appended and logged as write records (a file may not exist on this host, a generator need not
  * be re-run), then the position as a `source` record, which local recovery restores with
- * restorePosition. Returns the stream's new watermark, if any.
+ * restorePosition; the changes (and a new watermark) are published as one epoch.
  */
 export function applyRowBatch(db: Database, relation: string, chunks: readonly Chunk[], position: unknown, runner: SourceTask): void {
   let watermark: unknown = undefined;

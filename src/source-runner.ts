@@ -70,11 +70,8 @@ export class SourceRunner implements SourceTask {
 
   /** Produces the rows due now (logged, so recovery regenerates them); returns how many. */
   tick(): number {
-    // backpressure: while continuous views wait on a slow model, produce nothing (rows stay due)
-    if (this.db.streams.overloaded) return 0;
-    const rate = this.source.rowsPerSecond;
-    let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
-    due = Math.min(due, MAX_ROWS_PER_TICK);
+    const due = this.rowsDue();
+    if (due <= 0) return 0;
     const from = this.positionLogged ? undefined : this.source.offset();
     const n = this.produce(due);
     if (n > 0) {
@@ -90,25 +87,10 @@ export class SourceRunner implements SourceTask {
    * application of the batch sets the position for good).
    */
   private async tickReplicated(): Promise<void> {
-    if (this.db.streams.overloaded) return;
-    const rate = this.source.rowsPerSecond;
-    let due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
-    due = Math.min(due, MAX_ROWS_PER_TICK);
+    const due = this.rowsDue();
     if (due <= 0) return;
     const before = this.source.offset();
-    const chunks: Chunk[] = [];
-    let n = 0;
-    let exhausted = false;
-    while (due > 0) {
-      const chunk = this.source.next(Math.min(due, CHUNK_ROWS));
-      if (chunk === null) {
-        exhausted = true;
-        break;
-      }
-      chunks.push(chunk);
-      due -= chunk.length;
-      n += chunk.length;
-    }
+    const { chunks, n, exhausted } = this.generate(due);
     if (n === 0 && !exhausted) return;
     try {
       await handOverBatch(this.db, this.relation, chunks, { offset: this.source.offset(), produced: this.produced + n, exhausted });
@@ -137,22 +119,38 @@ export class SourceRunner implements SourceTask {
     this.source.seek(offset);
   }
 
+  /** the rows due now at the source's rate (at most a tick's worth); none while views are overloaded */
+  private rowsDue(): number {
+    // backpressure: while continuous views wait on a slow model, produce nothing (rows stay due)
+    if (this.db.streams.overloaded) return 0;
+    const rate = this.source.rowsPerSecond;
+    const due = rate > 0 ? Math.floor((rate * (Date.now() - this.startedAt)) / 1000) - this.produced : MAX_ROWS_PER_TICK;
+    return Math.min(due, MAX_ROWS_PER_TICK);
+  }
+
+  /** up to `due` rows from the generator, in chunks; `exhausted` once it has no more */
+  private generate(due: number): { chunks: Chunk[]; n: number; exhausted: boolean } {
+    const chunks: Chunk[] = [];
+    let n = 0;
+    while (n < due) {
+      const chunk = this.source.next(Math.min(due - n, CHUNK_ROWS));
+      if (chunk === null) return { chunks, n, exhausted: true };
+      chunks.push(chunk);
+      n += chunk.length;
+    }
+    return { chunks, n, exhausted: false };
+  }
+
   /** Produces up to `due` rows into the stream and publishes them as one epoch. */
   produce(due: number): number {
-    let n = 0;
     const stored = this.db.relation(this.relation);
     let watermark: unknown = undefined;
-    while (due > 0) {
-      const chunk = this.source.next(Math.min(due, CHUNK_ROWS));
-      if (chunk === null) {
-        this.exhausted = true;
-        break;
-      }
+    const { chunks, n, exhausted } = this.generate(due);
+    if (exhausted) this.exhausted = true;
+    for (const chunk of chunks) {
       const r = stored.appendChunk(chunk);
       if (r.watermark !== undefined) watermark = r.watermark;
       this.db.publishChunk(this.relation, r.accepted);
-      due -= chunk.length;
-      n += chunk.length;
     }
     this.produced += n;
     if (n > 0 || watermark !== undefined) this.db.publishChanges(this.relation, [], [], watermark);

@@ -112,7 +112,7 @@ export async function pgEngine(url: string): Promise<SltEngine> {
   await probe.end().catch(() => {});
   if (role !== null) return sageServerEngine(url, connect, role !== "single");
   return {
-    name: `postgres (${url.replace(/\/\/[^@/]*@/, "//")})`,
+    name: `postgres (${displayUrl(url)})`,
     async open(): Promise<SltDatabase> {
       const schema = `slt_${randomBytes(6).toString("hex")}`;
       const admin = await connect();
@@ -138,7 +138,7 @@ export async function pgEngine(url: string): Promise<SltEngine> {
 /** sage-sql behind `url`: one namespace, each file's relations dropped at its end */
 function sageServerEngine(url: string, connect: () => Promise<PgClient>, cluster: boolean): SltEngine {
   return {
-    name: `sage-sql ${cluster ? "cluster" : "server"} (${url.replace(/\/\/[^@/]*@/, "//")})`,
+    name: `sage-sql ${cluster ? "cluster" : "server"} (${displayUrl(url)})`,
     names: cluster ? ["cluster"] : [],
     async open(): Promise<SltDatabase> {
       const admin = await connect();
@@ -158,6 +158,11 @@ function sageServerEngine(url: string, connect: () => Promise<PgClient>, cluster
       };
     },
   };
+}
+
+/** the server's URL without its user and password, for the engine's name */
+function displayUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//");
 }
 
 async function runOn(client: PgClient, sql: string): Promise<SltResult[]> {

@@ -52,6 +52,11 @@ export function chunkBoundaries(bytes: Uint8Array): number[] {
   return ends;
 }
 
+/** a chunk's name: the SHA-256 of its bytes, lowercase hex */
+export function chunkHash(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 export interface ContentChunk {
   /** SHA-256 of the bytes, lowercase hex */
   hash: string;
@@ -64,7 +69,7 @@ export function contentChunks(bytes: Uint8Array): ContentChunk[] {
   let start = 0;
   for (const end of chunkBoundaries(bytes)) {
     const piece = bytes.subarray(start, end);
-    out.push({ hash: createHash("sha256").update(piece).digest("hex"), bytes: piece });
+    out.push({ hash: chunkHash(piece), bytes: piece });
     start = end;
   }
   return out;

@@ -399,7 +399,7 @@ export class ClusterCoordinator {
     const forget = async () => {
       await this.cluster.delete(committedKey(view));
       await this.cluster.delete(jobKey(view));
-      for (const name of await this.env.backbone.objects.list(`ckpt/${view}/`)) await this.env.backbone.objects.delete(name);
+      await this.deleteObjects(await this.env.backbone.objects.list(`ckpt/${view}/`));
     };
     forget().catch((e: unknown) => this.trace(`forgetting ${view} failed: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -555,9 +555,13 @@ export class ClusterCoordinator {
       const o = parseCheckpointObject(name);
       return o !== null && !keep.has(name) && (o.generation < generation || o.epoch <= committed.epoch);
     });
-    // a state's chunks are many (a thousand per 5 MB): deleted some at a time, not one by one
-    for (let i = 0; i < garbage.length; i += GC_DELETES_AT_ONCE) {
-      await Promise.all(garbage.slice(i, i + GC_DELETES_AT_ONCE).map((name) => this.env.backbone.objects.delete(name)));
+    await this.deleteObjects(garbage);
+  }
+
+  /** deletes checkpoint objects some at a time, not one by one: a state's chunks are many (a thousand per 5 MB) */
+  private async deleteObjects(names: readonly string[]): Promise<void> {
+    for (let i = 0; i < names.length; i += GC_DELETES_AT_ONCE) {
+      await Promise.all(names.slice(i, i + GC_DELETES_AT_ONCE).map((name) => this.env.backbone.objects.delete(name)));
     }
   }
 

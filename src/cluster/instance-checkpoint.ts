@@ -12,8 +12,7 @@
 import type { ObjectStore } from "./backbone.js";
 import type { ClusterInstance } from "./cluster-job.js";
 import { type CommittedEpoch, checkpointObject, chainLink, chunkObject, decodeRecord, encodeRecord, parseChainLink } from "./cluster-records.js";
-import { contentChunks } from "./content-chunks.js";
-import { createHash } from "node:crypto";
+import { chunkHash, contentChunks } from "./content-chunks.js";
 import { decodeDelta, encodeDelta, nextChainLink, restoredChain, type TableChain } from "../executor/index.js";
 import type { TableDelta } from "../storage/index.js";
 
@@ -57,7 +56,7 @@ export class InstanceChain {
     const read = await readChain(objects, this.view, this.fragment, this.partition, links, true);
     if (read.state !== null) instance.restoreOperators(read.state);
     this.state = read.stateLink;
-    this.chunks = new Map(read.stateChunks.map((entry) => [entry.slice(entry.lastIndexOf(".") + 1), entry]));
+    this.chunks = new Map(read.stateChunks.map((entry) => [entryHash(entry), entry]));
     const rows = instance.rowChain;
     if (rows !== null && read.whole !== null) {
       rows.restore(read.whole, read.deltas);
@@ -115,6 +114,11 @@ export class InstanceChain {
   }
 }
 
+/** a manifest entry is `<generation>.<epoch>.<hash>`: the chunk's hash */
+function entryHash(entry: string): string {
+  return entry.slice(entry.lastIndexOf(".") + 1);
+}
+
 /** an operator state manifest: its chunks in order (entries as chunkObject takes them) */
 interface StateManifest {
   stateChunks: string[];
@@ -141,7 +145,7 @@ async function readStateChunks(objects: ObjectStore, view: string, fragment: num
     const name = chunkObject(view, fragment, partition, entry);
     const bytes = await objects.get(name);
     if (bytes === null) throw new Error(`checkpoint object ${name} is missing`);
-    if (createHash("sha256").update(bytes).digest("hex") !== entry.slice(entry.lastIndexOf(".") + 1)) throw new Error(`checkpoint object ${name} does not hold the bytes its name hashes`);
+    if (chunkHash(bytes) !== entryHash(entry)) throw new Error(`checkpoint object ${name} does not hold the bytes its name hashes`);
     return bytes;
   }));
   return Buffer.concat(parts);

@@ -44,6 +44,11 @@ interface Slot {
   written: Promise<boolean>;
 }
 
+/** an instance's input channel from one upstream partition of an exchange, as the flow names it */
+function channelName(exchange: number, fromPartition: number): string {
+  return `${exchange}:${fromPartition}`;
+}
+
 /** a checkpoint object's write is tried this many times before the instance gives up */
 const PUT_ATTEMPTS = 4;
 /** checkpoint object writes an instance keeps in flight */
@@ -125,7 +130,7 @@ export class WorkerGeneration {
         if (ex.from !== slot.fragment) continue;
         const owners = this.assignment.placement[slot.job.view]?.[String(ex.to)] ?? [];
         for (let q = 0; q < owners.length; q++) {
-          if (owners[q] === this.host.member) this.flow.addLocalEdge(slot.key, this.slotKey(slot.job.view, ex.to, q), `${ex.id}:${slot.partition}`);
+          if (owners[q] === this.host.member) this.flow.addLocalEdge(slot.key, this.slotKey(slot.job.view, ex.to, q), channelName(ex.id, slot.partition));
         }
       }
     }
@@ -262,12 +267,7 @@ export class WorkerGeneration {
   private openChannels(peer: { conn: Connection; member: string; generation: number; open: boolean }): void {
     if (peer.open) return;
     peer.open = true;
-    const { flow: f, codec } = this.host.options;
-    const endpoint = new ExchangeEndpoint(peer.conn, { window: f.window, maxQueued: f.maxQueued, codec, onOtherFrame: () => {} }, (e) => {
-      // a frame that does not decode: nothing after it can be trusted, the generation stalls
-      this.trace(`bad exchange frame from ${peer.member} (${e instanceof Error ? e.message : String(e)}): this generation stalls`);
-      peer.conn.close();
-    });
+    const endpoint = this.exchangeEndpoint(peer.conn, peer.member);
     const stale = peer.generation !== this.generation;
     for (const job of this.jobs) {
       const placement = this.assignment.placement[job.view];
@@ -294,7 +294,7 @@ export class WorkerGeneration {
    * barrier `dest` has not passed, it waits here, and with it the channel's later frames and credits.
    */
   private consume(dest: Slot, exchange: number, from: number, msg: Message): Promise<void> | undefined {
-    const channel = `${exchange}:${from}`;
+    const channel = channelName(exchange, from);
     const mustWait = (): boolean => !this.stopped && (this.flow.held(dest.key, channel) || this.flow.blocked(dest.key));
     const deliver = (): void => {
       if (this.stopped) return;
@@ -345,7 +345,7 @@ export class WorkerGeneration {
     if (owner === undefined) throw new Error(`${slot.job.view}: no owner for fragment ${ex.to} partition ${target}`);
     if (owner === this.host.member) {
       const dest = this.slots.get(this.slotKey(slot.job.view, ex.to, target))!;
-      if (msg.kind === "barrier") this.flow.barrierDelivered(dest.key, `${exchange}:${slot.partition}`, msg.epoch);
+      if (msg.kind === "barrier") this.flow.barrierDelivered(dest.key, channelName(exchange, slot.partition), msg.epoch);
       this.run(() => dest.instance.deliverExchange(exchange, slot.partition, msg));
       return;
     }
@@ -376,15 +376,20 @@ export class WorkerGeneration {
         // its channels closed (offers into them are dropped): nobody waits on them any more
         this.flow.wake();
       });
-      const { flow: f, codec } = this.host.options;
       // credits come back on the link; a `refused` (control frame) is followed by the link closing
-      const endpoint = new ExchangeEndpoint(link, { window: f.window, maxQueued: f.maxQueued, codec, onDrain: () => this.flow.wake(), onOtherFrame: () => {} }, (e) => {
-        this.trace(`bad exchange frame from ${member} (${e instanceof Error ? e.message : String(e)}): this generation stalls`);
-        link.close();
-      });
-      this.outgoing.set(member, (out = { link, endpoint }));
+      this.outgoing.set(member, (out = { link, endpoint: this.exchangeEndpoint(link, member, () => this.flow.wake()) }));
     }
     return out.endpoint;
+  }
+
+  /** the exchange channels over a link with `member` (either direction), with this generation's window and codec */
+  private exchangeEndpoint(conn: Connection, member: string, onDrain?: () => void): ExchangeEndpoint {
+    const { flow: f, codec } = this.host.options;
+    return new ExchangeEndpoint(conn, { window: f.window, maxQueued: f.maxQueued, codec, onOtherFrame: () => {}, ...(onDrain !== undefined ? { onDrain } : {}) }, (e) => {
+      // a frame that does not decode: nothing after it can be trusted, the generation stalls
+      this.trace(`bad exchange frame from ${member} (${e instanceof Error ? e.message : String(e)}): this generation stalls`);
+      conn.close();
+    });
   }
 
   /**
