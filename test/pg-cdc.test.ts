@@ -90,7 +90,8 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     // 1 row from the snapshot, then the update (its old row out, its new row in): nothing replayed
     expect(await rows(db, "SELECT rows_produced, error FROM sage_catalog.sources")).toEqual(["3|NULL"]);
     await db.close();
-    await server.query("DROP PUBLICATION pub4; SELECT pg_drop_replication_slot('slot4'); DROP TABLE snap");
+    await server.dropSlots("slot4");
+      await server.query("DROP PUBLICATION pub4; DROP TABLE snap");
   }, 60_000);
 
   it("from psql: Postgres table → CDC mirror → view → Postgres sink, equal to Postgres's own aggregate; errors carry their hint", async () => {
@@ -148,7 +149,8 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       await until(async () => JSON.stringify(await rows(db, "SELECT count(*), sum(id), count(*) FILTER (WHERE v = 'new') FROM big")) === JSON.stringify(want));
       expect(want).toEqual(["24999|312512499|2"]);
       await db.close();
-      await server.query("DROP PUBLICATION pub6; SELECT pg_drop_replication_slot('slot6'); DROP TABLE big");
+      await server.dropSlots("slot6");
+      await server.query("DROP PUBLICATION pub6; DROP TABLE big");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -192,7 +194,8 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
       await until(async () => JSON.stringify(await rows(db, "SELECT count(*), sum(id), count(*) FILTER (WHERE v = 'new') FROM big2")) === JSON.stringify(want));
       expect(want).toEqual(["24999|312512499|2"]);
       await db.close();
-      await server.query("DROP PUBLICATION pub7; SELECT pg_drop_replication_slot('slot7'); DROP TABLE big2");
+      await server.dropSlots("slot7");
+      await server.query("DROP PUBLICATION pub7; DROP TABLE big2");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -302,7 +305,8 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
   }
 
   async function resetUpstream(n: number): Promise<void> {
-    await server.query(`DROP PUBLICATION pub${n}; SELECT pg_drop_replication_slot('slot${n}'); DROP TABLE acct, grps`);
+    await server.dropSlots(`slot${n}`);
+    await server.query(`DROP PUBLICATION pub${n}; DROP TABLE acct, grps`);
   }
 
   it("differential: 10,000 random changes mirrored; views over the mirror equal Postgres, also across a restart midway", async () => {
@@ -491,7 +495,7 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     await expect(db.execute("DROP SOURCE p9")).rejects.toMatchObject({ code: "2BP01" });
     await db.execute("DROP TABLE m1; DROP SOURCE p9; DROP SOURCE p10");
     await db.close();
-    await server.query("SELECT pg_drop_replication_slot(s) FROM unnest(ARRAY['slot9', 'slot10']) AS s");
+    await server.dropSlots("slot9", "slot10");
     // a server without wal_level = logical
     server.destroy();
     server = startPostgres(PORT, ["wal_level=replica"]);

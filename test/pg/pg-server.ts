@@ -43,6 +43,11 @@ export interface PgServer {
   query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
   /** a query's rows as Postgres's own text, values joined by `|` (NULL as `NULL`), to compare with ours */
   textRows(sql: string): Promise<string[]>;
+  /**
+   * Drops replication slots once their walsenders have gone: a client's replication connection
+   * closes before the server's backend for it exits, and an active slot cannot be dropped.
+   */
+  dropSlots(...names: string[]): Promise<void>;
   /** stop (fast), keeping the data directory: start() brings it back */
   stop(): void;
   start(): void;
@@ -92,6 +97,16 @@ export function startPostgres(port: number, settings: string[] = ["wal_level=log
     async textRows(sql) {
       const r = await this.query(sql);
       return r.rows.map((row) => Object.values(row).map((v) => (v === null ? "NULL" : String(v))).join("|"));
+    },
+    async dropSlots(...names) {
+      const deadline = Date.now() + 15_000;
+      const active = async () =>
+        (await this.query("SELECT count(*)::int AS n FROM pg_replication_slots WHERE slot_name = ANY($1) AND active", [names])).rows[0].n as number;
+      while ((await active()) > 0) {
+        if (Date.now() > deadline) throw new Error(`replication slots ${names.join(", ")} still active after 15 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await this.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1)", [names]);
     },
     stop,
     start,
