@@ -9,13 +9,15 @@ import type { IndexEntry, VectorIndexSpec } from "./catalog/index.js";
 import { compileExpr, type CompiledExpr, type ExecutionContext } from "./executor/index.js";
 import type { VectorIndexReader } from "./executor/index.js";
 import type { BoundExpr } from "./planner/index.js";
-import { VectorIndex, type VectorMetric } from "./ai/index.js";
+import { distanceFunction, VectorIndex, type VectorMetric } from "./ai/index.js";
 import type { RowChangeListener, StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
 
 /**
- * Below this many rows a search takes the whole index as its candidate list (ef = size): exact
- * results for well under a millisecond a query, where a tuned ef might miss a neighbour on a small table.
+ * Below this many rows (and unless the session fixes hnsw.ef_search) a search compares the query
+ * with every indexed row instead of walking the graph: exact results for about a millisecond a
+ * query. A graph walk can miss a row even with the whole index as its candidate list, since HNSW's
+ * neighbour pruning can leave a node no other node links to (seen on 300 random rows with m = 8).
  */
 const EXHAUSTIVE_BELOW = 2048;
 /** Target duration of one synchronous usearch call while building (then the event loop gets a turn). */
@@ -25,6 +27,8 @@ const MAX_SLICE_ROWS = 1024;
 const ROW_ID = -1;
 
 const METRICS: Record<VectorIndexSpec["operator"], VectorMetric> = { "<=>": "cos", "<->": "l2sq", "<#>": "ip" };
+
+const isZero = (v: Float32Array) => v.every((x) => x === 0);
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -144,14 +148,37 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
   search(query: Float32Array, k: number, efSearch: number | undefined, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[] {
     if (query.length !== this.spec.dims) throw new SqlError(SqlState.DataException, `different vector dimensions ${this.spec.dims} and ${query.length}`);
     const size = this.index.size;
-    const ef = efSearch ?? (size > 0 && size < EXHAUSTIVE_BELOW ? size : undefined);
-    if (ef !== undefined) this.index.efSearch = Math.min(ef, 10_000);
+    if (efSearch === undefined && size < EXHAUSTIVE_BELOW) return this.exactSearch(query, k, accept);
+    if (efSearch !== undefined) this.index.efSearch = Math.min(efSearch, 10_000);
     try {
       const found = this.index.search(query, k, accept ? (key) => accept(Number(key)) : undefined);
       return found.map((m) => ({ rowId: Number(m.key), distance: m.distance }));
     } finally {
-      if (ef !== undefined) this.index.efSearch = undefined;
+      if (efSearch !== undefined) this.index.efSearch = undefined;
     }
+  }
+
+  /** The k nearest rows by comparing with each one the index holds (NULLs and, under cosine, zero vectors are not held). */
+  private exactSearch(query: Float32Array, k: number, accept?: (rowId: number) => boolean): { rowId: number; distance: number }[] {
+    const distance = distanceFunction(this.spec.operator);
+    const cosine = this.spec.operator === "<=>";
+    const store = this.stored.store;
+    const width = this.stored.entry.columns.length;
+    const found: { rowId: number; distance: number }[] = [];
+    for (const chunk of store.scan([...this.stored.entry.columns.map((_, i) => i), ROW_ID])) {
+      const vectors = this.kernel(chunk, this.ctx);
+      const ids = chunk.columns[width];
+      for (let i = 0; i < chunk.length; i++) {
+        const v = vectors.get(i) as Float32Array | null;
+        if (v === null || (cosine && isZero(v))) continue;
+        const rowId = ids.get(i) as number;
+        if (accept !== undefined && !accept(rowId)) continue;
+        found.push({ rowId, distance: distance(v, query) });
+      }
+    }
+    // NaN (a zero query under cosine) sorts last, as ORDER BY puts it
+    const key = (d: number) => (Number.isNaN(d) ? Infinity : d);
+    return found.sort((a, b) => key(a.distance) - key(b.distance) || a.rowId - b.rowId).slice(0, k);
   }
 
   firstRows(k: number, accept?: (rowId: number) => boolean): number[] {

@@ -59,28 +59,13 @@ async function sameAsExact(db: Database, select: string, queries: string[]): Pro
   }
 }
 
-/**
- * Inner product is not a metric: an HNSW graph walk can miss a neighbour even with a candidate list
- * as large as the table (seen about once in ten runs), so for <#> the index must find at least 9 of
- * the exact 10, in distance order.
- */
-async function nearlyExact(db: Database, select: string, queries: string[]): Promise<void> {
-  for (const q of queries) {
-    const sql = select.replaceAll("$q", `'${q}'`);
-    const viaIndex = await rows(db, sql);
-    const viaScan = await rows(db, sql.replaceAll("FROM docs", "FROM exact"));
-    expect(viaIndex.length).toBe(viaScan.length);
-    expect(viaIndex.filter((r) => viaScan.includes(r)).length).toBeGreaterThanOrEqual(viaScan.length - 1);
-    const d = viaIndex.map((r) => Number(r.split("|")[1]));
-    expect(d).toEqual([...d].sort((a, b) => a - b));
-  }
-}
-
 describe("HNSW indexes from SQL", () => {
   it("ORDER BY <dist> LIMIT k uses the index (EXPLAIN) and equals exact search, for each operator class", async () => {
     const db = await twinTables(300);
     const r = rng(99);
-    const queries = Array.from({ length: 5 }, () => randomVector(r));
+    // enough queries that a graph walk would miss a neighbour (a 300-row graph with m = 8 leaves
+    // nodes unreachable): below 2,048 rows the index compares with every row, so none is missed
+    const queries = Array.from({ length: 40 }, () => randomVector(r));
     for (const [op, opclass] of [
       ["<=>", "vector_cosine_ops"],
       ["<->", "vector_l2_ops"],
@@ -89,8 +74,7 @@ describe("HNSW indexes from SQL", () => {
       await db.execute(`CREATE INDEX docs_emb ON docs USING hnsw (emb ${opclass}) WITH (m = 8, ef_construction = 64)`);
       const select = `SELECT id, emb ${op} $q AS d FROM docs ORDER BY emb ${op} $q LIMIT 10`;
       expect(await plan(db, select.replaceAll("$q", `'${queries[0]}'`))).toContain("Index Scan using docs_emb on docs (hnsw)");
-      if (op === "<#>") await nearlyExact(db, select, queries);
-      else await sameAsExact(db, select, queries);
+      await sameAsExact(db, select, queries);
       // an operator the index does not serve scans the table
       const other = op === "<->" ? "<=>" : "<->";
       expect(await plan(db, `SELECT id FROM docs ORDER BY emb ${other} '${queries[0]}' LIMIT 3`)).not.toContain("Index Scan");
