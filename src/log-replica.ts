@@ -22,7 +22,7 @@ import { truncateTargets, truncatedRows } from "./truncate-writes.js";
 import type { Database } from "./database.js";
 import { admitPlannedWrite, applyPlannedWrite, type AppliedWrite, type PlannedWrite } from "./planned-write.js";
 import type { InputLogRow, ReplicaStatus, StatementReplication, WorkerRow } from "./statement-replication.js";
-import { DEFAULT_LOG_SNAPSHOTS, LogSnapshots, type LogSnapshotOptions } from "./log-snapshots.js";
+import { DEFAULT_LOG_SNAPSHOTS, LogSnapshots, holdLogPosition, type LogSnapshotOptions } from "./log-snapshots.js";
 import type { ReplicaPosition } from "./replica-position.js";
 import { ClusterViews } from "./cluster-views.js";
 import { leadSources } from "./replicated-source.js";
@@ -114,6 +114,7 @@ export class LogReplica implements StatementReplication {
   /** worker id -> its last lease count and when this process saw it change */
   private readonly seenLeases = new Map<string, { lease: number; at: number }>();
   private workersTimer: NodeJS.Timeout | null = null;
+  private releasePosition: (() => void) | null = null;
 
   constructor(
     readonly db: Database,
@@ -158,6 +159,8 @@ export class LogReplica implements StatementReplication {
 
   /** Catches up with the log, then races for the lease; serves (refusal() null) once it leads and has caught up. */
   async start(): Promise<void> {
+    // the leader cuts the log no further than what this coordinator applied while it lives
+    this.releasePosition = await holdLogPosition(this.backbone, this.coordinator.options.timing.leaderTtlMs, this.node, () => this.position.seq);
     this.follow();
     // a standby is hot: it has applied everything before it may lead
     await this.caughtUp(await this.backbone.log.lastSeq());
@@ -173,6 +176,7 @@ export class LogReplica implements StatementReplication {
     if (this.role === "leader") leadSources(this.db, false);
     this.role = "standby";
     this.coordinator.close();
+    this.releasePosition?.();
     if (this.options.network === undefined) await this.network.close();
     this.follower?.close();
     if (this.followRetry) clearTimeout(this.followRetry);

@@ -16,9 +16,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { Database } from "./database.js";
-import { BUCKET_CLUSTER, KEY_SNAPSHOT, decodeRecord, encodeRecord, encodeSnapshotRows, type Backbone, type ClusterCoordinator, type LogInfo, type LogSnapshotRecord } from "./cluster/index.js";
+import { BUCKET_CLUSTER, BUCKET_LEADER, KEY_SNAPSHOT, decodeRecord, encodeRecord, encodeSnapshotRows, type Backbone, type ClusterCoordinator, type LogInfo, type LogSnapshotRecord } from "./cluster/index.js";
 import { DATA_DIRECTORY_MARKER, MASTER_KEY_FILE, crc32, type CheckpointManifest } from "./storage/index.js";
-import { Chunk, SqlError, SqlState } from "./types/index.js";
+import { SqlError, SqlState, type Chunk } from "./types/index.js";
 
 export interface LogSnapshotOptions {
   /** a snapshot once this many messages were applied since the last one (0: never by count) */
@@ -29,12 +29,12 @@ export interface LogSnapshotOptions {
 
 export const DEFAULT_LOG_SNAPSHOTS: LogSnapshotOptions = { everyMessages: 10_000, everyBytes: 64 * 1024 * 1024 };
 
-/** rows per chunk of a table's snapshot object */
-const SNAPSHOT_CHUNK_ROWS = 4096;
 /** object deletes kept in flight */
 const DELETES_AT_ONCE = 32;
 const REPLICA_OBJECT_PREFIX = "replica/";
 const SNAPSHOT_OBJECT_PREFIX = "snapshot/";
+/** `leader/position/<coordinator>`: the last sequence a live coordinator applied (TTL: the lease's) */
+const POSITION_KEY_PREFIX = "position/";
 /** checkpoint-store.ts's manifest file */
 const MANIFEST_FILE = "MANIFEST";
 
@@ -46,6 +46,7 @@ interface Captured {
   files: Map<string, Uint8Array>;
   /** relation id -> its rows (null: unchanged since this process's previous snapshot, whose object it reuses) */
   rows: Map<string, { chunks: Chunk[] | null; version: number }>;
+  captureMs?: number;
 }
 
 export class LogSnapshots {
@@ -94,6 +95,7 @@ export class LogSnapshots {
     this.messages = 0;
     this.bytes = 0;
     let captured: Captured | null;
+    const started = performance.now();
     try {
       captured = this.capture(seq, term);
     } catch (e) {
@@ -101,6 +103,8 @@ export class LogSnapshots {
       return;
     }
     if (captured === null) return;
+    // what the replica stopped for (the log is applied no further meanwhile)
+    captured.captureMs = Math.round(performance.now() - started);
     this.running = true;
     this.publish(captured)
       .catch((e: unknown) => this.log("log_snapshot_failed", { seq, error: e instanceof Error ? e.message : String(e) }))
@@ -144,18 +148,8 @@ export class LogSnapshots {
         rows.set(id, { chunks: null, version: store.version });
         continue;
       }
-      const types = stored.entry.columns.map((c) => c.type);
-      const chunks: Chunk[] = [];
-      let batch: unknown[][] = [];
-      for (let r = 0; r < store.highWaterMark; r++) {
-        if (!store.isLive(r)) continue;
-        batch.push(store.row(r));
-        if (batch.length === SNAPSHOT_CHUNK_ROWS) {
-          chunks.push(Chunk.fromRows(types, batch));
-          batch = [];
-        }
-      }
-      if (batch.length > 0) chunks.push(Chunk.fromRows(types, batch));
+      // the live rows, column-wise (as a view's backfill reads them)
+      const chunks = [...store.scan(stored.entry.columns.map((_, i) => i))];
       rows.set(id, { chunks, version: store.version });
     }
     return { seq, term, files, rows };
@@ -196,8 +190,16 @@ export class LogSnapshots {
     this.uploadedFiles = uploadedFiles;
     this.uploadedRows = uploadedRows;
     this.latest = record;
-    this.log("log_snapshot", { seq: c.seq, bytes, files: Object.keys(files).length, tables: Object.keys(rows).length });
-    const keepFrom = await this.coordinator.requestCut(c.seq);
+    this.log("log_snapshot", { seq: c.seq, bytes, files: Object.keys(files).length, tables: Object.keys(rows).length, captureMs: c.captureMs });
+    // never past a live coordinator's position: a standby (or one starting from a snapshot) that is
+    // behind goes on from where it is rather than start over
+    let below = c.seq;
+    const positions = await this.backbone.bucket(BUCKET_LEADER, { ttlMs: this.coordinator.options.timing.leaderTtlMs });
+    for (const key of await positions.keys(POSITION_KEY_PREFIX)) {
+      const entry = await positions.get(key);
+      if (entry !== null) below = Math.min(below, decodeRecord<{ seq: number }>(entry.value).seq);
+    }
+    const keepFrom = await this.coordinator.requestCut(below);
     if (keepFrom === null) return;
     await this.collectGarbage(keepFrom, record);
   }
@@ -283,12 +285,18 @@ async function deleteAll(objects: Backbone["objects"], names: readonly string[])
  * checkpoint files into it (which must be empty), so that it opens at the snapshot's sequence.
  * Resolves with that sequence. A snapshot GC'd while it was read is read again (the newer one).
  */
-export async function bootstrapLogSnapshot(backbone: Backbone, dataDir: string): Promise<number> {
+export async function bootstrapLogSnapshot(backbone: Backbone, dataDir: string, hold: (seq: number) => Promise<void>): Promise<number> {
   const bucket = await backbone.bucket(BUCKET_CLUSTER);
   for (let attempt = 1; ; attempt++) {
     const entry = await bucket.get(KEY_SNAPSHOT);
     if (entry === null) throw new SqlError(SqlState.DataCorrupted, "the input log was cut but the cluster has no snapshot to start from");
     const record = decodeRecord<LogSnapshotRecord>(entry.value);
+    // held before it is checked: a cut the leader decided before the hold was seen shows here
+    await hold(record.seq);
+    if ((await backbone.log.info()).firstSeq > record.seq + 1) {
+      if (attempt >= 20) throw new SqlError(SqlState.DataCorrupted, `the input log was cut past the latest snapshot (at sequence ${record.seq})`);
+      continue;
+    }
     const files: [string, Uint8Array][] = [];
     let missing: string | null = null;
     for (const [path, object] of Object.entries(record.files)) {
@@ -310,4 +318,32 @@ export async function bootstrapLogSnapshot(backbone: Backbone, dataDir: string):
     }
     return record.seq;
   }
+}
+
+/**
+ * Holds the input log from `seq() + 1` on while this coordinator lives: its position in the lease
+ * bucket (TTL: the lease's, renewed at a quarter of it), which the leader's cut stays below. A
+ * coordinator that stops (or is killed) lets go once the key expires. Returns the release.
+ */
+export async function holdLogPosition(backbone: Backbone, leaderTtlMs: number, holder: string, seq: () => number): Promise<() => void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const key = `${POSITION_KEY_PREFIX}${holder}`;
+  const renew = async (): Promise<void> => {
+    try {
+      await (await backbone.bucket(BUCKET_LEADER, { ttlMs: leaderTtlMs })).put(key, encodeRecord({ seq: seq() }));
+    } catch {
+      // NATS away: the key may expire and the log be cut past us; the replica then sees the gap
+    }
+    if (!stopped) timer = setTimeout(() => void renew(), Math.max(100, Math.floor(leaderTtlMs / 4)));
+  };
+  await renew();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    void backbone
+      .bucket(BUCKET_LEADER, { ttlMs: leaderTtlMs })
+      .then((b) => b.delete(key))
+      .catch(() => {});
+  };
 }

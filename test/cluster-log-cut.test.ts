@@ -1,5 +1,5 @@
 // The input log is cut (src/log-snapshots.ts), with real processes: nats-server, coordinators with
-// data directories and workers. With a snapshot every 15 messages, the log's first sequence rises
+// data directories and workers. With a snapshot every 30 messages, the log's first sequence rises
 // (JetStream's stream info) while the views stay equal to the same query run ad hoc, through: a
 // view created after the cut (it reads its history from the snapshot), a large write whose
 // `replica/` body is deleted once the cut passes it, a worker kill -9 and a new one, and a new
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectBackbone, type Backbone } from "../src/cluster/index.js";
 import { ProcessCluster, sortedLines, until } from "./cluster/process-cluster.js";
 
-const SNAPSHOT_ARGS = ["--log-snapshot-messages", "15", "--default-parallelism", "2"];
+const SNAPSHOT_ARGS = ["--log-snapshot-messages", "30", "--default-parallelism", "2"];
 const VIEWS: Record<string, string> = {
   by_k: "SELECT k, count(*) AS n, sum(v) AS s FROM t GROUP BY k",
   big: "SELECT k, v FROM t WHERE v > 100",

@@ -7,7 +7,8 @@
 // fall through to it).
 
 import { rmSync } from "node:fs";
-import { bootstrapLogSnapshot, LogReplica, openClusterTransport, ReplicaPosition, type ClusterTransport, type Database, type LogSnapshotOptions } from "../../src/index.js";
+import { randomUUID } from "node:crypto";
+import { bootstrapLogSnapshot, DEFAULT_TIMING, holdLogPosition, LogReplica, openClusterTransport, ReplicaPosition, type ClusterTransport, type Database, type LogSnapshotOptions } from "../../src/index.js";
 
 export interface CoordinatorFlags {
   role?: string;
@@ -24,6 +25,8 @@ export interface CoordinatorStart {
   position: ReplicaPosition;
   token: string;
   snapshots: Partial<LogSnapshotOptions>;
+  /** started from a snapshot: the hold on the log after it, until the replica holds its own position */
+  releaseBootstrap?: () => void;
 }
 
 /** null: single-node mode; a string: the error to print (exit 2). */
@@ -64,6 +67,7 @@ export async function startReplica(db: Database, start: CoordinatorStart, addres
   };
   const replica = new LogReplica(db, start.backbone, start.position, { address, log, clock: start.transport.clock, network: start.transport.network, token: start.token, timing: timingFromEnv(), snapshots: start.snapshots, behindCut });
   await replica.start();
+  start.releaseBootstrap?.();
   const s = replica.status();
   process.stdout.write(`coordinator ${replica.node}: resumed the input log after sequence ${resumedAfter} (from the data directory), applied it to ${s.appliedSeq}, ${s.role}\n`);
   return replica;
@@ -90,7 +94,14 @@ export async function openCoordinatorDatabase(start: CoordinatorStart, open: () 
   if (dataDir === null) throw new Error(`the input log starts at sequence ${firstSeq} (it was cut): a coordinator in memory (--memory) cannot start from the snapshot; give it a --data-dir`);
   process.stdout.write(`coordinator: the input log starts at sequence ${firstSeq}, past this data directory's ${start.position.seq}: starting from the latest snapshot\n`);
   rmSync(dataDir, { recursive: true, force: true });
-  const seq = await bootstrapLogSnapshot(start.backbone, dataDir);
+  // the snapshot's sequence is held (the leader cuts no further) until the replica holds its own
+  const leaderTtlMs = { ...DEFAULT_TIMING, ...timingFromEnv() }.leaderTtlMs;
+  const seq = await bootstrapLogSnapshot(start.backbone, dataDir, async (snapshotSeq) => {
+    // a hold per snapshot tried (its own key: the release of the previous one deletes that one only)
+    const release = await holdLogPosition(start.backbone, leaderTtlMs, `bootstrap-${randomUUID()}`, () => snapshotSeq);
+    start.releaseBootstrap?.();
+    start.releaseBootstrap = release;
+  });
   start.position = new ReplicaPosition();
   db = await open();
   process.stdout.write(`coordinator: started from the snapshot at sequence ${seq}\n`);
