@@ -69,8 +69,9 @@ describe("cutting the input log (real processes)", () => {
 
   it("cuts the log under writes while views stay exact, and a new view reads the snapshot", async () => {
     await cluster.query("CREATE TABLE t (k INT, v BIGINT)");
+    // (a generous bound: listing the workers' KV bucket has been seen to stall for a minute on a loaded machine)
     await cluster.query(`CREATE MATERIALIZED VIEW by_k AS ${VIEWS.by_k}`);
-    await until("by_k placed on the workers", async () => (await cluster.query("SELECT placement FROM sage_catalog.fragments WHERE view = 'public.by_k' AND placement IS NOT NULL")).length > 0, 60_000, cluster.context);
+    await until("by_k placed on the workers", async () => (await cluster.query("SELECT placement FROM sage_catalog.fragments WHERE view = 'public.by_k' AND placement IS NOT NULL")).length > 0, 150_000, cluster.context);
     for (let i = 0; i < 40; i++) await insertRows(25);
     await expectViewExact("by_k");
     // the view committed past the snapshots: the leader cuts below them

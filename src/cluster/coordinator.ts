@@ -92,7 +92,7 @@ export class ClusterCoordinator {
   /** views whose old checkpoint objects are being deleted */
   private readonly collecting = new Set<string>();
   /** snapshots waiting for the next tick to cut the log below them */
-  private cutRequests: { seq: number; resolve: (keepFrom: number | null) => void }[] = [];
+  private cutRequests: { seq: number | null; resolve: (keepFrom: number | null) => void }[] = [];
   /** view -> operator state manifest -> the chunk objects it names (manifests never change) */
   private readonly manifests = new Map<string, Map<string, string[]>>();
 
@@ -226,16 +226,17 @@ export class ClusterCoordinator {
   }
 
   /**
-   * Cuts the input log below a snapshot at `snapshotSeq` (recorded in KV by the caller) and below
-   * what every view still reads (logNeededFrom). Done in the tick, so that no placement reading an
-   * older snapshot runs between the check and the cut. Resolves with the first sequence kept
-   * (null: not cut, this coordinator does not lead).
+   * Cuts the input log below a snapshot at `snapshotSeq` (recorded in KV by the caller; null: no
+   * snapshot, only what no view reads any more is cut) and below what every view still reads
+   * (logNeededFrom). Done in the tick, so that no placement reading an older snapshot runs between
+   * the check and the cut. Resolves with the first sequence kept (null: not cut, this coordinator
+   * does not lead).
    */
-  requestCut(snapshotSeq: number): Promise<number | null> {
+  requestCut(snapshotSeq: number | null): Promise<number | null> {
     if (this.leading === null) return Promise.resolve(null);
     return new Promise((resolve) => {
+      // at the next heartbeat's tick: a cut is never urgent
       this.cutRequests.push({ seq: snapshotSeq, resolve });
-      this.tickSoon();
     });
   }
 
@@ -244,11 +245,13 @@ export class ClusterCoordinator {
     if (requests.length === 0) return;
     let keepFrom: number | null = null;
     try {
-      const needed = this.logNeededFrom();
+      const snapshots = requests.map((r) => r.seq).filter((s): s is number => s !== null);
+      const snapshotSeq = snapshots.length === 0 ? null : Math.max(...snapshots);
+      const needed = this.logNeededFrom(snapshotSeq);
       if (needed !== null && this.leading === l) {
-        keepFrom = Math.min(needed, Math.max(...requests.map((r) => r.seq)) + 1);
+        keepFrom = Math.min(needed, snapshotSeq === null ? Infinity : snapshotSeq + 1);
         const info = await this.env.backbone.log.info();
-        if (this.leading !== l) keepFrom = null;
+        if (this.leading !== l || !Number.isFinite(keepFrom)) keepFrom = null;
         else if (keepFrom > info.firstSeq) {
           await this.env.backbone.log.purge(keepFrom);
           this.trace(`cut the input log below ${keepFrom}`);
@@ -518,11 +521,12 @@ export class ClusterCoordinator {
 
   /**
    * While leading: the lowest log sequence a view on workers may still read, so the log may be
-   * cut below it (log-cut.ts): each view restarts after its committed epoch's marker, and a view
-   * with nothing committed after the snapshot its generation reads (or at 1: no snapshot). Null
-   * when not leading or not yet taken over (nothing known: cut nothing).
+   * cut below it (log-snapshots.ts): each view restarts after its committed epoch's marker, a
+   * view with nothing committed after the snapshot its generation reads (or at 1: no snapshot),
+   * and one not placed yet after the latest snapshot, `snapshotSeq` (null: none), which its
+   * placement will name. Null when not leading or not yet taken over (nothing known: cut nothing).
    */
-  logNeededFrom(): number | null {
+  logNeededFrom(snapshotSeq: number | null): number | null {
     const l = this.leading;
     if (l === null || !l.tookOver) return null;
     let from = Infinity;
@@ -531,7 +535,7 @@ export class ClusterCoordinator {
       const committed = l.committed.get(view)?.record;
       if (committed !== undefined && committed.seq > 0) from = Math.min(from, committed.seq + 1);
       else if (l.assignment !== null && view in l.assignment.placement) from = Math.min(from, (l.assignment.snapshot?.seq ?? 0) + 1);
-      // a view not placed yet reads the snapshot current when it is: it needs nothing of the log now
+      else from = Math.min(from, (snapshotSeq ?? 0) + 1);
     }
     return from;
   }
