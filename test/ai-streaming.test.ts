@@ -272,6 +272,7 @@ describe("remote models in continuous views", () => {
     await db.execute("FLUSH");
     expect(Date.now() - t0).toBeLessThan(1000);
     await db.close();
+    server.slowMs = 600;
   });
 
   it("embeds through a self-hosted Hugging Face TEI server in a view, the key from a secret", async () => {
