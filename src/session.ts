@@ -542,12 +542,8 @@ export class Session {
 
 /** SET ai.on_error = 'null' | 'fail': overrides the models' own policy for this session's statements and views. */
 function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefined {
-  let v: string;
-  try {
-    v = settings.get("ai.on_error").toLowerCase();
-  } catch {
-    return undefined; // not set
-  }
+  const v = settings.find("ai.on_error")?.toLowerCase();
+  if (v === undefined) return undefined; // not set
   if (v === "null" || v === "fail") return v;
   if (v === "" || v === "default") return undefined;
   throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });

@@ -156,15 +156,20 @@ export class SessionSettings {
   }
 
   get(name: string): string {
+    const v = this.find(name);
+    // custom dotted settings (ai.on_error, hnsw.ef_search) exist once set
+    if (v === undefined) throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);
+    return v;
+  }
+
+  /** The setting's value, or undefined for a name that is neither known nor set (no error: read on every statement). */
+  find(name: string): string | undefined {
     const n = SessionSettings.normalizeName(name);
     const v = this.values.get(n);
     if (v !== undefined) return v;
     const serverDefault = this.defaults.get(n);
     if (serverDefault !== undefined) return serverDefault;
-    const def = SETTINGS[n];
-    if (def) return def.default;
-    // custom dotted settings (ai.on_error, hnsw.ef_search) exist once set
-    throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);
+    return SETTINGS[n]?.default;
   }
 
   set(name: string, value: string | null): void {
