@@ -141,8 +141,12 @@ export class SessionSettings {
   /** the server's own defaults (e.g. config runtime.default_parallelism), in place of SETTINGS' */
   private readonly defaults = new Map<string, string>();
 
+  /** bumped by every change (a session's kept plans depend on the settings binding read) */
+  version = 0;
+
   /** a server-wide default for a setting (validated as SET would); RESET returns to it */
   setDefault(name: string, value: string): void {
+    this.version++;
     const n = SessionSettings.normalizeName(name);
     const def = SETTINGS[n];
     this.defaults.set(n, def?.check ? def.check(value) : value);
@@ -173,6 +177,7 @@ export class SessionSettings {
   }
 
   set(name: string, value: string | null): void {
+    this.version++;
     const n = SessionSettings.normalizeName(name);
     const def = SETTINGS[n];
     if (!def && !n.includes(".")) throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);
