@@ -19,6 +19,7 @@ import { createSecretStatement, modelOptionMap } from "./secrets.js";
 import { Chunk, SqlError, SqlState, Types, toPositionedSqlError, toSqlError, type DataType } from "./types/index.js";
 import { statementInterrupt } from "./statement-interrupt.js";
 import { ParsedStatements } from "./parsed-statements.js";
+import { type BoundSelect, BoundSelects } from "./bound-selects.js";
 import { executeRoleDdl, isRoleDdl } from "./role-ddl.js";
 import { executeDatabaseDdl, isDatabaseDdl } from "./database-ddl.js";
 import { admitSession } from "./role-login.js";
@@ -60,6 +61,7 @@ export class Session {
   /** an error happened inside the transaction block: statements are refused until it ends */
   private transactionFailed = false;
   private readonly parsed = new ParsedStatements();
+  private readonly boundSelects = new BoundSelects();
   /** the running statement's cancel / statement_timeout check (see statement-interrupt.ts) */
   private interrupt: (() => boolean | string) | undefined;
 
@@ -200,7 +202,7 @@ export class Session {
   }
 
   binderEnv(sql: string, paramTypes: DataType[] = []): BinderEnv {
-    const env: BinderEnv = { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set() };
+    const env: BinderEnv = { catalog: this.db.catalog, paramTypes, sql, readRelations: new Set(), timeZone: this.settings.get("timezone") };
     if (this.enforcesPrivileges && !this.bindingViewDefinition) env.access = readAccess(this).hook;
     return env;
   }
@@ -247,6 +249,24 @@ export class Session {
     );
   }
 
+  /** A SELECT bound, pruned and rewritten for key lookups, or the same plan kept from an earlier run (bound-selects.ts). */
+  private boundSelect(st: A.SelectStatement, sql: string, declared: readonly (DataType | undefined)[], paramEnv: () => BinderEnv): BoundSelect {
+    const key = BoundSelects.key(sql, st.pos ?? 0, declared);
+    const stamp = key === null ? "" : `${this.db.cluster.all().map((d) => `${d.name}:${d.catalog.version}`).join(",")}|${this.role}|${this.settings.version}`;
+    const kept = key === null ? undefined : this.boundSelects.get(key, stamp);
+    if (kept !== undefined) return kept;
+    const env = paramEnv();
+    const top = new QueryContext(env);
+    const access = env.access ? readAccess(this, top) : undefined;
+    if (access) env.access = access.hook;
+    const q = bindQuery(st.query, top);
+    const pruned = pruneColumns(q.plan);
+    access?.finish(pruned);
+    const bound: BoundSelect = { env, plan: useKeyLookups(pruned, this.db.catalog), columns: q.names.map((name, i) => ({ name, type: q.types[i] })) };
+    if (key !== null) this.boundSelects.set(key, stamp, bound);
+    return bound;
+  }
+
   private async executeStatement(st: A.Statement, sql: string, params: unknown[], declared: (DataType | undefined)[]): Promise<StatementResult> {
     // each statement binds with the declared parameter types; what binding infers settles the rest
     const paramEnv = () => this.binderEnv(sql, Array.from({ length: Math.max(params.length, declared.length) }, (_, i) => declared[i] ?? Types.unknown));
@@ -260,17 +280,11 @@ export class Session {
     switch (st.kind) {
       case "select": {
         await this.readYourWrites();
-        const env = paramEnv();
-        const top = new QueryContext(env);
-        const access = env.access ? readAccess(this, top) : undefined;
-        if (access) env.access = access.hook;
-        const q = bindQuery(st.query, top);
-        const pruned = pruneColumns(q.plan);
-        access?.finish(pruned);
+        const { env, plan, columns } = this.boundSelect(st, sql, declared, paramEnv);
         await this.clusterReads(env);
-        const chunks = await this.runPlanWithModels(useKeyLookups(pruned, this.db.catalog), values(env));
+        const chunks = await this.runPlanWithModels(plan, values(env));
         const rows = chunks.flatMap((c) => c.rows());
-        return rowsResult("SELECT", q.names.map((name, i) => ({ name, type: q.types[i] })), rows);
+        return rowsResult("SELECT", columns, rows);
       }
       case "insert":
       case "update":
@@ -542,12 +556,8 @@ export class Session {
 
 /** SET ai.on_error = 'null' | 'fail': overrides the models' own policy for this session's statements and views. */
 function aiOnErrorSetting(settings: SessionSettings): "null" | "fail" | undefined {
-  let v: string;
-  try {
-    v = settings.get("ai.on_error").toLowerCase();
-  } catch {
-    return undefined; // not set
-  }
+  const v = settings.find("ai.on_error")?.toLowerCase();
+  if (v === undefined) return undefined; // not set
   if (v === "null" || v === "fail") return v;
   if (v === "" || v === "default") return undefined;
   throw new SqlError(SqlState.InvalidParameterValue, `invalid value for parameter "ai.on_error": "${v}"`, { hint: "Available values: null, fail." });

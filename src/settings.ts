@@ -141,8 +141,12 @@ export class SessionSettings {
   /** the server's own defaults (e.g. config runtime.default_parallelism), in place of SETTINGS' */
   private readonly defaults = new Map<string, string>();
 
+  /** bumped by every change (a session's kept plans depend on the settings binding read) */
+  version = 0;
+
   /** a server-wide default for a setting (validated as SET would); RESET returns to it */
   setDefault(name: string, value: string): void {
+    this.version++;
     const n = SessionSettings.normalizeName(name);
     const def = SETTINGS[n];
     this.defaults.set(n, def?.check ? def.check(value) : value);
@@ -156,18 +160,24 @@ export class SessionSettings {
   }
 
   get(name: string): string {
+    const v = this.find(name);
+    // custom dotted settings (ai.on_error, hnsw.ef_search) exist once set
+    if (v === undefined) throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);
+    return v;
+  }
+
+  /** The setting's value, or undefined for a name that is neither known nor set (no error: read on every statement). */
+  find(name: string): string | undefined {
     const n = SessionSettings.normalizeName(name);
     const v = this.values.get(n);
     if (v !== undefined) return v;
     const serverDefault = this.defaults.get(n);
     if (serverDefault !== undefined) return serverDefault;
-    const def = SETTINGS[n];
-    if (def) return def.default;
-    // custom dotted settings (ai.on_error, hnsw.ef_search) exist once set
-    throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);
+    return SETTINGS[n]?.default;
   }
 
   set(name: string, value: string | null): void {
+    this.version++;
     const n = SessionSettings.normalizeName(name);
     const def = SETTINGS[n];
     if (!def && !n.includes(".")) throw new SqlError(SqlState.UndefinedObject, `unrecognized configuration parameter "${name}"`);

@@ -223,7 +223,7 @@ describe("NATS backbone failures", () => {
         (e: unknown) => e as Error & { code?: string },
       );
       expect(err?.code).toBe(CONNECTION_FAILURE);
-      expect(Date.now() - t0).toBeLessThan(2500);
+      expect(Date.now() - t0).toBeLessThan(5000); // about 2 s; the margin is for a loaded machine
       await until(() => followError !== null, 15_000);
       nats.resume();
       let s2 = 0;
@@ -284,7 +284,7 @@ describe("NATS backbone failures", () => {
       );
       expect(err?.code).toBe(CONNECTION_FAILURE);
       expect(err?.message).toContain(nats.url);
-      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(Date.now() - t0).toBeLessThan(5000);
 
       await nats.restart();
       // the client reconnects by itself; the retried append (same id) then lands exactly once

@@ -29,7 +29,7 @@ describe("sage-sql test --url against a cluster", () => {
       for (const m of b.toString().matchAll(/"event":"cluster_view","view":"([^"]+)"/g)) placedViews.add(m[1]);
     });
     for (const id of ["w1", "w2", "w3"]) await cluster.startWorker(id);
-    await until("three workers listed", async () => (await cluster.query("SELECT id FROM sage_catalog.workers")).length === 3, 30_000, cluster.context);
+    await until("three workers listed", async () => (await cluster.query("SELECT id FROM sage_catalog.workers")).length === 3, 60_000, cluster.context);
   }, 120_000);
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database, formatValue } from "../src/index.js";
 import { CheckpointStore, WriteAheadLog, type LogRecord } from "../src/storage/index.js";
+import { ReplicationStream } from "../src/connectors/index.js";
 import { hasPostgres, startPostgres, type PgServer } from "./pg/pg-server.js";
 import { freePort } from "./free-port.js";
 import { psql, startTestServer } from "./server/fixture.js";
@@ -464,6 +465,23 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     }
   }, 120_000);
 
+  it("a replication stream closed while it connects does not keep a connection holding its slot", async () => {
+    await server.query("CREATE TABLE race (id int PRIMARY KEY); CREATE PUBLICATION pub_race FOR TABLE race");
+    await server.query("SELECT pg_create_logical_replication_slot('slot_race', 'pgoutput')");
+    const target = { host: "127.0.0.1", port: PORT, user: "postgres", password: undefined, database: "postgres" };
+    const ended: (Error | null)[] = [];
+    const stream = new ReplicationStream(target, "slot_race", "pub_race", () => undefined, (e) => ended.push(e));
+    const started = stream.start(0n);
+    stream.close(); // DROP SOURCE or a shutdown while the connection is being made
+    await started;
+    const connections = () => pgRows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sage-sql cdc slot_race'");
+    await until(async () => (await connections())[0] === "0", 10_000);
+    expect(await pgRows("SELECT active FROM pg_replication_slots WHERE slot_name = 'slot_race'")).toEqual(["false"]);
+    expect(ended).toEqual([]);
+    await server.dropSlots("slot_race");
+    await server.query("DROP PUBLICATION pub_race; DROP TABLE race");
+  });
+
   it("clear errors naming the fix: publication, table not published, keys, columns, options, wal_level", async () => {
     await server.query(`CREATE TABLE nopk (a int, b text); CREATE TABLE withpk (id int PRIMARY KEY, v text);
       CREATE PUBLICATION pub9 FOR TABLE nopk; CREATE PUBLICATION pub10 FOR TABLE withpk;`);
@@ -503,5 +521,5 @@ describe.skipIf(!hasPostgres)("postgres cdc", () => {
     await server.query("CREATE PUBLICATION p FOR ALL TABLES");
     await expect(db2.execute(source("w", "slotw", "p"))).rejects.toMatchObject({ code: "55000", hint: expect.stringContaining("wal_level = logical") });
     await db2.close();
-  }, 60_000);
+  }, 240_000); // it restarts Postgres, whose start may take pg_ctl's 180 s on a loaded machine
 });

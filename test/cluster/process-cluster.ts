@@ -71,7 +71,8 @@ export class ProcessCluster {
   }
 
   async startWorker(id: string, env: Record<string, string> = {}): Promise<CliChild> {
-    const child = new CliChild(`worker ${id}`, ["worker", "--nats", this.nats.url, "--id", id], { ...this.env, ...env });
+    // traced: a failure's context then says what each worker saw (its lease, leader link, generations)
+    const child = new CliChild(`worker ${id}`, ["worker", "--nats", this.nats.url, "--id", id], { SAGE_CLUSTER_TRACE: "1", ...this.env, ...env });
     this.all.push(child);
     await child.printed(/sage-sql worker \S+ listening on/);
     this.workers.set(id, child);

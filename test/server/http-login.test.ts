@@ -141,7 +141,7 @@ describe("Studio login over HTTP", () => {
   });
 
   it("logs in a role made with CREATE USER and ends its sessions when it is dropped or idle", async () => {
-    const { url } = await startServers({ hba: SAGE_TRUSTED, sessionIdleMs: 400 });
+    const { url } = await startServers({ hba: SAGE_TRUSTED, sessionIdleMs: 1500 });
     expect((await query(url, "CREATE USER carol PASSWORD 'pw9'")).status).toBe(200);
     const carol = await login(url, { user: "carol", password: "pw9" });
     expect(carol.status).toBe(200);
@@ -153,11 +153,13 @@ describe("Studio login over HTTP", () => {
 
     const sage = await login(url, {});
     const hs = { cookie: sage.cookie, "x-csrf-token": sage.json.csrfToken };
-    await new Promise((r) => setTimeout(r, 200));
+    // idle after 1.5 s: two uses 0.9 s apart keep it alive (0.6 s of margin each for a loaded
+    // machine's event loop), 2.2 s without one ends it
+    await new Promise((r) => setTimeout(r, 900));
     expect((await fetch(`${url}/api/session`, { headers: { cookie: sage.cookie } })).status).toBe(200); // use restarts the idle clock
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 900));
     expect((await fetch(`${url}/api/session`, { headers: hs })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 2200));
     expect((await fetch(`${url}/api/session`, { headers: hs })).status).toBe(401);
   });
 });

@@ -4,7 +4,7 @@
 //   - server.script(...) queues replies for the next requests (status, headers, body, delay, or a
 //     dropped connection), consumed one per request before the normal handler runs;
 //   - markers inside an input change that request: "[400]" → HTTP 400 that echoes the input and
-//     the Authorization header back (to test redaction), "[slow]" → 600 ms delay, "[dims]" → that
+//     the Authorization header back (to test redaction), "[slow]" → slowMs (600 ms) delay, "[dims]" → that
 //     row's vector is one dimension short, "[malformed]" → a body that is not JSON, "[nojson]" →
 //     chat answer that is not JSON although a schema was asked.
 // Embeddings are deterministic functions of the text; OpenAI answers list them in reverse order
@@ -52,6 +52,8 @@ export class ModelTestServer {
   private readonly sockets = new Set<import("node:net").Socket>();
   /** requests whose client went away before the answer */
   aborted = 0;
+  /** how long a "[slow]" input is held (a test telling "held" from "at once" on a loaded machine raises it) */
+  slowMs = 600;
 
   private constructor(
     private readonly server: Server,
@@ -81,12 +83,13 @@ export class ModelTestServer {
     this.queue.push(...replies);
   }
 
-  /** Forgets the recorded requests, the queued replies and the counters. */
+  /** Forgets the recorded requests, the queued replies and the counters; "[slow]" is 600 ms again. */
   reset(): void {
     this.requests.length = 0;
     this.queue.length = 0;
     this.maxInFlight = 0;
     this.aborted = 0;
+    this.slowMs = 600;
   }
 
   /** Inputs of each embedding request, in the order the requests arrived. */
@@ -164,7 +167,7 @@ export class ModelTestServer {
       return { status: 400, body: JSON.stringify({ error: { message: `rejected input "${inputs.find((i) => i.includes("[400]"))}" (auth was ${auth})` } }) };
     }
     if (all.includes("[malformed]")) return { status: 200, body: "{not json" };
-    if (all.includes("[slow]")) return { status: 200, body: "", delayMs: 600, slowThen: true };
+    if (all.includes("[slow]")) return { status: 200, body: "", delayMs: this.slowMs, slowThen: true };
     return undefined;
   }
 

@@ -240,13 +240,14 @@ export class PgSinkWriter implements SinkWriter {
 /**
  * CREATE TABLE IF NOT EXISTS, where another session creating the same table at the same moment
  * (two sinks sharing the progress table, started together) is not a failure: Postgres's IF NOT
- * EXISTS does not cover that race and reports a duplicate (23505 on pg_type, or 42P07).
+ * EXISTS does not cover that race and reports a duplicate: 23505 on pg_type's index, 42P07 for
+ * the relation, or 42710 "type ... already exists" (the table's row type), depending on the moment.
  */
 async function createIfMissing(client: pg.Client, sql: string): Promise<void> {
   try {
     await client.query(sql);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code !== "23505" && code !== "42P07") throw e;
+    if (code !== "23505" && code !== "42P07" && code !== "42710") throw e;
   }
 }

@@ -35,6 +35,12 @@ export class ReplicationStream {
   async start(fromLsn: bigint, confirmed = fromLsn): Promise<void> {
     this.acked = confirmed;
     const client = await connectPg(this.target, { replication: "database", types: RAW_TEXT_TYPES, application_name: `sage-sql cdc ${this.slot}` } as Partial<pg.ClientConfig>);
+    if (this.closed) {
+      // closed while connecting (DROP SOURCE, shutdown): a connection kept now would hold the slot
+      // active until the process exits
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
     const con = (client as unknown as { connection: { on(e: string, f: (m: { chunk: Buffer }) => void): void; sendCopyFromChunk(b: Buffer): void } }).connection;
     con.on("copyData", ({ chunk }) => {

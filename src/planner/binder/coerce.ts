@@ -43,9 +43,9 @@ export function coerce(
       let value: unknown;
       if (e.value === null) value = null;
       // a literal is read by the type's input function, then the type modifier applies in `context`
-      else if (e.type.id === "unknown") value = parseValue(hasModifier(to) ? { id: to.id, element: to.element } : to, String(e.value));
-      else value = castValue(e.value, e.type, to, context);
-      if (e.type.id === "unknown" && value !== null && hasModifier(to)) value = castValue(value, { id: to.id }, to, context);
+      else if (e.type.id === "unknown") value = parseValue(hasModifier(to) ? { id: to.id, element: to.element } : to, String(e.value), { timeZone: env.timeZone });
+      else value = castValue(e.value, e.type, to, context, { timeZone: env.timeZone });
+      if (e.type.id === "unknown" && value !== null && hasModifier(to)) value = castValue(value, { id: to.id }, to, context, { timeZone: env.timeZone });
       return { kind: "const", type: to, value };
     } catch (err) {
       if (err instanceof SqlError) throw err.at(position, env.sql);
@@ -97,8 +97,8 @@ export function isTimeDependent(fnId: string): boolean {
   return getFunction(fnId).volatile || CLOCK_FUNCTIONS.has(fnId.split(":")[0]);
 }
 
-/** Folds a call over constants (time-independent functions only); leaves it alone if folding fails. */
-export function foldCall(e: BoundExpr): BoundExpr {
+/** Folds a call over constants (time-independent functions only, in the session's TimeZone); leaves it alone if folding fails. */
+export function foldCall(env: BinderEnv, e: BoundExpr): BoundExpr {
   if (e.kind !== "call") return e;
   if (!e.args.every((a) => a.kind === "const") || e.fn.startsWith("udf.")) return e;
   const fn = getFunction(e.fn);
@@ -106,7 +106,7 @@ export function foldCall(e: BoundExpr): BoundExpr {
   const args = e.args.map((a) => (a as { value: unknown }).value);
   if (fn.strict && args.some((a) => a === null)) return { kind: "const", type: e.type, value: null };
   try {
-    return { kind: "const", type: e.type, value: fn.eval(args, FOLD_CONTEXT) };
+    return { kind: "const", type: e.type, value: fn.eval(args, env.timeZone === undefined ? FOLD_CONTEXT : { ...FOLD_CONTEXT, timeZone: env.timeZone }) };
   } catch {
     // an error here (1/0) is raised at run time, only if the row is actually evaluated
     return e;

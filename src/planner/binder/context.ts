@@ -13,6 +13,8 @@ export interface BinderEnv {
   paramTypes: DataType[];
   /** the statement text, for error positions */
   sql?: string;
+  /** the session's TimeZone: literals and calls folded while binding read and compute timestamptz values in it (UTC when absent) */
+  timeZone?: string;
   /** relation ids read by the statement (views record them as dependencies) */
   readRelations: Set<string>;
   /** UPDATE/DELETE: the target relation, whose scan also yields its row ids (as system column ctid) */

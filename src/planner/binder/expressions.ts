@@ -273,7 +273,7 @@ function bindUnary(ast: A.UnaryExpr, es: ExprScope): BoundExpr {
   }
   const x = bindInner(ast.operand, es);
   const r = resolveOperator(ast.op, null, x.type);
-  return foldCall({ kind: "call", fn: r.id, args: [coerce(es.ctx.env, x, r.argTypes[0], "implicit", ast.pos)], type: r.returnType });
+  return foldCall(es.ctx.env, { kind: "call", fn: r.id, args: [coerce(es.ctx.env, x, r.argTypes[0], "implicit", ast.pos)], type: r.returnType });
 }
 
 function flatten(kind: "and" | "or", args: BoundExpr[]): BoundExpr[] {
@@ -336,7 +336,7 @@ export function bindOperator(op: string, left: BoundExpr, right: BoundExpr, es: 
     return op === "is not distinct from" ? same : { kind: "not", arg: same, type: BOOL };
   }
   const res = resolveOperator(op, left.type, right.type);
-  const e = foldCall({
+  const e = foldCall(env, {
     kind: "call",
     fn: res.id,
     args: [coerce(env, left, res.argTypes[0], "implicit", pos), coerce(env, right, res.argTypes[1], "implicit", pos)],
@@ -456,7 +456,7 @@ function bindCase(ast: A.CaseExpr, es: ExprScope): BoundExpr {
 
 function call(name: string, args: BoundExpr[], es: ExprScope, pos?: number): BoundExpr {
   const res = resolveFunction(name, args.map((a) => a.type));
-  return foldCall({
+  return foldCall(es.ctx.env, {
     kind: "call",
     fn: res.id,
     args: args.map((a, i) => coerce(es.ctx.env, a, res.argTypes[i] ?? a.type, "implicit", pos)),
