@@ -10,8 +10,9 @@
 //   restart and follows the log from S + 1;
 // - a view placed on workers with nothing committed reads its tables' rows from the snapshot
 //   (the assignment names it: worker-generation.ts) and the log from S + 1;
-// - the coordinator's tick cuts the log below min(S + 1, what each view restarts from), then the
-//   large-write bodies (`replica/<id>`) only cut messages named and the snapshots nobody reads go.
+// - the coordinator's tick cuts the log below min(S + 1, what each view restarts from, what each
+//   live coordinator applied: holdLogPosition), then the large-write bodies (`replica/<id>`) only
+//   cut messages named and the snapshots nobody reads go.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";

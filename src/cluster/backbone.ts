@@ -50,7 +50,7 @@ export interface InputLog {
   /** what the log holds now: its first and last sequence (first = last + 1 when empty) and bytes */
   info(): Promise<LogInfo>;
   /**
-   * Deletes every message below `keepFromSeq` (the cut: log-cut.ts). A follower started below the
+   * Deletes every message below `keepFromSeq` (the cut: src/log-snapshots.ts). A follower started below the
    * first sequence left starts at it, so a reader that needs what was cut must check `info()`.
    */
   purge(keepFromSeq: number): Promise<void>;
