@@ -106,12 +106,12 @@ export const QUERIES: Query[] = [
   },
 ];
 
-// q5 and q7 keep every window (q7 every bid too) for ever without a watermark: their state, and
-// their cost per event, grow with the input. The same queries over watermarked streams:
-for (const name of ["q5", "q7"]) {
-  const q = QUERIES.find((x) => x.name === name)!;
-  QUERIES.push({ ...q, name: `${name}-wm`, lateness: "4 seconds" });
-}
+/**
+ * q5 and q7 keep every window (q7 every bid too) for ever without a watermark: their state, and
+ * their cost per event, grow with the input. The same queries over watermarked streams (bench
+ * cases only: QUERIES stays the plain q0–q8 that tests also use).
+ */
+export const WATERMARKED_QUERIES: Query[] = ["q5", "q7"].map((name) => ({ ...QUERIES.find((x) => x.name === name)!, name: `${name}-wm`, lateness: "4 seconds" }));
 
 const TICK_EVENTS = 65_536;
 const CHUNK_ROWS = 4096;
@@ -323,5 +323,5 @@ const generatorCase: BenchCase = {
 export const nexmarkModule: BenchModule = {
   name: "nexmark",
   description: "Nexmark q0–q8 as materialized views over the nexmark streams, events/s on one core (10M events; quick 200k)",
-  cases: [generatorCase, ...QUERIES.map(queryCase)],
+  cases: [generatorCase, ...QUERIES.map(queryCase), ...WATERMARKED_QUERIES.map(queryCase)],
 };
