@@ -300,12 +300,26 @@ export class Checkpointer {
       const [baseRows, deltaRows] = manifest.relationRows?.[oldId] ?? [0, Number.MAX_SAFE_INTEGER];
       this.committedRelations.set(id, { sig: relationSignature(r), blobs: chain, stored: r, baseRows, deltaRows });
     }
+    const restoredViews = new Set<string>();
     for (const [oldId, blob] of Object.entries(manifest.dataflows)) {
       const id = idOf(oldId);
       const df = db.streams.get(id);
       if (!df) throw new Error(`the checkpoint has state for view ${id}, which its DDL does not create`);
       df.restoreState(this.store.readBlob(blob));
       this.committedDataflows.set(id, blob);
+      restoredViews.add(id);
+    }
+    // a view the checkpoint holds neither state nor rows of (a cluster's log snapshot leaves out the
+    // views run on workers, whose state lives there: log-snapshots.ts) is filled from its inputs'
+    // restored rows, as its CREATE would have; a single node's checkpoints always hold every view
+    const restoredRows = new Set(Object.keys(manifest.relations).map(idOf));
+    for (const df of db.streams.all()) {
+      if (restoredViews.has(df.id) || restoredRows.has(df.id) || db.catalog.relationById(df.id)?.kind !== "materialized_view") continue;
+      for (const input of df.inputs) {
+        const rel = db.relation(input);
+        for (const chunk of rel.store.scan(rel.entry.columns.map((_, i) => i))) df.deliver(input, chunk);
+      }
+      df.barrier(db.streams.nextEpoch());
     }
     for (const [oldId, pos] of Object.entries(manifest.sources)) {
       db.sourceRunners().get(idOf(oldId))?.restorePosition(pos);

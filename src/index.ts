@@ -31,4 +31,5 @@ export { simulateCluster, type ClusterSimulationOptions, type ClusterSimulationS
 // src/log-replica.ts) and `sage-sql worker --nats URL`
 export { LogReplica, CANNOT_CONNECT_NOW, type LogReplicaOptions } from "./log-replica.js";
 export { ReplicaPosition } from "./replica-position.js";
-export { connectBackbone, openClusterTransport, ClusterWorker, StoredJobCatalog, replicaInputScheme, stateFrameCodec, WorkerRefusedError, WsNetwork, BackboneUnavailableError, type Backbone, type ClusterTransport } from "./cluster/index.js";
+export { bootstrapLogSnapshot, holdLogPosition, DEFAULT_LOG_SNAPSHOTS, type LogSnapshotOptions } from "./log-snapshots.js";
+export { DEFAULT_TIMING, connectBackbone, openClusterTransport, ClusterWorker, StoredJobCatalog, replicaInputScheme, stateFrameCodec, WorkerRefusedError, WsNetwork, BackboneUnavailableError, type Backbone, type ClusterTransport } from "./cluster/index.js";

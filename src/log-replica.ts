@@ -21,7 +21,8 @@ import { Session, commandResult } from "./session.js";
 import { truncateTargets, truncatedRows } from "./truncate-writes.js";
 import type { Database } from "./database.js";
 import { admitPlannedWrite, applyPlannedWrite, type AppliedWrite, type PlannedWrite } from "./planned-write.js";
-import type { ReplicaStatus, StatementReplication, WorkerRow } from "./statement-replication.js";
+import type { InputLogRow, ReplicaStatus, StatementReplication, WorkerRow } from "./statement-replication.js";
+import { DEFAULT_LOG_SNAPSHOTS, LogSnapshots, holdLogPosition, type LogSnapshotOptions } from "./log-snapshots.js";
 import type { ReplicaPosition } from "./replica-position.js";
 import { ClusterViews } from "./cluster-views.js";
 import { leadSources } from "./replicated-source.js";
@@ -73,6 +74,13 @@ export interface LogReplicaOptions {
   applyTimeoutMs?: number;
   /** one line per significant event (elected, deposed, a replica-side failure) */
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** how often the leader snapshots the tables so the log can be cut (default DEFAULT_LOG_SNAPSHOTS) */
+  snapshots?: Partial<LogSnapshotOptions>;
+  /**
+   * the log was cut past what this replica applied (it was away or slow): it stops applying; the
+   * process must start again, bootstrapping from the snapshot (default: logged only)
+   */
+  behindCut?: (why: string) => void;
 }
 
 interface Waiter {
@@ -86,6 +94,8 @@ export class LogReplica implements StatementReplication {
   /** the data plane the coordinator listens on for workers */
   private readonly network: Network;
   readonly views: ClusterViews;
+  /** the leader's snapshots of the log and the cut (log-snapshots.ts) */
+  readonly snapshots: LogSnapshots;
   private leaderAddress: string | null = null;
   private follower: LogFollower | null = null;
   private followRetry: NodeJS.Timeout | null = null;
@@ -104,6 +114,7 @@ export class LogReplica implements StatementReplication {
   /** worker id -> its last lease count and when this process saw it change */
   private readonly seenLeases = new Map<string, { lease: number; at: number }>();
   private workersTimer: NodeJS.Timeout | null = null;
+  private releasePosition: (() => void) | null = null;
 
   constructor(
     readonly db: Database,
@@ -143,10 +154,13 @@ export class LogReplica implements StatementReplication {
         },
       },
     );
+    this.snapshots = new LogSnapshots(db, backbone, this.coordinator, () => this.lock(), { ...DEFAULT_LOG_SNAPSHOTS, ...options.snapshots }, (event, fields) => this.log(event, fields), () => this.views.running().map((v) => v.relationId));
   }
 
   /** Catches up with the log, then races for the lease; serves (refusal() null) once it leads and has caught up. */
   async start(): Promise<void> {
+    // the leader cuts the log no further than what this coordinator applied while it lives
+    this.releasePosition = await holdLogPosition(this.backbone, this.coordinator.options.timing.leaderTtlMs, this.node, () => this.position.seq);
     this.follow();
     // a standby is hot: it has applied everything before it may lead
     await this.caughtUp(await this.backbone.log.lastSeq());
@@ -162,6 +176,7 @@ export class LogReplica implements StatementReplication {
     if (this.role === "leader") leadSources(this.db, false);
     this.role = "standby";
     this.coordinator.close();
+    this.releasePosition?.();
     if (this.options.network === undefined) await this.network.close();
     this.follower?.close();
     if (this.followRetry) clearTimeout(this.followRetry);
@@ -199,7 +214,16 @@ export class LogReplica implements StatementReplication {
   }
 
   private deliver(m: LogMessage): void {
-    if (m.seq <= this.delivered) return;
+    if (m.seq <= this.delivered || this.closed) return;
+    // every message of the stream is under coord.: a gap is the cut, past what this replica applied
+    if (m.seq > this.delivered + 1) {
+      const why = `the input log was cut at ${m.seq} past this coordinator's sequence ${this.delivered}: start it again to bootstrap from the latest snapshot`;
+      this.log("replica_behind_cut", { delivered: this.delivered, next: m.seq });
+      this.follower?.close();
+      this.closed = true;
+      this.options.behindCut?.(why);
+      return;
+    }
     this.delivered = m.seq;
     this.queue.push(m);
     void this.drain();
@@ -210,7 +234,11 @@ export class LogReplica implements StatementReplication {
     this.draining = true;
     try {
       while (this.queue.length > 0 && !this.closed) {
-        while (this.queue.length > 0 && !this.closed) await this.apply(this.queue.shift()!);
+        while (this.queue.length > 0 && !this.closed) {
+          await this.apply(this.queue.shift()!);
+          // between two messages: the state is exactly the log up to position.seq
+          if (this.role === "leader") this.snapshots.maybeTake(this.position.seq, this.coordinator.term);
+        }
         // a standby runs no statements that would flush its local log: what it applied is made
         // durable here (messages that arrive meanwhile are applied by the outer loop)
         for (const engine of this.db.cluster.all()) await engine.durable().catch((e: Error) => this.log("replica_flush_failed", { error: e.message }));
@@ -236,11 +264,15 @@ export class LogReplica implements StatementReplication {
 
   private async apply(m: LogMessage): Promise<void> {
     // the protocol's epoch markers are for the workers
-    if (m.subject === MARKER_SUBJECT) return this.finished(m.seq);
+    if (m.subject === MARKER_SUBJECT) {
+      this.snapshots.applied(m.seq, m.data.length, null);
+      return this.finished(m.seq);
+    }
     let header: Header;
     let chunks: Chunk[];
     try {
       ({ header, chunks } = decodeInputMessage(m.data));
+      this.snapshots.applied(m.seq, m.data.length, header.kind === "blob" ? header.object : null);
       if (header.kind === "blob") ({ header, chunks } = decodeInputMessage(await this.fetchBlob(header.object)));
     } catch (e) {
       this.log("replica_bad_message", { seq: m.seq, error: (e as Error).message });
@@ -542,11 +574,19 @@ export class LogReplica implements StatementReplication {
         rows.push({ id, address: record.address, vnodes: instances, state, heartbeat: this.seenLeases.get(id)!.at });
       }
       this.workerRows = rows;
+      await this.snapshots.refresh();
     } catch {
       // NATS away: keep the last list
     } finally {
       if (!this.closed) this.workersTimer = setTimeout(() => void this.pollWorkers(), 500);
     }
+  }
+
+  inputLog(): InputLogRow | null {
+    const info = this.snapshots.logInfo;
+    if (info === null) return null;
+    const s = this.snapshots.latest;
+    return { firstSeq: info.firstSeq, lastSeq: info.lastSeq, messages: info.messages, bytes: info.bytes, snapshotSeq: s?.seq ?? null, snapshotAt: s?.at ?? null, snapshotBytes: s?.bytes ?? null };
   }
 
   fragments(): unknown[][] {

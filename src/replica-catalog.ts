@@ -50,4 +50,25 @@ export function registerReplicaCatalog(db: Database): void {
     },
     "sys_sage_catalog_cluster",
   );
+  // the cluster's input log (log-snapshots.ts): what it holds and its latest snapshot; no row on a single node
+  db.registerSystemRelation(
+    "sage_catalog",
+    "input_log",
+    [
+      { name: "first_seq", type: Types.bigint },
+      { name: "last_seq", type: Types.bigint },
+      { name: "messages", type: Types.bigint },
+      { name: "bytes", type: Types.bigint },
+      { name: "snapshot_seq", type: Types.bigint },
+      { name: "snapshot_at", type: Types.timestamptz },
+      { name: "snapshot_bytes", type: Types.bigint },
+    ],
+    () => {
+      const l = db.cluster.root.replication?.inputLog?.();
+      if (!l) return [];
+      const big = (n: number | null) => (n === null ? null : BigInt(n));
+      return [[big(l.firstSeq), big(l.lastSeq), big(l.messages), big(l.bytes), big(l.snapshotSeq), l.snapshotAt === null ? null : l.snapshotAt * 1000, big(l.snapshotBytes)]];
+    },
+    "sys_sage_catalog_input_log",
+  );
 }

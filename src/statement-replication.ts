@@ -51,6 +51,20 @@ export interface StatementReplication {
   beforeRead?(session: Session, relationIds: Iterable<string>): Promise<void>;
   /** sage_catalog.fragments: view, fragment, operators, parallelism, placement (worker per partition) */
   fragments?(): unknown[][];
+  /** sage_catalog.input_log: the cluster's input log and its latest snapshot (null: not read yet) */
+  inputLog?(): InputLogRow | null;
+}
+
+/** a row of sage_catalog.input_log */
+export interface InputLogRow {
+  firstSeq: number;
+  lastSeq: number;
+  messages: number;
+  bytes: number;
+  snapshotSeq: number | null;
+  /** ms since the epoch */
+  snapshotAt: number | null;
+  snapshotBytes: number | null;
 }
 
 export interface ReplicaStatus {

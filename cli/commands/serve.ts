@@ -9,7 +9,7 @@ import { Database, HttpServer, PgServer, ServerMetrics, type HbaRule, type UserC
 import { exitAfterFlush } from "../process-exit.js";
 import { ConfigError, loadConfig, type EffectiveConfig } from "../config/index.js";
 import { createLogger, serverLogSink } from "../logger.js";
-import { connectCoordinator, startReplica } from "./serve-coordinator.js";
+import { connectCoordinator, openCoordinatorDatabase, startReplica } from "./serve-coordinator.js";
 
 export interface ServeOptions {
   config?: string;
@@ -38,6 +38,8 @@ export interface ServeOptions {
   nats?: string;
   clusterToken?: string;
   clusterName?: string;
+  logSnapshotMessages?: string;
+  logSnapshotBytes?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -66,6 +68,8 @@ export function registerServe(program: Command): void {
     .option("--nats <url>", "the cluster's NATS JetStream server (nats://host:port): cluster mode")
     .option("--cluster-token <token>", "the cluster's shared secret for its data plane (default $SAGE_CLUSTER_TOKEN)")
     .option("--cluster-name <name>", "the cluster's name on NATS, so clusters can share a server (default sage)")
+    .option("--log-snapshot-messages <n>", "cluster: the leader snapshots the tables every n input-log messages, so the log can be cut below (default 10000; 0: not by count)")
+    .option("--log-snapshot-bytes <n>", "cluster: ... or every n bytes of input log (default 67108864; 0: not by size)")
     .action(async (options: ServeOptions) => {
       const code = await serve(options);
       await exitAfterFlush(code);
@@ -136,7 +140,9 @@ async function serve(options: ServeOptions): Promise<number> {
     const durable = { dataDir: get<string>("system.data_dir"), checkpointInterval: get<number>("runtime.checkpoint_interval") };
     // system.max_memory is each query's default max_query_memory (a session or role may set its own)
     const maxMemory = get<number | null>("system.max_memory");
-    db = await Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}), defaultParallelism: get<number>("runtime.default_parallelism"), ...(coordinator ? { replicaPosition: coordinator.position } : {}) });
+    const open = () => Database.open({ ...(options.memory ? { memory: true } : durable), plugins: get<string[]>("plugins"), ...(maxMemory ? { maxQueryMemory: maxMemory } : {}), defaultParallelism: get<number>("runtime.default_parallelism"), ...(coordinator ? { replicaPosition: coordinator.position } : {}) });
+    // a coordinator behind the input log's cut starts from the latest snapshot instead
+    db = coordinator ? await openCoordinatorDatabase(coordinator, open, options.memory ? null : durable.dataDir) : await open();
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
     process.stderr.write(`sage-sql serve: cannot open the database: ${(e as Error).message ?? String(e)}\n${hint ? `hint: ${hint}\n` : ""}`);

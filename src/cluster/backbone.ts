@@ -47,6 +47,20 @@ export interface InputLog {
   follow(subjectPrefix: string, fromSeq: number, onMessage: (m: LogMessage) => void, onError?: (e: Error) => void): LogFollower;
   /** the sequence of the last message (0: empty) */
   lastSeq(): Promise<number>;
+  /** what the log holds now: its first and last sequence (first = last + 1 when empty) and bytes */
+  info(): Promise<LogInfo>;
+  /**
+   * Deletes every message below `keepFromSeq` (the cut: src/log-snapshots.ts). A follower started below the
+   * first sequence left starts at it, so a reader that needs what was cut must check `info()`.
+   */
+  purge(keepFromSeq: number): Promise<void>;
+}
+
+export interface LogInfo {
+  firstSeq: number;
+  lastSeq: number;
+  messages: number;
+  bytes: number;
 }
 
 export interface KvEntry {

@@ -6,7 +6,7 @@
 import type { ClusterJob } from "./cluster-job.js";
 
 /** bumped on any change of frames or records: a worker of another version is refused */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export const BUCKET_WORKERS = "workers";
 export const BUCKET_LEADER = "leader";
@@ -15,6 +15,8 @@ export const KEY_LEADER = "leader";
 export const KEY_ASSIGNMENT = "assignment";
 export const KEY_EPOCH = "epoch";
 export const committedKey = (view: string): string => `committed/${view}`;
+/** `cluster/snapshot`: the latest snapshot of the tables (LogSnapshotRecord) */
+export const KEY_SNAPSHOT = "snapshot";
 
 /** input log subjects of the simulation's scheme (input-scheme.ts); production's are input-messages.ts's */
 export { SIM_SUBJECT_PREFIX as SUBJECT_PREFIX, SIM_MARKER_SUBJECT as BARRIER_SUBJECT, simRelationSubject as relationSubject } from "./input-scheme.js";
@@ -69,6 +71,32 @@ export interface Assignment {
   placement: Record<string, Record<string, string[]>>;
   /** view -> the committed epoch every instance of this generation restores from */
   restore: Record<string, CommittedEpoch>;
+  /**
+   * the snapshot a view with nothing committed reads its tables from (their rows as of `seq`, then
+   * the log after it); absent: such a view reads the log from its start
+   */
+  snapshot?: SnapshotRows;
+}
+
+/** the tables' rows as of log sequence `seq`: relation id -> object (snapshot-rows.ts's format) */
+export interface SnapshotRows {
+  seq: number;
+  rows: Record<string, string>;
+}
+
+/**
+ * `cluster/snapshot`: the latest snapshot of the input log, written by the leader (compare-and-set,
+ * with its term): what a coordinator with an empty data directory starts from (`files`: its
+ * data directory's checkpoint files, relative path -> object) and the rows views placed after
+ * the cut read (`rows`). The log below `seq` + 1 may be cut.
+ */
+export interface LogSnapshotRecord extends SnapshotRows {
+  term: number;
+  /** when it was taken, ms since the epoch */
+  at: number;
+  files: Record<string, string>;
+  /** bytes of the objects it names */
+  bytes: number;
 }
 
 /** `cluster/epoch`: the last epoch whose barrier marker the leader appended (or is appending) */

@@ -16,7 +16,9 @@ import {
   KEY_ASSIGNMENT,
   KEY_EPOCH,
   KEY_LEADER,
+  KEY_SNAPSHOT,
   type LeaderRecord,
+  type LogSnapshotRecord,
   NOTHING_COMMITTED,
   PROTOCOL_VERSION,
   type WorkerRecord,
@@ -89,6 +91,8 @@ export class ClusterCoordinator {
   private soon = false;
   /** views whose old checkpoint objects are being deleted */
   private readonly collecting = new Set<string>();
+  /** snapshots waiting for the next tick to cut the log below them */
+  private cutRequests: { seq: number | null; resolve: (keepFrom: number | null) => void }[] = [];
   /** view -> operator state manifest -> the chunk objects it names (manifests never change) */
   private readonly manifests = new Map<string, Map<string, string[]>>();
 
@@ -218,6 +222,44 @@ export class ClusterCoordinator {
     await this.commitEpochs(l);
     if (this.leading !== l) return;
     this.checkTimeouts(l);
+    await this.cutLog(l);
+  }
+
+  /**
+   * Cuts the input log below a snapshot at `snapshotSeq` (recorded in KV by the caller; null: no
+   * snapshot, only what no view reads any more is cut) and below what every view still reads
+   * (logNeededFrom). Done in the tick, so that no placement reading an older snapshot runs between
+   * the check and the cut. Resolves with the first sequence kept (null: not cut, this coordinator
+   * does not lead).
+   */
+  requestCut(snapshotSeq: number | null): Promise<number | null> {
+    if (this.leading === null) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      // at the next heartbeat's tick: a cut is never urgent
+      this.cutRequests.push({ seq: snapshotSeq, resolve });
+    });
+  }
+
+  private async cutLog(l: Leadership): Promise<void> {
+    const requests = this.cutRequests.splice(0);
+    if (requests.length === 0) return;
+    let keepFrom: number | null = null;
+    try {
+      const snapshots = requests.map((r) => r.seq).filter((s): s is number => s !== null);
+      const snapshotSeq = snapshots.length === 0 ? null : Math.max(...snapshots);
+      const needed = this.logNeededFrom(snapshotSeq);
+      if (needed !== null && this.leading === l) {
+        keepFrom = Math.min(needed, snapshotSeq === null ? Infinity : snapshotSeq + 1);
+        const info = await this.env.backbone.log.info();
+        if (this.leading !== l || !Number.isFinite(keepFrom)) keepFrom = null;
+        else if (keepFrom > info.firstSeq) {
+          await this.env.backbone.log.purge(keepFrom);
+          this.trace(`cut the input log below ${keepFrom}`);
+        }
+      }
+    } finally {
+      for (const r of requests) r.resolve(keepFrom);
+    }
   }
 
   private async renew(l: Leadership): Promise<boolean> {
@@ -246,6 +288,7 @@ export class ClusterCoordinator {
 
   private stepDown(why: string): void {
     if (this.options.broken.skipLeaderFencing === true && why !== "closed") return;
+    for (const r of this.cutRequests.splice(0)) r.resolve(null);
     const was = this.leading;
     if (was !== null) this.trace(`steps down: ${why}`);
     this.leading = null;
@@ -259,14 +302,14 @@ export class ClusterCoordinator {
    * leader's writes fail; a key already carrying a higher term means we are deposed ourselves.
    */
   private async takeOver(l: Leadership): Promise<boolean> {
-    const keys = [KEY_EPOCH, KEY_ASSIGNMENT, ...this.options.jobs.current().map((j) => committedKey(j.view))];
+    const keys = [KEY_EPOCH, KEY_ASSIGNMENT, KEY_SNAPSHOT, ...this.options.jobs.current().map((j) => committedKey(j.view))];
     for (const key of keys) {
       const entry = await this.cluster.get(key);
       if (this.leading !== l) return false;
       let revision: number;
       let record: { term: number; [field: string]: unknown };
       if (entry === null) {
-        if (key === KEY_ASSIGNMENT) continue;
+        if (key === KEY_ASSIGNMENT || key === KEY_SNAPSHOT) continue;
         // a view no leader placed yet starts at the current epoch (as adoptCommitted starts one)
         record = key === KEY_EPOCH ? { term: l.term, epoch: 0 } : { ...NOTHING_COMMITTED, term: l.term, epoch: l.epoch.epoch };
         revision = await this.cluster.create(key, encodeRecord(record));
@@ -288,6 +331,8 @@ export class ClusterCoordinator {
       } else if (key === KEY_ASSIGNMENT) {
         l.assignment = record as unknown as Assignment;
         l.assignmentRevision = revision;
+      } else if (key === KEY_SNAPSHOT) {
+        // stamped with our term: a deposed leader's later snapshot (and the cut after it) fails
       } else {
         l.committed.set(key.slice("committed/".length), { record: record as unknown as CommittedEpoch, revision });
       }
@@ -339,12 +384,17 @@ export class ClusterCoordinator {
     const generation = (l.assignment?.generation ?? 0) + 1;
     const restore: Record<string, CommittedEpoch> = {};
     for (const job of jobs) restore[job.view] = l.committed.get(job.view)?.record ?? NOTHING_COMMITTED;
+    // views with nothing committed read the latest snapshot's rows, then the log after it
+    const snapshotEntry = await this.cluster.get(KEY_SNAPSHOT);
+    if (this.leading !== l) return;
+    const snapshot = snapshotEntry === null ? null : decodeRecord<LogSnapshotRecord>(snapshotEntry.value);
     const assignment: Assignment = {
       term: l.term,
       generation,
       members: Object.fromEntries(wanted.map((m) => [m, live.get(m)!])),
       placement: placeInstances(jobs, wanted),
       restore,
+      ...(snapshot !== null ? { snapshot: { seq: snapshot.seq, rows: snapshot.rows } } : {}),
     };
     const value = encodeRecord(assignment);
     const revision = l.assignment === null ? await this.cluster.create(KEY_ASSIGNMENT, value) : await this.writeShared(KEY_ASSIGNMENT, value, l.assignmentRevision);
@@ -467,6 +517,27 @@ export class ClusterCoordinator {
   /** this leader's term (0: not leading) */
   get term(): number {
     return this.leading?.term ?? 0;
+  }
+
+  /**
+   * While leading: the lowest log sequence a view on workers may still read, so the log may be
+   * cut below it (log-snapshots.ts): each view restarts after its committed epoch's marker, a
+   * view with nothing committed after the snapshot its generation reads (or at 1: no snapshot),
+   * and one not placed yet after the latest snapshot, `snapshotSeq` (null: none), which its
+   * placement will name. Null when not leading or not yet taken over (nothing known: cut nothing).
+   */
+  logNeededFrom(snapshotSeq: number | null): number | null {
+    const l = this.leading;
+    if (l === null || !l.tookOver) return null;
+    let from = Infinity;
+    const views = new Set([...this.options.jobs.current().map((j) => j.view), ...Object.keys(l.assignment?.restore ?? {})]);
+    for (const view of views) {
+      const committed = l.committed.get(view)?.record;
+      if (committed !== undefined && committed.seq > 0) from = Math.min(from, committed.seq + 1);
+      else if (l.assignment !== null && view in l.assignment.placement) from = Math.min(from, (l.assignment.snapshot?.seq ?? 0) + 1);
+      else from = Math.min(from, (snapshotSeq ?? 0) + 1);
+    }
+    return from;
   }
 
   /** the current assignment while leading */

@@ -9,7 +9,8 @@ export { openClusterTransport, type ClusterTransport, type ClusterTransportOptio
 export { ClusterCoordinator } from "./coordinator.js";
 export { ClusterWorker, WorkerRefusedError } from "./worker.js";
 export type { ClusterJob, ClusterInstance } from "./cluster-job.js";
-export { type Assignment, type CommittedEpoch, type WorkerRecord, type LeaderRecord as ClusterLeaderRecord, instanceKey, PROTOCOL_VERSION } from "./cluster-records.js";
+export { type Assignment, type CommittedEpoch, type WorkerRecord, type LeaderRecord as ClusterLeaderRecord, type LogSnapshotRecord, instanceKey, PROTOCOL_VERSION, BUCKET_CLUSTER, BUCKET_LEADER, KEY_SNAPSHOT, encodeRecord, decodeRecord } from "./cluster-records.js";
+export { encodeSnapshotRows, decodeSnapshotRows } from "./snapshot-rows.js";
 import { DEFAULT_TIMING } from "./node-env.js";
 export { type ClusterOptions, type ClusterTiming, type ClusterTestHooks, type ExchangeFlow, type FlowStats, type CoordinatorObserver, type EpochChanges, type JobCatalog, type NodeEnv, DEFAULT_TIMING } from "./node-env.js";
 export { fragmentJob } from "./fragment-job.js";

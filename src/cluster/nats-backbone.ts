@@ -131,6 +131,15 @@ class NatsBackbone implements Backbone {
       append: (subject, data, msgId) => this.append(subject, data, msgId),
       follow: (prefix, fromSeq, onMessage, onError) => this.follow(prefix, fromSeq, onMessage, onError),
       lastSeq: () => this.guard("read the input log", async () => (await this.jsm.streams.info(this.streamName)).state.last_seq),
+      info: () =>
+        this.guard("read the input log", async () => {
+          const { state } = await this.jsm.streams.info(this.streamName);
+          return { firstSeq: state.first_seq, lastSeq: state.last_seq, messages: state.messages, bytes: state.bytes };
+        }),
+      purge: (keepFromSeq) =>
+        this.guard("cut the input log", async () => {
+          await this.jsm.streams.purge(this.streamName, { seq: keepFromSeq });
+        }),
     };
     void this.watchStatus();
   }

@@ -19,6 +19,7 @@ import type { Message } from "../executor/message.js";
 import { MAX_TABLE_CHAIN, vnodeRange } from "../executor/index.js";
 import type { Chunk } from "../types/index.js";
 import { orderedInput } from "./ordered-input.js";
+import { readSnapshotRows } from "./snapshot-rows.js";
 import type { InputEvent } from "./input-scheme.js";
 import { encodeChunk, type FrameHeader } from "./exchange-frames.js";
 import { ExchangeEndpoint, type ExchangeReceiver, type ExchangeSender } from "./exchange-channel.js";
@@ -227,6 +228,7 @@ export class WorkerGeneration {
       }
     };
     const follow = (): void => {
+      if (this.stopped) return;
       const f = this.host.env.backbone.log.follow(input.prefix, lastSeq + 1, onMessage, (e) => {
         if (this.stopped) return;
         this.trace(`log follower of ${job.view} lost (${e.message}): following again from ${lastSeq + 1}`);
@@ -238,7 +240,20 @@ export class WorkerGeneration {
       follower = f;
       this.followers.push(f);
     };
-    follow();
+    // a view with nothing committed reads its tables' history: after a cut of the log, their rows as
+    // of the assignment's snapshot (as +1 changes of its first epoch), then the log after it
+    const snapshot = afterSeq === 0 ? this.assignment.snapshot : undefined;
+    if (snapshot === undefined) return follow();
+    lastSeq = snapshot.seq;
+    readSnapshotRows(this.host.env.backbone.objects, snapshot.rows, relations).then(
+      (rows) => {
+        if (this.stopped) return;
+        for (const [relation, changes] of rows) deliver({ kind: "changes", term: 0, relation, changes }, snapshot.seq);
+        follow();
+      },
+      // without the history the view cannot be exact: this generation stalls, the leader starts another
+      (e: Error) => this.trace(`snapshot at ${snapshot.seq} of ${job.view} unreadable (${e.message}): this generation stalls`),
+    );
   }
 
   /** the vnodes of every partition this worker runs (of any fragment of any view) */

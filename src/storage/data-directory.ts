@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join, resolve } from "node:path";
 import { SqlError, SqlState } from "../types/index.js";
 
-const MARKER = "SAGE_VERSION";
+/** the file that marks a folder as a data directory (its format) */
+export const DATA_DIRECTORY_MARKER = "SAGE_VERSION";
+const MARKER = DATA_DIRECTORY_MARKER;
 const FORMAT_VERSION = 1;
 const FORMAT = `sage-sql data directory, format ${FORMAT_VERSION}`;
 

@@ -58,9 +58,11 @@ export class ProcessCluster {
       .map((c) => `--- ${c.name} (exit ${c.exitCode}) stderr:\n${c.err.slice(-3000)}`)
       .join("\n");
 
-  async startCoordinator(name: string, extraArgs: string[] = []): Promise<{ child: CliChild; port: number }> {
+  /** `dataDir`: a coordinator with a data directory (default: in memory) */
+  async startCoordinator(name: string, extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<{ child: CliChild; port: number }> {
     const port = await freePort();
-    const child = new CliChild(name, ["serve", "--role", "coordinator", "--nats", this.nats.url, "--memory", "--port", String(port), "--no-http", "--verbose", ...extraArgs], this.env);
+    const storage = options.dataDir === undefined ? ["--memory"] : ["--data-dir", options.dataDir];
+    const child = new CliChild(name, ["serve", "--role", "coordinator", "--nats", this.nats.url, ...storage, "--port", String(port), "--no-http", "--verbose", ...extraArgs], this.env);
     this.all.push(child);
     await child.printed(/psql -h \S+ -p \d+/, 60_000);
     const c = { child, port };

@@ -48,6 +48,8 @@ export interface SimulationOptions {
   rogueWorker?: { token?: string };
   /** keep every trace line in the result (to print a failing seed's story) */
   keepTrace?: boolean;
+  /** the leader cuts the input log this often (default: every 4 heartbeats; 0: never) */
+  cutEveryMs?: number;
 }
 
 export interface ScriptedFault {
@@ -78,6 +80,8 @@ export interface SimulationResult {
   appends: number;
   /** checkpoint objects left in the store at the end (old epochs' are deleted) */
   objectsLeft: number;
+  /** the input log's first sequence at the end: the leader cut it below what every view still reads */
+  logFirstSeq: number;
   /** refusal errors of the rogue worker */
   refused: string[];
   trace?: string[];
@@ -254,6 +258,22 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     });
   }
 
+  // the leader cuts the input log every few heartbeats, below what each view restarts from (no
+  // snapshots here: a view with nothing committed holds the whole log), so a recovery that needs a
+  // cut message shows as a wrong answer or a run that never settles
+  const cutEvery = options.cutEveryMs ?? (clusterOptions.timing?.heartbeatMs ?? SIM_TIMING.heartbeatMs) * 4;
+  const cutter = (): void => {
+    const node = leader();
+    const p = node === undefined ? undefined : processes.get(node);
+    if (node !== undefined && p?.kind === "coordinator") {
+      scheduler.schedule(0, node, () => {
+        void p.proc.requestCut(null);
+      });
+    }
+    scheduler.schedule(cutEvery, null, cutter);
+  };
+  if (cutEvery > 0) scheduler.schedule(cutEvery, null, cutter);
+
   const writer = new SimNode("writer");
   const writerEnv = envFor(writer);
   scheduler.schedule(0, writer, () => {
@@ -325,6 +345,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     commits,
     refused,
     objectsLeft: server.objects.size,
+    logFirstSeq: server.firstSeq,
     lastWriteSeq: workload.lastSeq,
     appends: workload.appends,
     trace: options.keepTrace ? trace : undefined,

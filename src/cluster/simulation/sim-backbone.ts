@@ -105,6 +105,19 @@ export class SimBackboneServer {
     return b;
   }
 
+  /** the cut: messages below it are gone (kept in the array only so sequences index it) */
+  firstSeq = 1;
+
+  info(): { firstSeq: number; lastSeq: number; messages: number; bytes: number } {
+    let bytes = 0;
+    for (let i = this.firstSeq - 1; i < this.log.length; i++) bytes += this.log[i].data.length;
+    return { firstSeq: this.firstSeq, lastSeq: this.log.length, messages: this.log.length - this.firstSeq + 1, bytes };
+  }
+
+  purge(keepFromSeq: number): void {
+    this.firstSeq = Math.max(this.firstSeq, Math.min(keepFromSeq, this.log.length + 1));
+  }
+
   append(subject: string, data: Uint8Array, msgId: string): number {
     const dup = this.msgIds.get(msgId);
     if (dup !== undefined) return dup;
@@ -169,6 +182,9 @@ export class SimBackboneServer {
     this.scheduler.schedule(this.rng.int(1, 5), f.node, () => {
       f.pumping = false;
       for (let n = 0; n < 16 && f.nextSeq <= this.log.length && !f.closed && !f.paused; n++) {
+        // as JetStream does: a consumer below the cut starts at the first message left
+        if (f.nextSeq < this.firstSeq) f.nextSeq = this.firstSeq;
+        if (f.nextSeq > this.log.length) break;
         const m = this.log[f.nextSeq - 1];
         f.nextSeq++;
         if (m.subject.startsWith(f.prefix)) f.onMessage(m);
@@ -194,6 +210,8 @@ export class SimBackboneClient implements Backbone {
         return { close: () => server.close(f), pause: () => server.pause(f), resume: () => server.resume(f) };
       },
       lastSeq: () => this.call(() => server.log.length),
+      info: () => this.call(() => server.info()),
+      purge: (keepFromSeq) => this.call(() => server.purge(keepFromSeq)),
     };
     this.objects = {
       put: (name, bytes) => this.call(() => void server.objects.set(name, bytes.slice())),
