@@ -134,6 +134,26 @@ describe("NATS backbone", () => {
     expect(dec((await kv.get("view:1/gen"))!.value)).toBe("g4");
   });
 
+  it("lists a TTL bucket promptly while its keys expire and come back (the client's kv.keys() stalled 30 s)", async () => {
+    const kv = await bb.bucket("churn", { ttlMs: 300 });
+    const end = Date.now() + 6000;
+    let slowest = 0;
+    let listed = 0;
+    while (Date.now() < end) {
+      await kv.put("w1", enc("addr"));
+      const lease = Date.now() + 450; // past the TTL: the key expires between listings
+      while (Date.now() < lease) {
+        const t0 = Date.now();
+        const keys = await kv.keys();
+        slowest = Math.max(slowest, Date.now() - t0);
+        expect(keys.length).toBeLessThanOrEqual(1);
+        listed += keys.length;
+      }
+    }
+    expect(slowest).toBeLessThan(3000);
+    expect(listed).toBeGreaterThan(0);
+  });
+
   it("a TTL bucket drops a key not renewed in time", async () => {
     const kv = await bb.bucket("members", { ttlMs: 1000 });
     await kv.create("w1", enc("addr"));

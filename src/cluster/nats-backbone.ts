@@ -187,6 +187,17 @@ class NatsBackbone implements Backbone {
   }
 
   /** Runs a call that needs NATS: fails at once while disconnected, and maps a failure to 08006. */
+  /** the subjects of `stream` matching `filter` that hold a message (paged as JetStream pages them) */
+  async streamSubjects(stream: string, filter: string): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      const info = await this.jsm.streams.info(stream, { subjects_filter: filter, offset: out.length } as Parameters<JetStreamManager["streams"]["info"]>[1]);
+      const page = Object.keys(info.state.subjects ?? {});
+      out.push(...page);
+      if (page.length === 0 || out.length >= (info.state.num_subjects ?? out.length)) return out;
+    }
+  }
+
   async guard<T>(what: string, call: () => Promise<T>): Promise<T> {
     if (this.closed) throw new BackboneUnavailableError(`cannot ${what}: the backbone was closed`);
     if (!this.connected) throw this.unavailable(`cannot ${what}`);
@@ -312,7 +323,8 @@ class NatsBackbone implements Backbone {
     let opened = this.buckets.get(key);
     if (opened === undefined) {
       opened = this.guard(`open KV bucket ${name}`, async () => {
-        const kv = await this.kvm.create(`sage_${this.cluster}_${name}`, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) });
+        const bucket = `sage_${this.cluster}_${name}`;
+        const kv = await this.kvm.create(bucket, { history: 1, replicas: this.options.replicas ?? 1, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) });
         // an existing bucket keeps the TTL it was made with, silently; two nodes (or two code
         // paths) disagreeing on a lease's length would break leases in odd ways, so say it
         const info = await this.jsm.streams.info(`KV_sage_${this.cluster}_${name}`);
@@ -323,7 +335,7 @@ class NatsBackbone implements Backbone {
             `KV bucket ${name} of cluster ${this.cluster} exists with a TTL of ${had === 0 ? "none" : `${had} ms`}, not ${options.ttlMs ? `${options.ttlMs} ms` : "none"}: every node must use the same setting (delete the bucket KV_sage_${this.cluster}_${name} on NATS to change it)`,
           );
         }
-        return new NatsBucket(kv, name, this);
+        return new NatsBucket(kv, name, this, bucket);
       });
       this.buckets.set(key, opened);
       opened.catch(() => this.buckets.delete(key));
@@ -398,6 +410,8 @@ class NatsBucket implements KeyValueBucket {
     private readonly kv: KV,
     private readonly name: string,
     private readonly backbone: NatsBackbone,
+    /** the bucket's name on NATS */
+    private readonly bucket: string,
   ) {}
 
   get(key: string): Promise<KvEntry | null> {
@@ -439,12 +453,23 @@ class NatsBucket implements KeyValueBucket {
     return this.backbone.guard(`delete ${this.name}/${key}`, () => this.kv.delete(encodeKey(key)));
   }
 
+  /**
+   * Every key with a message in the bucket, from one stream-info request (its per-subject counts).
+   * Not the client's kv.keys(): that iterates a consumer until it has seen as many messages as the
+   * consumer counted at its start, and when one of them expires first (a TTL bucket: worker leases)
+   * it waits for an idle heartbeat, which stalled a leader's placement for a minute. A deleted key's
+   * subject still holds its delete marker: each key's last entry is read to leave those out.
+   */
   keys(prefix = ""): Promise<string[]> {
     return this.backbone.guard(`list ${this.name}`, async () => {
+      const subjects = await this.backbone.streamSubjects(`KV_${this.bucket}`, `$KV.${this.bucket}.>`);
+      const from = `$KV.${this.bucket}.`.length;
       const out: string[] = [];
-      for await (const k of await this.kv.keys()) {
-        const key = decodeKey(k);
-        if (key.startsWith(prefix)) out.push(key);
+      for (const subject of subjects) {
+        const key = decodeKey(subject.slice(from));
+        if (!key.startsWith(prefix)) continue;
+        const e = await this.kv.get(subject.slice(from));
+        if (e !== null && e.operation === "PUT") out.push(key);
       }
       return out.sort();
     });
