@@ -200,7 +200,9 @@ async function main(): Promise<void> {
   const file = join(resultsDir, `${today()}${suffix}.json`);
   const merged = args.only ? merge(file, rows) : rows;
   writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
-  writeFileSync(file.replace(/\.json$/, ".meta.json"), `${JSON.stringify(meta(args.quick, seconds, failures, loadBefore), null, 2)}\n`);
+  // an --only run adds its rows to the day's file; the header (duration, load, machine) stays the whole run's
+  const metaFile = file.replace(/\.json$/, ".meta.json");
+  if (!args.only || !existsSync(metaFile)) writeFileSync(metaFile, `${JSON.stringify(meta(args.quick, seconds, failures, loadBefore), null, 2)}\n`);
   log(`wrote ${file}`);
   renderBenchmarksMd();
 }
