@@ -17,8 +17,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { Database } from "./database.js";
-import { BUCKET_CLUSTER, BUCKET_LEADER, KEY_SNAPSHOT, decodeRecord, encodeRecord, encodeSnapshotRows, type Backbone, type ClusterCoordinator, type LogInfo, type LogSnapshotRecord } from "./cluster/index.js";
-import { DATA_DIRECTORY_MARKER, MASTER_KEY_FILE, crc32, type CheckpointManifest } from "./storage/index.js";
+import { BUCKET_CLUSTER, BUCKET_LEADER, KEY_SNAPSHOT, decodeRecord, deleteObjects, encodeRecord, encodeSnapshotRows, type Backbone, type ClusterCoordinator, type LogInfo, type LogSnapshotRecord } from "./cluster/index.js";
+import { CHECKPOINT_MANIFEST, CheckpointStore, DATA_DIRECTORY_MARKER, MASTER_KEY_FILE } from "./storage/index.js";
 import { SqlError, SqlState, type Chunk } from "./types/index.js";
 
 export interface LogSnapshotOptions {
@@ -30,14 +30,10 @@ export interface LogSnapshotOptions {
 
 export const DEFAULT_LOG_SNAPSHOTS: LogSnapshotOptions = { everyMessages: 10_000, everyBytes: 64 * 1024 * 1024 };
 
-/** object deletes kept in flight */
-const DELETES_AT_ONCE = 32;
 const REPLICA_OBJECT_PREFIX = "replica/";
 const SNAPSHOT_OBJECT_PREFIX = "snapshot/";
 /** `leader/position/<coordinator>`: the last sequence a live coordinator applied (TTL: the lease's) */
 const POSITION_KEY_PREFIX = "position/";
-/** checkpoint-store.ts's manifest file */
-const MANIFEST_FILE = "MANIFEST";
 
 /** what one snapshot holds, read synchronously between two messages */
 interface Captured {
@@ -135,8 +131,8 @@ export class LogSnapshots {
       // the marker: the bootstrapped folder opens as a data directory (of this format)
       files.set(relative(root, join(engineDir, DATA_DIRECTORY_MARKER)), readFileSync(join(engineDir, DATA_DIRECTORY_MARKER)));
       const dir = join(engineDir, "checkpoints");
-      const manifest = snapshotManifest(readFileSync(join(dir, MANIFEST_FILE)), engine === this.db ? new Set(this.viewsOnWorkers()) : new Set());
-      files.set(relative(root, join(dir, MANIFEST_FILE)), manifest.bytes);
+      const manifest = snapshotManifest(new CheckpointStore(dir), engine === this.db ? new Set(this.viewsOnWorkers()) : new Set());
+      files.set(relative(root, join(dir, CHECKPOINT_MANIFEST)), manifest.bytes);
       for (const blob of manifest.blobs) files.set(relative(root, join(dir, blob)), readFileSync(join(dir, blob)));
     }
     // the CREATE SECRET values in the checkpoints' DDL are sealed with this key (the log holds them in clear already)
@@ -237,14 +233,14 @@ export class LogSnapshots {
         const seq = this.blobs.get(name);
         return seq === undefined ? everyMessageSeen : seq < keepFrom;
       });
-      await deleteAll(objects, bodies);
+      await deleteObjects(objects, bodies);
     } finally {
       release();
     }
     for (const [id, seq] of this.blobs) if (seq < keepFrom) this.blobs.delete(id);
     const keep = new Set([...Object.values(latest.files), ...Object.values(latest.rows), ...Object.values(this.coordinator.assignment?.snapshot?.rows ?? {})]);
     const snapshots = (await objects.list(SNAPSHOT_OBJECT_PREFIX)).filter((name) => !keep.has(name));
-    await deleteAll(objects, snapshots);
+    await deleteObjects(objects, snapshots);
     if (bodies.length + snapshots.length > 0) this.log("log_garbage_collected", { keepFrom, replicaBodies: bodies.length, snapshotObjects: snapshots.length });
   }
 
@@ -257,27 +253,21 @@ export class LogSnapshots {
 }
 
 /**
- * A checkpoint's manifest (checkpoint-store.ts: crc32 then JSON) without the views run on workers:
- * the leader's dataflow of such a view is detached from its inputs (its operators hold nothing, its
- * rows are the copy fed from the workers), so a coordinator started from the snapshot fills them
- * from their tables instead (Checkpointer.restore), as a coordinator replaying the log computes
- * them. Returns the manifest's bytes and the blobs it names.
+ * The committed checkpoint's manifest without the views run on workers: the leader's dataflow of
+ * such a view is detached from its inputs (its operators hold nothing, its rows are the copy fed
+ * from the workers), so a coordinator started from the snapshot fills them from their tables
+ * instead (Checkpointer.restore), as a coordinator replaying the log computes them. Returns the
+ * manifest file's bytes and the blobs it names.
  */
-function snapshotManifest(file: Buffer, leaveOut: ReadonlySet<string>): { bytes: Uint8Array; blobs: string[] } {
-  const m = JSON.parse(file.subarray(4).toString("utf8")) as CheckpointManifest;
+function snapshotManifest(store: CheckpointStore, leaveOut: ReadonlySet<string>): { bytes: Uint8Array; blobs: string[] } {
+  const m = store.readManifest();
+  if (m === null) throw new SqlError(SqlState.InternalError, `no checkpoint in ${store.path} right after one was taken`);
   for (const id of leaveOut) {
     delete m.relations[id];
     delete m.relationRows?.[id];
     delete m.dataflows[id];
   }
-  const body = Buffer.from(JSON.stringify(m), "utf8");
-  const header = Buffer.alloc(4);
-  header.writeUInt32LE(crc32(body) >>> 0, 0);
-  return { bytes: Buffer.concat([header, body]), blobs: [...new Set([...Object.values(m.relations).flat(), ...Object.values(m.dataflows)])] };
-}
-
-async function deleteAll(objects: Backbone["objects"], names: readonly string[]): Promise<void> {
-  for (let i = 0; i < names.length; i += DELETES_AT_ONCE) await Promise.all(names.slice(i, i + DELETES_AT_ONCE).map((n) => objects.delete(n)));
+  return { bytes: CheckpointStore.manifestFile(m), blobs: CheckpointStore.blobsOf(m) };
 }
 
 /**

@@ -7,7 +7,7 @@
 // commits an epoch once every instance of the current generation acked it, then deletes the
 // objects no commit needs. A standby just keeps trying to create the key.
 
-import { type Connection, type KeyValueBucket, KvConflictError } from "./backbone.js";
+import { type Connection, deleteObjects, type KeyValueBucket, KvConflictError } from "./backbone.js";
 import type { ClusterJob } from "./cluster-job.js";
 import {
   type Assignment,
@@ -72,9 +72,6 @@ interface Leadership {
   /** the checkpoint epoch a hurry injected: each view commits it as soon as its acks are in, not at the next heartbeat */
   hurriedEpoch: number;
 }
-
-/** object deletes garbage collection keeps in flight */
-const GC_DELETES_AT_ONCE = 32;
 
 export class ClusterCoordinator {
   readonly options: ResolvedOptions;
@@ -449,7 +446,7 @@ export class ClusterCoordinator {
     const forget = async () => {
       await this.cluster.delete(committedKey(view));
       await this.cluster.delete(jobKey(view));
-      await this.deleteObjects(await this.env.backbone.objects.list(`ckpt/${view}/`));
+      await deleteObjects(this.env.backbone.objects, await this.env.backbone.objects.list(`ckpt/${view}/`));
     };
     forget().catch((e: unknown) => this.trace(`forgetting ${view} failed: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -626,14 +623,7 @@ export class ClusterCoordinator {
       const o = parseCheckpointObject(name);
       return o !== null && !keep.has(name) && (o.generation < generation || o.epoch <= committed.epoch);
     });
-    await this.deleteObjects(garbage);
-  }
-
-  /** deletes checkpoint objects some at a time, not one by one: a state's chunks are many (a thousand per 5 MB) */
-  private async deleteObjects(names: readonly string[]): Promise<void> {
-    for (let i = 0; i < names.length; i += GC_DELETES_AT_ONCE) {
-      await Promise.all(names.slice(i, i + GC_DELETES_AT_ONCE).map((name) => this.env.backbone.objects.delete(name)));
-    }
+    await deleteObjects(this.env.backbone.objects, garbage);
   }
 
   private checkTimeouts(l: Leadership): void {

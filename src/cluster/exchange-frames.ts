@@ -231,6 +231,36 @@ export function encodeChunk(chunk: Chunk): Uint8Array {
   return writer.toUint8Array(true);
 }
 
+/**
+ * Chunks one after another, each as a u32 (big-endian) length and its Arrow IPC bytes: the parts to
+ * concatenate (input log messages after their header, log snapshots' table rows).
+ */
+export function chunkSequenceParts(chunks: readonly Chunk[]): Buffer[] {
+  const parts: Buffer[] = [];
+  for (const c of chunks) {
+    const bytes = encodeChunk(c);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(bytes.length);
+    parts.push(len, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+  return parts;
+}
+
+/**
+ * `count` chunks of a chunkSequenceParts sequence starting at byte `at` of `data` (a shorter one
+ * throws), or without `count` every chunk up to the end.
+ */
+export function decodeChunkSequence(data: Uint8Array, at = 0, count?: number): Chunk[] {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out: Chunk[] = [];
+  while (count === undefined ? at < buf.length : out.length < count) {
+    const len = buf.readUInt32BE(at);
+    out.push(decodeChunk(new Uint8Array(buf.buffer, buf.byteOffset + at + 4, len)));
+    at += 4 + len;
+  }
+  return out;
+}
+
 export function decodeChunk(bytes: Uint8Array): Chunk {
   // Arrow views its buffers in place; a misaligned input (a slice of a socket buffer) is copied once
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();

@@ -6,7 +6,7 @@
 // what it does not need without decoding it.
 
 import type { InputLogScheme } from "./input-scheme.js";
-import { decodeChunk, encodeChunk } from "./exchange-frames.js";
+import { chunkSequenceParts, decodeChunkSequence } from "./exchange-frames.js";
 import { Chunk } from "../types/index.js";
 
 /** every subject of the input log starts with it */
@@ -55,36 +55,20 @@ export function writeSubject(schema: string, name: string): string {
   return `coord.w.${subjectToken(schema)}.${subjectToken(name)}`;
 }
 
-// A message: u32 header length, the header as JSON, then per chunk u32 length + Arrow IPC bytes.
+// A message: u32 header length, the header as JSON, then its chunks (chunkSequenceParts: per chunk u32 length + Arrow IPC bytes).
 export function encodeInputMessage(header: InputHeader, chunks: readonly Chunk[]): Uint8Array {
   const head = Buffer.from(JSON.stringify(header), "utf8");
-  const parts: Buffer[] = [u32(head.length), head];
-  for (const c of chunks) {
-    const bytes = encodeChunk(c);
-    parts.push(u32(bytes.length), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  }
-  return Buffer.concat(parts);
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(head.length);
+  return Buffer.concat([length, head, ...chunkSequenceParts(chunks)]);
 }
 
 export function decodeInputMessage(data: Uint8Array): { header: InputHeader; chunks: Chunk[] } {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const headLength = buf.readUInt32BE(0);
   const header = JSON.parse(buf.subarray(4, 4 + headLength).toString("utf8")) as InputHeader;
-  const chunks: Chunk[] = [];
-  let at = 4 + headLength;
   const n = header.kind === "write" ? header.chunks + (header.oldChunks ?? 0) : 0;
-  for (let i = 0; i < n; i++) {
-    const len = buf.readUInt32BE(at);
-    chunks.push(decodeChunk(new Uint8Array(buf.buffer, buf.byteOffset + at + 4, len)));
-    at += 4 + len;
-  }
-  return { header, chunks };
+  return { header, chunks: n === 0 ? [] : decodeChunkSequence(data, 4 + headLength, n) };
 }
 
 /**

@@ -4,30 +4,15 @@
 // they are (all +1), read by a source instance before the log after the snapshot's sequence.
 
 import type { ObjectStore } from "./backbone.js";
-import { decodeChunk, encodeChunk } from "./exchange-frames.js";
+import { chunkSequenceParts, decodeChunkSequence } from "./exchange-frames.js";
 import type { Chunk } from "../types/index.js";
 
 export function encodeSnapshotRows(chunks: readonly Chunk[]): Uint8Array {
-  const parts: Buffer[] = [];
-  for (const c of chunks) {
-    if (c.length === 0) continue;
-    const bytes = encodeChunk(c);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(bytes.length);
-    parts.push(len, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  }
-  return Buffer.concat(parts);
+  return Buffer.concat(chunkSequenceParts(chunks.filter((c) => c.length > 0)));
 }
 
 export function decodeSnapshotRows(data: Uint8Array): Chunk[] {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const out: Chunk[] = [];
-  for (let at = 0; at < buf.length; ) {
-    const len = buf.readUInt32BE(at);
-    out.push(decodeChunk(new Uint8Array(buf.buffer, buf.byteOffset + at + 4, len)));
-    at += 4 + len;
-  }
-  return out;
+  return decodeChunkSequence(data);
 }
 
 /** the rows of each of `relations` the snapshot holds (a relation it lacks had no rows then); a missing object throws */

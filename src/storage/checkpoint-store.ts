@@ -42,7 +42,16 @@ export interface CheckpointManifest {
   logPosition?: number;
 }
 
-const MANIFEST = "MANIFEST";
+/** the file naming the committed checkpoint */
+export const CHECKPOINT_MANIFEST = "MANIFEST";
+const MANIFEST = CHECKPOINT_MANIFEST;
+
+/** the u32 crc32 every checkpoint file starts with */
+function checksumHeader(bytes: Uint8Array): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(crc32(bytes) >>> 0, 0);
+  return header;
+}
 
 export class CheckpointStore {
   constructor(readonly path: string) {
@@ -51,8 +60,7 @@ export class CheckpointStore {
 
   private writeFile(name: string, bytes: Uint8Array): void {
     const tmp = join(this.path, name + ".tmp");
-    const header = Buffer.alloc(4);
-    header.writeUInt32LE(crc32(bytes) >>> 0, 0);
+    const header = checksumHeader(bytes);
     const fd = openSync(tmp, "w");
     try {
       writeSync(fd, header);
@@ -98,9 +106,20 @@ export class CheckpointStore {
     return m;
   }
 
+  /** The blobs `manifest` uses. */
+  static blobsOf(manifest: CheckpointManifest): string[] {
+    return [...new Set([...Object.values(manifest.relations).flat(), ...Object.values(manifest.dataflows)])];
+  }
+
+  /** `manifest` as the bytes of its MANIFEST file (as commit writes them: checksum, then JSON). */
+  static manifestFile(manifest: CheckpointManifest): Buffer {
+    const body = Buffer.from(JSON.stringify(manifest), "utf8");
+    return Buffer.concat([checksumHeader(body), body]);
+  }
+
   /** Deletes blobs the committed manifest does not use (older checkpoints, an interrupted one). */
   removeUnreferenced(manifest: CheckpointManifest): void {
-    const keep = new Set([MANIFEST, ...Object.values(manifest.relations).flat(), ...Object.values(manifest.dataflows)]);
+    const keep = new Set([MANIFEST, ...CheckpointStore.blobsOf(manifest)]);
     for (const f of readdirSync(this.path)) if (!keep.has(f)) rmSync(join(this.path, f), { force: true });
   }
 }
