@@ -9,7 +9,7 @@ import type { IndexEntry, VectorIndexSpec } from "./catalog/index.js";
 import { compileExpr, type CompiledExpr, type ExecutionContext } from "./executor/index.js";
 import type { VectorIndexReader } from "./executor/index.js";
 import type { BoundExpr } from "./planner/index.js";
-import { distanceFunction, VectorIndex, type VectorMetric } from "./ai/index.js";
+import { distanceFunction, isZeroVector, VectorIndex, type VectorMetric } from "./ai/index.js";
 import type { RowChangeListener, StoredRelation } from "./stored-relation.js";
 import { Chunk, SqlError, SqlState, Types } from "./types/index.js";
 
@@ -28,7 +28,8 @@ const ROW_ID = -1;
 
 const METRICS: Record<VectorIndexSpec["operator"], VectorMetric> = { "<=>": "cos", "<->": "l2sq", "<#>": "ip" };
 
-const isZero = (v: Float32Array) => v.every((x) => x === 0);
+/** scan columns: every column of the table (the index's expression reads rows), then the row id */
+const rowsWithIds = (stored: StoredRelation): number[] => [...stored.entry.columns.map((_, i) => i), ROW_ID];
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -62,7 +63,7 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
     stored.listeners.add(t);
     try {
       const width = stored.entry.columns.length;
-      const columns = [...stored.entry.columns.map((_, i) => i), ROW_ID];
+      const columns = rowsWithIds(stored);
       // slices sized so that one synchronous usearch call takes about SLICE_MS (the cost of an
       // insert grows with the graph and with the machine's load, so the size adapts as it goes)
       let slice = 32;
@@ -165,12 +166,12 @@ export class TableVectorIndex implements RowChangeListener, VectorIndexReader {
     const store = this.stored.store;
     const width = this.stored.entry.columns.length;
     const found: { rowId: number; distance: number }[] = [];
-    for (const chunk of store.scan([...this.stored.entry.columns.map((_, i) => i), ROW_ID])) {
+    for (const chunk of store.scan(rowsWithIds(this.stored))) {
       const vectors = this.kernel(chunk, this.ctx);
       const ids = chunk.columns[width];
       for (let i = 0; i < chunk.length; i++) {
         const v = vectors.get(i) as Float32Array | null;
-        if (v === null || (cosine && isZero(v))) continue;
+        if (v === null || (cosine && isZeroVector(v))) continue;
         const rowId = ids.get(i) as number;
         if (accept !== undefined && !accept(rowId)) continue;
         found.push({ rowId, distance: distance(v, query) });

@@ -72,6 +72,7 @@ export {
   negativeInnerProduct,
   l1Distance,
   vectorNorm,
+  isZeroVector,
   l2Normalize,
   vectorDims,
   checkDims,

@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { Index as NativeIndex, MetricKind, ScalarKind } from "usearch";
 import { SqlError, SqlState } from "./ai-errors.js";
+import { isZeroVector } from "./vector-math.js";
 
 export type VectorMetric = "cos" | "l2sq" | "ip";
 
@@ -160,9 +161,7 @@ export class VectorIndex {
   }
 
   private indexable(v: Float32Array, offset = 0): boolean {
-    if (this.metric !== "cos") return true;
-    for (let i = 0; i < this.dims; i++) if (v[offset + i] !== 0) return true;
-    return false;
+    return this.metric !== "cos" || !isZeroVector(v, offset, this.dims);
   }
 
   /** Adds or replaces the vector of `key`. Returns false when the vector is not indexable (zero, cosine). */

@@ -79,6 +79,15 @@ export function l1Distance(a: Float32Array, b: Float32Array): number {
   return d;
 }
 
+/**
+ * Whether the `dims` values of `v` from `offset` are all zero: such a vector has no cosine distance,
+ * so a cosine HNSW index leaves it out (as pgvector's does) and exact search over the index skips it.
+ */
+export function isZeroVector(v: Float32Array, offset = 0, dims = v.length - offset): boolean {
+  for (let i = 0; i < dims; i++) if (v[offset + i] !== 0) return false;
+  return true;
+}
+
 /** Euclidean norm (`vector_norm`), accumulated in double precision as pgvector does. */
 export function vectorNorm(a: Float32Array): number {
   let n = 0;
